@@ -1,0 +1,38 @@
+"""Fixtures of the pytest suites: connections and the one way to act as a user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from sessionkit.testing.acting import Role, acting_as
+
+ActAs = Callable[..., AbstractContextManager[psycopg.Connection]]
+
+
+@pytest.fixture
+def conn(db_url: str) -> Iterator[psycopg.Connection]:
+    """A superuser connection (autocommit) for arranging data."""
+    with psycopg.connect(db_url, autocommit=True) as connection:
+        yield connection
+
+
+@pytest.fixture
+def act_as(db_url: str) -> Iterator[ActAs]:
+    """act_as(user_id=None, role=None): one PostgREST-like request on its own connection."""
+    connections: list[psycopg.Connection] = []
+
+    def factory(
+        user_id: UUID | str | None = None, role: Role | None = None
+    ) -> AbstractContextManager[psycopg.Connection]:
+        connection = psycopg.connect(db_url, autocommit=True)
+        connections.append(connection)
+        return acting_as(connection, user_id=user_id, role=role)
+
+    yield factory
+    for connection in connections:
+        connection.close()

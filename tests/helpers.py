@@ -1,0 +1,37 @@
+"""Small shared helpers of the toolkit tests (temporary databases and projects)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sessionkit.config import Project, Target
+from sessionkit.db.admin import create_database, drop_database
+
+PROJECT_PARTS = ("pyproject.toml", ".squawk.toml", "migrations", "functions", "policies", "seeds", "supabase")
+
+
+@contextmanager
+def temporary_database(server_url: str, prefix: str = "sk_test") -> Iterator[Target]:
+    """A fresh, empty database on the same server, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    url = create_database(server_url, name)
+    try:
+        yield Target(url=url, is_local=False)
+    finally:
+        drop_database(server_url, name)
+
+
+def copy_project(source: Project, dest: Path) -> Project:
+    """A throwaway copy of the project's SQL sources and supabase/ folder."""
+    for part in PROJECT_PARTS:
+        src = source.root / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        elif src.is_file():
+            shutil.copy2(src, dest / part)
+    (dest / "node_modules").symlink_to(source.root / "node_modules")
+    return Project(dest)

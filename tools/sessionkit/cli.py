@@ -1,0 +1,238 @@
+"""`sessionkit`: a thin Typer layer over the toolkit library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import psycopg
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sessionkit import stack
+from sessionkit.config import Project, Target
+from sessionkit.db.admin import cron_jobs, server_version
+from sessionkit.db.cluster import LocalCluster
+from sessionkit.db.connect import connect
+from sessionkit.errors import SessionkitError
+from sessionkit.migrate import bundle
+from sessionkit.migrate.files import version_to_datetime
+from sessionkit.migrate.push import status as migration_status
+
+app = typer.Typer(
+    help="Toolkit of the sessionkit booking database.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The database: local stack, migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+DbUrl = Annotated[
+    str | None,
+    typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print data as JSON.")]
+
+
+def _target(db_url: str | None) -> tuple[Project, Target]:
+    project = Project.discover()
+    target = Target.resolve(db_url)
+    stack.ensure_reachable(project, target)
+    return project, target
+
+
+# -- db ----------------------------------------------------------------------------------
+@db_app.command("start")
+def db_start() -> None:
+    """Start the local stack (idempotent, fast when running)."""
+    project = Project.discover()
+    started = stack.start_local(project)
+    out.print(f"{'started' if started else 'already running'}: {Target.resolve().display}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the local stack."""
+    stopped = LocalCluster(Project.discover()).stop()
+    out.print("stopped" if stopped else "not running")
+
+
+@db_app.command("url")
+def db_url(db_url: DbUrl = None) -> None:
+    """Print the connection URL of the target database."""
+    out.print(Target.resolve(db_url).url, highlight=False)
+
+
+@db_app.command("status")
+def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
+    """URL, server version, migrations applied/pending, pg_cron jobs."""
+    project, target = _target(db_url)
+    with connect(target.url) as conn:
+        version = server_version(conn)
+        rows = migration_status(conn, project.bundle_dir)
+        jobs = cron_jobs(conn)
+    applied = sum(r.applied for r in rows)
+    pending = sum(not r.applied for r in rows)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "url": target.display,
+                    "server_version": version,
+                    "applied": applied,
+                    "pending": pending,
+                    "cron_jobs": [
+                        {"name": n, "schedule": s, "command": c, "active": a} for n, s, c, a in jobs
+                    ],
+                }
+            )
+        )
+        return
+    out.print(f"url:        {target.display}", highlight=False)
+    out.print(f"server:     PostgreSQL {version}")
+    out.print(f"migrations: {applied} applied, {pending} pending")
+    table = Table("pg_cron job", "schedule", "active", "command")
+    for name, schedule, command, active in jobs:
+        table.add_row(name, schedule, "yes" if active else "no", command)
+    out.print(table if jobs else "pg_cron:    no jobs")
+
+
+@db_app.command("reset")
+def db_reset(
+    db_url: DbUrl = None,
+    no_seed: Annotated[bool, typer.Option("--no-seed", help="Skip seeds/.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Required for a non-local database.")] = False,
+) -> None:
+    """Drop and recreate the database, apply every migration, load seeds."""
+    project, target = _target(db_url)
+    if not target.is_local and not force:
+        raise SessionkitError(f"refusing to reset {target.display} without --force")
+    applied = stack.reset(project, target, with_seed=not no_seed)
+    out.print(
+        f"reset {target.display}: {len(applied)} migrations applied" + ("" if no_seed else ", seeds loaded"),
+        highlight=False,
+    )
+
+
+@db_app.command("push")
+def db_push(
+    db_url: DbUrl = None,
+    to: Annotated[str | None, typer.Option("--to", help="Stop at this version.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run.")] = False,
+) -> None:
+    """Apply pending migrations of supabase/migrations, each in its own transaction."""
+    project, target = _target(db_url)
+    applied = stack.push_target(
+        project,
+        target,
+        to=to,
+        dry_run=dry_run,
+        on_applied=lambda m: out.print(f"applied {m.path.name}", highlight=False),
+    )
+    if dry_run:
+        for migration in applied:
+            out.print(f"would apply {migration.path.name}", highlight=False)
+    verb = "would apply" if dry_run else "applied"
+    out.print(f"{verb} {len(applied)} migration(s) on {target.display}", highlight=False)
+
+
+@db_app.command("migrations")
+def db_migrations(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
+    """List applied and pending migrations with their timestamps."""
+    project, target = _target(db_url)
+    with connect(target.url) as conn:
+        rows = migration_status(conn, project.bundle_dir)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {"version": r.version, "name": r.name, "applied": r.applied, "in_bundle": r.in_bundle}
+                    for r in rows
+                ]
+            )
+        )
+        return
+    table = Table("version", "timestamp (UTC)", "name", "state")
+    for r in rows:
+        when = version_to_datetime(r.version).strftime("%Y-%m-%d %H:%M:%S")
+        state = "applied" if r.applied else "pending"
+        if not r.in_bundle:
+            state += " (not in bundle)"
+        table.add_row(r.version, when, r.name, state)
+    out.print(table)
+
+
+# -- build -------------------------------------------------------------------------------
+@app.command("build")
+def build(
+    check: Annotated[bool, typer.Option("--check", help="Fail if supabase/ is stale.")] = False,
+) -> None:
+    """Generate supabase/migrations, seed.sql and config.toml from the sources."""
+    project = Project.discover()
+    plan = bundle.plan_build(project)
+    if check:
+        if not plan.is_current:
+            raise SessionkitError("supabase/ is stale (run `sessionkit build`): " + "; ".join(plan.reasons))
+        out.print("supabase/ is up to date")
+        return
+    bundle.apply_build(plan)
+    for reason in plan.reasons:
+        out.print(f"updated: {reason}", highlight=False)
+    out.print("supabase/ is up to date" if plan.is_current else f"wrote {len(plan.writes)} file(s)")
+
+
+# -- lint --------------------------------------------------------------------------------
+@app.command("lint")
+def lint(
+    db_url: DbUrl = None,
+    files_only: Annotated[bool, typer.Option("--files-only", help="Skip the database lints.")] = False,
+) -> None:
+    """sqlfluff + squawk on the sources; catalog rules + supabase db lint on the database."""
+    from sessionkit.lint.runner import lint_all
+
+    project = Project.discover()
+    target = None
+    if not files_only:
+        target = Target.resolve(db_url)
+        stack.ensure_reachable(project, target)
+    with err.status("linting") as spinner:
+        findings = lint_all(project, target, on_step=lambda s: spinner.update(f"linting: {s}"))
+    for finding in findings:
+        print(finding)
+    if findings:
+        raise SessionkitError(f"lint: {len(findings)} finding(s)")
+    out.print("lint: clean")
+
+
+# -- test --------------------------------------------------------------------------------
+@app.command("test", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def test(
+    ctx: typer.Context,
+    pgtap_only: Annotated[bool, typer.Option("--pgtap-only", help="Only supabase/tests.")] = False,
+    pytest_only: Annotated[bool, typer.Option("--pytest-only", help="Only tests/.")] = False,
+) -> None:
+    """Every pgTAP and pytest suite in one pytest run (extra arguments go to pytest)."""
+    from sessionkit.testing.runner import run_pytest
+
+    code = run_pytest(
+        Project.discover(), pgtap_only=pgtap_only, pytest_only=pytest_only, extra=list(ctx.args)
+    )
+    if code != 0:
+        raise typer.Exit(code)
+
+
+def main() -> None:
+    try:
+        app()
+    except SessionkitError as exc:
+        err.print(f"error: {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except psycopg.Error as exc:
+        err.print(f"error: {str(exc).strip().splitlines()[0]}", highlight=False, soft_wrap=True)
+        sys.exit(1)

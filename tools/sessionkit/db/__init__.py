@@ -1,0 +1,1 @@
+"""The database: the local cluster, connections, and the Supabase compatibility layer."""

@@ -1,0 +1,186 @@
+"""The local stack: a real Postgres 15 cluster under .sessionkit/, owned by an unprivileged user.
+
+initdb refuses to run as root, so when the toolkit runs as root (CI, containers) the
+cluster belongs to the OS user `sessionkit`, created on first use. The cluster listens
+on 127.0.0.1 (the Supabase CLI needs TCP) on its own port and preloads pg_cron.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sessionkit.config import DEFAULT_DATABASE, DEFAULT_SUPERUSER, Project, local_port
+from sessionkit.errors import SessionkitError
+
+CLUSTER_USER = "sessionkit"
+PG_BINDIRS = (Path("/usr/lib/postgresql/15/bin"),)
+
+SETTINGS = """\
+# Written by `sessionkit db start`: local development and test stack only.
+listen_addresses = '127.0.0.1'
+port = {port}
+unix_socket_directories = '{socket_dir}'
+max_connections = 200
+shared_buffers = 256MB
+shared_preload_libraries = 'pg_cron'
+cron.database_name = '{database}'
+cron.use_background_workers = on
+max_worker_processes = 32
+timezone = 'UTC'
+log_timezone = 'UTC'
+# Durability is not needed for a throwaway local stack; speed is.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+"""
+
+
+def pg_bindir() -> Path:
+    for candidate in PG_BINDIRS:
+        if (candidate / "initdb").is_file():
+            return candidate
+    found = shutil.which("pg_config")
+    if found:
+        out = subprocess.run([found, "--bindir"], capture_output=True, text=True, check=True)
+        return Path(out.stdout.strip())
+    raise SessionkitError("Postgres 15 is not installed: run `make demo` or `make setup` first")
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    project: Project
+
+    @property
+    def base(self) -> Path:
+        return self.project.state_dir
+
+    @property
+    def data_dir(self) -> Path:
+        return self.base / "pgdata"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.base / "run"
+
+    @property
+    def log_file(self) -> Path:
+        return self.base / "postgres.log"
+
+    @property
+    def port(self) -> int:
+        return local_port()
+
+    # -- running commands as the cluster owner -------------------------------------------
+    def _as_owner(self, args: list[str]) -> list[str]:
+        if os.geteuid() != 0:
+            return args
+        return ["runuser", "-u", CLUSTER_USER, "--", *args]
+
+    def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(self._as_owner(args), capture_output=True, text=True)
+        if check and result.returncode != 0:
+            reason = (result.stderr or result.stdout).strip().splitlines()
+            last = reason[-1] if reason else f"exit {result.returncode}"
+            raise SessionkitError(f"{Path(args[0]).name} failed: {last}")
+        return result
+
+    def _prepare_owner(self) -> None:
+        """As root: make sure the unprivileged owner exists and can reach the state folder."""
+        self.base.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0:
+            return
+        try:
+            pwd.getpwnam(CLUSTER_USER)
+        except KeyError:
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", CLUSTER_USER],
+                check=True,
+                capture_output=True,
+            )
+        owner = pwd.getpwnam(CLUSTER_USER)
+        for folder in (self.base, self.socket_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chown(folder, owner.pw_uid, owner.pw_gid)
+        _grant_traverse(self.base.parent)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def is_initialised(self) -> bool:
+        return (self.data_dir / "PG_VERSION").is_file()
+
+    def is_running(self) -> bool:
+        if not self.is_initialised():
+            return False
+        pg_ctl = str(pg_bindir() / "pg_ctl")
+        return self._run([pg_ctl, "status", "-D", str(self.data_dir)], check=False).returncode == 0
+
+    def init(self) -> None:
+        self._prepare_owner()
+        if self.is_initialised():
+            return
+        initdb = str(pg_bindir() / "initdb")
+        self._run(
+            [
+                initdb,
+                "-D",
+                str(self.data_dir),
+                "-U",
+                DEFAULT_SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+        with (self.data_dir / "postgresql.conf").open("a") as conf:
+            conf.write("\ninclude_if_exists = 'sessionkit.conf'\n")
+
+    def write_settings(self) -> None:
+        text = SETTINGS.format(port=self.port, socket_dir=self.socket_dir, database=DEFAULT_DATABASE)
+        subprocess.run(
+            self._as_owner(["tee", str(self.data_dir / "sessionkit.conf")]),
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+    def start(self) -> bool:
+        """Start the cluster; False when it was already running (fast path)."""
+        self.init()
+        if self.is_running():
+            return False
+        self.write_settings()
+        pg_ctl = str(pg_bindir() / "pg_ctl")
+        result = self._run(
+            [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)],
+            check=False,
+        )
+        if result.returncode != 0:
+            tail = self.log_file.read_text().strip().splitlines()[-1:] if self.log_file.exists() else []
+            raise SessionkitError(f"postgres did not start: {tail[0] if tail else result.stderr.strip()}")
+        return True
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def stop(self) -> bool:
+        """Stop the cluster; False when it was not running."""
+        if not self.is_running():
+            return False
+        pg_ctl = str(pg_bindir() / "pg_ctl")
+        self._run([pg_ctl, "stop", "-m", "fast", "-w", "-D", str(self.data_dir)])
+        return True
+
+
+def _grant_traverse(folder: Path) -> None:
+    """Let the cluster owner walk down to the project (execute bit only, never read)."""
+    for parent in (folder, *folder.parents):
+        mode = parent.stat().st_mode
+        if not mode & 0o001:
+            parent.chmod(mode | 0o001)

@@ -1,0 +1,1 @@
+"""`sessionkit lint`: sqlfluff, squawk, supabase db lint (plpgsql_check) and a catalog lint."""

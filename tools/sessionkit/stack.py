@@ -1,0 +1,70 @@
+"""What the `db` commands do, as a library: bring a target up to date, reset it, seed it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sessionkit.config import Project, Target
+from sessionkit.db.admin import recreate_database, run_sql_file
+from sessionkit.db.cluster import LocalCluster
+from sessionkit.db.compat import install_compat
+from sessionkit.db.connect import connect
+from sessionkit.errors import SessionkitError
+from sessionkit.migrate.files import MigrationFile
+from sessionkit.migrate.push import push
+
+
+def start_local(project: Project) -> bool:
+    """Start the local stack and make sure the compatibility layer is there."""
+    started = LocalCluster(project).start()
+    with connect(Target.resolve().url) as conn:
+        install_compat(conn)
+    return started
+
+
+def ensure_reachable(project: Project, target: Target) -> None:
+    """The local stack is started on demand; a remote target must already be up."""
+    if target.is_local:
+        start_local(project)
+
+
+def push_target(
+    project: Project,
+    target: Target,
+    to: str | None = None,
+    dry_run: bool = False,
+    on_applied: Callable[[MigrationFile], None] | None = None,
+) -> list[MigrationFile]:
+    with connect(target.url) as conn:
+        if not dry_run:
+            install_compat(conn)
+        return push(conn, project.bundle_dir, to=to, dry_run=dry_run, on_applied=on_applied)
+
+
+def seed(project: Project, target: Target) -> int:
+    """Load seeds/*.sql in order; returns how many files ran."""
+    paths = sorted(project.seeds_dir.glob("*.sql"))
+    with connect(target.url) as conn:
+        for path in paths:
+            try:
+                run_sql_file(conn, path)
+            except Exception as exc:
+                raise SessionkitError(f"{path}: {str(exc).splitlines()[0]}") from exc
+    return len(paths)
+
+
+def reset(
+    project: Project,
+    target: Target,
+    with_seed: bool = True,
+    on_applied: Callable[[MigrationFile], None] | None = None,
+) -> list[MigrationFile]:
+    """Drop and recreate the database, apply every migration, then the seeds."""
+    recreate_database(target.url)
+    if target.is_local:
+        # pg_cron's scheduler exits for good when its database is dropped: restart it.
+        LocalCluster(project).restart()
+    applied = push_target(project, target, on_applied=on_applied)
+    if with_seed:
+        seed(project, target)
+    return applied

@@ -1,0 +1,1 @@
+"""Test support: act as a Supabase user the way PostgREST does, install pgTAP helpers."""

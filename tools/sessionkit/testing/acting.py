@@ -1,0 +1,39 @@
+"""Act as a user the way PostgREST does: in a transaction, `set local role` + JWT claims.
+
+The single Python twin of the pgTAP helpers in helpers.sql; the pytest fixture
+`act_as` (tests/conftest.py) is built on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
+from uuid import UUID
+
+import psycopg
+
+Role = Literal["anon", "authenticated", "service_role"]
+
+
+def claims_for(role: Role, user_id: UUID | str | None = None) -> dict[str, str]:
+    claims = {"role": role}
+    if user_id is not None:
+        claims |= {"sub": str(user_id), "aud": "authenticated"}
+    return claims
+
+
+@contextmanager
+def acting_as(
+    conn: psycopg.Connection, user_id: UUID | str | None = None, role: Role | None = None
+) -> Iterator[psycopg.Connection]:
+    """One PostgREST request: a transaction as `role` (authenticated when a user is given)."""
+    effective: Role = role or ("authenticated" if user_id is not None else "anon")
+    with conn.transaction():
+        conn.execute(f"set local role {effective}")
+        conn.execute(
+            "select set_config('request.jwt.claims', %s, true)",
+            (json.dumps(claims_for(effective, user_id)),),
+        )
+        yield conn
