@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from typing import Annotated
+from uuid import UUID
 
 import psycopg
 import typer
@@ -225,6 +226,33 @@ def test(
     )
     if code != 0:
         raise typer.Exit(code)
+
+
+# -- audit -------------------------------------------------------------------------------
+@app.command("audit")
+def audit(
+    db_url: DbUrl = None,
+    org: Annotated[UUID | None, typer.Option("--org", help="Only this organization.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fail_on_violations: Annotated[
+        bool, typer.Option("--fail-on-violations", help="Exit 1 when any invariant is violated.")
+    ] = False,
+) -> None:
+    """Print the integrity report: every invariant, its violation count and sample ids."""
+    from sessionkit.audit.report import integrity_report
+
+    if fmt not in ("table", "json"):
+        raise SessionkitError(f"--format must be table or json, not {fmt!r}")
+    _, target = _target(db_url)
+    with connect(target.url) as conn:
+        report = integrity_report(conn, org)
+    if fmt == "json":
+        print(report.to_json())
+    else:
+        out.print(report.to_table())
+        out.print(f"total violations: {report.total_violations}")
+    if fail_on_violations and report.total_violations:
+        raise SessionkitError(f"{report.total_violations} integrity violation(s)")
 
 
 def main() -> None:

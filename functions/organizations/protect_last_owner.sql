@@ -1,0 +1,41 @@
+-- An organization always keeps at least one owner: removing or demoting the last one fails.
+
+create or replace function private.protect_last_owner()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if old.role <> 'owner' or (tg_op = 'UPDATE' and new.role = 'owner' and new.organization_id = old.organization_id) then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+  -- the organization itself is being deleted (cascade)
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+  if not exists (
+    select 1 from public.organization_members m
+    where m.organization_id = old.organization_id
+      and m.role = 'owner'
+      and m.user_id <> old.user_id
+  ) then
+    perform private.raise_error(
+      'CONFLICT',
+      'An organization must keep at least one owner; add another owner first.',
+      'role'
+    );
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end
+$$;
+
+comment on function private.protect_last_owner() is
+  'BEFORE UPDATE/DELETE trigger on organization_members: refuses to remove or demote the last owner (CONFLICT, PT409).';
+
+revoke all on function private.protect_last_owner() from public, anon;
+
+drop trigger if exists protect_last_owner on public.organization_members;
+create trigger protect_last_owner
+  before update or delete on public.organization_members
+  for each row execute function private.protect_last_owner();

@@ -1,0 +1,50 @@
+-- The default session type is applied server-side: a service session or booking created
+-- without a session type gets the organization default (or its only active type) when exactly
+-- one applies; a booking of a service session inherits that session's type instead.
+-- Backfills that must leave the type null on purpose set
+--   set local sessionkit.skip_session_type_default = 'on';
+
+create or replace function private.apply_default_session_type()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service_session_id uuid;
+begin
+  if new.session_type_id is not null
+     or coalesce(current_setting('sessionkit.skip_session_type_default', true), '') = 'on' then
+    return new;
+  end if;
+
+  if tg_table_name = 'bookings' then
+    -- read through jsonb: service_session_id is added by the scheduling migrations
+    v_service_session_id := (to_jsonb(new) ->> 'service_session_id')::uuid;
+    if v_service_session_id is not null then
+      select ss.session_type_id into new.session_type_id
+      from public.service_sessions ss
+      where ss.id = v_service_session_id;
+      return new;
+    end if;
+  end if;
+
+  new.session_type_id := private.applicable_session_type(new.organization_id);
+  return new;
+end
+$$;
+
+comment on function private.apply_default_session_type() is
+  'BEFORE INSERT trigger on service_sessions and bookings: fills a missing session_type_id with the applicable default (see private.applicable_session_type).';
+
+revoke all on function private.apply_default_session_type() from public, anon;
+
+drop trigger if exists apply_default_session_type on public.service_sessions;
+create trigger apply_default_session_type
+  before insert on public.service_sessions
+  for each row execute function private.apply_default_session_type();
+
+drop trigger if exists apply_default_session_type on public.bookings;
+create trigger apply_default_session_type
+  before insert on public.bookings
+  for each row execute function private.apply_default_session_type();

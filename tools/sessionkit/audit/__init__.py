@@ -1,0 +1,1 @@
+"""`sessionkit audit`: the database's integrity_report, printed for operators."""
