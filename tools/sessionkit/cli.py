@@ -255,6 +255,16 @@ def audit(
         raise SessionkitError(f"{report.total_violations} integrity violation(s)")
 
 
+# -- demo --------------------------------------------------------------------------------
+@app.command("demo")
+def demo(db_url: DbUrl = None) -> None:
+    """Walk through the product on the demo data (every scene is rolled back)."""
+    from sessionkit.demo.run import run_demo
+
+    _, target = _target(db_url)
+    run_demo(target.url, out)
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,1 @@
+"""`sessionkit demo`: a readable walkthrough of the product on the demo data."""
