@@ -1,0 +1,51 @@
+"""The CLI is a thin layer: failures are one line on stderr with a non-zero exit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sessionkit.config import Project
+
+
+def sessionkit(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from sessionkit.cli import main; main()", *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_unreachable_database_fails_with_one_line_reason(project: Project) -> None:
+    result = sessionkit(project, "db", "migrations", "--db-url", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot connect to postgresql://nobody@127.0.0.1:1/none")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_push_to_an_unknown_version_fails_with_one_line_reason(project: Project, db_url: str) -> None:
+    result = sessionkit(project, "db", "push", "--dry-run", "--to", "19990101000000", "--db-url", db_url)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: --to 19990101000000: no migration with that version in the bundle"
+
+
+def test_reset_refuses_a_non_local_database_without_force(project: Project, db_url: str) -> None:
+    result = sessionkit(project, "db", "reset", "--db-url", db_url)
+    assert result.returncode == 1
+    assert "without --force" in result.stderr
+
+
+def test_status_prints_url_version_migrations_and_cron_jobs(project: Project, db_url: str) -> None:
+    result = sessionkit(project, "db", "status", "--json", "--db-url", db_url)
+    assert result.returncode == 0, result.stderr
+    assert '"server_version": "15.' in result.stdout
+    assert '"pending": 0' in result.stdout
+    assert '"cron_jobs": [' in result.stdout
+
+
+def test_build_check_passes_on_the_committed_bundle(project: Project) -> None:
+    result = sessionkit(project, "build", "--check")
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
