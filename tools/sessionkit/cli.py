@@ -265,6 +265,46 @@ def demo(db_url: DbUrl = None) -> None:
     run_demo(target.url, out)
 
 
+# -- bench -------------------------------------------------------------------------------
+@app.command("bench")
+def bench(
+    scenarios: Annotated[list[str] | None, typer.Argument(help="Scenario names (default: all).")] = None,
+    scale: Annotated[int | None, typer.Option("--scale", help="Rows/items per scenario.")] = None,
+    db_url: DbUrl = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Benchmark scenarios against a plain-SQL baseline measured in the same run."""
+    from sessionkit.bench.run import results_table, run_benchmarks
+
+    project, target = _target(db_url)
+    with err.status("benchmarking (fresh database per scenario)"):
+        results = run_benchmarks(project, target.url, scenarios or [], scale)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "scenario": r.scenario,
+                        "ratio": r.ratio,
+                        "operation": {
+                            "label": r.operation.label,
+                            "seconds": r.operation.seconds,
+                            "rows": r.operation.rows,
+                        },
+                        "baseline": {
+                            "label": r.baseline.label,
+                            "seconds": r.baseline.seconds,
+                            "rows": r.baseline.rows,
+                        },
+                    }
+                    for r in results
+                ]
+            )
+        )
+        return
+    out.print(results_table(results))
+
+
 def main() -> None:
     try:
         app()

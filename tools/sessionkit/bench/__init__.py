@@ -1,0 +1,1 @@
+"""`sessionkit bench`: speed figures with a baseline measured in the same run."""
