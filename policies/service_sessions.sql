@@ -1,10 +1,19 @@
--- service_sessions: members read their organization's sessions (clients join workshops and
--- courses); owners/admins manage all of them, a provider manages the sessions they run.
+-- service_sessions: owners/admins/providers read all of their organization's sessions; a client
+-- reads public and unlisted ones (unlisted: not listed by frontends, joinable by id) and the
+-- private ones they are booked into (their own 1-to-1 sessions), never other clients' private
+-- sessions. Owners/admins manage all sessions, a provider the sessions they run (participant
+-- counts and cancellations are guarded by triggers; bookings go through the booking RPCs).
 
 drop policy if exists service_sessions_select_members on public.service_sessions;
 create policy service_sessions_select_members on public.service_sessions
   for select to authenticated
-  using (private.is_member(organization_id));
+  using (
+    private.has_role(organization_id, array['owner', 'admin', 'provider'])
+    or (
+      private.is_member(organization_id)
+      and (visibility is distinct from 'private' or private.has_booking_in_session(id))
+    )
+  );
 
 drop policy if exists service_sessions_insert_staff on public.service_sessions;
 create policy service_sessions_insert_staff on public.service_sessions

@@ -112,3 +112,33 @@ values
   ('50000000-0000-4000-8000-000000000012', '20000000-0000-4000-8000-000000000002', null,
    'Test Prep', 'Three lessons before the road test.', 3, 199.50, 'USD', 5, 60)
 on conflict do nothing;
+
+-- Credits (issue 5): Emma holds five physiotherapy credits at the clinic (pay-per-session is
+-- allowed there, so Lena, without a subscription, pays per session); Quinn bought Test Prep at
+-- the driving school, which requires a subscription to book.
+insert into public.subscriptions (id, organization_id, client_id, package_id, status, total_sessions, starts_at, expires_at)
+values
+  ('60000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000005',
+   '50000000-0000-4000-8000-000000000002', 'active', 5, now() - interval '10 days', now() + interval '80 days'),
+  ('60000000-0000-4000-8000-000000000011', '20000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000014',
+   '50000000-0000-4000-8000-000000000012', 'active', 3, now() - interval '5 days', now() + interval '55 days')
+on conflict do nothing;
+
+-- Recurring bookings and treatments (issue 6): David works Monday to Friday 08:00-18:00 (Berlin)
+-- and runs the clinic's six-session knee rehabilitation programme (sequential: the next session
+-- is booked once the previous one is completed, at least a week apart). The demo sets up a
+-- weekly series and a treatment live (`sessionkit demo`, rolled back).
+insert into public.availability_rules (id, organization_id, provider_id, weekday, start_time, end_time)
+select ('e6000000-0000-4000-8000-00000000000' || d)::uuid, '20000000-0000-4000-8000-000000000001',
+       '10000000-0000-4000-8000-000000000004', d, '08:00', '18:00'
+from generate_series(1, 5) as d
+on conflict do nothing;
+
+insert into public.services
+  (id, organization_id, provider_id, name, description, price, currency, capacity, session_type_id,
+   requires_multiple_sessions, total_sessions_required, multi_session_strategy, session_buffer_config)
+values
+  ('e6000000-0000-4000-8000-000000000101', '20000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000004',
+   'Knee Rehab Programme', 'Six sessions after knee surgery, one a week, each booked after the previous one.',
+   60.00, 'EUR', 1, '30000000-0000-4000-8000-000000000002', true, 6, 'sequential', '{"default_days": 7}')
+on conflict do nothing;

@@ -52,3 +52,19 @@ create trigger touch_updated_at before update on public.subscriptions
 drop trigger if exists touch_updated_at on public.session_types;
 create trigger touch_updated_at before update on public.session_types
   for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.availability_rules;
+create trigger touch_updated_at before update on public.availability_rules
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.specialist_availability_exceptions;
+create trigger touch_updated_at before update on public.specialist_availability_exceptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_notes;
+create trigger touch_updated_at before update on public.session_notes
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.recurring_bookings;
+create trigger touch_updated_at before update on public.recurring_bookings
+  for each row execute function private.touch_updated_at();

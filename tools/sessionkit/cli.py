@@ -21,6 +21,8 @@ from sessionkit.errors import SessionkitError
 from sessionkit.migrate import bundle
 from sessionkit.migrate.files import version_to_datetime
 from sessionkit.migrate.push import status as migration_status
+from sessionkit.recurring.cli import dispatch_command
+from sessionkit.typegen.cli import gen_types
 
 app = typer.Typer(
     help="Toolkit of the sessionkit booking database.",
@@ -30,6 +32,12 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database: local stack, migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+gen_app = typer.Typer(help="Generate typed clients from the live catalog.", no_args_is_help=True)
+app.add_typer(gen_app, name="gen")
+gen_app.command("types")(gen_types)
+recurring_app = typer.Typer(help="Recurring bookings.", no_args_is_help=True)
+app.add_typer(recurring_app, name="recurring")
+recurring_app.command("dispatch")(dispatch_command)
 
 out = Console()
 err = Console(stderr=True)

@@ -118,7 +118,8 @@ select throws_ok(
     tests.org_id('acme'), tests.uid('acme_client'), (select id from public.packages limit 1)),
   '42501', null, 'subscriptions: a client cannot grant themself credits');
 select tests.act_as('acme_provider');
-select is_empty($$select 1 from public.subscriptions$$, 'subscriptions: a provider does not see clients'' purchases');
+select results_eq($$select client_id from public.subscriptions$$, format($$values (%L::uuid)$$, tests.uid('acme_client')),
+  'subscriptions: a provider sees the subscriptions of their own clients only (issue 5)');
 select tests.act_as('acme_admin');
 select is((select count(*)::int from public.subscriptions), 2, 'subscriptions: the admin sees every subscription of the organization');
 select is(tests.affected_rows($$update public.subscriptions set status = 'paused' where total_sessions = 10$$), 2,

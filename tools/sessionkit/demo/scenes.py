@@ -20,6 +20,217 @@ left join public.organization_settings s on s.organization_id = st.organization_
 order by o.name, st.sort_order, st.name
 """
 
+CREDITS = """
+select p.name as package, b.total, b.completed, b.scheduled, b.forfeited, b.remaining
+from public.subscription_balances b
+join public.packages p on p.id = b.package_id
+order by b.starts_at
+"""
+
+# the Back School Workshop session scheduled in the credits scene (the scene is rolled back)
+LATEST_WORKSHOP = """(
+  select ss.id from public.service_sessions ss
+  where ss.service_id = '40000000-0000-4000-8000-000000000002'
+  order by ss.created_at desc limit 1)"""
+
+CARLA = "10000000-0000-4000-8000-000000000003"
+PHYSIO = "40000000-0000-4000-8000-000000000001"
+NEXT_MONDAY = "date_trunc('week', current_date + 7)::date"
+# Emma's booking made in this scene (the scene is rolled back)
+EMMAS_LATEST = """(select b.id from public.bookings b
+  where b.client_id = '10000000-0000-4000-8000-000000000005' order by b.created_at desc limit 1)"""
+
+SCHEDULING = Scene(
+    "Scheduling: find a slot, book it, cancel it",
+    "Slots come from the database: Carla's weekly hours (08:00-16:00 Berlin) minus her training"
+    " (12:00-13:00) minus sessions already booked, with the service's 10-minute buffer after"
+    " each session. Booking re-checks all of it; cancelling records who, why and which credit"
+    " policy applied, and the seed's error cases come back as contract codes.",
+    (
+        Step(
+            EMMA,
+            "searches Carla's free 30-minute physiotherapy slots next Monday",
+            f"""
+            select to_char(starts_at at time zone 'Europe/Berlin', 'Dy DD Mon HH24:MI') as starts,
+                   to_char(ends_at at time zone 'Europe/Berlin', 'HH24:MI') as ends
+            from public.get_available_slots('{CARLA}', '{PHYSIO}', {NEXT_MONDAY}, {NEXT_MONDAY})""",
+        ),
+        Step(
+            EMMA,
+            "books 10:00 (a private 1-to-1 service session is created with the booking)",
+            f"""
+            select b.status, b.booking_kind, b.price,
+                   to_char(b.start_time at time zone 'Europe/Berlin', 'Dy HH24:MI') as starts
+            from public.book_individual_session('{PHYSIO}', '{CARLA}',
+                   ({NEXT_MONDAY} + time '10:00') at time zone 'Europe/Berlin') b""",
+        ),
+        Step(
+            LENA,
+            "tries the same slot",
+            f"""select id from public.book_individual_session('{PHYSIO}', '{CARLA}',
+                   ({NEXT_MONDAY} + time '10:00') at time zone 'Europe/Berlin')""",
+        ),
+        Step(
+            LENA,
+            "tries 12:00, during Carla's training",
+            f"""select id from public.book_individual_session('{PHYSIO}', '{CARLA}',
+                   ({NEXT_MONDAY} + time '12:00') at time zone 'Europe/Berlin')""",
+        ),
+        Step(
+            EMMA,
+            "reads her new booking with its service session embedded (what PostgREST's embed returns)",
+            f"""select ss.kind, ss.visibility, ss.max_participants, ss.current_participants,
+                   to_char(public.computed_start_time(b) at time zone 'Europe/Berlin', 'Dy HH24:MI') as starts
+                from public.bookings b join public.service_sessions ss on ss.id = b.service_session_id
+                where b.id = {EMMAS_LATEST}""",
+        ),
+        Step(
+            LENA,
+            "tries to cancel Emma's workshop booking",
+            "select public.cancel_booking('90000000-0000-4000-8000-000000000001', 'Not mine')",
+        ),
+        Step(
+            EMMA,
+            "cancels it",
+            f"""select r ->> 'cancellation_policy_applied' as policy, r ->> 'message' as message
+                from public.cancel_booking({EMMAS_LATEST}, 'Feeling better') r""",
+        ),
+        Step(EMMA, "cancels it again", f"select public.cancel_booking({EMMAS_LATEST}, 'Twice')"),
+        Step(
+            LENA,
+            "tries to cancel last week's completed session",
+            "select public.cancel_booking('90000000-0000-4000-8000-000000000004', 'Too late')",
+        ),
+        Step(
+            EMMA,
+            "reads the history of her cancelled booking",
+            f"""select coalesce(from_status, '—') as from_status, to_status, coalesce(reason, '') as reason
+                from public.booking_status_history where booking_id = {EMMAS_LATEST} order by id""",
+        ),
+    ),
+)
+
+
+DAVID = "david@physio-mitte.demo"  # provider, Praxis Physio Mitte
+DAVID_ID = "10000000-0000-4000-8000-000000000004"
+KNEE_REHAB = "e6000000-0000-4000-8000-000000000101"
+# Lena's knee rehab treatment started in this scene (the scene is rolled back)
+LENAS_TREATMENT = """(select b.session_group_id from public.bookings b
+  where b.client_id = '10000000-0000-4000-8000-000000000006' and b.session_group_id is not null
+  order by b.created_at desc limit 1)"""
+
+RECURRING_AND_TREATMENTS = Scene(
+    "Recurring bookings and a multi-session treatment",
+    "Emma sees David every Monday: a recurring series at the clinic's default time (08:30 Berlin,"
+    " whatever the DST). The nightly pg_cron job books each occurrence through the same rules and"
+    " credits as a booking by hand, exactly once; an occurrence that cannot be booked (here: no"
+    " credits left) is reported and announced in the outbox, and never stops the others."
+    " Lena starts a six-session knee rehab programme:"
+    " sequential, so completing a session writes treatment.next_session_due to the outbox in the"
+    " same transaction, and her progress is computed from her bookings.",
+    (
+        Step(
+            EMMA,
+            "sets up a weekly series with David for the next two months",
+            f"""
+            select frequency, start_date, end_date, local_time, timezone, next_booking_date
+            from public.create_recurring_booking('{PHYSIO}', '{DAVID_ID}', 'weekly',
+                   {NEXT_MONDAY}, {NEXT_MONDAY} + 56)""",
+        ),
+        Step(
+            "service_role",
+            "runs the dispatcher for the next four weeks (pg_cron runs it nightly; operators catch up"
+            " with `sessionkit recurring dispatch --date`)",
+            """
+            select r ->> 'message' as message,
+                   (select string_agg((e ->> 'occurrence_date') || ': ' || (e ->> 'error'), ', ')
+                    from jsonb_array_elements(r -> 'errors') e) as failed
+            from public.dispatch_recurring_bookings(current_date + 28) r""",
+        ),
+        Step(
+            EMMA,
+            "reads her recurring bookings: Mondays 08:30 Berlin, paid with her credits",
+            """
+            select b.recurring_occurrence_date as occurrence,
+                   to_char(b.start_time at time zone 'Europe/Berlin', 'Dy DD Mon HH24:MI') as starts,
+                   b.status,
+                   case when b.subscription_id is null then 'pay-per-session' else 'credit' end as paid
+            from public.bookings b where b.recurring_booking_id is not null order by b.start_time""",
+        ),
+        Step(
+            "service_role",
+            "runs it again for the same date: nothing is booked twice",
+            "select r ->> 'message' as message from public.dispatch_recurring_bookings(current_date + 28) r",
+        ),
+        Step(
+            BEN,
+            "previews the knee rehab programme for a start next Tuesday at 09:00",
+            f"""
+            select session_number,
+                   to_char(starts_at at time zone 'Europe/Berlin', 'Dy DD Mon HH24:MI') as starts
+            from public.preview_treatment_schedule('{KNEE_REHAB}',
+                   ({NEXT_MONDAY} + 1 + time '09:00') at time zone 'Europe/Berlin')""",
+        ),
+        Step(
+            LENA,
+            "starts the programme: sequential, so session 1 of 6 is booked",
+            f"""
+            select r ->> 'strategy' as strategy, jsonb_array_length(r -> 'bookings') as booked_now,
+                   r ->> 'progress' as progress
+            from public.book_treatment('{KNEE_REHAB}', '{DAVID_ID}',
+                   ({NEXT_MONDAY} + 1 + time '09:00') at time zone 'Europe/Berlin') r""",
+        ),
+        Step(
+            LENA,
+            "tries to book session 2 straight away",
+            f"select public.book_next_treatment_session({LENAS_TREATMENT}, now() + interval '20 days')",
+        ),
+        Step(
+            "service_role",
+            "(time passes: session 1 has taken place)",
+            f"""
+            update public.service_sessions ss
+            set starts_at = date_trunc('hour', now()) - interval '3 hours',
+                ends_at = date_trunc('hour', now()) - interval '150 minutes'
+            where ss.id = (select b.service_session_id from public.bookings b
+                           where b.session_group_id = {LENAS_TREATMENT})""",
+        ),
+        Step(
+            DAVID,
+            "marks session 1 completed",
+            f"""
+            select b.session_number, b.status
+            from public.complete_booking((select b.id from public.bookings b
+                                          where b.session_group_id = {LENAS_TREATMENT})) b""",
+        ),
+        Step(
+            "service_role",
+            "reads the outbox: the notification was written in the same transaction",
+            """
+            select topic, payload ->> 'next_session_number' as next_session,
+                   payload ->> 'earliest_date' as earliest, payload ->> 'message' as message
+            from public.outbox_events where topic = 'treatment.next_session_due' order by id""",
+        ),
+        Step(
+            LENA,
+            "reads her progress (computed, never stored)",
+            f"""
+            select p ->> 'completed' as completed, p ->> 'remaining' as remaining,
+                   p ->> 'next_session_number' as next, p ->> 'message' as message
+            from public.treatment_progress({LENAS_TREATMENT}) p""",
+        ),
+        Step(
+            BEN,
+            "reads the treatments dashboard",
+            """
+            select o.name as organization, t.total_treatments, t.active_treatments,
+                   t.completed_treatments, t.completion_rate
+            from public.treatment_stats t join public.organizations o on o.id = t.organization_id""",
+        ),
+    ),
+)
+
+
 SCENES: list[Scene] = [
     Scene(
         "Two organizations, every role",
@@ -107,4 +318,55 @@ SCENES: list[Scene] = [
             ),
         ),
     ),
+    SCHEDULING,
+    Scene(
+        "Credits: a balance before and after a booking and a cancellation",
+        "Emma bought five physiotherapy sessions. Booking spends one credit, chosen and locked by"
+        " the database; cancelling more than 24 hours ahead gives it back to the very subscription"
+        " it came from. The balance is computed from bookings, never stored:"
+        " completed + scheduled + forfeited + remaining = total.",
+        (
+            Step(EMMA, "reads her balance", CREDITS),
+            Step(
+                BEN,
+                "schedules a Back School Workshop with Carla next week",
+                """
+                select s.name as service, ss.starts_at, ss.max_participants as places
+                from public.create_service_session(
+                  '40000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000003',
+                  date_trunc('day', now()) + interval '7 days 10 hours') ss
+                join public.services s on s.id = ss.service_id""",
+            ),
+            Step(
+                EMMA,
+                "books it: one credit is spent",
+                f"""
+                select b.status, b.booking_kind, p.name as paid_with
+                from public.book_session({LATEST_WORKSHOP}) b
+                join public.subscriptions sub on sub.id = b.subscription_id
+                join public.packages p on p.id = sub.package_id""",
+            ),
+            Step(EMMA, "reads her balance again", CREDITS),
+            Step(
+                LENA,
+                "books the same workshop without a subscription: pay-per-session at the list price",
+                f"""
+                select b.status, coalesce(b.subscription_id::text, 'none') as subscription, b.price
+                from public.book_session({LATEST_WORKSHOP}) b""",
+            ),
+            Step(
+                EMMA,
+                "cancels a week ahead",
+                """
+                select r ->> 'cancellation_policy_applied' as policy, r ->> 'message' as message
+                from public.cancel_booking(
+                  (select b.id from public.bookings b
+                   where b.status = 'confirmed' and b.subscription_id is not null
+                   order by b.created_at desc limit 1),
+                  'Back pain is better, thanks!') r""",
+            ),
+            Step(EMMA, "reads her balance: the credit is back", CREDITS),
+        ),
+    ),
+    RECURRING_AND_TREATMENTS,
 ]

@@ -1,0 +1,121 @@
+-- Availability as time ranges, computed set-based with multiranges (one query per call):
+--   working time = weekly availability_rules on the dates without an is_available override,
+--                  plus the override windows (is_available = true) of the dates that have one;
+--   availability = working time - blocking exceptions (is_available = false: all day or a window).
+-- Dates are local dates of the organization's time zone; a rule's times are wall-clock times in
+-- the rule's time zone (default: the organization's), so DST changes need no special case.
+
+create or replace function private.provider_availability(
+  p_organization_id uuid,
+  p_provider_id uuid,
+  p_from date,
+  p_to date
+)
+returns tstzmultirange
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  with org as (
+    select o.timezone as tz
+    from public.organizations o
+    where o.id = p_organization_id
+  ),
+  exceptions as (
+    select
+      e.exception_date as day,
+      e.is_available,
+      case
+        when e.all_day then tstzrange(e.exception_date::timestamp at time zone org.tz,
+                                      (e.exception_date + 1)::timestamp at time zone org.tz)
+        else tstzrange((e.exception_date + e.start_time) at time zone org.tz,
+                       (e.exception_date + e.end_time) at time zone org.tz)
+      end as window_range
+    from public.specialist_availability_exceptions e
+    cross join org
+    where e.organization_id = p_organization_id
+      and e.specialist_id = p_provider_id
+      and e.exception_date between p_from - 1 and p_to + 1
+  ),
+  working as (
+    select tstzrange((g.day + r.start_time) at time zone coalesce(r.timezone, org.tz),
+                     (g.day + r.end_time) at time zone coalesce(r.timezone, org.tz)) as window_range
+    from generate_series(p_from - 1, p_to + 1, interval '1 day') as d (ts)
+    cross join lateral (select d.ts::date as day) as g
+    cross join org
+    join public.availability_rules r
+      on r.organization_id = p_organization_id
+     and r.provider_id = p_provider_id
+     and r.weekday = extract(dow from g.day)::integer
+     and (r.valid_from is null or g.day >= r.valid_from)
+     and (r.valid_until is null or g.day <= r.valid_until)
+    where not exists (select 1 from exceptions x where x.day = g.day and x.is_available)
+    union all
+    select x.window_range from exceptions x where x.is_available
+  )
+  select (
+      coalesce((select range_agg(w.window_range) from working w), '{}'::tstzmultirange)
+      - coalesce((select range_agg(x.window_range) from exceptions x where not x.is_available), '{}'::tstzmultirange)
+    ) * tstzmultirange(tstzrange(p_from::timestamp at time zone org.tz, (p_to + 1)::timestamp at time zone org.tz))
+  from org
+$$;
+
+comment on function private.provider_availability(uuid, uuid, date, date) is
+  'When the provider is available in the organization between local dates p_from and p_to (inclusive): weekly rules, date overrides (is_available = true) and blocking exceptions (all-day and partial), as a tstzmultirange. Existing sessions are not subtracted (see private.provider_busy).';
+
+revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon;
+grant execute on function private.provider_availability(uuid, uuid, date, date) to authenticated, service_role;
+
+create or replace function private.provider_busy(
+  p_provider_id uuid,
+  p_window tstzrange,
+  p_buffer_before_minutes integer default 0,
+  p_buffer_after_minutes integer default 0,
+  p_exclude_session_id uuid default null
+)
+returns tstzmultirange
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- A new session [s, e) with buffers (b, a) conflicts with an existing one [S, E) with buffers
+  -- (B, A) iff [s, e) overlaps [S - greatest(B, a), E + greatest(A, b)): buffers keep other
+  -- sessions out but may overlap each other. Sessions are found through the GiST index of the
+  -- exclusion constraint (buffers are at most a day, so the window is widened by a day).
+  select coalesce(range_agg(tstzrange(
+           x.starts_at - make_interval(mins => greatest(x.before_minutes, p_buffer_after_minutes)),
+           x.ends_at + make_interval(mins => greatest(x.after_minutes, p_buffer_before_minutes)))),
+         '{}'::tstzmultirange)
+  from (
+    select ss.starts_at, ss.ends_at,
+           coalesce(sv.buffer_before_minutes, 0) as before_minutes,
+           coalesce(sv.buffer_after_minutes, 0) as after_minutes
+    from public.service_sessions ss
+    left join public.services sv on sv.id = ss.service_id
+    where ss.provider_id = p_provider_id
+      and ss.status <> 'cancelled'
+      and tstzrange(ss.starts_at, ss.ends_at)
+          && tstzrange(lower(p_window) - interval '1 day', upper(p_window) + interval '1 day')
+      and ss.id is distinct from p_exclude_session_id
+    union all
+    -- legacy 1-to-1 bookings not yet linked to a service session still occupy the provider
+    select b.start_time, b.end_time,
+           coalesce(sv.buffer_before_minutes, 0),
+           coalesce(sv.buffer_after_minutes, 0)
+    from public.bookings b
+    left join public.services sv on sv.id = b.service_id
+    where b.provider_id = p_provider_id
+      and b.service_session_id is null
+      and b.status in ('pending', 'confirmed')
+      and b.start_time < upper(p_window) + interval '1 day'
+      and b.end_time > lower(p_window) - interval '1 day'
+  ) as x
+$$;
+
+comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) is
+  'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings), each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
+
+revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon;
+grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to authenticated, service_role;

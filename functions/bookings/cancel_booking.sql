@@ -1,0 +1,176 @@
+-- Cancelling a booking: one implementation, two entry points.
+--   * cancel_booking(p_booking_id, p_reason) -> jsonb (the seed's booking-cancel edge function)
+--   * insert into booking_cancellations (booking_id, reason) through PostgREST (seed 002's
+--     frontend code): the BEFORE INSERT trigger below IS the cancellation logic, so both run
+--     the same checks, raise the same errors and have the same effects:
+--       booking status -> cancelled (status history row with the reason), participant count
+--       decremented and a 1-to-1 service session cancelled with it (bookings triggers), the
+--       credit policy decided by the database, an audit_log entry and a booking.cancelled
+--       outbox event.
+-- Errors (seed 002): INVALID_REQUEST, UNAUTHORIZED, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
+-- BOOKING_IN_PAST.
+
+create or replace function private.cancellation_policy(p_booking public.bookings, p_starts_at timestamptz)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_notice_hours integer;
+begin
+  -- the credit returns to (or stays spent on) the subscription the booking spent: balances are
+  -- computed per subscription from its bookings (private.subscription_usage)
+  if p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then
+    return 'no_refund';
+  end if;
+  select coalesce(s.cancellation_notice_hours, 24) into v_notice_hours
+  from public.organizations o
+  left join public.organization_settings s on s.organization_id = o.id
+  where o.id = p_booking.organization_id;
+  if now() <= p_starts_at - make_interval(hours => coalesce(v_notice_hours, 24)) then
+    return 'credit_restored';
+  end if;
+  return 'credit_forfeited';
+end
+$$;
+
+comment on function private.cancellation_policy(public.bookings, timestamptz) is
+  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest), credit_restored when cancelled at least cancellation_notice_hours before the start, else credit_forfeited.';
+
+revoke all on function private.cancellation_policy(public.bookings, timestamptz) from public, anon;
+grant execute on function private.cancellation_policy(public.bookings, timestamptz) to authenticated, service_role;
+
+create or replace function private.booking_cancellations_before_insert()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_booking public.bookings;
+  v_starts_at timestamptz;
+  v_hint_prefix text := coalesce(nullif(current_setting('sessionkit.cancel_hint_prefix', true), ''), '');
+begin
+  if v_uid is null and not v_service_call then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in to cancel a booking.');
+  end if;
+  if new.booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', v_hint_prefix || 'booking_id');
+  end if;
+  new.reason := nullif(btrim(new.reason), '');
+  if new.reason is null or char_length(new.reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', v_hint_prefix || 'reason');
+  end if;
+
+  -- the booking row lock serialises concurrent cancellations (and reschedules) of the booking
+  select b.* into v_booking
+  from public.bookings b
+  where b.id = new.booking_id
+  for update;
+  if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', v_hint_prefix || 'booking_id');
+  end if;
+  if not v_service_call
+     and v_uid is distinct from v_booking.client_id
+     and v_uid is distinct from v_booking.provider_id
+     and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
+    perform private.raise_error('FORBIDDEN', 'Only the client, the provider or an admin can cancel this booking.', v_hint_prefix || 'booking_id');
+  end if;
+  if v_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is already cancelled.', v_hint_prefix || 'booking_id');
+  end if;
+
+  select coalesce(ss.starts_at, v_booking.start_time) into v_starts_at
+  from (select 1) as one
+  left join public.service_sessions ss on ss.id = v_booking.service_session_id;
+  if v_booking.status in ('completed', 'no_show') or v_starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be cancelled.', v_hint_prefix || 'booking_id');
+  end if;
+
+  new.id := coalesce(new.id, gen_random_uuid());
+  new.organization_id := v_booking.organization_id;
+  new.cancelled_by := v_uid;
+  new.created_at := now();
+  new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at);
+
+  perform set_config('sessionkit.cancelling', v_booking.id::text, true);
+  perform set_config('sessionkit.status_reason', new.reason, true);
+  update public.bookings b set status = 'cancelled' where b.id = v_booking.id;
+  perform set_config('sessionkit.cancelling', '', true);
+  perform set_config('sessionkit.status_reason', '', true);
+
+  perform private.write_audit(
+    v_booking.organization_id, 'booking.cancelled', 'bookings', v_booking.id,
+    jsonb_build_object('status', v_booking.status),
+    jsonb_build_object('status', 'cancelled', 'reason', new.reason,
+                       'cancellation_policy_applied', new.cancellation_policy_applied)
+  );
+  perform private.emit_event(v_booking.organization_id, 'booking.cancelled', jsonb_build_object(
+    'booking_id', v_booking.id,
+    'cancellation_id', new.id,
+    'service_session_id', v_booking.service_session_id,
+    'client_id', v_booking.client_id,
+    'provider_id', v_booking.provider_id,
+    'starts_at', v_starts_at,
+    'cancelled_by', v_uid,
+    'reason', new.reason,
+    'cancellation_policy_applied', new.cancellation_policy_applied
+  ));
+  return new;
+end
+$$;
+
+comment on function private.booking_cancellations_before_insert() is
+  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/created_at/cancellation_policy_applied, cancels the booking, writes audit_log and a booking.cancelled outbox event.';
+
+revoke all on function private.booking_cancellations_before_insert() from public, anon;
+
+drop trigger if exists booking_cancellations_before_insert on public.booking_cancellations;
+create trigger booking_cancellations_before_insert
+  before insert on public.booking_cancellations
+  for each row execute function private.booking_cancellations_before_insert();
+
+create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_cancellation public.booking_cancellations;
+begin
+  if (select auth.uid()) is null and not private.is_service_call() then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in to cancel a booking.');
+  end if;
+
+  -- same logic as a direct insert; only the hints name this function's arguments
+  perform set_config('sessionkit.cancel_hint_prefix', 'p_', true);
+  insert into public.booking_cancellations (booking_id, reason)
+  values (p_booking_id, p_reason)
+  returning * into v_cancellation;
+  perform set_config('sessionkit.cancel_hint_prefix', '', true);
+
+  return jsonb_build_object(
+    'success', true,
+    'message', case v_cancellation.cancellation_policy_applied
+      when 'credit_restored' then 'Booking cancelled successfully. The session credit was restored.'
+      when 'credit_forfeited' then 'Booking cancelled successfully. The session credit was forfeited (late cancellation).'
+      else 'Booking cancelled successfully. No refund will be processed.'
+    end,
+    'booking_id', v_cancellation.booking_id,
+    'cancellation_id', v_cancellation.id,
+    'cancellation_policy_applied', v_cancellation.cancellation_policy_applied
+  );
+end
+$$;
+
+comment on function public.cancel_booking(uuid, text) is
+  'Cancels a booking (its client, its provider, or an owner/admin) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}. Same logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409), BOOKING_IN_PAST (PT422).
+@returns {success: boolean, message: text, booking_id: uuid, cancellation_id?: uuid, cancellation_policy_applied: ''no_refund'' | ''credit_restored'' | ''credit_forfeited''}';
+
+revoke execute on function public.cancel_booking(uuid, text) from public, anon;
+grant execute on function public.cancel_booking(uuid, text) to authenticated, service_role;

@@ -1,0 +1,134 @@
+-- reschedule_booking: move a booking to a new start time.
+--   1-to-1 booking: its private session moves (same length), under the provider lock and every
+--   booking rule (availability, buffers, window, daily limit); the booking follows by trigger.
+--   Workshop/course booking: the booking moves to the session of the same service starting at
+--   p_new_starts_at (capacity checked under that session's row lock).
+
+create or replace function public.reschedule_booking(p_booking_id uuid, p_new_starts_at timestamptz)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_booking public.bookings;
+  v_session public.service_sessions;
+  v_target public.service_sessions;
+  v_service public.services;
+  v_is_staff boolean;
+  v_new_ends_at timestamptz;
+begin
+  if v_uid is null and not v_service_call then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
+  end if;
+  if p_booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
+  end if;
+  if p_new_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'The new start time is required.', 'p_new_starts_at');
+  end if;
+
+  select b.* into v_booking from public.bookings b where b.id = p_booking_id;
+  if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'p_booking_id');
+  end if;
+  v_is_staff := v_service_call
+    or private.has_role(v_booking.organization_id, array['owner', 'admin'])
+    or v_uid = v_booking.provider_id;
+  if not v_is_staff and v_uid is distinct from v_booking.client_id then
+    perform private.raise_error('FORBIDDEN', 'Only the client, the provider or an admin can reschedule this booking.', 'p_booking_id');
+  end if;
+  if v_booking.service_session_id is null then
+    perform private.raise_error(
+      'BACKFILL_REQUIRED',
+      'This legacy booking has no service session yet; run `sessionkit backfill run service_sessions` first.',
+      'p_booking_id'
+    );
+  end if;
+
+  select ss.* into v_session from public.service_sessions ss where ss.id = v_booking.service_session_id;
+  select sv.* into v_service from public.services sv where sv.id = v_session.service_id;
+
+  -- lock order shared with cancellations: provider (1-to-1 only), booking, sessions
+  if v_session.kind = 'individual' then
+    perform private.lock_provider(v_session.provider_id);
+  end if;
+  select b.* into v_booking from public.bookings b where b.id = p_booking_id for update;
+
+  if v_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'p_booking_id');
+  end if;
+  if v_booking.status in ('completed', 'no_show') or v_session.starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be moved.', 'p_booking_id');
+  end if;
+  if p_new_starts_at = v_session.starts_at then
+    return v_booking;
+  end if;
+
+  if v_session.kind = 'individual' then
+    v_new_ends_at := p_new_starts_at + (v_session.ends_at - v_session.starts_at);
+    perform private.assert_slot_bookable(v_service, v_session.provider_id, p_new_starts_at, v_new_ends_at, v_session.id);
+    begin
+      update public.service_sessions ss
+      set starts_at = p_new_starts_at, ends_at = v_new_ends_at
+      where ss.id = v_session.id;
+    exception when exclusion_violation then
+      perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_new_starts_at');
+    end;
+  else
+    select ss.* into v_target
+    from public.service_sessions ss
+    where ss.service_id = v_session.service_id
+      and ss.starts_at = p_new_starts_at
+      and ss.status = 'scheduled'
+      and ss.id <> v_session.id
+      and ss.kind is not distinct from v_session.kind
+      and (v_is_staff or ss.visibility is distinct from 'private')
+    order by ss.current_participants < ss.max_participants desc, ss.created_at
+    limit 1
+    for update;
+    if v_target.id is null then
+      perform private.raise_error('NOT_FOUND', 'No session of this service starts at that time.', 'p_new_starts_at');
+    end if;
+    perform private.assert_booking_window(v_service, v_target.starts_at);
+    if exists (
+      select 1 from public.bookings b
+      where b.service_session_id = v_target.id
+        and b.client_id = v_booking.client_id
+        and b.status in ('pending', 'confirmed')
+    ) then
+      perform private.raise_error('CONFLICT', 'The client already has a booking for that session.', 'p_new_starts_at');
+    end if;
+    if v_target.current_participants >= v_target.max_participants then
+      perform private.raise_error('CAPACITY_REACHED', 'That session is full.', 'p_new_starts_at');
+    end if;
+    update public.bookings b set service_session_id = v_target.id where b.id = v_booking.id;
+  end if;
+
+  select b.* into v_booking from public.bookings b where b.id = p_booking_id;
+
+  perform private.write_audit(
+    v_booking.organization_id, 'booking.rescheduled', 'bookings', v_booking.id,
+    jsonb_build_object('service_session_id', v_session.id, 'starts_at', v_session.starts_at),
+    jsonb_build_object('service_session_id', v_booking.service_session_id, 'starts_at', v_booking.start_time)
+  );
+  perform private.emit_event(v_booking.organization_id, 'booking.rescheduled', jsonb_build_object(
+    'booking_id', v_booking.id,
+    'client_id', v_booking.client_id,
+    'provider_id', v_booking.provider_id,
+    'service_session_id', v_booking.service_session_id,
+    'previous_starts_at', v_session.starts_at,
+    'starts_at', v_booking.start_time,
+    'ends_at', v_booking.end_time
+  ));
+  return v_booking;
+end
+$$;
+
+comment on function public.reschedule_booking(uuid, timestamptz) is
+  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, BACKFILL_REQUIRED (PT422).';
+
+revoke execute on function public.reschedule_booking(uuid, timestamptz) from public, anon;
+grant execute on function public.reschedule_booking(uuid, timestamptz) to authenticated, service_role;

@@ -1,0 +1,219 @@
+"""The recurring-bookings dispatcher under real concurrency (issue 6): one psycopg connection per
+dispatcher, each a service_role request (`acting_as`), released together by a threading.Barrier.
+
+What makes it correct is in the database, not in the timing:
+* the claim is `for no key update skip locked`: two dispatchers never handle the same series, so
+  each occurrence is booked once (and the unique index on (recurring_booking_id,
+  recurring_occurrence_date) refuses a second booking whatever happens);
+* a re-run after next_booking_date was moved back finds the bookings and books nothing new;
+* shards (p_shard of p_shards) split one run between connections, disjointly;
+* a client booking the provider's slot while the dispatcher runs: the provider lock orders them,
+  one booking, the other side gets SLOT_TAKEN.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+
+from sessionkit.testing.acting import acting_as
+
+SERIES = 30
+RUN_DATE = date.today() + timedelta(days=30)  # weekly from today + 2: five occurrences each
+
+
+@dataclass
+class Org:
+    id: uuid.UUID
+    slug: str
+    provider: uuid.UUID
+    service: uuid.UUID
+    series: list[uuid.UUID] = field(default_factory=list)
+
+
+def _scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    assert row is not None
+    return row[0]
+
+
+@pytest.fixture
+def make_org(conn: psycopg.Connection) -> Iterator[Callable[[int], Org]]:
+    """make_org(n): an organization whose provider has n weekly series (deleted afterwards)."""
+    created: list[Org] = []
+
+    def factory(series: int) -> Org:
+        slug = f"rd-{uuid.uuid4().hex[:10]}"
+        org_id = _scalar(conn, "select tests.seed_org(%s, 'Europe/Berlin')", (slug,))
+        provider = _scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
+        conn.execute("select tests.seed_weekly_hours(%s, %s, '07:00', '22:00')", (org_id, provider))
+        service = _scalar(conn, "select tests.seed_bookable_service(%s, 'Weekly', 20)", (org_id,))
+        org = Org(org_id, slug, provider, service)
+        for i in range(series):
+            conn.execute("select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}"))
+            org.series.append(
+                _scalar(
+                    conn,
+                    "select tests.seed_series(%s, %s, %s, %s, 'weekly', current_date + 2,"
+                    " time '08:00' + make_interval(mins => 25 * %s))",
+                    (org_id, f"{slug}_c{i}", f"{slug}_provider", service, i),
+                )
+            )
+        created.append(org)
+        return org
+
+    yield factory
+    for org in created:
+        conn.execute("delete from public.organizations where id = %s", (org.id,))
+
+
+def dispatch_together(db_url: str, calls: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Each call (args of dispatch_recurring_bookings) on its own connection as service_role, at once."""
+    results: list[dict[str, Any] | BaseException] = [RuntimeError("not run")] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def worker(i: int, args: tuple[Any, ...]) -> None:
+        try:
+            with (
+                psycopg.connect(db_url, autocommit=True) as connection,
+                acting_as(connection, role="service_role") as c,
+            ):
+                barrier.wait(timeout=10)
+                placeholders = ", ".join(["%s"] * len(args))
+                results[i] = _scalar(c, f"select public.dispatch_recurring_bookings({placeholders})", args)
+        except BaseException as exc:  # reported below
+            results[i] = exc
+
+    threads = [threading.Thread(target=worker, args=(i, args)) for i, args in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a dispatcher hung"
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
+
+
+def occurrences(conn: psycopg.Connection, org: Org) -> list[tuple[uuid.UUID, date, int]]:
+    """(series, occurrence date, bookings) for every occurrence of the org's series that has one."""
+    return conn.execute(
+        "select recurring_booking_id, recurring_occurrence_date, count(*)::int from public.bookings"
+        " where organization_id = %s and recurring_booking_id is not null group by 1, 2 order by 1, 2",
+        (org.id,),
+    ).fetchall()
+
+
+def own(result: dict[str, Any], conn: psycopg.Connection, org: Org) -> set[str]:
+    """The booking ids of a dispatcher result that belong to the org."""
+    ids = [str(b) for b in result["bookings"]]
+    if not ids:
+        return set()
+    rows = conn.execute(
+        "select id::text from public.bookings where organization_id = %s and id = any(%s::uuid[])",
+        (org.id, ids),
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def test_two_dispatchers_at_once_book_each_occurrence_exactly_once(
+    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
+) -> None:
+    org = make_org(SERIES)
+    first, second = dispatch_together(db_url, [(RUN_DATE,), (RUN_DATE,)])
+
+    booked = occurrences(conn, org)
+    assert len(booked) == SERIES * 5
+    assert all(count == 1 for _, _, count in booked)
+    mine = [own(first, conn, org), own(second, conn, org)]
+    assert mine[0].isdisjoint(mine[1])
+    assert len(mine[0] | mine[1]) == SERIES * 5
+    assert not [e for r in (first, second) for e in r["errors"] if uuid.UUID(e["recurring_id"]) in org.series]
+
+    # both runs again, after someone moved the series back: the bookings exist, nothing new
+    conn.execute(
+        "update public.recurring_bookings set next_booking_date = start_date, is_active = true"
+        " where organization_id = %s",
+        (org.id,),
+    )
+    again = dispatch_together(db_url, [(RUN_DATE,), (RUN_DATE,)])
+    assert occurrences(conn, org) == booked
+    assert sum(len(own(r, conn, org)) for r in again) == 0
+    assert sum(r["already_booked"] for r in again) >= SERIES * 5
+    assert (
+        _scalar(
+            conn,
+            "select count(*) from public.recurring_bookings"
+            " where organization_id = %s and next_booking_date = %s",
+            (org.id, date.today() + timedelta(days=37)),
+        )
+        == SERIES
+    )
+
+
+def test_shards_split_one_run_between_connections(
+    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
+) -> None:
+    org = make_org(SERIES)
+    left, right = dispatch_together(db_url, [(RUN_DATE, 0, 2), (RUN_DATE, 1, 2)])
+    mine = [own(left, conn, org), own(right, conn, org)]
+    assert mine[0] and mine[1]
+    assert mine[0].isdisjoint(mine[1])
+    assert len(mine[0] | mine[1]) == SERIES * 5
+    assert all(count == 1 for _, _, count in occurrences(conn, org))
+
+
+def test_a_client_and_the_dispatcher_racing_for_one_slot_get_one_booking(
+    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
+) -> None:
+    org = make_org(1)
+    series = org.series[0]
+    slot = _scalar(
+        conn, "select (current_date + 2 + time '08:00') at time zone 'Europe/Berlin'"
+    )  # the series' first occurrence
+    intruder = _scalar(conn, "select tests.add_member(%s, %s, 'client')", (org.slug, f"{org.slug}_walkin"))
+
+    result: dict[str, Any] = {}
+    with psycopg.connect(db_url, autocommit=True) as client_conn:
+        with acting_as(client_conn, user_id=intruder) as c:
+            # the client's booking holds the provider lock until this transaction ends
+            c.execute("select public.book_individual_session(%s, %s, %s)", (org.service, org.provider, slot))
+
+            def dispatcher() -> None:
+                with psycopg.connect(db_url, autocommit=True) as d, acting_as(d, role="service_role") as s:
+                    result.update(_scalar(s, "select public.dispatch_recurring_bookings(%s)", (RUN_DATE,)))
+
+            thread = threading.Thread(target=dispatcher)
+            thread.start()
+            time.sleep(0.5)
+            assert thread.is_alive(), "the dispatcher should wait for the provider lock"
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+    at_slot = conn.execute(
+        "select client_id from public.bookings"
+        " where organization_id = %s and start_time = %s and status = 'confirmed'",
+        (org.id, slot),
+    ).fetchall()
+    assert at_slot == [(intruder,)]
+    errors = [e for e in result["errors"] if uuid.UUID(e["recurring_id"]) == series]
+    assert [e["error"] for e in errors] == ["SLOT_TAKEN"]
+    assert len(occurrences(conn, org)) == 4  # the other four weeks are booked
+    assert (
+        _scalar(
+            conn,
+            "select count(*) from public.outbox_events where organization_id = %s"
+            " and topic = 'recurring_booking.occurrence_failed'",
+            (org.id,),
+        )
+        == 1
+    )

@@ -1,0 +1,1 @@
+"""`sessionkit recurring`: run the recurring-bookings dispatcher now, for a date (operators catching up)."""
