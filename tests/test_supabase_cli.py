@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 
 from sessionkit import stack
 from sessionkit.config import Project, Target
@@ -11,22 +10,15 @@ from sessionkit.db.compat import install_compat
 from sessionkit.db.connect import connect
 from sessionkit.migrate.files import list_migrations
 from sessionkit.migrate.push import status
+from sessionkit.supabase_cli import run_supabase
 
 from .helpers import temporary_database
 
 VERSION = re.compile(r"\d{14}")
 
 
-def supabase(project: Project, *args: str) -> str:
-    result = subprocess.run(
-        [str(project.supabase_cli), *args],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr
+def supabase(project: Project, url: str, *args: str) -> str:
+    result = run_supabase(project, url, *args)
     return result.stdout + result.stderr
 
 
@@ -38,14 +30,14 @@ def fresh_with_compat(target: Target) -> None:
 def test_supabase_db_push_then_sessionkit_finds_nothing_pending(project: Project, db_url: str) -> None:
     with temporary_database(db_url) as target:
         fresh_with_compat(target)
-        supabase(project, "db", "push", f"--remote={target.url}", "--yes")
+        supabase(project, target.url, "db", "push", "--yes")
         assert stack.push_target(project, target) == []
 
 
 def test_sessionkit_push_then_supabase_finds_nothing_pending(project: Project, db_url: str) -> None:
     with temporary_database(db_url) as target:
         stack.push_target(project, target)
-        output = supabase(project, "db", "push", f"--remote={target.url}", "--dry-run")
+        output = supabase(project, target.url, "db", "push", "--dry-run")
         assert "up to date" in output.lower()
         assert "would push" not in output.lower()
 
@@ -54,7 +46,7 @@ def test_supabase_migration_list_agrees_with_sessionkit(project: Project, db_url
     with temporary_database(db_url) as target:
         bundle = list_migrations(project.bundle_dir)
         stack.push_target(project, target, to=bundle[2].version)
-        output = supabase(project, "migration", "list", f"--remote={target.url}")
+        output = supabase(project, target.url, "migration", "list")
         with connect(target.url) as conn:
             ours = status(conn, project.bundle_dir)
     assert parse_migration_list(output) == {row.version: row.applied for row in ours}

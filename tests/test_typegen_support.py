@@ -19,6 +19,7 @@ from types import ModuleType
 from sessionkit.config import Project
 from sessionkit.db.compat import install_compat
 from sessionkit.db.connect import connect
+from sessionkit.supabase_cli import run_supabase
 from sessionkit.typegen import Language, generate, read_catalog, write
 
 from .helpers import temporary_database
@@ -139,15 +140,7 @@ def rich_database(server_url: str) -> Iterator[str]:
 def supabase_types(project: Project, url: str, lang: str) -> str:
     """The real Supabase CLI's output for the public schema."""
     args = ["gen", "types", "typescript"] if lang == "typescript" else ["gen", "types", "--lang", "python"]
-    result = subprocess.run(
-        [str(project.supabase_cli), *args, f"--remote={url}", "--schema", "public"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_supabase(project, url, *args, "--schema", "public")
     return result.stdout
 
 

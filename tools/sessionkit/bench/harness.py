@@ -20,6 +20,7 @@ from sessionkit import stack
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import create_database, drop_database
 from sessionkit.db.connect import connect
+from sessionkit.testing.install import install_test_helpers
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,16 @@ class Scenario:
     run: Callable[[psycopg.Connection, int], Result]
 
 
-def timed(conn: psycopg.Connection, label: str, sql: str, params: object = None) -> Measurement:
-    """Run one statement in its own transaction and time it; rows = rows affected/returned."""
-    start = time.perf_counter()
+def timed(
+    conn: psycopg.Connection, label: str, sql: str, params: object = None, role: str | None = None
+) -> Measurement:
+    """Run one statement in its own transaction (as `role` if given, the way PostgREST sets it)
+    and time it, commit included; rows = rows affected/returned."""
     with conn.transaction():
+        if role:
+            conn.execute(f"set local role {role}")
+            conn.execute("select set_config('request.jwt.claims', %s, true)", (f'{{"role": "{role}"}}',))
+        start = time.perf_counter()
         cursor = conn.execute(sql, params)  # type: ignore[arg-type]
         rows = cursor.rowcount if cursor.rowcount >= 0 else 0
     return Measurement(label, time.perf_counter() - start, rows)
@@ -71,6 +78,7 @@ def bench_database(project: Project, server_url: str) -> Iterator[psycopg.Connec
     try:
         stack.push_target(project, Target(url=url, is_local=False))
         with connect(url) as conn:
+            install_test_helpers(conn, project)  # scenarios arrange data with the test fixtures
             yield conn
     finally:
         drop_database(server_url, name)

@@ -41,11 +41,79 @@ def session_types_seed(conn: psycopg.Connection, scale: int) -> Result:
     return Result("session-types", operation, baseline)
 
 
+DISPATCH_FIXTURE = """
+select tests.seed_org('bench', 'Europe/Berlin');
+insert into auth.users (id, email, aud, role)
+select md5('bench-user:' || g)::uuid, 'bench' || g || '@bench.local', 'authenticated', 'authenticated'
+from generate_series(1, %(series)s + %(providers)s) g on conflict do nothing;
+insert into public.organization_members (organization_id, user_id, role)
+select tests.org_id('bench'), md5('bench-user:' || g)::uuid,
+       case when g <= %(providers)s then 'provider' else 'client' end
+from generate_series(1, %(series)s + %(providers)s) g on conflict do nothing;
+insert into public.availability_rules (organization_id, provider_id, weekday, start_time, end_time)
+select tests.org_id('bench'), md5('bench-user:' || g)::uuid, w, '00:00', '24:00'
+from generate_series(1, %(providers)s) g, generate_series(0, 6) w;
+insert into public.recurring_bookings
+  (user_id, specialist_id, service_id, frequency, start_date, local_time)
+select md5('bench-user:' || (%(providers)s + 1 + g))::uuid,
+       md5('bench-user:' || (1 + g %% %(providers)s))::uuid,
+       svc.id, 'weekly', current_date + 2,
+       time '00:00' + make_interval(mins => 10 * (g / %(providers)s))
+from generate_series(0, %(series)s - 1) g,
+     (select tests.seed_bookable_service(tests.org_id('bench'), 'Quick', 10) as id) svc;
+"""
+
+COPY_DISPATCHED = """
+insert into public.service_sessions
+  (organization_id, service_id, provider_id, session_type_id, kind, visibility, starts_at, ends_at,
+   max_participants, status)
+select organization_id, service_id, provider_id, session_type_id, kind, visibility,
+       starts_at + interval '364 days', ends_at + interval '364 days', max_participants, status
+from public.service_sessions;
+insert into public.bookings
+  (organization_id, client_id, provider_id, service_id, start_time, end_time, status, price,
+   session_type_id, service_session_id, booking_kind)
+select b.organization_id, b.client_id, b.provider_id, b.service_id, c.starts_at, c.ends_at,
+       b.status, b.price, b.session_type_id, c.id, b.booking_kind
+from public.bookings b
+join public.service_sessions s on s.id = b.service_session_id
+join public.service_sessions c
+  on c.provider_id = s.provider_id and c.starts_at = s.starts_at + interval '364 days'
+"""
+
+
+def recurring_dispatch(conn: psycopg.Connection, scale: int) -> Result:
+    """dispatch_recurring_bookings for `scale` due weekly series (50 per provider) vs writing the
+    same service sessions and bookings with plain INSERT … SELECT (same triggers, no checks)."""
+    providers = max(1, scale // 50)
+    with conn.transaction():
+        # integers only, so plain formatting is safe; several statements need the simple protocol
+        conn.execute(DISPATCH_FIXTURE % {"series": int(scale), "providers": int(providers)})
+    conn.execute("analyze")
+    operation = timed(
+        conn,
+        f"dispatch_recurring_bookings ({providers} providers)",
+        "select (public.dispatch_recurring_bookings(current_date + 2) ->> 'count')::int",
+        role="service_role",
+    )
+    row = conn.execute("select count(*) from public.bookings").fetchone()
+    dispatched = int(row[0]) if row else 0
+    operation = type(operation)(operation.label, operation.seconds, dispatched)
+    baseline = timed(conn, "plain insert … select of the same sessions and bookings", COPY_DISPATCHED)
+    return Result("recurring-dispatch", operation, baseline)
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
         Scenario(
             "session-types", "seed default session types for many organizations", 2000, session_types_seed
+        ),
+        Scenario(
+            "recurring-dispatch",
+            "dispatch due weekly series (set-based fast path, per-row fallback)",
+            100_000,
+            recurring_dispatch,
         ),
     )
 }

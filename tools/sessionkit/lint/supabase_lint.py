@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 from sessionkit.config import Project, Target
-from sessionkit.errors import SessionkitError
 from sessionkit.lint.findings import Finding
 from sessionkit.lint.sources import locate
+from sessionkit.supabase_cli import run_supabase
 
 SCHEMAS = "public,private,ops"
 
 
 def run_supabase_lint(project: Project, target: Target) -> list[Finding]:
-    cli = project.supabase_cli
-    if not cli.is_file():
-        raise SessionkitError("the Supabase CLI is missing: run `make setup` (npm install)")
-    result = subprocess.run(
-        [
-            str(cli),
-            "db",
-            "lint",
-            f"--remote={target.url}",
-            "--schema",
-            SCHEMAS,
-            "--level",
-            "warning",
-            "--fail-on",
-            "none",
-        ],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run_supabase(
+        project, target.url, "db", "lint", "--schema", SCHEMAS, "--level", "warning", "--fail-on", "none"
     )
-    if result.returncode != 0:
-        raise SessionkitError(f"supabase db lint failed: {result.stderr.strip().splitlines()[-1:]}")
     findings: list[Finding] = []
     for entry in _parse(result.stdout):
         function = str(entry.get("function", "?"))
@@ -51,8 +30,8 @@ def run_supabase_lint(project: Project, target: Target) -> list[Finding]:
 
 
 def _parse(stdout: str) -> list[dict[str, object]]:
-    text = stdout.strip()
-    if not text or not text.startswith("["):
+    start = stdout.find("[")  # anything the CLI printed before its JSON report is not findings
+    if start == -1:
         return []
-    data = json.loads(text)
+    data = json.loads(stdout[start:])
     return data if isinstance(data, list) else []
