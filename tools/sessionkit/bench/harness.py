@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
@@ -56,7 +57,11 @@ class Scenario:
 
 
 def timed(
-    conn: psycopg.Connection, label: str, sql: str, params: object = None, role: str | None = None
+    conn: psycopg.Connection,
+    label: str,
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any] | None = None,
+    role: str | None = None,
 ) -> Measurement:
     """Run one statement in its own transaction (as `role` if given, the way PostgREST sets it)
     and time it, commit included; rows = rows affected/returned."""
@@ -65,7 +70,7 @@ def timed(
             conn.execute(f"set local role {role}")
             conn.execute("select set_config('request.jwt.claims', %s, true)", (f'{{"role": "{role}"}}',))
         start = time.perf_counter()
-        cursor = conn.execute(sql, params)  # type: ignore[arg-type]
+        cursor = conn.execute(sql, params)
         rows = cursor.rowcount if cursor.rowcount >= 0 else 0
     return Measurement(label, time.perf_counter() - start, rows)
 

@@ -26,7 +26,7 @@ def run_sqlfluff(project: Project, paths: list[Path] | None = None) -> list[Find
         rel = path.relative_to(project.root).as_posix()
         for violation in result.get_violations():
             info = violation.to_dict()
-            line = int(info["start_line_no"])
+            line = int(str(info["start_line_no"]))
             findings.append(Finding(rel, line, f"sqlfluff/{info['code']}", str(info["description"])))
     return findings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sessionkit.config import Project, Target
 from sessionkit.lint.findings import Finding
@@ -29,7 +30,7 @@ def run_supabase_lint(project: Project, target: Target) -> list[Finding]:
     return findings
 
 
-def _parse(stdout: str) -> list[dict[str, object]]:
+def _parse(stdout: str) -> list[dict[str, Any]]:
     start = stdout.find("[")  # anything the CLI printed before its JSON report is not findings
     if start == -1:
         return []

@@ -18,7 +18,7 @@ Role = Literal["anon", "authenticated", "service_role"]
 
 
 def claims_for(role: Role, user_id: UUID | str | None = None) -> dict[str, str]:
-    claims = {"role": role}
+    claims: dict[str, str] = {"role": role}
     if user_id is not None:
         claims |= {"sub": str(user_id), "aud": "authenticated"}
     return claims
