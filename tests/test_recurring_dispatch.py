@@ -6,7 +6,7 @@ What makes it correct is in the database, not in the timing:
   each occurrence is booked once (and the unique index on (recurring_booking_id,
   recurring_occurrence_date) refuses a second booking whatever happens);
 * a re-run after next_booking_date was moved back finds the bookings and books nothing new;
-* shards (p_shard of p_shards) split one run between connections, disjointly;
+* shards (p_shard of p_shards) split one run between connections, disjointly and by provider;
 * a client booking the provider's slot while the dispatcher runs: the provider lock orders them,
   one booking, the other side gets SLOT_TAKEN.
 """
@@ -163,13 +163,24 @@ def test_two_dispatchers_at_once_book_each_occurrence_exactly_once(
 def test_shards_split_one_run_between_connections(
     conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
 ) -> None:
-    org = make_org(SERIES)
+    # shards go by provider (hash of specialist_id): organizations of one provider each until
+    # both shards of 2 have at least one
+    per_org = SERIES // 3
+    orgs: list[Org] = []
+    shards: set[int] = set()
+    while len(shards) < 2 or len(orgs) < 3:
+        assert len(orgs) < 40, "the providers' hashes should fall into both shards"
+        orgs.append(make_org(per_org))
+        shards.add(_scalar(conn, "select abs(hashtextextended(%s::text, 0)) %% 2", (orgs[-1].provider,)))
     left, right = dispatch_together(db_url, [(RUN_DATE, 0, 2), (RUN_DATE, 1, 2)])
-    mine = [own(left, conn, org), own(right, conn, org)]
+    mine = [set().union(*(own(result, conn, org) for org in orgs)) for result in (left, right)]
     assert mine[0] and mine[1]
     assert mine[0].isdisjoint(mine[1])
-    assert len(mine[0] | mine[1]) == SERIES * 5
-    assert all(count == 1 for _, _, count in occurrences(conn, org))
+    assert len(mine[0] | mine[1]) == len(orgs) * per_org * 5
+    for org in orgs:
+        assert all(count == 1 for _, _, count in occurrences(conn, org))
+        # a provider's occurrences are all booked by one shard
+        assert own(left, conn, org) == set() or own(right, conn, org) == set()
 
 
 def test_a_client_and_the_dispatcher_racing_for_one_slot_get_one_booking(

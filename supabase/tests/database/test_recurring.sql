@@ -391,12 +391,17 @@ begin
   if to_regclass('cron.job') is null then
     perform set_config('tests.cron', 'absent', true);
   else
-    execute $q$select count(*) from cron.job where jobname = 'dispatch-recurring-bookings' and command like '%dispatch_recurring_bookings%'$q$ into v_jobs;
-    perform set_config('tests.cron', case when v_jobs = 1 then 'scheduled' else 'missing' end, true);
+    -- two concurrent jobs, shard 0 and shard 1 of 2, and nothing left of the single-job draft
+    execute $q$select count(*) filter (where (jobname, command) in (
+                 ('dispatch-recurring-bookings-shard-0', 'select public.dispatch_recurring_bookings(((now() at time zone ''utc'')::date + 1), 0, 2)'),
+                 ('dispatch-recurring-bookings-shard-1', 'select public.dispatch_recurring_bookings(((now() at time zone ''utc'')::date + 1), 1, 2)')))
+               - count(*) filter (where jobname = 'dispatch-recurring-bookings')
+             from cron.job where schedule = '0 2 * * *' or jobname like 'dispatch-recurring-bookings%'$q$ into v_jobs;
+    perform set_config('tests.cron', case when v_jobs = 2 then 'scheduled' else 'missing' end, true);
   end if;
 end
 $$;
-select ok(current_setting('tests.cron') in ('absent', 'scheduled'), 'pg_cron (where installed) runs the dispatcher daily, one job by name');
+select ok(current_setting('tests.cron') in ('absent', 'scheduled'), 'pg_cron (where installed) runs the dispatcher daily, as two shard jobs by name');
 
 select * from finish();
 rollback;
