@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 from uuid import UUID
 
 import psycopg
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sessionkit import stack
@@ -19,7 +22,7 @@ from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
 from sessionkit.migrate import bundle
-from sessionkit.migrate.files import version_to_datetime
+from sessionkit.migrate.files import MigrationFile, version_to_datetime
 from sessionkit.migrate.push import status as migration_status
 from sessionkit.recurring.cli import dispatch_command
 from sessionkit.typegen.cli import gen_types
@@ -54,6 +57,19 @@ def _target(db_url: str | None) -> tuple[Project, Target]:
     target = Target.resolve(db_url)
     stack.ensure_reachable(project, target)
     return project, target
+
+
+@contextmanager
+def migration_progress(total: int) -> Iterator[Callable[[MigrationFile], None]]:
+    """A progress bar over migrations (on stderr); yields the per-migration callback."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("applying migrations", total=total)
+
+        def advance(migration: MigrationFile) -> None:
+            progress.update(task, advance=1, description=f"applied {migration.path.name}")
+
+        yield advance
 
 
 # -- db ----------------------------------------------------------------------------------
@@ -122,7 +138,8 @@ def db_reset(
     project, target = _target(db_url)
     if not target.is_local and not force:
         raise SessionkitError(f"refusing to reset {target.display} without --force")
-    applied = stack.reset(project, target, with_seed=not no_seed)
+    with migration_progress(len(bundle.bundle_files(project))) as advance:
+        applied = stack.reset(project, target, with_seed=not no_seed, on_applied=advance)
     out.print(
         f"reset {target.display}: {len(applied)} migrations applied" + ("" if no_seed else ", seeds loaded"),
         highlight=False,
@@ -137,16 +154,14 @@ def db_push(
 ) -> None:
     """Apply pending migrations of supabase/migrations, each in its own transaction."""
     project, target = _target(db_url)
-    applied = stack.push_target(
-        project,
-        target,
-        to=to,
-        dry_run=dry_run,
-        on_applied=lambda m: out.print(f"applied {m.path.name}", highlight=False),
-    )
+    pending = stack.push_target(project, target, to=to, dry_run=True)
     if dry_run:
-        for migration in applied:
+        for migration in pending:
             out.print(f"would apply {migration.path.name}", highlight=False)
+        applied = pending
+    else:
+        with migration_progress(len(pending)) as advance:
+            applied = stack.push_target(project, target, to=to, on_applied=advance)
     verb = "would apply" if dry_run else "applied"
     out.print(f"{verb} {len(applied)} migration(s) on {target.display}", highlight=False)
 
