@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import psycopg
 from psycopg.conninfo import make_conninfo
 
 from sessionkit.bench.harness import Measurement, Result, Scenario, timed
+from sessionkit.recurring.cli import dispatch
 
 ORG_FIXTURE = """
 insert into auth.users (id, email)
@@ -101,25 +101,11 @@ def arrange_due_series(conn: psycopg.Connection, scale: int) -> int:
 
 def dispatch_in_shards(conn: psycopg.Connection, shards: int) -> float:
     """Wall time of `shards` concurrent dispatcher calls (as the pg_cron shard jobs run them)."""
-    barrier = threading.Barrier(shards)
-    errors: list[BaseException] = []
-
-    def shard(number: int) -> None:
-        try:
-            with psycopg.connect(make_conninfo(conn.info.dsn, password=conn.info.password)) as own:
-                barrier.wait()
-                timed(own, "shard", DISPATCH, (number, shards), role="service_role")
-        except BaseException as exc:  # reported after the join
-            errors.append(exc)
-
-    threads = [threading.Thread(target=shard, args=(n,)) for n in range(shards)]
+    url = make_conninfo(conn.info.dsn, password=conn.info.password)
+    row = conn.execute("select current_date + 2").fetchone()
+    assert row is not None
     start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    dispatch(url, row[0], shards=shards)
     return time.perf_counter() - start
 
 
