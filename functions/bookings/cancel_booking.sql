@@ -55,9 +55,7 @@ declare
   v_starts_at timestamptz;
   v_hint_prefix text := coalesce(nullif(current_setting('sessionkit.cancel_hint_prefix', true), ''), '');
 begin
-  if v_uid is null and not v_service_call then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in to cancel a booking.');
-  end if;
+  perform private.require_caller('You must be signed in to cancel a booking.');
   if new.booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', v_hint_prefix || 'booking_id');
   end if;
@@ -143,9 +141,7 @@ as $$
 declare
   v_cancellation public.booking_cancellations;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in to cancel a booking.');
-  end if;
+  perform private.require_caller('You must be signed in to cancel a booking.');
 
   -- same logic as a direct insert; only the hints name this function's arguments
   perform set_config('sessionkit.cancel_hint_prefix', 'p_', true);

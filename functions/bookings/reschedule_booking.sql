@@ -20,9 +20,7 @@ declare
   v_is_staff boolean;
   v_new_ends_at timestamptz;
 begin
-  if v_uid is null and not v_service_call then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
   end if;

@@ -18,9 +18,7 @@ declare
 begin
   if p_organization_id is null then
     if not private.is_service_call() then
-      if (select auth.uid()) is null then
-        perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-      end if;
+      perform private.require_caller();  -- not a service call here: UNAUTHORIZED when signed out
       perform private.raise_error(
         'FORBIDDEN',
         'Only service_role reports on every organization; name yours with p_organization_id.',

@@ -28,9 +28,7 @@ begin
     return 'service_role';
   end if;
 
-  if v_uid is null then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();  -- not a service call here: UNAUTHORIZED when v_uid is null
   if p_organization_id is null then
     perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', p_hint);
   end if;

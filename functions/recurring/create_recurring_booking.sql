@@ -22,9 +22,7 @@ declare
   v_row public.recurring_bookings;
   v_field text;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
   end if;

@@ -16,9 +16,7 @@ declare
   v_client uuid;
   v_is_staff boolean;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_session_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
   end if;

@@ -45,9 +45,7 @@ begin
     return;
   end if;
 
-  if v_uid is null then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();  -- not a service call here: UNAUTHORIZED when v_uid is null
   v_role := private.member_role(p_organization_id, v_uid);
   if v_role is null then
     perform private.raise_error('NOT_FOUND', 'Not found.', p_not_found_hint);

@@ -27,9 +27,7 @@ declare
   v_earliest date;
   v_latest date;
 begin
-  if v_uid is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_session_group_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A session group id is required.', 'p_session_group_id');
   end if;

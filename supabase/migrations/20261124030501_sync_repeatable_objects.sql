@@ -661,9 +661,7 @@ declare
   v_starts_at timestamptz;
   v_hint_prefix text := coalesce(nullif(current_setting('sessionkit.cancel_hint_prefix', true), ''), '');
 begin
-  if v_uid is null and not v_service_call then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in to cancel a booking.');
-  end if;
+  perform private.require_caller('You must be signed in to cancel a booking.');
   if new.booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', v_hint_prefix || 'booking_id');
   end if;
@@ -749,9 +747,7 @@ as $$
 declare
   v_cancellation public.booking_cancellations;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in to cancel a booking.');
-  end if;
+  perform private.require_caller('You must be signed in to cancel a booking.');
 
   -- same logic as a direct insert; only the hints name this function's arguments
   perform set_config('sessionkit.cancel_hint_prefix', 'p_', true);
@@ -797,9 +793,7 @@ declare
   v_booking public.bookings;
   v_starts_at timestamptz;
 begin
-  if v_uid is null and not v_service_call then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
   end if;
@@ -940,9 +934,7 @@ declare
   v_is_staff boolean;
   v_new_ends_at timestamptz;
 begin
-  if v_uid is null and not v_service_call then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
   end if;
@@ -1672,9 +1664,7 @@ declare
 begin
   if p_organization_id is null then
     if not private.is_service_call() then
-      if (select auth.uid()) is null then
-        perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-      end if;
+      perform private.require_caller();  -- not a service call here: UNAUTHORIZED when signed out
       perform private.raise_error(
         'FORBIDDEN',
         'Only service_role reports on every organization; name yours with p_organization_id.',
@@ -1859,9 +1849,7 @@ declare
   v_booking public.bookings;
   v_note public.session_notes;
 begin
-  if v_uid is null and not v_service_call then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
   end if;
@@ -2303,6 +2291,32 @@ comment on function private.raise_error(text, text, text) is
 revoke all on function private.raise_error(text, text, text) from public;
 grant execute on function private.raise_error(text, text, text) to authenticated, service_role;
 
+-- >>> functions/private/require_caller.sql
+-- private.require_caller: the "someone must be calling" check at the top of RPCs that serve
+-- both signed-in users and service calls. UNAUTHORIZED unless auth.uid() is set or the request
+-- is a service call (service_role, direct database sessions). RPCs that refuse service calls,
+-- or decide service calls first, keep their own check.
+
+create or replace function private.require_caller(p_detail text default 'You must be signed in.')
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if (select auth.uid()) is null and not private.is_service_call() then
+    perform private.raise_error('UNAUTHORIZED', p_detail);
+  end if;
+end
+$$;
+
+comment on function private.require_caller(text) is
+  'Raises UNAUTHORIZED (detail p_detail) unless the caller is signed in (auth.uid()) or the request is a service call (private.is_service_call()).';
+
+revoke all on function private.require_caller(text) from public, anon;
+grant execute on function private.require_caller(text) to authenticated, service_role;
+
 -- >>> functions/private/require_org_role.sql
 -- private.require_org_role: the standard access check at the top of every organization RPC.
 -- UNAUTHORIZED (no caller) -> INVALID_REQUEST (no organization id) -> NOT_FOUND (absent, or
@@ -2334,9 +2348,7 @@ begin
     return 'service_role';
   end if;
 
-  if v_uid is null then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();  -- not a service call here: UNAUTHORIZED when v_uid is null
   if p_organization_id is null then
     perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', p_hint);
   end if;
@@ -2537,9 +2549,7 @@ declare
   v_row public.recurring_bookings;
   v_field text;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
   end if;
@@ -3588,9 +3598,7 @@ declare
   v_org uuid;
   v_client uuid;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
   end if;
@@ -3640,9 +3648,7 @@ declare
   v_client uuid;
   v_is_staff boolean;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_session_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
   end if;
@@ -3713,9 +3719,7 @@ begin
     return;
   end if;
 
-  if v_uid is null then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();  -- not a service call here: UNAUTHORIZED when v_uid is null
   v_role := private.member_role(p_organization_id, v_uid);
   if v_role is null then
     perform private.raise_error('NOT_FOUND', 'Not found.', p_not_found_hint);
@@ -4136,9 +4140,7 @@ declare
   v_ends_at timestamptz;
   v_session public.service_sessions;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
   end if;
@@ -4923,9 +4925,7 @@ declare
   v_earliest date;
   v_latest date;
 begin
-  if v_uid is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_session_group_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A session group id is required.', 'p_session_group_id');
   end if;
@@ -5107,9 +5107,7 @@ declare
   v_booking public.bookings;
   v_bookings jsonb := '[]'::jsonb;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
   end if;
@@ -5296,9 +5294,7 @@ declare
   v_progress jsonb;
   v_org uuid;
 begin
-  if v_uid is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_session_group_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A session group id is required.', 'p_session_group_id');
   end if;
@@ -5410,9 +5406,7 @@ as $$
 declare
   v_service public.services;
 begin
-  if (select auth.uid()) is null and not private.is_service_call() then
-    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
-  end if;
+  perform private.require_caller();
   if p_service_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
   end if;
