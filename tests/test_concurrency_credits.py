@@ -16,12 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import psycopg
 import pytest
 
 from sessionkit.testing.acting import acting_as
+
+from .helpers import run_parallel, scalar
 
 # Every failure a request may legitimately meet in the random workload (contract codes).
 EXPECTED_CODES = {
@@ -43,12 +44,6 @@ class Org:
     next_start: datetime | None = None
 
 
-def _scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    row = conn.execute(sql, params).fetchone()
-    assert row is not None
-    return row[0]
-
-
 @pytest.fixture
 def make_org(conn: psycopg.Connection) -> Iterator[Callable[..., Org]]:
     """make_org(clients=n, capacity=c): a fresh organization (deleted afterwards)."""
@@ -56,14 +51,14 @@ def make_org(conn: psycopg.Connection) -> Iterator[Callable[..., Org]]:
 
     def factory(clients: int = 1, capacity: int = 10) -> Org:
         slug = f"cc-{uuid.uuid4().hex[:10]}"
-        org_id = _scalar(conn, "select tests.seed_org(%s)", (slug,))
-        provider = _scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
-        service = _scalar(
+        org_id = scalar(conn, "select tests.seed_org(%s)", (slug,))
+        provider = scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
+        service = scalar(
             conn, "select tests.seed_service(%s, 'Group', %s, %s, 25)", (org_id, provider, capacity)
         )
         org = Org(org_id, slug, provider, service)
         org.clients = [
-            _scalar(conn, "select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}"))
+            scalar(conn, "select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}"))
             for i in range(clients)
         ]
         created.append(org)
@@ -78,7 +73,7 @@ def add_sessions(
     conn: psycopg.Connection, org: Org, starts: list[datetime], capacity: int = 10
 ) -> list[uuid.UUID]:
     return [
-        _scalar(
+        scalar(
             conn,
             "select tests.seed_service_session(%s, %s, %s, 60, null, %s)",
             (org.service, org.provider, start, capacity),
@@ -97,37 +92,15 @@ def future(hours: float) -> datetime:
 
 
 def subscribe(conn: psycopg.Connection, org: Org, client: uuid.UUID, total: int) -> uuid.UUID:
-    return _scalar(conn, "select tests.seed_subscription(%s, %s, %s)", (org.id, client, total))
+    return scalar(conn, "select tests.seed_subscription(%s, %s, %s)", (org.id, client, total))
 
 
 def balance(conn: psycopg.Connection, subscription_id: uuid.UUID) -> dict[str, int]:
-    return _scalar(conn, "select tests.balance(%s)", (subscription_id,))
+    return scalar(conn, "select tests.balance(%s)", (subscription_id,))
 
 
 def error_code(exc: psycopg.Error) -> str:
     return exc.diag.message_primary or type(exc).__name__
-
-
-def run_parallel(tasks: list[Callable[[threading.Barrier], Any]]) -> list[Any]:
-    """Run each task in its own thread; tasks call barrier.wait() right before their request."""
-    barrier = threading.Barrier(len(tasks), timeout=20)
-    results: list[Any] = [None] * len(tasks)
-
-    def runner(index: int) -> None:
-        try:
-            results[index] = tasks[index](barrier)
-        except BaseException as exc:  # surfaced by the caller
-            results[index] = exc
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
 
 
 def connect(db_url: str) -> psycopg.Connection:
@@ -152,7 +125,7 @@ def book_task(db_url: str, client: uuid.UUID, session: uuid.UUID) -> Callable[[t
 
 def book(client_conn: psycopg.Connection, client: uuid.UUID, session: uuid.UUID) -> uuid.UUID:
     with acting_as(client_conn, client) as c:
-        return _scalar(c, "select (public.book_session(%s)).id", (session,))
+        return scalar(c, "select (public.book_session(%s)).id", (session,))
 
 
 def test_three_credits_left_and_ten_concurrent_bookings(
@@ -177,13 +150,13 @@ def test_three_credits_left_and_ten_concurrent_bookings(
         "forfeited": 0,
         "remaining": 0,
     }
-    live = _scalar(
+    live = scalar(
         conn,
         "select count(*) from public.bookings where subscription_id = %s and status = 'confirmed'",
         (subscription,),
     )
     assert live == 5
-    report = _scalar(conn, "select public.integrity_report(%s)", (org.id,))
+    report = scalar(conn, "select public.integrity_report(%s)", (org.id,))
     assert report["total_violations"] == 0
 
 
@@ -205,7 +178,7 @@ def test_concurrent_cancel_and_book_keep_the_math_exact(
         def cancel(barrier: threading.Barrier, booking: uuid.UUID = victim) -> str:
             with connect(db_url) as own, acting_as(own, client) as c:
                 barrier.wait()
-                result = _scalar(c, "select public.cancel_booking(%s, 'round')", (booking,))
+                result = scalar(c, "select public.cancel_booking(%s, 'round')", (booking,))
             return str(result["cancellation_policy_applied"])
 
         tasks = [cancel] + [book_task(db_url, client, next(pool)) for _ in range(bookers)]
@@ -232,7 +205,7 @@ def test_concurrent_cancel_and_book_keep_the_math_exact(
             held.append(book(client_conn, client, next(pool)))
 
     client_conn.close()
-    report = _scalar(conn, "select public.integrity_report(%s)", (org.id,))
+    report = scalar(conn, "select public.integrity_report(%s)", (org.id,))
     assert report["total_violations"] == 0, report
 
 
@@ -317,13 +290,13 @@ def test_200_random_operations_in_parallel_leave_no_violation(
     assert total["book:ok"] > 0 and total["cancel:ok"] > 0, total
     assert total["complete:ok"] + total["no_show:ok"] > 0, total
 
-    report = _scalar(conn, "select public.integrity_report(%s)", (org.id,))
+    report = scalar(conn, "select public.integrity_report(%s)", (org.id,))
     assert report["total_violations"] == 0, [i for i in report["invariants"] if i["violations"]]
     for client, subscription in subscriptions.items():
         b = balance(conn, subscription)
         assert b["completed"] + b["scheduled"] + b["forfeited"] + b["remaining"] == b["total"], (client, b)
         assert b["remaining"] >= 0, (client, b)
-    paid = _scalar(
+    paid = scalar(
         conn,
         "select count(*) from public.bookings where client_id = %s and subscription_id is not null",
         (org.clients[4],),

@@ -24,6 +24,8 @@ from typing import Any
 import psycopg
 import pytest
 
+from .helpers import run_parallel, scalar
+
 ActAs = Callable[..., AbstractContextManager[psycopg.Connection]]
 
 
@@ -39,16 +41,9 @@ class Org:
 class Outcome:
     ok: list[Any] = field(default_factory=list)
     errors: list[tuple[str | None, str | None]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def codes(self) -> Counter[tuple[str | None, str | None]]:
         return Counter(self.errors)
-
-
-def _scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    row = conn.execute(sql, params).fetchone()
-    assert row is not None
-    return row[0]
 
 
 @pytest.fixture
@@ -58,12 +53,12 @@ def make_org(conn: psycopg.Connection) -> Iterator[Callable[[int], Org]]:
 
     def factory(clients: int) -> Org:
         slug = f"cs-{uuid.uuid4().hex[:10]}"
-        org_id = _scalar(conn, "select tests.seed_org(%s)", (slug,))
-        provider = _scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
+        org_id = scalar(conn, "select tests.seed_org(%s)", (slug,))
+        provider = scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
         conn.execute("select tests.seed_weekly_hours(%s, %s)", (org_id, provider))
         org = Org(org_id, slug, provider)
         org.clients = [
-            _scalar(conn, "select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}"))
+            scalar(conn, "select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}"))
             for i in range(clients)
         ]
         created.append(org)
@@ -79,26 +74,24 @@ Request = tuple[AbstractContextManager[psycopg.Connection], str, tuple[Any, ...]
 
 def run_together(requests: list[Request]) -> Outcome:
     """Run each (acting context, sql, params) on its own connection in its own thread, released together."""
+
+    def task(request: Request) -> Callable[[threading.Barrier], tuple[bool, Any]]:
+        ctx, sql, params = request
+
+        def run(barrier: threading.Barrier) -> tuple[bool, Any]:
+            try:
+                with ctx as c:
+                    barrier.wait()
+                    row = c.execute(sql, params).fetchone()
+                return True, row[0] if row else None
+            except psycopg.Error as exc:
+                return False, (exc.sqlstate, exc.diag.message_primary)
+
+        return run
+
     outcome = Outcome()
-    barrier = threading.Barrier(len(requests))
-
-    def worker(ctx: AbstractContextManager[psycopg.Connection], sql: str, params: tuple[Any, ...]) -> None:
-        try:
-            with ctx as c:
-                barrier.wait(timeout=10)
-                row = c.execute(sql, params).fetchone()
-            with outcome.lock:
-                outcome.ok.append(row[0] if row else None)
-        except psycopg.Error as exc:
-            with outcome.lock:
-                outcome.errors.append((exc.sqlstate, exc.diag.message_primary))
-
-    threads = [threading.Thread(target=worker, args=request) for request in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    for succeeded, value in run_parallel([task(r) for r in requests], barrier_timeout=10, join_timeout=30):
+        (outcome.ok if succeeded else outcome.errors).append(value)
     return outcome
 
 
@@ -119,8 +112,8 @@ def test_twenty_clients_booking_the_same_provider_slot_get_exactly_one_booking(
     conn: psycopg.Connection, act_as: ActAs, make_org: Callable[[int], Org]
 ) -> None:
     org = make_org(20)
-    service = _scalar(conn, "select tests.seed_bookable_service(%s, 'Physio', 60)", (org.id,))
-    slot: datetime = _scalar(conn, "select tests.slot(0, '10:00')")
+    service = scalar(conn, "select tests.seed_bookable_service(%s, 'Physio', 60)", (org.id,))
+    slot: datetime = scalar(conn, "select tests.slot(0, '10:00')")
 
     book = "select id from public.book_individual_session(%s, %s, %s)"
     outcome = run_together([(act_as(client), book, (service, org.provider, slot)) for client in org.clients])
@@ -133,7 +126,7 @@ def test_twenty_clients_booking_the_same_provider_slot_get_exactly_one_booking(
         (service,),
     ).fetchone()
     assert live == (1, 1)
-    sessions = _scalar(
+    sessions = scalar(
         conn,
         "select count(*) from public.service_sessions where provider_id = %s and status <> 'cancelled'",
         (org.provider,),
@@ -145,8 +138,8 @@ def test_thirty_clients_joining_a_ten_seat_workshop_fill_it_exactly(
     conn: psycopg.Connection, act_as: ActAs, make_org: Callable[[int], Org]
 ) -> None:
     org = make_org(30)
-    service = _scalar(conn, "select tests.seed_bookable_service(%s, 'Workshop', 90, 10)", (org.id,))
-    session = _scalar(conn, "select tests.seed_group_session(%s, tests.slot(0, '18:00'), 10)", (service,))
+    service = scalar(conn, "select tests.seed_bookable_service(%s, 'Workshop', 90, 10)", (org.id,))
+    session = scalar(conn, "select tests.seed_group_session(%s, tests.slot(0, '18:00'), 10)", (service,))
 
     outcome = run_together(
         [(act_as(client), "select id from public.book_session(%s)", (session,)) for client in org.clients]
@@ -162,12 +155,12 @@ def test_a_cancellation_racing_a_booking_for_the_last_seat_keeps_counts_consiste
     conn: psycopg.Connection, act_as: ActAs, make_org: Callable[[int], Org], round_: int
 ) -> None:
     org = make_org(11)
-    service = _scalar(conn, "select tests.seed_bookable_service(%s, 'Workshop', 60, 10)", (org.id,))
-    session = _scalar(
+    service = scalar(conn, "select tests.seed_bookable_service(%s, 'Workshop', 60, 10)", (org.id,))
+    session = scalar(
         conn, "select tests.seed_group_session(%s, tests.slot(%s, '18:00'), 10)", (service, round_)
     )
     booked = [
-        _scalar(conn, "select id from public.book_session(%s, p_client_id => %s)", (session, client))
+        scalar(conn, "select id from public.book_session(%s, p_client_id => %s)", (session, client))
         for client in org.clients[:10]
     ]
     assert seats(conn, session) == (10, 10, 10)
@@ -182,11 +175,11 @@ def test_a_cancellation_racing_a_booking_for_the_last_seat_keeps_counts_consiste
 
     current, maximum, live = seats(conn, session)
     assert current == live <= maximum
-    cancelled = _scalar(
+    cancelled = scalar(
         conn, "select count(*) from public.booking_cancellations where booking_id = %s", (booked[0],)
     )
     assert cancelled == 1, "the cancellation always goes through"
-    joined = _scalar(
+    joined = scalar(
         conn,
         "select count(*) from public.bookings"
         " where service_session_id = %s and client_id = %s and status <> 'cancelled'",
@@ -202,10 +195,10 @@ def test_many_cancellations_and_bookings_on_a_full_workshop_keep_counts_consiste
     conn: psycopg.Connection, act_as: ActAs, make_org: Callable[[int], Org]
 ) -> None:
     org = make_org(20)
-    service = _scalar(conn, "select tests.seed_bookable_service(%s, 'Workshop', 60, 10)", (org.id,))
-    session = _scalar(conn, "select tests.seed_group_session(%s, tests.slot(5, '18:00'), 10)", (service,))
+    service = scalar(conn, "select tests.seed_bookable_service(%s, 'Workshop', 60, 10)", (org.id,))
+    session = scalar(conn, "select tests.seed_group_session(%s, tests.slot(5, '18:00'), 10)", (service,))
     booked = [
-        _scalar(conn, "select id from public.book_session(%s, p_client_id => %s)", (session, client))
+        scalar(conn, "select id from public.book_session(%s, p_client_id => %s)", (session, client))
         for client in org.clients[:10]
     ]
 

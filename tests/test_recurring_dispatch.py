@@ -26,6 +26,8 @@ import pytest
 
 from sessionkit.testing.acting import acting_as
 
+from .helpers import run_parallel, scalar
+
 SERIES = 30
 RUN_DATE = date.today() + timedelta(days=30)  # weekly from today + 2: five occurrences each
 
@@ -39,12 +41,6 @@ class Org:
     series: list[uuid.UUID] = field(default_factory=list)
 
 
-def _scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
-    row = conn.execute(sql, params).fetchone()
-    assert row is not None
-    return row[0]
-
-
 @pytest.fixture
 def make_org(conn: psycopg.Connection) -> Iterator[Callable[[int], Org]]:
     """make_org(n): an organization whose provider has n weekly series (deleted afterwards)."""
@@ -52,15 +48,15 @@ def make_org(conn: psycopg.Connection) -> Iterator[Callable[[int], Org]]:
 
     def factory(series: int) -> Org:
         slug = f"rd-{uuid.uuid4().hex[:10]}"
-        org_id = _scalar(conn, "select tests.seed_org(%s, 'Europe/Berlin')", (slug,))
-        provider = _scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
+        org_id = scalar(conn, "select tests.seed_org(%s, 'Europe/Berlin')", (slug,))
+        provider = scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
         conn.execute("select tests.seed_weekly_hours(%s, %s, '07:00', '22:00')", (org_id, provider))
-        service = _scalar(conn, "select tests.seed_bookable_service(%s, 'Weekly', 20)", (org_id,))
+        service = scalar(conn, "select tests.seed_bookable_service(%s, 'Weekly', 20)", (org_id,))
         org = Org(org_id, slug, provider, service)
         for i in range(series):
             conn.execute("select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}"))
             org.series.append(
-                _scalar(
+                scalar(
                     conn,
                     "select tests.seed_series(%s, %s, %s, %s, 'weekly', current_date + 2,"
                     " time '08:00' + make_interval(mins => 25 * %s))",
@@ -77,31 +73,20 @@ def make_org(conn: psycopg.Connection) -> Iterator[Callable[[int], Org]]:
 
 def dispatch_together(db_url: str, calls: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Each call (args of dispatch_recurring_bookings) on its own connection as service_role, at once."""
-    results: list[dict[str, Any] | BaseException] = [RuntimeError("not run")] * len(calls)
-    barrier = threading.Barrier(len(calls))
 
-    def worker(i: int, args: tuple[Any, ...]) -> None:
-        try:
+    def task(args: tuple[Any, ...]) -> Callable[[threading.Barrier], dict[str, Any]]:
+        def run(barrier: threading.Barrier) -> dict[str, Any]:
             with (
                 psycopg.connect(db_url, autocommit=True) as connection,
                 acting_as(connection, role="service_role") as c,
             ):
-                barrier.wait(timeout=10)
+                barrier.wait()
                 placeholders = ", ".join(["%s"] * len(args))
-                results[i] = _scalar(c, f"select public.dispatch_recurring_bookings({placeholders})", args)
-        except BaseException as exc:  # reported below
-            results[i] = exc
+                return dict(scalar(c, f"select public.dispatch_recurring_bookings({placeholders})", args))
 
-    threads = [threading.Thread(target=worker, args=(i, args)) for i, args in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a dispatcher hung"
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results  # type: ignore[return-value]
+        return run
+
+    return run_parallel([task(args) for args in calls], barrier_timeout=10)
 
 
 def occurrences(conn: psycopg.Connection, org: Org) -> list[tuple[uuid.UUID, date, int]]:
@@ -150,7 +135,7 @@ def test_two_dispatchers_at_once_book_each_occurrence_exactly_once(
     assert sum(len(own(r, conn, org)) for r in again) == 0
     assert sum(r["already_booked"] for r in again) >= SERIES * 5
     assert (
-        _scalar(
+        scalar(
             conn,
             "select count(*) from public.recurring_bookings"
             " where organization_id = %s and next_booking_date = %s",
@@ -171,7 +156,7 @@ def test_shards_split_one_run_between_connections(
     while len(shards) < 2 or len(orgs) < 3:
         assert len(orgs) < 40, "the providers' hashes should fall into both shards"
         orgs.append(make_org(per_org))
-        shards.add(_scalar(conn, "select abs(hashtextextended(%s::text, 0)) %% 2", (orgs[-1].provider,)))
+        shards.add(scalar(conn, "select abs(hashtextextended(%s::text, 0)) %% 2", (orgs[-1].provider,)))
     left, right = dispatch_together(db_url, [(RUN_DATE, 0, 2), (RUN_DATE, 1, 2)])
     mine = [set().union(*(own(result, conn, org) for org in orgs)) for result in (left, right)]
     assert mine[0] and mine[1]
@@ -188,10 +173,10 @@ def test_a_client_and_the_dispatcher_racing_for_one_slot_get_one_booking(
 ) -> None:
     org = make_org(1)
     series = org.series[0]
-    slot = _scalar(
+    slot = scalar(
         conn, "select (current_date + 2 + time '08:00') at time zone 'Europe/Berlin'"
     )  # the series' first occurrence
-    intruder = _scalar(conn, "select tests.add_member(%s, %s, 'client')", (org.slug, f"{org.slug}_walkin"))
+    intruder = scalar(conn, "select tests.add_member(%s, %s, 'client')", (org.slug, f"{org.slug}_walkin"))
 
     result: dict[str, Any] = {}
     with psycopg.connect(db_url, autocommit=True) as client_conn:
@@ -201,7 +186,7 @@ def test_a_client_and_the_dispatcher_racing_for_one_slot_get_one_booking(
 
             def dispatcher() -> None:
                 with psycopg.connect(db_url, autocommit=True) as d, acting_as(d, role="service_role") as s:
-                    result.update(_scalar(s, "select public.dispatch_recurring_bookings(%s)", (RUN_DATE,)))
+                    result.update(scalar(s, "select public.dispatch_recurring_bookings(%s)", (RUN_DATE,)))
 
             thread = threading.Thread(target=dispatcher)
             thread.start()
@@ -220,7 +205,7 @@ def test_a_client_and_the_dispatcher_racing_for_one_slot_get_one_booking(
     assert [e["error"] for e in errors] == ["SLOT_TAKEN"]
     assert len(occurrences(conn, org)) == 4  # the other four weeks are booked
     assert (
-        _scalar(
+        scalar(
             conn,
             "select count(*) from public.outbox_events where organization_id = %s"
             " and topic = 'recurring_booking.occurrence_failed'",
