@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 from uuid import UUID
@@ -59,17 +59,25 @@ def _target(db_url: str | None) -> tuple[Project, Target]:
     return project, target
 
 
+class MigrationProgress:
+    """A push listener drawing a progress bar over the pending migrations (on stderr)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("applying migrations", total=None)
+
+    def planned(self, pending: list[MigrationFile]) -> None:
+        self.progress.update(self.task, total=len(pending))
+
+    def applied(self, migration: MigrationFile) -> None:
+        self.progress.update(self.task, advance=1, description=f"applied {migration.path.name}")
+
+
 @contextmanager
-def migration_progress(total: int) -> Iterator[Callable[[MigrationFile], None]]:
-    """A progress bar over migrations (on stderr); yields the per-migration callback."""
+def migration_progress() -> Iterator[MigrationProgress]:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("applying migrations", total=total)
-
-        def advance(migration: MigrationFile) -> None:
-            progress.update(task, advance=1, description=f"applied {migration.path.name}")
-
-        yield advance
+        yield MigrationProgress(progress)
 
 
 # -- db ----------------------------------------------------------------------------------
@@ -138,8 +146,8 @@ def db_reset(
     project, target = _target(db_url)
     if not target.is_local and not force:
         raise SessionkitError(f"refusing to reset {target.display} without --force")
-    with migration_progress(len(bundle.bundle_files(project))) as advance:
-        applied = stack.reset(project, target, with_seed=not no_seed, on_applied=advance)
+    with migration_progress() as listener:
+        applied = stack.reset(project, target, with_seed=not no_seed, listener=listener)
     out.print(
         f"reset {target.display}: {len(applied)} migrations applied" + ("" if no_seed else ", seeds loaded"),
         highlight=False,
@@ -154,14 +162,13 @@ def db_push(
 ) -> None:
     """Apply pending migrations of supabase/migrations, each in its own transaction."""
     project, target = _target(db_url)
-    pending = stack.push_target(project, target, to=to, dry_run=True)
     if dry_run:
-        for migration in pending:
+        applied = stack.push_target(project, target, to=to, dry_run=True)
+        for migration in applied:
             out.print(f"would apply {migration.path.name}", highlight=False)
-        applied = pending
     else:
-        with migration_progress(len(pending)) as advance:
-            applied = stack.push_target(project, target, to=to, on_applied=advance)
+        with migration_progress() as listener:
+            applied = stack.push_target(project, target, to=to, listener=listener)
     verb = "would apply" if dry_run else "applied"
     out.print(f"{verb} {len(applied)} migration(s) on {target.display}", highlight=False)
 

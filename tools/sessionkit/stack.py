@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import recreate_database, run_sql_file
 from sessionkit.db.cluster import LocalCluster
@@ -11,7 +9,7 @@ from sessionkit.db.compat import install_compat
 from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
 from sessionkit.migrate.files import MigrationFile
-from sessionkit.migrate.push import push
+from sessionkit.migrate.push import PushListener, push
 
 
 def start_local(project: Project) -> bool:
@@ -33,12 +31,12 @@ def push_target(
     target: Target,
     to: str | None = None,
     dry_run: bool = False,
-    on_applied: Callable[[MigrationFile], None] | None = None,
+    listener: PushListener | None = None,
 ) -> list[MigrationFile]:
     with connect(target.url) as conn:
         if not dry_run:
             install_compat(conn)
-        return push(conn, project.bundle_dir, to=to, dry_run=dry_run, on_applied=on_applied)
+        return push(conn, project.bundle_dir, to=to, dry_run=dry_run, listener=listener)
 
 
 def seed(project: Project, target: Target) -> int:
@@ -57,14 +55,14 @@ def reset(
     project: Project,
     target: Target,
     with_seed: bool = True,
-    on_applied: Callable[[MigrationFile], None] | None = None,
+    listener: PushListener | None = None,
 ) -> list[MigrationFile]:
     """Drop and recreate the database, apply every migration, then the seeds."""
     recreate_database(target.url)
     if target.is_local:
         # pg_cron's scheduler exits for good when its database is dropped: restart it.
         LocalCluster(project).restart()
-    applied = push_target(project, target, on_applied=on_applied)
+    applied = push_target(project, target, listener=listener)
     if with_seed:
         seed(project, target)
     return applied

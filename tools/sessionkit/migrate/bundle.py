@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader
 
 from sessionkit.config import DEFAULT_PORT, Project
 from sessionkit.errors import SessionkitError
-from sessionkit.migrate.files import MigrationFile, list_migrations, next_version
+from sessionkit.migrate.files import list_migrations, next_version
 
 MANIFEST_NAME = "migrations.manifest.json"
 GENERATED_SUFFIX = "_sync_repeatable_objects"
@@ -152,7 +152,3 @@ def apply_build(plan: BuildPlan) -> None:
         path.write_text(content)
     for path in plan.deletes:
         path.unlink()
-
-
-def bundle_files(project: Project) -> list[MigrationFile]:
-    return list_migrations(project.bundle_dir)

@@ -8,9 +8,10 @@ session-level advisory lock keeps two pushes from interleaving.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 
@@ -30,6 +31,14 @@ LEDGER_DDL = (
 
 class MigrationFailed(SessionkitError):
     """A migration raised: it was rolled back alone; earlier ones stay applied."""
+
+
+class PushListener(Protocol):
+    """Told what a push will apply (once, under the lock), then of each migration applied."""
+
+    def planned(self, pending: list[MigrationFile]) -> None: ...
+
+    def applied(self, migration: MigrationFile) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def push(
     bundle_dir: Path,
     to: str | None = None,
     dry_run: bool = False,
-    on_applied: Callable[[MigrationFile], None] | None = None,
+    listener: PushListener | None = None,
 ) -> list[MigrationFile]:
     """Apply pending migrations (or list them with dry_run) under the push advisory lock."""
     conn.autocommit = True
@@ -129,10 +138,12 @@ def push(
         pending = plan(conn, bundle_dir, to)
         if dry_run:
             return pending
+        if listener:
+            listener.planned(pending)
         for migration in pending:
             apply_one(conn, migration)
-            if on_applied:
-                on_applied(migration)
+            if listener:
+                listener.applied(migration)
         return pending
     finally:
         conn.execute("select pg_advisory_unlock(%s)", (PUSH_LOCK_KEY,))
