@@ -21,6 +21,7 @@ from sessionkit import stack
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import create_database, drop_database
 from sessionkit.db.connect import connect
+from sessionkit.testing.acting import Role, become
 from sessionkit.testing.install import install_test_helpers
 
 
@@ -61,14 +62,13 @@ def timed(
     label: str,
     sql: str,
     params: Sequence[Any] | Mapping[str, Any] | None = None,
-    role: str | None = None,
+    role: Role | None = None,
 ) -> Measurement:
     """Run one statement in its own transaction (as `role` if given, the way PostgREST sets it)
     and time it, commit included; rows = rows affected/returned."""
     with conn.transaction():
         if role:
-            conn.execute(f"set local role {role}")
-            conn.execute("select set_config('request.jwt.claims', %s, true)", (f'{{"role": "{role}"}}',))
+            become(conn, role=role)
         start = time.perf_counter()
         cursor = conn.execute(sql, params)
         rows = cursor.rowcount if cursor.rowcount >= 0 else 0

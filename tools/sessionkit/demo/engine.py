@@ -15,6 +15,8 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from sessionkit.testing.acting import become
+
 
 @dataclass(frozen=True)
 class Step:
@@ -33,25 +35,26 @@ class Scene:
     steps: tuple[Step, ...]
 
 
-def become(conn: psycopg.Connection, actor: str) -> None:
+def become_actor(conn: psycopg.Connection, actor: str) -> None:
+    """Switch the open transaction to the actor, as PostgREST would for its request."""
     conn.execute("reset role")
-    if actor in ("anon", "service_role"):
-        conn.execute(f"set local role {actor}")
-        claims: dict[str, str] = {"role": actor}
-    else:
-        row = conn.execute("select id from auth.users where email = %s", (actor,)).fetchone()
-        if row is None:
-            raise LookupError(f"demo user {actor} is missing: run `sessionkit db reset`")
-        conn.execute("set local role authenticated")
-        claims = {"role": "authenticated", "sub": str(row[0]), "email": actor}
-    conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
+    if actor == "anon":
+        become(conn, role="anon")
+        return
+    if actor == "service_role":
+        become(conn, role="service_role")
+        return
+    row = conn.execute("select id from auth.users where email = %s", (actor,)).fetchone()
+    if row is None:
+        raise LookupError(f"demo user {actor} is missing: run `sessionkit db reset`")
+    become(conn, user_id=row[0])
 
 
 def run_step(conn: psycopg.Connection, step: Step) -> Table | str:
     """The step's rows as a table, or its error as `CODE (SQLSTATE): detail`."""
     try:
         with conn.transaction():
-            become(conn, step.actor)
+            become_actor(conn, step.actor)
             cursor = conn.execute(step.sql, step.params or None)
             if cursor.description is None:
                 return f"ok ({cursor.rowcount} row(s) affected)"

@@ -24,16 +24,20 @@ def claims_for(role: Role, user_id: UUID | str | None = None) -> dict[str, str]:
     return claims
 
 
+def become(conn: psycopg.Connection, user_id: UUID | str | None = None, role: Role | None = None) -> None:
+    """Inside an open transaction: `role` (authenticated when a user is given) + its JWT claims."""
+    effective: Role = role or ("authenticated" if user_id is not None else "anon")
+    conn.execute(f"set local role {effective}")
+    conn.execute(
+        "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims_for(effective, user_id)),)
+    )
+
+
 @contextmanager
 def acting_as(
     conn: psycopg.Connection, user_id: UUID | str | None = None, role: Role | None = None
 ) -> Iterator[psycopg.Connection]:
     """One PostgREST request: a transaction as `role` (authenticated when a user is given)."""
-    effective: Role = role or ("authenticated" if user_id is not None else "anon")
     with conn.transaction():
-        conn.execute(f"set local role {effective}")
-        conn.execute(
-            "select set_config('request.jwt.claims', %s, true)",
-            (json.dumps(claims_for(effective, user_id)),),
-        )
+        become(conn, user_id, role)
         yield conn
