@@ -1,7 +1,7 @@
 """The local server's clock: `db start --clock MOMENT|+Nd` runs Postgres under libfaketime.
 
-The server tests use a throwaway cluster (its own folder, port SESSIONKIT_DB_PORT + 8), so
-moving its clock never disturbs the stack the other suites run on.
+The server tests use a cluster of their own (.sessionkit/clock-test/, port SESSIONKIT_DB_PORT
++ 8), so moving its clock never disturbs the stack the other suites run on.
 """
 
 from __future__ import annotations
@@ -68,9 +68,10 @@ def test_status_line_says_whether_the_clock_is_fake_and_who_set_it() -> None:
 
 # -- a real server under the clock ---------------------------------------------------------------
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
-    root = tmp_path_factory.mktemp("clock")
-    cluster = LocalCluster(Project(root=root), name="clock", port_offset=8)
+def cluster(project: Project) -> Iterator[LocalCluster]:
+    # in the project's state folder, not a pytest temporary folder: other pytest sessions of the
+    # same user prune those, and a cluster's data must outlive the module
+    cluster = LocalCluster(project, name="clock-test", port_offset=8)
     try:
         yield cluster
     finally:

@@ -269,12 +269,24 @@ def test(
     ctx: typer.Context,
     pgtap_only: Annotated[bool, typer.Option("--pgtap-only", help="Only supabase/tests.")] = False,
     pytest_only: Annotated[bool, typer.Option("--pytest-only", help="Only tests/.")] = False,
+    calendar: Annotated[
+        bool,
+        typer.Option(
+            "--calendar",
+            help="Also run the pgTAP suites on a database holding other tenants' data, now and with"
+            " its clock on each of the next 7 days and on calendar edges (DST, 29 Feb, month/year ends).",
+        ),
+    ] = False,
 ) -> None:
     """Every pgTAP and pytest suite in one pytest run (extra arguments go to pytest)."""
     from sessionkit.testing.runner import run_pytest
 
     code = run_pytest(
-        Project.discover(), pgtap_only=pgtap_only, pytest_only=pytest_only, extra=list(ctx.args)
+        Project.discover(),
+        pgtap_only=pgtap_only,
+        pytest_only=pytest_only,
+        extra=list(ctx.args),
+        calendar=calendar,
     )
     if code != 0:
         raise typer.Exit(code)

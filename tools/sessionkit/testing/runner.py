@@ -9,17 +9,25 @@ from sessionkit.config import Project
 from sessionkit.errors import SessionkitError
 
 
-def pytest_args(project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str]) -> list[str]:
+def pytest_args(
+    project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str], calendar: bool = False
+) -> list[str]:
     if pgtap_only and pytest_only:
         raise SessionkitError("--pgtap-only and --pytest-only exclude each other")
+    if calendar and pytest_only:
+        raise SessionkitError("--calendar runs the pgTAP suites: it cannot go with --pytest-only")
     paths: list[str] = []
     if pgtap_only:
         paths = [str(project.pgtap_dir.relative_to(project.root))]
     elif pytest_only:
         paths = ["tests"]
-    return [sys.executable, "-m", "pytest", *paths, *extra]
+    # the calendar matrix (conftest.py, sessionkit.testing.calendar)
+    options = ["--calendar"] if calendar else []
+    return [sys.executable, "-m", "pytest", *paths, *options, *extra]
 
 
-def run_pytest(project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str]) -> int:
-    args = pytest_args(project, pgtap_only, pytest_only, extra)
+def run_pytest(
+    project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str], calendar: bool = False
+) -> int:
+    args = pytest_args(project, pgtap_only, pytest_only, extra, calendar)
     return subprocess.run(args, cwd=project.root).returncode
