@@ -220,6 +220,13 @@ begin
       and lb.start_time < v_last_at
       and lb.end_time > v_first_at
   ),
+  -- providers whose other recurring series (not claimed by this run) hold time around the run's
+  -- occurrences: their candidates take the exact path, where private.provider_busy (the booking
+  -- core's overlap rule) counts those holds
+  held_providers as materialized (
+    select distinct h.provider_id
+    from private.series_holds(v_providers, tstzrange(v_first_at, v_last_at)) as h
+  ),
   -- every occurrence with what the rules need, and the rules that need no other new occurrence:
   -- service, people, session type, window, working hours, exceptions, the provider's sessions
   simple as materialized (
@@ -276,6 +283,7 @@ begin
             and e.specialist_id = r.specialist_id
             and e.exception_date between t.local_day - 1 and t.local_day + 1
         )
+        and r.specialist_id not in (select hp.provider_id from held_providers as hp)
         and (
           r.specialist_id not in (select bp.provider_id from busy_providers as bp)
           or (
