@@ -109,6 +109,7 @@ begin
   if p_run_date is null then
     perform private.raise_error('INVALID_REQUEST', 'A run date is required.', 'p_run_date');
   end if;
+  perform private.require_sane_timestamp(p_run_date::timestamptz, 'p_run_date');
   if p_shards is null or p_shards < 1 or p_shards > 64 then
     perform private.raise_error('INVALID_REQUEST', 'p_shards must be between 1 and 64.', 'p_shards');
   end if;

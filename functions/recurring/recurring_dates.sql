@@ -109,20 +109,16 @@ as $$
     when p_day <= p_start_date then p_start_date
     when p_frequency = 'weekly' then p_start_date + 7 * ((p_day - p_start_date + 6) / 7)
     when p_frequency = 'biweekly' then p_start_date + 14 * ((p_day - p_start_date + 13) / 14)
-    else (
-      -- the anchored occurrence in p_day's month, or the next month's when it falls before p_day
-      select case when m.candidate >= p_day then m.candidate
-                  else (p_start_date + pg_catalog.make_interval(months => m.months + 1))::date end
-      from (
-        select
-          x.months,
-          (p_start_date + pg_catalog.make_interval(months => x.months))::date as candidate
-        from (
-          select ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
-                  + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer as months
-        ) as x
-      ) as m
-    )
+    -- monthly: the anchored occurrence in p_day's month, or the next month's when it falls before p_day
+    when (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date >= p_day
+      then (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date
+    else (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer + 1))::date
   end
 $$;
 

@@ -42,22 +42,27 @@ as $$
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
+  -- (offset 0: each bound is computed once per series and referenced, not copied into every
+  -- expression of the inlined date functions, which kept planning cheap)
   cross join lateral (
     select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
+    offset 0
   ) as h
   cross join lateral (
     select
-      -- a session lasts at most a day: one local day before the window is enough
-      greatest(p_series.next_booking_date, p_series.start_date,
-               (pg_catalog.lower(p_window) at time zone p_series.timezone)::date - 1) as from_day,
+      private.recurring_first_on_or_after(
+        p_series.start_date, p_series.frequency,
+        -- a session lasts at most a day: one local day before the window is enough
+        greatest(p_series.next_booking_date, p_series.start_date,
+                 (pg_catalog.lower(p_window) at time zone p_series.timezone)::date - 1)
+      ) as first_day,
       least(p_series.end_date,
             (pg_catalog.upper(p_window) at time zone p_series.timezone)::date,
             (h.hold_until at time zone p_series.timezone)::date) as to_day
+    offset 0
   ) as d
-  cross join lateral private.recurring_occurrences(
-    p_series.start_date, p_series.frequency,
-    private.recurring_first_on_or_after(p_series.start_date, p_series.frequency, d.from_day), d.to_day
-  ) as o (occurrence_date)
+  cross join lateral private.recurring_occurrences(p_series.start_date, p_series.frequency, d.first_day, d.to_day)
+    as o (occurrence_date)
   cross join lateral (
     select (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as starts_at
   ) as t
@@ -97,9 +102,14 @@ returns table (
   buffer_before_minutes integer,
   buffer_after_minutes integer
 )
-language sql
+language plpgsql
 stable
+set search_path = ''
 as $$
+begin
+  -- plpgsql, not inlined: the statement is planned once per session and reused (provider_busy
+  -- runs on every booking; re-planning the occurrence arithmetic each time cost milliseconds)
+  return query
   select r.id, r.specialist_id, o.occurrence_date, o.starts_at, o.ends_at, o.buffer_before_minutes, o.buffer_after_minutes
   from public.recurring_bookings as r
   cross join lateral private.series_occurrences(r, p_window) as o
@@ -108,7 +118,8 @@ as $$
     and r.id is distinct from p_exclude_recurring_id
     -- cheap pre-filter before any occurrence is computed (local dates are within a day of UTC)
     and (pg_catalog.upper(p_window) is null or r.next_booking_date <= (pg_catalog.upper(p_window) at time zone 'UTC')::date + 1)
-    and (pg_catalog.lower(p_window) is null or r.end_date is null or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+    and (pg_catalog.lower(p_window) is null or r.end_date is null or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2);
+end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
