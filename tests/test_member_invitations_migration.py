@@ -27,8 +27,7 @@ def tx(db_url: str) -> Iterator[psycopg.Connection]:
 
 
 def migration_sql(project: Project) -> str:
-    [path] = sorted(project.migrations_dir.glob("*_member_invitations.sql"))
-    return path.read_text()
+    return (project.migrations_dir / "20261127120000_member_invitations.sql").read_text()
 
 
 def legacy_membership(tx: psycopg.Connection) -> tuple[uuid.UUID, uuid.UUID]:
@@ -40,19 +39,24 @@ def legacy_membership(tx: psycopg.Connection) -> tuple[uuid.UUID, uuid.UUID]:
     tx.execute("alter table public.organization_members drop column status cascade")
     tx.execute("alter table public.organization_members drop column invited_by cascade")
     tx.execute(
-        "insert into public.organization_members (organization_id, user_id, role) values (%s, %s, 'provider')",
+        "insert into public.organization_members (organization_id, user_id, role)"
+        " values (%s, %s, 'provider')",
         (org, user),
     )
     return org, user
 
 
-def test_memberships_present_at_migration_time_count_as_accepted(project: Project, tx: psycopg.Connection) -> None:
+def test_memberships_present_at_migration_time_count_as_accepted(
+    project: Project, tx: psycopg.Connection
+) -> None:
     org, user = legacy_membership(tx)
 
     tx.execute(migration_sql(project))
 
     status = scalar(
-        tx, "select status from public.organization_members where organization_id = %s and user_id = %s", (org, user)
+        tx,
+        "select status from public.organization_members where organization_id = %s and user_id = %s",
+        (org, user),
     )
     assert status == "accepted"
 
