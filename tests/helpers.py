@@ -22,11 +22,12 @@ PROJECT_PARTS = ("pyproject.toml", ".squawk.toml", "migrations", "functions", "p
 
 @contextmanager
 def temporary_database(server_url: str, prefix: str = "sk_test") -> Iterator[Target]:
-    """A fresh, empty database on the same server, dropped afterwards."""
+    """A fresh, empty database on the local stack's server, dropped afterwards (a local target:
+    a push installs the compatibility layer there, as on the local stack)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = create_database(server_url, name)
     try:
-        yield Target(url=url, is_local=False)
+        yield Target(url=url, is_local=True)
     finally:
         drop_database(server_url, name)
 
