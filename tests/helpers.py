@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -42,6 +44,17 @@ def copy_project(source: Project, dest: Path) -> Project:
             shutil.copy2(src, dest / part)
     (dest / "node_modules").symlink_to(source.root / "node_modules")
     return Project(dest)
+
+
+def sessionkit(project: Project, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess, as a user runs it (stdout and stderr captured)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from sessionkit.cli import main; main()", *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:

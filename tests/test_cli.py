@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from sessionkit.config import Project
 
-
-def sessionkit(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from sessionkit.cli import main; main()", *args],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from .helpers import sessionkit
 
 
 def test_unreachable_database_fails_with_one_line_reason(project: Project) -> None:

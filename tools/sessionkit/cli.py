@@ -182,6 +182,7 @@ def _warn_without_pg_cron(target: Target) -> None:
         f"warning: pg_cron is not enabled on {target.display} (Database → Extensions): "
         "the migrations' scheduled jobs were not created",
         highlight=False,
+        soft_wrap=True,
     )
 
 
