@@ -54,8 +54,8 @@ begin
   select o.id, 'Bench ' || p_slug || ' ' || o.n, p_slug || '-' || o.n, 'Europe/Berlin', o.owner_id
   from pop_orgs as o;
 
-  insert into public.organization_members (organization_id, user_id, role)
-  select p.organization_id, p.user_id, p.role from pop_people as p;
+  insert into public.organization_members (organization_id, user_id, role, status)
+  select p.organization_id, p.user_id, p.role, 'accepted' from pop_people as p;
 
   insert into public.session_types (id, organization_id, name, duration_minutes)
   select o.type_id, o.id, 'Session (60 min)', 60 from pop_orgs as o;
