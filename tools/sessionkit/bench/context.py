@@ -113,7 +113,7 @@ class BenchContext:
         clone of one migrated database built at the first call."""
         if self._base is None:
             self._base = self.new_database("base")
-            stack.push_target(self.project, Target(url=self._base, is_local=False))
+            stack.push_target(self.project, Target(url=self._base, is_local=True))
             with connect(self._base) as conn:
                 install_test_helpers(conn, self.project)
                 with conn.transaction():

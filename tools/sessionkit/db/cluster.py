@@ -97,9 +97,7 @@ class LocalCluster:
 
     # -- running commands as the cluster owner -------------------------------------------
     def _as_owner(self, args: list[str]) -> list[str]:
-        if os.geteuid() != 0:
-            return args
-        return ["runuser", "-u", CLUSTER_USER, "--", *args]
+        return as_cluster_owner(args)
 
     def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(self._as_owner(args), capture_output=True, text=True)
@@ -202,7 +200,6 @@ class LocalCluster:
         self._run([pg_ctl, "stop", "-m", "fast", "-w", "-D", str(self.data_dir)])
         return True
 
-
     def remove(self) -> None:
         """Stop a side cluster and delete its folder (never the stack's own cluster)."""
         if not self.name:
@@ -218,11 +215,17 @@ class LocalCluster:
         self._prepare_owner()
         if not self.is_initialised():
             basebackup = str(pg_bindir() / "pg_basebackup")
-            self._run(
-                [basebackup, "-D", str(self.data_dir), "-R", "-X", "stream", "-c", "fast",
-                 "-h", "127.0.0.1", "-p", str(primary.port), "-U", DEFAULT_SUPERUSER]
-            )
+            # -R writes standby.signal and primary_conninfo; -X stream copies the WAL it needs
+            args = ["-D", str(self.data_dir), "-R", "-X", "stream", "-c", "fast"]
+            self._run([basebackup, *args, "-h", "127.0.0.1", "-p", str(primary.port), "-U", DEFAULT_SUPERUSER])
         self.start()
+
+
+def as_cluster_owner(args: list[str]) -> list[str]:
+    """The command line running `args` as the OS user owning local clusters (root hands over)."""
+    if os.geteuid() != 0:
+        return args
+    return ["runuser", "-u", CLUSTER_USER, "--", *args]
 
 
 def _grant_traverse(folder: Path) -> None:
