@@ -217,7 +217,8 @@ class LocalCluster:
             basebackup = str(pg_bindir() / "pg_basebackup")
             # -R writes standby.signal and primary_conninfo; -X stream copies the WAL it needs
             args = ["-D", str(self.data_dir), "-R", "-X", "stream", "-c", "fast"]
-            self._run([basebackup, *args, "-h", "127.0.0.1", "-p", str(primary.port), "-U", DEFAULT_SUPERUSER])
+            source = ["-h", "127.0.0.1", "-p", str(primary.port), "-U", DEFAULT_SUPERUSER]
+            self._run([basebackup, *args, *source])
         self.start()
 
 
