@@ -102,8 +102,8 @@ def local_port() -> int:
     return int(os.environ.get(PORT_ENV, DEFAULT_PORT))
 
 
-def local_url(database: str = DEFAULT_DATABASE, port: int | None = None) -> str:
-    return f"postgresql://{DEFAULT_SUPERUSER}:postgres@127.0.0.1:{port or local_port()}/{database}"
+def local_url(database: str = DEFAULT_DATABASE) -> str:
+    return f"postgresql://{DEFAULT_SUPERUSER}:postgres@127.0.0.1:{local_port()}/{database}"
 
 
 def redact(url: str) -> str:

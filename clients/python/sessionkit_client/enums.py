@@ -18,6 +18,9 @@ BookingCancellationsCancellationPolicyApplied = Literal[
 ]
 """Allowed values of booking_cancellations.cancellation_policy_applied (check constraint)."""
 
+BookingCancellationsCancelledByRole = Literal["client", "provider", "admin", "owner", "system"]
+"""Allowed values of booking_cancellations.cancelled_by_role (check constraint)."""
+
 BookingsStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show"]
 """Allowed values of bookings.status (check constraint)."""
 
@@ -29,6 +32,9 @@ MeetingRecordingsFileFormat = Literal["mp4", "webm", "mov", "mkv"]
 
 OrganizationMembersRole = Literal["owner", "admin", "provider", "client"]
 """Allowed values of organization_members.role (check constraint)."""
+
+OrganizationMembersStatus = Literal["invited", "accepted"]
+"""Allowed values of organization_members.status (check constraint)."""
 
 RecurringBookingsFrequency = Literal["weekly", "biweekly", "monthly"]
 """Allowed values of recurring_bookings.frequency (check constraint)."""
@@ -61,10 +67,12 @@ SubscriptionsStatus = Literal["active", "paused", "completed", "expired", "cance
 __all__ = [
     "AuditLogStatus",
     "BookingCancellationsCancellationPolicyApplied",
+    "BookingCancellationsCancelledByRole",
     "BookingsBookingKind",
     "BookingsStatus",
     "MeetingRecordingsFileFormat",
     "OrganizationMembersRole",
+    "OrganizationMembersStatus",
     "RecurringBookingsFrequency",
     "ServiceSessionsKind",
     "ServiceSessionsStatus",

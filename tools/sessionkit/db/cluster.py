@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sessionkit.config import DEFAULT_DATABASE, DEFAULT_SUPERUSER, Project, local_port, local_url
+from sessionkit.config import DEFAULT_DATABASE, DEFAULT_SUPERUSER, Project, local_port
 from sessionkit.db.clock import Clock, faketime_env, read_clock, write_clock
 from sessionkit.errors import SessionkitError
 
@@ -35,11 +35,22 @@ cron.database_name = '{database}'
 max_worker_processes = 32
 timezone = 'UTC'
 log_timezone = 'UTC'
+{durability}"""
+
+FAST = """\
 # Durability is not needed for a throwaway local stack; speed is.
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 """
+
+DURABLE = """\
+# A durable cluster (`sessionkit bench --durable`): every commit reaches the disk.
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+"""
+
 # pg_cron runs jobs in background workers. Postgres 15's postmaster starts those from a signal
 # handler that interrupts its select(), which libfaketime runs with faking switched off, so
 # under a fake clock they would see real time: pg_cron then runs its jobs over local
@@ -61,11 +72,13 @@ def pg_bindir() -> Path:
 
 @dataclass(frozen=True)
 class LocalCluster:
-    """The project's local cluster, or an extra one (its own folder under .sessionkit/, its own port)."""
+    """The stack's cluster, or (`name`) another one beside it: .sessionkit/<name>/ on port
+    SESSIONKIT_DB_PORT + port_offset (a standby, a durable bench cluster, the calendar matrix's)."""
 
     project: Project
     name: str = ""
     port_offset: int = 0
+    durable: bool = False
 
     @property
     def base(self) -> Path:
@@ -103,13 +116,11 @@ class LocalCluster:
 
     @property
     def url(self) -> str:
-        return local_url(port=self.port)
+        return f"postgresql://{DEFAULT_SUPERUSER}:postgres@127.0.0.1:{self.port}/{DEFAULT_DATABASE}"
 
     # -- running commands as the cluster owner -------------------------------------------
     def _as_owner(self, args: list[str]) -> list[str]:
-        if os.geteuid() != 0:
-            return args
-        return ["runuser", "-u", CLUSTER_USER, "--", *args]
+        return as_cluster_owner(args)
 
     def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(self._as_owner(args), capture_output=True, text=True)
@@ -176,6 +187,7 @@ class LocalCluster:
             socket_dir=self.socket_dir,
             database=DEFAULT_DATABASE,
             cron_workers=cron_workers.format(socket_dir=self.socket_dir),
+            durability=DURABLE if self.durable else FAST,
         )
         subprocess.run(
             self._as_owner(["tee", str(self.data_dir / "sessionkit.conf")]),
@@ -213,6 +225,34 @@ class LocalCluster:
         pg_ctl = str(pg_bindir() / "pg_ctl")
         self._run([pg_ctl, "stop", "-m", "fast", "-w", "-D", str(self.data_dir)])
         return True
+
+    def remove(self) -> None:
+        """Stop a side cluster and delete its folder (never the stack's own cluster)."""
+        if not self.name:
+            raise SessionkitError("refusing to remove the stack's own cluster")
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def start_standby_of(self, primary: LocalCluster) -> None:
+        """Make this side cluster a streaming hot standby of `primary` (pg_basebackup -R) and
+        start it: it replays the primary's WAL and answers read-only queries."""
+        if not self.name:
+            raise SessionkitError("the stack's own cluster cannot become a standby")
+        self._prepare_owner()
+        if not self.is_initialised():
+            basebackup = str(pg_bindir() / "pg_basebackup")
+            # -R writes standby.signal and primary_conninfo; -X stream copies the WAL it needs
+            args = ["-D", str(self.data_dir), "-R", "-X", "stream", "-c", "fast"]
+            source = ["-h", "127.0.0.1", "-p", str(primary.port), "-U", DEFAULT_SUPERUSER]
+            self._run([basebackup, *args, *source])
+        self.start()
+
+
+def as_cluster_owner(args: list[str]) -> list[str]:
+    """The command line running `args` as the OS user owning local clusters (root hands over)."""
+    if os.geteuid() != 0:
+        return args
+    return ["runuser", "-u", CLUSTER_USER, "--", *args]
 
 
 def _grant_traverse(folder: Path) -> None:

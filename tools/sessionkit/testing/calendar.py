@@ -114,7 +114,8 @@ class CalendarStack:
     def prepare(self) -> None:
         """Real time, a fresh database: every migration, the seeds, the test helpers, other tenants."""
         stack.start_cluster_at(self.cluster, None)
-        target = Target(url=self.cluster.url, is_local=False)
+        # a cluster of the toolkit's own, like the stack: it gets the compatibility layer
+        target = Target(url=self.cluster.url, is_local=True)
         recreate_database(target.url)
         self.cluster.restart()  # pg_cron's scheduler stops for good when its database is dropped
         stack.push_target(self.project, target)
