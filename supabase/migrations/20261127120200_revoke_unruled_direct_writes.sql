@@ -1,4 +1,4 @@
--- Tenant isolation 3/4: users lose the table privileges no rule of theirs needs.
+-- Tenant isolation: users lose the table privileges no rule of theirs needs.
 -- Why: every state change has one path with one set of rules (docs/security.md, "The RLS
 -- write matrix"). These writes have no legitimate user path at all, so they are not granted
 -- (PostgREST answers 42501 / HTTP 403) instead of depending on a missing policy:
