@@ -64,8 +64,8 @@ $$;
 comment on function private.provider_availability(uuid, uuid, date, date) is
   'When the provider is available in the organization between local dates p_from and p_to (inclusive): weekly rules, date overrides (is_available = true) and blocking exceptions (all-day and partial), as a tstzmultirange. Existing sessions are not subtracted (see private.provider_busy).';
 
-revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon;
-grant execute on function private.provider_availability(uuid, uuid, date, date) to authenticated, service_role;
+revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.provider_availability(uuid, uuid, date, date) to service_role;
 
 create or replace function private.provider_busy(
   p_provider_id uuid,
@@ -134,5 +134,5 @@ $$;
 comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) is
   'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings) of every organization where the provider holds an accepted provider-capable membership, each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
 
-revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon;
-grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to authenticated, service_role;
+revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon, authenticated;
+grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to service_role;

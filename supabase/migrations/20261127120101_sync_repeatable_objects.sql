@@ -2,6 +2,62 @@
 -- Re-creates the repeatable objects whose files changed since the previous bundle.
 set local check_function_bodies = off;
 
+-- >>> functions/audit/write_audit.sql
+-- Audit trail and outbox helpers: the one way RPCs, triggers and jobs record what happened
+-- (audit_log) and announce it (outbox_events), inside the caller's transaction.
+
+create or replace function private.write_audit(
+  p_organization_id uuid,
+  p_action text,
+  p_entity text default null,
+  p_entity_id uuid default null,
+  p_old_values jsonb default null,
+  p_new_values jsonb default null,
+  p_status text default 'success'
+)
+returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id bigint;
+begin
+  insert into public.audit_log (organization_id, actor_id, action, entity, entity_id, old_values, new_values, status)
+  values (p_organization_id, (select auth.uid()), p_action, p_entity, p_entity_id, p_old_values, p_new_values, p_status)
+  returning id into v_id;
+  return v_id;
+end
+$$;
+
+comment on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) is
+  'Appends an audit_log entry (actor = auth.uid(), null for service_role and jobs); returns its id.';
+
+revoke all on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) from public, anon, authenticated;
+grant execute on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) to service_role;
+
+create or replace function private.emit_event(p_organization_id uuid, p_topic text, p_payload jsonb default '{}'::jsonb)
+returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id bigint;
+begin
+  insert into public.outbox_events (organization_id, topic, payload)
+  values (p_organization_id, p_topic, coalesce(p_payload, '{}'::jsonb))
+  returning id into v_id;
+  return v_id;
+end
+$$;
+
+comment on function private.emit_event(uuid, text, jsonb) is
+  'Writes an outbox event (topic like booking.cancelled, JSON object payload) in the current transaction; returns its id.';
+
+revoke all on function private.emit_event(uuid, text, jsonb) from public, anon, authenticated;
+grant execute on function private.emit_event(uuid, text, jsonb) to service_role;
+
 -- >>> functions/availability/provider_availability.sql
 -- Availability as time ranges, computed set-based with multiranges (one query per call):
 --   working time = weekly availability_rules on the dates without an is_available override,
@@ -69,8 +125,8 @@ $$;
 comment on function private.provider_availability(uuid, uuid, date, date) is
   'When the provider is available in the organization between local dates p_from and p_to (inclusive): weekly rules, date overrides (is_available = true) and blocking exceptions (all-day and partial), as a tstzmultirange. Existing sessions are not subtracted (see private.provider_busy).';
 
-revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon;
-grant execute on function private.provider_availability(uuid, uuid, date, date) to authenticated, service_role;
+revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.provider_availability(uuid, uuid, date, date) to service_role;
 
 create or replace function private.provider_busy(
   p_provider_id uuid,
@@ -139,8 +195,363 @@ $$;
 comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) is
   'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings) of every organization where the provider holds an accepted provider-capable membership, each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
 
-revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon;
-grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to authenticated, service_role;
+revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon, authenticated;
+grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to service_role;
+
+-- >>> functions/bookings/cancel_booking.sql
+-- Cancelling a booking: one implementation, two entry points.
+--   * cancel_booking(p_booking_id, p_reason) -> jsonb (the seed's booking-cancel edge function)
+--   * insert into booking_cancellations (booking_id, reason) through PostgREST (seed 002's
+--     frontend code): the BEFORE INSERT trigger below IS the cancellation logic, so both run
+--     the same checks, raise the same errors and have the same effects:
+--       booking status -> cancelled (status history row with the reason), participant count
+--       decremented and a 1-to-1 service session cancelled with it (bookings triggers), the
+--       credit policy decided by the database, an audit_log entry and a booking.cancelled
+--       outbox event.
+-- Errors (seed 002): INVALID_REQUEST, UNAUTHORIZED, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
+-- BOOKING_IN_PAST.
+
+create or replace function private.cancellation_policy(p_booking public.bookings, p_starts_at timestamptz)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_notice_hours integer;
+begin
+  -- the credit returns to (or stays spent on) the subscription the booking spent: balances are
+  -- computed per subscription from its bookings (private.subscription_usage)
+  if p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then
+    return 'no_refund';
+  end if;
+  select coalesce(s.cancellation_notice_hours, 24) into v_notice_hours
+  from public.organizations o
+  left join public.organization_settings s on s.organization_id = o.id
+  where o.id = p_booking.organization_id;
+  if now() <= p_starts_at - make_interval(hours => coalesce(v_notice_hours, 24)) then
+    return 'credit_restored';
+  end if;
+  return 'credit_forfeited';
+end
+$$;
+
+comment on function private.cancellation_policy(public.bookings, timestamptz) is
+  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest), credit_restored when cancelled at least cancellation_notice_hours before the start, else credit_forfeited.';
+
+revoke all on function private.cancellation_policy(public.bookings, timestamptz) from public, anon, authenticated;
+grant execute on function private.cancellation_policy(public.bookings, timestamptz) to service_role;
+
+create or replace function private.booking_cancellations_before_insert()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_booking public.bookings;
+  v_starts_at timestamptz;
+  v_hint_prefix text := coalesce(nullif(current_setting('sessionkit.cancel_hint_prefix', true), ''), '');
+begin
+  perform private.require_caller('You must be signed in to cancel a booking.');
+  if new.booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', v_hint_prefix || 'booking_id');
+  end if;
+  new.reason := nullif(btrim(new.reason), '');
+  if new.reason is null or char_length(new.reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', v_hint_prefix || 'reason');
+  end if;
+
+  -- the booking row lock serialises concurrent cancellations (and reschedules) of the booking
+  select b.* into v_booking
+  from public.bookings b
+  where b.id = new.booking_id
+  for update;
+  if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', v_hint_prefix || 'booking_id');
+  end if;
+  if not v_service_call
+     and v_uid is distinct from v_booking.client_id
+     and v_uid is distinct from v_booking.provider_id
+     and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
+    perform private.raise_error('FORBIDDEN', 'Only the client, the provider or an admin can cancel this booking.', v_hint_prefix || 'booking_id');
+  end if;
+  if v_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is already cancelled.', v_hint_prefix || 'booking_id');
+  end if;
+
+  select coalesce(ss.starts_at, v_booking.start_time) into v_starts_at
+  from (select 1) as one
+  left join public.service_sessions ss on ss.id = v_booking.service_session_id;
+  if v_booking.status in ('completed', 'no_show') or v_starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be cancelled.', v_hint_prefix || 'booking_id');
+  end if;
+
+  new.id := coalesce(new.id, gen_random_uuid());
+  new.organization_id := v_booking.organization_id;
+  new.cancelled_by := v_uid;
+  new.created_at := now();
+  new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at);
+
+  perform set_config('sessionkit.cancelling', v_booking.id::text, true);
+  perform set_config('sessionkit.status_reason', new.reason, true);
+  update public.bookings b set status = 'cancelled' where b.id = v_booking.id;
+  perform set_config('sessionkit.cancelling', '', true);
+  perform set_config('sessionkit.status_reason', '', true);
+
+  perform private.write_audit(
+    v_booking.organization_id, 'booking.cancelled', 'bookings', v_booking.id,
+    jsonb_build_object('status', v_booking.status),
+    jsonb_build_object('status', 'cancelled', 'reason', new.reason,
+                       'cancellation_policy_applied', new.cancellation_policy_applied)
+  );
+  perform private.emit_event(v_booking.organization_id, 'booking.cancelled', jsonb_build_object(
+    'booking_id', v_booking.id,
+    'cancellation_id', new.id,
+    'service_session_id', v_booking.service_session_id,
+    'client_id', v_booking.client_id,
+    'provider_id', v_booking.provider_id,
+    'starts_at', v_starts_at,
+    'cancelled_by', v_uid,
+    'reason', new.reason,
+    'cancellation_policy_applied', new.cancellation_policy_applied
+  ));
+  return new;
+end
+$$;
+
+comment on function private.booking_cancellations_before_insert() is
+  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/created_at/cancellation_policy_applied, cancels the booking, writes audit_log and a booking.cancelled outbox event.';
+
+revoke all on function private.booking_cancellations_before_insert() from public, anon;
+
+drop trigger if exists booking_cancellations_before_insert on public.booking_cancellations;
+create trigger booking_cancellations_before_insert
+  before insert on public.booking_cancellations
+  for each row execute function private.booking_cancellations_before_insert();
+
+create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_cancellation public.booking_cancellations;
+begin
+  perform private.require_caller('You must be signed in to cancel a booking.');
+
+  -- same logic as a direct insert; only the hints name this function's arguments
+  perform set_config('sessionkit.cancel_hint_prefix', 'p_', true);
+  insert into public.booking_cancellations (booking_id, reason)
+  values (p_booking_id, p_reason)
+  returning * into v_cancellation;
+  perform set_config('sessionkit.cancel_hint_prefix', '', true);
+
+  return jsonb_build_object(
+    'success', true,
+    'message', case v_cancellation.cancellation_policy_applied
+      when 'credit_restored' then 'Booking cancelled successfully. The session credit was restored.'
+      when 'credit_forfeited' then 'Booking cancelled successfully. The session credit was forfeited (late cancellation).'
+      else 'Booking cancelled successfully. No refund will be processed.'
+    end,
+    'booking_id', v_cancellation.booking_id,
+    'cancellation_id', v_cancellation.id,
+    'cancellation_policy_applied', v_cancellation.cancellation_policy_applied
+  );
+end
+$$;
+
+comment on function public.cancel_booking(uuid, text) is
+  'Cancels a booking (its client, its provider, or an owner/admin) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}. Same logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409), BOOKING_IN_PAST (PT422).
+@returns {success: boolean, message: text, booking_id: uuid, cancellation_id?: uuid, cancellation_policy_applied: ''no_refund'' | ''credit_restored'' | ''credit_forfeited''}';
+
+revoke execute on function public.cancel_booking(uuid, text) from public, anon;
+grant execute on function public.cancel_booking(uuid, text) to authenticated, service_role;
+
+-- >>> functions/credits/credit_helpers.sql
+-- Helpers of the credit rules: the credits a subscription has spent (read under its row lock by
+-- every path that spends one), and who may see a subscription and its balance.
+
+create or replace function private.subscription_credits_used(p_subscription_id uuid, p_except_booking_id uuid default null)
+returns integer
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select count(*)::integer
+  from public.bookings b
+  left join public.booking_cancellations c on c.booking_id = b.id
+  where b.subscription_id = p_subscription_id
+    and b.id is distinct from p_except_booking_id
+    and (b.status in ('pending', 'confirmed', 'completed', 'no_show')
+         or (b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_forfeited'))
+$$;
+
+comment on function private.subscription_credits_used(uuid, uuid) is
+  'Credits of a subscription spent: completed + scheduled + forfeited bookings (optionally ignoring one booking). Call it only while holding the subscription''s row lock when the answer decides whether a credit may be spent.';
+
+revoke all on function private.subscription_credits_used(uuid, uuid) from public, anon;
+grant execute on function private.subscription_credits_used(uuid, uuid) to service_role;
+
+create or replace function private.is_provider_of_client(p_organization_id uuid, p_client_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select private.has_role(p_organization_id, array['provider'])
+     and exists (
+       select 1
+       from public.bookings b
+       where b.client_id = p_client_id
+         and b.organization_id = p_organization_id
+         and b.provider_id = (select auth.uid())
+     )
+$$;
+
+comment on function private.is_provider_of_client(uuid, uuid) is
+  'True when the caller is a provider of the organization who has (or had) a booking with this client: "their client".';
+
+revoke all on function private.is_provider_of_client(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.is_provider_of_client(uuid, uuid) to service_role;
+
+create or replace function private.can_view_subscription(p_organization_id uuid, p_client_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select private.has_role(p_organization_id, array['owner', 'admin'])
+      or (p_client_id = (select auth.uid()) and private.is_member(p_organization_id))
+      or private.is_provider_of_client(p_organization_id, p_client_id)
+$$;
+
+comment on function private.can_view_subscription(uuid, uuid) is
+  'Who sees a subscription and its balance (RLS on subscriptions, subscription_balance): owners/admins of its organization, its client, and providers of the organization who work with that client.';
+
+revoke all on function private.can_view_subscription(uuid, uuid) from public, anon;
+grant execute on function private.can_view_subscription(uuid, uuid) to authenticated, service_role;
+
+-- >>> functions/credits/subscription_balance.sql
+-- The credit arithmetic, defined once (private.subscription_usage), and how callers read it:
+-- subscription_balance(p_subscription_id) and the subscription_balances view (kept in this file
+-- because the view needs the function). Credits are never a stored counter: they are computed
+-- from the bookings that reference the subscription, bucketed by status and by the cancellation
+-- policy recorded when a booking was cancelled:
+--   completed  = bookings attended (status completed)
+--   scheduled  = bookings still to come (pending, confirmed)
+--   forfeited  = no-shows and late cancellations (credit_forfeited)
+--   restored   = timely cancellations (credit_restored): the credit is back, not counted
+--   remaining  = total - completed - scheduled - forfeited
+-- so completed + scheduled + forfeited + remaining = total by construction, and remaining >= 0
+-- because every write that spends a credit holds the subscription's row lock while counting.
+
+create or replace function private.subscription_usage(p_subscription_id uuid)
+returns table (completed integer, scheduled integer, forfeited integer, restored integer, unclassified integer)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select
+    (count(*) filter (where b.status = 'completed'))::integer,
+    (count(*) filter (where b.status in ('pending', 'confirmed')))::integer,
+    (count(*) filter (where b.status = 'no_show'
+                         or (b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_forfeited')))::integer,
+    (count(*) filter (where b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_restored'))::integer,
+    (count(*) filter (where b.status = 'cancelled'
+                        and c.cancellation_policy_applied is distinct from 'credit_restored'
+                        and c.cancellation_policy_applied is distinct from 'credit_forfeited'))::integer
+  from public.subscriptions s
+  left join public.bookings b on b.subscription_id = s.id
+  left join public.booking_cancellations c on c.booking_id = b.id
+  where s.id = p_subscription_id
+    and (private.is_service_call() or private.can_view_subscription(s.organization_id, s.client_id))
+  group by s.id
+$$;
+
+comment on function private.subscription_usage(uuid) is
+  'Credit buckets of a subscription computed from its bookings: completed, scheduled (pending/confirmed), forfeited (no_show, credit_forfeited cancellations), restored (credit_restored cancellations) and unclassified (cancelled without a restored/forfeited record: counted as restored, reported by integrity_report). No row unless the caller may see the subscription (private.can_view_subscription, the rule of its RLS) or the request is a service call: the subscription_balances view calls it as the caller, so a direct call with any id reveals nothing more than the view.';
+
+revoke all on function private.subscription_usage(uuid) from public, anon;
+grant execute on function private.subscription_usage(uuid) to authenticated, service_role;
+
+create or replace function public.subscription_balance(p_subscription_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_sub public.subscriptions;
+  v_usage record;
+  v_service boolean := private.is_service_call();
+begin
+  if not v_service and (select auth.uid()) is null then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
+  end if;
+  if p_subscription_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A subscription id is required.', 'p_subscription_id');
+  end if;
+
+  select s.* into v_sub
+  from public.subscriptions s
+  where s.id = p_subscription_id;
+  if v_sub.id is null or not (v_service or private.can_view_subscription(v_sub.organization_id, v_sub.client_id)) then
+    perform private.raise_error('NOT_FOUND', 'Subscription not found.', 'p_subscription_id');
+  end if;
+
+  select u.* into v_usage from private.subscription_usage(v_sub.id) u;
+  return jsonb_build_object(
+    'subscription_id', v_sub.id,
+    'status', v_sub.status,
+    'expires_at', v_sub.expires_at,
+    'total', v_sub.total_sessions,
+    'completed', v_usage.completed,
+    'scheduled', v_usage.scheduled,
+    'forfeited', v_usage.forfeited,
+    'remaining', v_sub.total_sessions - v_usage.completed - v_usage.scheduled - v_usage.forfeited
+  );
+end
+$$;
+
+comment on function public.subscription_balance(uuid) is
+  'Balance of a subscription: {subscription_id, status, expires_at, total, completed, scheduled, forfeited, remaining} with completed + scheduled + forfeited + remaining = total, computed from its bookings. Visible to the client, owners/admins and the client''s providers; UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
+@returns {subscription_id: uuid, status: text, expires_at: timestamptz | null, total: integer, completed: integer, scheduled: integer, forfeited: integer, remaining: integer}';
+
+revoke execute on function public.subscription_balance(uuid) from public, anon;
+grant execute on function public.subscription_balance(uuid) to authenticated, service_role;
+
+create or replace view public.subscription_balances
+with (security_invoker = true) as
+select
+  s.id as subscription_id,
+  s.organization_id,
+  s.client_id,
+  s.package_id,
+  s.status,
+  s.starts_at,
+  s.expires_at,
+  s.total_sessions as total,
+  u.completed,
+  u.scheduled,
+  u.forfeited,
+  s.total_sessions - u.completed - u.scheduled - u.forfeited as remaining
+from public.subscriptions as s
+cross join lateral private.subscription_usage(s.id) as u;
+
+comment on view public.subscription_balances is 'Balance of every subscription the caller may see (RLS on subscriptions: own, owners/admins, the client''s providers): total, completed, scheduled, forfeited, remaining, with completed + scheduled + forfeited + remaining = total. Same numbers as subscription_balance().';
+
+revoke all on public.subscription_balances from anon;
+grant select on public.subscription_balances to authenticated, service_role;
 
 -- >>> functions/organizations/add_organization_member.sql
 -- add_organization_member: owners and admins invite users to their organization. The membership
@@ -810,8 +1221,34 @@ $$;
 comment on function private.member_role(uuid, uuid) is
   'Role of any user in an organization, null when not a member or only invited (e.g. to check that a booking''s client belongs to the org).';
 
-revoke all on function private.member_role(uuid, uuid) from public, anon;
-grant execute on function private.member_role(uuid, uuid) to authenticated, service_role;
+revoke all on function private.member_role(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.member_role(uuid, uuid) to service_role;
+
+-- >>> functions/private/require_caller.sql
+-- private.require_caller: the "someone must be calling" check at the top of RPCs that serve
+-- both signed-in users and service calls. UNAUTHORIZED unless auth.uid() is set or the request
+-- is a service call (service_role, direct database sessions). RPCs that refuse service calls,
+-- or decide service calls first, keep their own check.
+
+create or replace function private.require_caller(p_detail text default 'You must be signed in.')
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if (select auth.uid()) is null and not private.is_service_call() then
+    perform private.raise_error('UNAUTHORIZED', p_detail);
+  end if;
+end
+$$;
+
+comment on function private.require_caller(text) is
+  'Raises UNAUTHORIZED (detail p_detail) unless the caller is signed in (auth.uid()) or the request is a service call (private.is_service_call()).';
+
+revoke all on function private.require_caller(text) from public, anon, authenticated;
+grant execute on function private.require_caller(text) to service_role;
 
 -- >>> functions/private/require_org_role.sql
 -- private.require_org_role: the standard access check at the top of every organization RPC.
@@ -871,8 +1308,8 @@ $$;
 comment on function private.require_org_role(uuid, text[], text) is
   'Access check for organization RPCs: raises UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND or FORBIDDEN; returns the caller''s role (service_role for service calls).';
 
-revoke all on function private.require_org_role(uuid, text[], text) from public, anon;
-grant execute on function private.require_org_role(uuid, text[], text) to authenticated, service_role;
+revoke all on function private.require_org_role(uuid, text[], text) from public, anon, authenticated;
+grant execute on function private.require_org_role(uuid, text[], text) to service_role;
 
 -- >>> functions/recurring/dispatch_recurring_bookings.sql
 -- dispatch_recurring_bookings: the daily job (pg_cron, see 20261124030500) that turns recurring
@@ -1580,6 +2017,258 @@ comment on function private.recurring_fast_path_verified() is
 revoke all on function private.recurring_fast_path_verified() from public, anon;
 grant execute on function private.recurring_fast_path_verified() to service_role;
 
+-- >>> functions/scheduling/booking_helpers.sql
+-- Shared pieces of every booking path: who the booking is for, the provider lock, the session
+-- type (and so the length) that applies, and the booking rules.
+
+create or replace function private.lock_provider(p_provider_id uuid)
+returns void
+language sql
+set search_path = ''
+as $$
+  -- transaction-scoped: check-then-insert of a provider's sessions (buffers, daily limits)
+  -- never interleaves; the exclusion constraint stays the last line of defence
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('sessionkit.provider:' || p_provider_id::text, 0))
+$$;
+
+comment on function private.lock_provider(uuid) is
+  'Serialises schedule changes of one provider until the end of the transaction (advisory lock).';
+
+revoke all on function private.lock_provider(uuid) from public, anon, authenticated;
+grant execute on function private.lock_provider(uuid) to service_role;
+
+create or replace function private.resolve_booking_client(
+  p_organization_id uuid,
+  p_client_id uuid,
+  p_not_found_hint text,
+  out client_id uuid,
+  out is_staff boolean
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_role text;
+begin
+  if private.is_service_call() then
+    if p_client_id is null then
+      perform private.raise_error('INVALID_REQUEST', 'Name the client (p_client_id).', 'p_client_id');
+    end if;
+    if private.member_role(p_organization_id, p_client_id) is distinct from 'client' then
+      perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+    end if;
+    client_id := p_client_id;
+    is_staff := true;
+    return;
+  end if;
+
+  perform private.require_caller();  -- not a service call here: UNAUTHORIZED when v_uid is null
+  v_role := private.member_role(p_organization_id, v_uid);
+  if v_role is null then
+    perform private.raise_error('NOT_FOUND', 'Not found.', p_not_found_hint);
+  end if;
+
+  if p_client_id is null or p_client_id = v_uid then
+    if v_role <> 'client' then
+      perform private.raise_error(
+        'FORBIDDEN',
+        'Only clients book for themselves; owners, admins and providers name the client with p_client_id.',
+        'p_client_id'
+      );
+    end if;
+    client_id := v_uid;
+    is_staff := false;
+    return;
+  end if;
+
+  if v_role not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('FORBIDDEN', 'Only owners, admins and providers book for another client.', 'p_client_id');
+  end if;
+  if private.member_role(p_organization_id, p_client_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+  end if;
+  client_id := p_client_id;
+  is_staff := true;
+end
+$$;
+
+comment on function private.resolve_booking_client(uuid, uuid, text) is
+  'Who a booking is for: the calling client (p_client_id null or self), or a client of the organization named by an owner/admin/provider (or service_role). Raises UNAUTHORIZED, NOT_FOUND (caller not a member: hint p_not_found_hint; client not a client of the org: hint p_client_id), FORBIDDEN, INVALID_REQUEST.';
+
+revoke all on function private.resolve_booking_client(uuid, uuid, text) from public, anon, authenticated;
+grant execute on function private.resolve_booking_client(uuid, uuid, text) to service_role;
+
+create or replace function private.resolve_session_type(
+  p_organization_id uuid,
+  p_session_type_id uuid,
+  p_service_session_type_id uuid
+)
+returns public.session_types
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid := coalesce(p_session_type_id, p_service_session_type_id, private.applicable_session_type(p_organization_id));
+  v_type public.session_types;
+begin
+  if v_id is null then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'No session type applies: the service has none and the organization has no default; name one.',
+      'p_session_type_id'
+    );
+  end if;
+  select st.* into v_type
+  from public.session_types st
+  where st.id = v_id
+    and st.organization_id = p_organization_id;
+  if v_type.id is null then
+    perform private.raise_error('NOT_FOUND', 'Session type not found in this organization.', 'p_session_type_id');
+  end if;
+  if not v_type.is_active then
+    perform private.raise_error(
+      'SESSION_TYPE_INACTIVE',
+      format('Session type "%s" is inactive.', v_type.name),
+      'p_session_type_id'
+    );
+  end if;
+  return v_type;
+end
+$$;
+
+comment on function private.resolve_session_type(uuid, uuid, uuid) is
+  'The session type of a new session: the one named, else the service''s, else the organization default (or its only active type). Raises INVALID_REQUEST (none applies), NOT_FOUND, SESSION_TYPE_INACTIVE.';
+
+revoke all on function private.resolve_session_type(uuid, uuid, uuid) from public, anon, authenticated;
+grant execute on function private.resolve_session_type(uuid, uuid, uuid) to service_role;
+
+create or replace function private.assert_booking_window(p_service public.services, p_starts_at timestamptz)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if p_starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'The session starts in the past.', 'p_starts_at');
+  end if;
+  if p_starts_at < now() + make_interval(mins => p_service.min_notice_minutes) then
+    perform private.raise_error(
+      'TOO_LATE_TO_BOOK',
+      format('This service must be booked at least %s minutes before it starts.', p_service.min_notice_minutes),
+      'p_starts_at'
+    );
+  end if;
+  if p_service.max_advance_days is not null
+     and p_starts_at > now() + make_interval(days => p_service.max_advance_days) then
+    perform private.raise_error(
+      'OUTSIDE_BOOKING_WINDOW',
+      format('This service can be booked at most %s days ahead.', p_service.max_advance_days),
+      'p_starts_at'
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_booking_window(public.services, timestamptz) is
+  'Booking rules on the start time: BOOKING_IN_PAST, TOO_LATE_TO_BOOK (min_notice_minutes), OUTSIDE_BOOKING_WINDOW (max_advance_days); all PT422 except as listed in docs/scheduling.md.';
+
+revoke all on function private.assert_booking_window(public.services, timestamptz) from public, anon, authenticated;
+grant execute on function private.assert_booking_window(public.services, timestamptz) to service_role;
+
+create or replace function private.assert_slot_bookable(
+  p_service public.services,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_ends_at timestamptz,
+  p_exclude_session_id uuid default null,
+  p_check_availability boolean default true
+)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_tz text;
+  v_day date;
+  v_count bigint;
+begin
+  perform private.assert_booking_window(p_service, p_starts_at);
+
+  select o.timezone into v_tz from public.organizations o where o.id = p_service.organization_id;
+
+  if p_check_availability and not (
+    private.provider_availability(
+      p_service.organization_id, p_provider_id,
+      (p_starts_at at time zone v_tz)::date, (p_ends_at at time zone v_tz)::date
+    ) @> tstzrange(p_starts_at, p_ends_at)
+  ) then
+    perform private.raise_error(
+      'OUTSIDE_AVAILABILITY',
+      'The provider is not available at that time (working hours, time off or exceptions).',
+      'p_starts_at'
+    );
+  end if;
+
+  if private.provider_busy(
+       p_provider_id, tstzrange(p_starts_at, p_ends_at),
+       p_service.buffer_before_minutes, p_service.buffer_after_minutes, p_exclude_session_id
+     ) && tstzrange(p_starts_at, p_ends_at) then
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end if;
+
+  if p_service.max_bookings_per_day is not null then
+    v_day := (p_starts_at at time zone v_tz)::date;
+    select count(*) into v_count
+    from public.service_sessions ss
+    where ss.provider_id = p_provider_id
+      and ss.service_id = p_service.id
+      and ss.kind = 'individual'
+      and ss.status <> 'cancelled'
+      and ss.current_participants > 0
+      and ss.starts_at >= v_day::timestamp at time zone v_tz
+      and ss.starts_at < (v_day + 1)::timestamp at time zone v_tz
+      and ss.id is distinct from p_exclude_session_id;
+    if v_count >= p_service.max_bookings_per_day then
+      perform private.raise_error(
+        'DAILY_LIMIT_REACHED',
+        format('The provider takes at most %s bookings of this service per day.', p_service.max_bookings_per_day),
+        'p_starts_at'
+      );
+    end if;
+  end if;
+end
+$$;
+
+comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
+  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers, daily limit. Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
+
+revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
+grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;
+
+create or replace function private.validate_booking_kind(p_booking_kind text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if p_booking_kind is null or p_booking_kind not in ('regular', 'trial', 'guest') then
+    perform private.raise_error('INVALID_REQUEST', 'The booking kind must be regular, trial or guest.', 'p_booking_kind');
+  end if;
+end
+$$;
+
+comment on function private.validate_booking_kind(text) is
+  'INVALID_REQUEST (hint p_booking_kind) unless regular, trial or guest.';
+
+revoke all on function private.validate_booking_kind(text) from public, anon, authenticated;
+grant execute on function private.validate_booking_kind(text) to service_role;
+
 -- >>> functions/scheduling/service_session_provider.sql
 -- Only a person who agreed to work for an organization can be put on its calendar. The exclusion
 -- constraint service_sessions_provider_no_overlap keeps a provider's time one calendar across
@@ -1636,6 +2325,282 @@ drop trigger if exists service_sessions_require_provider on public.service_sessi
 create trigger service_sessions_require_provider
   before insert or update of provider_id, organization_id, starts_at, ends_at, status on public.service_sessions
   for each row execute function private.service_sessions_require_provider();
+
+-- >>> functions/session_types/applicable_session_type.sql
+-- private.applicable_session_type: which session type applies when none is given.
+
+create or replace function private.applicable_session_type(p_organization_id uuid)
+returns uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_default uuid;
+  v_active uuid[];
+begin
+  select st.id into v_default
+  from public.organization_settings s
+  join public.session_types st
+    on st.id = s.default_session_type_id and st.organization_id = s.organization_id
+  where s.organization_id = p_organization_id
+    and st.is_active;
+
+  if v_default is not null then
+    return v_default;
+  end if;
+
+  select array_agg(st.id) into v_active
+  from public.session_types st
+  where st.organization_id = p_organization_id
+    and st.is_active;
+
+  if coalesce(cardinality(v_active), 0) = 1 then
+    return v_active[1];
+  end if;
+
+  return null;
+end
+$$;
+
+comment on function private.applicable_session_type(uuid) is
+  'The session type applied when a session is created without one: the organization default if active, else the only active type, else null (ambiguous).';
+
+revoke all on function private.applicable_session_type(uuid) from public, anon, authenticated;
+grant execute on function private.applicable_session_type(uuid) to service_role;
+
+-- >>> functions/session_types/session_type_default_name.sql
+-- private.session_type_default_name: the canonical name of a session type of a given length.
+-- Shared by ensure_default_session_types_for_org and the session_types backfill, so "3h" and
+-- "180 min" both become "3 Hour Session".
+
+create or replace function private.session_type_default_name(p_duration_minutes integer)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case
+    when p_duration_minutes is null or p_duration_minutes < 1 then null
+    when p_duration_minutes % 60 = 0 then (p_duration_minutes / 60)::text || ' Hour Session'
+    else p_duration_minutes::text || ' Minute Session'
+  end
+$$;
+
+comment on function private.session_type_default_name(integer) is
+  'Canonical session type name for a duration: whole hours as "N Hour Session", otherwise "N Minute Session" (30 -> "30 Minute Session", 60 -> "1 Hour Session", 90 -> "90 Minute Session").';
+
+revoke all on function private.session_type_default_name(integer) from public, anon, authenticated;
+grant execute on function private.session_type_default_name(integer) to service_role;
+
+-- >>> functions/session_types/sync_default_session_type.sql
+-- Organization default session type maintenance.
+-- Rule: while an organization has exactly one active session type it is the default; when the
+-- default is deactivated or deleted it is reassigned to the only remaining active type, or
+-- cleared when several (or none) remain. An explicit, still active default is never changed.
+
+create or replace function private.sync_default_session_type(p_organization_id uuid)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_current uuid;
+  v_active uuid[];
+  v_new uuid;
+begin
+  -- nothing to maintain while the organization itself is being deleted (cascade)
+  if not exists (select 1 from public.organizations o where o.id = p_organization_id) then
+    return null;
+  end if;
+
+  insert into public.organization_settings (organization_id)
+  values (p_organization_id)
+  on conflict (organization_id) do nothing;
+
+  -- serialises concurrent type changes of the same organization
+  select s.default_session_type_id into v_current
+  from public.organization_settings s
+  where s.organization_id = p_organization_id
+  for update;
+
+  select array_agg(st.id order by st.sort_order, st.created_at) into v_active
+  from public.session_types st
+  where st.organization_id = p_organization_id
+    and st.is_active;
+
+  if v_current is not null and v_current = any (coalesce(v_active, '{}'::uuid[])) then
+    return v_current;
+  end if;
+
+  v_new := case when coalesce(cardinality(v_active), 0) = 1 then v_active[1] end;
+
+  if v_new is distinct from v_current then
+    update public.organization_settings s
+    set default_session_type_id = v_new
+    where s.organization_id = p_organization_id;
+  end if;
+
+  return v_new;
+end
+$$;
+
+comment on function private.sync_default_session_type(uuid) is
+  'Ensures the settings row and applies the default rule: keep an active default; otherwise the only active type, or null. Returns the default.';
+
+revoke all on function private.sync_default_session_type(uuid) from public, anon, authenticated;
+grant execute on function private.sync_default_session_type(uuid) to service_role;
+
+create or replace function private.session_types_sync_default()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    perform private.sync_default_session_type(old.organization_id);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') and (tg_op = 'INSERT' or new.organization_id <> old.organization_id) then
+    perform private.sync_default_session_type(new.organization_id);
+  end if;
+  return null;
+end
+$$;
+
+comment on function private.session_types_sync_default() is
+  'AFTER INSERT/UPDATE/DELETE trigger on session_types: re-applies the organization default rule.';
+
+revoke all on function private.session_types_sync_default() from public, anon;
+
+drop trigger if exists sync_default_session_type on public.session_types;
+create trigger sync_default_session_type
+  after insert or delete or update of is_active, organization_id on public.session_types
+  for each row execute function private.session_types_sync_default();
+
+-- >>> functions/treatments/treatment_schedule.sql
+-- Multi-session treatments (seed 004): when the sessions of a treatment take place.
+--   gap n = days between session n and session n + 1 (local calendar days, same local time):
+--           session_buffer_config.gaps_days[n] (1-based), else default_days, else 7.
+--   A schedule from a start keeps the wall-clock time of the start in the organization's time
+--   zone, so a 14:00 Europe/Berlin treatment stays at 14:00 across DST changes.
+
+create or replace function private.treatment_gap_days(p_config jsonb, p_after_session integer)
+returns integer
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(
+    (p_config -> 'gaps_days' ->> (p_after_session - 1))::integer,
+    (p_config ->> 'default_days')::integer,
+    7
+  )
+$$;
+
+comment on function private.treatment_gap_days(jsonb, integer) is
+  'Days between session p_after_session and the next one under a service''s session_buffer_config: gaps_days[p_after_session] (1-based), else default_days, else 7.';
+
+revoke all on function private.treatment_gap_days(jsonb, integer) from public, anon, authenticated;
+grant execute on function private.treatment_gap_days(jsonb, integer) to service_role;
+
+create or replace function private.treatment_schedule(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_from_session integer,
+  p_sessions integer
+)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_type public.session_types;
+  v_tz text;
+  v_local timestamp;
+  v_offset integer := 0;
+begin
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  select o.timezone into v_tz from public.organizations o where o.id = v_service.organization_id;
+  v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
+  v_local := p_starts_at at time zone v_tz;
+
+  for v_number in p_from_session .. p_from_session + p_sessions - 1 loop
+    if v_number > p_from_session then
+      v_offset := v_offset + private.treatment_gap_days(v_service.session_buffer_config, v_number - 1);
+    end if;
+    session_number := v_number;
+    starts_at := (v_local + make_interval(days => v_offset)) at time zone v_tz;
+    ends_at := starts_at + make_interval(mins => v_type.duration_minutes);
+    return next;
+  end loop;
+end
+$$;
+
+comment on function private.treatment_schedule(uuid, timestamptz, integer, integer) is
+  'Sessions p_from_session .. p_from_session + p_sessions - 1 of a treatment of the service, the first at p_starts_at, each next one its gap later at the same local time (organization time zone); length from the service''s session type. No access check (callers do it).';
+
+revoke all on function private.treatment_schedule(uuid, timestamptz, integer, integer) from public, anon;
+grant execute on function private.treatment_schedule(uuid, timestamptz, integer, integer) to service_role;
+
+create or replace function public.preview_treatment_schedule(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_sessions integer default null
+)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null or not (private.is_service_call() or private.is_member(v_service.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  if not v_service.requires_multiple_sessions then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Service "%s" is booked one session at a time (it is not a multi-session treatment).', v_service.name),
+      'p_service_id'
+    );
+  end if;
+  if p_sessions is not null and (p_sessions < 1 or p_sessions > v_service.total_sessions_required) then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('This treatment has %s sessions: preview 1 to %s of them.', v_service.total_sessions_required, v_service.total_sessions_required),
+      'p_sessions'
+    );
+  end if;
+
+  return query
+  select s.session_number, s.starts_at, s.ends_at
+  from private.treatment_schedule(p_service_id, p_starts_at, 1, coalesce(p_sessions, v_service.total_sessions_required)) as s;
+end
+$$;
+
+comment on function public.preview_treatment_schedule(uuid, timestamptz, integer) is
+  'The dates of a treatment''s sessions if it started at p_starts_at (all total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap, else default_days, else 7 days), same local time across DST, length from the service''s session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-session treatment), NOT_FOUND.';
+
+revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
+grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;
 
 -- >>> policies/organization_members.sql
 -- organization_members: who sees whom. Everyone sees their own memberships (invitations
