@@ -35,15 +35,15 @@ as $$
   select
     o.occurrence_date,
     t.starts_at,
-    t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    t.ends_at,
     sv.buffer_before_minutes,
     sv.buffer_after_minutes
   from public.services as sv
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  -- (offset 0: each bound is computed once per series and referenced, not copied into every
-  -- expression of the inlined date functions, which kept planning cheap)
+  -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
+  -- instead of its expression being copied into every use, which made planning slow)
   cross join lateral (
     select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
     offset 0
@@ -61,10 +61,13 @@ as $$
             (h.hold_until at time zone p_series.timezone)::date) as to_day
     offset 0
   ) as d
-  cross join lateral private.recurring_occurrences(p_series.start_date, p_series.frequency, d.first_day, d.to_day)
-    as o (occurrence_date)
   cross join lateral (
-    select (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as starts_at
+    select x.occurrence_date, (x.occurrence_date + p_series.local_time) at time zone p_series.timezone as starts_at
+    from private.recurring_occurrences(p_series.start_date, p_series.frequency, d.first_day, d.to_day) as x (occurrence_date)
+    offset 0
+  ) as o
+  cross join lateral (
+    select o.starts_at, o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes) as ends_at
   ) as t
   where sv.id = p_series.service_id
     and sv.is_active
@@ -72,8 +75,7 @@ as $$
     and coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') in ('owner', 'admin', 'provider')
     and t.starts_at > pg_catalog.now()
     and t.starts_at <= h.hold_until
-    and (p_window is null
-         or tstzrange(t.starts_at, t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+    and (p_window is null or tstzrange(t.starts_at, t.ends_at) && p_window)
     and not exists (
       select 1
       from public.bookings as b
