@@ -191,6 +191,16 @@ begin
   select 13, 'active_subscriptions_past_expiry',
     'Subscriptions still active more than a day after expires_at: the expire-subscriptions pg_cron job is not running (sample: subscription ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
+    where d.status = 'dead'
+      and (p_organization_id is null or d.organization_id = p_organization_id)
+  )
+  select 14, 'outbox_dead_letters',
+    'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
 $$;
 

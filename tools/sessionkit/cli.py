@@ -24,6 +24,7 @@ from sessionkit.errors import SessionkitError
 from sessionkit.migrate import bundle
 from sessionkit.migrate.files import MigrationFile, version_to_datetime
 from sessionkit.migrate.push import status as migration_status
+from sessionkit.outbox.cli import work_command
 from sessionkit.recurring.cli import dispatch_command
 from sessionkit.typegen.cli import gen_types
 
@@ -41,6 +42,9 @@ gen_app.command("types")(gen_types)
 recurring_app = typer.Typer(help="Recurring bookings.", no_args_is_help=True)
 app.add_typer(recurring_app, name="recurring")
 recurring_app.command("dispatch")(dispatch_command)
+outbox_app = typer.Typer(help="The transactional outbox: deliver events to webhooks.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+outbox_app.command("work")(work_command)
 
 out = Console()
 err = Console(stderr=True)

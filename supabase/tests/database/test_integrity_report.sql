@@ -30,7 +30,7 @@ select is(
   (select count(*)::int from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') i
    where (select array_agg(k order by k) from jsonb_object_keys(i) k) = array['description', 'name', 'sample_ids', 'violations']
      and jsonb_typeof(i -> 'violations') = 'number' and jsonb_typeof(i -> 'sample_ids') = 'array'),
-  13, 'shape: 13 invariants, each {name, description, violations (number), sample_ids (array)}');
+  14, 'shape: 14 invariants, each {name, description, violations (number), sample_ids (array)}');
 select is(
   (select array_agg(i.value ->> 'name' order by i.ordinality)
    from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') with ordinality as i),
@@ -39,7 +39,7 @@ select is(
         'subscription_balance_math', 'negative_remaining_credits', 'session_participants_mismatch',
         'cancelled_bookings_without_cancellation', 'cancellations_of_uncancelled_bookings',
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
-        'active_subscriptions_past_expiry'],
+        'active_subscriptions_past_expiry', 'outbox_dead_letters'],
   'shape: the invariants, in a stable order');
 select is(
   public.integrity_report(tests.org_id('healthy')) -> 'organization_id',
