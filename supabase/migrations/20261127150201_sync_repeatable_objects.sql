@@ -2,6 +2,219 @@
 -- Re-creates the repeatable objects whose files changed since the previous bundle.
 set local check_function_bodies = off;
 
+-- >>> functions/integrity/integrity_checks.sql
+-- private.integrity_checks: every invariant the product relies on, as (violations, up to 10
+-- sample ids). Read by integrity_report() (and so by `sessionkit audit`, the backfills' pre/post
+-- reports and the nightly snapshot). Each check is written so that a healthy database answers 0;
+-- a test per invariant (supabase/tests/database/test_integrity_report.sql) creates a violation
+-- behind the constraints' back and sees it counted. p_organization_id null = every organization.
+
+create or replace function private.integrity_checks(p_organization_id uuid default null)
+returns table (ordinal integer, name text, description text, violations bigint, sample_ids text[])
+language plpgsql
+stable
+security definer
+set search_path = ''
+-- one plan per call, with the organization filter folded in (a generic plan would scan everything)
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.service_session_id is null
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 1, 'bookings_without_service_session',
+    'Bookings not linked to a service session (sample: booking ids). Legacy 1-to-1 bookings until the service_sessions backfill has run.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    join public.organization_settings os on os.organization_id = b.organization_id
+    where os.requires_subscription
+      and b.booking_kind = 'regular'
+      and b.subscription_id is null
+      and b.status <> 'cancelled'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 2, 'regular_bookings_without_required_subscription',
+    'Live or past regular bookings that spent no credit in an organization that requires a subscription (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.booking_kind in ('trial', 'guest')
+      and b.subscription_id is not null
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 3, 'trial_guest_bookings_with_subscription',
+    'Trial or guest bookings linked to a subscription: they must never spend a credit (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select s.client_id as id from public.subscriptions s
+    where s.status = 'active'
+      and (p_organization_id is null or s.organization_id = p_organization_id)
+    group by s.organization_id, s.client_id
+    having count(*) > 1
+  )
+  select 4, 'clients_with_multiple_active_subscriptions',
+    'Clients holding more than one active subscription in an organization (sample: client ids). The subscription_links backfill resolves them.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with usage as (
+    select b.subscription_id,
+           count(*) as linked,
+           count(*) filter (where b.status in ('completed', 'pending', 'confirmed', 'no_show')
+                               or (b.status = 'cancelled'
+                                   and c.cancellation_policy_applied in ('credit_restored', 'credit_forfeited'))) as classified
+    from public.bookings b
+    left join public.booking_cancellations c on c.booking_id = b.id
+    where b.subscription_id is not null
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+    group by b.subscription_id
+  ),
+  v as (
+    select u.subscription_id as id from usage u where u.linked <> u.classified
+  )
+  select 5, 'subscription_balance_math',
+    'Subscriptions whose credits do not add up: a booking that spent a credit is neither completed, scheduled, forfeited nor restored (cancelled without a credit_restored/credit_forfeited record), so completed + scheduled + forfeited + remaining = total cannot be trusted (sample: subscription ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with used as (
+    select b.subscription_id, count(*) as n
+    from public.bookings b
+    left join public.booking_cancellations c on c.booking_id = b.id
+    where b.subscription_id is not null
+      and (b.status in ('pending', 'confirmed', 'completed', 'no_show')
+           or (b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_forfeited'))
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+    group by b.subscription_id
+  ),
+  v as (
+    select s.id from public.subscriptions s
+    join used u on u.subscription_id = s.id
+    where s.total_sessions - u.n < 0
+  )
+  select 6, 'negative_remaining_credits',
+    'Subscriptions with more credits spent (completed + scheduled + forfeited) than they hold: remaining < 0 (sample: subscription ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with live as (
+    select b.service_session_id, count(*) as n
+    from public.bookings b
+    where b.service_session_id is not null
+      and b.status <> 'cancelled'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+    group by b.service_session_id
+  ),
+  v as (
+    select ss.id from public.service_sessions ss
+    left join live l on l.service_session_id = ss.id
+    where ss.current_participants <> coalesce(l.n, 0)
+      and (p_organization_id is null or ss.organization_id = p_organization_id)
+  )
+  select 7, 'session_participants_mismatch',
+    'Service sessions whose current_participants differs from their number of non-cancelled bookings (sample: service session ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.status = 'cancelled'
+      and not exists (select 1 from public.booking_cancellations c where c.booking_id = b.id)
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 8, 'cancelled_bookings_without_cancellation',
+    'Cancelled bookings without their booking_cancellations record (sample: booking ids). Legacy cancellations until the cancellations backfill has run.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select c.booking_id as id from public.booking_cancellations c
+    join public.bookings b on b.id = c.booking_id
+    where b.status <> 'cancelled'
+      and (p_organization_id is null or c.organization_id = p_organization_id)
+  )
+  select 9, 'cancellations_of_uncancelled_bookings',
+    'booking_cancellations records whose booking is not cancelled (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select a.id from public.service_sessions a
+    join public.service_sessions b
+      on b.provider_id = a.provider_id
+     and b.id > a.id
+     and b.status <> 'cancelled'
+     and tstzrange(b.starts_at, b.ends_at) && tstzrange(a.starts_at, a.ends_at)
+    where a.status <> 'cancelled'
+      and (p_organization_id is null or a.organization_id = p_organization_id or b.organization_id = p_organization_id)
+  )
+  select 10, 'overlapping_provider_sessions',
+    'Pairs of non-cancelled service sessions of the same provider that overlap in time (sample: the first session of each pair).',
+    (select count(*) from v), array(select distinct v.id::text from v order by 1 limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    left join public.subscriptions s on s.id = b.subscription_id
+    where b.subscription_id is not null
+      and (s.id is null or s.client_id <> b.client_id or s.organization_id <> b.organization_id)
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 11, 'bookings_with_foreign_subscription',
+    'Bookings whose subscription belongs to another client or another organization, or no longer exists (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.booking_cancellations c
+    join public.bookings b on b.id = c.booking_id
+    where ((b.subscription_id is null and c.cancellation_policy_applied <> 'no_refund')
+           or (b.subscription_id is not null and c.cancellation_policy_applied = 'no_refund'))
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 12, 'cancellation_policy_mismatch',
+    'Cancellations whose credit policy contradicts the booking: a credit restored or forfeited although none was spent, or no_refund although one was (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select s.id from public.subscriptions s
+    where s.status = 'active'
+      and s.expires_at < now() - interval '1 day'
+      and (p_organization_id is null or s.organization_id = p_organization_id)
+  )
+  select 13, 'active_subscriptions_past_expiry',
+    'Subscriptions still active more than a day after expires_at: the expire-subscriptions pg_cron job is not running (sample: subscription ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
+    where d.status = 'dead'
+      and (p_organization_id is null or d.organization_id = p_organization_id)
+  )
+  select 14, 'outbox_dead_letters',
+    'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
+end
+$$;
+
+comment on function private.integrity_checks(uuid) is
+  'Every integrity invariant with its violation count and up to 10 sample ids, for one organization or (null) all. Called by integrity_report(); no access check of its own.';
+
+revoke all on function private.integrity_checks(uuid) from public, anon, authenticated;
+grant execute on function private.integrity_checks(uuid) to service_role;
+
 -- >>> functions/outbox/ack_outbox_events.sql
 -- ack_outbox_events(p_consumer, p_event_ids): the consumer delivered these events. Idempotent:
 -- acking an event twice, or one that is not the consumer's, changes nothing. A dead letter
@@ -741,6 +954,82 @@ comment on function private.require_service_call(text) is
 
 revoke all on function private.require_service_call(text) from public, anon;
 grant execute on function private.require_service_call(text) to authenticated, service_role;
+
+-- >>> functions/private/touch_updated_at.sql
+-- private.touch_updated_at: keeps updated_at current on every table that has one.
+-- Add a table here when it gets an updated_at column (this file is re-applied on change).
+
+create or replace function private.touch_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+comment on function private.touch_updated_at() is
+  'BEFORE UPDATE trigger: sets updated_at = now().';
+
+revoke all on function private.touch_updated_at() from public;
+
+drop trigger if exists touch_updated_at on public.organizations;
+create trigger touch_updated_at before update on public.organizations
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_members;
+create trigger touch_updated_at before update on public.organization_members
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_settings;
+create trigger touch_updated_at before update on public.organization_settings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.services;
+create trigger touch_updated_at before update on public.services
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.packages;
+create trigger touch_updated_at before update on public.packages
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.service_sessions;
+create trigger touch_updated_at before update on public.service_sessions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.bookings;
+create trigger touch_updated_at before update on public.bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.subscriptions;
+create trigger touch_updated_at before update on public.subscriptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_types;
+create trigger touch_updated_at before update on public.session_types
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.availability_rules;
+create trigger touch_updated_at before update on public.availability_rules
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.specialist_availability_exceptions;
+create trigger touch_updated_at before update on public.specialist_availability_exceptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_notes;
+create trigger touch_updated_at before update on public.session_notes
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.recurring_bookings;
+create trigger touch_updated_at before update on public.recurring_bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.webhook_subscriptions;
+create trigger touch_updated_at before update on public.webhook_subscriptions
+  for each row execute function private.touch_updated_at();
 
 -- >>> functions/webhooks/create_webhook_subscription.sql
 -- create_webhook_subscription / rotate_webhook_secret: owners and admins subscribe an endpoint
