@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,11 +24,12 @@ PROJECT_PARTS = ("pyproject.toml", ".squawk.toml", "migrations", "functions", "p
 
 @contextmanager
 def temporary_database(server_url: str, prefix: str = "sk_test") -> Iterator[Target]:
-    """A fresh, empty database on the same server, dropped afterwards."""
+    """A fresh, empty database on the local stack's server, dropped afterwards (a local target:
+    a push installs the compatibility layer there, as on the local stack)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = create_database(server_url, name)
     try:
-        yield Target(url=url, is_local=False)
+        yield Target(url=url, is_local=True)
     finally:
         drop_database(server_url, name)
 
@@ -41,6 +44,17 @@ def copy_project(source: Project, dest: Path) -> Project:
             shutil.copy2(src, dest / part)
     (dest / "node_modules").symlink_to(source.root / "node_modules")
     return Project(dest)
+
+
+def sessionkit(project: Project, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess, as a user runs it (stdout and stderr captured)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from sessionkit.cli import main; main()", *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:

@@ -39,8 +39,8 @@ $$;
 comment on function private.cancellation_policy(public.bookings, timestamptz) is
   'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest), credit_restored when cancelled at least cancellation_notice_hours before the start, else credit_forfeited.';
 
-revoke all on function private.cancellation_policy(public.bookings, timestamptz) from public, anon;
-grant execute on function private.cancellation_policy(public.bookings, timestamptz) to authenticated, service_role;
+revoke all on function private.cancellation_policy(public.bookings, timestamptz) from public, anon, authenticated;
+grant execute on function private.cancellation_policy(public.bookings, timestamptz) to service_role;
 
 create or replace function private.booking_cancellations_before_insert()
 returns trigger

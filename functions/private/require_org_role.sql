@@ -36,7 +36,8 @@ begin
   select m.role into v_role
   from public.organization_members m
   where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+    and m.user_id = v_uid
+    and m.status = 'accepted';  -- an invitation grants nothing until accepted
 
   if v_role is null then
     perform private.raise_error('NOT_FOUND', 'Organization not found.', p_hint);
@@ -54,5 +55,5 @@ $$;
 comment on function private.require_org_role(uuid, text[], text) is
   'Access check for organization RPCs: raises UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND or FORBIDDEN; returns the caller''s role (service_role for service calls).';
 
-revoke all on function private.require_org_role(uuid, text[], text) from public, anon;
-grant execute on function private.require_org_role(uuid, text[], text) to authenticated, service_role;
+revoke all on function private.require_org_role(uuid, text[], text) from public, anon, authenticated;
+grant execute on function private.require_org_role(uuid, text[], text) to service_role;

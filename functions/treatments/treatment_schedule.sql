@@ -21,8 +21,8 @@ $$;
 comment on function private.treatment_gap_days(jsonb, integer) is
   'Days between session p_after_session and the next one under a service''s session_buffer_config: gaps_days[p_after_session] (1-based), else default_days, else 7.';
 
-revoke all on function private.treatment_gap_days(jsonb, integer) from public, anon;
-grant execute on function private.treatment_gap_days(jsonb, integer) to authenticated, service_role;
+revoke all on function private.treatment_gap_days(jsonb, integer) from public, anon, authenticated;
+grant execute on function private.treatment_gap_days(jsonb, integer) to service_role;
 
 create or replace function private.treatment_schedule(
   p_service_id uuid,

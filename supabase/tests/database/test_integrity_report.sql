@@ -1,7 +1,8 @@
 -- integrity_report (issue 5): its shape (what `sessionkit audit` reads), who may call it, and for
--- EVERY invariant a violation created behind the constraints' back (as postgres: replica mode
--- skips triggers and foreign keys; constraints that still hold are dropped inside this
--- transaction, which is rolled back) and seen counted with its sample id. Each violation lives in
+-- EVERY invariant a violation created behind the constraints' back (as postgres, the tables'
+-- owner: the one trigger or constraint that would refuse it is disabled or dropped inside this
+-- transaction, which is rolled back; no superuser setting such as session_replication_role, so
+-- the suite runs on a Supabase project) and seen counted with its sample id. Each violation lives in
 -- its own otherwise healthy organization (tests.seed_credit_org). Then the nightly snapshot job.
 begin;
 select plan(43);
@@ -56,11 +57,12 @@ begin
           now() + interval '5 days', now() + interval '5 days 1 hour', 'legacy');
 
   -- 2: a regular booking that spent nothing in an organization requiring a subscription
-  set local session_replication_role = replica;
+  --    (the credit trigger, which would refuse it, is off for this insert)
+  alter table public.bookings disable trigger bookings_spend_credit;
   insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time, notes)
   select ss.organization_id, tests.uid('inv-2_client'), ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at, 'unpaid'
   from public.service_sessions ss where ss.id = tests.session_id(tests.org_id('inv-2'), 'b');
-  set local session_replication_role = origin;
+  alter table public.bookings enable trigger bookings_spend_credit;
 
   -- 3: a trial booking carrying a subscription (the check constraint is dropped for the test)
   alter table public.bookings drop constraint bookings_subscription_kind_check;
@@ -74,27 +76,36 @@ begin
   -- 5: a booking that spent a credit, cancelled without saying whether it was restored
   update public.bookings set status = 'cancelled' where organization_id = tests.org_id('inv-5');
 
-  -- 6: more credits spent than the subscription holds
+  -- 6: more credits spent than the subscription holds (the credit trigger is off for this insert)
   update public.subscriptions set total_sessions = 1 where organization_id = tests.org_id('inv-6');
-  set local session_replication_role = replica;
+  alter table public.bookings disable trigger bookings_spend_credit;
   insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time, subscription_id)
   select ss.organization_id, s.client_id, ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at, s.id
   from public.service_sessions ss
   join public.subscriptions s on s.organization_id = ss.organization_id
   where ss.id = tests.session_id(tests.org_id('inv-6'), 'b');
+  alter table public.bookings enable trigger bookings_spend_credit;
 
-  -- 7: a participant count that drifted
+  -- 7: a participant count that drifted (the trigger maintaining it is off for this update)
+  alter table public.service_sessions disable trigger service_sessions_before_write;
   update public.service_sessions set current_participants = 0 where id = tests.session_id(tests.org_id('inv-7'), 'a');
+  alter table public.service_sessions enable trigger service_sessions_before_write;
 
-  -- 9: a cancellation record for a booking that is not cancelled (replica: no cancel trigger)
+  -- 9: a cancellation record for a booking that is not cancelled (the trigger that would cancel
+  --    the booking is off for this insert)
+  alter table public.booking_cancellations disable trigger booking_cancellations_before_insert;
   insert into public.booking_cancellations (organization_id, booking_id, reason, cancellation_policy_applied)
   select b.organization_id, b.id, 'phantom', 'credit_restored'
   from public.bookings b where b.organization_id = tests.org_id('inv-9');
+  alter table public.booking_cancellations enable trigger booking_cancellations_before_insert;
 
-  -- 11: a booking spending another client's subscription (replica: no foreign key check)
+  -- 11: a booking spending another client's subscription (the composite foreign key is dropped
+  --     for the test, the credit trigger is off for this update)
+  alter table public.bookings drop constraint bookings_subscription_fkey;
+  alter table public.bookings disable trigger bookings_spend_credit;
   update public.bookings b set subscription_id = tests.active_subscription(tests.org_id('inv-11'), tests.uid('inv-11_client2'))
   where b.organization_id = tests.org_id('inv-11');
-  set local session_replication_role = origin;
+  alter table public.bookings enable trigger bookings_spend_credit;
 
   -- 8: a cancelled booking without its cancellation record (a backfill-style status change)
   update public.bookings set status = 'cancelled', subscription_id = null where organization_id = tests.org_id('inv-8');
@@ -267,9 +278,9 @@ select is(
   1, 'snapshot: unchanged counts raise no new alert');
 do $$
 begin
-  set local session_replication_role = replica;
+  alter table public.service_sessions disable trigger service_sessions_before_write;
   update public.service_sessions set current_participants = 5 where id = tests.session_id(tests.org_id('inv-7'), 'b');
-  set local session_replication_role = origin;
+  alter table public.service_sessions enable trigger service_sessions_before_write;
   perform private.snapshot_integrity();
 end
 $$;

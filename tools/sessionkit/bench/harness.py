@@ -81,7 +81,7 @@ def bench_database(project: Project, server_url: str) -> Iterator[psycopg.Connec
     name = f"sk_bench_{uuid.uuid4().hex[:8]}"
     url = create_database(server_url, name)
     try:
-        stack.push_target(project, Target(url=url, is_local=False))
+        stack.push_target(project, Target(url=url, is_local=True))
         with connect(url) as conn:
             install_test_helpers(conn, project)  # scenarios arrange data with the test fixtures
             yield conn

@@ -77,9 +77,7 @@ class LocalCluster:
 
     # -- running commands as the cluster owner -------------------------------------------
     def _as_owner(self, args: list[str]) -> list[str]:
-        if os.geteuid() != 0:
-            return args
-        return ["runuser", "-u", CLUSTER_USER, "--", *args]
+        return as_cluster_owner(args)
 
     def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(self._as_owner(args), capture_output=True, text=True)
@@ -176,6 +174,13 @@ class LocalCluster:
         pg_ctl = str(pg_bindir() / "pg_ctl")
         self._run([pg_ctl, "stop", "-m", "fast", "-w", "-D", str(self.data_dir)])
         return True
+
+
+def as_cluster_owner(args: list[str]) -> list[str]:
+    """The command line running `args` as the OS user owning local clusters (root hands over)."""
+    if os.geteuid() != 0:
+        return args
+    return ["runuser", "-u", CLUSTER_USER, "--", *args]
 
 
 def _grant_traverse(folder: Path) -> None:
