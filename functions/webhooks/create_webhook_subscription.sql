@@ -13,8 +13,8 @@ $$;
 
 comment on function private.new_webhook_secret() is 'A new webhook signing secret: whsec_ + 64 hex digits (256 random bits).';
 
-revoke all on function private.new_webhook_secret() from public, anon;
-grant execute on function private.new_webhook_secret() to authenticated, service_role;
+revoke all on function private.new_webhook_secret() from public, anon, authenticated;
+grant execute on function private.new_webhook_secret() to service_role;
 
 create or replace function public.create_webhook_subscription(
   p_organization_id uuid,

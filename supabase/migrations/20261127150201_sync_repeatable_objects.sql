@@ -932,12 +932,12 @@ grant execute on function private.normalize_topic_patterns(text[], text) to auth
 -- private.require_service_call: the access check of back-office RPCs (outbox consumers, webhook
 -- delivery) that only service_role and direct database sessions may call. Their execute right
 -- is revoked from users already; this keeps the contract's codes if a grant is ever widened.
+-- Called from security definer RPCs only (not executable by users itself).
 
 create or replace function private.require_service_call(p_detail text default 'Only service_role may call this.')
 returns void
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
 begin
@@ -952,8 +952,8 @@ $$;
 comment on function private.require_service_call(text) is
   'Raises UNAUTHORIZED (signed out) or FORBIDDEN (detail p_detail, a signed-in user) unless the request is a service call (service_role, direct database session).';
 
-revoke all on function private.require_service_call(text) from public, anon;
-grant execute on function private.require_service_call(text) to authenticated, service_role;
+revoke all on function private.require_service_call(text) from public, anon, authenticated;
+grant execute on function private.require_service_call(text) to service_role;
 
 -- >>> functions/private/touch_updated_at.sql
 -- private.touch_updated_at: keeps updated_at current on every table that has one.
@@ -1047,8 +1047,8 @@ $$;
 
 comment on function private.new_webhook_secret() is 'A new webhook signing secret: whsec_ + 64 hex digits (256 random bits).';
 
-revoke all on function private.new_webhook_secret() from public, anon;
-grant execute on function private.new_webhook_secret() to authenticated, service_role;
+revoke all on function private.new_webhook_secret() from public, anon, authenticated;
+grant execute on function private.new_webhook_secret() to service_role;
 
 create or replace function public.create_webhook_subscription(
   p_organization_id uuid,

@@ -37,12 +37,16 @@ select is(
           and (has_function_privilege('authenticated', p.oid, 'execute') or has_function_privilege('anon', p.oid, 'execute')
                or not has_function_privilege('service_role', p.oid, 'execute'))),
   '{}'::text[], 'every consumer RPC is executable by service_role and by no user role');
+-- if execute were ever granted to users, the RPCs would still refuse them with the contract's codes
+grant execute on function public.claim_outbox_events(text, integer, text[]) to authenticated;
 select tests.act_as_signed_out();
-select is(tests.error_of($$select private.require_service_call('x')$$) ->> 'message', 'UNAUTHORIZED',
-  'inside, a request without a user is UNAUTHORIZED');
+select is(tests.error_of($$select * from public.claim_outbox_events('webhooks', 10)$$) ->> 'message', 'UNAUTHORIZED',
+  'inside: a request without a user is UNAUTHORIZED');
 select tests.act_as('acme_owner');
-select is(tests.error_of($$select private.require_service_call('Only service_role.')$$) - 'hint',
-  '{"sqlstate": "PT403", "message": "FORBIDDEN", "detail": "Only service_role."}'::jsonb, 'inside, a signed-in user is FORBIDDEN');
+select is(tests.error_of($$select * from public.claim_outbox_events('webhooks', 10)$$) - 'hint',
+  '{"sqlstate": "PT403", "message": "FORBIDDEN", "detail": "Only service_role claims outbox events."}'::jsonb, 'inside: a signed-in user is FORBIDDEN');
+select tests.clear_authentication();
+revoke execute on function public.claim_outbox_events(text, integer, text[]) from authenticated;
 
 -- bad input ----------------------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
