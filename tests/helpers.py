@@ -5,19 +5,19 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import create_database, drop_database
+from sessionkit.testing.parallel import run_parallel
 
-T = TypeVar("T")
+__all__ = ["copy_project", "run_parallel", "scalar", "sessionkit", "temporary_database"]
 
 PROJECT_PARTS = ("pyproject.toml", ".squawk.toml", "migrations", "functions", "policies", "seeds", "supabase")
 
@@ -62,29 +62,3 @@ def scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> 
     row = conn.execute(sql, params).fetchone()
     assert row is not None
     return row[0]
-
-
-def run_parallel(
-    tasks: list[Callable[[threading.Barrier], T]], barrier_timeout: float = 20, join_timeout: float = 60
-) -> list[T]:
-    """Run each task in its own thread; a task calls barrier.wait() right before its request so
-    all requests reach the database together. Re-raises a task's exception; fails if one hangs."""
-    barrier = threading.Barrier(len(tasks), timeout=barrier_timeout)
-    results: list[Any] = [None] * len(tasks)
-
-    def runner(index: int) -> None:
-        try:
-            results[index] = tasks[index](barrier)
-        except BaseException as exc:  # surfaced below, in the caller's thread
-            results[index] = exc
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=join_timeout)
-    assert not any(thread.is_alive() for thread in threads), "a parallel request hung"
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results

@@ -39,3 +39,10 @@ def test_build_check_passes_on_the_committed_bundle(project: Project) -> None:
     result = sessionkit(project, "build", "--check")
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+def test_test_on_another_database_refuses_the_pytest_suites(project: Project, db_url: str) -> None:
+    result = sessionkit(project, "test", "--db-url", db_url, "--pytest-only")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the pytest suites (tests/) create databases and commit rows")
+    assert len(result.stderr.strip().splitlines()) == 1

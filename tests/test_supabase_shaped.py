@@ -126,7 +126,7 @@ def test_db_push_refuses_a_database_without_auth_naming_what_is_missing(
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"error: postgresql://postgres@127.0.0.1:{server.port}/bare is not a Supabase database: missing "
-        "schema auth, table auth.users, function auth.uid(), function auth.role(), function auth.jwt(), "
+        "schema auth, table auth.users, function auth.uid(), function auth.role(), "
         "schema extensions (sessionkit installs these only on its local stack)"
     ]
     assert snapshot(url) == before

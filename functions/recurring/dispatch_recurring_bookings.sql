@@ -109,6 +109,7 @@ begin
   if p_run_date is null then
     perform private.raise_error('INVALID_REQUEST', 'A run date is required.', 'p_run_date');
   end if;
+  perform private.require_sane_timestamp(p_run_date::timestamptz, 'p_run_date');
   if p_shards is null or p_shards < 1 or p_shards > 64 then
     perform private.raise_error('INVALID_REQUEST', 'p_shards must be between 1 and 64.', 'p_shards');
   end if;
@@ -220,6 +221,13 @@ begin
       and lb.start_time < v_last_at
       and lb.end_time > v_first_at
   ),
+  -- providers whose other recurring series (not claimed by this run) hold time around the run's
+  -- occurrences: their candidates take the exact path, where private.provider_busy (the booking
+  -- core's overlap rule) counts those holds
+  held_providers as materialized (
+    select distinct h.provider_id
+    from private.series_holds(v_providers, tstzrange(v_first_at, v_last_at)) as h
+  ),
   -- every occurrence with what the rules need, and the rules that need no other new occurrence:
   -- service, people, session type, window, working hours, exceptions, the provider's sessions
   simple as materialized (
@@ -278,6 +286,7 @@ begin
             and e.specialist_id = r.specialist_id
             and e.exception_date between t.local_day - 1 and t.local_day + 1
         )
+        and r.specialist_id not in (select hp.provider_id from held_providers as hp)
         and (
           r.specialist_id not in (select bp.provider_id from busy_providers as bp)
           or (

@@ -33,6 +33,7 @@ begin
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
   if p_kind is null or p_kind not in ('individual', 'workshop', 'course_session') then
     perform private.raise_error('INVALID_REQUEST', 'The kind must be individual, workshop or course_session.', 'p_kind');
   end if;

@@ -27,6 +27,7 @@ begin
   if p_package_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A package id is required.', 'p_package_id');
   end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
 
   select p.* into v_package from public.packages p where p.id = p_package_id;
   if v_package.id is null or not (private.is_service_call() or private.is_member(v_package.organization_id)) then

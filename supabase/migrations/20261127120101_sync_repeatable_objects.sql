@@ -58,6 +58,129 @@ comment on function private.emit_event(uuid, text, jsonb) is
 revoke all on function private.emit_event(uuid, text, jsonb) from public, anon, authenticated;
 grant execute on function private.emit_event(uuid, text, jsonb) to service_role;
 
+-- >>> functions/availability/get_available_slots.sql
+-- get_available_slots: the bookable start times of a service with a provider between two local
+-- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
+-- `duration` from the start of each available window (weekly rules and overrides minus
+-- exceptions, in the organization's / rule's time zone, DST-correct), then dropped when they
+-- collide with a session (buffers included), start too soon (min_notice_minutes), too far ahead
+-- (max_advance_days) or fall on a day already at max_bookings_per_day. Booking re-checks all of
+-- it (private.assert_slot_bookable).
+
+create or replace function public.get_available_slots(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_type public.session_types;
+  v_tz text;
+  v_length interval;
+  v_free tstzmultirange;
+  v_busy tstzmultirange;
+  v_earliest timestamptz;
+  v_latest timestamptz;
+begin
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_from is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'p_from');
+  end if;
+  perform private.require_sane_timestamp(p_from::timestamptz, 'p_from');
+  perform private.require_sane_timestamp(p_to::timestamptz, 'p_to');
+  if p_to is null or p_to < p_from or p_to - p_from > 92 then
+    perform private.raise_error('INVALID_REQUEST', 'p_to must be on or after p_from, at most 92 days later.', 'p_to');
+  end if;
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
+  end if;
+  if coalesce(private.member_role(v_service.organization_id, p_provider_id), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'p_provider_id');
+  end if;
+  if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
+    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
+  end if;
+
+  v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
+  v_length := make_interval(mins => v_type.duration_minutes);
+  select o.timezone into v_tz from public.organizations o where o.id = v_service.organization_id;
+
+  v_free := private.provider_availability(v_service.organization_id, p_provider_id, p_from, p_to);
+  if isempty(v_free) then
+    return;
+  end if;
+  v_busy := private.provider_busy(
+    p_provider_id, tstzrange(lower(v_free), upper(v_free)),
+    v_service.buffer_before_minutes, v_service.buffer_after_minutes
+  );
+  v_earliest := now() + make_interval(mins => v_service.min_notice_minutes);
+  v_latest := case when v_service.max_advance_days is not null
+                   then now() + make_interval(days => v_service.max_advance_days) end;
+
+  return query
+    with windows as (
+      select w.r from unnest(v_free) as w (r)
+    ),
+    candidates as (
+      select lower(w.r) + g.k * v_length as slot_start
+      from windows w
+      cross join lateral generate_series(
+        0,
+        floor(extract(epoch from upper(w.r) - lower(w.r)) / extract(epoch from v_length))::integer - 1
+      ) as g (k)
+    ),
+    day_counts as (
+      select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
+      from public.service_sessions ss
+      where v_service.max_bookings_per_day is not null
+        and ss.provider_id = p_provider_id
+        and ss.service_id = v_service.id
+        and ss.kind = 'individual'
+        and ss.status <> 'cancelled'
+        and ss.current_participants > 0
+        and ss.starts_at >= lower(v_free) - interval '1 day'
+        and ss.starts_at < upper(v_free) + interval '1 day'
+      group by 1
+    )
+    select c.slot_start, c.slot_start + v_length
+    from candidates c
+    where c.slot_start >= v_earliest
+      and c.slot_start > now()
+      and (v_latest is null or c.slot_start <= v_latest)
+      and not (v_busy && tstzrange(c.slot_start, c.slot_start + v_length))
+      and not exists (
+        select 1 from day_counts dc
+        where dc.day = (c.slot_start at time zone v_tz)::date
+          and dc.booked >= v_service.max_bookings_per_day
+      )
+    order by c.slot_start;
+end
+$$;
+
+comment on function public.get_available_slots(uuid, uuid, date, date) is
+  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus existing sessions with buffers, slot length = the service''s session type, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
+
+revoke execute on function public.get_available_slots(uuid, uuid, date, date) from public, anon;
+grant execute on function public.get_available_slots(uuid, uuid, date, date) to authenticated, service_role;
+
 -- >>> functions/availability/provider_availability.sql
 -- Availability as time ranges, computed set-based with multiranges (one query per call):
 --   working time = weekly availability_rules on the dates without an is_available override,
@@ -128,12 +251,16 @@ comment on function private.provider_availability(uuid, uuid, date, date) is
 revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon, authenticated;
 grant execute on function private.provider_availability(uuid, uuid, date, date) to service_role;
 
+-- (p_exclude_recurring_id was added by issue 10: the old five-argument signature goes)
+drop function if exists private.provider_busy(uuid, tstzrange, integer, integer, uuid);
+
 create or replace function private.provider_busy(
   p_provider_id uuid,
   p_window tstzrange,
   p_buffer_before_minutes integer default 0,
   p_buffer_after_minutes integer default 0,
-  p_exclude_session_id uuid default null
+  p_exclude_session_id uuid default null,
+  p_exclude_recurring_id uuid default null
 )
 returns tstzmultirange
 language sql
@@ -189,14 +316,23 @@ as $$
           and m.status = 'accepted'
           and m.role in ('owner', 'admin', 'provider')
       )
+    union all
+    -- occurrences the provider's recurring series hold (not dispatched yet; only series of
+    -- organizations where the provider's membership is accepted, see private.series_occurrences)
+    select h.starts_at, h.ends_at, h.buffer_before_minutes, h.buffer_after_minutes
+    from private.series_holds(
+      array[p_provider_id],
+      tstzrange(lower(p_window) - interval '1 day', upper(p_window) + interval '1 day'),
+      p_exclude_recurring_id
+    ) as h
   ) as x
 $$;
 
-comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) is
-  'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings) of every organization where the provider holds an accepted provider-capable membership, each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
+comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) is
+  'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings) of every organization where the provider holds an accepted provider-capable membership, and the occurrences their recurring series hold (private.series_holds; p_exclude_recurring_id ignores one series), each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
 
-revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon, authenticated;
-grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to service_role;
+revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) from public, anon, authenticated;
+grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) to service_role;
 
 -- >>> functions/bookings/cancel_booking.sql
 -- Cancelling a booking: one implementation, two entry points.
@@ -206,42 +342,43 @@ grant execute on function private.provider_busy(uuid, tstzrange, integer, intege
 --     the same checks, raise the same errors and have the same effects:
 --       booking status -> cancelled (status history row with the reason), participant count
 --       decremented and a 1-to-1 service session cancelled with it (bookings triggers), the
---       credit policy decided by the database, an audit_log entry and a booking.cancelled
+--       canceller's role and the credit policy decided by the database (only the client's own
+--       late cancellation forfeits the credit), an audit_log entry and a booking.cancelled
 --       outbox event.
 -- Errors (seed 002): INVALID_REQUEST, UNAUTHORIZED, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
 -- BOOKING_IN_PAST.
 
-create or replace function private.cancellation_policy(p_booking public.bookings, p_starts_at timestamptz)
+-- (p_cancelled_by_role was added by issue 10: the old two-argument signature goes)
+drop function if exists private.cancellation_policy(public.bookings, timestamptz);
+
+create or replace function private.cancellation_policy(
+  p_booking public.bookings,
+  p_starts_at timestamptz,
+  p_cancelled_by_role text
+)
 returns text
-language plpgsql
+language sql
 stable
 security definer
 set search_path = ''
 as $$
-declare
-  v_notice_hours integer;
-begin
   -- the credit returns to (or stays spent on) the subscription the booking spent: balances are
-  -- computed per subscription from its bookings (private.subscription_usage)
-  if p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then
-    return 'no_refund';
-  end if;
-  select coalesce(s.cancellation_notice_hours, 24) into v_notice_hours
-  from public.organizations o
-  left join public.organization_settings s on s.organization_id = o.id
-  where o.id = p_booking.organization_id;
-  if now() <= p_starts_at - make_interval(hours => coalesce(v_notice_hours, 24)) then
-    return 'credit_restored';
-  end if;
-  return 'credit_forfeited';
-end
+  -- computed per subscription from its bookings (private.subscription_usage). Who cancels
+  -- decides: only the client's own late cancellation forfeits; the provider, an owner/admin or
+  -- the system cancelling never costs the client their credit.
+  select case
+    when p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then 'no_refund'
+    when p_cancelled_by_role is distinct from 'client' then 'credit_restored'
+    when private.in_late_cancellation_window(p_booking.organization_id, p_starts_at) then 'credit_forfeited'
+    else 'credit_restored'
+  end
 $$;
 
-comment on function private.cancellation_policy(public.bookings, timestamptz) is
-  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest), credit_restored when cancelled at least cancellation_notice_hours before the start, else credit_forfeited.';
+comment on function private.cancellation_policy(public.bookings, timestamptz, text) is
+  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest); credit_forfeited only when the client (p_cancelled_by_role = client) cancels inside the late-cancellation window (private.in_late_cancellation_window); credit_restored otherwise (earlier, or cancelled by the provider, an owner/admin or the system).';
 
-revoke all on function private.cancellation_policy(public.bookings, timestamptz) from public, anon, authenticated;
-grant execute on function private.cancellation_policy(public.bookings, timestamptz) to service_role;
+revoke all on function private.cancellation_policy(public.bookings, timestamptz, text) from public, anon, authenticated;
+grant execute on function private.cancellation_policy(public.bookings, timestamptz, text) to service_role;
 
 create or replace function private.booking_cancellations_before_insert()
 returns trigger
@@ -294,7 +431,14 @@ begin
   new.organization_id := v_booking.organization_id;
   new.cancelled_by := v_uid;
   new.created_at := now();
-  new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at);
+  -- the role the canceller acts in, decided here whatever the writer sent
+  new.cancelled_by_role := case
+    when v_service_call then 'system'
+    when v_uid = v_booking.client_id then 'client'
+    when v_uid = v_booking.provider_id then 'provider'
+    else private.member_role(v_booking.organization_id, v_uid)  -- owner or admin (checked above)
+  end;
+  new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at, new.cancelled_by_role);
 
   perform set_config('sessionkit.cancelling', v_booking.id::text, true);
   perform set_config('sessionkit.status_reason', new.reason, true);
@@ -305,7 +449,7 @@ begin
   perform private.write_audit(
     v_booking.organization_id, 'booking.cancelled', 'bookings', v_booking.id,
     jsonb_build_object('status', v_booking.status),
-    jsonb_build_object('status', 'cancelled', 'reason', new.reason,
+    jsonb_build_object('status', 'cancelled', 'reason', new.reason, 'cancelled_by_role', new.cancelled_by_role,
                        'cancellation_policy_applied', new.cancellation_policy_applied)
   );
   perform private.emit_event(v_booking.organization_id, 'booking.cancelled', jsonb_build_object(
@@ -316,6 +460,7 @@ begin
     'provider_id', v_booking.provider_id,
     'starts_at', v_starts_at,
     'cancelled_by', v_uid,
+    'cancelled_by_role', new.cancelled_by_role,
     'reason', new.reason,
     'cancellation_policy_applied', new.cancellation_policy_applied
   ));
@@ -324,7 +469,7 @@ end
 $$;
 
 comment on function private.booking_cancellations_before_insert() is
-  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/created_at/cancellation_policy_applied, cancels the booking, writes audit_log and a booking.cancelled outbox event.';
+  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role.';
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
 
@@ -366,11 +511,299 @@ end
 $$;
 
 comment on function public.cancel_booking(uuid, text) is
-  'Cancels a booking (its client, its provider, or an owner/admin) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}. Same logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409), BOOKING_IN_PAST (PT422).
+  'Cancels a booking (its client, its provider, or an owner/admin; service_role as the system) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}. A spent credit is forfeited only when the client cancels within cancellation_notice_hours of the start; the provider, an owner/admin or the system cancelling always restores it (booking_cancellations.cancelled_by_role records who). Same logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409), BOOKING_IN_PAST (PT422).
 @returns {success: boolean, message: text, booking_id: uuid, cancellation_id?: uuid, cancellation_policy_applied: ''no_refund'' | ''credit_restored'' | ''credit_forfeited''}';
 
 revoke execute on function public.cancel_booking(uuid, text) from public, anon;
 grant execute on function public.cancel_booking(uuid, text) to authenticated, service_role;
+
+-- >>> functions/bookings/late_cancellation_window.sql
+-- private.in_late_cancellation_window: the organization's late-cancellation window, one
+-- definition for every rule that depends on it: a client's late cancellation forfeits the
+-- credit (private.cancellation_policy) and a client may not move a booking once the window has
+-- opened (private.assert_reschedule_window).
+
+create or replace function private.in_late_cancellation_window(p_organization_id uuid, p_starts_at timestamptz)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- cancellation_notice_hours (default 24) before the start, up to the start
+  select now() > p_starts_at - make_interval(hours => coalesce(
+    (select s.cancellation_notice_hours from public.organization_settings as s where s.organization_id = p_organization_id),
+    24))
+$$;
+
+comment on function private.in_late_cancellation_window(uuid, timestamptz) is
+  'True once fewer than the organization''s cancellation_notice_hours (default 24) remain before p_starts_at: a client''s cancellation then forfeits the credit, and a client can no longer reschedule.';
+
+revoke all on function private.in_late_cancellation_window(uuid, timestamptz) from public, anon, authenticated;
+grant execute on function private.in_late_cancellation_window(uuid, timestamptz) to service_role;
+
+-- >>> functions/bookings/reschedule_booking.sql
+-- reschedule_booking: move a booking to a new start time.
+--   1-to-1 booking: its private session moves (same length), under the provider lock and every
+--   booking rule (availability, buffers, series holds, window, daily limit); the booking follows
+--   by trigger.
+--   Workshop/course booking: the booking moves to the session of the same service starting at
+--   p_new_starts_at (capacity checked under that session's row lock).
+-- And the rules of moving (issue 10): a client cannot move a booking inside the late-cancellation
+-- window (TOO_LATE_TO_RESCHEDULE; staff can), a credit-paid booking keeps a valid credit (its
+-- subscription's, else the client's other active subscription covering the new time: the credit
+-- moves there, audited; else NO_CREDITS_LEFT), a treatment session keeps its order and gaps.
+-- The booking row is locked before anything about it is read (a treatment's bookings together,
+-- in id order), so concurrent moves of one booking run one after the other, each seeing where the
+-- previous one left it. Lock order: booking rows -> provider lock -> session rows -> subscription.
+
+create or replace function public.reschedule_booking(p_booking_id uuid, p_new_starts_at timestamptz)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_group uuid;
+  v_booking public.bookings;
+  v_session public.service_sessions;
+  v_target public.service_sessions;
+  v_service public.services;
+  v_is_staff boolean;
+  v_new_ends_at timestamptz;
+  v_previous_subscription uuid;
+  v_subscription uuid;
+begin
+  perform private.require_caller();
+  if p_booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
+  end if;
+  if p_new_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'The new start time is required.', 'p_new_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_new_starts_at, 'p_new_starts_at');
+
+  -- a treatment's sessions are checked against each other: lock them all, in id order (as
+  -- book_next_treatment_session does); session_group_id never changes once a booking exists
+  select b.session_group_id into v_group from public.bookings as b where b.id = p_booking_id;
+  if v_group is not null then
+    perform 1 from public.bookings as b where b.session_group_id = v_group order by b.id for update;
+  end if;
+  select b.* into v_booking from public.bookings as b where b.id = p_booking_id for update;
+  if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'p_booking_id');
+  end if;
+  v_is_staff := v_service_call
+    or private.has_role(v_booking.organization_id, array['owner', 'admin'])
+    or v_uid = v_booking.provider_id;
+  if not v_is_staff and v_uid is distinct from v_booking.client_id then
+    perform private.raise_error('FORBIDDEN', 'Only the client, the provider or an admin can reschedule this booking.', 'p_booking_id');
+  end if;
+  if v_booking.service_session_id is null then
+    perform private.raise_error(
+      'BACKFILL_REQUIRED',
+      'This legacy booking has no service session yet; run `sessionkit backfill run service_sessions` first.',
+      'p_booking_id'
+    );
+  end if;
+
+  select ss.* into v_session from public.service_sessions as ss where ss.id = v_booking.service_session_id;
+  select sv.* into v_service from public.services as sv where sv.id = v_session.service_id;
+  if v_session.kind = 'individual' then
+    perform private.lock_provider(v_session.provider_id);
+  end if;
+
+  if v_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'p_booking_id');
+  end if;
+  if v_booking.status in ('completed', 'no_show') or v_session.starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be moved.', 'p_booking_id');
+  end if;
+  if p_new_starts_at = v_session.starts_at then
+    return v_booking;  -- already there (e.g. a concurrent identical move went first)
+  end if;
+  perform private.assert_reschedule_window(v_booking, v_session.starts_at, v_is_staff);
+  if v_group is not null then
+    perform private.assert_treatment_order(v_group, v_booking.session_number, p_new_starts_at, v_booking.id, 'p_new_starts_at');
+  end if;
+
+  if v_session.kind = 'individual' then
+    v_new_ends_at := p_new_starts_at + (v_session.ends_at - v_session.starts_at);
+    perform private.assert_slot_bookable(v_service, v_session.provider_id, p_new_starts_at, v_new_ends_at, v_session.id);
+    begin
+      update public.service_sessions as ss
+      set starts_at = p_new_starts_at, ends_at = v_new_ends_at
+      where ss.id = v_session.id;
+    exception when exclusion_violation then
+      perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_new_starts_at');
+    end;
+  else
+    select ss.* into v_target
+    from public.service_sessions as ss
+    where ss.service_id = v_session.service_id
+      and ss.starts_at = p_new_starts_at
+      and ss.status = 'scheduled'
+      and ss.id <> v_session.id
+      and ss.kind is not distinct from v_session.kind
+      and (v_is_staff or ss.visibility is distinct from 'private')
+    order by ss.current_participants < ss.max_participants desc, ss.created_at
+    limit 1
+    for update;
+    if v_target.id is null then
+      perform private.raise_error('NOT_FOUND', 'No session of this service starts at that time.', 'p_new_starts_at');
+    end if;
+    perform private.assert_booking_window(v_service, v_target.starts_at);
+    if exists (
+      select 1 from public.bookings as b
+      where b.service_session_id = v_target.id
+        and b.client_id = v_booking.client_id
+        and b.status in ('pending', 'confirmed')
+    ) then
+      perform private.raise_error('CONFLICT', 'The client already has a booking for that session.', 'p_new_starts_at');
+    end if;
+    if v_target.current_participants >= v_target.max_participants then
+      perform private.raise_error('CAPACITY_REACHED', 'That session is full.', 'p_new_starts_at');
+    end if;
+    update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
+  end if;
+
+  -- the credit must be valid at the new time; moving it re-checks its balance under the new
+  -- subscription's row lock (bookings_spend_credit)
+  v_previous_subscription := v_booking.subscription_id;
+  v_subscription := private.credit_for_move(v_booking, p_new_starts_at);
+  if v_subscription is distinct from v_previous_subscription then
+    update public.bookings as b set subscription_id = v_subscription where b.id = v_booking.id;
+    perform private.write_audit(
+      v_booking.organization_id, 'booking.credit_moved', 'bookings', v_booking.id,
+      jsonb_build_object('subscription_id', v_previous_subscription, 'starts_at', v_session.starts_at),
+      jsonb_build_object('subscription_id', v_subscription, 'starts_at', p_new_starts_at,
+                         'reason', 'rescheduled outside the validity of its subscription')
+    );
+  end if;
+
+  select b.* into v_booking from public.bookings as b where b.id = p_booking_id;
+
+  perform private.write_audit(
+    v_booking.organization_id, 'booking.rescheduled', 'bookings', v_booking.id,
+    jsonb_build_object('service_session_id', v_session.id, 'starts_at', v_session.starts_at,
+                       'subscription_id', v_previous_subscription),
+    jsonb_build_object('service_session_id', v_booking.service_session_id, 'starts_at', v_booking.start_time,
+                       'subscription_id', v_booking.subscription_id)
+  );
+  perform private.emit_event(v_booking.organization_id, 'booking.rescheduled', jsonb_build_object(
+    'booking_id', v_booking.id,
+    'client_id', v_booking.client_id,
+    'provider_id', v_booking.provider_id,
+    'service_session_id', v_booking.service_session_id,
+    'previous_starts_at', v_session.starts_at,
+    'starts_at', v_booking.start_time,
+    'ends_at', v_booking.end_time,
+    'previous_subscription_id', v_previous_subscription,
+    'subscription_id', v_booking.subscription_id
+  ));
+  return v_booking;
+end
+$$;
+
+comment on function public.reschedule_booking(uuid, timestamptz) is
+  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
+
+revoke execute on function public.reschedule_booking(uuid, timestamptz) from public, anon;
+grant execute on function public.reschedule_booking(uuid, timestamptz) to authenticated, service_role;
+
+-- >>> functions/bookings/reschedule_rules.sql
+-- Rules of moving a booking (issue 10), reusable by every path that moves one:
+--   private.assert_reschedule_window  a client cannot move a booking once the late-cancellation
+--                                     window has opened (staff can): rescheduling must not turn
+--                                     a late cancellation into an early one;
+--   private.credit_for_move           a credit-paid booking keeps a credit valid at its new
+--                                     time: its own subscription's, else another active
+--                                     subscription of the client covering that time (the credit
+--                                     moves to it), else NO_CREDITS_LEFT, as booking that time
+--                                     would answer.
+-- A treatment session obeys its order and gaps: private.assert_treatment_order (treatments/).
+
+create or replace function private.assert_reschedule_window(
+  p_booking public.bookings,
+  p_current_starts_at timestamptz,
+  p_is_staff boolean
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if not p_is_staff and private.in_late_cancellation_window(p_booking.organization_id, p_current_starts_at) then
+    perform private.raise_error(
+      'TOO_LATE_TO_RESCHEDULE',
+      format('This booking starts at %s: a client can move it only until %s hours before (the late-cancellation window). Ask the provider, or cancel it.',
+             p_current_starts_at,
+             coalesce((select s.cancellation_notice_hours from public.organization_settings as s
+                       where s.organization_id = p_booking.organization_id), 24)),
+      'p_booking_id'
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_reschedule_window(public.bookings, timestamptz, boolean) is
+  'TOO_LATE_TO_RESCHEDULE (PT422, hint p_booking_id) when a client (not staff) moves a booking whose current start is inside the late-cancellation window (cancellation_notice_hours before it).';
+
+revoke all on function private.assert_reschedule_window(public.bookings, timestamptz, boolean) from public, anon, authenticated;
+grant execute on function private.assert_reschedule_window(public.bookings, timestamptz, boolean) to service_role;
+
+create or replace function private.credit_for_move(p_booking public.bookings, p_new_starts_at timestamptz)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_sub public.subscriptions;
+  v_other uuid;
+begin
+  if p_booking.subscription_id is null then
+    return null;  -- pay-per-session, trial or guest: no credit to keep valid
+  end if;
+  select s.* into v_sub from public.subscriptions as s where s.id = p_booking.subscription_id;
+  if p_new_starts_at >= v_sub.starts_at and (v_sub.expires_at is null or p_new_starts_at < v_sub.expires_at) then
+    return v_sub.id;
+  end if;
+
+  -- locked like the credit trigger locks the subscription it spends (its balance is re-checked
+  -- under that lock when the booking's subscription_id changes)
+  select s.id into v_other
+  from public.subscriptions as s
+  where s.organization_id = p_booking.organization_id
+    and s.client_id = p_booking.client_id
+    and s.status = 'active'
+    and s.id <> v_sub.id
+    and s.starts_at <= p_new_starts_at
+    and (s.expires_at is null or p_new_starts_at < s.expires_at)
+  order by s.starts_at, s.id
+  limit 1
+  for update;
+  if v_other is null then
+    perform private.raise_error(
+      'NO_CREDITS_LEFT',
+      format('This booking is paid with a credit valid from %s to %s; it cannot move to %s, and no other active subscription of the client covers that time.',
+             v_sub.starts_at, coalesce(v_sub.expires_at::text, 'no expiry'), p_new_starts_at),
+      'p_new_starts_at'
+    );
+  end if;
+  return v_other;
+end
+$$;
+
+comment on function private.credit_for_move(public.bookings, timestamptz) is
+  'The subscription that pays for a credit-paid booking once moved to p_new_starts_at: its own while valid then, else the client''s other active subscription covering that time (locked; the caller moves the credit), else NO_CREDITS_LEFT (PT409, hint p_new_starts_at). Null for bookings that spent no credit.';
+
+revoke all on function private.credit_for_move(public.bookings, timestamptz) from public, anon, authenticated;
+grant execute on function private.credit_for_move(public.bookings, timestamptz) to service_role;
 
 -- >>> functions/credits/credit_helpers.sql
 -- Helpers of the credit rules: the credits a subscription has spent (read under its row lock by
@@ -1311,6 +1744,143 @@ comment on function private.require_org_role(uuid, text[], text) is
 revoke all on function private.require_org_role(uuid, text[], text) from public, anon, authenticated;
 grant execute on function private.require_org_role(uuid, text[], text) to service_role;
 
+-- >>> functions/private/require_sane_timestamp.sql
+-- private.require_sane_timestamp: the one check every RPC runs on a time or date it is given,
+-- before it reads much and before any lock is taken. 'infinity', '-infinity' and absurd moments
+-- (before 2000, more than ten years ahead) are refused up front with INVALID_REQUEST: they made
+-- the availability computation (generate_series over the days of a session) loop until the
+-- statement timeout while the provider's lock was held, or overflowed later date arithmetic.
+-- Dates are passed cast to timestamptz (date 'infinity' becomes timestamptz 'infinity').
+
+create or replace function private.require_sane_timestamp(p_value timestamptz, p_field text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_value is not null
+     and (not isfinite(p_value)
+          or p_value < timestamptz '2000-01-01 00:00:00+00'
+          or p_value > now() + interval '10 years') then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('%s must be a real moment between 2000-01-01 and ten years from now, not %s.', p_field, p_value),
+      p_field
+    );
+  end if;
+end
+$$;
+
+comment on function private.require_sane_timestamp(timestamptz, text) is
+  'INVALID_REQUEST (hint p_field) when a given time or date (cast to timestamptz) is infinite, before 2000-01-01 or more than ten years ahead; null passes (required-argument checks are the caller''s).';
+
+revoke all on function private.require_sane_timestamp(timestamptz, text) from public, anon, authenticated;
+grant execute on function private.require_sane_timestamp(timestamptz, text) to service_role;
+
+-- >>> functions/recurring/create_recurring_booking.sql
+-- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
+-- monthly series; dispatch_recurring_bookings() books each occurrence.
+
+create or replace function public.create_recurring_booking(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_frequency text,
+  p_start_date date,
+  p_end_date date default null,
+  p_local_time time default null,
+  p_client_id uuid default null,
+  p_timezone text default null
+)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_client uuid;
+  v_row public.recurring_bookings;
+  v_field text;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_frequency is null or p_frequency not in ('weekly', 'biweekly', 'monthly') then
+    perform private.raise_error('INVALID_REQUEST', 'The frequency must be weekly, biweekly or monthly.', 'p_frequency');
+  end if;
+  if p_start_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'p_start_date');
+  end if;
+  if p_end_date < p_start_date then
+    perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'p_end_date');
+  end if;
+
+  select sv.organization_id into v_org from public.services sv where sv.id = p_service_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  -- who may set up a series for whom: exactly as for a single booking
+  select r.client_id into v_client
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_id') as r;
+
+  -- the row trigger validates the rest (provider, service state, time zone, start not in the
+  -- past); its hints name columns, which the RPC reports as its own argument names
+  begin
+    insert into public.recurring_bookings
+      (organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date, local_time, timezone)
+    values
+      (v_org, v_client, p_provider_id, p_service_id, p_frequency, p_start_date, p_end_date, p_local_time, p_timezone)
+    returning * into v_row;
+    -- users' series are checked by the row trigger; service callers' here (the trigger lets
+    -- direct service writes such as imports through)
+    if private.is_service_call() then
+      perform private.assert_series_slots_free(v_row);
+    end if;
+  exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+    declare
+      v_code text;
+      v_detail text;
+      v_hint text;
+    begin
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      v_field := case v_hint
+        when 'user_id' then 'p_client_id'
+        when 'specialist_id' then 'p_provider_id'
+        when 'service_id' then 'p_service_id'
+        when 'frequency' then 'p_frequency'
+        when 'start_date' then 'p_start_date'
+        when 'end_date' then 'p_end_date'
+        when 'local_time' then 'p_local_time'
+        when 'timezone' then 'p_timezone'
+        else v_hint
+      end;
+      perform private.raise_error(v_code, v_detail, v_field);
+    end;
+  end;
+
+  perform private.write_audit(
+    v_org, 'recurring_booking.created', 'recurring_bookings', v_row.id, null,
+    jsonb_build_object(
+      'user_id', v_row.user_id, 'specialist_id', v_row.specialist_id, 'service_id', v_row.service_id,
+      'frequency', v_row.frequency, 'start_date', v_row.start_date, 'end_date', v_row.end_date,
+      'local_time', v_row.local_time, 'timezone', v_row.timezone
+    )
+  );
+  return v_row;
+end
+$$;
+
+comment on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) is
+  'Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date or open-ended) at p_local_time (default: organization_settings.recurring_default_time) in p_timezone (default: the organization''s). A client sets one up for themself; owners/admins/providers name p_client_id. The daily dispatcher books each occurrence. The series holds its future occurrences (up to the service''s booking window): slot search and every booking path treat them as busy, and a series colliding with the provider''s bookings or another series is refused with SLOT_TAKEN naming the first colliding date in the detail. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409, hint p_local_time), SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).';
+
+revoke execute on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) from public, anon;
+grant execute on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) to authenticated, service_role;
+
 -- >>> functions/recurring/dispatch_recurring_bookings.sql
 -- dispatch_recurring_bookings: the daily job (pg_cron, see 20261124030500) that turns recurring
 -- series into bookings. service_role only.
@@ -1423,6 +1993,7 @@ begin
   if p_run_date is null then
     perform private.raise_error('INVALID_REQUEST', 'A run date is required.', 'p_run_date');
   end if;
+  perform private.require_sane_timestamp(p_run_date::timestamptz, 'p_run_date');
   if p_shards is null or p_shards < 1 or p_shards > 64 then
     perform private.raise_error('INVALID_REQUEST', 'p_shards must be between 1 and 64.', 'p_shards');
   end if;
@@ -1534,6 +2105,13 @@ begin
       and lb.start_time < v_last_at
       and lb.end_time > v_first_at
   ),
+  -- providers whose other recurring series (not claimed by this run) hold time around the run's
+  -- occurrences: their candidates take the exact path, where private.provider_busy (the booking
+  -- core's overlap rule) counts those holds
+  held_providers as materialized (
+    select distinct h.provider_id
+    from private.series_holds(v_providers, tstzrange(v_first_at, v_last_at)) as h
+  ),
   -- every occurrence with what the rules need, and the rules that need no other new occurrence:
   -- service, people, session type, window, working hours, exceptions, the provider's sessions
   simple as materialized (
@@ -1592,6 +2170,7 @@ begin
             and e.specialist_id = r.specialist_id
             and e.exception_date between t.local_day - 1 and t.local_day + 1
         )
+        and r.specialist_id not in (select hp.provider_id from held_providers as hp)
         and (
           r.specialist_id not in (select bp.provider_id from busy_providers as bp)
           or (
@@ -2017,6 +2596,573 @@ comment on function private.recurring_fast_path_verified() is
 revoke all on function private.recurring_fast_path_verified() from public, anon;
 grant execute on function private.recurring_fast_path_verified() to service_role;
 
+-- >>> functions/recurring/recurring_dates.sql
+-- Occurrence arithmetic of recurring bookings (pure date math, no table access).
+--   weekly +7 days, biweekly +14 days, monthly +1 month on the day of start_date clamped to the
+--   month's last day (Jan 31 -> Feb 28/29 -> Mar 31: always computed from start_date, never
+--   from the previous occurrence, so a short month does not drag the anchor day down).
+-- Plain SQL, not security definer, no SET clause and pg_catalog-qualified calls: the planner
+-- inlines them into the dispatcher's set-based queries (one expression per row, no call).
+
+create or replace function private.recurring_next_date(p_start_date date, p_frequency text, p_after date)
+returns date
+language sql
+immutable
+parallel safe
+as $$
+  select case p_frequency
+    when 'weekly' then p_after + 7
+    when 'biweekly' then p_after + 14
+    when 'monthly' then (
+      p_start_date + pg_catalog.make_interval(months =>
+        ((pg_catalog.date_part('year', p_after) - pg_catalog.date_part('year', p_start_date)) * 12
+         + pg_catalog.date_part('month', p_after) - pg_catalog.date_part('month', p_start_date))::integer + 1)
+    )::date
+  end
+$$;
+
+comment on function private.recurring_next_date(date, text, date) is
+  'The occurrence of a series (start_date, frequency) that follows the occurrence p_after: +7 / +14 days, or the next month on start_date''s day clamped to the month end (Jan 31 -> Feb 28/29 -> Mar 31).';
+
+revoke all on function private.recurring_next_date(date, text, date) from public, anon;
+grant execute on function private.recurring_next_date(date, text, date) to authenticated, service_role;
+
+create or replace function private.recurring_occurrences(p_start_date date, p_frequency text, p_from date, p_to date)
+returns setof date
+language sql
+immutable
+parallel safe
+rows 2
+as $$
+  select o.occurrence_date
+  from pg_catalog.generate_series(
+         0,
+         case
+           when p_from > p_to then -1
+           when p_frequency = 'monthly' then
+             ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_from)) * 12
+              + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_from))::integer
+           when p_frequency = 'biweekly' then (p_to - p_from) / 14
+           else (p_to - p_from) / 7
+         end
+       ) as g (j)
+  cross join lateral (
+    select case
+      when g.j = 0 then p_from
+      when p_frequency = 'monthly' then (
+        p_start_date + pg_catalog.make_interval(months =>
+          ((pg_catalog.date_part('year', p_from) - pg_catalog.date_part('year', p_start_date)) * 12
+           + pg_catalog.date_part('month', p_from) - pg_catalog.date_part('month', p_start_date))::integer + g.j)
+      )::date
+      when p_frequency = 'biweekly' then p_from + 14 * g.j
+      else p_from + 7 * g.j
+    end as occurrence_date
+  ) as o
+  where o.occurrence_date <= p_to
+$$;
+
+comment on function private.recurring_occurrences(date, text, date, date) is
+  'Occurrences of a series (start_date, frequency) from the occurrence p_from up to p_to inclusive (none when p_from > p_to); monthly ones keep start_date''s day, clamped to short months.';
+
+revoke all on function private.recurring_occurrences(date, text, date, date) from public, anon;
+grant execute on function private.recurring_occurrences(date, text, date, date) to authenticated, service_role;
+
+create or replace function private.recurring_last_occurrence(p_start_date date, p_frequency text, p_from date, p_to date)
+returns date
+language sql
+immutable
+parallel safe
+as $$
+  select case
+    when p_from > p_to then null
+    when p_frequency = 'weekly' then p_from + 7 * ((p_to - p_from) / 7)
+    when p_frequency = 'biweekly' then p_from + 14 * ((p_to - p_from) / 14)
+    else greatest(p_from, case
+      -- the anchored occurrence in p_to's month, or the one of the month before when it falls after p_to
+      when (p_start_date + pg_catalog.make_interval(months =>
+              ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_start_date)) * 12
+               + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_start_date))::integer))::date <= p_to
+        then (p_start_date + pg_catalog.make_interval(months =>
+              ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_start_date)) * 12
+               + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_start_date))::integer))::date
+      else (p_start_date + pg_catalog.make_interval(months =>
+              ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_start_date)) * 12
+               + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_start_date))::integer - 1))::date
+    end)
+  end
+$$;
+
+comment on function private.recurring_last_occurrence(date, text, date, date) is
+  'The last occurrence of a series (start_date, frequency) between the occurrence p_from and p_to inclusive (null when p_from > p_to): max(private.recurring_occurrences(...)) in closed form.';
+
+revoke all on function private.recurring_last_occurrence(date, text, date, date) from public, anon;
+grant execute on function private.recurring_last_occurrence(date, text, date, date) to authenticated, service_role;
+
+create or replace function private.recurring_first_on_or_after(p_start_date date, p_frequency text, p_day date)
+returns date
+language sql
+immutable
+parallel safe
+as $$
+  select case
+    when p_day <= p_start_date then p_start_date
+    when p_frequency = 'weekly' then p_start_date + 7 * ((p_day - p_start_date + 6) / 7)
+    when p_frequency = 'biweekly' then p_start_date + 14 * ((p_day - p_start_date + 13) / 14)
+    -- monthly: the anchored occurrence in p_day's month, or the next month's when it falls before p_day
+    when (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date >= p_day
+      then (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date
+    else (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer + 1))::date
+  end
+$$;
+
+comment on function private.recurring_first_on_or_after(date, text, date) is
+  'The first occurrence of a series (start_date, frequency) on or after p_day (start_date itself when p_day is not after it); monthly ones keep start_date''s day, clamped to short months.';
+
+revoke all on function private.recurring_first_on_or_after(date, text, date) from public, anon;
+grant execute on function private.recurring_first_on_or_after(date, text, date) to authenticated, service_role;
+
+-- >>> functions/recurring/series_holds.sql
+-- A recurring series holds its slots (issue 10): the occurrences of an active series that the
+-- dispatcher has not handled yet, from now up to the service's booking window, occupy the
+-- provider exactly like booked sessions (with the service's buffers). private.provider_busy
+-- adds them to everything else that is busy, so slot search and every booking path (1-to-1
+-- bookings, staff-scheduled sessions, reschedules, treatments, the dispatcher's booking core)
+-- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
+--
+-- What an occurrence of series r on local date d holds:
+--   * r is active, its service is active and r's provider is still a provider of r's
+--     organization;
+--   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
+--     occurrences are behind next_booking_date, and a dispatch run advances the series before it
+--     books, so the dispatcher is never blocked by the occurrence it is booking), and no booking
+--     of (r, d) exists;
+--   * it starts in the future and at most max_advance_days ahead (365 days when the service has
+--     no booking window);
+--   * it lasts the service's session type (else the organization's default), like the booking
+--     the dispatcher would make.
+-- Set-based and inlinable (plain SQL, no SET clause, pg_catalog-qualified calls): the planner
+-- folds them into the caller's query; a provider's active series are found through
+-- recurring_bookings_specialist_id_idx, and only occurrences inside the asked window are
+-- generated.
+
+create or replace function private.series_occurrences(p_series public.recurring_bookings, p_window tstzrange)
+returns table (
+  occurrence_date date,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  buffer_before_minutes integer,
+  buffer_after_minutes integer
+)
+language sql
+stable
+as $$
+  select
+    o.occurrence_date,
+    t.starts_at,
+    t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    sv.buffer_before_minutes,
+    sv.buffer_after_minutes
+  from public.services as sv
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+   and st.organization_id = sv.organization_id
+  -- (offset 0: each bound is computed once per series and referenced, not copied into every
+  -- expression of the inlined date functions, which kept planning cheap)
+  cross join lateral (
+    select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
+    offset 0
+  ) as h
+  cross join lateral (
+    select
+      private.recurring_first_on_or_after(
+        p_series.start_date, p_series.frequency,
+        -- a session lasts at most a day: one local day before the window is enough
+        greatest(p_series.next_booking_date, p_series.start_date,
+                 (pg_catalog.lower(p_window) at time zone p_series.timezone)::date - 1)
+      ) as first_day,
+      least(p_series.end_date,
+            (pg_catalog.upper(p_window) at time zone p_series.timezone)::date,
+            (h.hold_until at time zone p_series.timezone)::date) as to_day
+    offset 0
+  ) as d
+  cross join lateral private.recurring_occurrences(p_series.start_date, p_series.frequency, d.first_day, d.to_day)
+    as o (occurrence_date)
+  cross join lateral (
+    select (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as starts_at
+  ) as t
+  where sv.id = p_series.service_id
+    and sv.is_active
+    and p_series.is_active
+    and coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') in ('owner', 'admin', 'provider')
+    and t.starts_at > pg_catalog.now()
+    and t.starts_at <= h.hold_until
+    and (p_window is null
+         or tstzrange(t.starts_at, t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+    and not exists (
+      select 1
+      from public.bookings as b
+      where b.recurring_booking_id = p_series.id
+        and b.recurring_occurrence_date = o.occurrence_date
+    )
+$$;
+
+comment on function private.series_occurrences(public.recurring_bookings, tstzrange) is
+  'The occurrences a recurring series holds that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series, its service and its provider''s membership are active; with their session range and the service''s buffers.';
+
+revoke all on function private.series_occurrences(public.recurring_bookings, tstzrange) from public, anon, authenticated;
+grant execute on function private.series_occurrences(public.recurring_bookings, tstzrange) to service_role;
+
+create or replace function private.series_holds(
+  p_provider_ids uuid[],
+  p_window tstzrange,
+  p_exclude_recurring_id uuid default null
+)
+returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
+  occurrence_date date,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  buffer_before_minutes integer,
+  buffer_after_minutes integer
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  -- plpgsql, not inlined: the statement is planned once per session and reused (provider_busy
+  -- runs on every booking; re-planning the occurrence arithmetic each time cost milliseconds)
+  return query
+  select r.id, r.specialist_id, o.occurrence_date, o.starts_at, o.ends_at, o.buffer_before_minutes, o.buffer_after_minutes
+  from public.recurring_bookings as r
+  cross join lateral private.series_occurrences(r, p_window) as o
+  where r.specialist_id = any (p_provider_ids)
+    and r.is_active
+    and r.id is distinct from p_exclude_recurring_id
+    -- cheap pre-filter before any occurrence is computed (local dates are within a day of UTC)
+    and (pg_catalog.upper(p_window) is null or r.next_booking_date <= (pg_catalog.upper(p_window) at time zone 'UTC')::date + 1)
+    and (pg_catalog.lower(p_window) is null or r.end_date is null or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2);
+end
+$$;
+
+comment on function private.series_holds(uuid[], tstzrange, uuid) is
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences), optionally ignoring one series: what private.provider_busy counts besides sessions.';
+
+revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
+grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
+
+create or replace function private.assert_series_slots_free(p_series public.recurring_bookings)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_span tstzrange;
+  v_busy tstzmultirange;
+  v_day date;
+begin
+  select sv.* into v_service from public.services as sv where sv.id = p_series.service_id;
+  select tstzrange(min(o.starts_at), max(o.ends_at)) into v_span
+  from private.series_occurrences(p_series, null) as o
+  having count(*) > 0;
+  if v_span is null then
+    return;  -- holds nothing (paused, ended, or nothing within the booking window yet)
+  end if;
+
+  -- everything else the provider is busy with (sessions, other series), with buffers
+  v_busy := private.provider_busy(
+    p_series.specialist_id, v_span, v_service.buffer_before_minutes, v_service.buffer_after_minutes,
+    null, p_series.id
+  );
+  select o.occurrence_date into v_day
+  from private.series_occurrences(p_series, null) as o
+  where v_busy && tstzrange(o.starts_at, o.ends_at)
+  order by o.occurrence_date
+  limit 1;
+  if v_day is not null then
+    perform private.raise_error(
+      'SLOT_TAKEN',
+      format('The provider is not free on %s at %s (%s): the series would collide with a booking or another series. Choose another time or start date.',
+             v_day, to_char(p_series.local_time, 'HH24:MI'), p_series.timezone),
+      'local_time'
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_series_slots_free(public.recurring_bookings) is
+  'SLOT_TAKEN (hint local_time; the detail names the first colliding date) unless every occurrence the series would hold is free of the provider''s sessions and other series'' holds (buffers included). Nothing to check for a paused or ended series.';
+
+revoke all on function private.assert_series_slots_free(public.recurring_bookings) from public, anon, authenticated;
+grant execute on function private.assert_series_slots_free(public.recurring_bookings) to service_role;
+
+create or replace function private.recurring_booking_slots_free()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- service calls (imports, backfills, fixtures) may write series as they are; the dispatcher
+  -- reports their collisions. create_recurring_booking checks its service callers itself.
+  if not private.is_service_call() then
+    perform private.assert_series_slots_free(new);
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.recurring_booking_slots_free() is
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN).';
+
+revoke all on function private.recurring_booking_slots_free() from public, anon, authenticated;
+
+-- named to fire after validate_recurring_booking (which fills the defaults it reads)
+drop trigger if exists validate_recurring_slots on public.recurring_bookings;
+create trigger validate_recurring_slots
+  before insert on public.recurring_bookings
+  for each row
+  when (new.is_active)
+  execute function private.recurring_booking_slots_free();
+
+-- only when the schedule changes or a paused series resumes: the dispatcher's daily update
+-- (next_booking_date, is_active -> false) never calls the function
+drop trigger if exists validate_recurring_slots_on_update on public.recurring_bookings;
+create trigger validate_recurring_slots_on_update
+  before update of specialist_id, service_id, frequency, start_date, end_date, local_time, timezone, is_active
+  on public.recurring_bookings
+  for each row
+  when (new.is_active and (
+    not old.is_active
+    or new.specialist_id is distinct from old.specialist_id
+    or new.service_id is distinct from old.service_id
+    or new.frequency is distinct from old.frequency
+    or new.start_date is distinct from old.start_date
+    or new.end_date is distinct from old.end_date
+    or new.local_time is distinct from old.local_time
+    or new.timezone is distinct from old.timezone
+  ))
+  execute function private.recurring_booking_slots_free();
+
+-- >>> functions/recurring/validate_recurring_booking.sql
+-- recurring_bookings: the same rules whoever writes the row (create_recurring_booking, a client's
+-- direct insert as in seed 002, an admin's update), and the dispatcher's columns stay its own.
+--
+-- BEFORE INSERT / UPDATE OF the data columns: defaults (organization from the service, time zone
+-- from the organization, local_time from organization_settings.recurring_default_time,
+-- next_booking_date = start_date) and validation with contract codes; hints name the column.
+-- BEFORE UPDATE OF the bookkeeping columns: users (not service_role, jobs or backfills) cannot
+-- move next_booking_date/last_generated_date or re-anchor/re-own a series.
+
+create or replace function private.validate_recurring_booking()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_org_tz text;
+  v_default_time time;
+  v_is_service boolean := private.is_service_call();
+begin
+  if new.frequency is null or new.frequency not in ('weekly', 'biweekly', 'monthly') then
+    perform private.raise_error('INVALID_REQUEST', 'The frequency must be weekly, biweekly or monthly.', 'frequency');
+  end if;
+  if new.start_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'start_date');
+  end if;
+  if tg_op = 'INSERT' or new.start_date is distinct from old.start_date then
+    perform private.require_sane_timestamp(new.start_date::timestamptz, 'start_date');
+  end if;
+  if tg_op = 'INSERT' or new.end_date is distinct from old.end_date then
+    perform private.require_sane_timestamp(new.end_date::timestamptz, 'end_date');
+  end if;
+  if new.end_date is not null and new.end_date < new.start_date then
+    perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'end_date');
+  end if;
+
+  if tg_op = 'INSERT'
+     or new.service_id is distinct from old.service_id
+     or new.specialist_id is distinct from old.specialist_id
+     or new.user_id is distinct from old.user_id
+     or new.organization_id is distinct from old.organization_id then
+    select sv.* into v_service from public.services sv where sv.id = new.service_id;
+    if v_service.id is null or (new.organization_id is not null and v_service.organization_id <> new.organization_id) then
+      perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'service_id');
+    end if;
+    new.organization_id := v_service.organization_id;
+    if not v_service.is_active then
+      perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'service_id');
+    end if;
+    if v_service.requires_multiple_sessions then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('Service "%s" is a multi-session treatment: book it with book_treatment.', v_service.name),
+        'service_id'
+      );
+    end if;
+    if coalesce(private.member_role(new.organization_id, new.specialist_id), '') not in ('owner', 'admin', 'provider') then
+      perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'specialist_id');
+    end if;
+    if v_service.provider_id is not null and v_service.provider_id <> new.specialist_id then
+      perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'specialist_id');
+    end if;
+    if private.member_role(new.organization_id, new.user_id) is distinct from 'client' then
+      perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'user_id');
+    end if;
+  end if;
+
+  if new.timezone is null or new.local_time is null
+     or tg_op = 'INSERT' or new.timezone is distinct from old.timezone then
+    select o.timezone, coalesce(s.recurring_default_time, time '10:00')
+    into v_org_tz, v_default_time
+    from public.organizations o
+    left join public.organization_settings s on s.organization_id = o.id
+    where o.id = new.organization_id;
+    new.timezone := coalesce(new.timezone, v_org_tz);
+    new.local_time := coalesce(new.local_time, v_default_time);
+    if new.timezone is distinct from v_org_tz and not private.is_valid_timezone(new.timezone) then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('"%s" is not an IANA time zone name (e.g. Europe/Berlin).', new.timezone),
+        'timezone'
+      );
+    end if;
+  end if;
+
+  if tg_op = 'INSERT' then
+    if v_is_service then
+      new.next_booking_date := coalesce(new.next_booking_date, new.start_date);
+    else
+      if new.start_date < (now() at time zone new.timezone)::date then
+        perform private.raise_error('BOOKING_IN_PAST', 'A series cannot start before today.', 'start_date');
+      end if;
+      new.next_booking_date := new.start_date;
+      new.last_generated_date := null;
+      new.created_by := (select auth.uid());
+    end if;
+  end if;
+
+  return new;
+end
+$$;
+
+comment on function private.validate_recurring_booking() is
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). Hints name the column.';
+
+revoke all on function private.validate_recurring_booking() from public, anon;
+
+drop trigger if exists validate_recurring_booking on public.recurring_bookings;
+create trigger validate_recurring_booking
+  before insert or update of organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date,
+    local_time, timezone
+  on public.recurring_bookings
+  for each row execute function private.validate_recurring_booking();
+
+create or replace function private.protect_recurring_bookkeeping()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_column text;
+begin
+  v_column := case
+    when new.organization_id is distinct from old.organization_id then 'organization_id'
+    when new.user_id is distinct from old.user_id then 'user_id'
+    when new.start_date is distinct from old.start_date then 'start_date'
+    when new.next_booking_date is distinct from old.next_booking_date then 'next_booking_date'
+    when new.last_generated_date is distinct from old.last_generated_date then 'last_generated_date'
+    when new.created_by is distinct from old.created_by then 'created_by'
+  end;
+  if v_column is not null then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('%s of a recurring booking cannot be changed (it is managed by the dispatcher, or fixed at creation): create a new series instead.', v_column),
+      v_column
+    );
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.protect_recurring_bookkeeping() is
+  'BEFORE UPDATE trigger on recurring_bookings for users (not service calls): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date and created_by are read-only (INVALID_REQUEST, hint = column).';
+
+revoke all on function private.protect_recurring_bookkeeping() from public, anon;
+
+drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
+create trigger protect_recurring_bookkeeping
+  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by
+  on public.recurring_bookings
+  for each row
+  when (coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated'))
+  execute function private.protect_recurring_bookkeeping();
+
+-- >>> functions/scheduling/book_individual_session.sql
+-- book_individual_session: a client (or staff for a client) books a 1-to-1 session; its
+-- private `individual` service session is created in the same transaction.
+
+create or replace function public.book_individual_session(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_session_type_id uuid default null,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_client uuid;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+  perform private.validate_booking_kind(p_booking_kind);
+
+  select sv.organization_id into v_org from public.services sv where sv.id = p_service_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  select r.client_id into v_client
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_id') as r;
+
+  return private.create_individual_booking(
+    p_service_id, p_provider_id, p_starts_at, v_client, p_session_type_id, p_booking_kind
+  );
+end
+$$;
+
+comment on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) is
+  'Books a 1-to-1 session with a provider at p_starts_at (length = the session type: p_session_type_id, else the service''s, else the organization default) and returns the booking; creates its private individual service session. A client books for themself; owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).';
+
+revoke execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) from public, anon;
+grant execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) to authenticated, service_role;
+
 -- >>> functions/scheduling/booking_helpers.sql
 -- Shared pieces of every booking path: who the booking is for, the provider lock, the session
 -- type (and so the length) that applies, and the booking rules.
@@ -2269,6 +3415,302 @@ comment on function private.validate_booking_kind(text) is
 revoke all on function private.validate_booking_kind(text) from public, anon, authenticated;
 grant execute on function private.validate_booking_kind(text) to service_role;
 
+-- >>> functions/scheduling/create_booking.sql
+-- The booking core, one row at a time, shared by the booking RPCs and the recurring-bookings
+-- dispatcher: callers decide *who* may book for whom (private.resolve_booking_client); these
+-- functions enforce everything about *what* is booked, whoever calls them.
+--
+--   private.create_individual_booking(...)  1-to-1: creates the private `individual` service
+--     session and its booking in the caller's transaction (provider lock, availability, buffers,
+--     booking window, daily limit; the exclusion constraint backs it up: SLOT_TAKEN).
+--   private.join_service_session(...)       a scheduled session (workshop, course, or an open
+--     1-to-1 slot staff created): the session row is locked (select ... for update), so
+--     capacity can never be oversubscribed (CAPACITY_REACHED; a booked 1-to-1 session is full).
+
+create or replace function private.create_individual_booking(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_type_id uuid default null,
+  p_booking_kind text default 'regular',
+  p_notes text default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_type public.session_types;
+  v_ends_at timestamptz;
+  v_session_id uuid;
+  v_booking public.bookings;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
+  end if;
+  if coalesce(private.member_role(v_service.organization_id, p_provider_id), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'p_provider_id');
+  end if;
+  if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
+    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
+  end if;
+  if private.member_role(v_service.organization_id, p_client_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+  end if;
+
+  v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
+  v_ends_at := p_starts_at + make_interval(mins => v_type.duration_minutes);
+
+  perform private.lock_provider(p_provider_id);
+  perform private.assert_slot_bookable(v_service, p_provider_id, p_starts_at, v_ends_at);
+
+  begin
+    insert into public.service_sessions
+      (organization_id, service_id, provider_id, session_type_id, kind, visibility,
+       starts_at, ends_at, max_participants)
+    values
+      (v_service.organization_id, v_service.id, p_provider_id, v_type.id, 'individual', 'private',
+       p_starts_at, v_ends_at, 1)
+    returning id into v_session_id;
+  exception when exclusion_violation then
+    -- someone wrote the provider's schedule without the provider lock (direct table write)
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end;
+
+  insert into public.bookings
+    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
+     start_time, end_time, status, booking_kind, price, notes)
+  values
+    (v_service.organization_id, p_client_id, p_provider_id, v_service.id, v_session_id, v_type.id,
+     p_starts_at, v_ends_at, 'confirmed', p_booking_kind, v_service.price, p_notes)
+  returning * into v_booking;
+
+  perform private.emit_event(v_booking.organization_id, 'booking.created', jsonb_build_object(
+    'booking_id', v_booking.id,
+    'service_session_id', v_session_id,
+    'client_id', v_booking.client_id,
+    'provider_id', v_booking.provider_id,
+    'service_id', v_booking.service_id,
+    'starts_at', v_booking.start_time,
+    'ends_at', v_booking.end_time,
+    'booking_kind', v_booking.booking_kind
+  ));
+  return v_booking;
+end
+$$;
+
+comment on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) is
+  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session and the confirmed booking (price snapshot) and a booking.created outbox event. Caller authorisation is the caller''s job.';
+
+revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon;
+grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
+
+create or replace function private.join_service_session(
+  p_service_session_id uuid,
+  p_client_id uuid,
+  p_booking_kind text default 'regular',
+  p_is_staff boolean default false
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_service public.services;
+  v_booking public.bookings;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+
+  -- the row lock serialises everyone joining this session: capacity is checked on fresh data
+  select ss.* into v_session
+  from public.service_sessions ss
+  where ss.id = p_service_session_id
+  for update;
+  if v_session.id is null then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+  if v_session.visibility = 'private' and not p_is_staff then
+    perform private.raise_error('FORBIDDEN', 'This session is private: only staff can book clients into it.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This session was cancelled.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'completed' then
+    perform private.raise_error('BOOKING_IN_PAST', 'This session has already taken place.', 'p_service_session_id');
+  end if;
+
+  select sv.* into v_service from public.services sv where sv.id = v_session.service_id;
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
+  end if;
+  perform private.assert_booking_window(v_service, v_session.starts_at);
+
+  if private.member_role(v_session.organization_id, p_client_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+  end if;
+  if exists (
+    select 1 from public.bookings b
+    where b.service_session_id = v_session.id
+      and b.client_id = p_client_id
+      and b.status in ('pending', 'confirmed')
+  ) then
+    perform private.raise_error('CONFLICT', 'The client already has a booking for this session.', 'p_client_id');
+  end if;
+  if v_session.current_participants >= v_session.max_participants then
+    perform private.raise_error(
+      'CAPACITY_REACHED',
+      format('This session is full (%s of %s places taken).', v_session.current_participants, v_session.max_participants),
+      'p_service_session_id'
+    );
+  end if;
+
+  insert into public.bookings
+    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
+     start_time, end_time, status, booking_kind, price)
+  values
+    (v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
+     v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, v_service.price)
+  returning * into v_booking;
+
+  perform private.emit_event(v_booking.organization_id, 'booking.created', jsonb_build_object(
+    'booking_id', v_booking.id,
+    'service_session_id', v_session.id,
+    'client_id', v_booking.client_id,
+    'provider_id', v_booking.provider_id,
+    'service_id', v_booking.service_id,
+    'starts_at', v_booking.start_time,
+    'ends_at', v_booking.end_time,
+    'booking_kind', v_booking.booking_kind
+  ));
+  return v_booking;
+end
+$$;
+
+comment on function private.join_service_session(uuid, uuid, text, boolean) is
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, duplicate booking and capacity, inserts the confirmed booking (the trigger counts the participant) and a booking.created outbox event.';
+
+revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
+grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;
+
+-- >>> functions/scheduling/create_service_session.sql
+-- create_service_session: staff schedule a session (a workshop, a course meeting, or an open
+-- 1-to-1 slot) for a service. Owners/admins for any provider, a provider for themself.
+
+create or replace function public.create_service_session(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_session_type_id uuid default null,
+  p_kind text default 'workshop',
+  p_visibility text default 'public',
+  p_max_participants integer default null
+)
+returns public.service_sessions
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_role text;
+  v_type public.session_types;
+  v_max integer;
+  v_ends_at timestamptz;
+  v_session public.service_sessions;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+  if p_kind is null or p_kind not in ('individual', 'workshop', 'course_session') then
+    perform private.raise_error('INVALID_REQUEST', 'The kind must be individual, workshop or course_session.', 'p_kind');
+  end if;
+  if p_visibility is null or p_visibility not in ('public', 'private', 'unlisted') then
+    perform private.raise_error('INVALID_REQUEST', 'The visibility must be public, private or unlisted.', 'p_visibility');
+  end if;
+  if p_max_participants is not null and (p_max_participants < 1 or p_max_participants > 10000) then
+    perform private.raise_error('INVALID_REQUEST', 'max_participants must be between 1 and 10000.', 'p_max_participants');
+  end if;
+  if p_kind = 'individual' and coalesce(p_max_participants, 1) <> 1 then
+    perform private.raise_error('INVALID_REQUEST', 'An individual session has exactly one participant.', 'p_max_participants');
+  end if;
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  v_role := private.require_org_role(v_service.organization_id, array['owner', 'admin', 'provider'], 'p_service_id');
+  if v_role = 'provider' and p_provider_id <> (select auth.uid()) then
+    perform private.raise_error('FORBIDDEN', 'A provider schedules only their own sessions.', 'p_provider_id');
+  end if;
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
+  end if;
+  if coalesce(private.member_role(v_service.organization_id, p_provider_id), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'p_provider_id');
+  end if;
+  if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
+    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
+  end if;
+  if p_starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'A session cannot be scheduled in the past.', 'p_starts_at');
+  end if;
+
+  v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
+  v_ends_at := p_starts_at + make_interval(mins => v_type.duration_minutes);
+  v_max := case when p_kind = 'individual' then 1 else coalesce(p_max_participants, v_service.capacity) end;
+
+  perform private.lock_provider(p_provider_id);
+  if private.provider_busy(
+       p_provider_id, tstzrange(p_starts_at, v_ends_at),
+       v_service.buffer_before_minutes, v_service.buffer_after_minutes
+     ) && tstzrange(p_starts_at, v_ends_at) then
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end if;
+
+  begin
+    insert into public.service_sessions
+      (organization_id, service_id, provider_id, session_type_id, kind, visibility,
+       starts_at, ends_at, max_participants)
+    values
+      (v_service.organization_id, v_service.id, p_provider_id, v_type.id, p_kind, p_visibility,
+       p_starts_at, v_ends_at, v_max)
+    returning * into v_session;
+  exception when exclusion_violation then
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end;
+  return v_session;
+end
+$$;
+
+comment on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) is
+  'Schedules a session of a service (owner/admin for any provider of the org, a provider for themself): length from the session type (named, the service''s, or the org default), capacity p_max_participants (default the service capacity; individual = 1). The provider''s weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN (PT409).';
+
+revoke execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) from public, anon;
+grant execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) to authenticated, service_role;
+
 -- >>> functions/scheduling/service_session_provider.sql
 -- Only a person who agreed to work for an organization can be put on its calendar. The exclusion
 -- constraint service_sessions_provider_no_overlap keeps a provider's time one calendar across
@@ -2481,6 +3923,483 @@ create trigger sync_default_session_type
   after insert or delete or update of is_active, organization_id on public.session_types
   for each row execute function private.session_types_sync_default();
 
+-- >>> functions/subscriptions/create_subscription.sql
+-- create_subscription: a client gets a package's credits (a sale recorded by staff or by the
+-- payment backend as service_role). At most one active subscription per client and
+-- organization: an active one that has expired or is fully used (nothing left, nothing
+-- scheduled) is closed first (expired / completed); any other makes it ALREADY_ACTIVE_SUBSCRIPTION.
+
+create or replace function public.create_subscription(
+  p_client_id uuid,
+  p_package_id uuid,
+  p_starts_at timestamptz default now()
+)
+returns public.subscriptions
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_active public.subscriptions;
+  v_usage record;
+  v_starts_at timestamptz := coalesce(p_starts_at, now());
+  v_expires_at timestamptz;
+  v_sub public.subscriptions;
+begin
+  if not private.is_service_call() and (select auth.uid()) is null then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
+  end if;
+  if p_package_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A package id is required.', 'p_package_id');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  select p.* into v_package from public.packages p where p.id = p_package_id;
+  if v_package.id is null or not (private.is_service_call() or private.is_member(v_package.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Package not found.', 'p_package_id');
+  end if;
+  -- clients do not grant themselves credits: a sale is recorded by staff or the payment backend
+  perform private.require_org_role(v_package.organization_id, array['owner', 'admin'], 'p_package_id');
+
+  if p_client_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'Name the client (p_client_id).', 'p_client_id');
+  end if;
+  if private.member_role(v_package.organization_id, p_client_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+  end if;
+  if not v_package.is_active then
+    perform private.raise_error('PACKAGE_INACTIVE', format('Package "%s" is no longer sold.', v_package.name), 'p_package_id');
+  end if;
+
+  if v_package.valid_for_days is not null then
+    v_expires_at := v_starts_at + make_interval(days => v_package.valid_for_days);
+    if v_expires_at <= now() then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('A subscription starting %s would already have expired (valid %s days).', v_starts_at, v_package.valid_for_days),
+        'p_starts_at'
+      );
+    end if;
+  end if;
+
+  -- the client's current active subscription, locked: bookings spending it wait for us
+  select s.* into v_active
+  from public.subscriptions s
+  where s.organization_id = v_package.organization_id
+    and s.client_id = p_client_id
+    and s.status = 'active'
+  for update;
+  if v_active.id is not null then
+    select u.* into v_usage from private.subscription_usage(v_active.id) u;
+    if v_active.expires_at is not null and v_active.expires_at <= now() then
+      update public.subscriptions s set status = 'expired' where s.id = v_active.id;
+    elsif v_usage.scheduled = 0
+          and v_usage.completed + v_usage.forfeited >= v_active.total_sessions then
+      update public.subscriptions s set status = 'completed' where s.id = v_active.id;
+    else
+      perform private.raise_error(
+        'ALREADY_ACTIVE_SUBSCRIPTION',
+        format('The client already has an active subscription (%s of %s credits left%s).',
+               v_active.total_sessions - v_usage.completed - v_usage.scheduled - v_usage.forfeited,
+               v_active.total_sessions,
+               coalesce(', expires ' || v_active.expires_at::text, '')),
+        'p_client_id'
+      );
+    end if;
+  end if;
+
+  begin
+    insert into public.subscriptions
+      (organization_id, client_id, package_id, status, total_sessions, starts_at, expires_at)
+    values
+      (v_package.organization_id, p_client_id, v_package.id, 'active', v_package.session_count, v_starts_at, v_expires_at)
+    returning * into v_sub;
+  exception when unique_violation then
+    -- a concurrent create_subscription for the same client committed first
+    perform private.raise_error(
+      'ALREADY_ACTIVE_SUBSCRIPTION',
+      'The client already has an active subscription.',
+      'p_client_id'
+    );
+  end;
+
+  perform private.write_audit(v_sub.organization_id, 'subscription.created', 'subscriptions', v_sub.id, null, to_jsonb(v_sub));
+  perform private.emit_event(v_sub.organization_id, 'subscription.created', jsonb_build_object(
+    'subscription_id', v_sub.id,
+    'client_id', v_sub.client_id,
+    'package_id', v_sub.package_id,
+    'total_sessions', v_sub.total_sessions,
+    'starts_at', v_sub.starts_at,
+    'expires_at', v_sub.expires_at
+  ));
+  return v_sub;
+end
+$$;
+
+comment on function public.create_subscription(uuid, uuid, timestamptz) is
+  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
+
+revoke execute on function public.create_subscription(uuid, uuid, timestamptz) from public, anon;
+grant execute on function public.create_subscription(uuid, uuid, timestamptz) to authenticated, service_role;
+
+-- >>> functions/treatments/book_next_treatment_session.sql
+-- book_next_treatment_session: continue a treatment with its next session (seed 004): never
+-- beyond its total, never out of order, never closer to the neighbouring sessions than the
+-- service's gap, and for sequential treatments only once the previous session is completed.
+
+create or replace function public.book_next_treatment_session(
+  p_session_group_id uuid,
+  p_starts_at timestamptz
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_progress jsonb;
+  v_org uuid;
+  v_client uuid;
+  v_provider uuid;
+  v_service public.services;
+  v_total integer;
+  v_next integer;
+begin
+  perform private.require_caller();
+  if p_session_group_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A session group id is required.', 'p_session_group_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  -- one continuation (or move) at a time per treatment: the group's bookings are locked, in id
+  -- order as reschedule_booking locks them
+  perform 1 from public.bookings as b where b.session_group_id = p_session_group_id order by b.id for update;
+
+  v_progress := private.treatment_progress_of(p_session_group_id);
+  v_org := (v_progress ->> 'organization_id')::uuid;
+  v_client := (v_progress ->> 'client_id')::uuid;
+  if v_progress is null or not (
+    private.is_service_call()
+    or v_client = v_uid and private.is_member(v_org)
+    or private.has_role(v_org, array['owner', 'admin', 'provider'])
+  ) then
+    perform private.raise_error('NOT_FOUND', 'Treatment not found.', 'p_session_group_id');
+  end if;
+  -- who may book for whom: exactly as for a single booking (the client, or staff for them)
+  perform private.resolve_booking_client(v_org, v_client, 'p_session_group_id');
+
+  select sv.* into v_service from public.services sv where sv.id = (v_progress ->> 'service_id')::uuid;
+  v_provider := (v_progress ->> 'provider_id')::uuid;
+  v_total := (v_progress ->> 'total_sessions')::integer;
+  v_next := (v_progress ->> 'next_session_number')::integer;
+
+  if v_next is null then
+    perform private.raise_error(
+      'NO_SESSIONS_REMAINING',
+      format('All %s sessions of this treatment are booked.', v_total),
+      'p_session_group_id'
+    );
+  end if;
+
+  if v_service.multi_session_strategy = 'sequential' and exists (
+    select 1 from public.bookings as b
+    where b.session_group_id = p_session_group_id
+      and b.session_number < v_next
+      and b.status in ('pending', 'confirmed')
+  ) then
+    perform private.raise_error(
+      'PREVIOUS_SESSION_NOT_COMPLETED',
+      format('Session %s can be booked once session %s is completed.', v_next, v_next - 1),
+      'p_session_group_id'
+    );
+  end if;
+
+  -- the live session before and after the new one keep their order and their gaps
+  perform private.assert_treatment_order(p_session_group_id, v_next, p_starts_at);
+
+  return private.book_treatment_session(
+    v_service.id, v_provider, p_starts_at, v_client, p_session_group_id, v_next, v_total
+  );
+end
+$$;
+
+comment on function public.book_next_treatment_session(uuid, timestamptz) is
+  'Books the next session of a treatment (the lowest session number no pending/confirmed/completed booking holds) at p_starts_at with the treatment''s provider, through the normal booking rules and credits. Sequential treatments: only once every earlier session is completed. The new session keeps the service''s gap (session_buffer_config, else 7 days) after the previous session and before a later one. For the treatment''s client and staff acting for them. Errors: those of book_individual_session, NOT_FOUND, NO_SESSIONS_REMAINING, PREVIOUS_SESSION_NOT_COMPLETED, TREATMENT_BUFFER_NOT_MET (PT422).';
+
+revoke execute on function public.book_next_treatment_session(uuid, timestamptz) from public, anon;
+grant execute on function public.book_next_treatment_session(uuid, timestamptz) to authenticated, service_role;
+
+-- >>> functions/treatments/book_treatment.sql
+-- book_treatment: start a multi-session treatment (seed 004 strategies), every session through
+-- the booking core (private.create_individual_booking: availability, buffers, booking window,
+-- daily limit, credits), all in the caller's transaction:
+--   immediate  : all total_sessions_required sessions, scheduled from p_starts_at by the
+--                service's gaps; any failure books nothing and names the failing session;
+--   sequential : session 1 (the next ones with book_next_treatment_session after completion);
+--   flexible   : p_sessions (1..total, default 1) sessions on the schedule; more later with
+--                book_next_treatment_session.
+
+create or replace function private.book_treatment_session(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_group_id uuid,
+  p_session_number integer,
+  p_total_sessions integer
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings;
+  v_code text;
+  v_detail text;
+  v_hint text;
+  v_state text;
+begin
+  begin
+    v_booking := private.create_individual_booking(p_service_id, p_provider_id, p_starts_at, p_client_id);
+    update public.bookings as b
+    set session_group_id = p_session_group_id,
+        session_number = p_session_number,
+        total_sessions = p_total_sessions
+    where b.id = v_booking.id
+    returning b.* into v_booking;
+  exception when others then
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail,
+                            v_hint = pg_exception_hint, v_state = returned_sqlstate;
+    -- name the session that failed, keep the code (and so the HTTP status)
+    raise exception using
+      errcode = v_state,
+      message = v_code,
+      detail = format('Session %s of %s (%s): %s', p_session_number, p_total_sessions, p_starts_at,
+                      coalesce(nullif(v_detail, ''), v_code)),
+      hint = coalesce(nullif(v_hint, ''), 'p_starts_at');
+  end;
+  return v_booking;
+end
+$$;
+
+comment on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) is
+  'Books one session of a treatment through private.create_individual_booking and tags it (session_group_id, session_number, total_sessions); an error keeps its code and names the session ("Session 2 of 3 (…): …").';
+
+revoke all on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) from public, anon;
+grant execute on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) to service_role;
+
+create or replace function public.book_treatment(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_sessions integer default null,
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_client uuid;
+  v_count integer;
+  v_group uuid := gen_random_uuid();
+  v_session record;
+  v_booking public.bookings;
+  v_bookings jsonb := '[]'::jsonb;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  select r.client_id into v_client
+  from private.resolve_booking_client(v_service.organization_id, p_client_id, 'p_service_id') as r;
+
+  if not v_service.requires_multiple_sessions then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Service "%s" is booked one session at a time (book_individual_session).', v_service.name),
+      'p_service_id'
+    );
+  end if;
+
+  v_count := case v_service.multi_session_strategy
+    when 'immediate' then v_service.total_sessions_required
+    else coalesce(p_sessions, 1)
+  end;
+  if v_service.multi_session_strategy = 'immediate'
+     and p_sessions is not null and p_sessions <> v_service.total_sessions_required then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('This treatment books all %s sessions at once.', v_service.total_sessions_required),
+      'p_sessions'
+    );
+  end if;
+  if v_service.multi_session_strategy = 'sequential' and v_count <> 1 then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'This treatment is booked one session at a time, each after the previous one is completed.',
+      'p_sessions'
+    );
+  end if;
+  if v_count < 1 or v_count > v_service.total_sessions_required then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Book 1 to %s sessions of this treatment.', v_service.total_sessions_required),
+      'p_sessions'
+    );
+  end if;
+
+  for v_session in
+    select s.session_number, s.starts_at
+    from private.treatment_schedule(p_service_id, p_starts_at, 1, v_count) as s
+    order by s.session_number
+  loop
+    v_booking := private.book_treatment_session(
+      p_service_id, p_provider_id, v_session.starts_at, v_client, v_group,
+      v_session.session_number, v_service.total_sessions_required
+    );
+    v_bookings := v_bookings || jsonb_build_object(
+      'booking_id', v_booking.id,
+      'session_number', v_booking.session_number,
+      'starts_at', v_booking.start_time,
+      'ends_at', v_booking.end_time
+    );
+  end loop;
+
+  perform private.emit_event(v_service.organization_id, 'treatment.booked', jsonb_build_object(
+    'session_group_id', v_group,
+    'service_id', p_service_id,
+    'client_id', v_client,
+    'provider_id', p_provider_id,
+    'strategy', v_service.multi_session_strategy,
+    'total_sessions', v_service.total_sessions_required,
+    'bookings', v_bookings
+  ));
+
+  return jsonb_build_object(
+    'session_group_id', v_group,
+    'strategy', v_service.multi_session_strategy,
+    'total_sessions', v_service.total_sessions_required,
+    'bookings', v_bookings,
+    'progress', private.treatment_progress_of(v_group) -> 'message'
+  );
+end
+$$;
+
+comment on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) is
+  'Starts a multi-session treatment of the service with the provider (seed 004): immediate books every session at once on the schedule of preview_treatment_schedule (atomically: any conflict books nothing and the error detail names the session, "Session 2 of 3 (…): …"), sequential books session 1, flexible books p_sessions (1..total, default 1). Each session is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id, session_number and total_sessions. A client books for themself; owners/admins/providers name p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id, session_number, starts_at, ends_at}], progress}. Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
+@returns {session_group_id: uuid, strategy: text, total_sessions: integer, bookings: {booking_id: uuid, session_number: integer, starts_at: timestamptz, ends_at: timestamptz}[], progress: text}';
+
+revoke execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) from public, anon;
+grant execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) to authenticated, service_role;
+
+-- >>> functions/treatments/treatment_order.sql
+-- private.assert_treatment_order: a session of a treatment keeps its place (seed 004): never
+-- before the end of the previous live session, at least the service's gap (session_buffer_config,
+-- private.treatment_gap_days) after it in local days, and the same before the next live session.
+-- The one rule for booking a session (book_next_treatment_session) and for moving one
+-- (reschedule_booking). Live = pending, confirmed or completed. Call it holding the treatment's
+-- booking rows (select ... for update, in id order).
+
+create or replace function private.assert_treatment_order(
+  p_session_group_id uuid,
+  p_session_number integer,
+  p_starts_at timestamptz,
+  p_exclude_booking_id uuid default null,
+  p_hint text default 'p_starts_at'
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_config jsonb;
+  v_tz text;
+  v_prev public.bookings;
+  v_next public.bookings;
+  v_gap integer;
+  v_bound date;
+begin
+  select sv.session_buffer_config, o.timezone into v_config, v_tz
+  from public.bookings as b
+  join public.services as sv on sv.id = b.service_id
+  join public.organizations as o on o.id = b.organization_id
+  where b.session_group_id = p_session_group_id
+  order by b.session_number, b.created_at
+  limit 1;
+
+  select b.* into v_prev
+  from public.bookings as b
+  where b.session_group_id = p_session_group_id
+    and b.session_number < p_session_number
+    and b.status in ('pending', 'confirmed', 'completed')
+    and b.id is distinct from p_exclude_booking_id
+  order by b.session_number desc
+  limit 1;
+  if v_prev.id is not null then
+    v_gap := private.treatment_gap_days(v_config, p_session_number - 1);
+    v_bound := (v_prev.start_time at time zone v_tz)::date + v_gap;
+    if p_starts_at < v_prev.end_time or (p_starts_at at time zone v_tz)::date < v_bound then
+      perform private.raise_error(
+        'TREATMENT_BUFFER_NOT_MET',
+        format('Session %s must be at least %s days after session %s: on %s or later.',
+               p_session_number, v_gap, v_prev.session_number, v_bound),
+        p_hint
+      );
+    end if;
+  end if;
+
+  select b.* into v_next
+  from public.bookings as b
+  where b.session_group_id = p_session_group_id
+    and b.session_number > p_session_number
+    and b.status in ('pending', 'confirmed', 'completed')
+    and b.id is distinct from p_exclude_booking_id
+  order by b.session_number
+  limit 1;
+  if v_next.id is not null then
+    v_gap := private.treatment_gap_days(v_config, p_session_number);
+    v_bound := (v_next.start_time at time zone v_tz)::date - v_gap;
+    if p_starts_at >= v_next.start_time or (p_starts_at at time zone v_tz)::date > v_bound then
+      perform private.raise_error(
+        'TREATMENT_BUFFER_NOT_MET',
+        format('Session %s must be at least %s days before session %s: on %s or earlier.',
+               p_session_number, v_gap, v_next.session_number, v_bound),
+        p_hint
+      );
+    end if;
+  end if;
+end
+$$;
+
+comment on function private.assert_treatment_order(uuid, integer, timestamptz, uuid, text) is
+  'TREATMENT_BUFFER_NOT_MET (PT422, hint p_hint) unless session p_session_number of the treatment, starting at p_starts_at, stays after the previous live session and before the next one with the service''s gaps (organization-local days); p_exclude_booking_id = the booking being moved.';
+
+revoke all on function private.assert_treatment_order(uuid, integer, timestamptz, uuid, text) from public, anon, authenticated;
+grant execute on function private.assert_treatment_order(uuid, integer, timestamptz, uuid, text) to service_role;
+
 -- >>> functions/treatments/treatment_schedule.sql
 -- Multi-session treatments (seed 004): when the sessions of a treatment take place.
 --   gap n = days between session n and session n + 1 (local calendar days, same local time):
@@ -2571,6 +4490,7 @@ begin
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
   select sv.* into v_service from public.services sv where sv.id = p_service_id;
   if v_service.id is null or not (private.is_service_call() or private.is_member(v_service.organization_id)) then
     perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sessionkit import stack
+from sessionkit.bench.cli import bench_command
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import cron_jobs, server_version
 from sessionkit.db.cluster import LocalCluster
@@ -46,6 +47,7 @@ recurring_app.command("dispatch")(dispatch_command)
 outbox_app = typer.Typer(help="The transactional outbox: deliver events to webhooks.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 outbox_app.command("work")(work_command)
+app.command("bench")(bench_command)
 
 out = Console()
 err = Console(stderr=True)
@@ -324,46 +326,6 @@ def demo(db_url: DbUrl = None) -> None:
 
     _, target = _target(db_url)
     run_demo(target.url, out)
-
-
-# -- bench -------------------------------------------------------------------------------
-@app.command("bench")
-def bench(
-    scenarios: Annotated[list[str] | None, typer.Argument(help="Scenario names (default: all).")] = None,
-    scale: Annotated[int | None, typer.Option("--scale", help="Rows/items per scenario.")] = None,
-    db_url: DbUrl = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Benchmark scenarios against a plain-SQL baseline measured in the same run."""
-    from sessionkit.bench.run import results_table, run_benchmarks
-
-    project, target = _target(db_url)
-    with err.status("benchmarking (fresh database per scenario)"):
-        results = run_benchmarks(project, target.url, scenarios or [], scale)
-    if as_json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "scenario": r.scenario,
-                        "ratio": r.ratio,
-                        "operation": {
-                            "label": r.operation.label,
-                            "seconds": r.operation.seconds,
-                            "rows": r.operation.rows,
-                        },
-                        "baseline": {
-                            "label": r.baseline.label,
-                            "seconds": r.baseline.seconds,
-                            "rows": r.baseline.rows,
-                        },
-                    }
-                    for r in results
-                ]
-            )
-        )
-        return
-    out.print(results_table(results))
 
 
 def main() -> None:

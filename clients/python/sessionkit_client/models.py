@@ -17,6 +17,7 @@ from ._base import InsertModel, RowModel, UpdateModel
 from .enums import (
     AuditLogStatus,
     BookingCancellationsCancellationPolicyApplied,
+    BookingCancellationsCancelledByRole,
     BookingsBookingKind,
     BookingsStatus,
     MeetingRecordingsFileFormat,
@@ -231,6 +232,12 @@ class BookingCancellations(RowModel):
     cancellation_notice_hours ahead) or credit_forfeited.
     """
     created_at: datetime.datetime
+    cancelled_by_role: BookingCancellationsCancelledByRole | None
+    """Role the canceller acted in, set by the database: client (the booking's own client), provider
+    (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
+    client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
+    cancellations recorded before the column existed.
+    """
 
 
 class BookingCancellationsInsert(InsertModel):
@@ -260,6 +267,12 @@ class BookingCancellationsInsert(InsertModel):
     cancellation_notice_hours ahead) or credit_forfeited.
     """
     created_at: datetime.datetime | None = None
+    cancelled_by_role: BookingCancellationsCancelledByRole | None = None
+    """Role the canceller acted in, set by the database: client (the booking's own client), provider
+    (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
+    client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
+    cancellations recorded before the column existed.
+    """
 
 
 class BookingCancellationsUpdate(UpdateModel):
@@ -289,6 +302,12 @@ class BookingCancellationsUpdate(UpdateModel):
     cancellation_notice_hours ahead) or credit_forfeited.
     """
     created_at: datetime.datetime | None = None
+    cancelled_by_role: BookingCancellationsCancelledByRole | None = None
+    """Role the canceller acted in, set by the database: client (the booking's own client), provider
+    (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
+    client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
+    cancellations recorded before the column existed.
+    """
 
 
 class BookingServiceSessionCoverage(RowModel):
@@ -771,11 +790,13 @@ class OrganizationSettings(RowModel):
 
     organization_id: uuid.UUID
     cancellation_notice_hours: int
-    """A credit is restored when a booking is cancelled at least this many hours before it starts."""
+    """A credit is restored when a booking is cancelled at least this many hours before it starts
+    (0..8760, a year); a client may not reschedule later than this.
+    """
     note_lock_hours: int
-    """Session notes become read-only this many hours after creation."""
+    """Session notes become read-only this many hours after creation (0..8760)."""
     recording_retention_days: int | None
-    """Meeting recordings expire after this many days; null keeps them."""
+    """Meeting recordings expire after this many days (1..10950, 30 years); null keeps them."""
     recurring_default_time: datetime.time
     """Local time (organization time zone) used by recurring bookings that do not name one."""
     requires_subscription: bool
@@ -807,11 +828,13 @@ class OrganizationSettingsInsert(InsertModel):
 
     organization_id: uuid.UUID
     cancellation_notice_hours: int | None = None
-    """A credit is restored when a booking is cancelled at least this many hours before it starts."""
+    """A credit is restored when a booking is cancelled at least this many hours before it starts
+    (0..8760, a year); a client may not reschedule later than this.
+    """
     note_lock_hours: int | None = None
-    """Session notes become read-only this many hours after creation."""
+    """Session notes become read-only this many hours after creation (0..8760)."""
     recording_retention_days: int | None = None
-    """Meeting recordings expire after this many days; null keeps them."""
+    """Meeting recordings expire after this many days (1..10950, 30 years); null keeps them."""
     recurring_default_time: datetime.time | None = None
     """Local time (organization time zone) used by recurring bookings that do not name one."""
     requires_subscription: bool | None = None
@@ -843,11 +866,13 @@ class OrganizationSettingsUpdate(UpdateModel):
 
     organization_id: uuid.UUID | None = None
     cancellation_notice_hours: int | None = None
-    """A credit is restored when a booking is cancelled at least this many hours before it starts."""
+    """A credit is restored when a booking is cancelled at least this many hours before it starts
+    (0..8760, a year); a client may not reschedule later than this.
+    """
     note_lock_hours: int | None = None
-    """Session notes become read-only this many hours after creation."""
+    """Session notes become read-only this many hours after creation (0..8760)."""
     recording_retention_days: int | None = None
-    """Meeting recordings expire after this many days; null keeps them."""
+    """Meeting recordings expire after this many days (1..10950, 30 years); null keeps them."""
     recurring_default_time: datetime.time | None = None
     """Local time (organization time zone) used by recurring bookings that do not name one."""
     requires_subscription: bool | None = None
@@ -1033,13 +1058,15 @@ class Packages(RowModel):
     the session types restructure; dropped by a contract migration once backfilled.
     """
     session_count: int
-    """Number of session credits the package grants."""
+    """Number of session credits the package grants (1..1000)."""
     price: Decimal
     currency: str
     discount_percentage: Decimal
     """Discount shown against the pay-per-session price, 0..100."""
     valid_for_days: int | None
-    """Subscriptions to this package expire this many days after they start; null = no expiry."""
+    """Subscriptions to this package expire this many days after they start (1..3650); null = no
+    expiry.
+    """
     is_active: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -1073,13 +1100,15 @@ class PackagesInsert(InsertModel):
     the session types restructure; dropped by a contract migration once backfilled.
     """
     session_count: int | None = None
-    """Number of session credits the package grants."""
+    """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
     currency: str | None = None
     discount_percentage: Decimal | None = None
     """Discount shown against the pay-per-session price, 0..100."""
     valid_for_days: int | None = None
-    """Subscriptions to this package expire this many days after they start; null = no expiry."""
+    """Subscriptions to this package expire this many days after they start (1..3650); null = no
+    expiry.
+    """
     is_active: bool | None = None
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
@@ -1113,13 +1142,15 @@ class PackagesUpdate(UpdateModel):
     the session types restructure; dropped by a contract migration once backfilled.
     """
     session_count: int | None = None
-    """Number of session credits the package grants."""
+    """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
     currency: str | None = None
     discount_percentage: Decimal | None = None
     """Discount shown against the pay-per-session price, 0..100."""
     valid_for_days: int | None = None
-    """Subscriptions to this package expire this many days after they start; null = no expiry."""
+    """Subscriptions to this package expire this many days after they start (1..3650); null = no
+    expiry.
+    """
     is_active: bool | None = None
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
@@ -1348,7 +1379,7 @@ class ServiceSessions(RowModel):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     max_participants: int
-    """Capacity of the session."""
+    """Capacity of the session (1..10000)."""
     current_participants: int
     """Number of non-cancelled bookings; never exceeds max_participants."""
     status: ServiceSessionsStatus
@@ -1398,7 +1429,7 @@ class ServiceSessionsInsert(InsertModel):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     max_participants: int | None = None
-    """Capacity of the session."""
+    """Capacity of the session (1..10000)."""
     current_participants: int | None = None
     """Number of non-cancelled bookings; never exceeds max_participants."""
     status: ServiceSessionsStatus | None = None
@@ -1448,7 +1479,7 @@ class ServiceSessionsUpdate(UpdateModel):
     starts_at: datetime.datetime | None = None
     ends_at: datetime.datetime | None = None
     max_participants: int | None = None
-    """Capacity of the session."""
+    """Capacity of the session (1..10000)."""
     current_participants: int | None = None
     """Number of non-cancelled bookings; never exceeds max_participants."""
     status: ServiceSessionsStatus | None = None
@@ -1485,7 +1516,9 @@ class Services(RowModel):
     currency: str
     """ISO 4217 code, upper case."""
     capacity: int
-    """Participants per session: 1 for individual services, more for workshops and courses."""
+    """Participants per session (1..10000): 1 for individual services, more for workshops and
+    courses.
+    """
     is_active: bool
     """Soft delete: inactive services cannot be booked but keep their history."""
     created_at: datetime.datetime
@@ -1507,8 +1540,8 @@ class Services(RowModel):
     null = unlimited.
     """
     max_bookings_per_day: int | None
-    """At most this many 1-to-1 bookings of this service per provider and local day
-    (DAILY_LIMIT_REACHED); null = unlimited.
+    """At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
+    DAILY_LIMIT_REACHED); null = unlimited.
     """
     requires_multiple_sessions: bool
     """The service is a treatment of total_sessions_required sessions booked with book_treatment
@@ -1562,7 +1595,9 @@ class ServicesInsert(InsertModel):
     currency: str | None = None
     """ISO 4217 code, upper case."""
     capacity: int | None = None
-    """Participants per session: 1 for individual services, more for workshops and courses."""
+    """Participants per session (1..10000): 1 for individual services, more for workshops and
+    courses.
+    """
     is_active: bool | None = None
     """Soft delete: inactive services cannot be booked but keep their history."""
     created_at: datetime.datetime | None = None
@@ -1584,8 +1619,8 @@ class ServicesInsert(InsertModel):
     null = unlimited.
     """
     max_bookings_per_day: int | None = None
-    """At most this many 1-to-1 bookings of this service per provider and local day
-    (DAILY_LIMIT_REACHED); null = unlimited.
+    """At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
+    DAILY_LIMIT_REACHED); null = unlimited.
     """
     requires_multiple_sessions: bool | None = None
     """The service is a treatment of total_sessions_required sessions booked with book_treatment
@@ -1639,7 +1674,9 @@ class ServicesUpdate(UpdateModel):
     currency: str | None = None
     """ISO 4217 code, upper case."""
     capacity: int | None = None
-    """Participants per session: 1 for individual services, more for workshops and courses."""
+    """Participants per session (1..10000): 1 for individual services, more for workshops and
+    courses.
+    """
     is_active: bool | None = None
     """Soft delete: inactive services cannot be booked but keep their history."""
     created_at: datetime.datetime | None = None
@@ -1661,8 +1698,8 @@ class ServicesUpdate(UpdateModel):
     null = unlimited.
     """
     max_bookings_per_day: int | None = None
-    """At most this many 1-to-1 bookings of this service per provider and local day
-    (DAILY_LIMIT_REACHED); null = unlimited.
+    """At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
+    DAILY_LIMIT_REACHED); null = unlimited.
     """
     requires_multiple_sessions: bool | None = None
     """The service is a treatment of total_sessions_required sessions booked with book_treatment
@@ -1993,7 +2030,7 @@ class SubscriptionBalances(RowModel):
     expires_at: datetime.datetime | None
     """End of validity; null = never expires."""
     total: int
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     completed: int | None
     scheduled: int | None
     forfeited: int | None
@@ -2018,7 +2055,7 @@ class Subscriptions(RowModel):
     active subscriptions are spent.
     """
     total_sessions: int
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     starts_at: datetime.datetime
     """Start of validity: credits are spent only on sessions starting at or after it."""
     expires_at: datetime.datetime | None
@@ -2059,7 +2096,7 @@ class SubscriptionsInsert(InsertModel):
     active subscriptions are spent.
     """
     total_sessions: int
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     starts_at: datetime.datetime | None = None
     """Start of validity: credits are spent only on sessions starting at or after it."""
     expires_at: datetime.datetime | None = None
@@ -2100,7 +2137,7 @@ class SubscriptionsUpdate(UpdateModel):
     active subscriptions are spent.
     """
     total_sessions: int | None = None
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     starts_at: datetime.datetime | None = None
     """Start of validity: credits are spent only on sessions starting at or after it."""
     expires_at: datetime.datetime | None = None

@@ -11,7 +11,7 @@ import psycopg
 
 from sessionkit.errors import SessionkitError
 
-# (what is missing, a query answering true when it is there)
+# What the migrations and functions use: (what is missing, a query answering true when it is there)
 REQUIRED: tuple[tuple[str, str], ...] = (
     ("role anon", "select exists (select 1 from pg_roles where rolname = 'anon')"),
     ("role authenticated", "select exists (select 1 from pg_roles where rolname = 'authenticated')"),
@@ -20,7 +20,6 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("table auth.users", "select to_regclass('auth.users') is not null"),
     ("function auth.uid()", "select to_regprocedure('auth.uid()') is not null"),
     ("function auth.role()", "select to_regprocedure('auth.role()') is not null"),
-    ("function auth.jwt()", "select to_regprocedure('auth.jwt()') is not null"),
     ("schema extensions", "select to_regnamespace('extensions') is not null"),
 )
 
