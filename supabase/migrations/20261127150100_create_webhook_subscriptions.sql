@@ -27,10 +27,9 @@ create table public.webhook_subscriptions (
   updated_at timestamptz not null default now(),
   constraint webhook_subscriptions_url_check check (url ~ '^https?://[^/?#@[:space:]]+([/?#][^[:space:]]*)?$' and length(url) <= 2000),
   constraint webhook_subscriptions_topics_check check (cardinality(topics) between 1 and 50),
-  constraint webhook_subscriptions_description_length check (length(description) <= 500)
+  constraint webhook_subscriptions_description_length check (length(description) <= 500),
+  constraint webhook_subscriptions_organization_id_id_key unique (organization_id, id)
 );
-
-create index webhook_subscriptions_organization_id_idx on public.webhook_subscriptions (organization_id);
 
 create index webhook_subscriptions_created_by_idx on public.webhook_subscriptions (created_by);
 
@@ -59,7 +58,7 @@ comment on table private.webhook_secrets is 'Signing secret of each webhook subs
 create table public.webhook_deliveries (
   id bigint generated always as identity primary key,
   organization_id uuid not null references public.organizations (id) on delete cascade,
-  subscription_id uuid not null references public.webhook_subscriptions (id) on delete cascade,
+  subscription_id uuid not null,
   event_id bigint not null,
   topic text not null,
   attempt integer not null,
@@ -71,12 +70,14 @@ create table public.webhook_deliveries (
   constraint webhook_deliveries_attempt_check check (attempt >= 1),
   constraint webhook_deliveries_status_code_check check (status_code between 100 and 599),
   constraint webhook_deliveries_duration_check check (duration_ms >= 0),
-  constraint webhook_deliveries_success_check check (not succeeded or status_code between 200 and 299)
+  constraint webhook_deliveries_success_check check (not succeeded or status_code between 200 and 299),
+  constraint webhook_deliveries_subscription_fkey foreign key (organization_id, subscription_id)
+    references public.webhook_subscriptions (organization_id, id) on delete cascade
 );
 
 create unique index webhook_deliveries_succeeded_key on public.webhook_deliveries (subscription_id, event_id) where succeeded;
 
-create index webhook_deliveries_subscription_id_created_at_idx on public.webhook_deliveries (subscription_id, created_at);
+create index webhook_deliveries_subscription_id_created_at_idx on public.webhook_deliveries (subscription_id, organization_id, created_at);
 
 create index webhook_deliveries_organization_id_created_at_idx on public.webhook_deliveries (organization_id, created_at);
 
