@@ -49,7 +49,7 @@ as $$
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
   -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '5ccf3e5d094eee6014e16ac908ab5e45'
+  select private.recurring_fast_path_fingerprint() = '078ed96115630b5563e0aecbd9e49299'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
