@@ -1546,11 +1546,28 @@ begin
 
   return query
   with v as (
+    select ss.id from public.service_sessions ss
+    where ss.status <> 'cancelled'
+      and ss.ends_at > now()
+      and (p_organization_id is null or ss.organization_id = p_organization_id)
+      and not exists (
+        select 1 from public.organization_members m
+        where m.organization_id = ss.organization_id
+          and m.user_id = ss.provider_id
+          and m.status = 'accepted'
+          and m.role in ('owner', 'admin', 'provider'))
+  )
+  select 14, 'sessions_of_non_members',
+    'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
     select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
     where d.status = 'dead'
       and (p_organization_id is null or d.organization_id = p_organization_id)
   )
-  select 14, 'outbox_dead_letters',
+  select 15, 'outbox_dead_letters',
     'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
@@ -3651,13 +3668,6 @@ begin
       and lb.start_time < v_last_at
       and lb.end_time > v_first_at
   ),
-  -- providers whose other recurring series (not claimed by this run) hold time around the run's
-  -- occurrences: their candidates take the exact path, where private.provider_busy (the booking
-  -- core's overlap rule) counts those holds
-  held_providers as materialized (
-    select distinct h.provider_id
-    from private.series_holds(v_providers, tstzrange(v_first_at, v_last_at)) as h
-  ),
   -- every occurrence with what the rules need, and the rules that need no other new occurrence:
   -- service, people, session type, window, working hours, exceptions, the provider's sessions
   simple as materialized (
@@ -3716,7 +3726,6 @@ begin
             and e.specialist_id = r.specialist_id
             and e.exception_date between t.local_day - 1 and t.local_day + 1
         )
-        and r.specialist_id not in (select hp.provider_id from held_providers as hp)
         and (
           r.specialist_id not in (select bp.provider_id from busy_providers as bp)
           or (
@@ -3789,6 +3798,16 @@ begin
     from simple as s
     where s.simple_ok and not s.in_past and not s.already_booked
   ),
+  -- what the providers' other recurring series (not claimed by this run: they were advanced
+  -- above) hold around the candidates (private.series_holds, the booking core's own source):
+  -- a candidate near one takes the exact path, where private.provider_busy decides
+  held as materialized (
+    select h.provider_id, h.starts_at, h.ends_at, greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    from private.series_holds(
+      v_providers,
+      (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
+    ) as h
+  ),
   -- rank of the occurrence among the run's ones of its provider, service and local day (a
   -- partition holds one service, so all or none of its rows have a daily limit)
   day_ranked as (
@@ -3828,6 +3847,15 @@ begin
       b.type_id, b.starts_at, b.ends_at, b.price, cr.subscription_id,
       case when
         (b.prev_padded_end is null or b.prev_padded_end + make_interval(mins => b.buffer_before_minutes) <= b.starts_at)
+        -- conservative: padded by the largest buffer on either side
+        and not exists (
+          select 1
+          from held as hd
+          where hd.provider_id = b.specialist_id
+            and tstzrange(b.starts_at, b.ends_at) && tstzrange(
+              hd.starts_at - make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)),
+              hd.ends_at + make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)))
+        )
         and (
           b.max_bookings_per_day is null
           or (
@@ -4134,7 +4162,7 @@ as $$
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
   -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '5ccf3e5d094eee6014e16ac908ab5e45'
+  select private.recurring_fast_path_fingerprint() = '078ed96115630b5563e0aecbd9e49299'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
@@ -4283,8 +4311,8 @@ grant execute on function private.recurring_first_on_or_after(date, text, date) 
 -- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
 --
 -- What an occurrence of series r on local date d holds:
---   * r is active, its service is active and r's provider is still a provider of r's
---     organization;
+--   * r is active, its service is active and r's provider holds an accepted provider-capable
+--     membership of r's organization;
 --   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
 --     occurrences are behind next_booking_date, and a dispatch run advances the series before it
 --     books, so the dispatcher is never blocked by the occurrence it is booking), and no booking
@@ -4293,34 +4321,57 @@ grant execute on function private.recurring_first_on_or_after(date, text, date) 
 --     no booking window);
 --   * it lasts the service's session type (else the organization's default), like the booking
 --     the dispatcher would make.
--- Set-based and inlinable (plain SQL, no SET clause, pg_catalog-qualified calls): the planner
--- folds them into the caller's query; a provider's active series are found through
--- recurring_bookings_specialist_id_idx, and only occurrences inside the asked window are
--- generated.
+-- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
+-- session types and memberships); private.series_holds finds a provider's active series through
+-- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
+-- window, and generates only the occurrences inside it.
 
-create or replace function private.series_occurrences(p_series public.recurring_bookings, p_window tstzrange)
+-- (issue 10 first shipped a one-series signature; the set-based one replaces it)
+drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+
+create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
 returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
   buffer_before_minutes integer,
   buffer_after_minutes integer
 )
-language sql
+language plpgsql
 stable
+set search_path = ''
 as $$
+#variable_conflict use_column
+begin
+  -- set-based over the given series: services, session types and memberships are joined once,
+  -- not looked up series by series. plpgsql so that the statement is planned once per session
+  -- (a SQL function called with an array built by a sub-select is re-planned at every call).
+  return query
   select
+    r.id,
+    r.specialist_id,
     o.occurrence_date,
-    t.starts_at,
-    t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    o.starts_at,
+    o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
     sv.buffer_before_minutes,
     sv.buffer_after_minutes
-  from public.services as sv
+  from unnest(p_series) as r
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  -- (offset 0: each bound is computed once per series and referenced, not copied into every
-  -- expression of the inlined date functions, which kept planning cheap)
+  -- only a provider who accepted their membership is occupied by it (as in private.provider_busy)
+  join public.organization_members as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+   and pm.status = 'accepted'
+   and pm.role in ('owner', 'admin', 'provider')
+  -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
+  -- instead of its expression being copied into every use, which made planning slow)
   cross join lateral (
     select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
     offset 0
@@ -4328,42 +4379,39 @@ as $$
   cross join lateral (
     select
       private.recurring_first_on_or_after(
-        p_series.start_date, p_series.frequency,
+        r.start_date, r.frequency,
         -- a session lasts at most a day: one local day before the window is enough
-        greatest(p_series.next_booking_date, p_series.start_date,
-                 (pg_catalog.lower(p_window) at time zone p_series.timezone)::date - 1)
+        greatest(r.next_booking_date, r.start_date, (pg_catalog.lower(p_window) at time zone r.timezone)::date - 1)
       ) as first_day,
-      least(p_series.end_date,
-            (pg_catalog.upper(p_window) at time zone p_series.timezone)::date,
-            (h.hold_until at time zone p_series.timezone)::date) as to_day
+      least(r.end_date,
+            (pg_catalog.upper(p_window) at time zone r.timezone)::date,
+            (h.hold_until at time zone r.timezone)::date) as to_day
     offset 0
   ) as d
-  cross join lateral private.recurring_occurrences(p_series.start_date, p_series.frequency, d.first_day, d.to_day)
-    as o (occurrence_date)
   cross join lateral (
-    select (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as starts_at
-  ) as t
-  where sv.id = p_series.service_id
-    and sv.is_active
-    and p_series.is_active
-    and coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') in ('owner', 'admin', 'provider')
-    and t.starts_at > pg_catalog.now()
-    and t.starts_at <= h.hold_until
+    select x.occurrence_date, (x.occurrence_date + r.local_time) at time zone r.timezone as starts_at
+    from private.recurring_occurrences(r.start_date, r.frequency, d.first_day, d.to_day) as x (occurrence_date)
+    offset 0
+  ) as o
+  where r.is_active
+    and o.starts_at > pg_catalog.now()
+    and o.starts_at <= h.hold_until
     and (p_window is null
-         or tstzrange(t.starts_at, t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+         or tstzrange(o.starts_at, o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
     and not exists (
       select 1
       from public.bookings as b
-      where b.recurring_booking_id = p_series.id
+      where b.recurring_booking_id = r.id
         and b.recurring_occurrence_date = o.occurrence_date
-    )
+    );
+end
 $$;
 
-comment on function private.series_occurrences(public.recurring_bookings, tstzrange) is
-  'The occurrences a recurring series holds that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series, its service and its provider''s membership are active; with their session range and the service''s buffers.';
+comment on function private.series_occurrences(public.recurring_bookings[], tstzrange) is
+  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. Set-based; also takes a series not written yet (a new row in a trigger).';
 
-revoke all on function private.series_occurrences(public.recurring_bookings, tstzrange) from public, anon, authenticated;
-grant execute on function private.series_occurrences(public.recurring_bookings, tstzrange) to service_role;
+revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
+grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
 
 create or replace function private.series_holds(
   p_provider_ids uuid[],
@@ -4384,23 +4432,31 @@ stable
 set search_path = ''
 as $$
 begin
+  if p_window is null or isempty(p_window) then
+    return;  -- nothing asked (e.g. a dispatch run without candidates)
+  end if;
   -- plpgsql, not inlined: the statement is planned once per session and reused (provider_busy
-  -- runs on every booking; re-planning the occurrence arithmetic each time cost milliseconds)
+  -- runs on every booking)
   return query
-  select r.id, r.specialist_id, o.occurrence_date, o.starts_at, o.ends_at, o.buffer_before_minutes, o.buffer_after_minutes
-  from public.recurring_bookings as r
-  cross join lateral private.series_occurrences(r, p_window) as o
-  where r.specialist_id = any (p_provider_ids)
-    and r.is_active
-    and r.id is distinct from p_exclude_recurring_id
-    -- cheap pre-filter before any occurrence is computed (local dates are within a day of UTC)
-    and (pg_catalog.upper(p_window) is null or r.next_booking_date <= (pg_catalog.upper(p_window) at time zone 'UTC')::date + 1)
-    and (pg_catalog.lower(p_window) is null or r.end_date is null or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2);
+  select o.*
+  from private.series_occurrences(array(
+    select r
+    from public.recurring_bookings as r
+    where r.specialist_id = any (p_provider_ids)
+      and r.is_active
+      and r.id is distinct from p_exclude_recurring_id
+      -- cheap pre-filters: a series whose next pending occurrence starts after the window holds
+      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it
+      and (pg_catalog.upper(p_window) is null
+           or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
+      and (pg_catalog.lower(p_window) is null or r.end_date is null
+           or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+  ), p_window) as o;
 end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
-  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences), optionally ignoring one series: what private.provider_busy counts besides sessions.';
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, and what the dispatcher''s set-based step leaves to the booking core.';
 
 revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
 grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
@@ -4420,7 +4476,7 @@ declare
 begin
   select sv.* into v_service from public.services as sv where sv.id = p_series.service_id;
   select tstzrange(min(o.starts_at), max(o.ends_at)) into v_span
-  from private.series_occurrences(p_series, null) as o
+  from private.series_occurrences(array[p_series], null) as o
   having count(*) > 0;
   if v_span is null then
     return;  -- holds nothing (paused, ended, or nothing within the booking window yet)
@@ -4432,7 +4488,7 @@ begin
     null, p_series.id
   );
   select o.occurrence_date into v_day
-  from private.series_occurrences(p_series, null) as o
+  from private.series_occurrences(array[p_series], null) as o
   where v_busy && tstzrange(o.starts_at, o.ends_at)
   order by o.occurrence_date
   limit 1;
@@ -5497,6 +5553,7 @@ begin
     new.session_type_id := v_type.id;
     new.ends_at := coalesce(new.ends_at, new.starts_at + make_interval(mins => v_type.duration_minutes));
   end if;
+  perform private.require_sane_timestamp(new.starts_at, 'starts_at');
   if new.ends_at <= new.starts_at or new.ends_at > new.starts_at + interval '24 hours' then
     perform private.raise_error('INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'ends_at');
   end if;
@@ -5843,6 +5900,8 @@ begin
     if not private.has_role(new.organization_id, array['owner', 'admin']) then
       return new;  -- row level security refuses it, and no rule says why
     end if;
+    perform private.require_sane_timestamp(new.starts_at, 'starts_at');
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
     if new.status not in ('active', 'paused') then
       perform private.raise_error('INVALID_REQUEST', 'A new subscription is active or paused.', 'status');
     end if;
@@ -5865,6 +5924,9 @@ begin
   end;
   if v_column is not null then
     perform private.raise_error('INVALID_REQUEST', format('%s of a subscription is fixed when it is sold.', v_column), v_column);
+  end if;
+  if new.expires_at is distinct from old.expires_at then
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
   end if;
   if new.status is distinct from old.status
      and not (old.status in ('active', 'paused') and new.status in ('active', 'paused', 'cancelled')) then
