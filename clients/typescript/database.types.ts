@@ -1471,11 +1471,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "webhook_deliveries_subscription_id_fkey"
-            columns: ["subscription_id"]
+            foreignKeyName: "webhook_deliveries_subscription_fkey"
+            columns: ["organization_id", "subscription_id"]
             isOneToOne: false
             referencedRelation: "webhook_subscriptions"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
       }
