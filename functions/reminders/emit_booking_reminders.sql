@@ -24,7 +24,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  c_slack constant interval := '10 minutes';
+  c_slack constant interval := interval '10 minutes';
   v_last timestamptz;
   v_from timestamptz;
   v_sent integer;
