@@ -21,6 +21,7 @@ from sessionkit.db.admin import cron_jobs, server_version
 from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
+from sessionkit.legacy.cli import legacy_app
 from sessionkit.migrate import bundle
 from sessionkit.migrate.files import MigrationFile, version_to_datetime
 from sessionkit.migrate.push import status as migration_status
@@ -41,6 +42,7 @@ gen_app.command("types")(gen_types)
 recurring_app = typer.Typer(help="Recurring bookings.", no_args_is_help=True)
 app.add_typer(recurring_app, name="recurring")
 recurring_app.command("dispatch")(dispatch_command)
+app.add_typer(legacy_app, name="legacy")
 
 out = Console()
 err = Console(stderr=True)
