@@ -3,7 +3,8 @@ PostgREST-like transaction (the `act_as` fixture), all released at once by a thr
 
 Correctness comes from database mechanisms, not from luck in timing:
 * the same provider slot: the provider lock + the btree_gist exclusion constraint -> exactly one
-  booking, everyone else SLOT_TAKEN;
+  booking, everyone else SLOT_TAKEN - also when the provider works for two organizations and
+  both book that hour at once (one person, one calendar);
 * the same workshop: `select ... for update` on the service session row -> never more bookings
   than places, current_participants equal to the live bookings;
 * a cancellation racing a booking for the last place: whichever order the database picks, the
@@ -130,6 +131,33 @@ def test_twenty_clients_booking_the_same_provider_slot_get_exactly_one_booking(
         conn,
         "select count(*) from public.service_sessions where provider_id = %s and status <> 'cancelled'",
         (org.provider,),
+    )
+    assert sessions == 1
+
+
+def test_a_provider_of_two_organizations_booked_at_once_in_both_gets_exactly_one_booking(
+    conn: psycopg.Connection, act_as: ActAs, make_org: Callable[[int], Org]
+) -> None:
+    # one person, one calendar: the provider works for both organizations (accepted memberships)
+    clinic, gym = make_org(6), make_org(6)
+    conn.execute("select tests.add_member(%s, %s, 'provider')", (gym.slug, f"{clinic.slug}_provider"))
+    conn.execute("select tests.seed_weekly_hours(%s, %s)", (gym.id, clinic.provider))
+    physio = scalar(conn, "select tests.seed_bookable_service(%s, 'Physio', 60)", (clinic.id,))
+    training = scalar(conn, "select tests.seed_bookable_service(%s, 'Training', 60)", (gym.id,))
+    slot: datetime = scalar(conn, "select tests.slot(0, '10:00')")
+
+    book = "select id from public.book_individual_session(%s, %s, %s)"
+    outcome = run_together(
+        [(act_as(client), book, (physio, clinic.provider, slot)) for client in clinic.clients]
+        + [(act_as(client), book, (training, clinic.provider, slot)) for client in gym.clients]
+    )
+
+    assert len(outcome.ok) == 1
+    assert outcome.codes() == Counter({("PT409", "SLOT_TAKEN"): 11})
+    sessions = scalar(
+        conn,
+        "select count(*) from public.service_sessions where provider_id = %s and status <> 'cancelled'",
+        (clinic.provider,),
     )
     assert sessions == 1
 

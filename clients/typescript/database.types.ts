@@ -514,12 +514,23 @@ export type Database = {
           created_at: string
           /** Name shown to other members of this organization. */
           display_name: string | null
+          /**
+           * auth.users id of the owner/admin who invited the user (null for legacy memberships and
+           * organization creators).
+           */
+          invited_by: string | null
           organization_id: string
           /**
            * owner | admin (manage the organization), provider (the specialist who runs sessions), client
            * (books sessions).
            */
           role: "owner" | "admin" | "provider" | "client"
+          /**
+           * invited (created by add_organization_member or an owner/admin's insert: grants nothing yet)
+           * | accepted (the user called accept_invitation, created the organization, or the membership
+           * predates invitations). Declining or leaving deletes the row.
+           */
+          status: "invited" | "accepted"
           updated_at: string
           user_id: string
         }
@@ -527,16 +538,20 @@ export type Database = {
         Insert: {
           created_at?: string
           display_name?: string | null
+          invited_by?: string | null
           organization_id: string
           role: "owner" | "admin" | "provider" | "client"
+          status?: "invited" | "accepted"
           updated_at?: string
           user_id: string
         }
         Update: {
           created_at?: string
           display_name?: string | null
+          invited_by?: string | null
           organization_id?: string
           role?: "owner" | "admin" | "provider" | "client"
+          status?: "invited" | "accepted"
           updated_at?: string
           user_id?: string
         }
@@ -1541,9 +1556,35 @@ export type Database = {
     }
     Functions: {
       /**
-       * Adds a user to the organization with a role (owner/admin only; only an owner may add an
-       * owner). Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_user_id or p_role), NOT_FOUND,
-       * FORBIDDEN, CONFLICT (already a member).
+       * The invited caller accepts their invitation to the organization and returns the membership
+       * (status accepted; idempotent). From then on the membership has its role: the organization
+       * may schedule a provider's time. Emits member.accepted. Errors: UNAUTHORIZED,
+       * INVALID_REQUEST, NOT_FOUND (no invitation).
+       */
+      accept_invitation: {
+        Args: { p_organization_id: string }
+        Returns: {
+          created_at: string
+          display_name: string | null
+          invited_by: string | null
+          organization_id: string
+          role: "owner" | "admin" | "provider" | "client"
+          status: "invited" | "accepted"
+          updated_at: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "organization_members"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
+       * Invites a user to the organization with a role (owner/admin only; only an owner may invite
+       * an owner) and returns the membership with status invited: it grants nothing until the user
+       * calls accept_invitation. Emits member.invited. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
+       * p_user_id or p_role), NOT_FOUND, FORBIDDEN, CONFLICT (already invited or a member).
        */
       add_organization_member: {
         Args: {
@@ -1555,8 +1596,10 @@ export type Database = {
         Returns: {
           created_at: string
           display_name: string | null
+          invited_by: string | null
           organization_id: string
           role: "owner" | "admin" | "provider" | "client"
+          status: "invited" | "accepted"
           updated_at: string
           user_id: string
         }
@@ -1937,6 +1980,21 @@ export type Database = {
         }
       }
       /**
+       * The invited caller declines their invitation to the organization: the invitation is deleted
+       * (the organization may invite again). Returns {success, message, organization_id, role}.
+       * Emits member.invitation_declined. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no
+       * invitation), CONFLICT (already a member: use leave_organization).
+       */
+      decline_invitation: {
+        Args: { p_organization_id: string }
+        Returns: {
+          success: boolean
+          message: string
+          organization_id: string
+          role: "owner" | "admin" | "provider" | "client"
+        }
+      }
+      /**
        * Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence of
        * every active series due on or before p_run_date (catch-up: past occurrences are skipped and
        * counted, never booked) under the booking core's rules and credits; advances
@@ -2054,6 +2112,23 @@ export type Database = {
             violations: number
             sample_ids: string[]
           }[]
+        }
+      }
+      /**
+       * The caller leaves the organization (an accepted membership; to decline an invitation use
+       * decline_invitation). Refused while they are its last owner or have upcoming sessions (as
+       * provider) or live bookings (as client) there; ends their recurring series and deletes their
+       * availability rules and exceptions in it. Returns {success, message, organization_id, role};
+       * emits member.left. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not a member), CONFLICT
+       * (last owner; upcoming commitments).
+       */
+      leave_organization: {
+        Args: { p_organization_id: string }
+        Returns: {
+          success: boolean
+          message: string
+          organization_id: string
+          role: "owner" | "admin" | "provider" | "client"
         }
       }
       /**
@@ -2396,6 +2471,7 @@ export const CheckValues = {
     },
     organization_members: {
       role: ["owner", "admin", "provider", "client"],
+      status: ["invited", "accepted"],
     },
     recurring_bookings: {
       frequency: ["weekly", "biweekly", "monthly"],

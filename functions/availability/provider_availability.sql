@@ -84,6 +84,9 @@ as $$
   -- (B, A) iff [s, e) overlaps [S - greatest(B, a), E + greatest(A, b)): buffers keep other
   -- sessions out but may overlap each other. Sessions are found through the GiST index of the
   -- exclusion constraint (buffers are at most a day, so the window is widened by a day).
+  -- One calendar across organizations, but only what the person agreed to: a session (or a
+  -- legacy unlinked booking) counts only when the provider has an accepted provider-capable
+  -- membership in its organization, so no organization they never joined can fill their time.
   select coalesce(range_agg(tstzrange(
            x.starts_at - make_interval(mins => greatest(x.before_minutes, p_buffer_after_minutes)),
            x.ends_at + make_interval(mins => greatest(x.after_minutes, p_buffer_before_minutes)))),
@@ -99,6 +102,13 @@ as $$
       and tstzrange(ss.starts_at, ss.ends_at)
           && tstzrange(lower(p_window) - interval '1 day', upper(p_window) + interval '1 day')
       and ss.id is distinct from p_exclude_session_id
+      and exists (
+        select 1 from public.organization_members m
+        where m.organization_id = ss.organization_id
+          and m.user_id = p_provider_id
+          and m.status = 'accepted'
+          and m.role in ('owner', 'admin', 'provider')
+      )
     union all
     -- legacy 1-to-1 bookings not yet linked to a service session still occupy the provider
     select b.start_time, b.end_time,
@@ -111,11 +121,18 @@ as $$
       and b.status in ('pending', 'confirmed')
       and b.start_time < upper(p_window) + interval '1 day'
       and b.end_time > lower(p_window) - interval '1 day'
+      and exists (
+        select 1 from public.organization_members m
+        where m.organization_id = b.organization_id
+          and m.user_id = p_provider_id
+          and m.status = 'accepted'
+          and m.role in ('owner', 'admin', 'provider')
+      )
   ) as x
 $$;
 
 comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) is
-  'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings), each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
+  'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings) of every organization where the provider holds an accepted provider-capable membership, each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
 
 revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon;
 grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to authenticated, service_role;

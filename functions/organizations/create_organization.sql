@@ -1,4 +1,5 @@
--- create_organization: the only way a user creates a tenant; the caller becomes its owner.
+-- create_organization: the only way a user creates a tenant; the caller becomes its owner
+-- (an accepted membership at once: the one membership that needs no invitation).
 
 create or replace function public.create_organization(p_name text, p_slug text, p_timezone text default 'UTC')
 returns public.organizations
@@ -46,8 +47,9 @@ begin
     perform private.raise_error('CONFLICT', format('The slug "%s" is already taken.', p_slug), 'p_slug');
   end;
 
-  insert into public.organization_members (organization_id, user_id, role)
-  values (v_org.id, v_uid, 'owner');
+  -- the creator is the one member who needs no invitation
+  insert into public.organization_members (organization_id, user_id, role, status)
+  values (v_org.id, v_uid, 'owner', 'accepted');
 
   perform private.sync_default_session_type(v_org.id);
   perform public.ensure_default_session_types_for_org(v_uid, v_org.id);

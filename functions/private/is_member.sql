@@ -1,5 +1,7 @@
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
 -- organization_members itself can call them without recursing into its own RLS.
+-- Only accepted memberships count: an invitation (status 'invited') grants no role anywhere
+-- until its user accepts it (accept_invitation).
 
 create or replace function private.is_member(p_organization_id uuid)
 returns boolean
@@ -13,11 +15,12 @@ as $$
     from public.organization_members m
     where m.organization_id = p_organization_id
       and m.user_id = (select auth.uid())
+      and m.status = 'accepted'
   )
 $$;
 
 comment on function private.is_member(uuid) is
-  'True when the caller (auth.uid()) belongs to the organization, whatever the role.';
+  'True when the caller (auth.uid()) belongs to the organization (accepted membership), whatever the role.';
 
 revoke all on function private.is_member(uuid) from public, anon;
 grant execute on function private.is_member(uuid) to authenticated, service_role;
@@ -35,11 +38,12 @@ as $$
     where m.organization_id = p_organization_id
       and m.user_id = (select auth.uid())
       and m.role = any (p_roles)
+      and m.status = 'accepted'
   )
 $$;
 
 comment on function private.has_role(uuid, text[]) is
-  'True when the caller (auth.uid()) belongs to the organization with one of the given roles (owner, admin, provider, client).';
+  'True when the caller (auth.uid()) belongs to the organization (accepted membership) with one of the given roles (owner, admin, provider, client).';
 
 revoke all on function private.has_role(uuid, text[]) from public, anon;
 grant execute on function private.has_role(uuid, text[]) to authenticated, service_role;
@@ -55,10 +59,11 @@ as $$
   from public.organization_members m
   where m.organization_id = p_organization_id
     and m.user_id = p_user_id
+    and m.status = 'accepted'
 $$;
 
 comment on function private.member_role(uuid, uuid) is
-  'Role of any user in an organization, null when not a member (e.g. to check that a booking''s client belongs to the org).';
+  'Role of any user in an organization, null when not a member or only invited (e.g. to check that a booking''s client belongs to the org).';
 
 revoke all on function private.member_role(uuid, uuid) from public, anon;
 grant execute on function private.member_role(uuid, uuid) to authenticated, service_role;

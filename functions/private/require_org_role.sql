@@ -36,7 +36,8 @@ begin
   select m.role into v_role
   from public.organization_members m
   where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+    and m.user_id = v_uid
+    and m.status = 'accepted';  -- an invitation grants nothing until accepted
 
   if v_role is null then
     perform private.raise_error('NOT_FOUND', 'Organization not found.', p_hint);

@@ -251,7 +251,9 @@ begin
         and sv.is_active
         and (sv.provider_id is null or sv.provider_id = r.specialist_id)
         and pm.role in ('owner', 'admin', 'provider')
+        and pm.status = 'accepted'
         and cm.role = 'client'
+        and cm.status = 'accepted'
         and st.id is not null
         and st.is_active
         and t.starts_at >= now() + make_interval(mins => sv.min_notice_minutes)

@@ -45,9 +45,10 @@ security definer
 set search_path = ''
 as $$
   -- recorded after checking step 3 of dispatch_recurring_bookings against: service_sessions
-  -- apply_default_session_type + service_sessions_before_write; bookings
+  -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
+  -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write
-  select private.recurring_fast_path_fingerprint() = '314310487ad35a544e1a9edba6718271'
+  select private.recurring_fast_path_fingerprint() = '5da5d7abed33bb6a48edca5a3b3f36e5'
 $$;
 
 comment on function private.recurring_fast_path_verified() is

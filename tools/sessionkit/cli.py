@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sessionkit import stack
+from sessionkit.backfill.cli import backfill_app
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import cron_jobs, server_version
 from sessionkit.db.cluster import LocalCluster
@@ -43,6 +44,7 @@ recurring_app = typer.Typer(help="Recurring bookings.", no_args_is_help=True)
 app.add_typer(recurring_app, name="recurring")
 recurring_app.command("dispatch")(dispatch_command)
 app.add_typer(legacy_app, name="legacy")
+app.add_typer(backfill_app, name="backfill")
 
 out = Console()
 err = Console(stderr=True)

@@ -30,6 +30,9 @@ MeetingRecordingsFileFormat = Literal["mp4", "webm", "mov", "mkv"]
 OrganizationMembersRole = Literal["owner", "admin", "provider", "client"]
 """Allowed values of organization_members.role (check constraint)."""
 
+OrganizationMembersStatus = Literal["invited", "accepted"]
+"""Allowed values of organization_members.status (check constraint)."""
+
 RecurringBookingsFrequency = Literal["weekly", "biweekly", "monthly"]
 """Allowed values of recurring_bookings.frequency (check constraint)."""
 
@@ -65,6 +68,7 @@ __all__ = [
     "BookingsStatus",
     "MeetingRecordingsFileFormat",
     "OrganizationMembersRole",
+    "OrganizationMembersStatus",
     "RecurringBookingsFrequency",
     "ServiceSessionsKind",
     "ServiceSessionsStatus",

@@ -21,6 +21,7 @@ from .enums import (
     BookingsStatus,
     MeetingRecordingsFileFormat,
     OrganizationMembersRole,
+    OrganizationMembersStatus,
     RecurringBookingsFrequency,
     ServiceSessionsKind,
     ServiceSessionsStatus,
@@ -684,6 +685,15 @@ class OrganizationMembers(RowModel):
     """Name shown to other members of this organization."""
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    status: OrganizationMembersStatus
+    """invited (created by add_organization_member or an owner/admin's insert: grants nothing yet) |
+    accepted (the user called accept_invitation, created the organization, or the membership
+    predates invitations). Declining or leaving deletes the row.
+    """
+    invited_by: uuid.UUID | None
+    """auth.users id of the owner/admin who invited the user (null for legacy memberships and
+    organization creators).
+    """
 
 
 class OrganizationMembersInsert(InsertModel):
@@ -696,6 +706,7 @@ class OrganizationMembersInsert(InsertModel):
             "role",
             "created_at",
             "updated_at",
+            "status",
         }
     )
 
@@ -709,6 +720,15 @@ class OrganizationMembersInsert(InsertModel):
     """Name shown to other members of this organization."""
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
+    status: OrganizationMembersStatus | None = None
+    """invited (created by add_organization_member or an owner/admin's insert: grants nothing yet) |
+    accepted (the user called accept_invitation, created the organization, or the membership
+    predates invitations). Declining or leaving deletes the row.
+    """
+    invited_by: uuid.UUID | None = None
+    """auth.users id of the owner/admin who invited the user (null for legacy memberships and
+    organization creators).
+    """
 
 
 class OrganizationMembersUpdate(UpdateModel):
@@ -721,6 +741,7 @@ class OrganizationMembersUpdate(UpdateModel):
             "role",
             "created_at",
             "updated_at",
+            "status",
         }
     )
 
@@ -734,6 +755,15 @@ class OrganizationMembersUpdate(UpdateModel):
     """Name shown to other members of this organization."""
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
+    status: OrganizationMembersStatus | None = None
+    """invited (created by add_organization_member or an owner/admin's insert: grants nothing yet) |
+    accepted (the user called accept_invitation, created the organization, or the membership
+    predates invitations). Declining or leaving deletes the row.
+    """
+    invited_by: uuid.UUID | None = None
+    """auth.users id of the owner/admin who invited the user (null for legacy memberships and
+    organization creators).
+    """
 
 
 class OrganizationSettings(RowModel):

@@ -62,6 +62,12 @@ class AsyncRpcClient(Protocol):
     def rpc(self, fn: str, params: dict[Any, Any], /) -> AsyncRpcCall: ...
 
 
+class AcceptInvitationArgs(ArgsModel):
+    """Arguments of accept_invitation(p_organization_id uuid)."""
+
+    organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+
+
 class AddOrganizationMemberArgs(ArgsModel):
     """Arguments of add_organization_member(p_organization_id uuid, p_user_id uuid, p_role text,
     p_display_name text).
@@ -212,6 +218,19 @@ class CreateSubscriptionArgs(ArgsModel):
     starts_at: datetime.datetime | None = Field(default=None, serialization_alias="p_starts_at")
 
 
+class DeclineInvitationResult(ResultModel):
+    success: bool
+    message: str
+    organization_id: uuid.UUID
+    role: Literal["owner", "admin", "provider", "client"]
+
+
+class DeclineInvitationArgs(ArgsModel):
+    """Arguments of decline_invitation(p_organization_id uuid)."""
+
+    organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+
+
 class DispatchRecurringBookingsResultErrorsItem(ResultModel):
     recurring_id: uuid.UUID
     occurrence_date: datetime.date
@@ -289,6 +308,19 @@ class IntegrityReportArgs(ArgsModel):
     """Arguments of integrity_report(p_organization_id uuid)."""
 
     organization_id: uuid.UUID | None = Field(default=None, serialization_alias="p_organization_id")
+
+
+class LeaveOrganizationResult(ResultModel):
+    success: bool
+    message: str
+    organization_id: uuid.UUID
+    role: Literal["owner", "admin", "provider", "client"]
+
+
+class LeaveOrganizationArgs(ArgsModel):
+    """Arguments of leave_organization(p_organization_id uuid)."""
+
+    organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
 
 
 class MarkNoShowArgs(ArgsModel):
@@ -381,6 +413,7 @@ class UpsertSessionNoteArgs(ArgsModel):
     metadata: JsonValue | None = Field(default=None, serialization_alias="p_metadata")
 
 
+_ACCEPT_INVITATION_RESULT: TypeAdapter[OrganizationMembers] = TypeAdapter(OrganizationMembers)
 _ADD_ORGANIZATION_MEMBER_RESULT: TypeAdapter[OrganizationMembers] = TypeAdapter(OrganizationMembers)
 _BOOK_INDIVIDUAL_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_NEXT_TREATMENT_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
@@ -394,6 +427,7 @@ _CREATE_ORGANIZATION_RESULT: TypeAdapter[Organizations] = TypeAdapter(Organizati
 _CREATE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _CREATE_SERVICE_SESSION_RESULT: TypeAdapter[ServiceSessions] = TypeAdapter(ServiceSessions)
 _CREATE_SUBSCRIPTION_RESULT: TypeAdapter[Subscriptions] = TypeAdapter(Subscriptions)
+_DECLINE_INVITATION_RESULT: TypeAdapter[DeclineInvitationResult] = TypeAdapter(DeclineInvitationResult)
 _DISPATCH_RECURRING_BOOKINGS_RESULT: TypeAdapter[DispatchRecurringBookingsResult] = TypeAdapter(
     DispatchRecurringBookingsResult
 )
@@ -403,6 +437,7 @@ _ENSURE_DEFAULT_SESSION_TYPES_FOR_ORG_RESULT: TypeAdapter[list[SessionTypes]] = 
 _ENSURE_ORGANIZATION_SETTINGS_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
 _GET_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetAvailableSlotsRow]] = TypeAdapter(list[GetAvailableSlotsRow])
 _INTEGRITY_REPORT_RESULT: TypeAdapter[IntegrityReportResult] = TypeAdapter(IntegrityReportResult)
+_LEAVE_ORGANIZATION_RESULT: TypeAdapter[LeaveOrganizationResult] = TypeAdapter(LeaveOrganizationResult)
 _MARK_NO_SHOW_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _PREVIEW_TREATMENT_SCHEDULE_RESULT: TypeAdapter[list[PreviewTreatmentScheduleRow]] = TypeAdapter(
     list[PreviewTreatmentScheduleRow]
@@ -427,6 +462,18 @@ class SessionkitRpc:
         except APIError as exc:
             raise error_from_body(exc.json()) from exc
 
+    def accept_invitation(self, *, organization_id: uuid.UUID) -> OrganizationMembers:
+        """The invited caller accepts their invitation to the organization and returns the membership
+        (status accepted; idempotent). From then on the membership has its role: the organization
+        may schedule a provider's time. Emits member.accepted. Errors: UNAUTHORIZED,
+        INVALID_REQUEST, NOT_FOUND (no invitation).
+
+        POST /rest/v1/rpc/accept_invitation: `accept_invitation(p_organization_id uuid)`.
+        """
+        args = AcceptInvitationArgs(organization_id=organization_id)
+        data = self.call("accept_invitation", args.rest_payload())
+        return _ACCEPT_INVITATION_RESULT.validate_python(data)
+
     def add_organization_member(
         self,
         *,
@@ -435,9 +482,10 @@ class SessionkitRpc:
         role: str,
         display_name: str | None = None,
     ) -> OrganizationMembers:
-        """Adds a user to the organization with a role (owner/admin only; only an owner may add an
-        owner). Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_user_id or p_role), NOT_FOUND,
-        FORBIDDEN, CONFLICT (already a member).
+        """Invites a user to the organization with a role (owner/admin only; only an owner may invite
+        an owner) and returns the membership with status invited: it grants nothing until the user
+        calls accept_invitation. Emits member.invited. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
+        p_user_id or p_role), NOT_FOUND, FORBIDDEN, CONFLICT (already invited or a member).
 
         POST /rest/v1/rpc/add_organization_member: `add_organization_member(p_organization_id
         uuid, p_user_id uuid, p_role text, p_display_name text)`. An argument left as None is not
@@ -730,6 +778,18 @@ class SessionkitRpc:
         data = self.call("create_subscription", args.rest_payload())
         return _CREATE_SUBSCRIPTION_RESULT.validate_python(data)
 
+    def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
+        """The invited caller declines their invitation to the organization: the invitation is
+        deleted (the organization may invite again). Returns {success, message, organization_id,
+        role}. Emits member.invitation_declined. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND
+        (no invitation), CONFLICT (already a member: use leave_organization).
+
+        POST /rest/v1/rpc/decline_invitation: `decline_invitation(p_organization_id uuid)`.
+        """
+        args = DeclineInvitationArgs(organization_id=organization_id)
+        data = self.call("decline_invitation", args.rest_payload())
+        return _DECLINE_INVITATION_RESULT.validate_python(data)
+
     def dispatch_recurring_bookings(
         self,
         *,
@@ -829,6 +889,20 @@ class SessionkitRpc:
         args = IntegrityReportArgs(organization_id=organization_id)
         data = self.call("integrity_report", args.rest_payload())
         return _INTEGRITY_REPORT_RESULT.validate_python(data)
+
+    def leave_organization(self, *, organization_id: uuid.UUID) -> LeaveOrganizationResult:
+        """The caller leaves the organization (an accepted membership; to decline an invitation use
+        decline_invitation). Refused while they are its last owner or have upcoming sessions (as
+        provider) or live bookings (as client) there; ends their recurring series and deletes
+        their availability rules and exceptions in it. Returns {success, message, organization_id,
+        role}; emits member.left. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not a member),
+        CONFLICT (last owner; upcoming commitments).
+
+        POST /rest/v1/rpc/leave_organization: `leave_organization(p_organization_id uuid)`.
+        """
+        args = LeaveOrganizationArgs(organization_id=organization_id)
+        data = self.call("leave_organization", args.rest_payload())
+        return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
 
     def mark_no_show(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
@@ -977,6 +1051,18 @@ class AsyncSessionkitRpc:
         except APIError as exc:
             raise error_from_body(exc.json()) from exc
 
+    async def accept_invitation(self, *, organization_id: uuid.UUID) -> OrganizationMembers:
+        """The invited caller accepts their invitation to the organization and returns the membership
+        (status accepted; idempotent). From then on the membership has its role: the organization
+        may schedule a provider's time. Emits member.accepted. Errors: UNAUTHORIZED,
+        INVALID_REQUEST, NOT_FOUND (no invitation).
+
+        POST /rest/v1/rpc/accept_invitation: `accept_invitation(p_organization_id uuid)`.
+        """
+        args = AcceptInvitationArgs(organization_id=organization_id)
+        data = await self.call("accept_invitation", args.rest_payload())
+        return _ACCEPT_INVITATION_RESULT.validate_python(data)
+
     async def add_organization_member(
         self,
         *,
@@ -985,9 +1071,10 @@ class AsyncSessionkitRpc:
         role: str,
         display_name: str | None = None,
     ) -> OrganizationMembers:
-        """Adds a user to the organization with a role (owner/admin only; only an owner may add an
-        owner). Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_user_id or p_role), NOT_FOUND,
-        FORBIDDEN, CONFLICT (already a member).
+        """Invites a user to the organization with a role (owner/admin only; only an owner may invite
+        an owner) and returns the membership with status invited: it grants nothing until the user
+        calls accept_invitation. Emits member.invited. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
+        p_user_id or p_role), NOT_FOUND, FORBIDDEN, CONFLICT (already invited or a member).
 
         POST /rest/v1/rpc/add_organization_member: `add_organization_member(p_organization_id
         uuid, p_user_id uuid, p_role text, p_display_name text)`. An argument left as None is not
@@ -1280,6 +1367,18 @@ class AsyncSessionkitRpc:
         data = await self.call("create_subscription", args.rest_payload())
         return _CREATE_SUBSCRIPTION_RESULT.validate_python(data)
 
+    async def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
+        """The invited caller declines their invitation to the organization: the invitation is
+        deleted (the organization may invite again). Returns {success, message, organization_id,
+        role}. Emits member.invitation_declined. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND
+        (no invitation), CONFLICT (already a member: use leave_organization).
+
+        POST /rest/v1/rpc/decline_invitation: `decline_invitation(p_organization_id uuid)`.
+        """
+        args = DeclineInvitationArgs(organization_id=organization_id)
+        data = await self.call("decline_invitation", args.rest_payload())
+        return _DECLINE_INVITATION_RESULT.validate_python(data)
+
     async def dispatch_recurring_bookings(
         self,
         *,
@@ -1383,6 +1482,20 @@ class AsyncSessionkitRpc:
         args = IntegrityReportArgs(organization_id=organization_id)
         data = await self.call("integrity_report", args.rest_payload())
         return _INTEGRITY_REPORT_RESULT.validate_python(data)
+
+    async def leave_organization(self, *, organization_id: uuid.UUID) -> LeaveOrganizationResult:
+        """The caller leaves the organization (an accepted membership; to decline an invitation use
+        decline_invitation). Refused while they are its last owner or have upcoming sessions (as
+        provider) or live bookings (as client) there; ends their recurring series and deletes
+        their availability rules and exceptions in it. Returns {success, message, organization_id,
+        role}; emits member.left. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not a member),
+        CONFLICT (last owner; upcoming commitments).
+
+        POST /rest/v1/rpc/leave_organization: `leave_organization(p_organization_id uuid)`.
+        """
+        args = LeaveOrganizationArgs(organization_id=organization_id)
+        data = await self.call("leave_organization", args.rest_payload())
+        return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
 
     async def mark_no_show(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
@@ -1523,6 +1636,7 @@ class AsyncSessionkitRpc:
 
 
 __all__ = [
+    "AcceptInvitationArgs",
     "AddOrganizationMemberArgs",
     "AsyncRpcClient",
     "AsyncSessionkitRpc",
@@ -1541,6 +1655,8 @@ __all__ = [
     "CreateRecurringBookingArgs",
     "CreateServiceSessionArgs",
     "CreateSubscriptionArgs",
+    "DeclineInvitationArgs",
+    "DeclineInvitationResult",
     "DispatchRecurringBookingsArgs",
     "DispatchRecurringBookingsResult",
     "DispatchRecurringBookingsResultErrorsItem",
@@ -1551,6 +1667,8 @@ __all__ = [
     "IntegrityReportArgs",
     "IntegrityReportResult",
     "IntegrityReportResultInvariantsItem",
+    "LeaveOrganizationArgs",
+    "LeaveOrganizationResult",
     "MarkNoShowArgs",
     "PreviewTreatmentScheduleArgs",
     "PreviewTreatmentScheduleRow",

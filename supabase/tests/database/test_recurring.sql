@@ -112,7 +112,9 @@ select throws_ok($$select public.dispatch_recurring_bookings(current_date)$$, '4
 select tests.clear_authentication();
 select is((select count(*)::int from public.audit_log where action = 'recurring_booking.created' and entity_id = tests.ref('created')), 1,
   'create_recurring_booking: audited');
-delete from public.recurring_bookings where id = tests.ref('created') or start_date in (current_date + 4, current_date + 5);
+-- the series users created above (the fixtures' series have no created_by); not by start date:
+-- on some weekdays a fixture series starts on the same date
+delete from public.recurring_bookings where created_by is not null;
 
 -- a year of daily runs ----------------------------------------------------------------------
 select is((tests.dispatch_daily(current_date, current_date + 430)) -> 'errors', '[]'::jsonb,

@@ -1,7 +1,7 @@
 -- RLS matrix for organizations, organization_members and organization_settings:
 -- owner, admin, provider, client, member of another organization (rival_owner), anon, service_role.
 begin;
-select plan(51);
+select plan(52);
 
 do $$
 begin
@@ -63,8 +63,9 @@ select throws_ok($$insert into public.organizations (name, slug) values ('Anon',
 
 -- organization_members ------------------------------------------------------------------
 select tests.act_as('acme_client');
-select is((select count(*)::int from public.organization_members), 6,
-  'members: a client sees their organization''s member list (and nothing else)');
+select results_eq($$select user_id from public.organization_members order by user_id$$,
+  $$select unnest(array[tests.uid('acme_owner'), tests.uid('acme_admin'), tests.uid('acme_provider'), tests.uid('acme_client')]) order by 1$$,
+  'members: a client sees the staff and themself - never the other clients (acme_leaver, acme_removed)');
 select tests.act_as('acme_provider');
 select is((select count(*)::int from public.organization_members), 6,
   'members: a provider sees their organization''s member list');
@@ -80,7 +81,10 @@ select is((select count(*)::int from public.organization_members where organizat
 select tests.act_as('acme_owner');
 select lives_ok(format($$insert into public.organization_members (organization_id, user_id, role) values (%L, %L, 'admin')$$,
     tests.org_id('acme'), tests.uid('acme_new_admin')),
-  'members: the owner adds an admin directly');
+  'members: the owner adds an admin directly ...');
+select results_eq(format($$select status, invited_by from public.organization_members where user_id = %L$$, tests.uid('acme_new_admin')),
+  format($$values ('invited'::text, %L::uuid)$$, tests.uid('acme_owner')),
+  'members: ... which is an invitation from the owner, whatever the insert said');
 select tests.act_as('acme_admin');
 select lives_ok(format($$insert into public.organization_members (organization_id, user_id, role) values (%L, %L, 'client')$$,
     tests.org_id('acme'), tests.uid('acme_extra_client')),

@@ -9,6 +9,8 @@ tables in place and records the migration as usual.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -100,6 +102,16 @@ def ensure_ledger(conn: psycopg.Connection, bundle_dir: Path) -> bool:
             conn.execute(sql)
             return True
     return False
+
+
+@contextmanager
+def read_view(conn: psycopg.Connection, bundle_dir: Path) -> Iterator[None]:
+    """A transaction that is always rolled back, in which the ledger tables exist even where
+    `db push` has not created them yet (backfills' queries look conflicts up in them)."""
+    with conn.transaction(force_rollback=True):
+        if not ledger_exists(conn):
+            conn.execute(ledger_migration(bundle_dir).read_text())
+        yield
 
 
 def _run(row: dict[str, Any] | None) -> Run | None:

@@ -18,8 +18,7 @@ from __future__ import annotations
 import getpass
 import socket
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,7 +27,7 @@ import psycopg
 from psycopg import errors
 
 from sessionkit.backfill import ledger, reports
-from sessionkit.backfill.base import Backfill, BatchContext, Key, Step, ledger_exists
+from sessionkit.backfill.base import Backfill, BatchContext, Key, Step
 from sessionkit.backfill.ledger import Run
 from sessionkit.backfill.reports import Report, Verification
 from sessionkit.errors import SessionkitError
@@ -345,33 +344,24 @@ class Runner:
         return [tuple(str(v) for v in row) for row in conn.execute(query, params).fetchall()]
 
     # -- dry run ---------------------------------------------------------------------------
-    @contextmanager
-    def _dry_transaction(self) -> Iterator[None]:
-        """A transaction that is always rolled back; the ledger tables exist inside it even
-        where `db push` has not created them yet (the conflict look-ups need them)."""
-        with self.conn.transaction(force_rollback=True):
-            if not ledger_exists(self.conn):
-                self.conn.execute(ledger.ledger_migration(self.bundle_dir).read_text())
-            yield
-
     def _dry_run(self) -> Outcome:
         """Every step once, each batch rolled back: what a run would change now."""
         started = time.monotonic()
-        with self._dry_transaction():
+        with ledger.read_view(self.conn, self.bundle_dir):
             pre = reports.take(self.conn, self.backfill, "pre")
         if self.listener:
             self.listener.report(pre)
         changes: dict[str, int] = {}
         conflicts = rows = 0
         for step in self.backfill.steps:
-            with self._dry_transaction():
+            with ledger.read_view(self.conn, self.bundle_dir):
                 step.prepare(self.conn, self.params)
                 pending = self._pending(step)
             if self.listener:
                 self.listener.step_started(step, pending, 1)
             cursor: Sequence[str] | None = None
             while True:
-                with self._dry_transaction():
+                with ledger.read_view(self.conn, self.bundle_dir):
                     keys = self._select(step, cursor, None)
                     if not keys:
                         break

@@ -50,9 +50,9 @@ select tests.seed_org('bench', 'Europe/Berlin');
 insert into auth.users (id, email, aud, role)
 select md5('bench-user:' || g)::uuid, 'bench' || g || '@bench.local', 'authenticated', 'authenticated'
 from generate_series(1, %(series)s + %(providers)s) g on conflict do nothing;
-insert into public.organization_members (organization_id, user_id, role)
+insert into public.organization_members (organization_id, user_id, role, status)
 select tests.org_id('bench'), md5('bench-user:' || g)::uuid,
-       case when g <= %(providers)s then 'provider' else 'client' end
+       case when g <= %(providers)s then 'provider' else 'client' end, 'accepted'
 from generate_series(1, %(series)s + %(providers)s) g on conflict do nothing;
 insert into public.availability_rules (organization_id, provider_id, weekday, start_time, end_time)
 select tests.org_id('bench'), md5('bench-user:' || g)::uuid, w, '00:00', '24:00'
