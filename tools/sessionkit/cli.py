@@ -162,19 +162,36 @@ def db_reset(
 def db_push(
     db_url: DbUrl = None,
     to: Annotated[str | None, typer.Option("--to", help="Stop at this version.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would run; evaluate the guards of contract migrations.")
+    ] = False,
 ) -> None:
     """Apply pending migrations of supabase/migrations, each in its own transaction."""
     project, target = _target(db_url)
     if dry_run:
-        applied = stack.push_target(project, target, to=to, dry_run=True)
-        for migration in applied:
-            out.print(f"would apply {migration.path.name}", highlight=False)
+        applied = _push_dry_run(project, target, to)
     else:
         with migration_progress() as listener:
             applied = stack.push_target(project, target, to=to, listener=listener)
     verb = "would apply" if dry_run else "applied"
     out.print(f"{verb} {len(applied)} migration(s) on {target.display}", highlight=False)
+
+
+def _push_dry_run(project: Project, target: Target, to: str | None) -> list[MigrationFile]:
+    """Print what a push would apply, up to the first guard that would refuse, and every guard's verdict."""
+    verdicts = stack.push_dry_run(project, target, to)
+    stop = next((i for i, (_, v) in enumerate(verdicts) if v is not None and v.refuses), len(verdicts))
+    for migration, _ in verdicts[:stop]:
+        out.print(f"would apply {migration.path.name}", highlight=False)
+    if stop < len(verdicts):
+        out.print(f"[red]would stop at[/red] {verdicts[stop][1].describe()}", highlight=False)  # type: ignore[union-attr]
+        out.print(f"({len(verdicts) - stop} migration(s) wait for it)", highlight=False)
+    later = [v for _, v in verdicts[stop + 1 :] if v is not None]
+    if later:
+        out.print("later guards, on the data as it is now:", highlight=False)
+        for verdict in later:
+            out.print(f"  {verdict.describe()}", highlight=False)
+    return [m for m, _ in verdicts[:stop]]
 
 
 @db_app.command("migrations")

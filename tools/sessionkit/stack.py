@@ -9,7 +9,8 @@ from sessionkit.db.compat import install_compat
 from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
 from sessionkit.migrate.files import MigrationFile
-from sessionkit.migrate.push import PushListener, push
+from sessionkit.migrate.guards import Verdict
+from sessionkit.migrate.push import PushListener, guard_verdicts, push
 
 
 def start_local(project: Project) -> bool:
@@ -36,7 +37,15 @@ def push_target(
     with connect(target.url) as conn:
         if not dry_run:
             install_compat(conn)
-        return push(conn, project.bundle_dir, to=to, dry_run=dry_run, listener=listener)
+        return push(
+            conn, project.bundle_dir, to=to, dry_run=dry_run, listener=listener, functions_dir=project.functions_dir
+        )
+
+
+def push_dry_run(project: Project, target: Target, to: str | None = None) -> list[tuple[MigrationFile, Verdict | None]]:
+    """What `db push` would apply, each guarded migration with its guard's verdict now."""
+    with connect(target.url) as conn:
+        return guard_verdicts(conn, project.bundle_dir, to=to, functions_dir=project.functions_dir)
 
 
 def seed(project: Project, target: Target) -> int:

@@ -14,7 +14,7 @@ select ok((select pg_get_constraintdef(oid) like '%gist%provider_id WITH =%tstzr
            from pg_constraint where conname = 'service_sessions_provider_no_overlap'),
   'service_sessions: btree_gist exclusion on (provider, time range) for non-cancelled sessions');
 select has_column('public', 'bookings', 'service_session_id', 'bookings.service_session_id');
-select col_is_null('public', 'bookings', 'service_session_id', 'bookings.service_session_id is nullable until the backfill (expand step)');
+select col_not_null('public', 'bookings', 'service_session_id', 'bookings.service_session_id is required (contract, after the service_sessions backfill)');
 select fk_ok('public', 'bookings', array['organization_id', 'service_session_id'], 'public', 'service_sessions', array['organization_id', 'id'],
   'bookings reference their service session inside the tenant (PostgREST embed: service_sessions(*))');
 select col_default_is('public', 'bookings', 'booking_kind', 'regular'::text, 'bookings.booking_kind defaults to regular');
