@@ -163,7 +163,8 @@ def db_push(
     db_url: DbUrl = None,
     to: Annotated[str | None, typer.Option("--to", help="Stop at this version.")] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List what would run; evaluate the guards of contract migrations.")
+        bool,
+        typer.Option("--dry-run", help="List what would run; evaluate the guards of contract migrations."),
     ] = False,
 ) -> None:
     """Apply pending migrations of supabase/migrations, each in its own transaction."""

@@ -38,11 +38,18 @@ def push_target(
         if not dry_run:
             install_compat(conn)
         return push(
-            conn, project.bundle_dir, to=to, dry_run=dry_run, listener=listener, functions_dir=project.functions_dir
+            conn,
+            project.bundle_dir,
+            to=to,
+            dry_run=dry_run,
+            listener=listener,
+            functions_dir=project.functions_dir,
         )
 
 
-def push_dry_run(project: Project, target: Target, to: str | None = None) -> list[tuple[MigrationFile, Verdict | None]]:
+def push_dry_run(
+    project: Project, target: Target, to: str | None = None
+) -> list[tuple[MigrationFile, Verdict | None]]:
     """What `db push` would apply, each guarded migration with its guard's verdict now."""
     with connect(target.url) as conn:
         return guard_verdicts(conn, project.bundle_dir, to=to, functions_dir=project.functions_dir)

@@ -36,7 +36,8 @@ set reason = excluded.reason,
     payload = excluded.payload,
     last_run_id = excluded.last_run_id,
     last_seen_at = now(),
-    resolved_at = case when ops.backfill_conflicts.resolution = 'accepted' then ops.backfill_conflicts.resolved_at end,
+    resolved_at = case when ops.backfill_conflicts.resolution = 'accepted'
+      then ops.backfill_conflicts.resolved_at end,
     resolution = case when ops.backfill_conflicts.resolution = 'accepted' then 'accepted' end
 """
 
@@ -46,7 +47,8 @@ insert into ops.backfill_conflicts
 select %(backfill)s, %(kind)s, c.row_key, c.reason, c.payload, %(run_id)s, %(run_id)s, now(), 'applied'
 from ({rows}) as c (row_key, reason, payload)
 on conflict (backfill, kind, row_key) do update
-set reason = excluded.reason, payload = excluded.payload, last_run_id = excluded.last_run_id, last_seen_at = now()
+set reason = excluded.reason, payload = excluded.payload, last_run_id = excluded.last_run_id,
+  last_seen_at = now()
 """
 
 
@@ -122,10 +124,14 @@ class Step(ABC):
     pending: ClassVar[str]
     recent: ClassVar[str]  # uses %(since)s::xid, e.g. "age(b.xmin) <= age(%(since)s::xid)"
     lock: ClassVar[str | None] = None  # alias whose rows the batch locks (for update)
+    # "pending": batches are pending rows; "range": pass 1 takes every row in key order (a plain
+    # index range) and `process` itself acts on the pending ones - for steps over most of a big
+    # table, where filtering the collection would cost more than the work
+    scan: ClassVar[str] = "pending"
 
     def batch_query(self, after: bool, recent: bool) -> str:
         keys = ", ".join(self.key)
-        where = [f"({self.pending})"]
+        where = [f"({self.pending})"] if self.scan == "pending" or recent else ["true"]
         if after:
             where.append(f"({keys}) > ({', '.join(f'%(k{i})s::uuid' for i in range(len(self.key)))})")
         if recent:
@@ -137,7 +143,10 @@ class Step(ABC):
         )
 
     def count_query(self) -> str:
-        return f"select count(*) from (select distinct {', '.join(self.key)} from {self.source} where {self.pending}) as p"
+        if self.scan == "range":
+            return f"select count(*) from {self.source.split()[0]}"
+        keys = ", ".join(self.key)
+        return f"select count(*) from (select distinct {keys} from {self.source} where {self.pending}) as p"
 
     def prepare(self, conn: psycopg.Connection, params: dict[str, Any]) -> None:  # noqa: B027 - optional hook
         """Called before a step's first batch (and on resume): compute per-run parameters."""

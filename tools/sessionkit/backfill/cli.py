@@ -75,11 +75,15 @@ def list_command(as_json: JsonFlag = False) -> None:
     for number, b in enumerate(items, start=1):
         table.add_row(str(number), b.name, b.title, ", ".join(b.depends_on) or "—")
     out.print(table)
-    out.print("`sessionkit backfill plan NAME` says what one would do; `--json` lists steps and conflict kinds.")
+    out.print(
+        "`sessionkit backfill plan NAME` says what one would do; `--json` lists steps and conflict kinds."
+    )
 
 
 @backfill_app.command("plan")
-def plan_command(name: Name, batch_size: BatchSize = 5000, db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
+def plan_command(
+    name: Name, batch_size: BatchSize = 5000, db_url: DbUrl = None, as_json: JsonFlag = False
+) -> None:
     """Rows to process, batches, the pre-report, and what `run` would change."""
     backfill = get(name)
     with _connection(db_url) as (project, conn):
@@ -120,16 +124,19 @@ def _summarise(outcome: Outcome, name: str, open_rows: list, console: Console) -
     if outcome.status == "paused":
         console.print(
             f"paused after {outcome.seconds:.1f} s ({outcome.rows:,} rows): "
-            f"`sessionkit backfill resume {name}` continues", highlight=False
+            f"`sessionkit backfill resume {name}` continues",
+            highlight=False,
         )
     elif outcome.status == "dry_run":
         console.print(
-            f"dry run: nothing was changed ({outcome.rows:,} rows examined, {outcome.conflicts:,} would be conflicts)",
+            f"dry run: nothing was changed ({outcome.rows:,} rows examined, "
+            f"{outcome.conflicts:,} would be conflicts)",
             highlight=False,
         )
     else:
         console.print(
-            f"{name}: {outcome.status} (run {outcome.run.id if outcome.run else '-'}), {outcome.rows:,} rows in "
+            f"{name}: {outcome.status} (run {outcome.run.id if outcome.run else '-'}), "
+            f"{outcome.rows:,} rows in "
             f"{outcome.seconds:.1f} s ({rate:,.0f} rows/s), {len(open_rows):,} open conflict(s)",
             highlight=False,
         )
@@ -187,8 +194,10 @@ def verify_command(name: Name, db_url: DbUrl = None, as_json: JsonFlag = False) 
             {
                 "backfill": name,
                 "passed": verification.passed,
-                "checks": [{"check": r.check.name, "description": r.check.description, "count": r.count}
-                           for r in verification.results],
+                "checks": [
+                    {"check": r.check.name, "description": r.check.description, "count": r.count}
+                    for r in verification.results
+                ],
                 "counts": report.counts,
             }
         )
@@ -215,7 +224,9 @@ def conflicts_command(
     with _connection(db_url) as (_, conn):
         if accept is not None:
             accepted = operations.accept(conn, backfill, accept, note)
-            out.print(f"accepted conflict {accepted.id} ({accepted.kind}, {accepted.row_key})", highlight=False)
+            out.print(
+                f"accepted conflict {accepted.id} ({accepted.kind}, {accepted.row_key})", highlight=False
+            )
             return
         rows = operations.conflicts(conn, backfill, show_all, kind)
     if as_json:

@@ -27,7 +27,7 @@ MINUTES_ONLY = re.compile(rf"^(\d+)\s*{MINUTES}$")
 HOURS_AND_MINUTES = re.compile(rf"^(\d+)\s*{HOURS}\s*(\d{{1,2}})\s*{MINUTES}?$")
 CLOCK = re.compile(rf"^(\d+):([0-5]\d)\s*{HOURS}?$")
 BARE = re.compile(rf"^{NUMBER}$")
-ALTERNATIVES = re.compile(r"\d\s*(?:-|–|/|\bor\b|\boder\b|\bto\b|\bbis\b)\s*\d")
+ALTERNATIVES = re.compile(r"\d\s*(?:-|\u2013|/|\bor\b|\boder\b|\bto\b|\bbis\b)\s*\d")
 
 MAX_MINUTES = 1440
 

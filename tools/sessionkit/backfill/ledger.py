@@ -78,8 +78,10 @@ class ConflictRow:
         return json.loads(json.dumps(self.__dict__, default=str))
 
 
-RUN_COLUMNS = """id, backfill, status, step, cursor, pass as pass_, pass_started_xid::text::bigint as pass_started_xid,
-  pass_since_xid::text::bigint as pass_since_xid, rows_total, rows_done, batches, changes, conflicts, batch_size,
+RUN_COLUMNS = """id, backfill, status, step, cursor, pass as pass_,
+  pass_started_xid::text::bigint as pass_started_xid,
+  pass_since_xid::text::bigint as pass_since_xid, rows_total, rows_done, batches, changes, conflicts,
+    batch_size,
   sleep_seconds::float8 as sleep_seconds, started_by, started_at, updated_at, finished_at, seconds_running,
   last_error"""
 
@@ -141,7 +143,9 @@ def succeeded_once(conn: psycopg.Connection, backfill: str) -> bool:
     return bool(row and row[0])
 
 
-def create_run(conn: psycopg.Connection, backfill: str, batch_size: int, sleep: float, started_by: str) -> Run:
+def create_run(
+    conn: psycopg.Connection, backfill: str, batch_size: int, sleep: float, started_by: str
+) -> Run:
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(
             f"""insert into ops.backfill_runs (backfill, batch_size, sleep_seconds, started_by)

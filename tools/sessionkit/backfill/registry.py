@@ -13,20 +13,35 @@ B = TypeVar("B", bound=type[Backfill])
 
 
 def register(cls: B) -> B:
-    """Class decorator: one instance per backfill name; registration order = run order."""
+    """Class decorator: one instance per backfill name."""
     if cls.name in REGISTRY:
         raise ValueError(f"backfill {cls.name} registered twice")
-    missing = [d for d in cls.depends_on if d not in REGISTRY]
-    if missing:
-        raise ValueError(f"backfill {cls.name} depends on {missing[0]}, which must be registered first")
     REGISTRY[cls.name] = cls()
     return cls
 
 
 def backfills() -> list[Backfill]:
+    """Every registered backfill, dependencies first (the order an upgrade runs them)."""
     import sessionkit.backfill.tasks  # noqa: F401 - registers the product's backfills
 
-    return list(REGISTRY.values())
+    ordered: list[Backfill] = []
+    visiting: set[str] = set()
+
+    def visit(backfill: Backfill) -> None:
+        if backfill in ordered:
+            return
+        if backfill.name in visiting:
+            raise ValueError(f"backfill dependency cycle through {backfill.name}")
+        visiting.add(backfill.name)
+        for dependency in backfill.depends_on:
+            if dependency not in REGISTRY:
+                raise ValueError(f"backfill {backfill.name} depends on unknown {dependency}")
+            visit(REGISTRY[dependency])
+        ordered.append(backfill)
+
+    for backfill in REGISTRY.values():
+        visit(backfill)
+    return ordered
 
 
 def get(name: str) -> Backfill:

@@ -88,7 +88,9 @@ def run_progress(console: Console, show_reports: bool = True) -> Iterator[Progre
 def report_tables(report: Report) -> list[Table | str]:
     out: list[Table | str] = []
     if report.integrity is None:
-        out.append("integrity_report(): not deployed yet (db push stopped before the functions); own counts only")
+        out.append(
+            "integrity_report(): not deployed yet (db push stopped before the functions); own counts only"
+        )
     else:
         out.append(IntegrityReport(report.integrity).to_table(f"integrity report ({report.phase})"))
     counts = Table("figure", "rows", title=f"backfill counts ({report.phase})")
@@ -105,13 +107,13 @@ def difference_table(pre: Report, post: Report) -> Table:
         table.add_row(name, f"{before:,}", f"{after:,}", _delta(after - before))
     before_v, after_v = pre.violations, post.violations
     if after_v is not None:
-        for name, after in after_v.items():
-            before = (before_v or {}).get(name)
+        for name, violations in after_v.items():
+            previous = (before_v or {}).get(name)
             table.add_row(
                 f"integrity: {name}",
-                "—" if before is None else f"{before:,}",
-                f"{after:,}",
-                "" if before is None else _delta(after - before),
+                "—" if previous is None else f"{previous:,}",
+                f"{violations:,}",
+                "" if previous is None else _delta(violations - previous),
             )
     return table
 
@@ -158,7 +160,9 @@ def conflicts_table(rows: list[ConflictRow], limit: int = 50) -> Table:
 
 def plan_tables(plan: Plan) -> list[Table | str]:
     out: list[Table | str] = []
-    deps = ", ".join(f"{name} ({'done' if done else 'NOT RUN'})" for name, done in plan.dependencies) or "none"
+    deps = (
+        ", ".join(f"{name} ({'done' if done else 'NOT RUN'})" for name, done in plan.dependencies) or "none"
+    )
     out.append(f"[bold]{plan.backfill.name}[/bold]: {plan.backfill.description}\ndepends on: {deps}")
     if plan.unfinished:
         out.append(
@@ -169,8 +173,10 @@ def plan_tables(plan: Plan) -> list[Table | str]:
     for step in plan.steps:
         steps.add_row(step.name, step.title, f"{step.pending:,}", f"{step.batches:,}")
     out.append(steps)
-    out.append("[dim]rows to process are counted as the data is now: each step also handles what the steps "
-               "before it create.[/dim]")
+    out.append(
+        "[dim]rows to process are counted as the data is now: each step also handles what the steps "
+        "before it create.[/dim]"
+    )
     out.extend(report_tables(plan.report))
     would = Table("what run would change", "rows", title="would change (estimated)")
     for what, rows in plan.preview:
@@ -216,7 +222,10 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
                 "post": report(outcome.post),
                 "verify": None
                 if outcome.verification is None
-                else [{"check": r.check.name, "count": r.count, "passed": r.passed} for r in outcome.verification.results],
+                else [
+                    {"check": r.check.name, "count": r.count, "passed": r.passed}
+                    for r in outcome.verification.results
+                ],
             },
             default=str,
         )

@@ -1,16 +1,16 @@
 """The Runner: runs any registered backfill batch by batch, resumably.
 
-  * one runner per backfill: a session advisory lock; a second runner gets BackfillBusy;
-  * a run's state lives in ops.backfill_runs; each batch commits together with its checkpoint
-    (step, cursor, pass, counters), so after kill -9 the next `run`/`resume` continues from the
-    last committed batch and ends exactly where an uninterrupted run would;
-  * pass 1 walks each step's collection by keyset; pass 2+ revisits rows written since the
-    previous pass began (rows the application inserted behind the cursor), until a pass finds
-    nothing;
-  * a stored pre-report before the first batch, a stored post-report (with the difference)
-    and the verify checks after the last; conflicts the run did not meet again are resolved;
-  * --batch-size, --sleep between batches, --max-runtime (pauses, resumable), --dry-run
-    (every batch rolled back, nothing stored, one pass).
+* one runner per backfill: a session advisory lock; a second runner gets BackfillBusy;
+* a run's state lives in ops.backfill_runs; each batch commits together with its checkpoint
+  (step, cursor, pass, counters), so after kill -9 the next `run`/`resume` continues from the
+  last committed batch and ends exactly where an uninterrupted run would;
+* pass 1 walks each step's collection by keyset; pass 2+ revisits rows written since the
+  previous pass began (rows the application inserted behind the cursor), until a pass finds
+  nothing;
+* a stored pre-report before the first batch, a stored post-report (with the difference)
+  and the verify checks after the last; conflicts the run did not meet again are resolved;
+* --batch-size, --sleep between batches, --max-runtime (pauses, resumable), --dry-run
+  (every batch rolled back, nothing stored, one pass).
 """
 
 from __future__ import annotations
@@ -131,11 +131,14 @@ class Runner:
         self.options.check()
         conn = self.conn
         conn.autocommit = True
-        conn.execute("select set_config('application_name', %s, false)", (f"sessionkit backfill {self.backfill.name}",))
+        conn.execute(
+            "select set_config('application_name', %s, false)", (f"sessionkit backfill {self.backfill.name}",)
+        )
         bootstrapped = False if self.options.dry_run else ledger.ensure_ledger(conn, self.bundle_dir)
         if bootstrapped:
             self._notice(
-                "created the backfill ledger (ops.backfill_*) from its migration: `db push` has not reached it yet"
+                "created the backfill ledger (ops.backfill_*) from its migration: "
+                "`db push` has not reached it yet"
             )
         self._lock()
         try:
@@ -146,7 +149,9 @@ class Runner:
             outcome = self._run()
             return Outcome(**{**outcome.__dict__, "bootstrapped_ledger": bootstrapped})
         finally:
-            conn.execute("select pg_advisory_unlock(hashtextextended(%s, 0))", (lock_key(self.backfill.name),))
+            conn.execute(
+                "select pg_advisory_unlock(hashtextextended(%s, 0))", (lock_key(self.backfill.name),)
+            )
 
     # -- setup -----------------------------------------------------------------------------
     def _notice(self, message: str) -> None:
@@ -174,7 +179,8 @@ class Runner:
         for dependency in self.backfill.depends_on:
             if not ledger.succeeded_once(self.conn, dependency):
                 raise BackfillRefused(
-                    f"{self.backfill.name} depends on {dependency}: run `sessionkit backfill run {dependency}` first"
+                    f"{self.backfill.name} depends on {dependency}: "
+                    f"run `sessionkit backfill run {dependency}` first"
                 )
 
     def _check_bypass(self) -> None:
@@ -192,12 +198,15 @@ class Runner:
         latest = ledger.latest_run(self.conn, self.backfill.name)
         if latest is not None and not latest.finished:
             self._notice(
-                f"resuming run {latest.id} ({latest.status}) at step {latest.step or self.backfill.steps[0].name}, "
+                f"resuming run {latest.id} ({latest.status}) at step "
+                f"{latest.step or self.backfill.steps[0].name}, "
                 f"{latest.rows_done:,} rows done"
             )
             stored = ledger.stored_report(self.conn, latest.id, "pre")
-            pre = Report("pre", stored["integrity"], stored["counts"]) if stored else reports.take(
-                self.conn, self.backfill, "pre"
+            pre = (
+                Report("pre", stored["integrity"], stored["counts"])
+                if stored
+                else reports.take(self.conn, self.backfill, "pre")
             )
             latest.batch_size = self.options.batch_size
             latest.sleep_seconds = self.options.sleep
@@ -234,20 +243,40 @@ class Runner:
         seconds = time.monotonic() - started
         if paused:
             ledger.finish(self.conn, run, "paused")
-            return Outcome(run, "paused", pre, None, None, run.changes, run.conflicts,
-                           run.rows_done - rows_at_start, seconds)
+            return Outcome(
+                run,
+                "paused",
+                pre,
+                None,
+                None,
+                run.changes,
+                run.conflicts,
+                run.rows_done - rows_at_start,
+                seconds,
+            )
         with self.conn.transaction():
             ledger.resolve_unseen(self.conn, self.backfill.name, run.id)
             run.conflicts = ledger.run_conflicts(self.conn, self.backfill.name, run.id)
-            self.conn.execute("update ops.backfill_runs set conflicts = %s where id = %s", (run.conflicts, run.id))
+            self.conn.execute(
+                "update ops.backfill_runs set conflicts = %s where id = %s", (run.conflicts, run.id)
+            )
             ledger.finish(self.conn, run, "succeeded")
         post = reports.with_difference(pre, reports.take(self.conn, self.backfill, "post"))
         ledger.store_report(self.conn, run.id, "post", post.integrity, post.counts, post.difference)
         if self.listener:
             self.listener.report(post)
         verification = reports.verify(self.conn, self.backfill)
-        return Outcome(run, "succeeded", pre, post, verification, run.changes, run.conflicts,
-                       run.rows_done - rows_at_start, seconds)
+        return Outcome(
+            run,
+            "succeeded",
+            pre,
+            post,
+            verification,
+            run.changes,
+            run.conflicts,
+            run.rows_done - rows_at_start,
+            seconds,
+        )
 
     def _steps(self, run: Run, started: float) -> bool:
         """Every step from the checkpoint on; True when paused by --max-runtime."""
@@ -262,19 +291,26 @@ class Runner:
         return False
 
     def _step(self, run: Run, step: Step, started: float) -> bool:
-        step.prepare(self.conn, self.params)
         if run.pass_started_xid is None:
             run.pass_started_xid = ledger.snapshot_xmin(self.conn)
+        step.prepare(self.conn, self.params)
         if self.listener:
             self.listener.step_started(step, self._pending(step), run.pass_)
+        first = True
         while True:
+            if not first:
+                step.prepare(self.conn, self.params)
+            first = False
             whole_pass = run.cursor is None
             processed = 0
             while (rows := self._batch(run, step)) > 0:
                 processed += rows
                 if self.listener:
                     self.listener.batch_done(step, rows)
-                if self.options.max_runtime is not None and time.monotonic() - started >= self.options.max_runtime:
+                if (
+                    self.options.max_runtime is not None
+                    and time.monotonic() - started >= self.options.max_runtime
+                ):
                     return True
                 if self.options.sleep:
                     time.sleep(self.options.sleep)
@@ -354,8 +390,8 @@ class Runner:
         changes: dict[str, int] = {}
         conflicts = rows = 0
         for step in self.backfill.steps:
+            step.prepare(self.conn, self.params)
             with ledger.read_view(self.conn, self.bundle_dir):
-                step.prepare(self.conn, self.params)
                 pending = self._pending(step)
             if self.listener:
                 self.listener.step_started(step, pending, 1)
@@ -376,4 +412,3 @@ class Runner:
             if self.listener:
                 self.listener.step_finished(step)
         return Outcome(None, "dry_run", pre, None, None, changes, conflicts, rows, time.monotonic() - started)
-

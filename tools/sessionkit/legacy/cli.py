@@ -50,11 +50,15 @@ def generate_command(
         )
     seconds = time.perf_counter() - started
     if as_json:
-        print(json.dumps({"seed": seed, "anchor": result.plan.anchor.isoformat(), "seconds": seconds}
-                         | result.counts))
+        print(
+            json.dumps(
+                {"seed": seed, "anchor": result.plan.anchor.isoformat(), "seconds": seconds} | result.counts
+            )
+        )
         return
     counts = ", ".join(f"{n:,} {name}" for name, n in result.counts.items())
     Console().print(
-        f"generated on {target.display} (seed {seed}, anchor {result.plan.anchor}) in {seconds:.1f} s: {counts}",
+        f"generated on {target.display} (seed {seed}, anchor {result.plan.anchor}) "
+        f"in {seconds:.1f} s: {counts}",
         highlight=False,
     )

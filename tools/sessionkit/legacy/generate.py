@@ -114,7 +114,8 @@ insert into legacy_themes values
   (0, 0, 'Physiotherapy', 1, 80), (0, 1, 'Manual Therapy', 1, 110), (0, 2, 'Trial Treatment', 1, 0),
   (0, 3, 'Guest Pass', 1, 35), (0, 4, 'Back School Workshop', 12, 35), (0, 5, 'Pilates Course', 10, 150),
   (1, 0, 'Driving Lesson', 1, 60), (1, 1, 'Motorway Lesson', 1, 90), (1, 2, 'Free Trial Lesson', 1, 0),
-  (1, 3, 'Guest Driver Session', 1, 40), (1, 4, 'First Aid Workshop', 16, 45), (1, 5, 'Theory Course', 14, 120),
+  (1, 3, 'Guest Driver Session', 1, 40), (1, 4, 'First Aid Workshop', 16, 45), (1, 5, 'Theory Course', 14,
+    120),
   (2, 0, 'Private Yoga', 1, 70), (2, 1, 'Yoga Therapy', 1, 95), (2, 2, 'Trial Class', 1, 0),
   (2, 3, 'Guest Pass', 1, 25), (2, 4, 'Meditation Workshop', 15, 30), (2, 5, 'Beginner Yoga Course', 12, 140),
   (3, 0, 'Therapy Session', 1, 100), (3, 1, 'Couples Therapy', 1, 140), (3, 2, 'Intro Session (trial)', 1, 0),
@@ -139,9 +140,11 @@ from (
 ORGANIZATIONS = """
 insert into public.organizations (id, name, slug, timezone, created_by, created_at)
 select pg_temp.uid(%(seed)s, 'org', o),
-       (array['Praxis Physio', 'Drive Right', 'Studio Flow', 'Calm Minds', 'Peak Coaching'])[o %% 5 + 1] || ' ' || o,
+       (array['Praxis Physio', 'Drive Right', 'Studio Flow', 'Calm Minds', 'Peak Coaching'])[o %% 5 + 1]
+         || ' ' || o,
        'legacy-' || %(seed)s || '-' || o,
-       (array['Europe/Berlin', 'America/New_York', 'UTC', 'Europe/London', 'Australia/Sydney', 'America/Los_Angeles'])[o %% 6 + 1],
+       (array['Europe/Berlin', 'America/New_York', 'UTC', 'Europe/London', 'Australia/Sydney',
+         'America/Los_Angeles'])[o %% 6 + 1],
        pg_temp.uid(%(seed)s, 'owner', o),
        %(anchor)s::date - 800
 from generate_series(0, %(orgs)s - 1) o;
@@ -150,14 +153,17 @@ insert into public.organization_members (organization_id, user_id, role, display
 select pg_temp.uid(%(seed)s, 'org', o), pg_temp.uid(%(seed)s, 'owner', o), 'owner', 'Owner ' || o
 from generate_series(0, %(orgs)s - 1) o
 union all
-select pg_temp.uid(%(seed)s, 'org', p %% %(orgs)s), pg_temp.uid(%(seed)s, 'provider', p), 'provider', 'Provider ' || p
+select pg_temp.uid(%(seed)s, 'org', p %% %(orgs)s), pg_temp.uid(%(seed)s, 'provider', p), 'provider',
+  'Provider ' || p
 from generate_series(0, %(providers)s - 1) p
 union all
-select pg_temp.uid(%(seed)s, 'org', c %% %(orgs)s), pg_temp.uid(%(seed)s, 'client', c), 'client', 'Client ' || c
+select pg_temp.uid(%(seed)s, 'org', c %% %(orgs)s), pg_temp.uid(%(seed)s, 'client', c), 'client',
+  'Client ' || c
 from generate_series(0, %(clients)s - 1) c
 union all
 -- every 25th client is also a client of the next organization
-select pg_temp.uid(%(seed)s, 'org', (c + 1) %% %(orgs)s), pg_temp.uid(%(seed)s, 'client', c), 'client', 'Client ' || c
+select pg_temp.uid(%(seed)s, 'org', (c + 1) %% %(orgs)s), pg_temp.uid(%(seed)s, 'client', c), 'client',
+  'Client ' || c
 from generate_series(0, %(clients)s - 1, 25) c;
 
 -- the legacy app created settings lazily: half the organizations have a row
@@ -179,7 +185,8 @@ join legacy_themes t on t.theme = o %% 5;
 insert into public.packages
   (id, organization_id, name, duration, session_count, price, valid_for_days, is_active, created_at)
 select pg_temp.uid(%(seed)s, 'package', o * 4 + n), pg_temp.uid(%(seed)s, 'org', o),
-       (array['Starter', 'Standard', 'Intensive', 'Flex'])[n + 1] || ' ' || (array[5, 10, 20, 10])[n + 1] || 'x',
+       (array['Starter', 'Standard', 'Intensive', 'Flex'])[n + 1] || ' ' || (array[5, 10, 20, 10])[n + 1]
+         || 'x',
        d.label,
        (array[5, 10, 20, 10])[n + 1],
        (array[5, 10, 20, 10])[n + 1] * 55,
@@ -230,10 +237,10 @@ from (
          (%(anchor)s::date - 60 - pg_temp.pick(%(seed)s, c, 21, 400)
            + n * (20 + pg_temp.pick(%(seed)s, c, 25, 40)))::timestamptz as starts_at
   from generate_series(0, %(clients)s - 1) c
-  -- 40%% of clients subscribe; a quarter of them hold 2 or 3 overlapping subscriptions
+  -- 40%% of clients subscribe; a tenth of them (and the first few) hold 2 or 3 overlapping ones
   cross join lateral generate_series(0, case
-    when pg_temp.rnd(%(seed)s, c, 20) >= 0.4 then -1
-    when pg_temp.rnd(%(seed)s, c, 22) < 0.25 then 1 + pg_temp.pick(%(seed)s, c, 26, 2)
+    when pg_temp.rnd(%(seed)s, c, 20) >= 0.4 and c >= 3 * %(orgs)s then -1
+    when pg_temp.rnd(%(seed)s, c, 22) < 0.1 or c < 3 * %(orgs)s then 1 + pg_temp.pick(%(seed)s, c, 26, 2)
     else 0 end) n
 ) s
 join lateral (
@@ -278,7 +285,8 @@ insert into public.bookings
   (id, organization_id, client_id, provider_id, service_id, start_time, end_time, status, notes, price,
    created_at, updated_at)
 select pg_temp.uid(%(seed)s, 'group-booking', lg.g * 100 + m), ss.organization_id,
-       pg_temp.uid(%(seed)s, 'client', lg.o + %(orgs)s * ((pg_temp.pick(%(seed)s, lg.g, 35, %(clients_per_org)s) + m) %% %(clients_per_org)s)),
+       pg_temp.uid(%(seed)s, 'client', lg.o + %(orgs)s * ((pg_temp.pick(%(seed)s, lg.g, 35,
+         %(clients_per_org)s) + m) %% %(clients_per_org)s)),
        ss.provider_id, ss.service_id, ss.starts_at, ss.ends_at,
        case
          when ss.status = 'cancelled' then 'cancelled'
@@ -333,7 +341,8 @@ from (
     select i, pp.p, pp.o, l.lengths,
            pg_temp.uid(%(seed)s, 'org', pp.o) as org,
            pg_temp.uid(%(seed)s, 'provider', pp.p) as provider,
-           pg_temp.uid(%(seed)s, 'client', pp.o + %(orgs)s * pg_temp.pick(%(seed)s, i, 41, %(clients_per_org)s)) as client,
+           pg_temp.uid(%(seed)s, 'client', pp.o + %(orgs)s * pg_temp.pick(%(seed)s, i, 41,
+             %(clients_per_org)s)) as client,
            ((%(anchor)s::date - 540 + floor((i / %(providers)s) * 630.0 / %(per_provider)s)::integer)
              + time '08:00' + make_interval(mins => 60 * pg_temp.pick(%(seed)s, i, 42, 7)))
              at time zone o.timezone as starts_at,
@@ -363,13 +372,15 @@ insert into public.bookings
   (id, organization_id, client_id, provider_id, service_id, start_time, end_time, status, price,
    created_at, updated_at)
 select pg_temp.uid(%(seed)s, 'double-booking', d), b.organization_id,
-       pg_temp.uid(%(seed)s, 'client', (b.organization_id_index) + %(orgs)s * ((d * 7) %% %(clients_per_org)s)),
+       pg_temp.uid(%(seed)s, 'client',
+         (b.organization_id_index) + %(orgs)s * ((d * 7) %% %(clients_per_org)s)),
        b.provider_id, b.service_id, b.start_time + interval '30 minutes', b.end_time + interval '30 minutes',
        case when b.start_time < %(anchor)s::date then 'completed' else 'confirmed' end,
        b.price, b.created_at, b.updated_at
 from generate_series(0, %(double_bookings)s - 1) d
 cross join lateral (
-  select bk.*, (pg_temp.pick(%(seed)s, d, 51, %(individual)s) %% %(providers)s) %% %(orgs)s as organization_id_index
+  select bk.*, (pg_temp.pick(%(seed)s, d, 51,
+    %(individual)s) %% %(providers)s) %% %(orgs)s as organization_id_index
   from public.bookings bk
   where bk.id = pg_temp.uid(%(seed)s, 'booking', pg_temp.pick(%(seed)s, d, 51, %(individual)s))
 ) b;
@@ -394,7 +405,8 @@ def ensure_legacy_baseline(conn: psycopg.Connection) -> None:
     has_bookings, restructured = row
     if not has_bookings:
         raise SessionkitError(
-            f"no legacy schema here: run `sessionkit db push --to {LEGACY_BASELINE_VERSION}` on an empty database first"
+            f"no legacy schema here: run `sessionkit db push --to {LEGACY_BASELINE_VERSION}` "
+            "on an empty database first"
         )
     if restructured:
         raise SessionkitError(
@@ -483,5 +495,13 @@ def _counts(conn: psycopg.Connection) -> dict[str, int]:
                   (select count(*) from public.bookings where status = 'cancelled')"""
     ).fetchone()
     assert row is not None
-    names = ("organizations", "services", "packages", "subscriptions", "service_sessions", "bookings", "cancelled")
+    names = (
+        "organizations",
+        "services",
+        "packages",
+        "subscriptions",
+        "service_sessions",
+        "bookings",
+        "cancelled",
+    )
     return dict(zip(names, (int(v) for v in row), strict=True))

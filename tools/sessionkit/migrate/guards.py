@@ -48,8 +48,7 @@ class Verdict:
 def guards(migration: MigrationFile) -> list[str]:
     """The migration's guard blocks, in order."""
     return [
-        s for s in migration.statements
-        if _strip_comments(s).lower().startswith("do") and GUARD_CODE in s
+        s for s in migration.statements if _strip_comments(s).lower().startswith("do") and GUARD_CODE in s
     ]
 
 
@@ -58,7 +57,9 @@ def _strip_comments(statement: str) -> str:
     return "\n".join(lines).lstrip()
 
 
-def evaluate(conn: psycopg.Connection, migration: MigrationFile, functions_dir: Path | None) -> Verdict | None:
+def evaluate(
+    conn: psycopg.Connection, migration: MigrationFile, functions_dir: Path | None
+) -> Verdict | None:
     """Run the migration's guards and roll back; None when it has none."""
     blocks = guards(migration)
     if not blocks:

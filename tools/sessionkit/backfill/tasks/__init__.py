@@ -1,9 +1,9 @@
-"""The product's backfills, imported (and so registered) in dependency order (contract §6)."""
+"""The product's backfills; importing this package registers them (contract §6)."""
 
-from sessionkit.backfill.tasks import (  # noqa: F401 - import order is registration order
-    session_types,
+from sessionkit.backfill.tasks import (  # noqa: F401 - imported to register
     booking_kinds,
-    service_sessions,
-    subscription_links,
     cancellations,
+    service_sessions,
+    session_types,
+    subscription_links,
 )

@@ -38,7 +38,7 @@ SOURCE = r"""public.bookings b
         when sig.free and not exists (
           select 1 from public.bookings e
           where e.client_id = b.client_id and e.organization_id = b.organization_id
-            and (e.start_time, e.id) < (b.start_time, b.id)) then 'trial'
+            and (e.start_time < b.start_time or (e.start_time = b.start_time and e.id < b.id))) then 'trial'
         when sig.free then 'ambiguous'
         else 'regular'
       end as decided
@@ -58,7 +58,7 @@ class Classify(Step):
     source = SOURCE
     pending = PENDING
     recent = "age(b.xmin) <= age(%(since)s::xid)"
-    lock = "b"
+    scan = "range"
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
         ctx.conn.execute(
@@ -70,7 +70,9 @@ class Classify(Step):
         )
         changed = ctx.conn.execute(
             """update public.bookings b set booking_kind = k.decided
-               from bf_kinds k where k.id = b.id and k.decided in ('trial', 'guest')
+               from bf_kinds k
+               where k.id = b.id and k.decided in ('trial', 'guest')
+                 and b.booking_kind = 'regular' and b.subscription_id is null
                returning k.decided"""
         ).fetchall()
         ctx.conflicts(
@@ -133,6 +135,9 @@ class BookingKinds(Backfill):
         rows = conn.execute(
             f"select k.decided, count(*) from {SOURCE} where {PENDING} group by 1 order by 1", {}
         ).fetchall()
-        labels = {"trial": "bookings to mark trial", "guest": "bookings to mark guest",
-                  "ambiguous": "ambiguous bookings (conflicts)"}
+        labels = {
+            "trial": "bookings to mark trial",
+            "guest": "bookings to mark guest",
+            "ambiguous": "ambiguous bookings (conflicts)",
+        }
         return [(labels[decided], int(n)) for decided, n in rows]

@@ -26,7 +26,10 @@ from sessionkit.backfill.registry import register
 from sessionkit.backfill.tasks.sql import ids
 
 NAME = "cancellations"
-REASON = "Legacy cancellation, recorded by the cancellations backfill (canceller, reason and credit policy unknown)"
+REASON = (
+    "Legacy cancellation, recorded by the cancellations backfill "
+    "(canceller, reason and credit policy unknown)"
+)
 
 RECORD = """
 with recorded as (
@@ -61,14 +64,21 @@ class Record(Step):
     pending = """b.status = 'cancelled'
         and not exists (select 1 from public.booking_cancellations c where c.booking_id = b.id)"""
     recent = "age(b.xmin) <= age(%(since)s::xid)"
-    lock = "b"
+    scan = "range"
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
         params = {"ids": ids(keys), "reason": REASON, "run_id": ctx.run_id}
+        # the cancelled bookings of the range stay put until the batch commits
+        ctx.conn.execute(
+            f"select b.id from public.bookings b where b.id = any(%(ids)s::uuid[]) and {self.pending} "
+            "order by b.id for update",
+            params,
+        )
         row = ctx.conn.execute(RECORD, params).fetchone()
         ctx.conflicts(
             "cancelled_booking_with_credit",
-            """select b.id::text, 'the cancelled booking spent a credit; whether it was restored or forfeited is unknown',
+            """select b.id::text,
+                      'the cancelled booking spent a credit; whether it was restored or forfeited is unknown',
                       jsonb_build_object('booking_id', b.id, 'subscription_id', b.subscription_id,
                                          'starts_at', b.start_time, 'updated_at', b.updated_at)
                from public.bookings b
@@ -117,14 +127,16 @@ class Cancellations(Backfill):
         Check(
             "records_of_live_bookings",
             "legacy records whose booking is not cancelled",
-            f"""select count(*) from public.booking_cancellations c join public.bookings b on b.id = c.booking_id
+            f"""select count(*) from public.booking_cancellations c
+                join public.bookings b on b.id = c.booking_id
                 where c.reason = '{REASON}' and b.status <> 'cancelled'""",
         ),
     )
 
     def preview(self, conn: Any) -> list[tuple[str, int]]:
         row = conn.execute(
-            f"""select count(*) filter (where b.subscription_id is null), count(*) filter (where b.subscription_id is not null)
+            f"""select count(*) filter (where b.subscription_id is null),
+                       count(*) filter (where b.subscription_id is not null)
                 from public.bookings b where {Record.pending}""",
             {},
         ).fetchone()

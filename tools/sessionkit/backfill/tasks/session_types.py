@@ -29,18 +29,21 @@ from sessionkit.backfill.tasks.sql import ids
 NAME = "session_types"
 TYPE_DESCRIPTION = "Derived by the session_types backfill from legacy package durations."
 
-# the type of (organization, minutes): the canonically named one of that length, else the only one
-TYPE_OF_LENGTH = """(select coalesce(
-    (select st.id from public.session_types st
-     where st.organization_id = {org} and st.duration_minutes = {minutes}
-       and lower(st.name) = lower(case when mod({minutes}, 60) = 0 then ({minutes} / 60)::text || ' Hour Session'
-                                       else {minutes}::text || ' Minute Session' end)),
-    (select case when count(*) = 1 then min(st.id::text)::uuid end from public.session_types st
-     where st.organization_id = {org} and st.duration_minutes = {minutes})))"""
+# The type of each (organization, length): the canonically named type of that length, else
+# the only type of that length; null when several types share it and none has the canonical name.
+TYPE_MAP = """(select st.organization_id, st.duration_minutes as minutes,
+    coalesce((array_agg(st.id order by st.id) filter (
+                where lower(st.name) = lower(case when mod(st.duration_minutes, 60) = 0
+                                                  then (st.duration_minutes / 60)::text || ' Hour Session'
+                                                  else st.duration_minutes::text
+                                                    || ' Minute Session' end)))[1],
+             case when count(*) = 1 then (array_agg(st.id))[1] end) as type_id
+  from public.session_types st
+  group by st.organization_id, st.duration_minutes)"""
 
-
-def type_of_length(org: str, minutes: str) -> str:
-    return TYPE_OF_LENGTH.format(org=org, minutes=minutes)
+# types referenced from here on cannot be deleted or renamed under the batch (its writes bypass
+# the foreign key checks); session types change rarely and the lock lasts one batch
+LOCK_TYPES = "lock table public.session_types in share mode"
 
 
 def length_minutes(starts: str, ends: str) -> str:
@@ -53,23 +56,30 @@ class ReadPackages(Step):
     key = ("p.id",)
     source = "public.packages p"
     pending = """p.duration is not null and not exists (
-        select 1 from ops.legacy_package_durations m where m.package_id = p.id and m.raw_duration = p.duration)"""
+        select 1 from ops.legacy_package_durations m where m.package_id = p.id
+          and m.raw_duration = p.duration)"""
     recent = "age(p.xmin) <= age(%(since)s::xid)"
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
+        ctx.conn.execute(LOCK_TYPES)
         rows = ctx.conn.execute(
-            "select id::text, organization_id::text, duration from public.packages where id = any(%s::uuid[])",
+            """select id::text, organization_id::text, duration from public.packages
+               where id = any(%s::uuid[])""",
             (ids(keys),),
         ).fetchall()
         readings = [(pid, org, raw, read_duration(raw)) for pid, org, raw in rows if raw is not None]
-        wanted = sorted({(org, r.minutes) for _, org, _, r in readings if r.outcome == "parsed" and r.minutes})
+        wanted = sorted(
+            {(org, r.minutes) for _, org, _, r in readings if r.outcome == "parsed" and r.minutes}
+        )
         created = ctx.conn.execute(
-            f"""insert into public.session_types
+            """insert into public.session_types
                   (id, organization_id, name, description, duration_minutes, sort_order, is_active)
                 select md5('sessionkit.session_type:' || w.org || ':' || w.minutes)::uuid, w.org,
                        w.name, %(description)s, w.minutes, w.minutes, true
-                from unnest(%(orgs)s::uuid[], %(minutes)s::integer[], %(names)s::text[]) as w (org, minutes, name)
-                where {type_of_length("w.org", "w.minutes")} is null
+                from unnest(%(orgs)s::uuid[], %(minutes)s::integer[], %(names)s::text[]) as w (org,
+                  minutes, name)
+                where not exists (select 1 from public.session_types st
+                                  where st.organization_id = w.org and st.duration_minutes = w.minutes)
                 on conflict do nothing""",
             {
                 "orgs": [org for org, _ in wanted],
@@ -81,12 +91,14 @@ class ReadPackages(Step):
         ctx.conn.execute(
             f"""insert into ops.legacy_package_durations
                   (package_id, organization_id, raw_duration, minutes, outcome, session_type_id, mapped_at)
-                select r.id, r.org, r.raw, r.minutes, r.outcome,
-                       case when r.outcome = 'parsed' then {type_of_length("r.org", "r.minutes")} end, now()
+                select r.id, r.org, r.raw, r.minutes, r.outcome, case when r.outcome = 'parsed'
+                  then m.type_id end, now()
                 from unnest(%(ids)s::uuid[], %(orgs)s::uuid[], %(raws)s::text[], %(minutes)s::integer[],
                             %(outcomes)s::text[]) as r (id, org, raw, minutes, outcome)
+                left join {TYPE_MAP} as m on m.organization_id = r.org and m.minutes = r.minutes
                 on conflict (package_id) do update
-                set raw_duration = excluded.raw_duration, minutes = excluded.minutes, outcome = excluded.outcome,
+                set raw_duration = excluded.raw_duration, minutes = excluded.minutes,
+                  outcome = excluded.outcome,
                     session_type_id = excluded.session_type_id, mapped_at = excluded.mapped_at""",
             {
                 "ids": [pid for pid, _, _, _ in readings],
@@ -96,13 +108,17 @@ class ReadPackages(Step):
                 "outcomes": [r.outcome for _, _, _, r in readings],
             },
         )
-        for kind, outcomes in (("unparseable_duration", ("unparseable", "out_of_range")), ("ambiguous_duration", ("ambiguous",))):
+        for kind, outcomes in (
+            ("unparseable_duration", ("unparseable", "out_of_range")),
+            ("ambiguous_duration", ("ambiguous",)),
+        ):
             chosen = [(pid, raw, r.reason) for pid, _, raw, r in readings if r.outcome in outcomes]
             if chosen:
                 ctx.conflicts(
                     kind,
                     """select c.id, c.reason, jsonb_build_object('package_id', c.id, 'duration', c.raw)
-                       from unnest(%(cids)s::text[], %(craws)s::text[], %(creasons)s::text[]) as c (id, raw, reason)""",
+                       from unnest(%(cids)s::text[], %(craws)s::text[], %(creasons)s::text[]) as c (id,
+                         raw, reason)""",
                     {
                         "cids": [c[0] for c in chosen],
                         "craws": [c[1] for c in chosen],
@@ -113,11 +129,14 @@ class ReadPackages(Step):
             "ambiguous_session_type",
             """select m.package_id::text,
                       format('several session types of the organization last %%s minutes; none is named %%L',
-                             m.minutes, case when mod(m.minutes, 60) = 0 then (m.minutes / 60)::text || ' Hour Session'
+                             m.minutes, case when mod(m.minutes, 60) = 0 then (m.minutes / 60)::text
+                               || ' Hour Session'
                                              else m.minutes::text || ' Minute Session' end),
-                      jsonb_build_object('package_id', m.package_id, 'duration', m.raw_duration, 'minutes', m.minutes)
+                      jsonb_build_object('package_id', m.package_id, 'duration', m.raw_duration, 'minutes',
+                        m.minutes)
                from ops.legacy_package_durations m
-               where m.package_id = any(%(ids)s::uuid[]) and m.outcome = 'parsed' and m.session_type_id is null""",
+               where m.package_id = any(%(ids)s::uuid[]) and m.outcome = 'parsed'
+                 and m.session_type_id is null""",
             {"ids": [pid for pid, _, _, _ in readings]},
         )
         return {"packages_read": len(readings), "session_types_created": max(created, 0)}
@@ -128,11 +147,13 @@ class SetDefaults(Step):
     title = "set organization defaults"
     key = ("o.id",)
     source = "public.organizations o"
-    pending = """(select count(*) from public.session_types st where st.organization_id = o.id and st.is_active) = 1
+    pending = """(select count(*) from public.session_types st
+                  where st.organization_id = o.id and st.is_active) = 1
         and not exists (select 1 from public.organization_settings s
                         where s.organization_id = o.id and s.default_session_type_id is not null)"""
     recent = """age(o.xmin) <= age(%(since)s::xid) or exists (
-        select 1 from public.session_types st where st.organization_id = o.id and age(st.xmin) <= age(%(since)s::xid))"""
+        select 1 from public.session_types st where st.organization_id = o.id
+          and age(st.xmin) <= age(%(since)s::xid))"""
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
         orgs = ids(keys)
@@ -180,7 +201,7 @@ class TypeServices(Step):
       from summed s
     )
     select sv.id, sv.organization_id, sv.capacity, sv.is_active, r.minutes, r.n, r.total,
-           case when r.n >= 0.8 * r.total then {type_of_length("sv.organization_id", "r.minutes")} end as type_id,
+           case when r.n >= 0.8 * r.total then m.type_id end as type_id,
            exists (select 1 from public.organization_settings os
                    join public.session_types d on d.id = os.default_session_type_id and d.is_active
                    where os.organization_id = sv.organization_id)
@@ -188,23 +209,28 @@ class TypeServices(Step):
                  where st.organization_id = sv.organization_id and st.is_active) = 1 as has_default
     from public.services sv
     left join ranked r on r.service_id = sv.id and r.rank = 1
+    left join {TYPE_MAP} as m on m.organization_id = sv.organization_id and m.minutes = r.minutes
     where sv.id = any(%(ids)s::uuid[])
     """
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
         params = {"ids": ids(keys)}
+        ctx.conn.execute(LOCK_TYPES)
         ctx.conn.execute(self.DECIDE, params)
         typed = ctx.conn.execute(
             """update public.services sv set session_type_id = d.type_id, updated_at = now()
-               from bf_service_types d where d.id = sv.id and d.type_id is not null and sv.session_type_id is null"""
+               from bf_service_types d where d.id = sv.id and d.type_id is not null
+                 and sv.session_type_id is null"""
         ).rowcount
         ctx.conflicts(
             "service_type_undetermined",
             """select d.id::text,
                       case when d.minutes is null then 'no bookings or sessions show its length'
-                           when d.n < 0.8 * d.total then format('no usual length: %%s of %%s of its bookings last %%s minutes',
+                           when d.n < 0.8 * d.total
+                             then format('no usual length: %%s of %%s of its bookings last %%s minutes',
                                                                  d.n, d.total, d.minutes)
-                           else format('its usual length, %%s minutes, matches no single session type', d.minutes)
+                           else format('its usual length, %%s minutes, matches no single session type',
+                             d.minutes)
                       end || '; the organization has no default session type, so it cannot be booked',
                       jsonb_build_object('service_id', d.id, 'usual_minutes', d.minutes, 'share',
                                          round(d.n::numeric / nullif(d.total, 0), 2))
@@ -215,9 +241,20 @@ class TypeServices(Step):
         return {"services_typed": max(typed, 0)}
 
 
-def _typed_by_length(table: str, alias: str, starts: str, ends: str) -> str:
-    return f"""{alias}.session_type_id is null
-        and {type_of_length(f"{alias}.organization_id", length_minutes(f"{alias}.{starts}", f"{alias}.{ends}"))} is not null"""
+def _typable(alias: str, starts: str, ends: str) -> str:
+    """The row has no type and its length determines one."""
+    return f"""{alias}.session_type_id is null and exists (
+        select 1 from {TYPE_MAP} as m
+        where m.organization_id = {alias}.organization_id and m.type_id is not null
+          and m.minutes = {length_minutes(f"{alias}.{starts}", f"{alias}.{ends}")})"""
+
+
+def _type_by_length(table: str, alias: str, starts: str, ends: str) -> str:
+    return f"""update {table} {alias} set session_type_id = m.type_id
+        from {TYPE_MAP} as m
+        where {alias}.id = any(%s::uuid[]) and {alias}.session_type_id is null
+          and m.organization_id = {alias}.organization_id and m.type_id is not null
+          and m.minutes = {length_minutes(f"{alias}.{starts}", f"{alias}.{ends}")}"""
 
 
 class TypeSessions(Step):
@@ -225,19 +262,15 @@ class TypeSessions(Step):
     title = "link legacy service sessions by length"
     key = ("ss.id",)
     source = "public.service_sessions ss"
-    pending = _typed_by_length("service_sessions", "ss", "starts_at", "ends_at")
+    pending = _typable("ss", "starts_at", "ends_at")
     recent = "age(ss.xmin) <= age(%(since)s::xid)"
-    lock = "ss"
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
-        minutes = length_minutes("ss.starts_at", "ss.ends_at")
+        ctx.conn.execute(LOCK_TYPES)
         typed = ctx.conn.execute(
-            f"""update public.service_sessions ss
-                set session_type_id = {type_of_length("ss.organization_id", minutes)}
-                where ss.id = any(%s::uuid[]) and ss.session_type_id is null""",
-            (ids(keys),),
-        ).rowcount
-        return {"sessions_typed": max(typed, 0)}
+            _type_by_length("public.service_sessions", "ss", "starts_at", "ends_at"), (ids(keys),)
+        )
+        return {"sessions_typed": max(typed.rowcount, 0)}
 
 
 class TypeBookings(Step):
@@ -245,19 +278,16 @@ class TypeBookings(Step):
     title = "link legacy bookings by length"
     key = ("b.id",)
     source = "public.bookings b"
-    pending = _typed_by_length("bookings", "b", "start_time", "end_time")
+    pending = _typable("b", "start_time", "end_time")
     recent = "age(b.xmin) <= age(%(since)s::xid)"
-    lock = "b"
+    scan = "range"
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
-        minutes = length_minutes("b.start_time", "b.end_time")
+        ctx.conn.execute(LOCK_TYPES)
         typed = ctx.conn.execute(
-            f"""update public.bookings b
-                set session_type_id = {type_of_length("b.organization_id", minutes)}
-                where b.id = any(%s::uuid[]) and b.session_type_id is null""",
-            (ids(keys),),
-        ).rowcount
-        return {"bookings_typed": max(typed, 0)}
+            _type_by_length("public.bookings", "b", "start_time", "end_time"), (ids(keys),)
+        )
+        return {"bookings_typed": max(typed.rowcount, 0)}
 
 
 @register
@@ -265,22 +295,22 @@ class SessionTypes(Backfill):
     name = NAME
     title = "Session types from legacy package durations"
     description = (
-        "Per-organization session types derived from packages.duration (\"3h\" and \"180 min\" become one "
-        "\"3 Hour Session\"); services, legacy sessions and bookings linked where their length clearly "
+        'Per-organization session types derived from packages.duration ("3h" and "180 min" become one '
+        '"3 Hour Session"); services, legacy sessions and bookings linked where their length clearly '
         "determines the type; the organization default set where exactly one active type exists."
     )
     conflict_kinds = (
         ConflictKind(
             "unparseable_duration",
-            "A package's duration is not a length (\"\", \"tbd\") or is outside 1..1440 minutes.",
+            'A package\'s duration is not a length ("", "tbd") or is outside 1..1440 minutes.',
             "Correct packages.duration (e.g. '90 min') or set it to null when the package has no "
             "length, then run the backfill again.",
             blocks="drop packages.duration",
         ),
         ConflictKind(
             "ambiguous_duration",
-            "A package's duration could mean several lengths: a bare small number (\"3\": hours or "
-            "minutes?) or a range (\"1-2h\").",
+            'A package\'s duration could mean several lengths: a bare small number ("3": hours or '
+            'minutes?) or a range ("1-2h").',
             "Write the intended length into packages.duration (e.g. '3h') or set it to null, then run "
             "the backfill again.",
             blocks="drop packages.duration",
@@ -290,7 +320,7 @@ class SessionTypes(Backfill):
             "The organization already has several session types of the package's length, none with the "
             "canonical name.",
             "Retire (is_active = false) or rename all but one of them to the canonical name "
-            "(\"1 Hour Session\"), then run the backfill again.",
+            '("1 Hour Session"), then run the backfill again.',
             blocks="drop packages.duration",
         ),
         ConflictKind(
@@ -340,13 +370,18 @@ class SessionTypes(Backfill):
     )
 
     def preview(self, conn: Any) -> list[tuple[str, int]]:
-        rows = conn.execute("select id, organization_id, duration from public.packages where duration is not null").fetchall()
+        rows = conn.execute(
+            "select id, organization_id, duration from public.packages where duration is not null"
+        ).fetchall()
         readings = [(org, read_duration(raw)) for _, org, raw in rows]
         new_types = {(org, r.minutes) for org, r in readings if r.outcome == "parsed"}
         return [
             ("package durations to read", len(rows)),
             ("distinct (organization, length) session types needed", len(new_types)),
-            ("package durations that will be conflicts", sum(1 for _, r in readings if r.outcome != "parsed")),
+            (
+                "package durations that will be conflicts",
+                sum(1 for _, r in readings if r.outcome != "parsed"),
+            ),
             ("services without a type", _count(conn, self.counts_sql["services_without_type"])),
             ("legacy sessions without a type", _count(conn, self.counts_sql["sessions_without_type"])),
             ("bookings without a type", _count(conn, self.counts_sql["bookings_without_type"])),

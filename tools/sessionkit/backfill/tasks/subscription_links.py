@@ -29,7 +29,10 @@ from sessionkit.backfill.tasks.sql import column, ids
 
 NAME = "subscription_links"
 
-CLIENTS_IN_BATCH = "({alias}organization_id, {alias}client_id) in (select * from unnest(%(orgs)s::uuid[], %(clients)s::uuid[]))"
+CLIENTS_IN_BATCH = (
+    "({alias}organization_id, {alias}client_id) in "
+    "(select * from unnest(%(orgs)s::uuid[], %(clients)s::uuid[]))"
+)
 
 
 def clients_in_batch(alias: str = "") -> str:
@@ -77,7 +80,7 @@ class Dedupe(Step):
                   select s.id, s.total_sessions, s.starts_at, s.expires_at,
                          first_value(s.id) over w as kept, row_number() over w as rank
                   from public.subscriptions s
-                  where {clients_in_batch('s')} and s.status = 'active'
+                  where {clients_in_batch("s")} and s.status = 'active'
                   window w as (partition by s.organization_id, s.client_id
                                order by s.starts_at <= now() desc,
                                         case when s.starts_at <= now() then s.starts_at end desc nulls last,
@@ -98,7 +101,8 @@ class Dedupe(Step):
                                          'expires_at', d.expires_at,
                                          'credits_used', (select count(*) from public.bookings b
                                                           where b.subscription_id = d.id
-                                                            and b.status in ('pending', 'confirmed', 'completed', 'no_show')))
+                                                            and b.status in ('pending', 'confirmed',
+                                                              'completed', 'no_show')))
                from bf_superseded d""",
             {},
         )
@@ -107,9 +111,11 @@ class Dedupe(Step):
 
 ELIGIBLE = """b.booking_kind = 'regular' and b.subscription_id is null
     and b.status in ('pending', 'confirmed', 'completed', 'no_show')
-    and not exists (select 1 from public.booking_status_history h where h.booking_id = b.id and h.from_status is null)
+    and not exists (select 1 from public.booking_status_history h where h.booking_id = b.id
+      and h.from_status is null)
     and not exists (select 1 from ops.backfill_conflicts c
-                    where c.backfill = 'booking_kinds' and c.row_key = b.id::text and c.resolved_at is null)"""
+                    where c.backfill = 'booking_kinds' and c.row_key = b.id::text
+                      and c.resolved_at is null)"""
 
 
 def covers(sub: str, booking: str) -> str:
@@ -130,7 +136,9 @@ CREDITS_USED = """(select count(*) from public.bookings u
 ATTACH = f"""
 create temporary table bf_attach on commit drop as
 select b.id as booking_id, b.start_time, s.id as sub_id, s.total_sessions,
-       (select array_agg(o.id order by o.id) from public.subscriptions o where {covers("o", "b")}) as candidates
+       (select array_agg(o.id order by o.id) from public.subscriptions o where {
+    covers("o", "b")
+}) as candidates
 from public.subscriptions s
 join public.bookings b on b.organization_id = s.organization_id and b.client_id = s.client_id
 where s.id = any(%(ids)s::uuid[]) and {covers("s", "b")} and {ELIGIBLE};
@@ -151,13 +159,20 @@ class Attach(Step):
     pending = f"""s.status <> 'cancelled' and exists (
         select 1 from public.bookings b where {covers("s", "b")} and {ELIGIBLE})"""
     recent = """age(s.xmin) <= age(%(since)s::xid) or exists (
-        select 1 from public.bookings b where b.organization_id = s.organization_id and b.client_id = s.client_id
+        select 1 from public.bookings b where b.organization_id = s.organization_id
+          and b.client_id = s.client_id
           and age(b.xmin) <= age(%(since)s::xid))"""
-    lock = "s"
+    scan = "range"
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
         params = {"ids": ids(keys)}
-        # the bookings first (row locks: nothing changes them under us), then the decision
+        # the subscriptions (as the credit trigger does), then their bookings: nothing changes
+        # them under the decision
+        ctx.conn.execute(
+            "select id from public.subscriptions where id = any(%(ids)s::uuid[]) and status <> 'cancelled' "
+            "order by id for update",
+            params,
+        )
         ctx.conn.execute(
             f"""select b.id from public.subscriptions s
                 join public.bookings b on b.organization_id = s.organization_id and b.client_id = s.client_id
@@ -169,7 +184,8 @@ class Attach(Step):
             ctx.conn.execute(statement, params)
         attached = ctx.conn.execute(
             """update public.bookings b set subscription_id = p.sub_id
-               from bf_spend p where p.booking_id = b.id and p.n <= p.credits_left and b.subscription_id is null"""
+               from bf_spend p where p.booking_id = b.id and p.n <= p.credits_left
+                 and b.subscription_id is null"""
         ).rowcount
         ctx.conflicts(
             "ambiguous_subscription",
@@ -184,10 +200,12 @@ class Attach(Step):
         ctx.conflicts(
             "overspent_subscription",
             """select p.sub_id::text,
-                      format('%%s covered bookings beyond its %%s credits stay pay-per-session', count(*), min(p.total_sessions)),
+                      format('%%s covered bookings beyond its %%s credits stay pay-per-session', count(*),
+                        min(p.total_sessions)),
                       jsonb_build_object('subscription_id', p.sub_id, 'total_sessions', min(p.total_sessions),
                                          'credits_left_before', min(p.credits_left),
-                                         'unattached_bookings', jsonb_agg(p.booking_id order by p.start_time, p.booking_id))
+                                         'unattached_bookings',
+                                           jsonb_agg(p.booking_id order by p.start_time, p.booking_id))
                from bf_spend p where p.n > p.credits_left
                group by p.sub_id""",
             {},
@@ -235,9 +253,11 @@ class SubscriptionLinks(Backfill):
     counts_sql: ClassVar[dict[str, str]] = {
         "clients_with_several_active": """select count(*) from (select 1 from public.subscriptions
             where status = 'active' group by organization_id, client_id having count(*) > 1) as d""",
-        "active_past_expiry": "select count(*) from public.subscriptions where status = 'active' and expires_at <= now()",
+        "active_past_expiry": """select count(*) from public.subscriptions
+            where status = 'active' and expires_at <= now()""",
         "superseded": "select count(*) from public.subscriptions where status = 'superseded'",
-        "bookings_with_subscription": "select count(*) from public.bookings where subscription_id is not null",
+        "bookings_with_subscription": """select count(*) from public.bookings
+            where subscription_id is not null""",
         "trial_guest_with_subscription": """select count(*) from public.bookings
             where booking_kind <> 'regular' and subscription_id is not null""",
     }
@@ -247,7 +267,9 @@ class SubscriptionLinks(Backfill):
             "clients with more than one active subscription",
             counts_sql["clients_with_several_active"],
         ),
-        Check("active_past_expiry", "active subscriptions past their expiry", counts_sql["active_past_expiry"]),
+        Check(
+            "active_past_expiry", "active subscriptions past their expiry", counts_sql["active_past_expiry"]
+        ),
         Check(
             "trial_guest_with_subscription",
             "trial or guest bookings attached to a subscription",
@@ -268,7 +290,8 @@ class SubscriptionLinks(Backfill):
                 where {ELIGIBLE}
                   and (select count(*) from public.subscriptions o where {covers("o", "b")}) = 1
                   and {CREDITS_USED.format(sub="s.id")} < s.total_sessions
-                  and not exists (select 1 from ops.backfill_conflicts c where c.backfill = 'subscription_links'
+                  and not exists (select 1 from ops.backfill_conflicts c
+                    where c.backfill = 'subscription_links'
                                   and c.row_key = s.id::text and c.resolution = 'accepted')""",
         ),
     )
