@@ -294,11 +294,10 @@ export type Database = {
           /** Service booked; legacy rows may have none. */
           service_id: string | null
           /**
-           * The service session booked (schedule, room, capacity). Nullable only until the
-           * service_sessions backfill has linked every legacy booking; embed it with
+           * The service session booked (schedule, room, capacity); required. Embed it with
            * select=*,service_session:service_sessions(*).
            */
-          service_session_id: string | null
+          service_session_id: string
           /**
            * Treatment (multi-session service, seed 004) this booking belongs to; every session of one
            * treatment shares it. Null for single bookings.
@@ -349,7 +348,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -372,7 +371,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id?: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -720,11 +719,6 @@ export type Database = {
           description: string | null
           /** Discount shown against the pay-per-session price, 0..100. */
           discount_percentage: number
-          /**
-           * DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written
-           * since the session types restructure; dropped by a contract migration once backfilled.
-           */
-          duration: string | null
           id: string
           is_active: boolean
           name: string
@@ -743,7 +737,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name: string
@@ -759,7 +752,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name?: string
@@ -902,11 +894,8 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           /** Room, address or meeting link. */
           location: string | null
           /** Capacity of the session. */
@@ -926,9 +915,9 @@ export type Database = {
           updated_at: string
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Insert: {
@@ -936,7 +925,7 @@ export type Database = {
           current_participants?: number
           ends_at: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id: string
@@ -946,14 +935,14 @@ export type Database = {
           starts_at: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Update: {
           created_at?: string
           current_participants?: number
           ends_at?: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id?: string
@@ -963,7 +952,7 @@ export type Database = {
           starts_at?: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Relationships: [
           {
@@ -1413,19 +1402,16 @@ export type Database = {
       service_session_distribution: {
         Row: {
           earliest: string | null
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           latest: string | null
           organization_id: string
           session_count: number | null
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Relationships: [
@@ -1641,7 +1627,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1682,7 +1668,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1723,7 +1709,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1808,7 +1794,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1932,7 +1918,7 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          kind: "individual" | "workshop" | "course_session" | null
+          kind: "individual" | "workshop" | "course_session"
           location: string | null
           max_participants: number
           organization_id: string
@@ -1942,7 +1928,7 @@ export type Database = {
           starts_at: string
           status: "scheduled" | "cancelled" | "completed"
           updated_at: string
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         SetofOptions: {
           from: "*"
@@ -2151,7 +2137,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2207,7 +2193,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null

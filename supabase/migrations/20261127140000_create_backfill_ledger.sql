@@ -8,6 +8,8 @@
 -- backfill runner then applies this very file itself, and the push later finds nothing to do.
 -- Internal only: RLS on, no policies, nothing granted to anon/authenticated.
 
+set local lock_timeout = '5s';
+
 create table if not exists ops.backfill_runs (
   id bigint generated always as identity primary key,
   backfill text not null,

@@ -1571,7 +1571,8 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write
-  select private.recurring_fast_path_fingerprint() = '5da5d7abed33bb6a48edca5a3b3f36e5'
+  -- (+ bookings_legacy_insert, which fires only for rows without service_session_id: never these)
+  select private.recurring_fast_path_fingerprint() = 'a60b69103ccd11c7176fb455fd0302bb'
 $$;
 
 comment on function private.recurring_fast_path_verified() is

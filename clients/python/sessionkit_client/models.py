@@ -396,9 +396,8 @@ class Bookings(RowModel):
     updated_at: datetime.datetime
     session_type_id: uuid.UUID | None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind
@@ -446,6 +445,7 @@ class BookingsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -475,9 +475,8 @@ class BookingsInsert(InsertModel):
     updated_at: datetime.datetime | None = None
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -521,6 +520,7 @@ class BookingsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -551,8 +551,7 @@ class BookingsUpdate(UpdateModel):
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
     service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -1004,10 +1003,6 @@ class Packages(RowModel):
     provider_id: uuid.UUID | None
     name: str
     description: str | None
-    duration: str | None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int
     """Number of session credits the package grants."""
     price: Decimal
@@ -1044,10 +1039,6 @@ class PackagesInsert(InsertModel):
     provider_id: uuid.UUID | None = None
     name: str
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants."""
     price: Decimal | None = None
@@ -1084,10 +1075,6 @@ class PackagesUpdate(UpdateModel):
     provider_id: uuid.UUID | None = None
     name: str | None = None
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants."""
     price: Decimal | None = None
@@ -1286,13 +1273,11 @@ class ServiceSessionDistribution(RowModel):
     """
 
     organization_id: uuid.UUID
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
     session_count: int | None
     earliest: datetime.datetime | None
@@ -1337,13 +1322,11 @@ class ServiceSessions(RowModel):
     """Session type of this session; defaults server-side to the organization default (or its only
     active type).
     """
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1363,6 +1346,8 @@ class ServiceSessionsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1388,12 +1373,10 @@ class ServiceSessionsInsert(InsertModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1413,6 +1396,8 @@ class ServiceSessionsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1438,12 +1423,10 @@ class ServiceSessionsUpdate(UpdateModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 

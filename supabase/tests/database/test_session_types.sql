@@ -277,7 +277,7 @@ select throws_ok(
 select matches(
   tests.error_of(format($$delete from public.session_types where id = %L$$,
     tests.session_type_id(tests.org_id('acme'), '30 Minute Session'))) ->> 'detail',
-  '^Session type "30 Minute Session" is still used \(.*1 public\.service_sessions.*\); deactivate it \(is_active = false\) instead',
+  '^Session type "30 Minute Session" is still used \(.*2 public\.service_sessions.*\); deactivate it \(is_active = false\) instead',
   'delete: the error says where the type is used and to deactivate it instead');
 select is(
   tests.affected_rows(format($$update public.session_types set is_active = false where id = %L$$,

@@ -148,6 +148,11 @@ class Step(ABC):
         keys = ", ".join(self.key)
         return f"select count(*) from (select distinct {keys} from {self.source} where {self.pending}) as p"
 
+    def applies(self, conn: psycopg.Connection) -> bool:
+        """False when the schema no longer has what the step reads (e.g. after the contract
+        migration dropped its column): the step is skipped."""
+        return True
+
     def prepare(self, conn: psycopg.Connection, params: dict[str, Any]) -> None:  # noqa: B027 - optional hook
         """Called before a step's first batch (and on resume): compute per-run parameters."""
 
@@ -169,11 +174,19 @@ class Backfill(ABC):
     counts_sql: ClassVar[dict[str, str]]
     checks: ClassVar[tuple[Check, ...]]
 
+    def active_counts(self, conn: psycopg.Connection) -> dict[str, str]:
+        """The counts that apply to the schema as it is (all, unless a backfill says otherwise)."""
+        return self.counts_sql
+
+    def active_checks(self, conn: psycopg.Connection) -> tuple[Check, ...]:
+        return self.checks
+
     def counts(self, conn: psycopg.Connection) -> dict[str, int]:
-        select = ", ".join(f"({sql}) as {name}" for name, sql in self.counts_sql.items())
+        counts_sql = self.active_counts(conn)
+        select = ", ".join(f"({sql}) as {name}" for name, sql in counts_sql.items())
         row = conn.execute(f"select {select}", {}).fetchone()  # {}: "%%" in the SQL means "%"
         assert row is not None
-        figures = {name: int(value or 0) for name, value in zip(self.counts_sql, row, strict=True)}
+        figures = {name: int(value or 0) for name, value in zip(counts_sql, row, strict=True)}
         figures["open_conflicts"] = open_conflicts(conn, self.name)
         return figures
 

@@ -62,6 +62,8 @@ def plan(conn: psycopg.Connection, backfill: Backfill, bundle_dir: Path, batch_s
         params: dict[str, object] = {}
         steps = []
         for step in backfill.steps:
+            if not step.applies(conn):
+                continue
             step.prepare(conn, params)
             row = conn.execute(step.count_query(), params).fetchone()
             pending = int(row[0]) if row else 0

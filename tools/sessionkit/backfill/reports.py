@@ -77,7 +77,7 @@ def with_difference(pre: Report, post: Report) -> Report:
 
 def verify(conn: psycopg.Connection, backfill: Backfill) -> Verification:
     results = []
-    for check in backfill.checks:
+    for check in backfill.active_checks(conn):
         row = conn.execute(check.sql, {}).fetchone()
         results.append(CheckResult(check, int(row[0]) if row and row[0] is not None else 0))
     return Verification(results)

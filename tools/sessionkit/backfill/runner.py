@@ -283,6 +283,8 @@ class Runner:
         names = [s.name for s in self.backfill.steps]
         first = names.index(run.step) if run.step in names else 0
         for step in self.backfill.steps[first:]:
+            if not step.applies(self.conn):
+                continue
             if run.step != step.name:
                 run.step, run.cursor, run.pass_ = step.name, None, 1
                 run.pass_started_xid, run.pass_since_xid = None, None
@@ -390,6 +392,8 @@ class Runner:
         changes: dict[str, int] = {}
         conflicts = rows = 0
         for step in self.backfill.steps:
+            if not step.applies(self.conn):
+                continue
             step.prepare(self.conn, self.params)
             with ledger.read_view(self.conn, self.bundle_dir):
                 pending = self._pending(step)

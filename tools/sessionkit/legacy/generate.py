@@ -255,9 +255,10 @@ join lateral (
 GROUP_SESSIONS = """
 create temporary table legacy_groups on commit drop as
 select g, p, o, t.slot, t.capacity, t.price,
-       -- a provider's group sessions fall on distinct days, and never at the same time as
-       -- another provider's session of the same service
-       ((%(anchor)s::date - 540 + ((g / %(providers)s) * 7 + 3 + po.p / %(orgs)s) %% 630) + time '18:00')
+       -- a provider's group sessions spread over the whole period, on distinct days, the first
+       -- one in the coming weeks
+       ((%(anchor)s::date + 89 - floor((g / %(providers)s) * 630.0 / %(groups_per_provider)s)::integer
+          - (po.p / %(orgs)s) %% 7) + time '18:00')
          at time zone tz.timezone as starts_at,
        2 + pg_temp.pick(%(seed)s, g, 31, t.capacity - 1) as participants
 from generate_series(0, %(group_sessions)s - 1) g
@@ -428,7 +429,10 @@ def generate(
     """Fill the legacy baseline with `scale` bookings (one transaction; nothing on failure)."""
     if seed < 0 or seed > 2**31:
         raise SessionkitError(f"--seed must be between 0 and {2**31}, not {seed}")
-    plan = Plan.for_scale(scale, seed, anchor or date.today())
+    if anchor is None:
+        row = conn.execute("select current_date").fetchone()  # the database's today, not this machine's
+        anchor = row[0] if row else date.today()
+    plan = Plan.for_scale(scale, seed, anchor)
     with conn.transaction():
         ensure_legacy_baseline(conn)
         conn.execute("set local synchronous_commit = off")
@@ -446,6 +450,7 @@ def _steps(conn: psycopg.Connection, plan: Plan) -> list[tuple[str, Callable[[],
         "good": GOOD_DURATIONS,
         "durations": len(DURATIONS),
         "clients_per_org": plan.clients // plan.orgs,
+        "groups_per_provider": math.ceil(plan.group_sessions / plan.providers),
     }
 
     def script(sql: str) -> Callable[[], None]:

@@ -50,6 +50,19 @@ def length_minutes(starts: str, ends: str) -> str:
     return f"round(extract(epoch from ({ends} - {starts})) / 60)::integer"
 
 
+def has_duration(conn: Any) -> bool:
+    """packages.duration is still there (the contract migration drops it)."""
+    row = conn.execute(
+        """select exists (select 1 from information_schema.columns
+                          where table_schema = 'public' and table_name = 'packages'
+                            and column_name = 'duration')"""
+    ).fetchone()
+    return bool(row and row[0])
+
+
+DURATION_FIGURES = ("packages_with_duration", "packages_unread")
+
+
 class ReadPackages(Step):
     name = "packages"
     title = "read package durations, create session types"
@@ -59,6 +72,9 @@ class ReadPackages(Step):
         select 1 from ops.legacy_package_durations m where m.package_id = p.id
           and m.raw_duration = p.duration)"""
     recent = "age(p.xmin) <= age(%(since)s::xid)"
+
+    def applies(self, conn: Any) -> bool:
+        return has_duration(conn)
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
         ctx.conn.execute(LOCK_TYPES)
@@ -369,7 +385,19 @@ class SessionTypes(Backfill):
         ),
     )
 
+    def active_counts(self, conn: Any) -> dict[str, str]:
+        if has_duration(conn):
+            return self.counts_sql
+        return {k: v for k, v in self.counts_sql.items() if k not in DURATION_FIGURES}
+
+    def active_checks(self, conn: Any) -> tuple[Check, ...]:
+        if has_duration(conn):
+            return self.checks
+        return tuple(c for c in self.checks if c.name not in DURATION_FIGURES)
+
     def preview(self, conn: Any) -> list[tuple[str, int]]:
+        if not has_duration(conn):
+            return [("services without a type", _count(conn, self.counts_sql["services_without_type"]))]
         rows = conn.execute(
             "select id, organization_id, duration from public.packages where duration is not null"
         ).fetchall()
