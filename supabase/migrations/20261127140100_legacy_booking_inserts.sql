@@ -8,10 +8,11 @@
 -- "Legacy booking (no service)" placeholder when no service is named), and the constraint and
 -- triggers then treat it like any booking (participant count, credit, history; an overlap with
 -- another session of the provider fails with SLOT_TAKEN).
--- Signed-in users' inserts reach this trigger only if the user-write rules (booking core) have
--- not already given the row its session; what remains is trusted writers (service_role, the
--- database owner), as in the legacy app. Defined here, not in functions/, because it must be
--- live before 20261127140300, and the generated sync of functions/ runs after every migration.
+-- Only trusted writers (service_role, the database owner: old backends and jobs) are served
+-- here, as the legacy app served them; a signed-in user's legacy-shaped insert is booked by the
+-- user-write rules of the booking core (availability, buffers, credits), never by this trigger.
+-- Defined here, not in functions/, because it must be live before 20261127140300, and the
+-- generated sync of functions/ runs after every migration.
 
 set local lock_timeout = '5s';
 
@@ -24,7 +25,7 @@ as $$
 declare
   v_session_id uuid := gen_random_uuid();
 begin
-  if new.start_time is null or new.end_time is null then
+  if new.start_time is null or new.end_time is null or not private.is_service_call() then
     return new;
   end if;
   if new.service_id is null then
@@ -52,7 +53,7 @@ end
 $$;
 
 comment on function private.bookings_legacy_insert() is
-  'BEFORE INSERT trigger on bookings (legacy-shaped rows only: no service_session_id): creates the booking''s private individual service session from its start_time/end_time, as the service_sessions backfill does for historical rows. Raises SLOT_TAKEN when the provider is busy.';
+  'BEFORE INSERT trigger on bookings (legacy-shaped rows of trusted writers only: no service_session_id, a service call): creates the booking''s private individual service session from its start_time/end_time, as the service_sessions backfill does for historical rows. Raises SLOT_TAKEN when the provider is busy.';
 
 revoke all on function private.bookings_legacy_insert() from public, anon;
 

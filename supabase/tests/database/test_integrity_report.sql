@@ -201,10 +201,13 @@ select ok(
 select is(public.integrity_report(null) -> 'organization_id', 'null'::jsonb, 'all organizations: organization_id is null');
 do $$
 begin
+  -- eleven more legacy bookings (the legacy-insert trigger lifted again, see invariant 1)
+  alter table public.bookings disable trigger bookings_legacy_insert;
   insert into public.bookings (organization_id, client_id, provider_id, start_time, end_time, booking_kind)
   select tests.org_id('inv-1'), tests.uid('inv-1_client'), tests.uid('inv-1_provider'),
          now() + make_interval(days => 10 + g), now() + make_interval(days => 10 + g, hours => 1), 'trial'
   from generate_series(1, 11) g;
+  alter table public.bookings enable trigger bookings_legacy_insert;
 end
 $$;
 select results_eq(
