@@ -1,7 +1,8 @@
 """Root pytest configuration: every suite (pytest and pgTAP) runs against one migrated database.
 
-The target is SESSIONKIT_DB_URL or the local stack. The session starts the local stack
-if needed, applies pending migrations, and installs the test-only `tests` schema.
+The target is SESSIONKIT_DB_URL or the local stack. On the local stack the session starts it
+if needed, applies pending migrations, and installs the test-only `tests` schema; any other
+database is only checked (`sessionkit test --db-url` runs the pgTAP suites there).
 pytest-pgtap's connection fixture is pointed at the same database.
 """
 
@@ -16,6 +17,7 @@ from sessionkit import stack
 from sessionkit.config import Project, Target
 from sessionkit.db.connect import connect
 from sessionkit.testing.install import install_test_helpers
+from sessionkit.testing.remote import require_ready
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +27,14 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def target(project: Project) -> Target:
+    """The local stack is brought up to date with the helpers installed; any other database
+    is only checked (`sessionkit test --db-url` migrates nothing and installs helpers only
+    with --install-test-helpers)."""
     target = Target.resolve()
+    if not target.is_local:
+        with connect(target.url) as conn:
+            require_ready(conn, project, target)
+        return target
     stack.ensure_reachable(project, target)
     stack.push_target(project, target)
     with connect(target.url) as conn:

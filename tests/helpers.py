@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import shutil
-import threading
+import subprocess
+import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import create_database, drop_database
+from sessionkit.testing.parallel import run_parallel
 
-T = TypeVar("T")
+__all__ = ["copy_project", "run_parallel", "scalar", "sessionkit", "temporary_database"]
 
 PROJECT_PARTS = ("pyproject.toml", ".squawk.toml", "migrations", "functions", "policies", "seeds", "supabase")
 
 
 @contextmanager
 def temporary_database(server_url: str, prefix: str = "sk_test") -> Iterator[Target]:
-    """A fresh, empty database on the same server, dropped afterwards."""
+    """A fresh, empty database on the local stack's server, dropped afterwards (a local target:
+    a push installs the compatibility layer there, as on the local stack)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = create_database(server_url, name)
     try:
-        yield Target(url=url, is_local=False)
+        yield Target(url=url, is_local=True)
     finally:
         drop_database(server_url, name)
 
@@ -43,34 +46,19 @@ def copy_project(source: Project, dest: Path) -> Project:
     return Project(dest)
 
 
+def sessionkit(project: Project, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess, as a user runs it (stdout and stderr captured)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from sessionkit.cli import main; main()", *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def scalar(conn: psycopg.Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
     """The first column of the first row (which must exist)."""
     row = conn.execute(sql, params).fetchone()
     assert row is not None
     return row[0]
-
-
-def run_parallel(
-    tasks: list[Callable[[threading.Barrier], T]], barrier_timeout: float = 20, join_timeout: float = 60
-) -> list[T]:
-    """Run each task in its own thread; a task calls barrier.wait() right before its request so
-    all requests reach the database together. Re-raises a task's exception; fails if one hangs."""
-    barrier = threading.Barrier(len(tasks), timeout=barrier_timeout)
-    results: list[Any] = [None] * len(tasks)
-
-    def runner(index: int) -> None:
-        try:
-            results[index] = tasks[index](barrier)
-        except BaseException as exc:  # surfaced below, in the caller's thread
-            results[index] = exc
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=join_timeout)
-    assert not any(thread.is_alive() for thread in threads), "a parallel request hung"
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results

@@ -34,7 +34,7 @@ def make_template(project: Project, server_url: str, scale: int = SCALE, seed: i
     """A database at the legacy baseline holding `scale` generated bookings; returns its name."""
     name = f"sk_legacy_tpl_{uuid.uuid4().hex[:8]}"
     url = create_database(server_url, name)
-    stack.push_target(project, Target(url=url, is_local=False), to=LEGACY_BASELINE_VERSION)
+    stack.push_target(project, Target(url=url, is_local=True), to=LEGACY_BASELINE_VERSION)
     with connect(url) as conn:
         generate(conn, scale, seed)
     return name
@@ -57,7 +57,7 @@ def legacy_copy(server_url: str, template: str) -> Iterator[str]:
 def push(project: Project, url: str) -> MigrationRefused | None:
     """`db push`: None when everything applied, else the guard's refusal (where it stopped)."""
     try:
-        stack.push_target(project, Target(url=url, is_local=False))
+        stack.push_target(project, Target(url=url, is_local=True))
     except MigrationRefused as refused:
         return refused
     return None

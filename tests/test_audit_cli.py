@@ -28,6 +28,7 @@ INVARIANTS = [
     "bookings_with_foreign_subscription",
     "cancellation_policy_mismatch",
     "active_subscriptions_past_expiry",
+    "sessions_of_non_members",
 ]
 
 

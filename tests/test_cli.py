@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from sessionkit.config import Project
 
-
-def sessionkit(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from sessionkit.cli import main; main()", *args],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from .helpers import sessionkit
 
 
 def test_unreachable_database_fails_with_one_line_reason(project: Project) -> None:
@@ -31,10 +20,11 @@ def test_push_to_an_unknown_version_fails_with_one_line_reason(project: Project,
     assert result.stderr.strip() == "error: --to 19990101000000: no migration with that version in the bundle"
 
 
-def test_reset_refuses_a_non_local_database_without_force(project: Project, db_url: str) -> None:
+def test_reset_refuses_any_database_but_the_local_stack(project: Project, db_url: str) -> None:
     result = sessionkit(project, "db", "reset", "--db-url", db_url)
     assert result.returncode == 1
-    assert "without --force" in result.stderr
+    assert result.stderr.strip().startswith("error: refusing to reset")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_status_prints_url_version_migrations_and_cron_jobs(project: Project, db_url: str) -> None:
@@ -49,3 +39,10 @@ def test_build_check_passes_on_the_committed_bundle(project: Project) -> None:
     result = sessionkit(project, "build", "--check")
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+def test_test_on_another_database_refuses_the_pytest_suites(project: Project, db_url: str) -> None:
+    result = sessionkit(project, "test", "--db-url", db_url, "--pytest-only")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the pytest suites (tests/) create databases and commit rows")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -7,8 +7,8 @@ What makes it correct is in the database, not in the timing:
   recurring_occurrence_date) refuses a second booking whatever happens);
 * a re-run after next_booking_date was moved back finds the bookings and books nothing new;
 * shards (p_shard of p_shards) split one run between connections, disjointly and by provider;
-* a client booking the provider's slot while the dispatcher runs: the provider lock orders them,
-  one booking, the other side gets SLOT_TAKEN.
+* a client booking the provider while the dispatcher runs: the series holds its slot (SLOT_TAKEN
+  for the client), and the provider lock orders the client's booking next to it and the dispatch.
 """
 
 from __future__ import annotations
@@ -168,21 +168,30 @@ def test_shards_split_one_run_between_connections(
         assert own(left, conn, org) == set() or own(right, conn, org) == set()
 
 
-def test_a_client_and_the_dispatcher_racing_for_one_slot_get_one_booking(
+def test_a_client_booking_next_to_a_series_while_the_dispatcher_runs_never_takes_its_slot(
     conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
 ) -> None:
     org = make_org(1)
     series = org.series[0]
-    slot = scalar(
-        conn, "select (current_date + 2 + time '08:00') at time zone 'Europe/Berlin'"
-    )  # the series' first occurrence
+    local = "select (current_date + 2 + %s::time) at time zone 'Europe/Berlin'"
+    # the series' first occurrence (08:00-08:20) and the slot right after it
+    held, beside = (scalar(conn, local, (t,)) for t in ("08:00", "08:20"))
     intruder = scalar(conn, "select tests.add_member(%s, %s, 'client')", (org.slug, f"{org.slug}_walkin"))
+    book = "select public.book_individual_session(%s, %s, %s)"
+
+    with (
+        pytest.raises(psycopg.Error) as refused,
+        psycopg.connect(db_url, autocommit=True) as client_conn,
+        acting_as(client_conn, user_id=intruder) as c,
+    ):
+        c.execute(book, (org.service, org.provider, held))
+    assert refused.value.diag.message_primary == "SLOT_TAKEN"  # the series holds it
 
     result: dict[str, Any] = {}
     with psycopg.connect(db_url, autocommit=True) as client_conn:
         with acting_as(client_conn, user_id=intruder) as c:
             # the client's booking holds the provider lock until this transaction ends
-            c.execute("select public.book_individual_session(%s, %s, %s)", (org.service, org.provider, slot))
+            c.execute(book, (org.service, org.provider, beside))
 
             def dispatcher() -> None:
                 with psycopg.connect(db_url, autocommit=True) as d, acting_as(d, role="service_role") as s:
@@ -195,21 +204,12 @@ def test_a_client_and_the_dispatcher_racing_for_one_slot_get_one_booking(
         thread.join(timeout=30)
     assert not thread.is_alive()
 
-    at_slot = conn.execute(
-        "select client_id from public.bookings"
-        " where organization_id = %s and start_time = %s and status = 'confirmed'",
-        (org.id, slot),
+    confirmed = conn.execute(
+        "select start_time, client_id, recurring_booking_id from public.bookings"
+        " where organization_id = %s and start_time in (%s, %s) and status = 'confirmed' order by start_time",
+        (org.id, held, beside),
     ).fetchall()
-    assert at_slot == [(intruder,)]
-    errors = [e for e in result["errors"] if uuid.UUID(e["recurring_id"]) == series]
-    assert [e["error"] for e in errors] == ["SLOT_TAKEN"]
-    assert len(occurrences(conn, org)) == 4  # the other four weeks are booked
-    assert (
-        scalar(
-            conn,
-            "select count(*) from public.outbox_events where organization_id = %s"
-            " and topic = 'recurring_booking.occurrence_failed'",
-            (org.id,),
-        )
-        == 1
-    )
+    client = scalar(conn, "select user_id from public.recurring_bookings where id = %s", (series,))
+    assert confirmed == [(held, client, series), (beside, intruder, None)]
+    assert not [e for e in result["errors"] if uuid.UUID(e["recurring_id"]) == series]
+    assert len(occurrences(conn, org)) == 5  # every week of the series is booked

@@ -160,6 +160,13 @@ export type Database = {
            * service_role.
            */
           cancelled_by: string | null
+          /**
+           * Role the canceller acted in, set by the database: client (the booking's own client),
+           * provider (its provider), owner or admin (of its organization), system (service_role, jobs).
+           * Only a client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
+           * cancellations recorded before the column existed.
+           */
+          cancelled_by_role: "client" | "provider" | "admin" | "owner" | "system" | null
           created_at: string
           id: string
           organization_id: string
@@ -171,6 +178,7 @@ export type Database = {
           booking_id: string
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
+          cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
           created_at?: string
           id?: string
           organization_id: string
@@ -180,6 +188,7 @@ export type Database = {
           booking_id?: string
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
+          cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
           created_at?: string
           id?: string
           organization_id?: string
@@ -187,11 +196,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "booking_cancellations_booking_id_fkey"
-            columns: ["booking_id"]
-            isOneToOne: true
+            foreignKeyName: "booking_cancellations_booking_fkey"
+            columns: ["organization_id", "booking_id"]
+            isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "booking_cancellations_organization_id_fkey"
@@ -246,11 +255,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "booking_status_history_booking_id_fkey"
-            columns: ["booking_id"]
+            foreignKeyName: "booking_status_history_booking_fkey"
+            columns: ["organization_id", "booking_id"]
             isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "booking_status_history_organization_id_fkey"
@@ -390,18 +399,18 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "bookings_recurring_booking_fkey"
-            columns: ["recurring_booking_id"]
+            foreignKeyName: "bookings_recurring_series_fkey"
+            columns: ["organization_id", "recurring_booking_id"]
             isOneToOne: false
             referencedRelation: "recurring_bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
-            foreignKeyName: "bookings_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "bookings_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "bookings_service_session_fkey"
@@ -489,11 +498,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "meeting_recordings_booking_id_fkey"
-            columns: ["booking_id"]
+            foreignKeyName: "meeting_recordings_booking_fkey"
+            columns: ["organization_id", "booking_id"]
             isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "meeting_recordings_organization_id_fkey"
@@ -567,7 +576,10 @@ export type Database = {
       /** One row per organization, guaranteed by ensure_organization_settings(). */
       organization_settings: {
         Row: {
-          /** A credit is restored when a booking is cancelled at least this many hours before it starts. */
+          /**
+           * A credit is restored when a booking is cancelled at least this many hours before it starts
+           * (0..8760, a year); a client may not reschedule later than this.
+           */
           cancellation_notice_hours: number
           created_at: string
           /**
@@ -575,10 +587,10 @@ export type Database = {
            * set_default_session_type(); set automatically while exactly one active type exists.
            */
           default_session_type_id: string | null
-          /** Session notes become read-only this many hours after creation. */
+          /** Session notes become read-only this many hours after creation (0..8760). */
           note_lock_hours: number
           organization_id: string
-          /** Meeting recordings expire after this many days; null keeps them. */
+          /** Meeting recordings expire after this many days (1..10950, 30 years); null keeps them. */
           recording_retention_days: number | null
           /** Local time (organization time zone) used by recurring bookings that do not name one. */
           recurring_default_time: string
@@ -725,10 +737,13 @@ export type Database = {
           organization_id: string
           price: number
           provider_id: string | null
-          /** Number of session credits the package grants. */
+          /** Number of session credits the package grants (1..1000). */
           session_count: number
           updated_at: string
-          /** Subscriptions to this package expire this many days after they start; null = no expiry. */
+          /**
+           * Subscriptions to this package expire this many days after they start (1..3650); null = no
+           * expiry.
+           */
           valid_for_days: number | null
         }
         ComputedFields: never
@@ -875,11 +890,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "recurring_bookings_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "recurring_bookings_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
       }
@@ -898,7 +913,7 @@ export type Database = {
           kind: "individual" | "workshop" | "course_session"
           /** Room, address or meeting link. */
           location: string | null
-          /** Capacity of the session. */
+          /** Capacity of the session (1..10000). */
           max_participants: number
           organization_id: string
           /** auth.users id of the provider running the session. */
@@ -963,11 +978,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "service_sessions_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "service_sessions_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "service_sessions_session_type_fkey"
@@ -988,7 +1003,10 @@ export type Database = {
            * overlap each other, never another session.
            */
           buffer_before_minutes: number
-          /** Participants per session: 1 for individual services, more for workshops and courses. */
+          /**
+           * Participants per session (1..10000): 1 for individual services, more for workshops and
+           * courses.
+           */
           capacity: number
           created_at: string
           /** ISO 4217 code, upper case. */
@@ -1003,8 +1021,8 @@ export type Database = {
            */
           max_advance_days: number | null
           /**
-           * At most this many 1-to-1 bookings of this service per provider and local day
-           * (DAILY_LIMIT_REACHED); null = unlimited.
+           * At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
+           * DAILY_LIMIT_REACHED); null = unlimited.
            */
           max_bookings_per_day: number | null
           /** No booking closer than this to the start (TOO_LATE_TO_BOOK). */
@@ -1159,11 +1177,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "session_notes_booking_id_fkey"
-            columns: ["booking_id"]
-            isOneToOne: true
+            foreignKeyName: "session_notes_booking_fkey"
+            columns: ["organization_id", "booking_id"]
+            isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "session_notes_organization_id_fkey"
@@ -1325,7 +1343,7 @@ export type Database = {
            * backfill). Only active subscriptions are spent.
            */
           status: "active" | "paused" | "completed" | "expired" | "cancelled" | "superseded"
-          /** Credits granted (copied from the package at purchase). */
+          /** Credits granted (copied from the package at purchase; 1..1000). */
           total_sessions: number
           updated_at: string
         }
@@ -1363,11 +1381,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "subscriptions_package_id_fkey"
-            columns: ["package_id"]
+            foreignKeyName: "subscriptions_package_fkey"
+            columns: ["organization_id", "package_id"]
             isOneToOne: false
             referencedRelation: "packages"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
       }
@@ -1446,13 +1464,32 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "service_sessions_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "service_sessions_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
+      }
+      /**
+       * When each provider of the caller's organizations is unavailable (is_available = false: all
+       * day or start_time..end_time) or works other hours (is_available = true), without the reason
+       * or notes. Every member reads it; the table itself is read by owners/admins and the provider.
+       */
+      specialist_availability_exception_times: {
+        Row: {
+          all_day: boolean | null
+          end_time: string | null
+          exception_date: string | null
+          id: string | null
+          is_available: boolean | null
+          organization_id: string | null
+          specialist_id: string | null
+          start_time: string | null
+        }
+        ComputedFields: never
+        Relationships: []
       }
       /**
        * Balance of every subscription the caller may see (RLS on subscriptions: own, owners/admins,
@@ -1485,7 +1522,7 @@ export type Database = {
            */
           status: "active" | "paused" | "completed" | "expired" | "cancelled" | "superseded"
           subscription_id: string
-          /** Credits granted (copied from the package at purchase). */
+          /** Credits granted (copied from the package at purchase; 1..1000). */
           total: number
         }
         ComputedFields: never
@@ -1498,11 +1535,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "subscriptions_package_id_fkey"
-            columns: ["package_id"]
+            foreignKeyName: "subscriptions_package_fkey"
+            columns: ["organization_id", "package_id"]
             isOneToOne: false
             referencedRelation: "packages"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
       }
@@ -1759,9 +1796,12 @@ export type Database = {
         }
       }
       /**
-       * Cancels a booking (its client, its provider, or an owner/admin) and returns {success,
-       * message, booking_id, cancellation_id, cancellation_policy_applied}. Same logic as inserting
-       * into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or
+       * Cancels a booking (its client, its provider, or an owner/admin; service_role as the system)
+       * and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}. A
+       * spent credit is forfeited only when the client cancels within cancellation_notice_hours of
+       * the start; the provider, an owner/admin or the system cancelling always restores it
+       * (booking_cancellations.cancelled_by_role records who). Same logic as inserting into
+       * booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or
        * p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409), BOOKING_IN_PAST (PT422).
        */
       cancel_booking: {
@@ -1855,9 +1895,12 @@ export type Database = {
        * Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date or
        * open-ended) at p_local_time (default: organization_settings.recurring_default_time) in
        * p_timezone (default: the organization's). A client sets one up for themself;
-       * owners/admins/providers name p_client_id. The daily dispatcher books each occurrence.
-       * Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN,
-       * SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).
+       * owners/admins/providers name p_client_id. The daily dispatcher books each occurrence. The
+       * series holds its future occurrences (up to the service's booking window): slot search and
+       * every booking path treat them as busy, and a series colliding with the provider's bookings
+       * or another series is refused with SLOT_TAKEN naming the first colliding date in the detail.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN
+       * (PT409, hint p_local_time), SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).
        */
       create_recurring_booking: {
         Args: {
@@ -2172,11 +2215,16 @@ export type Database = {
       /**
        * Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns
        * it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking
-       * moves to the session of the same service starting then. Errors: UNAUTHORIZED,
+       * moves to the session of the same service starting then. A client cannot move it once the
+       * late-cancellation window (cancellation_notice_hours before its current start) has opened;
+       * staff can. A credit-paid booking keeps a credit valid at the new time: its subscription's,
+       * else the client's other active subscription covering it (the credit moves, audited as
+       * booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps.
+       * Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED,
        * INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN,
-       * CAPACITY_REACHED, CONFLICT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK,
-       * OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, BACKFILL_REQUIRED
-       * (PT422).
+       * CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
+       * TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
+       * DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
        */
       reschedule_booking: {
         Args: { p_booking_id: string; p_new_starts_at: string }
@@ -2447,6 +2495,7 @@ export const CheckValues = {
     },
     booking_cancellations: {
       cancellation_policy_applied: ["no_refund", "credit_restored", "credit_forfeited"],
+      cancelled_by_role: ["client", "provider", "admin", "owner", "system"],
     },
     bookings: {
       status: ["pending", "confirmed", "completed", "cancelled", "no_show"],
@@ -2514,6 +2563,7 @@ export const RpcErrors = {
   SESSION_TYPE_INACTIVE: { sqlstate: "PT422", status: 422 },
   SLOT_TAKEN: { sqlstate: "PT409", status: 409 },
   TOO_LATE_TO_BOOK: { sqlstate: "PT422", status: 422 },
+  TOO_LATE_TO_RESCHEDULE: { sqlstate: "PT422", status: 422 },
   TREATMENT_BUFFER_NOT_MET: { sqlstate: "PT422", status: 422 },
   UNAUTHORIZED: { sqlstate: "PT401", status: 401 },
 } as const

@@ -28,8 +28,8 @@ $$;
 comment on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) is
   'Appends an audit_log entry (actor = auth.uid(), null for service_role and jobs); returns its id.';
 
-revoke all on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) from public, anon;
-grant execute on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) to authenticated, service_role;
+revoke all on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) from public, anon, authenticated;
+grant execute on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) to service_role;
 
 create or replace function private.emit_event(p_organization_id uuid, p_topic text, p_payload jsonb default '{}'::jsonb)
 returns bigint
@@ -50,5 +50,5 @@ $$;
 comment on function private.emit_event(uuid, text, jsonb) is
   'Writes an outbox event (topic like booking.cancelled, JSON object payload) in the current transaction; returns its id.';
 
-revoke all on function private.emit_event(uuid, text, jsonb) from public, anon;
-grant execute on function private.emit_event(uuid, text, jsonb) to authenticated, service_role;
+revoke all on function private.emit_event(uuid, text, jsonb) from public, anon, authenticated;
+grant execute on function private.emit_event(uuid, text, jsonb) to service_role;

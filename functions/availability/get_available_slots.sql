@@ -37,6 +37,8 @@ begin
   if p_from is null then
     perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'p_from');
   end if;
+  perform private.require_sane_timestamp(p_from::timestamptz, 'p_from');
+  perform private.require_sane_timestamp(p_to::timestamptz, 'p_to');
   if p_to is null or p_to < p_from or p_to - p_from > 92 then
     perform private.raise_error('INVALID_REQUEST', 'p_to must be on or after p_from, at most 92 days later.', 'p_to');
   end if;

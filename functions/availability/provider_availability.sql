@@ -64,15 +64,19 @@ $$;
 comment on function private.provider_availability(uuid, uuid, date, date) is
   'When the provider is available in the organization between local dates p_from and p_to (inclusive): weekly rules, date overrides (is_available = true) and blocking exceptions (all-day and partial), as a tstzmultirange. Existing sessions are not subtracted (see private.provider_busy).';
 
-revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon;
-grant execute on function private.provider_availability(uuid, uuid, date, date) to authenticated, service_role;
+revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.provider_availability(uuid, uuid, date, date) to service_role;
+
+-- (p_exclude_recurring_id was added by issue 10: the old five-argument signature goes)
+drop function if exists private.provider_busy(uuid, tstzrange, integer, integer, uuid);
 
 create or replace function private.provider_busy(
   p_provider_id uuid,
   p_window tstzrange,
   p_buffer_before_minutes integer default 0,
   p_buffer_after_minutes integer default 0,
-  p_exclude_session_id uuid default null
+  p_exclude_session_id uuid default null,
+  p_exclude_recurring_id uuid default null
 )
 returns tstzmultirange
 language sql
@@ -128,11 +132,20 @@ as $$
           and m.status = 'accepted'
           and m.role in ('owner', 'admin', 'provider')
       )
+    union all
+    -- occurrences the provider's recurring series hold (not dispatched yet; only series of
+    -- organizations where the provider's membership is accepted, see private.series_occurrences)
+    select h.starts_at, h.ends_at, h.buffer_before_minutes, h.buffer_after_minutes
+    from private.series_holds(
+      array[p_provider_id],
+      tstzrange(lower(p_window) - interval '1 day', upper(p_window) + interval '1 day'),
+      p_exclude_recurring_id
+    ) as h
   ) as x
 $$;
 
-comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) is
-  'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings) of every organization where the provider holds an accepted provider-capable membership, each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
+comment on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) is
+  'Time the provider is busy around p_window for a new session with the given buffers: non-cancelled sessions (and legacy unlinked bookings) of every organization where the provider holds an accepted provider-capable membership, and the occurrences their recurring series hold (private.series_holds; p_exclude_recurring_id ignores one series), each widened by the larger of its own and the new session''s buffer. Overlap with it = SLOT_TAKEN.';
 
-revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) from public, anon;
-grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid) to authenticated, service_role;
+revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) from public, anon, authenticated;
+grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) to service_role;

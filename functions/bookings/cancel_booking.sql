@@ -5,42 +5,43 @@
 --     the same checks, raise the same errors and have the same effects:
 --       booking status -> cancelled (status history row with the reason), participant count
 --       decremented and a 1-to-1 service session cancelled with it (bookings triggers), the
---       credit policy decided by the database, an audit_log entry and a booking.cancelled
+--       canceller's role and the credit policy decided by the database (only the client's own
+--       late cancellation forfeits the credit), an audit_log entry and a booking.cancelled
 --       outbox event.
 -- Errors (seed 002): INVALID_REQUEST, UNAUTHORIZED, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
 -- BOOKING_IN_PAST.
 
-create or replace function private.cancellation_policy(p_booking public.bookings, p_starts_at timestamptz)
+-- (p_cancelled_by_role was added by issue 10: the old two-argument signature goes)
+drop function if exists private.cancellation_policy(public.bookings, timestamptz);
+
+create or replace function private.cancellation_policy(
+  p_booking public.bookings,
+  p_starts_at timestamptz,
+  p_cancelled_by_role text
+)
 returns text
-language plpgsql
+language sql
 stable
 security definer
 set search_path = ''
 as $$
-declare
-  v_notice_hours integer;
-begin
   -- the credit returns to (or stays spent on) the subscription the booking spent: balances are
-  -- computed per subscription from its bookings (private.subscription_usage)
-  if p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then
-    return 'no_refund';
-  end if;
-  select coalesce(s.cancellation_notice_hours, 24) into v_notice_hours
-  from public.organizations o
-  left join public.organization_settings s on s.organization_id = o.id
-  where o.id = p_booking.organization_id;
-  if now() <= p_starts_at - make_interval(hours => coalesce(v_notice_hours, 24)) then
-    return 'credit_restored';
-  end if;
-  return 'credit_forfeited';
-end
+  -- computed per subscription from its bookings (private.subscription_usage). Who cancels
+  -- decides: only the client's own late cancellation forfeits; the provider, an owner/admin or
+  -- the system cancelling never costs the client their credit.
+  select case
+    when p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then 'no_refund'
+    when p_cancelled_by_role is distinct from 'client' then 'credit_restored'
+    when private.in_late_cancellation_window(p_booking.organization_id, p_starts_at) then 'credit_forfeited'
+    else 'credit_restored'
+  end
 $$;
 
-comment on function private.cancellation_policy(public.bookings, timestamptz) is
-  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest), credit_restored when cancelled at least cancellation_notice_hours before the start, else credit_forfeited.';
+comment on function private.cancellation_policy(public.bookings, timestamptz, text) is
+  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest); credit_forfeited only when the client (p_cancelled_by_role = client) cancels inside the late-cancellation window (private.in_late_cancellation_window); credit_restored otherwise (earlier, or cancelled by the provider, an owner/admin or the system).';
 
-revoke all on function private.cancellation_policy(public.bookings, timestamptz) from public, anon;
-grant execute on function private.cancellation_policy(public.bookings, timestamptz) to authenticated, service_role;
+revoke all on function private.cancellation_policy(public.bookings, timestamptz, text) from public, anon, authenticated;
+grant execute on function private.cancellation_policy(public.bookings, timestamptz, text) to service_role;
 
 create or replace function private.booking_cancellations_before_insert()
 returns trigger
@@ -93,7 +94,14 @@ begin
   new.organization_id := v_booking.organization_id;
   new.cancelled_by := v_uid;
   new.created_at := now();
-  new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at);
+  -- the role the canceller acts in, decided here whatever the writer sent
+  new.cancelled_by_role := case
+    when v_service_call then 'system'
+    when v_uid = v_booking.client_id then 'client'
+    when v_uid = v_booking.provider_id then 'provider'
+    else private.member_role(v_booking.organization_id, v_uid)  -- owner or admin (checked above)
+  end;
+  new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at, new.cancelled_by_role);
 
   perform set_config('sessionkit.cancelling', v_booking.id::text, true);
   perform set_config('sessionkit.status_reason', new.reason, true);
@@ -104,7 +112,7 @@ begin
   perform private.write_audit(
     v_booking.organization_id, 'booking.cancelled', 'bookings', v_booking.id,
     jsonb_build_object('status', v_booking.status),
-    jsonb_build_object('status', 'cancelled', 'reason', new.reason,
+    jsonb_build_object('status', 'cancelled', 'reason', new.reason, 'cancelled_by_role', new.cancelled_by_role,
                        'cancellation_policy_applied', new.cancellation_policy_applied)
   );
   perform private.emit_event(v_booking.organization_id, 'booking.cancelled', jsonb_build_object(
@@ -115,6 +123,7 @@ begin
     'provider_id', v_booking.provider_id,
     'starts_at', v_starts_at,
     'cancelled_by', v_uid,
+    'cancelled_by_role', new.cancelled_by_role,
     'reason', new.reason,
     'cancellation_policy_applied', new.cancellation_policy_applied
   ));
@@ -123,7 +132,7 @@ end
 $$;
 
 comment on function private.booking_cancellations_before_insert() is
-  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/created_at/cancellation_policy_applied, cancels the booking, writes audit_log and a booking.cancelled outbox event.';
+  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role.';
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
 
@@ -165,7 +174,7 @@ end
 $$;
 
 comment on function public.cancel_booking(uuid, text) is
-  'Cancels a booking (its client, its provider, or an owner/admin) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}. Same logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409), BOOKING_IN_PAST (PT422).
+  'Cancels a booking (its client, its provider, or an owner/admin; service_role as the system) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}. A spent credit is forfeited only when the client cancels within cancellation_notice_hours of the start; the provider, an owner/admin or the system cancelling always restores it (booking_cancellations.cancelled_by_role records who). Same logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409), BOOKING_IN_PAST (PT422).
 @returns {success: boolean, message: text, booking_id: uuid, cancellation_id?: uuid, cancellation_policy_applied: ''no_refund'' | ''credit_restored'' | ''credit_forfeited''}';
 
 revoke execute on function public.cancel_booking(uuid, text) from public, anon;

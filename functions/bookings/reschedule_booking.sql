@@ -1,8 +1,16 @@
 -- reschedule_booking: move a booking to a new start time.
 --   1-to-1 booking: its private session moves (same length), under the provider lock and every
---   booking rule (availability, buffers, window, daily limit); the booking follows by trigger.
+--   booking rule (availability, buffers, series holds, window, daily limit); the booking follows
+--   by trigger.
 --   Workshop/course booking: the booking moves to the session of the same service starting at
 --   p_new_starts_at (capacity checked under that session's row lock).
+-- And the rules of moving (issue 10): a client cannot move a booking inside the late-cancellation
+-- window (TOO_LATE_TO_RESCHEDULE; staff can), a credit-paid booking keeps a valid credit (its
+-- subscription's, else the client's other active subscription covering the new time: the credit
+-- moves there, audited; else NO_CREDITS_LEFT), a treatment session keeps its order and gaps.
+-- The booking row is locked before anything about it is read (a treatment's bookings together,
+-- in id order), so concurrent moves of one booking run one after the other, each seeing where the
+-- previous one left it. Lock order: booking rows -> provider lock -> session rows -> subscription.
 
 create or replace function public.reschedule_booking(p_booking_id uuid, p_new_starts_at timestamptz)
 returns public.bookings
@@ -13,12 +21,15 @@ as $$
 declare
   v_uid uuid := (select auth.uid());
   v_service_call boolean := private.is_service_call();
+  v_group uuid;
   v_booking public.bookings;
   v_session public.service_sessions;
   v_target public.service_sessions;
   v_service public.services;
   v_is_staff boolean;
   v_new_ends_at timestamptz;
+  v_previous_subscription uuid;
+  v_subscription uuid;
 begin
   perform private.require_caller();
   if p_booking_id is null then
@@ -27,8 +38,15 @@ begin
   if p_new_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'The new start time is required.', 'p_new_starts_at');
   end if;
+  perform private.require_sane_timestamp(p_new_starts_at, 'p_new_starts_at');
 
-  select b.* into v_booking from public.bookings b where b.id = p_booking_id;
+  -- a treatment's sessions are checked against each other: lock them all, in id order (as
+  -- book_next_treatment_session does); session_group_id never changes once a booking exists
+  select b.session_group_id into v_group from public.bookings as b where b.id = p_booking_id;
+  if v_group is not null then
+    perform 1 from public.bookings as b where b.session_group_id = v_group order by b.id for update;
+  end if;
+  select b.* into v_booking from public.bookings as b where b.id = p_booking_id for update;
   if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
     perform private.raise_error('NOT_FOUND', 'Booking not found.', 'p_booking_id');
   end if;
@@ -46,14 +64,11 @@ begin
     );
   end if;
 
-  select ss.* into v_session from public.service_sessions ss where ss.id = v_booking.service_session_id;
-  select sv.* into v_service from public.services sv where sv.id = v_session.service_id;
-
-  -- lock order shared with cancellations: provider (1-to-1 only), booking, sessions
+  select ss.* into v_session from public.service_sessions as ss where ss.id = v_booking.service_session_id;
+  select sv.* into v_service from public.services as sv where sv.id = v_session.service_id;
   if v_session.kind = 'individual' then
     perform private.lock_provider(v_session.provider_id);
   end if;
-  select b.* into v_booking from public.bookings b where b.id = p_booking_id for update;
 
   if v_booking.status = 'cancelled' then
     perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'p_booking_id');
@@ -62,14 +77,18 @@ begin
     perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be moved.', 'p_booking_id');
   end if;
   if p_new_starts_at = v_session.starts_at then
-    return v_booking;
+    return v_booking;  -- already there (e.g. a concurrent identical move went first)
+  end if;
+  perform private.assert_reschedule_window(v_booking, v_session.starts_at, v_is_staff);
+  if v_group is not null then
+    perform private.assert_treatment_order(v_group, v_booking.session_number, p_new_starts_at, v_booking.id, 'p_new_starts_at');
   end if;
 
   if v_session.kind = 'individual' then
     v_new_ends_at := p_new_starts_at + (v_session.ends_at - v_session.starts_at);
     perform private.assert_slot_bookable(v_service, v_session.provider_id, p_new_starts_at, v_new_ends_at, v_session.id);
     begin
-      update public.service_sessions ss
+      update public.service_sessions as ss
       set starts_at = p_new_starts_at, ends_at = v_new_ends_at
       where ss.id = v_session.id;
     exception when exclusion_violation then
@@ -77,7 +96,7 @@ begin
     end;
   else
     select ss.* into v_target
-    from public.service_sessions ss
+    from public.service_sessions as ss
     where ss.service_id = v_session.service_id
       and ss.starts_at = p_new_starts_at
       and ss.status = 'scheduled'
@@ -92,7 +111,7 @@ begin
     end if;
     perform private.assert_booking_window(v_service, v_target.starts_at);
     if exists (
-      select 1 from public.bookings b
+      select 1 from public.bookings as b
       where b.service_session_id = v_target.id
         and b.client_id = v_booking.client_id
         and b.status in ('pending', 'confirmed')
@@ -102,15 +121,31 @@ begin
     if v_target.current_participants >= v_target.max_participants then
       perform private.raise_error('CAPACITY_REACHED', 'That session is full.', 'p_new_starts_at');
     end if;
-    update public.bookings b set service_session_id = v_target.id where b.id = v_booking.id;
+    update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
   end if;
 
-  select b.* into v_booking from public.bookings b where b.id = p_booking_id;
+  -- the credit must be valid at the new time; moving it re-checks its balance under the new
+  -- subscription's row lock (bookings_spend_credit)
+  v_previous_subscription := v_booking.subscription_id;
+  v_subscription := private.credit_for_move(v_booking, p_new_starts_at);
+  if v_subscription is distinct from v_previous_subscription then
+    update public.bookings as b set subscription_id = v_subscription where b.id = v_booking.id;
+    perform private.write_audit(
+      v_booking.organization_id, 'booking.credit_moved', 'bookings', v_booking.id,
+      jsonb_build_object('subscription_id', v_previous_subscription, 'starts_at', v_session.starts_at),
+      jsonb_build_object('subscription_id', v_subscription, 'starts_at', p_new_starts_at,
+                         'reason', 'rescheduled outside the validity of its subscription')
+    );
+  end if;
+
+  select b.* into v_booking from public.bookings as b where b.id = p_booking_id;
 
   perform private.write_audit(
     v_booking.organization_id, 'booking.rescheduled', 'bookings', v_booking.id,
-    jsonb_build_object('service_session_id', v_session.id, 'starts_at', v_session.starts_at),
-    jsonb_build_object('service_session_id', v_booking.service_session_id, 'starts_at', v_booking.start_time)
+    jsonb_build_object('service_session_id', v_session.id, 'starts_at', v_session.starts_at,
+                       'subscription_id', v_previous_subscription),
+    jsonb_build_object('service_session_id', v_booking.service_session_id, 'starts_at', v_booking.start_time,
+                       'subscription_id', v_booking.subscription_id)
   );
   perform private.emit_event(v_booking.organization_id, 'booking.rescheduled', jsonb_build_object(
     'booking_id', v_booking.id,
@@ -119,14 +154,16 @@ begin
     'service_session_id', v_booking.service_session_id,
     'previous_starts_at', v_session.starts_at,
     'starts_at', v_booking.start_time,
-    'ends_at', v_booking.end_time
+    'ends_at', v_booking.end_time,
+    'previous_subscription_id', v_previous_subscription,
+    'subscription_id', v_booking.subscription_id
   ));
   return v_booking;
 end
 $$;
 
 comment on function public.reschedule_booking(uuid, timestamptz) is
-  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, BACKFILL_REQUIRED (PT422).';
+  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
 
 revoke execute on function public.reschedule_booking(uuid, timestamptz) from public, anon;
 grant execute on function public.reschedule_booking(uuid, timestamptz) to authenticated, service_role;

@@ -43,8 +43,8 @@ $$;
 comment on function private.is_provider_of_client(uuid, uuid) is
   'True when the caller is a provider of the organization who has (or had) a booking with this client: "their client".';
 
-revoke all on function private.is_provider_of_client(uuid, uuid) from public, anon;
-grant execute on function private.is_provider_of_client(uuid, uuid) to authenticated, service_role;
+revoke all on function private.is_provider_of_client(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.is_provider_of_client(uuid, uuid) to service_role;
 
 create or replace function private.can_view_subscription(p_organization_id uuid, p_client_id uuid)
 returns boolean

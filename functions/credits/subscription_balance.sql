@@ -27,13 +27,16 @@ as $$
     (count(*) filter (where b.status = 'cancelled'
                         and c.cancellation_policy_applied is distinct from 'credit_restored'
                         and c.cancellation_policy_applied is distinct from 'credit_forfeited'))::integer
-  from public.bookings b
+  from public.subscriptions s
+  left join public.bookings b on b.subscription_id = s.id
   left join public.booking_cancellations c on c.booking_id = b.id
-  where b.subscription_id = p_subscription_id
+  where s.id = p_subscription_id
+    and (private.is_service_call() or private.can_view_subscription(s.organization_id, s.client_id))
+  group by s.id
 $$;
 
 comment on function private.subscription_usage(uuid) is
-  'Credit buckets of a subscription computed from its bookings: completed, scheduled (pending/confirmed), forfeited (no_show, credit_forfeited cancellations), restored (credit_restored cancellations) and unclassified (cancelled without a restored/forfeited record: counted as restored, reported by integrity_report). No access check: callers are security definer code and the subscription_balances view (which RLS filters first).';
+  'Credit buckets of a subscription computed from its bookings: completed, scheduled (pending/confirmed), forfeited (no_show, credit_forfeited cancellations), restored (credit_restored cancellations) and unclassified (cancelled without a restored/forfeited record: counted as restored, reported by integrity_report). No row unless the caller may see the subscription (private.can_view_subscription, the rule of its RLS) or the request is a service call: the subscription_balances view calls it as the caller, so a direct call with any id reveals nothing more than the view.';
 
 revoke all on function private.subscription_usage(uuid) from public, anon;
 grant execute on function private.subscription_usage(uuid) to authenticated, service_role;

@@ -65,5 +65,5 @@ $$;
 comment on function private.member_role(uuid, uuid) is
   'Role of any user in an organization, null when not a member or only invited (e.g. to check that a booking''s client belongs to the org).';
 
-revoke all on function private.member_role(uuid, uuid) from public, anon;
-grant execute on function private.member_role(uuid, uuid) to authenticated, service_role;
+revoke all on function private.member_role(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.member_role(uuid, uuid) to service_role;

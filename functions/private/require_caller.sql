@@ -20,5 +20,5 @@ $$;
 comment on function private.require_caller(text) is
   'Raises UNAUTHORIZED (detail p_detail) unless the caller is signed in (auth.uid()) or the request is a service call (private.is_service_call()).';
 
-revoke all on function private.require_caller(text) from public, anon;
-grant execute on function private.require_caller(text) to authenticated, service_role;
+revoke all on function private.require_caller(text) from public, anon, authenticated;
+grant execute on function private.require_caller(text) to service_role;

@@ -55,5 +55,5 @@ $$;
 comment on function private.require_org_role(uuid, text[], text) is
   'Access check for organization RPCs: raises UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND or FORBIDDEN; returns the caller''s role (service_role for service calls).';
 
-revoke all on function private.require_org_role(uuid, text[], text) from public, anon;
-grant execute on function private.require_org_role(uuid, text[], text) to authenticated, service_role;
+revoke all on function private.require_org_role(uuid, text[], text) from public, anon, authenticated;
+grant execute on function private.require_org_role(uuid, text[], text) to service_role;

@@ -55,7 +55,12 @@ begin
     values
       (v_org, v_client, p_provider_id, p_service_id, p_frequency, p_start_date, p_end_date, p_local_time, p_timezone)
     returning * into v_row;
-  exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT422' then
+    -- users' series are checked by the row trigger; service callers' here (the trigger lets
+    -- direct service writes such as imports through)
+    if private.is_service_call() then
+      perform private.assert_series_slots_free(v_row);
+    end if;
+  exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
     declare
       v_code text;
       v_detail text;
@@ -90,7 +95,7 @@ end
 $$;
 
 comment on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) is
-  'Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date or open-ended) at p_local_time (default: organization_settings.recurring_default_time) in p_timezone (default: the organization''s). A client sets one up for themself; owners/admins/providers name p_client_id. The daily dispatcher books each occurrence. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).';
+  'Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date or open-ended) at p_local_time (default: organization_settings.recurring_default_time) in p_timezone (default: the organization''s). A client sets one up for themself; owners/admins/providers name p_client_id. The daily dispatcher books each occurrence. The series holds its future occurrences (up to the service''s booking window): slot search and every booking path treat them as busy, and a series colliding with the provider''s bookings or another series is refused with SLOT_TAKEN naming the first colliding date in the detail. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409, hint p_local_time), SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).';
 
 revoke execute on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) from public, anon;
 grant execute on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) to authenticated, service_role;

@@ -109,6 +109,7 @@ begin
   if p_run_date is null then
     perform private.raise_error('INVALID_REQUEST', 'A run date is required.', 'p_run_date');
   end if;
+  perform private.require_sane_timestamp(p_run_date::timestamptz, 'p_run_date');
   if p_shards is null or p_shards < 1 or p_shards > 64 then
     perform private.raise_error('INVALID_REQUEST', 'p_shards must be between 1 and 64.', 'p_shards');
   end if;
@@ -350,6 +351,16 @@ begin
     from simple as s
     where s.simple_ok and not s.in_past and not s.already_booked
   ),
+  -- what the providers' other recurring series (not claimed by this run: they were advanced
+  -- above) hold around the candidates (private.series_holds, the booking core's own source):
+  -- a candidate near one takes the exact path, where private.provider_busy decides
+  held as materialized (
+    select h.provider_id, h.starts_at, h.ends_at, greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    from private.series_holds(
+      v_providers,
+      (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
+    ) as h
+  ),
   -- rank of the occurrence among the run's ones of its provider, service and local day (a
   -- partition holds one service, so all or none of its rows have a daily limit)
   day_ranked as (
@@ -389,6 +400,15 @@ begin
       b.type_id, b.starts_at, b.ends_at, b.price, cr.subscription_id,
       case when
         (b.prev_padded_end is null or b.prev_padded_end + make_interval(mins => b.buffer_before_minutes) <= b.starts_at)
+        -- conservative: padded by the largest buffer on either side
+        and not exists (
+          select 1
+          from held as hd
+          where hd.provider_id = b.specialist_id
+            and tstzrange(b.starts_at, b.ends_at) && tstzrange(
+              hd.starts_at - make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)),
+              hd.ends_at + make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)))
+        )
         and (
           b.max_bookings_per_day is null
           or (

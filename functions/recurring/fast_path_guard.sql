@@ -47,9 +47,10 @@ as $$
   -- recorded after checking step 3 of dispatch_recurring_bookings against: service_sessions
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
-  -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write
-  -- (+ bookings_legacy_insert, which fires only for rows without service_session_id: never these)
-  select private.recurring_fast_path_fingerprint() = 'a60b69103ccd11c7176fb455fd0302bb'
+  -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
+  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
 $$;
 
 comment on function private.recurring_fast_path_verified() is

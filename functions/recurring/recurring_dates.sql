@@ -98,3 +98,32 @@ comment on function private.recurring_last_occurrence(date, text, date, date) is
 
 revoke all on function private.recurring_last_occurrence(date, text, date, date) from public, anon;
 grant execute on function private.recurring_last_occurrence(date, text, date, date) to authenticated, service_role;
+
+create or replace function private.recurring_first_on_or_after(p_start_date date, p_frequency text, p_day date)
+returns date
+language sql
+immutable
+parallel safe
+as $$
+  select case
+    when p_day <= p_start_date then p_start_date
+    when p_frequency = 'weekly' then p_start_date + 7 * ((p_day - p_start_date + 6) / 7)
+    when p_frequency = 'biweekly' then p_start_date + 14 * ((p_day - p_start_date + 13) / 14)
+    -- monthly: the anchored occurrence in p_day's month, or the next month's when it falls before p_day
+    when (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date >= p_day
+      then (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date
+    else (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer + 1))::date
+  end
+$$;
+
+comment on function private.recurring_first_on_or_after(date, text, date) is
+  'The first occurrence of a series (start_date, frequency) on or after p_day (start_date itself when p_day is not after it); monthly ones keep start_date''s day, clamped to short months.';
+
+revoke all on function private.recurring_first_on_or_after(date, text, date) from public, anon;
+grant execute on function private.recurring_first_on_or_after(date, text, date) to authenticated, service_role;

@@ -25,6 +25,12 @@ begin
   if new.start_date is null then
     perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'start_date');
   end if;
+  if tg_op = 'INSERT' or new.start_date is distinct from old.start_date then
+    perform private.require_sane_timestamp(new.start_date::timestamptz, 'start_date');
+  end if;
+  if tg_op = 'INSERT' or new.end_date is distinct from old.end_date then
+    perform private.require_sane_timestamp(new.end_date::timestamptz, 'end_date');
+  end if;
   if new.end_date is not null and new.end_date < new.start_date then
     perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'end_date');
   end if;

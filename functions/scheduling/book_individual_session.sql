@@ -28,6 +28,7 @@ begin
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
   perform private.validate_booking_kind(p_booking_kind);
 
   select sv.organization_id into v_org from public.services sv where sv.id = p_service_id;

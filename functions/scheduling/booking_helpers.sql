@@ -14,8 +14,8 @@ $$;
 comment on function private.lock_provider(uuid) is
   'Serialises schedule changes of one provider until the end of the transaction (advisory lock).';
 
-revoke all on function private.lock_provider(uuid) from public, anon;
-grant execute on function private.lock_provider(uuid) to authenticated, service_role;
+revoke all on function private.lock_provider(uuid) from public, anon, authenticated;
+grant execute on function private.lock_provider(uuid) to service_role;
 
 create or replace function private.resolve_booking_client(
   p_organization_id uuid,
@@ -78,8 +78,8 @@ $$;
 comment on function private.resolve_booking_client(uuid, uuid, text) is
   'Who a booking is for: the calling client (p_client_id null or self), or a client of the organization named by an owner/admin/provider (or service_role). Raises UNAUTHORIZED, NOT_FOUND (caller not a member: hint p_not_found_hint; client not a client of the org: hint p_client_id), FORBIDDEN, INVALID_REQUEST.';
 
-revoke all on function private.resolve_booking_client(uuid, uuid, text) from public, anon;
-grant execute on function private.resolve_booking_client(uuid, uuid, text) to authenticated, service_role;
+revoke all on function private.resolve_booking_client(uuid, uuid, text) from public, anon, authenticated;
+grant execute on function private.resolve_booking_client(uuid, uuid, text) to service_role;
 
 create or replace function private.resolve_session_type(
   p_organization_id uuid,
@@ -124,8 +124,8 @@ $$;
 comment on function private.resolve_session_type(uuid, uuid, uuid) is
   'The session type of a new session: the one named, else the service''s, else the organization default (or its only active type). Raises INVALID_REQUEST (none applies), NOT_FOUND, SESSION_TYPE_INACTIVE.';
 
-revoke all on function private.resolve_session_type(uuid, uuid, uuid) from public, anon;
-grant execute on function private.resolve_session_type(uuid, uuid, uuid) to authenticated, service_role;
+revoke all on function private.resolve_session_type(uuid, uuid, uuid) from public, anon, authenticated;
+grant execute on function private.resolve_session_type(uuid, uuid, uuid) to service_role;
 
 create or replace function private.assert_booking_window(p_service public.services, p_starts_at timestamptz)
 returns void
@@ -157,8 +157,8 @@ $$;
 comment on function private.assert_booking_window(public.services, timestamptz) is
   'Booking rules on the start time: BOOKING_IN_PAST, TOO_LATE_TO_BOOK (min_notice_minutes), OUTSIDE_BOOKING_WINDOW (max_advance_days); all PT422 except as listed in docs/scheduling.md.';
 
-revoke all on function private.assert_booking_window(public.services, timestamptz) from public, anon;
-grant execute on function private.assert_booking_window(public.services, timestamptz) to authenticated, service_role;
+revoke all on function private.assert_booking_window(public.services, timestamptz) from public, anon, authenticated;
+grant execute on function private.assert_booking_window(public.services, timestamptz) to service_role;
 
 create or replace function private.assert_slot_bookable(
   p_service public.services,
@@ -228,8 +228,8 @@ $$;
 comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
   'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers, daily limit. Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
 
-revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon;
-grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to authenticated, service_role;
+revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
+grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;
 
 create or replace function private.validate_booking_kind(p_booking_kind text)
 returns void
@@ -246,5 +246,5 @@ $$;
 comment on function private.validate_booking_kind(text) is
   'INVALID_REQUEST (hint p_booking_kind) unless regular, trial or guest.';
 
-revoke all on function private.validate_booking_kind(text) from public, anon;
-grant execute on function private.validate_booking_kind(text) to authenticated, service_role;
+revoke all on function private.validate_booking_kind(text) from public, anon, authenticated;
+grant execute on function private.validate_booking_kind(text) to service_role;

@@ -38,5 +38,5 @@ $$;
 comment on function private.applicable_session_type(uuid) is
   'The session type applied when a session is created without one: the organization default if active, else the only active type, else null (ambiguous).';
 
-revoke all on function private.applicable_session_type(uuid) from public, anon;
-grant execute on function private.applicable_session_type(uuid) to authenticated, service_role;
+revoke all on function private.applicable_session_type(uuid) from public, anon, authenticated;
+grant execute on function private.applicable_session_type(uuid) to service_role;

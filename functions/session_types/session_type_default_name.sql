@@ -19,5 +19,5 @@ $$;
 comment on function private.session_type_default_name(integer) is
   'Canonical session type name for a duration: whole hours as "N Hour Session", otherwise "N Minute Session" (30 -> "30 Minute Session", 60 -> "1 Hour Session", 90 -> "90 Minute Session").';
 
-revoke all on function private.session_type_default_name(integer) from public;
-grant execute on function private.session_type_default_name(integer) to authenticated, service_role;
+revoke all on function private.session_type_default_name(integer) from public, anon, authenticated;
+grant execute on function private.session_type_default_name(integer) to service_role;

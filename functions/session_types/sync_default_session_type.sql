@@ -53,8 +53,8 @@ $$;
 comment on function private.sync_default_session_type(uuid) is
   'Ensures the settings row and applies the default rule: keep an active default; otherwise the only active type, or null. Returns the default.';
 
-revoke all on function private.sync_default_session_type(uuid) from public, anon;
-grant execute on function private.sync_default_session_type(uuid) to authenticated, service_role;
+revoke all on function private.sync_default_session_type(uuid) from public, anon, authenticated;
+grant execute on function private.sync_default_session_type(uuid) to service_role;
 
 create or replace function private.session_types_sync_default()
 returns trigger

@@ -20,12 +20,6 @@ declare
   v_service public.services;
   v_total integer;
   v_next integer;
-  v_tz text;
-  v_prev public.bookings;
-  v_following public.bookings;
-  v_gap integer;
-  v_earliest date;
-  v_latest date;
 begin
   perform private.require_caller();
   if p_session_group_id is null then
@@ -34,9 +28,11 @@ begin
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
 
-  -- one continuation at a time per treatment: the group's bookings are locked
-  perform 1 from public.bookings as b where b.session_group_id = p_session_group_id for update;
+  -- one continuation (or move) at a time per treatment: the group's bookings are locked, in id
+  -- order as reschedule_booking locks them
+  perform 1 from public.bookings as b where b.session_group_id = p_session_group_id order by b.id for update;
 
   v_progress := private.treatment_progress_of(p_session_group_id);
   v_org := (v_progress ->> 'organization_id')::uuid;
@@ -77,44 +73,8 @@ begin
     );
   end if;
 
-  select o.timezone into v_tz from public.organizations o where o.id = v_org;
-
   -- the live session before and after the new one keep their order and their gaps
-  select b.* into v_prev
-  from public.bookings as b
-  where b.session_group_id = p_session_group_id
-    and b.session_number = v_next - 1
-    and b.status in ('pending', 'confirmed', 'completed');
-  if v_prev.id is not null then
-    v_gap := private.treatment_gap_days(v_service.session_buffer_config, v_next - 1);
-    v_earliest := (v_prev.start_time at time zone v_tz)::date + v_gap;
-    if p_starts_at < v_prev.end_time or (p_starts_at at time zone v_tz)::date < v_earliest then
-      perform private.raise_error(
-        'TREATMENT_BUFFER_NOT_MET',
-        format('Session %s must be at least %s days after session %s: on %s or later.', v_next, v_gap, v_next - 1, v_earliest),
-        'p_starts_at'
-      );
-    end if;
-  end if;
-
-  select b.* into v_following
-  from public.bookings as b
-  where b.session_group_id = p_session_group_id
-    and b.session_number > v_next
-    and b.status in ('pending', 'confirmed', 'completed')
-  order by b.session_number
-  limit 1;
-  if v_following.id is not null then
-    v_gap := private.treatment_gap_days(v_service.session_buffer_config, v_next);
-    v_latest := (v_following.start_time at time zone v_tz)::date - v_gap;
-    if p_starts_at >= v_following.start_time or (p_starts_at at time zone v_tz)::date > v_latest then
-      perform private.raise_error(
-        'TREATMENT_BUFFER_NOT_MET',
-        format('Session %s must be at least %s days before session %s: on %s or earlier.', v_next, v_gap, v_following.session_number, v_latest),
-        'p_starts_at'
-      );
-    end if;
-  end if;
+  perform private.assert_treatment_order(p_session_group_id, v_next, p_starts_at);
 
   return private.book_treatment_session(
     v_service.id, v_provider, p_starts_at, v_client, p_session_group_id, v_next, v_total

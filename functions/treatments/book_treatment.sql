@@ -88,6 +88,7 @@ begin
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
 
   select sv.* into v_service from public.services sv where sv.id = p_service_id;
   if v_service.id is null then

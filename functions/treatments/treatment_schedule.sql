@@ -21,8 +21,8 @@ $$;
 comment on function private.treatment_gap_days(jsonb, integer) is
   'Days between session p_after_session and the next one under a service''s session_buffer_config: gaps_days[p_after_session] (1-based), else default_days, else 7.';
 
-revoke all on function private.treatment_gap_days(jsonb, integer) from public, anon;
-grant execute on function private.treatment_gap_days(jsonb, integer) to authenticated, service_role;
+revoke all on function private.treatment_gap_days(jsonb, integer) from public, anon, authenticated;
+grant execute on function private.treatment_gap_days(jsonb, integer) to service_role;
 
 create or replace function private.treatment_schedule(
   p_service_id uuid,
@@ -87,6 +87,7 @@ begin
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
   select sv.* into v_service from public.services sv where sv.id = p_service_id;
   if v_service.id is null or not (private.is_service_call() or private.is_member(v_service.organization_id)) then
     perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');

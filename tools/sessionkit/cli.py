@@ -17,10 +17,12 @@ from rich.table import Table
 
 from sessionkit import stack
 from sessionkit.backfill.cli import backfill_app
+from sessionkit.bench.cli import bench_command
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import cron_jobs, server_version
 from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.connect import connect
+from sessionkit.db.prerequisites import pg_cron_enabled
 from sessionkit.errors import SessionkitError
 from sessionkit.legacy.cli import legacy_app
 from sessionkit.migrate import bundle
@@ -45,6 +47,7 @@ app.add_typer(recurring_app, name="recurring")
 recurring_app.command("dispatch")(dispatch_command)
 app.add_typer(legacy_app, name="legacy")
 app.add_typer(backfill_app, name="backfill")
+app.command("bench")(bench_command)
 
 out = Console()
 err = Console(stderr=True)
@@ -144,12 +147,9 @@ def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
 def db_reset(
     db_url: DbUrl = None,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Skip seeds/.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Required for a non-local database.")] = False,
 ) -> None:
-    """Drop and recreate the database, apply every migration, load seeds."""
+    """Drop and recreate the local stack's database, apply every migration, load seeds."""
     project, target = _target(db_url)
-    if not target.is_local and not force:
-        raise SessionkitError(f"refusing to reset {target.display} without --force")
     with migration_progress() as listener:
         applied = stack.reset(project, target, with_seed=not no_seed, listener=listener)
     out.print(
@@ -176,6 +176,21 @@ def db_push(
             applied = stack.push_target(project, target, to=to, listener=listener)
     verb = "would apply" if dry_run else "applied"
     out.print(f"{verb} {len(applied)} migration(s) on {target.display}", highlight=False)
+    if applied and not dry_run and not target.is_local:
+        _warn_without_pg_cron(target)
+
+
+def _warn_without_pg_cron(target: Target) -> None:
+    """Migrations schedule their jobs only where the project enabled pg_cron; never enable it."""
+    with connect(target.url) as conn:
+        if pg_cron_enabled(conn):
+            return
+    err.print(
+        f"warning: pg_cron is not enabled on {target.display} (Database → Extensions): "
+        "the migrations' scheduled jobs were not created",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _push_dry_run(project: Project, target: Target, to: str | None) -> list[MigrationFile]:
@@ -267,14 +282,28 @@ def lint(
 @app.command("test", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def test(
     ctx: typer.Context,
+    db_url: DbUrl = None,
     pgtap_only: Annotated[bool, typer.Option("--pgtap-only", help="Only supabase/tests.")] = False,
     pytest_only: Annotated[bool, typer.Option("--pytest-only", help="Only tests/.")] = False,
+    install_test_helpers: Annotated[
+        bool,
+        typer.Option(
+            "--install-test-helpers",
+            help="With --db-url: install pgTAP and schema tests for this run, remove them afterwards.",
+        ),
+    ] = False,
 ) -> None:
-    """Every pgTAP and pytest suite in one pytest run (extra arguments go to pytest)."""
-    from sessionkit.testing.runner import run_pytest
+    """Every pgTAP and pytest suite in one pytest run (extra arguments go to pytest); with
+    --db-url, the pgTAP suites on that database, which must already be migrated."""
+    from sessionkit.testing.runner import run_tests
 
-    code = run_pytest(
-        Project.discover(), pgtap_only=pgtap_only, pytest_only=pytest_only, extra=list(ctx.args)
+    code = run_tests(
+        Project.discover(),
+        Target.resolve(db_url),
+        pgtap_only=pgtap_only,
+        pytest_only=pytest_only,
+        install_helpers=install_test_helpers,
+        extra=list(ctx.args),
     )
     if code != 0:
         raise typer.Exit(code)
@@ -315,46 +344,6 @@ def demo(db_url: DbUrl = None) -> None:
 
     _, target = _target(db_url)
     run_demo(target.url, out)
-
-
-# -- bench -------------------------------------------------------------------------------
-@app.command("bench")
-def bench(
-    scenarios: Annotated[list[str] | None, typer.Argument(help="Scenario names (default: all).")] = None,
-    scale: Annotated[int | None, typer.Option("--scale", help="Rows/items per scenario.")] = None,
-    db_url: DbUrl = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Benchmark scenarios against a plain-SQL baseline measured in the same run."""
-    from sessionkit.bench.run import results_table, run_benchmarks
-
-    project, target = _target(db_url)
-    with err.status("benchmarking (fresh database per scenario)"):
-        results = run_benchmarks(project, target.url, scenarios or [], scale)
-    if as_json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "scenario": r.scenario,
-                        "ratio": r.ratio,
-                        "operation": {
-                            "label": r.operation.label,
-                            "seconds": r.operation.seconds,
-                            "rows": r.operation.rows,
-                        },
-                        "baseline": {
-                            "label": r.baseline.label,
-                            "seconds": r.baseline.seconds,
-                            "rows": r.baseline.rows,
-                        },
-                    }
-                    for r in results
-                ]
-            )
-        )
-        return
-    out.print(results_table(results))
 
 
 def main() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import psycopg
+
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import recreate_database, run_sql_file
 from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.compat import install_compat
 from sessionkit.db.connect import connect
+from sessionkit.db.prerequisites import require_supabase
 from sessionkit.errors import SessionkitError
 from sessionkit.migrate.files import MigrationFile
 from sessionkit.migrate.guards import Verdict
@@ -35,8 +38,7 @@ def push_target(
     listener: PushListener | None = None,
 ) -> list[MigrationFile]:
     with connect(target.url) as conn:
-        if not dry_run:
-            install_compat(conn)
+        prepare(conn, target, dry_run)
         return push(
             conn,
             project.bundle_dir,
@@ -52,7 +54,17 @@ def push_dry_run(
 ) -> list[tuple[MigrationFile, Verdict | None]]:
     """What `db push` would apply, each guarded migration with its guard's verdict now."""
     with connect(target.url) as conn:
+        prepare(conn, target, dry_run=True)
         return guard_verdicts(conn, project.bundle_dir, to=to, functions_dir=project.functions_dir)
+
+
+def prepare(conn: psycopg.Connection, target: Target, dry_run: bool = False) -> None:
+    """The local stack gets the compatibility layer; any other database is only checked:
+    sessionkit never installs roles, auth, extensions or settings where it was not asked to."""
+    if not target.is_local:
+        require_supabase(conn, target.display)
+    elif not dry_run:
+        install_compat(conn)
 
 
 def seed(project: Project, target: Target) -> int:
@@ -73,11 +85,15 @@ def reset(
     with_seed: bool = True,
     listener: PushListener | None = None,
 ) -> list[MigrationFile]:
-    """Drop and recreate the database, apply every migration, then the seeds."""
+    """Drop and recreate the local stack's database, apply every migration, then the seeds."""
+    if not target.is_local:
+        raise SessionkitError(
+            f"refusing to reset {target.display}: reset drops and recreates the database, which on a "
+            "Supabase project holds auth and storage too; it is for the local stack only"
+        )
     recreate_database(target.url)
-    if target.is_local:
-        # pg_cron's scheduler exits for good when its database is dropped: restart it.
-        LocalCluster(project).restart()
+    # pg_cron's scheduler exits for good when its database is dropped: restart it.
+    LocalCluster(project).restart()
     applied = push_target(project, target, listener=listener)
     if with_seed:
         seed(project, target)

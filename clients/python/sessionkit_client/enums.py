@@ -18,6 +18,9 @@ BookingCancellationsCancellationPolicyApplied = Literal[
 ]
 """Allowed values of booking_cancellations.cancellation_policy_applied (check constraint)."""
 
+BookingCancellationsCancelledByRole = Literal["client", "provider", "admin", "owner", "system"]
+"""Allowed values of booking_cancellations.cancelled_by_role (check constraint)."""
+
 BookingsStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show"]
 """Allowed values of bookings.status (check constraint)."""
 
@@ -64,6 +67,7 @@ SubscriptionsStatus = Literal["active", "paused", "completed", "expired", "cance
 __all__ = [
     "AuditLogStatus",
     "BookingCancellationsCancellationPolicyApplied",
+    "BookingCancellationsCancelledByRole",
     "BookingsBookingKind",
     "BookingsStatus",
     "MeetingRecordingsFileFormat",

@@ -161,6 +161,10 @@ class TooLateToBookError(Http422Error):
     """TOO_LATE_TO_BOOK (HTTP 422)."""
 
 
+class TooLateToRescheduleError(Http422Error):
+    """TOO_LATE_TO_RESCHEDULE (HTTP 422)."""
+
+
 class TreatmentBufferNotMetError(Http422Error):
     """TREATMENT_BUFFER_NOT_MET (HTTP 422)."""
 
@@ -193,6 +197,7 @@ ERRORS: dict[str, type[RpcError]] = {
     "SESSION_TYPE_INACTIVE": SessionTypeInactiveError,
     "SLOT_TAKEN": SlotTakenError,
     "TOO_LATE_TO_BOOK": TooLateToBookError,
+    "TOO_LATE_TO_RESCHEDULE": TooLateToRescheduleError,
     "TREATMENT_BUFFER_NOT_MET": TreatmentBufferNotMetError,
     "UNAUTHORIZED": UnauthorizedError,
 }
@@ -290,6 +295,7 @@ __all__ = [
     "SessionTypeInactiveError",
     "SlotTakenError",
     "TooLateToBookError",
+    "TooLateToRescheduleError",
     "TreatmentBufferNotMetError",
     "UnauthorizedError",
     "error_from_body",

@@ -17,6 +17,7 @@ from ._base import InsertModel, RowModel, UpdateModel
 from .enums import (
     AuditLogStatus,
     BookingCancellationsCancellationPolicyApplied,
+    BookingCancellationsCancelledByRole,
     BookingsBookingKind,
     BookingsStatus,
     MeetingRecordingsFileFormat,
@@ -231,6 +232,12 @@ class BookingCancellations(RowModel):
     cancellation_notice_hours ahead) or credit_forfeited.
     """
     created_at: datetime.datetime
+    cancelled_by_role: BookingCancellationsCancelledByRole | None
+    """Role the canceller acted in, set by the database: client (the booking's own client), provider
+    (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
+    client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
+    cancellations recorded before the column existed.
+    """
 
 
 class BookingCancellationsInsert(InsertModel):
@@ -260,6 +267,12 @@ class BookingCancellationsInsert(InsertModel):
     cancellation_notice_hours ahead) or credit_forfeited.
     """
     created_at: datetime.datetime | None = None
+    cancelled_by_role: BookingCancellationsCancelledByRole | None = None
+    """Role the canceller acted in, set by the database: client (the booking's own client), provider
+    (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
+    client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
+    cancellations recorded before the column existed.
+    """
 
 
 class BookingCancellationsUpdate(UpdateModel):
@@ -289,6 +302,12 @@ class BookingCancellationsUpdate(UpdateModel):
     cancellation_notice_hours ahead) or credit_forfeited.
     """
     created_at: datetime.datetime | None = None
+    cancelled_by_role: BookingCancellationsCancelledByRole | None = None
+    """Role the canceller acted in, set by the database: client (the booking's own client), provider
+    (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
+    client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
+    cancellations recorded before the column existed.
+    """
 
 
 class BookingServiceSessionCoverage(RowModel):
@@ -770,11 +789,13 @@ class OrganizationSettings(RowModel):
 
     organization_id: uuid.UUID
     cancellation_notice_hours: int
-    """A credit is restored when a booking is cancelled at least this many hours before it starts."""
+    """A credit is restored when a booking is cancelled at least this many hours before it starts
+    (0..8760, a year); a client may not reschedule later than this.
+    """
     note_lock_hours: int
-    """Session notes become read-only this many hours after creation."""
+    """Session notes become read-only this many hours after creation (0..8760)."""
     recording_retention_days: int | None
-    """Meeting recordings expire after this many days; null keeps them."""
+    """Meeting recordings expire after this many days (1..10950, 30 years); null keeps them."""
     recurring_default_time: datetime.time
     """Local time (organization time zone) used by recurring bookings that do not name one."""
     requires_subscription: bool
@@ -806,11 +827,13 @@ class OrganizationSettingsInsert(InsertModel):
 
     organization_id: uuid.UUID
     cancellation_notice_hours: int | None = None
-    """A credit is restored when a booking is cancelled at least this many hours before it starts."""
+    """A credit is restored when a booking is cancelled at least this many hours before it starts
+    (0..8760, a year); a client may not reschedule later than this.
+    """
     note_lock_hours: int | None = None
-    """Session notes become read-only this many hours after creation."""
+    """Session notes become read-only this many hours after creation (0..8760)."""
     recording_retention_days: int | None = None
-    """Meeting recordings expire after this many days; null keeps them."""
+    """Meeting recordings expire after this many days (1..10950, 30 years); null keeps them."""
     recurring_default_time: datetime.time | None = None
     """Local time (organization time zone) used by recurring bookings that do not name one."""
     requires_subscription: bool | None = None
@@ -842,11 +865,13 @@ class OrganizationSettingsUpdate(UpdateModel):
 
     organization_id: uuid.UUID | None = None
     cancellation_notice_hours: int | None = None
-    """A credit is restored when a booking is cancelled at least this many hours before it starts."""
+    """A credit is restored when a booking is cancelled at least this many hours before it starts
+    (0..8760, a year); a client may not reschedule later than this.
+    """
     note_lock_hours: int | None = None
-    """Session notes become read-only this many hours after creation."""
+    """Session notes become read-only this many hours after creation (0..8760)."""
     recording_retention_days: int | None = None
-    """Meeting recordings expire after this many days; null keeps them."""
+    """Meeting recordings expire after this many days (1..10950, 30 years); null keeps them."""
     recurring_default_time: datetime.time | None = None
     """Local time (organization time zone) used by recurring bookings that do not name one."""
     requires_subscription: bool | None = None
@@ -1004,13 +1029,15 @@ class Packages(RowModel):
     name: str
     description: str | None
     session_count: int
-    """Number of session credits the package grants."""
+    """Number of session credits the package grants (1..1000)."""
     price: Decimal
     currency: str
     discount_percentage: Decimal
     """Discount shown against the pay-per-session price, 0..100."""
     valid_for_days: int | None
-    """Subscriptions to this package expire this many days after they start; null = no expiry."""
+    """Subscriptions to this package expire this many days after they start (1..3650); null = no
+    expiry.
+    """
     is_active: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -1040,13 +1067,15 @@ class PackagesInsert(InsertModel):
     name: str
     description: str | None = None
     session_count: int | None = None
-    """Number of session credits the package grants."""
+    """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
     currency: str | None = None
     discount_percentage: Decimal | None = None
     """Discount shown against the pay-per-session price, 0..100."""
     valid_for_days: int | None = None
-    """Subscriptions to this package expire this many days after they start; null = no expiry."""
+    """Subscriptions to this package expire this many days after they start (1..3650); null = no
+    expiry.
+    """
     is_active: bool | None = None
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
@@ -1076,13 +1105,15 @@ class PackagesUpdate(UpdateModel):
     name: str | None = None
     description: str | None = None
     session_count: int | None = None
-    """Number of session credits the package grants."""
+    """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
     currency: str | None = None
     discount_percentage: Decimal | None = None
     """Discount shown against the pay-per-session price, 0..100."""
     valid_for_days: int | None = None
-    """Subscriptions to this package expire this many days after they start; null = no expiry."""
+    """Subscriptions to this package expire this many days after they start (1..3650); null = no
+    expiry.
+    """
     is_active: bool | None = None
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
@@ -1309,7 +1340,7 @@ class ServiceSessions(RowModel):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     max_participants: int
-    """Capacity of the session."""
+    """Capacity of the session (1..10000)."""
     current_participants: int
     """Number of non-cancelled bookings; never exceeds max_participants."""
     status: ServiceSessionsStatus
@@ -1359,7 +1390,7 @@ class ServiceSessionsInsert(InsertModel):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     max_participants: int | None = None
-    """Capacity of the session."""
+    """Capacity of the session (1..10000)."""
     current_participants: int | None = None
     """Number of non-cancelled bookings; never exceeds max_participants."""
     status: ServiceSessionsStatus | None = None
@@ -1409,7 +1440,7 @@ class ServiceSessionsUpdate(UpdateModel):
     starts_at: datetime.datetime | None = None
     ends_at: datetime.datetime | None = None
     max_participants: int | None = None
-    """Capacity of the session."""
+    """Capacity of the session (1..10000)."""
     current_participants: int | None = None
     """Number of non-cancelled bookings; never exceeds max_participants."""
     status: ServiceSessionsStatus | None = None
@@ -1444,7 +1475,9 @@ class Services(RowModel):
     currency: str
     """ISO 4217 code, upper case."""
     capacity: int
-    """Participants per session: 1 for individual services, more for workshops and courses."""
+    """Participants per session (1..10000): 1 for individual services, more for workshops and
+    courses.
+    """
     is_active: bool
     """Soft delete: inactive services cannot be booked but keep their history."""
     created_at: datetime.datetime
@@ -1466,8 +1499,8 @@ class Services(RowModel):
     null = unlimited.
     """
     max_bookings_per_day: int | None
-    """At most this many 1-to-1 bookings of this service per provider and local day
-    (DAILY_LIMIT_REACHED); null = unlimited.
+    """At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
+    DAILY_LIMIT_REACHED); null = unlimited.
     """
     requires_multiple_sessions: bool
     """The service is a treatment of total_sessions_required sessions booked with book_treatment
@@ -1521,7 +1554,9 @@ class ServicesInsert(InsertModel):
     currency: str | None = None
     """ISO 4217 code, upper case."""
     capacity: int | None = None
-    """Participants per session: 1 for individual services, more for workshops and courses."""
+    """Participants per session (1..10000): 1 for individual services, more for workshops and
+    courses.
+    """
     is_active: bool | None = None
     """Soft delete: inactive services cannot be booked but keep their history."""
     created_at: datetime.datetime | None = None
@@ -1543,8 +1578,8 @@ class ServicesInsert(InsertModel):
     null = unlimited.
     """
     max_bookings_per_day: int | None = None
-    """At most this many 1-to-1 bookings of this service per provider and local day
-    (DAILY_LIMIT_REACHED); null = unlimited.
+    """At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
+    DAILY_LIMIT_REACHED); null = unlimited.
     """
     requires_multiple_sessions: bool | None = None
     """The service is a treatment of total_sessions_required sessions booked with book_treatment
@@ -1598,7 +1633,9 @@ class ServicesUpdate(UpdateModel):
     currency: str | None = None
     """ISO 4217 code, upper case."""
     capacity: int | None = None
-    """Participants per session: 1 for individual services, more for workshops and courses."""
+    """Participants per session (1..10000): 1 for individual services, more for workshops and
+    courses.
+    """
     is_active: bool | None = None
     """Soft delete: inactive services cannot be booked but keep their history."""
     created_at: datetime.datetime | None = None
@@ -1620,8 +1657,8 @@ class ServicesUpdate(UpdateModel):
     null = unlimited.
     """
     max_bookings_per_day: int | None = None
-    """At most this many 1-to-1 bookings of this service per provider and local day
-    (DAILY_LIMIT_REACHED); null = unlimited.
+    """At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
+    DAILY_LIMIT_REACHED); null = unlimited.
     """
     requires_multiple_sessions: bool | None = None
     """The service is a treatment of total_sessions_required sessions booked with book_treatment
@@ -1827,6 +1864,22 @@ class SessionTypesUpdate(UpdateModel):
     updated_at: datetime.datetime | None = None
 
 
+class SpecialistAvailabilityExceptionTimes(RowModel):
+    """When each provider of the caller's organizations is unavailable (is_available = false: all day
+    or start_time..end_time) or works other hours (is_available = true), without the reason or
+    notes. Every member reads it; the table itself is read by owners/admins and the provider.
+    """
+
+    id: uuid.UUID | None
+    organization_id: uuid.UUID | None
+    specialist_id: uuid.UUID | None
+    exception_date: datetime.date | None
+    is_available: bool | None
+    all_day: bool | None
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+
+
 class SpecialistAvailabilityExceptions(RowModel):
     """Dated exceptions to a provider's weekly hours (seed 002), in the organization's time zone.
     is_available = false blocks the day (all_day) or start_time..end_time; is_available = true
@@ -1952,7 +2005,7 @@ class SubscriptionBalances(RowModel):
     expires_at: datetime.datetime | None
     """End of validity; null = never expires."""
     total: int
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     completed: int | None
     scheduled: int | None
     forfeited: int | None
@@ -1977,7 +2030,7 @@ class Subscriptions(RowModel):
     active subscriptions are spent.
     """
     total_sessions: int
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     starts_at: datetime.datetime
     """Start of validity: credits are spent only on sessions starting at or after it."""
     expires_at: datetime.datetime | None
@@ -2018,7 +2071,7 @@ class SubscriptionsInsert(InsertModel):
     active subscriptions are spent.
     """
     total_sessions: int
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     starts_at: datetime.datetime | None = None
     """Start of validity: credits are spent only on sessions starting at or after it."""
     expires_at: datetime.datetime | None = None
@@ -2059,7 +2112,7 @@ class SubscriptionsUpdate(UpdateModel):
     active subscriptions are spent.
     """
     total_sessions: int | None = None
-    """Credits granted (copied from the package at purchase)."""
+    """Credits granted (copied from the package at purchase; 1..1000)."""
     starts_at: datetime.datetime | None = None
     """Start of validity: credits are spent only on sessions starting at or after it."""
     expires_at: datetime.datetime | None = None
@@ -2141,6 +2194,7 @@ __all__ = [
     "SessionTypes",
     "SessionTypesInsert",
     "SessionTypesUpdate",
+    "SpecialistAvailabilityExceptionTimes",
     "SpecialistAvailabilityExceptions",
     "SpecialistAvailabilityExceptionsInsert",
     "SpecialistAvailabilityExceptionsUpdate",

@@ -619,9 +619,12 @@ class SessionkitRpc:
         return _BOOK_TREATMENT_RESULT.validate_python(data)
 
     def cancel_booking(self, *, booking_id: uuid.UUID, reason: str) -> CancelBookingResult:
-        """Cancels a booking (its client, its provider, or an owner/admin) and returns {success,
-        message, booking_id, cancellation_id, cancellation_policy_applied}. Same logic as
-        inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
+        """Cancels a booking (its client, its provider, or an owner/admin; service_role as the
+        system) and returns {success, message, booking_id, cancellation_id,
+        cancellation_policy_applied}. A spent credit is forfeited only when the client cancels
+        within cancellation_notice_hours of the start; the provider, an owner/admin or the system
+        cancelling always restores it (booking_cancellations.cancelled_by_role records who). Same
+        logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
         p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409),
         BOOKING_IN_PAST (PT422).
 
@@ -695,9 +698,13 @@ class SessionkitRpc:
         """Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date
         or open-ended) at p_local_time (default: organization_settings.recurring_default_time) in
         p_timezone (default: the organization's). A client sets one up for themself;
-        owners/admins/providers name p_client_id. The daily dispatcher books each occurrence.
-        Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN,
-        SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).
+        owners/admins/providers name p_client_id. The daily dispatcher books each occurrence. The
+        series holds its future occurrences (up to the service's booking window): slot search and
+        every booking path treat them as busy, and a series colliding with the provider's bookings
+        or another series is refused with SLOT_TAKEN naming the first colliding date in the
+        detail. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN,
+        SLOT_TAKEN (PT409, hint p_local_time), SERVICE_INACTIVE, BOOKING_IN_PAST (start before
+        today).
 
         POST /rest/v1/rpc/create_recurring_booking: `create_recurring_booking(p_service_id uuid,
         p_provider_id uuid, p_frequency text, p_start_date date, p_end_date date, p_local_time
@@ -948,11 +955,16 @@ class SessionkitRpc:
     ) -> Bookings:
         """Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and
         returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course
-        booking moves to the session of the same service starting then. Errors: UNAUTHORIZED,
-        INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN,
-        CAPACITY_REACHED, CONFLICT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK,
-        OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, BACKFILL_REQUIRED
-        (PT422).
+        booking moves to the session of the same service starting then. A client cannot move it
+        once the late-cancellation window (cancellation_notice_hours before its current start) has
+        opened; staff can. A credit-paid booking keeps a credit valid at the new time: its
+        subscription's, else the client's other active subscription covering it (the credit moves,
+        audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its
+        order and gaps. Concurrent moves of one booking run one after the other. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
+        SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
+        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
+        DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
 
         POST /rest/v1/rpc/reschedule_booking: `reschedule_booking(p_booking_id uuid,
         p_new_starts_at timestamp with time zone)`.
@@ -1208,9 +1220,12 @@ class AsyncSessionkitRpc:
         return _BOOK_TREATMENT_RESULT.validate_python(data)
 
     async def cancel_booking(self, *, booking_id: uuid.UUID, reason: str) -> CancelBookingResult:
-        """Cancels a booking (its client, its provider, or an owner/admin) and returns {success,
-        message, booking_id, cancellation_id, cancellation_policy_applied}. Same logic as
-        inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
+        """Cancels a booking (its client, its provider, or an owner/admin; service_role as the
+        system) and returns {success, message, booking_id, cancellation_id,
+        cancellation_policy_applied}. A spent credit is forfeited only when the client cancels
+        within cancellation_notice_hours of the start; the provider, an owner/admin or the system
+        cancelling always restores it (booking_cancellations.cancelled_by_role records who). Same
+        logic as inserting into booking_cancellations. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
         p_booking_id or p_reason), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409),
         BOOKING_IN_PAST (PT422).
 
@@ -1284,9 +1299,13 @@ class AsyncSessionkitRpc:
         """Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date
         or open-ended) at p_local_time (default: organization_settings.recurring_default_time) in
         p_timezone (default: the organization's). A client sets one up for themself;
-        owners/admins/providers name p_client_id. The daily dispatcher books each occurrence.
-        Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN,
-        SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).
+        owners/admins/providers name p_client_id. The daily dispatcher books each occurrence. The
+        series holds its future occurrences (up to the service's booking window): slot search and
+        every booking path treat them as busy, and a series colliding with the provider's bookings
+        or another series is refused with SLOT_TAKEN naming the first colliding date in the
+        detail. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN,
+        SLOT_TAKEN (PT409, hint p_local_time), SERVICE_INACTIVE, BOOKING_IN_PAST (start before
+        today).
 
         POST /rest/v1/rpc/create_recurring_booking: `create_recurring_booking(p_service_id uuid,
         p_provider_id uuid, p_frequency text, p_start_date date, p_end_date date, p_local_time
@@ -1541,11 +1560,16 @@ class AsyncSessionkitRpc:
     ) -> Bookings:
         """Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and
         returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course
-        booking moves to the session of the same service starting then. Errors: UNAUTHORIZED,
-        INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN,
-        CAPACITY_REACHED, CONFLICT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK,
-        OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, BACKFILL_REQUIRED
-        (PT422).
+        booking moves to the session of the same service starting then. A client cannot move it
+        once the late-cancellation window (cancellation_notice_hours before its current start) has
+        opened; staff can. A credit-paid booking keeps a credit valid at the new time: its
+        subscription's, else the client's other active subscription covering it (the credit moves,
+        audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its
+        order and gaps. Concurrent moves of one booking run one after the other. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
+        SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
+        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
+        DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
 
         POST /rest/v1/rpc/reschedule_booking: `reschedule_booking(p_booking_id uuid,
         p_new_starts_at timestamp with time zone)`.

@@ -1,10 +1,11 @@
 -- integrity_report (issue 5): its shape (what `sessionkit audit` reads), who may call it, and for
--- EVERY invariant a violation created behind the constraints' back (as postgres: replica mode
--- skips triggers and foreign keys; constraints that still hold are dropped inside this
--- transaction, which is rolled back) and seen counted with its sample id. Each violation lives in
+-- EVERY invariant a violation created behind the constraints' back (as postgres, the tables'
+-- owner: the one trigger or constraint that would refuse it is disabled or dropped inside this
+-- transaction, which is rolled back; no superuser setting such as session_replication_role, so
+-- the suite runs on a Supabase project) and seen counted with its sample id. Each violation lives in
 -- its own otherwise healthy organization (tests.seed_credit_org). Then the nightly snapshot job.
 begin;
-select plan(43);
+select plan(44);
 
 do $$
 declare
@@ -12,7 +13,7 @@ declare
 begin
   perform tests.seed_credit_org('healthy');
   perform tests.seed_org('rival');
-  for i in 1..13 loop
+  for i in 1..14 loop
     perform tests.seed_credit_org('inv-' || i);
   end loop;
   perform tests.add_member('inv-11', 'inv-11_client2', 'client');
@@ -30,7 +31,7 @@ select is(
   (select count(*)::int from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') i
    where (select array_agg(k order by k) from jsonb_object_keys(i) k) = array['description', 'name', 'sample_ids', 'violations']
      and jsonb_typeof(i -> 'violations') = 'number' and jsonb_typeof(i -> 'sample_ids') = 'array'),
-  13, 'shape: 13 invariants, each {name, description, violations (number), sample_ids (array)}');
+  14, 'shape: 14 invariants, each {name, description, violations (number), sample_ids (array)}');
 select is(
   (select array_agg(i.value ->> 'name' order by i.ordinality)
    from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') with ordinality as i),
@@ -39,7 +40,7 @@ select is(
         'subscription_balance_math', 'negative_remaining_credits', 'session_participants_mismatch',
         'cancelled_bookings_without_cancellation', 'cancellations_of_uncancelled_bookings',
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
-        'active_subscriptions_past_expiry'],
+        'active_subscriptions_past_expiry', 'sessions_of_non_members'],
   'shape: the invariants, in a stable order');
 select is(
   public.integrity_report(tests.org_id('healthy')) -> 'organization_id',
@@ -47,7 +48,7 @@ select is(
 select is((public.integrity_report(tests.org_id('healthy')) ->> 'total_violations')::int, 0,
   'a healthy organization (bookings, a subscription, a credit spent) has no violation');
 
--- 1..13: one violation per invariant ----------------------------------------------------------
+-- 1..14: one violation per invariant ----------------------------------------------------------
 do $$
 begin
   -- 1: a legacy 1-to-1 booking without service session, as a legacy database holds them until
@@ -61,11 +62,12 @@ begin
   alter table public.bookings enable trigger bookings_legacy_insert;
 
   -- 2: a regular booking that spent nothing in an organization requiring a subscription
-  set local session_replication_role = replica;
+  --    (the credit trigger, which would refuse it, is off for this insert)
+  alter table public.bookings disable trigger bookings_spend_credit;
   insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time, notes)
   select ss.organization_id, tests.uid('inv-2_client'), ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at, 'unpaid'
   from public.service_sessions ss where ss.id = tests.session_id(tests.org_id('inv-2'), 'b');
-  set local session_replication_role = origin;
+  alter table public.bookings enable trigger bookings_spend_credit;
 
   -- 3: a trial booking carrying a subscription (the check constraint is dropped for the test)
   alter table public.bookings drop constraint bookings_subscription_kind_check;
@@ -79,27 +81,36 @@ begin
   -- 5: a booking that spent a credit, cancelled without saying whether it was restored
   update public.bookings set status = 'cancelled' where organization_id = tests.org_id('inv-5');
 
-  -- 6: more credits spent than the subscription holds
+  -- 6: more credits spent than the subscription holds (the credit trigger is off for this insert)
   update public.subscriptions set total_sessions = 1 where organization_id = tests.org_id('inv-6');
-  set local session_replication_role = replica;
+  alter table public.bookings disable trigger bookings_spend_credit;
   insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time, subscription_id)
   select ss.organization_id, s.client_id, ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at, s.id
   from public.service_sessions ss
   join public.subscriptions s on s.organization_id = ss.organization_id
   where ss.id = tests.session_id(tests.org_id('inv-6'), 'b');
+  alter table public.bookings enable trigger bookings_spend_credit;
 
-  -- 7: a participant count that drifted
+  -- 7: a participant count that drifted (the trigger maintaining it is off for this update)
+  alter table public.service_sessions disable trigger service_sessions_before_write;
   update public.service_sessions set current_participants = 0 where id = tests.session_id(tests.org_id('inv-7'), 'a');
+  alter table public.service_sessions enable trigger service_sessions_before_write;
 
-  -- 9: a cancellation record for a booking that is not cancelled (replica: no cancel trigger)
+  -- 9: a cancellation record for a booking that is not cancelled (the trigger that would cancel
+  --    the booking is off for this insert)
+  alter table public.booking_cancellations disable trigger booking_cancellations_before_insert;
   insert into public.booking_cancellations (organization_id, booking_id, reason, cancellation_policy_applied)
   select b.organization_id, b.id, 'phantom', 'credit_restored'
   from public.bookings b where b.organization_id = tests.org_id('inv-9');
+  alter table public.booking_cancellations enable trigger booking_cancellations_before_insert;
 
-  -- 11: a booking spending another client's subscription (replica: no foreign key check)
+  -- 11: a booking spending another client's subscription (the composite foreign key is dropped
+  --     for the test, the credit trigger is off for this update)
+  alter table public.bookings drop constraint bookings_subscription_fkey;
+  alter table public.bookings disable trigger bookings_spend_credit;
   update public.bookings b set subscription_id = tests.active_subscription(tests.org_id('inv-11'), tests.uid('inv-11_client2'))
   where b.organization_id = tests.org_id('inv-11');
-  set local session_replication_role = origin;
+  alter table public.bookings enable trigger bookings_spend_credit;
 
   -- 8: a cancelled booking without its cancellation record (a backfill-style status change)
   update public.bookings set status = 'cancelled', subscription_id = null where organization_id = tests.org_id('inv-8');
@@ -119,6 +130,11 @@ begin
   -- 13: an active subscription long past its expiry (the expiry job did not run)
   update public.subscriptions set starts_at = now() - interval '60 days', expires_at = now() - interval '2 days'
   where organization_id = tests.org_id('inv-13');
+
+  -- 14: upcoming sessions whose provider no longer holds a membership (an operator removed it as
+  --     a direct database session, which the leave rules do not stop)
+  delete from public.organization_members
+  where organization_id = tests.org_id('inv-14') and user_id = tests.uid('inv-14_provider');
 end
 $$;
 
@@ -175,6 +191,8 @@ select is(tests.invariant(tests.org_id('inv-13'), 'active_subscriptions_past_exp
   jsonb_build_object('violations', 1, 'sample_ids', jsonb_build_array(
     (select id::text from public.subscriptions where organization_id = tests.org_id('inv-13')))),
   'active_subscriptions_past_expiry: an active subscription two days past expiry is counted');
+select is(tests.invariant(tests.org_id('inv-14'), 'sessions_of_non_members') -> 'violations', '2'::jsonb,
+  'sessions_of_non_members: the upcoming sessions of a provider who is no member are counted');
 
 -- scoping and totals ---------------------------------------------------------------------------
 select is(
@@ -196,7 +214,7 @@ select ok(
         'subscription_balance_math', 'negative_remaining_credits', 'session_participants_mismatch',
         'cancelled_bookings_without_cancellation', 'cancellations_of_uncancelled_bookings',
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
-        'active_subscriptions_past_expiry']) n),
+        'active_subscriptions_past_expiry', 'sessions_of_non_members']) n),
   'all organizations (null): every invariant''s violation is counted');
 select is(public.integrity_report(null) -> 'organization_id', 'null'::jsonb, 'all organizations: organization_id is null');
 do $$
@@ -275,9 +293,9 @@ select is(
   1, 'snapshot: unchanged counts raise no new alert');
 do $$
 begin
-  set local session_replication_role = replica;
+  alter table public.service_sessions disable trigger service_sessions_before_write;
   update public.service_sessions set current_participants = 5 where id = tests.session_id(tests.org_id('inv-7'), 'b');
-  set local session_replication_role = origin;
+  alter table public.service_sessions enable trigger service_sessions_before_write;
   perform private.snapshot_integrity();
 end
 $$;

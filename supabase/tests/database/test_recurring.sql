@@ -93,9 +93,9 @@ select lives_ok($$insert into public.recurring_bookings (user_id, specialist_id,
   values (tests.uid('rec_client2'), tests.uid('rec_provider'), tests.ref('session'), 'weekly', current_date + 5, current_date + 40)$$,
   'recurring_bookings: a client inserts their own series directly (organization from the service)');
 select is((select count(*)::int from public.recurring_bookings), 3, 'RLS: a client sees only their own series');
-select throws_ok($$update public.recurring_bookings set next_booking_date = current_date + 30 where user_id = tests.uid('rec_client2') and start_date = current_date + 5$$,
+select throws_ok($$update public.recurring_bookings set next_booking_date = current_date + 30 where user_id = tests.uid('rec_client2') and end_date = current_date + 40$$,
   'PT400', 'INVALID_REQUEST', 'recurring_bookings: users cannot move next_booking_date (the dispatcher''s)');
-select is(tests.affected_rows($$update public.recurring_bookings set is_active = false where start_date = current_date + 5$$), 1,
+select is(tests.affected_rows($$update public.recurring_bookings set is_active = false where end_date = current_date + 40$$), 1,
   'recurring_bookings: a client pauses their series');
 select throws_ok($$insert into public.recurring_bookings (user_id, specialist_id, service_id, frequency, start_date)
   values (tests.uid('rec_client'), tests.uid('rec_provider'), tests.ref('session'), 'weekly', current_date + 5)$$,

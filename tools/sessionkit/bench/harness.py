@@ -1,89 +1,78 @@
-"""Benchmark harness: a scenario measures its operation and a baseline on a throwaway database.
-
-Benchmarks report speed, they are not timed tests: each scenario prints the time of the
-product's operation, the time of a plain-SQL baseline doing comparable work (e.g. an
-INSERT … SELECT of the same rows) measured in the same run on the same data, and the
-ratio between them. Tests run every scenario at a tiny scale to check it still works.
-"""
+"""Small pieces every scenario uses: timing a request as PostgREST would send it, running a
+measurement once per run on a fresh clone, and saving the plans of a hot call."""
 
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import psycopg
 
-from sessionkit import stack
-from sessionkit.config import Project, Target
-from sessionkit.db.admin import create_database, drop_database
+from sessionkit.bench import explain
+from sessionkit.bench.context import BenchContext
+from sessionkit.bench.model import Check, Result
 from sessionkit.db.connect import connect
 from sessionkit.testing.acting import Role, become
-from sessionkit.testing.install import install_test_helpers
+
+Params = Sequence[Any] | Mapping[str, Any] | None
 
 
-@dataclass(frozen=True)
-class Measurement:
-    label: str
-    seconds: float
-    rows: int
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds > 0 else float("inf")
-
-
-@dataclass(frozen=True)
-class Result:
-    scenario: str
-    operation: Measurement
-    baseline: Measurement
-    notes: str = ""
-
-    @property
-    def ratio(self) -> float:
-        """How many times slower than the baseline the operation is."""
-        return self.operation.seconds / self.baseline.seconds if self.baseline.seconds > 0 else float("inf")
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    description: str
-    default_scale: int
-    run: Callable[[psycopg.Connection, int], Result]
-
-
-def timed(
+def timed_call(
     conn: psycopg.Connection,
-    label: str,
-    sql: str,
-    params: Sequence[Any] | Mapping[str, Any] | None = None,
+    call: str,
+    params: Params = None,
+    user_id: str | None = None,
     role: Role | None = None,
-) -> Measurement:
-    """Run one statement in its own transaction (as `role` if given, the way PostgREST sets it)
-    and time it, commit included; rows = rows affected/returned."""
+) -> float:
+    """Seconds of one request: a transaction as the user/role, the call, its rows, the commit."""
+    start = time.perf_counter()
     with conn.transaction():
-        if role:
-            become(conn, role=role)
-        start = time.perf_counter()
-        cursor = conn.execute(sql, params)
-        rows = cursor.rowcount if cursor.rowcount >= 0 else 0
-    return Measurement(label, time.perf_counter() - start, rows)
+        if user_id or role:
+            become(conn, user_id=user_id, role=role)
+        conn.execute(call, params).fetchall()
+    return time.perf_counter() - start
 
 
-@contextmanager
-def bench_database(project: Project, server_url: str) -> Iterator[psycopg.Connection]:
-    """A fresh database with every migration applied, dropped afterwards."""
-    name = f"sk_bench_{uuid.uuid4().hex[:8]}"
-    url = create_database(server_url, name)
-    try:
-        stack.push_target(project, Target(url=url, is_local=False))
-        with connect(url) as conn:
-            install_test_helpers(conn, project)  # scenarios arrange data with the test fixtures
-            yield conn
-    finally:
-        drop_database(server_url, name)
+def settle(url: str) -> None:
+    """Flush what arranging left dirty, so no measurement pays for the previous step's writes."""
+    with connect(url) as conn:
+        conn.execute("checkpoint")
+
+
+def on_clones(ctx: BenchContext, fixture_url: str, measure: Callable[[str], float]) -> tuple[float, ...]:
+    """measure(clone_url) on a fresh clone of the fixture, once per run."""
+    samples: list[float] = []
+    for _ in range(ctx.runs):
+        with ctx.clone(fixture_url) as url:
+            settle(url)
+            samples.append(measure(url))
+    return tuple(samples)
+
+
+def save_plans(
+    ctx: BenchContext,
+    result: Result,
+    url: str,
+    name: str,
+    call: str,
+    params: Params = None,
+    user_id: str | None = None,
+    role: Role | None = None,
+    hot: bool = True,
+) -> None:
+    """Capture the call's plans (rolled back) into docs/performance/plans/<name>.txt when the
+    run saves plans; a hot call must not scan a large table sequentially."""
+    if ctx.plans_dir is None:
+        return
+    with connect(url) as conn:
+        try:
+            plans = explain.capture(conn, name, call, params, user_id=user_id, role=role)
+        except psycopg.errors.InsufficientPrivilege:
+            result.notes.append(f"{name}: plans not captured (auto_explain needs a superuser)")
+            return
+    path = explain.save(plans, ctx.plans_dir)
+    result.plans.append(str(path))
+    if hot:
+        scans = ", ".join(plans.large_seq_scans) or "none"
+        result.checks.append(Check(f"{name}: sequential scans of large tables", scans, scans == "none"))

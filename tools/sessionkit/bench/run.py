@@ -1,32 +1,50 @@
-"""Run benchmark scenarios and render their figures."""
+"""Run benchmark scenarios: one BenchContext per invocation, on the given server or, with
+`durable`, on a throwaway cluster that runs with fsync and synchronous_commit on."""
 
 from __future__ import annotations
 
-from rich.table import Table
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from sessionkit.bench.harness import Result, bench_database
-from sessionkit.bench.scenarios import SCENARIOS
+from sessionkit.bench.context import BenchContext, ServerFacts
+from sessionkit.bench.durable import durable_server
+from sessionkit.bench.model import Result
+from sessionkit.bench.registry import Scenario, select
 from sessionkit.config import Project
-from sessionkit.errors import SessionkitError
+
+DEFAULT_RUNS = 3
 
 
-def run_benchmarks(project: Project, server_url: str, names: list[str], scale: int | None) -> list[Result]:
-    unknown = [n for n in names if n not in SCENARIOS]
-    if unknown:
-        raise SessionkitError(f"unknown scenario {unknown[0]!r}; choose from {', '.join(SCENARIOS)}")
-    results: list[Result] = []
-    for name in names or list(SCENARIOS):
-        scenario = SCENARIOS[name]
-        with bench_database(project, server_url) as conn:
-            results.append(scenario.run(conn, scale or scenario.default_scale))
-    return results
+@contextmanager
+def bench_server(project: Project, server_url: str, durable: bool) -> Iterator[str]:
+    if not durable:
+        yield server_url
+        return
+    with durable_server(project) as url:
+        yield url
 
 
-def results_table(results: list[Result]) -> Table:
-    table = Table("scenario", "measured", "rows", "seconds", "rows/s", "vs baseline")
-    for r in results:
-        for m, ratio in ((r.operation, f"{r.ratio:.2f}"), (r.baseline, "1.00")):
-            table.add_row(
-                r.scenario, m.label, str(m.rows), f"{m.seconds:.3f}", f"{m.rows_per_second:,.0f}", ratio
-            )
-    return table
+def run_scenario(ctx: BenchContext, scenario: Scenario, scale: int | None) -> Result:
+    return scenario.run(ctx, scale if scale is not None else scenario.default_scale)
+
+
+def run_benchmarks(
+    project: Project,
+    server_url: str,
+    names: list[str],
+    scale: int | None = None,
+    runs: int = DEFAULT_RUNS,
+    plans_dir: Path | None = None,
+    durable: bool = False,
+) -> tuple[ServerFacts, list[Result]]:
+    """Run the named scenarios (all when none is named) once each at `scale` (default: each
+    scenario's own), every figure sampled `runs` times."""
+    chosen = select(names)
+    with bench_server(project, server_url, durable) as url:
+        facts = ServerFacts.read(url)
+        ctx = BenchContext(project, url, runs, plans_dir)
+        try:
+            return facts, [run_scenario(ctx, s, scale) for s in chosen]
+        finally:
+            ctx.close()

@@ -33,10 +33,20 @@ cron.use_background_workers = on
 max_worker_processes = 32
 timezone = 'UTC'
 log_timezone = 'UTC'
+{durability}"""
+
+FAST = """\
 # Durability is not needed for a throwaway local stack; speed is.
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+"""
+
+DURABLE = """\
+# A durable cluster (`sessionkit bench --durable`): every commit reaches the disk.
+fsync = on
+synchronous_commit = on
+full_page_writes = on
 """
 
 
@@ -53,11 +63,17 @@ def pg_bindir() -> Path:
 
 @dataclass(frozen=True)
 class LocalCluster:
+    """The stack's cluster, or (`name`) another one beside it: .sessionkit/<name>/ on port
+    SESSIONKIT_DB_PORT + port_offset (a standby, a durable bench cluster)."""
+
     project: Project
+    name: str = ""
+    port_offset: int = 0
+    durable: bool = False
 
     @property
     def base(self) -> Path:
-        return self.project.state_dir
+        return self.project.state_dir / self.name if self.name else self.project.state_dir
 
     @property
     def data_dir(self) -> Path:
@@ -73,13 +89,15 @@ class LocalCluster:
 
     @property
     def port(self) -> int:
-        return local_port()
+        return local_port() + self.port_offset
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{DEFAULT_SUPERUSER}:postgres@127.0.0.1:{self.port}/{DEFAULT_DATABASE}"
 
     # -- running commands as the cluster owner -------------------------------------------
     def _as_owner(self, args: list[str]) -> list[str]:
-        if os.geteuid() != 0:
-            return args
-        return ["runuser", "-u", CLUSTER_USER, "--", *args]
+        return as_cluster_owner(args)
 
     def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(self._as_owner(args), capture_output=True, text=True)
@@ -140,7 +158,12 @@ class LocalCluster:
             conf.write("\ninclude_if_exists = 'sessionkit.conf'\n")
 
     def write_settings(self) -> None:
-        text = SETTINGS.format(port=self.port, socket_dir=self.socket_dir, database=DEFAULT_DATABASE)
+        text = SETTINGS.format(
+            port=self.port,
+            socket_dir=self.socket_dir,
+            database=DEFAULT_DATABASE,
+            durability=DURABLE if self.durable else FAST,
+        )
         subprocess.run(
             self._as_owner(["tee", str(self.data_dir / "sessionkit.conf")]),
             input=text,
@@ -176,6 +199,34 @@ class LocalCluster:
         pg_ctl = str(pg_bindir() / "pg_ctl")
         self._run([pg_ctl, "stop", "-m", "fast", "-w", "-D", str(self.data_dir)])
         return True
+
+    def remove(self) -> None:
+        """Stop a side cluster and delete its folder (never the stack's own cluster)."""
+        if not self.name:
+            raise SessionkitError("refusing to remove the stack's own cluster")
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def start_standby_of(self, primary: LocalCluster) -> None:
+        """Make this side cluster a streaming hot standby of `primary` (pg_basebackup -R) and
+        start it: it replays the primary's WAL and answers read-only queries."""
+        if not self.name:
+            raise SessionkitError("the stack's own cluster cannot become a standby")
+        self._prepare_owner()
+        if not self.is_initialised():
+            basebackup = str(pg_bindir() / "pg_basebackup")
+            # -R writes standby.signal and primary_conninfo; -X stream copies the WAL it needs
+            args = ["-D", str(self.data_dir), "-R", "-X", "stream", "-c", "fast"]
+            source = ["-h", "127.0.0.1", "-p", str(primary.port), "-U", DEFAULT_SUPERUSER]
+            self._run([basebackup, *args, *source])
+        self.start()
+
+
+def as_cluster_owner(args: list[str]) -> list[str]:
+    """The command line running `args` as the OS user owning local clusters (root hands over)."""
+    if os.geteuid() != 0:
+        return args
+    return ["runuser", "-u", CLUSTER_USER, "--", *args]
 
 
 def _grant_traverse(folder: Path) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import psycopg
 
 from sessionkit.config import Project
+from sessionkit.lint.definer_allowlist import allowlist_findings
 from sessionkit.lint.findings import Finding
 from sessionkit.lint.sources import locate
 
@@ -50,6 +51,18 @@ RULES: tuple[CatalogRule, ...] = (
           and (has_function_privilege('anon', p.oid, 'execute')
                or exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
                           where a.grantee = 0 and a.privilege_type = 'EXECUTE'))
+        """,
+    ),
+    CatalogRule(
+        "trigger-function-callable",
+        "function",
+        "trigger function in public executable by anon or authenticated (callable through /rest/v1/rpc): "
+        "move it to private or revoke execute",
+        """
+        select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'public' and p.prorettype in ('trigger'::regtype, 'event_trigger'::regtype)
+          and (has_function_privilege('anon', p.oid, 'execute')
+               or has_function_privilege('authenticated', p.oid, 'execute'))
         """,
     ),
     CatalogRule(
@@ -98,7 +111,7 @@ def run_catalog_lint(project: Project, conn: psycopg.Connection) -> list[Finding
         for (name,) in conn.execute(rule.query).fetchall():
             file, line = locate(project, rule.kind, _object_name(rule.kind, str(name)))
             findings.append(Finding(file, line, f"catalog/{rule.name}", f"{name}: {rule.message}"))
-    return findings
+    return findings + allowlist_findings(project, conn)
 
 
 def _object_name(kind: str, name: str) -> str:

@@ -27,9 +27,10 @@ def claims_for(role: Role, user_id: UUID | str | None = None) -> dict[str, str]:
 def become(conn: psycopg.Connection, user_id: UUID | str | None = None, role: Role | None = None) -> None:
     """Inside an open transaction: `role` (authenticated when a user is given) + its JWT claims."""
     effective: Role = role or ("authenticated" if user_id is not None else "anon")
-    conn.execute(f"set local role {effective}")
+    # one statement, as PostgREST sends it (set_config('role', …, true) = set local role)
     conn.execute(
-        "select set_config('request.jwt.claims', %s, true)", (json.dumps(claims_for(effective, user_id)),)
+        "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+        (effective, json.dumps(claims_for(effective, user_id))),
     )
 
 

@@ -10,6 +10,7 @@
 create extension if not exists pgtap with schema extensions;
 
 create schema if not exists tests;
+comment on schema tests is 'sessionkit test helpers: installed by the test runner, never by migrations.';
 grant usage on schema tests to anon, authenticated, service_role;
 
 create or replace function tests.uid(p_name text)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
-from sessionkit.config import Project
+from sessionkit.config import DB_URL_ENV, Project, Target
+from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
+from sessionkit.testing.remote import require_ready, temporary_test_helpers
 
 
 def pytest_args(project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str]) -> list[str]:
@@ -20,6 +23,35 @@ def pytest_args(project: Project, pgtap_only: bool, pytest_only: bool, extra: li
     return [sys.executable, "-m", "pytest", *paths, *extra]
 
 
-def run_pytest(project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str]) -> int:
+def run_pytest(
+    project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str], db_url: str | None = None
+) -> int:
     args = pytest_args(project, pgtap_only, pytest_only, extra)
-    return subprocess.run(args, cwd=project.root).returncode
+    env = os.environ | ({DB_URL_ENV: db_url} if db_url else {})
+    return subprocess.run(args, cwd=project.root, env=env).returncode
+
+
+def run_tests(
+    project: Project,
+    target: Target,
+    pgtap_only: bool = False,
+    pytest_only: bool = False,
+    install_helpers: bool = False,
+    extra: list[str] | None = None,
+) -> int:
+    """Every suite on the local stack; on any other database only the pgTAP suites (each file is
+    one rolled-back transaction), after checking it is ready, with helpers only when asked."""
+    extra = extra or []
+    if target.is_local:
+        return run_pytest(project, pgtap_only, pytest_only, extra)
+    if pytest_only:
+        raise SessionkitError(
+            f"the pytest suites (tests/) create databases and commit rows: they run on the local stack, "
+            f"not on {target.display} (run the pgTAP suites there)"
+        )
+    with connect(target.url) as conn:
+        require_ready(conn, project, target, helpers=not install_helpers)
+    if not install_helpers:
+        return run_pytest(project, True, False, extra, db_url=target.url)
+    with temporary_test_helpers(project, target):
+        return run_pytest(project, True, False, extra, db_url=target.url)

@@ -1,0 +1,253 @@
+-- A recurring series holds its slots (issue 10): the occurrences of an active series that the
+-- dispatcher has not handled yet, from now up to the service's booking window, occupy the
+-- provider exactly like booked sessions (with the service's buffers). private.provider_busy
+-- adds them to everything else that is busy, so slot search and every booking path (1-to-1
+-- bookings, staff-scheduled sessions, reschedules, treatments, the dispatcher's booking core)
+-- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
+--
+-- What an occurrence of series r on local date d holds:
+--   * r is active, its service is active and r's provider holds an accepted provider-capable
+--     membership of r's organization;
+--   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
+--     occurrences are behind next_booking_date, and a dispatch run advances the series before it
+--     books, so the dispatcher is never blocked by the occurrence it is booking), and no booking
+--     of (r, d) exists;
+--   * it starts in the future and at most max_advance_days ahead (365 days when the service has
+--     no booking window);
+--   * it lasts the service's session type (else the organization's default), like the booking
+--     the dispatcher would make.
+-- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
+-- session types and memberships); private.series_holds finds a provider's active series through
+-- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
+-- window, and generates only the occurrences inside it.
+
+-- (issue 10 first shipped a one-series signature; the set-based one replaces it)
+drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+
+create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
+returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
+  occurrence_date date,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  buffer_before_minutes integer,
+  buffer_after_minutes integer
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  -- set-based over the given series: services, session types and memberships are joined once,
+  -- not looked up series by series. plpgsql so that the statement is planned once per session
+  -- (a SQL function called with an array built by a sub-select is re-planned at every call).
+  return query
+  select
+    r.id,
+    r.specialist_id,
+    o.occurrence_date,
+    o.starts_at,
+    o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    sv.buffer_before_minutes,
+    sv.buffer_after_minutes
+  from unnest(p_series) as r
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+   and st.organization_id = sv.organization_id
+  -- only a provider who accepted their membership is occupied by it (as in private.provider_busy)
+  join public.organization_members as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+   and pm.status = 'accepted'
+   and pm.role in ('owner', 'admin', 'provider')
+  -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
+  -- instead of its expression being copied into every use, which made planning slow)
+  cross join lateral (
+    select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
+    offset 0
+  ) as h
+  cross join lateral (
+    select
+      private.recurring_first_on_or_after(
+        r.start_date, r.frequency,
+        -- a session lasts at most a day: one local day before the window is enough
+        greatest(r.next_booking_date, r.start_date, (pg_catalog.lower(p_window) at time zone r.timezone)::date - 1)
+      ) as first_day,
+      least(r.end_date,
+            (pg_catalog.upper(p_window) at time zone r.timezone)::date,
+            (h.hold_until at time zone r.timezone)::date) as to_day
+    offset 0
+  ) as d
+  cross join lateral (
+    select x.occurrence_date, (x.occurrence_date + r.local_time) at time zone r.timezone as starts_at
+    from private.recurring_occurrences(r.start_date, r.frequency, d.first_day, d.to_day) as x (occurrence_date)
+    offset 0
+  ) as o
+  where r.is_active
+    and o.starts_at > pg_catalog.now()
+    and o.starts_at <= h.hold_until
+    and (p_window is null
+         or tstzrange(o.starts_at, o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+    and not exists (
+      select 1
+      from public.bookings as b
+      where b.recurring_booking_id = r.id
+        and b.recurring_occurrence_date = o.occurrence_date
+    );
+end
+$$;
+
+comment on function private.series_occurrences(public.recurring_bookings[], tstzrange) is
+  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. Set-based; also takes a series not written yet (a new row in a trigger).';
+
+revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
+grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
+
+create or replace function private.series_holds(
+  p_provider_ids uuid[],
+  p_window tstzrange,
+  p_exclude_recurring_id uuid default null
+)
+returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
+  occurrence_date date,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  buffer_before_minutes integer,
+  buffer_after_minutes integer
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_window is null or isempty(p_window) then
+    return;  -- nothing asked (e.g. a dispatch run without candidates)
+  end if;
+  -- plpgsql, not inlined: the statement is planned once per session and reused (provider_busy
+  -- runs on every booking)
+  return query
+  select o.*
+  from private.series_occurrences(array(
+    select r
+    from public.recurring_bookings as r
+    where r.specialist_id = any (p_provider_ids)
+      and r.is_active
+      and r.id is distinct from p_exclude_recurring_id
+      -- cheap pre-filters: a series whose next pending occurrence starts after the window holds
+      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it
+      and (pg_catalog.upper(p_window) is null
+           or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
+      and (pg_catalog.lower(p_window) is null or r.end_date is null
+           or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+  ), p_window) as o;
+end
+$$;
+
+comment on function private.series_holds(uuid[], tstzrange, uuid) is
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, and what the dispatcher''s set-based step leaves to the booking core.';
+
+revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
+grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
+
+create or replace function private.assert_series_slots_free(p_series public.recurring_bookings)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_span tstzrange;
+  v_busy tstzmultirange;
+  v_day date;
+begin
+  select sv.* into v_service from public.services as sv where sv.id = p_series.service_id;
+  select tstzrange(min(o.starts_at), max(o.ends_at)) into v_span
+  from private.series_occurrences(array[p_series], null) as o
+  having count(*) > 0;
+  if v_span is null then
+    return;  -- holds nothing (paused, ended, or nothing within the booking window yet)
+  end if;
+
+  -- everything else the provider is busy with (sessions, other series), with buffers
+  v_busy := private.provider_busy(
+    p_series.specialist_id, v_span, v_service.buffer_before_minutes, v_service.buffer_after_minutes,
+    null, p_series.id
+  );
+  select o.occurrence_date into v_day
+  from private.series_occurrences(array[p_series], null) as o
+  where v_busy && tstzrange(o.starts_at, o.ends_at)
+  order by o.occurrence_date
+  limit 1;
+  if v_day is not null then
+    perform private.raise_error(
+      'SLOT_TAKEN',
+      format('The provider is not free on %s at %s (%s): the series would collide with a booking or another series. Choose another time or start date.',
+             v_day, to_char(p_series.local_time, 'HH24:MI'), p_series.timezone),
+      'local_time'
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_series_slots_free(public.recurring_bookings) is
+  'SLOT_TAKEN (hint local_time; the detail names the first colliding date) unless every occurrence the series would hold is free of the provider''s sessions and other series'' holds (buffers included). Nothing to check for a paused or ended series.';
+
+revoke all on function private.assert_series_slots_free(public.recurring_bookings) from public, anon, authenticated;
+grant execute on function private.assert_series_slots_free(public.recurring_bookings) to service_role;
+
+create or replace function private.recurring_booking_slots_free()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- service calls (imports, backfills, fixtures) may write series as they are; the dispatcher
+  -- reports their collisions. create_recurring_booking checks its service callers itself.
+  if not private.is_service_call() then
+    perform private.assert_series_slots_free(new);
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.recurring_booking_slots_free() is
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN).';
+
+revoke all on function private.recurring_booking_slots_free() from public, anon, authenticated;
+
+-- named to fire after validate_recurring_booking (which fills the defaults it reads)
+drop trigger if exists validate_recurring_slots on public.recurring_bookings;
+create trigger validate_recurring_slots
+  before insert on public.recurring_bookings
+  for each row
+  when (new.is_active)
+  execute function private.recurring_booking_slots_free();
+
+-- only when the schedule changes or a paused series resumes: the dispatcher's daily update
+-- (next_booking_date, is_active -> false) never calls the function
+drop trigger if exists validate_recurring_slots_on_update on public.recurring_bookings;
+create trigger validate_recurring_slots_on_update
+  before update of specialist_id, service_id, frequency, start_date, end_date, local_time, timezone, is_active
+  on public.recurring_bookings
+  for each row
+  when (new.is_active and (
+    not old.is_active
+    or new.specialist_id is distinct from old.specialist_id
+    or new.service_id is distinct from old.service_id
+    or new.frequency is distinct from old.frequency
+    or new.start_date is distinct from old.start_date
+    or new.end_date is distinct from old.end_date
+    or new.local_time is distinct from old.local_time
+    or new.timezone is distinct from old.timezone
+  ))
+  execute function private.recurring_booking_slots_free();

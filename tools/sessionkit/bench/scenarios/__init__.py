@@ -1,0 +1,1 @@
+"""The benchmark scenarios, one module each (found by sessionkit.bench.registry)."""
