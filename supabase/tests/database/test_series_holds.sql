@@ -4,7 +4,7 @@
 -- books the series' own occurrences; paused, ended and past occurrences hold nothing.
 -- Dates: day 0 = the first Monday at least 7 days ahead (tests.slot), organizations in UTC.
 begin;
-select plan(28);
+select plan(31);
 
 create temp table hold_results (label text primary key, result jsonb) on commit drop;
 
@@ -20,6 +20,8 @@ begin
   v_windowed := tests.seed_bookable_service(v_org, 'Windowed', 60);
   update public.services set max_advance_days = 30 where id = v_windowed;
   perform tests.remember('windowed', v_windowed);
+  perform tests.remember('limited', tests.seed_bookable_service(v_org, 'Limited', 30));
+  update public.services set max_bookings_per_day = 1 where id = tests.ref('limited');
   perform tests.seed_weekly_hours(v_org, tests.uid('holds_provider'));
   -- someone else's booking two weeks on, at 12:00
   perform tests.seed_booking(tests.ref('session'), tests.uid('holds_client2'), tests.slot(14, '12:00'));
@@ -97,6 +99,21 @@ select throws_ok($$select public.book_individual_session(tests.ref('session'), t
 select lives_ok($$select public.book_individual_session(tests.ref('session'), tests.uid('holds_provider'), tests.slot(28, '15:00'))$$,
   'booking window: an occurrence beyond it is not held yet');
 
+-- the daily limit ------------------------------------------------------------------------------------
+select tests.act_as('holds_client3');
+do $$
+begin
+  -- Limited: one booking per provider and day; the series takes Tuesdays' place
+  perform tests.remember('limited_series', (public.create_recurring_booking(
+    tests.ref('limited'), tests.uid('holds_provider'), 'weekly', tests.next_weekday(1) + 1, null, '09:00')).id);
+end
+$$;
+select tests.act_as('holds_client2');
+select throws_ok($$select public.book_individual_session(tests.ref('limited'), tests.uid('holds_provider'), tests.slot(8, '14:00'))$$,
+  'PT422', 'DAILY_LIMIT_REACHED', 'daily limit: a held occurrence takes its place in the day''s count');
+select is((select count(*)::int from public.get_available_slots(tests.uid('holds_provider'), tests.ref('limited'), tests.next_weekday(1) + 8, tests.next_weekday(1) + 8)), 0,
+  'daily limit: so slot search offers nothing more that day');
+
 -- paused, ended and past occurrences hold nothing ------------------------------------------------
 select tests.act_as('holds_client');
 select is(tests.affected_rows($$update public.recurring_bookings set is_active = false where id = tests.ref('series')$$), 1,
@@ -168,6 +185,8 @@ select is((select count(*)::int from hold_results, jsonb_array_elements(result -
   'dispatch: no occurrence of the series failed');
 select is((select count(*)::int from public.bookings where recurring_booking_id = tests.ref('series')), 0,
   'dispatch: the paused series booked nothing');
+select is((select start_time from public.bookings where recurring_booking_id = tests.ref('limited_series')), tests.slot(1, '09:00'),
+  'dispatch: a series of a service with a daily limit books its own place');
 select results_eq(
   $$select e ->> 'error' from hold_results, jsonb_array_elements(result -> 'errors') e
     where label = 'held' and (e ->> 'recurring_id')::uuid = tests.ref('tz_first')$$,
