@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from datetime import date, datetime
 from uuid import UUID
 
 import psycopg
@@ -19,6 +20,22 @@ def conn(db_url: str) -> Iterator[psycopg.Connection]:
     """A superuser connection (autocommit) for arranging data."""
     with psycopg.connect(db_url, autocommit=True) as connection:
         yield connection
+
+
+@pytest.fixture
+def server_now(conn: psycopg.Connection) -> datetime:
+    """The database server's clock, never this machine's: `db start --clock` may have moved it."""
+    row = conn.execute("select now()").fetchone()
+    assert row is not None
+    return row[0]
+
+
+@pytest.fixture
+def server_today(conn: psycopg.Connection) -> date:
+    """The database server's current_date (its clock, its time zone): what the RPCs call today."""
+    row = conn.execute("select current_date").fetchone()
+    assert row is not None
+    return row[0]
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ INVARIANTS = [
     "cancellation_policy_mismatch",
     "active_subscriptions_past_expiry",
     "sessions_of_non_members",
+    "outbox_dead_letters",
 ]
 
 

@@ -18,7 +18,8 @@ from rich.table import Table
 from sessionkit import stack
 from sessionkit.bench.cli import bench_command
 from sessionkit.config import Project, Target
-from sessionkit.db.admin import cron_jobs, server_version
+from sessionkit.db.admin import cron_jobs, server_clock_offset, server_version
+from sessionkit.db.clock import describe_clock, is_fake, parse_clock
 from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.connect import connect
 from sessionkit.db.prerequisites import pg_cron_enabled
@@ -26,6 +27,7 @@ from sessionkit.errors import SessionkitError
 from sessionkit.migrate import bundle
 from sessionkit.migrate.files import MigrationFile, version_to_datetime
 from sessionkit.migrate.push import status as migration_status
+from sessionkit.outbox.cli import work_command
 from sessionkit.recurring.cli import dispatch_command
 from sessionkit.typegen.cli import gen_types
 
@@ -43,6 +45,9 @@ gen_app.command("types")(gen_types)
 recurring_app = typer.Typer(help="Recurring bookings.", no_args_is_help=True)
 app.add_typer(recurring_app, name="recurring")
 recurring_app.command("dispatch")(dispatch_command)
+outbox_app = typer.Typer(help="The transactional outbox: deliver events to webhooks.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+outbox_app.command("work")(work_command)
 app.command("bench")(bench_command)
 
 out = Console()
@@ -85,11 +90,23 @@ def migration_progress() -> Iterator[MigrationProgress]:
 
 # -- db ----------------------------------------------------------------------------------
 @db_app.command("start")
-def db_start() -> None:
-    """Start the local stack (idempotent, fast when running)."""
+def db_start(
+    clock: Annotated[
+        str | None,
+        typer.Option(
+            "--clock",
+            metavar="MOMENT|+Nd",
+            help="Run the server as if now were MOMENT (2027-03-27T12:00, UTC unless an offset is given)"
+            " or real time +Nd/-Nd/+Nh/+Nm (libfaketime). Without it: real time.",
+        ),
+    ] = None,
+) -> None:
+    """Start the local stack (idempotent, fast when running on the requested clock)."""
     project = Project.discover()
-    started = stack.start_local(project)
-    out.print(f"{'started' if started else 'already running'}: {Target.resolve().display}")
+    started = stack.start_cluster_at(LocalCluster(project), parse_clock(clock) if clock else None)
+    state = "started" if started else "already running"
+    suffix = f", clock {clock}" if clock else ""
+    out.print(f"{state}: {Target.resolve().display}{suffix}", highlight=False)
 
 
 @db_app.command("stop")
@@ -107,10 +124,12 @@ def db_url(db_url: DbUrl = None) -> None:
 
 @db_app.command("status")
 def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
-    """URL, server version, migrations applied/pending, pg_cron jobs."""
+    """URL, server version and clock, migrations applied/pending, pg_cron jobs."""
     project, target = _target(db_url)
+    recorded = LocalCluster(project).clock if target.is_local else None
     with connect(target.url) as conn:
         version = server_version(conn)
+        server_time, offset = server_clock_offset(conn)
         rows = migration_status(conn, project.bundle_dir)
         jobs = cron_jobs(conn)
     applied = sum(r.applied for r in rows)
@@ -121,6 +140,12 @@ def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
                 {
                     "url": target.display,
                     "server_version": version,
+                    "clock": {
+                        "now": server_time.isoformat(),
+                        "fake": is_fake(offset),
+                        "offset_seconds": round(offset.total_seconds(), 3),
+                        "requested": recorded.requested if recorded else None,
+                    },
                     "applied": applied,
                     "pending": pending,
                     "cron_jobs": [
@@ -132,6 +157,7 @@ def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
         return
     out.print(f"url:        {target.display}", highlight=False)
     out.print(f"server:     PostgreSQL {version}")
+    out.print(f"clock:      {describe_clock(server_time, offset, recorded)}", highlight=False, soft_wrap=True)
     out.print(f"migrations: {applied} applied, {pending} pending")
     table = Table("pg_cron job", "schedule", "active", "command")
     for name, schedule, command, active in jobs:
@@ -270,6 +296,14 @@ def test(
             help="With --db-url: install pgTAP and schema tests for this run, remove them afterwards.",
         ),
     ] = False,
+    calendar: Annotated[
+        bool,
+        typer.Option(
+            "--calendar",
+            help="Also run the pgTAP suites on a database holding other tenants' data, now and with"
+            " its clock on each of the next 7 days and on calendar edges (DST, 29 Feb, month/year ends).",
+        ),
+    ] = False,
 ) -> None:
     """Every pgTAP and pytest suite in one pytest run (extra arguments go to pytest); with
     --db-url, the pgTAP suites on that database, which must already be migrated."""
@@ -282,6 +316,7 @@ def test(
         pytest_only=pytest_only,
         install_helpers=install_test_helpers,
         extra=list(ctx.args),
+        calendar=calendar,
     )
     if code != 0:
         raise typer.Exit(code)

@@ -31,7 +31,7 @@ select is(
   (select count(*)::int from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') i
    where (select array_agg(k order by k) from jsonb_object_keys(i) k) = array['description', 'name', 'sample_ids', 'violations']
      and jsonb_typeof(i -> 'violations') = 'number' and jsonb_typeof(i -> 'sample_ids') = 'array'),
-  14, 'shape: 14 invariants, each {name, description, violations (number), sample_ids (array)}');
+  15, 'shape: 15 invariants, each {name, description, violations (number), sample_ids (array)}');
 select is(
   (select array_agg(i.value ->> 'name' order by i.ordinality)
    from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') with ordinality as i),
@@ -40,7 +40,7 @@ select is(
         'subscription_balance_math', 'negative_remaining_credits', 'session_participants_mismatch',
         'cancelled_bookings_without_cancellation', 'cancellations_of_uncancelled_bookings',
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
-        'active_subscriptions_past_expiry', 'sessions_of_non_members'],
+        'active_subscriptions_past_expiry', 'sessions_of_non_members', 'outbox_dead_letters'],
   'shape: the invariants, in a stable order');
 select is(
   public.integrity_report(tests.org_id('healthy')) -> 'organization_id',
@@ -112,6 +112,8 @@ begin
 
   -- 10: two overlapping sessions of one provider (the exclusion constraint is dropped for the test)
   alter table public.service_sessions drop constraint service_sessions_provider_no_overlap;
+  -- (its GiST index stays, without the exclusion: overlap searches keep the speed they have in production)
+  create index on public.service_sessions using gist (provider_id, tstzrange(starts_at, ends_at)) where (status <> 'cancelled');
   perform tests.seed_named_session(tests.service_id(tests.org_id('inv-10'), 'Group'), 'overlap',
     (select starts_at + interval '30 minutes' from public.service_sessions where id = tests.session_id(tests.org_id('inv-10'), 'a')));
 
@@ -203,13 +205,14 @@ select is(
    from (select public.integrity_report(tests.org_id('inv-5')) as r) x),
   true, 'totals: total_violations is the sum of the invariants'' counts');
 select ok(
-  (select bool_and((tests.invariant(null, n) ->> 'violations')::int >= 1)
-   from unnest(array['bookings_without_service_session', 'regular_bookings_without_required_subscription',
+  (select bool_and((i ->> 'violations')::int >= 1) and count(*) = 14
+   from jsonb_array_elements(public.integrity_report(null) -> 'invariants') i
+   where i ->> 'name' = any (array['bookings_without_service_session', 'regular_bookings_without_required_subscription',
         'trial_guest_bookings_with_subscription', 'clients_with_multiple_active_subscriptions',
         'subscription_balance_math', 'negative_remaining_credits', 'session_participants_mismatch',
         'cancelled_bookings_without_cancellation', 'cancellations_of_uncancelled_bookings',
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
-        'active_subscriptions_past_expiry', 'sessions_of_non_members']) n),
+        'active_subscriptions_past_expiry', 'sessions_of_non_members'])),
   'all organizations (null): every invariant''s violation is counted');
 select is(public.integrity_report(null) -> 'organization_id', 'null'::jsonb, 'all organizations: organization_id is null');
 do $$

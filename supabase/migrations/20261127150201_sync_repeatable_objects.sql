@@ -1573,6 +1573,16 @@ begin
   select 14, 'sessions_of_non_members',
     'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
+    where d.status = 'dead'
+      and (p_organization_id is null or d.organization_id = p_organization_id)
+  )
+  select 15, 'outbox_dead_letters',
+    'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
 $$;
 
@@ -1780,27 +1790,40 @@ grant execute on function public.create_organization(text, text, text) to authen
 -- accepted one (from then on it has its role: reads, slots, bookings); decline_invitation
 -- deletes it. Only the invited user may do either; nobody can accept on someone's behalf.
 
-create or replace function private.require_signed_in_user(p_detail text)
-returns uuid
+create or replace function private.lock_own_membership(p_organization_id uuid, p_action text, p_missing text)
+returns public.organization_members
 language plpgsql
-stable
+security definer
 set search_path = ''
 as $$
 declare
   v_uid uuid := (select auth.uid());
+  v_member public.organization_members;
 begin
   if v_uid is null then
-    perform private.raise_error('UNAUTHORIZED', p_detail);
+    -- service calls included: there is no one whose membership this would be
+    perform private.raise_error('UNAUTHORIZED', format('Sign in to %s.', p_action));
   end if;
-  return v_uid;
+  if p_organization_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
+  end if;
+  select m.* into v_member
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = v_uid
+  for update;
+  if v_member.user_id is null then
+    perform private.raise_error('NOT_FOUND', p_missing, 'p_organization_id');
+  end if;
+  return v_member;
 end
 $$;
 
-comment on function private.require_signed_in_user(text) is
-  'The caller''s auth.uid(); UNAUTHORIZED (detail p_detail) when there is none, service calls included: for RPCs that act on the caller''s own membership.';
+comment on function private.lock_own_membership(uuid, text, text) is
+  'The caller''s own membership (invited or accepted) of the organization, locked for update: the shared start of accept_invitation, decline_invitation and leave_organization. UNAUTHORIZED without a signed-in user (detail "Sign in to <p_action>."), INVALID_REQUEST without an organization id, NOT_FOUND (detail p_missing) without a membership.';
 
-revoke all on function private.require_signed_in_user(text) from public, anon;
-grant execute on function private.require_signed_in_user(text) to authenticated, service_role;
+revoke all on function private.lock_own_membership(uuid, text, text) from public, anon, authenticated;
+grant execute on function private.lock_own_membership(uuid, text, text) to service_role;
 
 create or replace function public.accept_invitation(p_organization_id uuid)
 returns public.organization_members
@@ -1809,29 +1832,17 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to accept an invitation.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'accept an invitation', 'No invitation to this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
-  end if;
-
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-  for update;
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'No invitation to this organization.', 'p_organization_id');
-  end if;
   if v_member.status = 'accepted' then
     return v_member;  -- idempotent: accepting twice changes nothing
   end if;
 
   update public.organization_members m
   set status = 'accepted'
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id
   returning m.* into v_member;
   return v_member;
 end
@@ -1850,21 +1861,9 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to decline an invitation.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'decline an invitation', 'No invitation to this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
-  end if;
-
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-  for update;
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'No invitation to this organization.', 'p_organization_id');
-  end if;
   if v_member.status = 'accepted' then
     perform private.raise_error(
       'CONFLICT',
@@ -1874,8 +1873,8 @@ begin
   end if;
 
   delete from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
 
   return jsonb_build_object(
     'success', true,
@@ -1909,26 +1908,17 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to leave an organization.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'leave an organization', 'You are not a member of this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
+  if v_member.status <> 'accepted' then
+    perform private.raise_error('NOT_FOUND', 'You are not a member of this organization (decline the invitation instead).', 'p_organization_id');
   end if;
 
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-    and m.status = 'accepted';
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'You are not a member of this organization.', 'p_organization_id');
-  end if;
-
-  -- the row lock and the rules (last owner, upcoming commitments) are the delete triggers'
+  -- the rules (last owner, upcoming commitments) are the delete triggers'
   delete from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
 
   return jsonb_build_object(
     'success', true,
@@ -2336,6 +2326,719 @@ create trigger admit_user_write
   when (current_user in ('anon', 'authenticated'))
   execute function private.tenant_row_admit_user_write();
 
+-- >>> functions/outbox/ack_outbox_events.sql
+-- ack_outbox_events(p_consumer, p_event_ids): the consumer delivered these events. Idempotent:
+-- acking an event twice, or one that is not the consumer's, changes nothing. A dead letter
+-- that was delivered after all (a slow attempt succeeded) is acked too.
+
+create or replace function public.ack_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_acked integer;
+begin
+  perform private.require_service_call('Only service_role acknowledges outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The delivered event ids are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set status = 'delivered',
+      delivered_at = now(),
+      dead_at = null
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status in ('pending', 'dead');
+  get diagnostics v_acked = row_count;
+  return v_acked;
+end
+$$;
+
+comment on function public.ack_outbox_events(text, bigint[]) is
+  'Marks the events delivered for consumer p_consumer (service_role); returns how many changed (already delivered or unknown ids are ignored). Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND (no such consumer).';
+
+revoke all on function public.ack_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.ack_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/claim_outbox_events.sql
+-- claim_outbox_events(p_consumer, p_limit, p_topics): hand out up to p_limit undelivered events
+-- to one worker of a consumer (service_role). Several workers of the same consumer may claim at
+-- once: each event goes to one of them (for update skip locked), and stays with it for the
+-- consumer's lease; unacked after that (the worker died), it is claimable again. Every claim is
+-- an attempt: past max_attempts an expired claim is dead-lettered instead of handed out again.
+--
+-- Before claiming, the call looks for new events (at most 1,000 per cursor and call) and gives
+-- each a delivery row; one claimer per consumer does this at a time (a concurrent claimer first
+-- hands out what is already pending, and waits for its turn only when that is nothing), using
+-- two cursors (see migration 20261127150000):
+--   safe cursor:  events of finished transactions (xact_id < the snapshot's xmin), in
+--                 (xact_id, id) order; it never passes a transaction that may still commit;
+--   eager cursor: events already visible beyond it (committed ahead of an older transaction
+--                 still running), so a long transaction does not hold deliveries back.
+
+create or replace function private.discover_outbox_events(p_consumer text, p_wait boolean)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_scan constant integer := 1000;
+  -- the clock, not the transaction start: a claimer whose transaction began earlier must still
+  -- see these rows as due once they are committed
+  v_now timestamptz := clock_timestamp();
+  v_cursor ops.outbox_consumers;
+  v_xmin bigint;
+  v_scanned integer;
+  v_last_xact bigint;
+  v_last_id bigint;
+begin
+  if p_wait then
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update;
+  else
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update skip locked;
+  end if;
+  if not found then
+    return false;
+  end if;
+
+  -- taken before the scan: every transaction older than v_xmin has finished, so the scan's
+  -- (later) snapshot sees all of their events
+  v_xmin := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.safe_xact_id, v_cursor.safe_event_id)
+      and e.xact_id < v_xmin
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select count(*)::integer,
+         (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_scanned, v_last_xact, v_last_id
+  from scanned s;
+
+  if v_scanned = c_scan then
+    v_cursor.safe_xact_id := v_last_xact;
+    v_cursor.safe_event_id := v_last_id;
+  elsif (v_xmin, 0::bigint) > (v_cursor.safe_xact_id, v_cursor.safe_event_id) then
+    v_cursor.safe_xact_id := v_xmin;
+    v_cursor.safe_event_id := 0;
+  end if;
+  if (v_cursor.safe_xact_id, v_cursor.safe_event_id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id) then
+    v_cursor.eager_xact_id := v_cursor.safe_xact_id;
+    v_cursor.eager_event_id := v_cursor.safe_event_id;
+  end if;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id)
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_last_xact, v_last_id
+  from scanned s;
+
+  update ops.outbox_consumers c
+  set safe_xact_id = v_cursor.safe_xact_id,
+      safe_event_id = v_cursor.safe_event_id,
+      eager_xact_id = coalesce(v_last_xact, v_cursor.eager_xact_id),
+      eager_event_id = coalesce(v_last_id, v_cursor.eager_event_id),
+      last_claim_at = now()
+  where c.consumer = p_consumer;
+  return true;
+end
+$$;
+
+comment on function private.discover_outbox_events(text, boolean) is
+  'Gives the consumer''s new events their delivery rows (at most 1,000 per cursor) and moves its cursors, under the consumer''s row lock (p_wait: wait for it; else skip when another claimer holds it). Returns whether it ran.';
+
+revoke all on function private.discover_outbox_events(text, boolean) from public, anon, authenticated;
+grant execute on function private.discover_outbox_events(text, boolean) to service_role;
+
+create or replace function private.claim_due_outbox_events(p_consumer ops.outbox_consumers, p_limit integer)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_now timestamptz := clock_timestamp();
+begin
+  return query
+  with due as (
+    select d.event_id, d.attempts
+    from ops.outbox_deliveries d
+    where d.consumer = p_consumer.consumer
+      and d.status = 'pending'
+      and d.available_at <= v_now
+    order by d.available_at, d.event_id
+    limit p_limit
+    for update skip locked
+  ),
+  settled as (
+    update ops.outbox_deliveries d
+    set attempts = d.attempts + (due.attempts < p_consumer.max_attempts)::integer,
+        available_at = case when due.attempts < p_consumer.max_attempts then v_now + p_consumer.lease else d.available_at end,
+        last_claimed_at = case when due.attempts < p_consumer.max_attempts then v_now else d.last_claimed_at end,
+        status = case when due.attempts < p_consumer.max_attempts then 'pending' else 'dead' end,
+        dead_at = case when due.attempts < p_consumer.max_attempts then null else v_now end,
+        last_error = case when due.attempts < p_consumer.max_attempts then d.last_error
+                          else 'The last attempt was neither acked nor failed before its lease ended.' end
+    from due
+    where d.consumer = p_consumer.consumer
+      and d.event_id = due.event_id
+    returning d.event_id, d.status, d.attempts, d.event_created_at
+  )
+  select e.id, e.organization_id, e.topic, e.payload, e.created_at, s.attempts
+  from settled s
+  join public.outbox_events e on e.id = s.event_id and e.created_at = s.event_created_at
+  where s.status = 'pending'
+  order by e.id;
+end
+$$;
+
+comment on function private.claim_due_outbox_events(ops.outbox_consumers, integer) is
+  'Claims up to p_limit due pending deliveries of the consumer (for update skip locked): attempts + 1, leased until now() + lease; one whose attempts are spent (an expired last claim) is dead-lettered instead. Returns the claimed events.';
+
+revoke all on function private.claim_due_outbox_events(ops.outbox_consumers, integer) from public, anon, authenticated;
+grant execute on function private.claim_due_outbox_events(ops.outbox_consumers, integer) to service_role;
+
+create or replace function public.claim_outbox_events(
+  p_consumer text,
+  p_limit integer default 100,
+  p_topics text[] default null
+)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_discovered boolean;
+  v_claimed integer;
+begin
+  perform private.require_service_call('Only service_role claims outbox events.');
+  if p_limit is null or p_limit not between 1 and 1000 then
+    perform private.raise_error('INVALID_REQUEST', 'Claim between 1 and 1000 events at a time.', 'p_limit');
+  end if;
+  v_consumer := private.outbox_consumer(p_consumer, p_topics);
+
+  v_discovered := private.discover_outbox_events(p_consumer, false);
+  return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  get diagnostics v_claimed = row_count;
+  if v_claimed = 0 and not v_discovered then
+    -- nothing pending while another claimer was looking for new events: wait for its turn
+    perform private.discover_outbox_events(p_consumer, true);
+    return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  end if;
+end
+$$;
+
+comment on function public.claim_outbox_events(text, integer, text[]) is
+  'Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer (service_role): each event to one worker at a time, for the consumer''s lease. Every consumer sees every event once; a new name registers a consumer that receives events from now on, for the topic patterns p_topics (null = every topic; for an existing consumer they must be the ones it has). Ack with ack_outbox_events, report a failure with fail_outbox_event; an expired claim counts as a failed attempt. attempt = 1 for the first delivery. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, CONFLICT (other topics).';
+
+revoke all on function public.claim_outbox_events(text, integer, text[]) from public, anon, authenticated;
+grant execute on function public.claim_outbox_events(text, integer, text[]) to service_role;
+
+-- >>> functions/outbox/fail_outbox_event.sql
+-- fail_outbox_event(p_consumer, p_event_id, p_error): the attempt failed. The event is retried
+-- after retry_base x 2^(attempt-1) (capped at retry_max), or dead-lettered once the consumer's
+-- max_attempts are spent. A failure reported for an event already delivered (another worker
+-- acked it after this one's lease ended) changes nothing.
+
+create or replace function public.fail_outbox_event(p_consumer text, p_event_id bigint, p_error text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_delivery ops.outbox_deliveries;
+  v_delay interval;
+begin
+  perform private.require_service_call('Only service_role reports outbox delivery failures.');
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event id is required.', 'p_event_id');
+  end if;
+  if p_error is null or btrim(p_error) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'Say why the delivery failed.', 'p_error');
+  end if;
+
+  select d.* into v_delivery
+  from ops.outbox_deliveries d
+  where d.consumer = p_consumer and d.event_id = p_event_id
+  for update;
+  if not found then
+    perform private.raise_error('NOT_FOUND', 'This consumer has no such event.', 'p_event_id');
+  end if;
+
+  if v_delivery.status = 'pending' then
+    if v_delivery.attempts >= v_consumer.max_attempts then
+      update ops.outbox_deliveries d
+      set status = 'dead', dead_at = now(), last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    else
+      v_delay := least(v_consumer.retry_max, v_consumer.retry_base * power(2, greatest(v_delivery.attempts - 1, 0)));
+      update ops.outbox_deliveries d
+      set available_at = clock_timestamp() + v_delay, last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    end if;
+  end if;
+
+  return jsonb_build_object(
+    'event_id', v_delivery.event_id,
+    'status', case when v_delivery.status = 'pending' then 'retry' else v_delivery.status end,
+    'attempts', v_delivery.attempts,
+    'next_attempt_at', case when v_delivery.status = 'pending' then v_delivery.available_at end
+  );
+end
+$$;
+
+comment on function public.fail_outbox_event(text, bigint, text) is
+  'Records a failed delivery attempt of an event for consumer p_consumer (service_role): retry after an exponential backoff, or dead letter once max_attempts are spent. Returns {event_id, status: retry|dead|delivered, attempts, next_attempt_at}. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+@returns {event_id: integer, status: text, attempts: integer, next_attempt_at: timestamptz | null}';
+
+revoke all on function public.fail_outbox_event(text, bigint, text) from public, anon, authenticated;
+grant execute on function public.fail_outbox_event(text, bigint, text) to service_role;
+
+-- >>> functions/outbox/outbox_consumer.sql
+-- Outbox consumers: registration (by their first claim, or explicitly with
+-- configure_outbox_consumer) and their retry policy. A consumer sees the events written from
+-- its registration on: its cursors start at the oldest transaction still running.
+
+create or replace function private.consumer_topics(p_topics text[])
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.normalize_topic_patterns(p_topics);
+begin
+  return case when '*' = any (v_topics) then null else v_topics end;
+end
+$$;
+
+comment on function private.consumer_topics(text[]) is
+  'Normalized topic patterns of a consumer (private.normalize_topic_patterns); null when they include * (every topic).';
+
+revoke all on function private.consumer_topics(text[]) from public, anon, authenticated;
+grant execute on function private.consumer_topics(text[]) to service_role;
+
+create or replace function private.outbox_consumer(p_consumer text, p_topics text[] default null)
+returns ops.outbox_consumers
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.consumer_topics(p_topics);
+  v_start bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or p_consumer !~ '^[a-z][a-z0-9_.:-]{0,62}$' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A consumer name is required: lower case letters, digits and _ . : - (at most 63), starting with a letter.',
+      'p_consumer'
+    );
+  end if;
+
+  insert into ops.outbox_consumers (consumer, topics, safe_xact_id, eager_xact_id)
+  values (p_consumer, v_topics, v_start, v_start)
+  on conflict (consumer) do nothing;
+
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if p_topics is not null and v_topics is distinct from v_consumer.topics then
+    perform private.raise_error(
+      'CONFLICT',
+      format('Consumer %s receives %s; change its topics with configure_outbox_consumer.',
+             p_consumer, coalesce(array_to_string(v_consumer.topics, ', '), 'every topic')),
+      'p_topics'
+    );
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.outbox_consumer(text, text[]) is
+  'The consumer''s row, registered if new (topics p_topics, cursors at the oldest running transaction). INVALID_REQUEST for a bad name or pattern; CONFLICT when p_topics differs from the topics it is registered with.';
+
+revoke all on function private.outbox_consumer(text, text[]) from public, anon, authenticated;
+grant execute on function private.outbox_consumer(text, text[]) to service_role;
+
+create or replace function public.configure_outbox_consumer(
+  p_consumer text,
+  p_topics text[] default null,
+  p_max_attempts integer default null,
+  p_retry_base_seconds numeric default null,
+  p_retry_max_seconds numeric default null,
+  p_lease_seconds numeric default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call('Only service_role configures outbox consumers.');
+  perform private.outbox_consumer(p_consumer);
+
+  if p_max_attempts is not null and p_max_attempts not between 1 and 100 then
+    perform private.raise_error('INVALID_REQUEST', 'max_attempts must be between 1 and 100.', 'p_max_attempts');
+  end if;
+  if p_retry_base_seconds is not null and p_retry_base_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The first retry delay must be between 1 ms and 7 days.', 'p_retry_base_seconds');
+  end if;
+  if p_retry_max_seconds is not null and p_retry_max_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must be between 1 ms and 7 days.', 'p_retry_max_seconds');
+  end if;
+  if p_lease_seconds is not null and p_lease_seconds not between 1 and 86400 then
+    perform private.raise_error('INVALID_REQUEST', 'The lease must be between 1 second and 1 day.', 'p_lease_seconds');
+  end if;
+
+  begin
+    update ops.outbox_consumers c
+    set topics = case when p_topics is null then c.topics else private.consumer_topics(p_topics) end,
+        max_attempts = coalesce(p_max_attempts, c.max_attempts),
+        retry_base = coalesce(make_interval(secs => p_retry_base_seconds::double precision), c.retry_base),
+        retry_max = coalesce(make_interval(secs => p_retry_max_seconds::double precision), c.retry_max),
+        lease = coalesce(make_interval(secs => p_lease_seconds::double precision), c.lease),
+        updated_at = now()
+    where c.consumer = p_consumer
+    returning c.* into v_consumer;
+  exception when check_violation then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must not be shorter than the first.', 'p_retry_max_seconds');
+  end;
+
+  return private.outbox_consumer_json(v_consumer);
+end
+$$;
+
+comment on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) is
+  'Registers an outbox consumer or changes it (service_role): topic patterns (array[''*''] = every topic; null = unchanged), claims per event before the dead letter, first and longest retry delay (doubling in between), lease of a claim. Returns the consumer. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+@returns {consumer: text, topics: text[] | null, max_attempts: integer, retry_base_seconds: number, retry_max_seconds: number, lease_seconds: number, created_at: timestamptz}';
+
+revoke all on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) from public, anon, authenticated;
+grant execute on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) to service_role;
+
+create or replace function private.outbox_consumer_json(p_consumer ops.outbox_consumers)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'consumer', p_consumer.consumer,
+    'topics', p_consumer.topics,
+    'max_attempts', p_consumer.max_attempts,
+    'retry_base_seconds', extract(epoch from p_consumer.retry_base),
+    'retry_max_seconds', extract(epoch from p_consumer.retry_max),
+    'lease_seconds', extract(epoch from p_consumer.lease),
+    'created_at', p_consumer.created_at
+  )
+$$;
+
+comment on function private.outbox_consumer_json(ops.outbox_consumers) is 'An outbox consumer''s settings as returned by configure_outbox_consumer.';
+
+revoke all on function private.outbox_consumer_json(ops.outbox_consumers) from public, anon, authenticated;
+grant execute on function private.outbox_consumer_json(ops.outbox_consumers) to service_role;
+
+create or replace function private.require_outbox_consumer(p_consumer text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or btrim(p_consumer) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'A consumer name is required.', 'p_consumer');
+  end if;
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if not found then
+    perform private.raise_error('NOT_FOUND', format('No outbox consumer is called %s.', p_consumer), 'p_consumer');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_consumer(text) is
+  'The registered consumer''s row; INVALID_REQUEST without a name, NOT_FOUND when no consumer has it.';
+
+revoke all on function private.require_outbox_consumer(text) from public, anon, authenticated;
+grant execute on function private.require_outbox_consumer(text) to service_role;
+
+-- >>> functions/outbox/prune_outbox.sql
+-- private.prune_outbox: the nightly pg_cron job prune-outbox (migration 20261127150200).
+-- Deletes events older than p_retention that every consumer is done with: behind its safe
+-- cursor, and delivered (or never meant for it). Dead letters are kept p_dead_retention for the
+-- operator to inspect or requeue. Their delivery rows and webhook attempt logs go with them.
+-- Works in batches of 5,000 (each a statement of its own) so a large backlog never holds long
+-- locks; stops after p_max_batches.
+
+create or replace function private.prune_outbox(
+  p_retention interval default '7 days',
+  p_dead_retention interval default '30 days',
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_batch constant integer := 5000;
+  v_cutoff timestamptz := now() - p_retention;
+  v_dead_cutoff timestamptz := now() - greatest(p_dead_retention, p_retention);
+  v_ids bigint[];
+  v_events integer := 0;
+  v_deliveries integer := 0;
+  v_attempts integer := 0;
+  v_count integer;
+  v_batches integer := 0;
+begin
+  loop
+    select array_agg(e.id) into v_ids
+    from (
+      select e.id
+      from public.outbox_events e
+      where e.created_at < v_cutoff
+        and not exists (
+          select 1 from ops.outbox_consumers c
+          where e.xact_id is not null
+            and (e.xact_id, e.id) > (c.safe_xact_id, c.safe_event_id)
+        )
+        and not exists (
+          select 1 from ops.outbox_deliveries d
+          where d.event_id = e.id
+            and (d.status = 'pending' or (d.status = 'dead' and e.created_at >= v_dead_cutoff))
+        )
+      order by e.created_at
+      limit c_batch
+    ) e;
+    exit when v_ids is null;
+
+    delete from ops.outbox_deliveries d where d.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_deliveries := v_deliveries + v_count;
+    delete from public.webhook_deliveries w where w.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_attempts := v_attempts + v_count;
+    delete from public.outbox_events e where e.id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_events := v_events + v_count;
+
+    v_batches := v_batches + 1;
+    exit when cardinality(v_ids) < c_batch or v_batches >= p_max_batches;
+  end loop;
+
+  perform private.write_audit(
+    null, 'outbox.pruned', 'outbox_events', null, null,
+    jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts,
+                       'retention', p_retention::text, 'dead_retention', p_dead_retention::text)
+  );
+  return jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts);
+end
+$$;
+
+comment on function private.prune_outbox(interval, interval, integer) is
+  'pg_cron job prune-outbox: deletes outbox events older than p_retention that every consumer has passed and none has pending (dead letters: after p_dead_retention), with their delivery rows and webhook attempt logs; one audit_log entry (outbox.pruned). Returns {events, deliveries, webhook_attempts}.';
+
+revoke all on function private.prune_outbox(interval, interval, integer) from public, anon, authenticated;
+grant execute on function private.prune_outbox(interval, interval, integer) to service_role;
+
+-- >>> functions/outbox/release_outbox_events.sql
+-- release_outbox_events(p_consumer, p_event_ids): a worker hands back claimed events it has not
+-- tried (shutting down): they are claimable again at once, and the claim does not count as an
+-- attempt. Events not currently claimed are left alone.
+
+create or replace function public.release_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_released integer;
+begin
+  perform private.require_service_call('Only service_role releases outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event ids to release are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set available_at = clock_timestamp(),
+      attempts = greatest(d.attempts - 1, 0)
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'pending'
+    and d.available_at > clock_timestamp();
+  get diagnostics v_released = row_count;
+  return v_released;
+end
+$$;
+
+comment on function public.release_outbox_events(text, bigint[]) is
+  'Hands claimed, untried events back (service_role; a worker shutting down): claimable again at once, the claim not counted as an attempt. Returns how many were released. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.release_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.release_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/requeue_outbox_events.sql
+-- requeue_outbox_events(p_consumer, p_event_ids): an operator sends dead letters round again
+-- (after fixing the receiver): pending, attempts from zero, claimable at once.
+
+create or replace function public.requeue_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_requeued integer;
+begin
+  perform private.require_service_call('Only service_role requeues outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The dead-lettered event ids are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set status = 'pending', dead_at = null, attempts = 0, available_at = clock_timestamp()
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'dead';
+  get diagnostics v_requeued = row_count;
+  return v_requeued;
+end
+$$;
+
+comment on function public.requeue_outbox_events(text, bigint[]) is
+  'Sends dead-lettered events of consumer p_consumer round again (service_role): pending, attempts reset, claimable now. Returns how many. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.requeue_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.requeue_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/topic_patterns.sql
+-- Topic patterns of outbox consumers and webhook subscriptions: an exact topic
+-- (booking.cancelled), every topic under a prefix (booking.*) or every topic (*).
+
+create or replace function private.outbox_topic_matches(p_topic text, p_patterns text[])
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select p_patterns is null
+      or exists (
+        select 1
+        from unnest(p_patterns) as p (pattern)
+        where p.pattern = '*'
+           or p.pattern = p_topic
+           or (right(p.pattern, 2) = '.*' and starts_with(p_topic, left(p.pattern, -1)))
+      )
+$$;
+
+comment on function private.outbox_topic_matches(text, text[]) is
+  'True when the topic matches one of the patterns: exact (booking.cancelled), prefix (booking.* matches booking.cancelled and booking.x.y) or *; a null pattern list matches everything.';
+
+revoke all on function private.outbox_topic_matches(text, text[]) from public, anon;
+grant execute on function private.outbox_topic_matches(text, text[]) to authenticated, service_role;
+
+create or replace function private.normalize_topic_patterns(p_patterns text[], p_hint text default 'p_topics')
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_bad text;
+  v_result text[];
+begin
+  if p_patterns is null then
+    return null;
+  end if;
+  select p.pattern into v_bad
+  from unnest(p_patterns) as p (pattern)
+  where p.pattern is null
+     or p.pattern !~ '^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$'
+  limit 1;
+  if found then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Topic pattern %s is not valid: use a topic (booking.cancelled), a prefix (booking.*) or *.', coalesce(v_bad, 'null')),
+      p_hint
+    );
+  end if;
+  select array_agg(distinct p.pattern order by p.pattern) into v_result from unnest(p_patterns) as p (pattern);
+  if v_result is null or cardinality(v_result) > 50 then
+    perform private.raise_error('INVALID_REQUEST', 'Give between 1 and 50 topic patterns.', p_hint);
+  end if;
+  return v_result;
+end
+$$;
+
+comment on function private.normalize_topic_patterns(text[], text) is
+  'Validates topic patterns (topic, prefix.* or *; 1 to 50) and returns them sorted without duplicates; null stays null. INVALID_REQUEST (hint p_hint) otherwise.';
+
+revoke all on function private.normalize_topic_patterns(text[], text) from public, anon;
+grant execute on function private.normalize_topic_patterns(text[], text) to authenticated, service_role;
+
 -- >>> functions/private/is_member.sql
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
 -- organization_members itself can call them without recursing into its own RLS.
@@ -2527,6 +3230,109 @@ comment on function private.require_sane_timestamp(timestamptz, text) is
 
 revoke all on function private.require_sane_timestamp(timestamptz, text) from public, anon, authenticated;
 grant execute on function private.require_sane_timestamp(timestamptz, text) to service_role;
+
+-- >>> functions/private/require_service_call.sql
+-- private.require_service_call: the access check of back-office RPCs (outbox consumers, webhook
+-- delivery) that only service_role and direct database sessions may call. Their execute right
+-- is revoked from users already; this keeps the contract's codes if a grant is ever widened.
+-- Called from security definer RPCs only (not executable by users itself).
+
+create or replace function private.require_service_call(p_detail text default 'Only service_role may call this.')
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if private.is_service_call() then
+    return;
+  end if;
+  perform private.require_caller();  -- signed out: UNAUTHORIZED
+  perform private.raise_error('FORBIDDEN', p_detail);
+end
+$$;
+
+comment on function private.require_service_call(text) is
+  'Raises UNAUTHORIZED (signed out) or FORBIDDEN (detail p_detail, a signed-in user) unless the request is a service call (service_role, direct database session).';
+
+revoke all on function private.require_service_call(text) from public, anon, authenticated;
+grant execute on function private.require_service_call(text) to service_role;
+
+-- >>> functions/private/touch_updated_at.sql
+-- private.touch_updated_at: keeps updated_at current on every table that has one.
+-- Add a table here when it gets an updated_at column (this file is re-applied on change).
+
+create or replace function private.touch_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+comment on function private.touch_updated_at() is
+  'BEFORE UPDATE trigger: sets updated_at = now().';
+
+revoke all on function private.touch_updated_at() from public;
+
+drop trigger if exists touch_updated_at on public.organizations;
+create trigger touch_updated_at before update on public.organizations
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_members;
+create trigger touch_updated_at before update on public.organization_members
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_settings;
+create trigger touch_updated_at before update on public.organization_settings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.services;
+create trigger touch_updated_at before update on public.services
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.packages;
+create trigger touch_updated_at before update on public.packages
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.service_sessions;
+create trigger touch_updated_at before update on public.service_sessions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.bookings;
+create trigger touch_updated_at before update on public.bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.subscriptions;
+create trigger touch_updated_at before update on public.subscriptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_types;
+create trigger touch_updated_at before update on public.session_types
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.availability_rules;
+create trigger touch_updated_at before update on public.availability_rules
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.specialist_availability_exceptions;
+create trigger touch_updated_at before update on public.specialist_availability_exceptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_notes;
+create trigger touch_updated_at before update on public.session_notes
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.recurring_bookings;
+create trigger touch_updated_at before update on public.recurring_bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.webhook_subscriptions;
+create trigger touch_updated_at before update on public.webhook_subscriptions
+  for each row execute function private.touch_updated_at();
 
 -- >>> functions/recurring/create_recurring_booking.sql
 -- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
@@ -5646,6 +6452,255 @@ comment on function public.preview_treatment_schedule(uuid, timestamptz, integer
 revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
 grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;
 
+-- >>> functions/webhooks/create_webhook_subscription.sql
+-- create_webhook_subscription / rotate_webhook_secret: owners and admins subscribe an endpoint
+-- and get its signing secret, once. The secret lives in private.webhook_secrets, out of reach
+-- of every API role; the subscription shows only its last 4 characters (secret_hint).
+
+create or replace function private.new_webhook_secret()
+returns text
+language sql
+volatile
+set search_path = ''
+as $$
+  select 'whsec_' || encode(extensions.gen_random_bytes(32), 'hex')
+$$;
+
+comment on function private.new_webhook_secret() is 'A new webhook signing secret: whsec_ + 64 hex digits (256 random bits).';
+
+revoke all on function private.new_webhook_secret() from public, anon, authenticated;
+grant execute on function private.new_webhook_secret() to service_role;
+
+create or replace function public.create_webhook_subscription(
+  p_organization_id uuid,
+  p_url text,
+  p_topics text[] default array['*'],
+  p_description text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_org_role(p_organization_id, array['owner', 'admin']);
+  if not private.is_webhook_url(btrim(p_url)) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'p_url');
+  end if;
+  perform private.normalize_topic_patterns(coalesce(p_topics, array['*']), 'p_topics');
+  if length(p_description) > 500 then
+    perform private.raise_error('INVALID_REQUEST', 'The description is at most 500 characters.', 'p_description');
+  end if;
+
+  insert into public.webhook_subscriptions (organization_id, url, topics, description, secret_hint, created_by)
+  values (p_organization_id, btrim(p_url), coalesce(p_topics, array['*']), p_description, right(v_secret, 4), (select auth.uid()))
+  returning * into v_subscription;
+
+  insert into private.webhook_secrets (subscription_id, secret) values (v_subscription.id, v_secret);
+
+  perform private.write_audit(
+    p_organization_id, 'webhook_subscription.created', 'webhook_subscriptions', v_subscription.id, null,
+    jsonb_build_object('url', v_subscription.url, 'topics', v_subscription.topics)
+  );
+  return jsonb_build_object('subscription', to_jsonb(v_subscription), 'secret', v_secret);
+end
+$$;
+
+comment on function public.create_webhook_subscription(uuid, text, text[], text) is
+  'Subscribes an http(s) endpoint of the organization to topic patterns (owner/admin); returns {subscription, secret}: the signing secret is shown this once. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN.
+@returns {subscription: {id: uuid, organization_id: uuid, url: text, topics: text[], description: text | null, is_active: boolean, secret_hint: text, created_by: uuid | null, created_at: timestamptz, updated_at: timestamptz}, secret: text}';
+
+revoke execute on function public.create_webhook_subscription(uuid, text, text[], text) from public, anon;
+grant execute on function public.create_webhook_subscription(uuid, text, text[], text) to authenticated, service_role;
+
+create or replace function public.rotate_webhook_secret(p_subscription_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_caller();
+  if p_subscription_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription id is required.', 'p_subscription_id');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null or not (private.is_service_call() or private.is_member(v_subscription.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  perform private.require_org_role(v_subscription.organization_id, array['owner', 'admin']);
+
+  update private.webhook_secrets w set secret = v_secret, rotated_at = now() where w.subscription_id = p_subscription_id;
+  update public.webhook_subscriptions s set secret_hint = right(v_secret, 4) where s.id = p_subscription_id;
+
+  perform private.write_audit(
+    v_subscription.organization_id, 'webhook_subscription.secret_rotated', 'webhook_subscriptions', p_subscription_id
+  );
+  return jsonb_build_object('subscription_id', p_subscription_id, 'secret', v_secret, 'secret_hint', right(v_secret, 4));
+end
+$$;
+
+comment on function public.rotate_webhook_secret(uuid) is
+  'Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once: {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
+@returns {subscription_id: uuid, secret: text, secret_hint: text}';
+
+revoke execute on function public.rotate_webhook_secret(uuid) from public, anon;
+grant execute on function public.rotate_webhook_secret(uuid) to authenticated, service_role;
+
+-- >>> functions/webhooks/webhook_delivery.sql
+-- What the webhook worker (consumer "webhooks", service_role) reads and writes:
+--   webhook_targets(event ids)   -> for each event, the active subscriptions of its organization
+--                                   whose topics match, created before the event, that have not
+--                                   received it yet; with URL and signing secret;
+--   record_webhook_attempt(...)  -> one webhook_deliveries row per HTTP attempt. A 2xx marks the
+--                                   (subscription, event) done: retries of the event skip it.
+
+create or replace function public.webhook_targets(p_event_ids bigint[])
+returns table (event_id bigint, subscription_id uuid, url text, secret text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) reads webhook targets.');
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event ids are required.', 'p_event_ids');
+  end if;
+  return query
+  select e.id, s.id, s.url, w.secret
+  from public.outbox_events e
+  join public.webhook_subscriptions s
+    on s.organization_id = e.organization_id
+   and s.is_active
+   and s.created_at <= e.created_at
+   and private.outbox_topic_matches(e.topic, s.topics)
+  join private.webhook_secrets w on w.subscription_id = s.id
+  where e.id = any (p_event_ids)
+    and not exists (
+      select 1 from public.webhook_deliveries d
+      where d.subscription_id = s.id and d.event_id = e.id and d.succeeded
+    )
+  order by e.id, s.created_at, s.id;
+end
+$$;
+
+comment on function public.webhook_targets(bigint[]) is
+  'For the outbox worker (service_role): per event, the webhook subscriptions still to deliver it to (active, topic matches, created before the event, no successful attempt yet), with URL and signing secret. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.';
+
+revoke all on function public.webhook_targets(bigint[]) from public, anon, authenticated;
+grant execute on function public.webhook_targets(bigint[]) to service_role;
+
+create or replace function public.record_webhook_attempt(
+  p_subscription_id uuid,
+  p_event_id bigint,
+  p_attempt integer,
+  p_status_code integer default null,
+  p_error text default null,
+  p_duration_ms integer default null
+)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_subscription public.webhook_subscriptions;
+  v_topic text;
+  v_succeeded boolean := coalesce(p_status_code between 200 and 299, false);
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) records webhook attempts.');
+  if p_attempt is null or p_attempt < 1 then
+    perform private.raise_error('INVALID_REQUEST', 'The attempt number (1 or more) is required.', 'p_attempt');
+  end if;
+  if p_status_code is not null and p_status_code not between 100 and 599 then
+    perform private.raise_error('INVALID_REQUEST', 'An HTTP status is between 100 and 599.', 'p_status_code');
+  end if;
+  if p_status_code is null and (p_error is null or btrim(p_error) = '') then
+    perform private.raise_error('INVALID_REQUEST', 'Without an HTTP status, say what went wrong.', 'p_error');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  select e.topic into v_topic
+  from public.outbox_events e
+  where e.id = p_event_id and e.organization_id = v_subscription.organization_id;
+  if v_topic is null then
+    perform private.raise_error('NOT_FOUND', 'No event of the subscription''s organization has this id.', 'p_event_id');
+  end if;
+
+  insert into public.webhook_deliveries
+    (organization_id, subscription_id, event_id, topic, attempt, status_code, error, duration_ms, succeeded)
+  values
+    (v_subscription.organization_id, p_subscription_id, p_event_id, v_topic, p_attempt, p_status_code,
+     left(p_error, 2000), greatest(p_duration_ms, 0), v_succeeded)
+  on conflict (subscription_id, event_id) where succeeded do nothing;
+  return v_succeeded;
+end
+$$;
+
+comment on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) is
+  'For the outbox worker (service_role): logs one HTTP attempt of an event to a subscription (status code or error, duration) and returns whether it succeeded (2xx); a second success for the same pair is ignored. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) from public, anon, authenticated;
+grant execute on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) to service_role;
+
+-- >>> functions/webhooks/webhook_subscriptions_before_write.sql
+-- Webhook subscriptions stay well-formed whoever writes them (the RPCs, or an owner/admin
+-- updating url, topics, description or is_active through PostgREST): topic patterns are
+-- validated and normalized, the URL is checked with the contract's codes, and a subscription
+-- never moves to another organization (its secret and delivery log belong to this one).
+
+create or replace function private.is_webhook_url(p_url text)
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(p_url ~ '^https?://[^/?#@[:space:]]+([/?#][^[:space:]]*)?$' and length(p_url) <= 2000, false)
+$$;
+
+comment on function private.is_webhook_url(text) is 'True for an http(s) URL without credentials or spaces, at most 2000 characters (the check of webhook_subscriptions.url).';
+
+revoke all on function private.is_webhook_url(text) from public, anon;
+grant execute on function private.is_webhook_url(text) to authenticated, service_role;
+
+create or replace function private.webhook_subscriptions_before_write()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.organization_id is distinct from old.organization_id then
+    perform private.raise_error('INVALID_REQUEST', 'A webhook subscription cannot move to another organization.', 'organization_id');
+  end if;
+  if not private.is_webhook_url(new.url) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'url');
+  end if;
+  new.topics := private.normalize_topic_patterns(coalesce(new.topics, array['*']), 'topics');
+  return new;
+end
+$$;
+
+comment on function private.webhook_subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on webhook_subscriptions: INVALID_REQUEST for a bad URL, bad topic patterns or a change of organization; topics normalized (sorted, no duplicates).';
+
+revoke all on function private.webhook_subscriptions_before_write() from public, anon;
+
+drop trigger if exists webhook_subscriptions_before_write on public.webhook_subscriptions;
+create trigger webhook_subscriptions_before_write
+  before insert or update on public.webhook_subscriptions
+  for each row execute function private.webhook_subscriptions_before_write();
+
 -- >>> policies/bookings.sql
 -- bookings: owners/admins see all of their organization's bookings; a provider sees the
 -- bookings they provide; a client sees their own. Writes (see
@@ -5803,3 +6858,33 @@ create policy specialist_availability_exceptions_delete_own_or_admin on public.s
     private.has_role(organization_id, array['owner', 'admin'])
     or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
   );
+
+-- >>> policies/webhook_deliveries.sql
+-- webhook_deliveries: owners/admins read their organization's delivery log; only the outbox
+-- worker writes it (record_webhook_attempt, service_role).
+
+drop policy if exists webhook_deliveries_select_owner_admin on public.webhook_deliveries;
+create policy webhook_deliveries_select_owner_admin on public.webhook_deliveries
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+-- >>> policies/webhook_subscriptions.sql
+-- webhook_subscriptions: owners/admins of the organization read, update and delete their
+-- endpoints; they are created only by create_webhook_subscription (which makes the secret), so
+-- nobody inserts directly. The signing secret is in private.webhook_secrets, not here.
+
+drop policy if exists webhook_subscriptions_select_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_select_owner_admin on public.webhook_subscriptions
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_update_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_update_owner_admin on public.webhook_subscriptions
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
