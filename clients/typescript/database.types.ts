@@ -303,11 +303,10 @@ export type Database = {
           /** Service booked; legacy rows may have none. */
           service_id: string | null
           /**
-           * The service session booked (schedule, room, capacity). Nullable only until the
-           * service_sessions backfill has linked every legacy booking; embed it with
+           * The service session booked (schedule, room, capacity); required. Embed it with
            * select=*,service_session:service_sessions(*).
            */
-          service_session_id: string | null
+          service_session_id: string
           /**
            * Treatment (multi-session service, seed 004) this booking belongs to; every session of one
            * treatment shares it. Null for single bookings.
@@ -358,7 +357,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -381,7 +380,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id?: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -744,11 +743,6 @@ export type Database = {
           description: string | null
           /** Discount shown against the pay-per-session price, 0..100. */
           discount_percentage: number
-          /**
-           * DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written
-           * since the session types restructure; dropped by a contract migration once backfilled.
-           */
-          duration: string | null
           id: string
           is_active: boolean
           name: string
@@ -770,7 +764,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name: string
@@ -786,7 +779,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name?: string
@@ -929,11 +921,8 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           /** Room, address or meeting link. */
           location: string | null
           /** Capacity of the session (1..10000). */
@@ -953,9 +942,9 @@ export type Database = {
           updated_at: string
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Insert: {
@@ -963,7 +952,7 @@ export type Database = {
           current_participants?: number
           ends_at: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id: string
@@ -973,14 +962,14 @@ export type Database = {
           starts_at: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Update: {
           created_at?: string
           current_participants?: number
           ends_at?: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id?: string
@@ -990,7 +979,7 @@ export type Database = {
           starts_at?: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Relationships: [
           {
@@ -1573,19 +1562,16 @@ export type Database = {
       service_session_distribution: {
         Row: {
           earliest: string | null
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           latest: string | null
           organization_id: string
           session_count: number | null
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Relationships: [
@@ -1829,7 +1815,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1870,7 +1856,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1911,7 +1897,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2019,7 +2005,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2171,7 +2157,7 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          kind: "individual" | "workshop" | "course_session" | null
+          kind: "individual" | "workshop" | "course_session"
           location: string | null
           max_participants: number
           organization_id: string
@@ -2181,7 +2167,7 @@ export type Database = {
           starts_at: string
           status: "scheduled" | "cancelled" | "completed"
           updated_at: string
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         SetofOptions: {
           from: "*"
@@ -2433,7 +2419,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2528,7 +2514,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null

@@ -209,17 +209,30 @@ begin
       ) as g (k)
     ),
     day_counts as (
-      select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
-      from public.service_sessions ss
-      where v_service.max_bookings_per_day is not null
-        and ss.provider_id = p_provider_id
-        and ss.service_id = v_service.id
-        and ss.kind = 'individual'
-        and ss.status <> 'cancelled'
-        and ss.current_participants > 0
-        and ss.starts_at >= lower(v_free) - interval '1 day'
-        and ss.starts_at < upper(v_free) + interval '1 day'
-      group by 1
+      select x.day, sum(x.booked) as booked
+      from (
+        select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
+        from public.service_sessions ss
+        where v_service.max_bookings_per_day is not null
+          and ss.provider_id = p_provider_id
+          and ss.service_id = v_service.id
+          and ss.kind = 'individual'
+          and ss.status <> 'cancelled'
+          and ss.current_participants > 0
+          and ss.starts_at >= lower(v_free) - interval '1 day'
+          and ss.starts_at < upper(v_free) + interval '1 day'
+        group by 1
+        union all
+        -- occurrences recurring series of this service hold take their place in the day too
+        select (h.starts_at at time zone v_tz)::date, count(*)
+        from private.series_holds(
+          array[p_provider_id], tstzrange(lower(v_free) - interval '1 day', upper(v_free) + interval '1 day')
+        ) as h
+        where v_service.max_bookings_per_day is not null
+          and h.service_id = v_service.id
+        group by 1
+      ) as x
+      group by x.day
     )
     select c.slot_start, c.slot_start + v_length
     from candidates c
@@ -3947,7 +3960,8 @@ begin
   -- above) hold around the candidates (private.series_holds, the booking core's own source):
   -- a candidate near one takes the exact path, where private.provider_busy decides
   held as materialized (
-    select h.provider_id, h.starts_at, h.ends_at, greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    select h.provider_id, h.service_id, h.starts_at, h.ends_at,
+           greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
     from private.series_holds(
       v_providers,
       (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
@@ -4012,6 +4026,13 @@ begin
               and dss.status <> 'cancelled'
               and dss.starts_at >= b.local_day::timestamp at time zone b.org_tz
               and dss.starts_at < (b.local_day + 1)::timestamp at time zone b.org_tz
+          ) + (
+            -- places other series of the service hold that day
+            select count(*)
+            from held as dh
+            where dh.provider_id = b.specialist_id
+              and dh.service_id = b.service_id
+              and (dh.starts_at at time zone b.org_tz)::date = b.local_day
           ) + dr.day_rank <= b.max_bookings_per_day
         )
         and (
@@ -4306,8 +4327,9 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '078ed96115630b5563e0aecbd9e49299'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
+  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
@@ -4465,19 +4487,22 @@ grant execute on function private.recurring_first_on_or_after(date, text, date) 
 --   * it starts in the future and at most max_advance_days ahead (365 days when the service has
 --     no booking window);
 --   * it lasts the service's session type (else the organization's default), like the booking
---     the dispatcher would make.
+--     the dispatcher would make, and takes a place in the service's max_bookings_per_day of its
+--     local day.
 -- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
 -- session types and memberships); private.series_holds finds a provider's active series through
 -- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
 -- window, and generates only the occurrences inside it.
 
--- (issue 10 first shipped a one-series signature; the set-based one replaces it)
+-- (issue 10 first shipped a one-series signature, then one without service_id; this replaces them)
 drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+drop function if exists private.series_occurrences(public.recurring_bookings[], tstzrange);
 
 create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -4497,6 +4522,7 @@ begin
   select
     r.id,
     r.specialist_id,
+    r.service_id,
     o.occurrence_date,
     o.starts_at,
     o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
@@ -4558,6 +4584,9 @@ comment on function private.series_occurrences(public.recurring_bookings[], tstz
 revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
 grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
 
+-- (the result gained service_id: the daily limit counts held occurrences of the same service)
+drop function if exists private.series_holds(uuid[], tstzrange, uuid);
+
 create or replace function private.series_holds(
   p_provider_ids uuid[],
   p_window tstzrange,
@@ -4566,6 +4595,7 @@ create or replace function private.series_holds(
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -4601,7 +4631,7 @@ end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
-  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, and what the dispatcher''s set-based step leaves to the booking core.';
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, what the daily limit counts besides booked sessions of the same service (private.assert_slot_bookable, get_available_slots), and what the dispatcher''s set-based step leaves to the booking core.';
 
 revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
 grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
@@ -5267,6 +5297,17 @@ begin
       and ss.starts_at >= v_day::timestamp at time zone v_tz
       and ss.starts_at < (v_day + 1)::timestamp at time zone v_tz
       and ss.id is distinct from p_exclude_session_id;
+    -- occurrences that recurring series of this service hold that day have their place too
+    v_count := v_count + (
+      select count(*)
+      from private.series_holds(
+        array[p_provider_id],
+        tstzrange(v_day::timestamp at time zone v_tz, (v_day + 1)::timestamp at time zone v_tz)
+      ) as h
+      where h.service_id = p_service.id
+        and h.starts_at >= v_day::timestamp at time zone v_tz
+        and h.starts_at < (v_day + 1)::timestamp at time zone v_tz
+    );
     if v_count >= p_service.max_bookings_per_day then
       perform private.raise_error(
         'DAILY_LIMIT_REACHED',
@@ -5279,7 +5320,7 @@ end
 $$;
 
 comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
-  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers, daily limit. Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
+  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
 
 revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
 grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;

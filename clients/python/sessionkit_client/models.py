@@ -415,9 +415,8 @@ class Bookings(RowModel):
     updated_at: datetime.datetime
     session_type_id: uuid.UUID | None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind
@@ -465,6 +464,7 @@ class BookingsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -494,9 +494,8 @@ class BookingsInsert(InsertModel):
     updated_at: datetime.datetime | None = None
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -540,6 +539,7 @@ class BookingsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -570,8 +570,7 @@ class BookingsUpdate(UpdateModel):
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
     service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -1053,10 +1052,6 @@ class Packages(RowModel):
     provider_id: uuid.UUID | None
     name: str
     description: str | None
-    duration: str | None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int
     """Number of session credits the package grants (1..1000)."""
     price: Decimal
@@ -1095,10 +1090,6 @@ class PackagesInsert(InsertModel):
     provider_id: uuid.UUID | None = None
     name: str
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
@@ -1137,10 +1128,6 @@ class PackagesUpdate(UpdateModel):
     provider_id: uuid.UUID | None = None
     name: str | None = None
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
@@ -1341,13 +1328,11 @@ class ServiceSessionDistribution(RowModel):
     """
 
     organization_id: uuid.UUID
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
     session_count: int | None
     earliest: datetime.datetime | None
@@ -1392,13 +1377,11 @@ class ServiceSessions(RowModel):
     """Session type of this session; defaults server-side to the organization default (or its only
     active type).
     """
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1418,6 +1401,8 @@ class ServiceSessionsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1443,12 +1428,10 @@ class ServiceSessionsInsert(InsertModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1468,6 +1451,8 @@ class ServiceSessionsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1493,12 +1478,10 @@ class ServiceSessionsUpdate(UpdateModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
