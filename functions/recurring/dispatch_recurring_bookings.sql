@@ -355,7 +355,8 @@ begin
   -- above) hold around the candidates (private.series_holds, the booking core's own source):
   -- a candidate near one takes the exact path, where private.provider_busy decides
   held as materialized (
-    select h.provider_id, h.starts_at, h.ends_at, greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    select h.provider_id, h.service_id, h.starts_at, h.ends_at,
+           greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
     from private.series_holds(
       v_providers,
       (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
@@ -420,6 +421,13 @@ begin
               and dss.status <> 'cancelled'
               and dss.starts_at >= b.local_day::timestamp at time zone b.org_tz
               and dss.starts_at < (b.local_day + 1)::timestamp at time zone b.org_tz
+          ) + (
+            -- places other series of the service hold that day
+            select count(*)
+            from held as dh
+            where dh.provider_id = b.specialist_id
+              and dh.service_id = b.service_id
+              and (dh.starts_at at time zone b.org_tz)::date = b.local_day
           ) + dr.day_rank <= b.max_bookings_per_day
         )
         and (

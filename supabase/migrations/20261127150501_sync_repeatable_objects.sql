@@ -209,17 +209,30 @@ begin
       ) as g (k)
     ),
     day_counts as (
-      select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
-      from public.service_sessions ss
-      where v_service.max_bookings_per_day is not null
-        and ss.provider_id = p_provider_id
-        and ss.service_id = v_service.id
-        and ss.kind = 'individual'
-        and ss.status <> 'cancelled'
-        and ss.current_participants > 0
-        and ss.starts_at >= lower(v_free) - interval '1 day'
-        and ss.starts_at < upper(v_free) + interval '1 day'
-      group by 1
+      select x.day, sum(x.booked) as booked
+      from (
+        select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
+        from public.service_sessions ss
+        where v_service.max_bookings_per_day is not null
+          and ss.provider_id = p_provider_id
+          and ss.service_id = v_service.id
+          and ss.kind = 'individual'
+          and ss.status <> 'cancelled'
+          and ss.current_participants > 0
+          and ss.starts_at >= lower(v_free) - interval '1 day'
+          and ss.starts_at < upper(v_free) + interval '1 day'
+        group by 1
+        union all
+        -- occurrences recurring series of this service hold take their place in the day too
+        select (h.starts_at at time zone v_tz)::date, count(*)
+        from private.series_holds(
+          array[p_provider_id], tstzrange(lower(v_free) - interval '1 day', upper(v_free) + interval '1 day')
+        ) as h
+        where v_service.max_bookings_per_day is not null
+          and h.service_id = v_service.id
+        group by 1
+      ) as x
+      group by x.day
     )
     select c.slot_start, c.slot_start + v_length
     from candidates c
@@ -1560,6 +1573,31 @@ begin
   select 14, 'sessions_of_non_members',
     'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
+    where d.status = 'dead'
+      and (p_organization_id is null or d.organization_id = p_organization_id)
+  )
+  select 15, 'outbox_dead_letters',
+    'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select o.name as id from storage.objects o
+    where o.bucket_id = 'meeting-recordings'
+      and (p_organization_id is null or o.name like p_organization_id::text || '/%')
+      and not exists (
+        select 1 from public.meeting_recordings r
+        where r.storage_path = o.name
+          and r.organization_id = private.uuid_or_null((storage.foldername(o.name))[1])
+      )
+  )
+  select 16, 'orphaned_recording_objects',
+    'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
 $$;
 
@@ -2303,6 +2341,719 @@ create trigger admit_user_write
   when (current_user in ('anon', 'authenticated'))
   execute function private.tenant_row_admit_user_write();
 
+-- >>> functions/outbox/ack_outbox_events.sql
+-- ack_outbox_events(p_consumer, p_event_ids): the consumer delivered these events. Idempotent:
+-- acking an event twice, or one that is not the consumer's, changes nothing. A dead letter
+-- that was delivered after all (a slow attempt succeeded) is acked too.
+
+create or replace function public.ack_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_acked integer;
+begin
+  perform private.require_service_call('Only service_role acknowledges outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The delivered event ids are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set status = 'delivered',
+      delivered_at = now(),
+      dead_at = null
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status in ('pending', 'dead');
+  get diagnostics v_acked = row_count;
+  return v_acked;
+end
+$$;
+
+comment on function public.ack_outbox_events(text, bigint[]) is
+  'Marks the events delivered for consumer p_consumer (service_role); returns how many changed (already delivered or unknown ids are ignored). Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND (no such consumer).';
+
+revoke all on function public.ack_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.ack_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/claim_outbox_events.sql
+-- claim_outbox_events(p_consumer, p_limit, p_topics): hand out up to p_limit undelivered events
+-- to one worker of a consumer (service_role). Several workers of the same consumer may claim at
+-- once: each event goes to one of them (for update skip locked), and stays with it for the
+-- consumer's lease; unacked after that (the worker died), it is claimable again. Every claim is
+-- an attempt: past max_attempts an expired claim is dead-lettered instead of handed out again.
+--
+-- Before claiming, the call looks for new events (at most 1,000 per cursor and call) and gives
+-- each a delivery row; one claimer per consumer does this at a time (a concurrent claimer first
+-- hands out what is already pending, and waits for its turn only when that is nothing), using
+-- two cursors (see migration 20261127150000):
+--   safe cursor:  events of finished transactions (xact_id < the snapshot's xmin), in
+--                 (xact_id, id) order; it never passes a transaction that may still commit;
+--   eager cursor: events already visible beyond it (committed ahead of an older transaction
+--                 still running), so a long transaction does not hold deliveries back.
+
+create or replace function private.discover_outbox_events(p_consumer text, p_wait boolean)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_scan constant integer := 1000;
+  -- the clock, not the transaction start: a claimer whose transaction began earlier must still
+  -- see these rows as due once they are committed
+  v_now timestamptz := clock_timestamp();
+  v_cursor ops.outbox_consumers;
+  v_xmin bigint;
+  v_scanned integer;
+  v_last_xact bigint;
+  v_last_id bigint;
+begin
+  if p_wait then
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update;
+  else
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update skip locked;
+  end if;
+  if not found then
+    return false;
+  end if;
+
+  -- taken before the scan: every transaction older than v_xmin has finished, so the scan's
+  -- (later) snapshot sees all of their events
+  v_xmin := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.safe_xact_id, v_cursor.safe_event_id)
+      and e.xact_id < v_xmin
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select count(*)::integer,
+         (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_scanned, v_last_xact, v_last_id
+  from scanned s;
+
+  if v_scanned = c_scan then
+    v_cursor.safe_xact_id := v_last_xact;
+    v_cursor.safe_event_id := v_last_id;
+  elsif (v_xmin, 0::bigint) > (v_cursor.safe_xact_id, v_cursor.safe_event_id) then
+    v_cursor.safe_xact_id := v_xmin;
+    v_cursor.safe_event_id := 0;
+  end if;
+  if (v_cursor.safe_xact_id, v_cursor.safe_event_id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id) then
+    v_cursor.eager_xact_id := v_cursor.safe_xact_id;
+    v_cursor.eager_event_id := v_cursor.safe_event_id;
+  end if;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id)
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_last_xact, v_last_id
+  from scanned s;
+
+  update ops.outbox_consumers c
+  set safe_xact_id = v_cursor.safe_xact_id,
+      safe_event_id = v_cursor.safe_event_id,
+      eager_xact_id = coalesce(v_last_xact, v_cursor.eager_xact_id),
+      eager_event_id = coalesce(v_last_id, v_cursor.eager_event_id),
+      last_claim_at = now()
+  where c.consumer = p_consumer;
+  return true;
+end
+$$;
+
+comment on function private.discover_outbox_events(text, boolean) is
+  'Gives the consumer''s new events their delivery rows (at most 1,000 per cursor) and moves its cursors, under the consumer''s row lock (p_wait: wait for it; else skip when another claimer holds it). Returns whether it ran.';
+
+revoke all on function private.discover_outbox_events(text, boolean) from public, anon, authenticated;
+grant execute on function private.discover_outbox_events(text, boolean) to service_role;
+
+create or replace function private.claim_due_outbox_events(p_consumer ops.outbox_consumers, p_limit integer)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_now timestamptz := clock_timestamp();
+begin
+  return query
+  with due as (
+    select d.event_id, d.attempts
+    from ops.outbox_deliveries d
+    where d.consumer = p_consumer.consumer
+      and d.status = 'pending'
+      and d.available_at <= v_now
+    order by d.available_at, d.event_id
+    limit p_limit
+    for update skip locked
+  ),
+  settled as (
+    update ops.outbox_deliveries d
+    set attempts = d.attempts + (due.attempts < p_consumer.max_attempts)::integer,
+        available_at = case when due.attempts < p_consumer.max_attempts then v_now + p_consumer.lease else d.available_at end,
+        last_claimed_at = case when due.attempts < p_consumer.max_attempts then v_now else d.last_claimed_at end,
+        status = case when due.attempts < p_consumer.max_attempts then 'pending' else 'dead' end,
+        dead_at = case when due.attempts < p_consumer.max_attempts then null else v_now end,
+        last_error = case when due.attempts < p_consumer.max_attempts then d.last_error
+                          else 'The last attempt was neither acked nor failed before its lease ended.' end
+    from due
+    where d.consumer = p_consumer.consumer
+      and d.event_id = due.event_id
+    returning d.event_id, d.status, d.attempts, d.event_created_at
+  )
+  select e.id, e.organization_id, e.topic, e.payload, e.created_at, s.attempts
+  from settled s
+  join public.outbox_events e on e.id = s.event_id and e.created_at = s.event_created_at
+  where s.status = 'pending'
+  order by e.id;
+end
+$$;
+
+comment on function private.claim_due_outbox_events(ops.outbox_consumers, integer) is
+  'Claims up to p_limit due pending deliveries of the consumer (for update skip locked): attempts + 1, leased until now() + lease; one whose attempts are spent (an expired last claim) is dead-lettered instead. Returns the claimed events.';
+
+revoke all on function private.claim_due_outbox_events(ops.outbox_consumers, integer) from public, anon, authenticated;
+grant execute on function private.claim_due_outbox_events(ops.outbox_consumers, integer) to service_role;
+
+create or replace function public.claim_outbox_events(
+  p_consumer text,
+  p_limit integer default 100,
+  p_topics text[] default null
+)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_discovered boolean;
+  v_claimed integer;
+begin
+  perform private.require_service_call('Only service_role claims outbox events.');
+  if p_limit is null or p_limit not between 1 and 1000 then
+    perform private.raise_error('INVALID_REQUEST', 'Claim between 1 and 1000 events at a time.', 'p_limit');
+  end if;
+  v_consumer := private.outbox_consumer(p_consumer, p_topics);
+
+  v_discovered := private.discover_outbox_events(p_consumer, false);
+  return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  get diagnostics v_claimed = row_count;
+  if v_claimed = 0 and not v_discovered then
+    -- nothing pending while another claimer was looking for new events: wait for its turn
+    perform private.discover_outbox_events(p_consumer, true);
+    return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  end if;
+end
+$$;
+
+comment on function public.claim_outbox_events(text, integer, text[]) is
+  'Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer (service_role): each event to one worker at a time, for the consumer''s lease. Every consumer sees every event once; a new name registers a consumer that receives events from now on, for the topic patterns p_topics (null = every topic; for an existing consumer they must be the ones it has). Ack with ack_outbox_events, report a failure with fail_outbox_event; an expired claim counts as a failed attempt. attempt = 1 for the first delivery. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, CONFLICT (other topics).';
+
+revoke all on function public.claim_outbox_events(text, integer, text[]) from public, anon, authenticated;
+grant execute on function public.claim_outbox_events(text, integer, text[]) to service_role;
+
+-- >>> functions/outbox/fail_outbox_event.sql
+-- fail_outbox_event(p_consumer, p_event_id, p_error): the attempt failed. The event is retried
+-- after retry_base x 2^(attempt-1) (capped at retry_max), or dead-lettered once the consumer's
+-- max_attempts are spent. A failure reported for an event already delivered (another worker
+-- acked it after this one's lease ended) changes nothing.
+
+create or replace function public.fail_outbox_event(p_consumer text, p_event_id bigint, p_error text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_delivery ops.outbox_deliveries;
+  v_delay interval;
+begin
+  perform private.require_service_call('Only service_role reports outbox delivery failures.');
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event id is required.', 'p_event_id');
+  end if;
+  if p_error is null or btrim(p_error) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'Say why the delivery failed.', 'p_error');
+  end if;
+
+  select d.* into v_delivery
+  from ops.outbox_deliveries d
+  where d.consumer = p_consumer and d.event_id = p_event_id
+  for update;
+  if not found then
+    perform private.raise_error('NOT_FOUND', 'This consumer has no such event.', 'p_event_id');
+  end if;
+
+  if v_delivery.status = 'pending' then
+    if v_delivery.attempts >= v_consumer.max_attempts then
+      update ops.outbox_deliveries d
+      set status = 'dead', dead_at = now(), last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    else
+      v_delay := least(v_consumer.retry_max, v_consumer.retry_base * power(2, greatest(v_delivery.attempts - 1, 0)));
+      update ops.outbox_deliveries d
+      set available_at = clock_timestamp() + v_delay, last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    end if;
+  end if;
+
+  return jsonb_build_object(
+    'event_id', v_delivery.event_id,
+    'status', case when v_delivery.status = 'pending' then 'retry' else v_delivery.status end,
+    'attempts', v_delivery.attempts,
+    'next_attempt_at', case when v_delivery.status = 'pending' then v_delivery.available_at end
+  );
+end
+$$;
+
+comment on function public.fail_outbox_event(text, bigint, text) is
+  'Records a failed delivery attempt of an event for consumer p_consumer (service_role): retry after an exponential backoff, or dead letter once max_attempts are spent. Returns {event_id, status: retry|dead|delivered, attempts, next_attempt_at}. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+@returns {event_id: integer, status: text, attempts: integer, next_attempt_at: timestamptz | null}';
+
+revoke all on function public.fail_outbox_event(text, bigint, text) from public, anon, authenticated;
+grant execute on function public.fail_outbox_event(text, bigint, text) to service_role;
+
+-- >>> functions/outbox/outbox_consumer.sql
+-- Outbox consumers: registration (by their first claim, or explicitly with
+-- configure_outbox_consumer) and their retry policy. A consumer sees the events written from
+-- its registration on: its cursors start at the oldest transaction still running.
+
+create or replace function private.consumer_topics(p_topics text[])
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.normalize_topic_patterns(p_topics);
+begin
+  return case when '*' = any (v_topics) then null else v_topics end;
+end
+$$;
+
+comment on function private.consumer_topics(text[]) is
+  'Normalized topic patterns of a consumer (private.normalize_topic_patterns); null when they include * (every topic).';
+
+revoke all on function private.consumer_topics(text[]) from public, anon, authenticated;
+grant execute on function private.consumer_topics(text[]) to service_role;
+
+create or replace function private.outbox_consumer(p_consumer text, p_topics text[] default null)
+returns ops.outbox_consumers
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.consumer_topics(p_topics);
+  v_start bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or p_consumer !~ '^[a-z][a-z0-9_.:-]{0,62}$' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A consumer name is required: lower case letters, digits and _ . : - (at most 63), starting with a letter.',
+      'p_consumer'
+    );
+  end if;
+
+  insert into ops.outbox_consumers (consumer, topics, safe_xact_id, eager_xact_id)
+  values (p_consumer, v_topics, v_start, v_start)
+  on conflict (consumer) do nothing;
+
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if p_topics is not null and v_topics is distinct from v_consumer.topics then
+    perform private.raise_error(
+      'CONFLICT',
+      format('Consumer %s receives %s; change its topics with configure_outbox_consumer.',
+             p_consumer, coalesce(array_to_string(v_consumer.topics, ', '), 'every topic')),
+      'p_topics'
+    );
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.outbox_consumer(text, text[]) is
+  'The consumer''s row, registered if new (topics p_topics, cursors at the oldest running transaction). INVALID_REQUEST for a bad name or pattern; CONFLICT when p_topics differs from the topics it is registered with.';
+
+revoke all on function private.outbox_consumer(text, text[]) from public, anon, authenticated;
+grant execute on function private.outbox_consumer(text, text[]) to service_role;
+
+create or replace function public.configure_outbox_consumer(
+  p_consumer text,
+  p_topics text[] default null,
+  p_max_attempts integer default null,
+  p_retry_base_seconds numeric default null,
+  p_retry_max_seconds numeric default null,
+  p_lease_seconds numeric default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call('Only service_role configures outbox consumers.');
+  perform private.outbox_consumer(p_consumer);
+
+  if p_max_attempts is not null and p_max_attempts not between 1 and 100 then
+    perform private.raise_error('INVALID_REQUEST', 'max_attempts must be between 1 and 100.', 'p_max_attempts');
+  end if;
+  if p_retry_base_seconds is not null and p_retry_base_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The first retry delay must be between 1 ms and 7 days.', 'p_retry_base_seconds');
+  end if;
+  if p_retry_max_seconds is not null and p_retry_max_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must be between 1 ms and 7 days.', 'p_retry_max_seconds');
+  end if;
+  if p_lease_seconds is not null and p_lease_seconds not between 1 and 86400 then
+    perform private.raise_error('INVALID_REQUEST', 'The lease must be between 1 second and 1 day.', 'p_lease_seconds');
+  end if;
+
+  begin
+    update ops.outbox_consumers c
+    set topics = case when p_topics is null then c.topics else private.consumer_topics(p_topics) end,
+        max_attempts = coalesce(p_max_attempts, c.max_attempts),
+        retry_base = coalesce(make_interval(secs => p_retry_base_seconds::double precision), c.retry_base),
+        retry_max = coalesce(make_interval(secs => p_retry_max_seconds::double precision), c.retry_max),
+        lease = coalesce(make_interval(secs => p_lease_seconds::double precision), c.lease),
+        updated_at = now()
+    where c.consumer = p_consumer
+    returning c.* into v_consumer;
+  exception when check_violation then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must not be shorter than the first.', 'p_retry_max_seconds');
+  end;
+
+  return private.outbox_consumer_json(v_consumer);
+end
+$$;
+
+comment on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) is
+  'Registers an outbox consumer or changes it (service_role): topic patterns (array[''*''] = every topic; null = unchanged), claims per event before the dead letter, first and longest retry delay (doubling in between), lease of a claim. Returns the consumer. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+@returns {consumer: text, topics: text[] | null, max_attempts: integer, retry_base_seconds: number, retry_max_seconds: number, lease_seconds: number, created_at: timestamptz}';
+
+revoke all on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) from public, anon, authenticated;
+grant execute on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) to service_role;
+
+create or replace function private.outbox_consumer_json(p_consumer ops.outbox_consumers)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'consumer', p_consumer.consumer,
+    'topics', p_consumer.topics,
+    'max_attempts', p_consumer.max_attempts,
+    'retry_base_seconds', extract(epoch from p_consumer.retry_base),
+    'retry_max_seconds', extract(epoch from p_consumer.retry_max),
+    'lease_seconds', extract(epoch from p_consumer.lease),
+    'created_at', p_consumer.created_at
+  )
+$$;
+
+comment on function private.outbox_consumer_json(ops.outbox_consumers) is 'An outbox consumer''s settings as returned by configure_outbox_consumer.';
+
+revoke all on function private.outbox_consumer_json(ops.outbox_consumers) from public, anon, authenticated;
+grant execute on function private.outbox_consumer_json(ops.outbox_consumers) to service_role;
+
+create or replace function private.require_outbox_consumer(p_consumer text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or btrim(p_consumer) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'A consumer name is required.', 'p_consumer');
+  end if;
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if not found then
+    perform private.raise_error('NOT_FOUND', format('No outbox consumer is called %s.', p_consumer), 'p_consumer');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_consumer(text) is
+  'The registered consumer''s row; INVALID_REQUEST without a name, NOT_FOUND when no consumer has it.';
+
+revoke all on function private.require_outbox_consumer(text) from public, anon, authenticated;
+grant execute on function private.require_outbox_consumer(text) to service_role;
+
+-- >>> functions/outbox/prune_outbox.sql
+-- private.prune_outbox: the nightly pg_cron job prune-outbox (migration 20261127150200).
+-- Deletes events older than p_retention that every consumer is done with: behind its safe
+-- cursor, and delivered (or never meant for it). Dead letters are kept p_dead_retention for the
+-- operator to inspect or requeue. Their delivery rows and webhook attempt logs go with them.
+-- Works in batches of 5,000 (each a statement of its own) so a large backlog never holds long
+-- locks; stops after p_max_batches.
+
+create or replace function private.prune_outbox(
+  p_retention interval default '7 days',
+  p_dead_retention interval default '30 days',
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_batch constant integer := 5000;
+  v_cutoff timestamptz := now() - p_retention;
+  v_dead_cutoff timestamptz := now() - greatest(p_dead_retention, p_retention);
+  v_ids bigint[];
+  v_events integer := 0;
+  v_deliveries integer := 0;
+  v_attempts integer := 0;
+  v_count integer;
+  v_batches integer := 0;
+begin
+  loop
+    select array_agg(e.id) into v_ids
+    from (
+      select e.id
+      from public.outbox_events e
+      where e.created_at < v_cutoff
+        and not exists (
+          select 1 from ops.outbox_consumers c
+          where e.xact_id is not null
+            and (e.xact_id, e.id) > (c.safe_xact_id, c.safe_event_id)
+        )
+        and not exists (
+          select 1 from ops.outbox_deliveries d
+          where d.event_id = e.id
+            and (d.status = 'pending' or (d.status = 'dead' and e.created_at >= v_dead_cutoff))
+        )
+      order by e.created_at
+      limit c_batch
+    ) e;
+    exit when v_ids is null;
+
+    delete from ops.outbox_deliveries d where d.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_deliveries := v_deliveries + v_count;
+    delete from public.webhook_deliveries w where w.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_attempts := v_attempts + v_count;
+    delete from public.outbox_events e where e.id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_events := v_events + v_count;
+
+    v_batches := v_batches + 1;
+    exit when cardinality(v_ids) < c_batch or v_batches >= p_max_batches;
+  end loop;
+
+  perform private.write_audit(
+    null, 'outbox.pruned', 'outbox_events', null, null,
+    jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts,
+                       'retention', p_retention::text, 'dead_retention', p_dead_retention::text)
+  );
+  return jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts);
+end
+$$;
+
+comment on function private.prune_outbox(interval, interval, integer) is
+  'pg_cron job prune-outbox: deletes outbox events older than p_retention that every consumer has passed and none has pending (dead letters: after p_dead_retention), with their delivery rows and webhook attempt logs; one audit_log entry (outbox.pruned). Returns {events, deliveries, webhook_attempts}.';
+
+revoke all on function private.prune_outbox(interval, interval, integer) from public, anon, authenticated;
+grant execute on function private.prune_outbox(interval, interval, integer) to service_role;
+
+-- >>> functions/outbox/release_outbox_events.sql
+-- release_outbox_events(p_consumer, p_event_ids): a worker hands back claimed events it has not
+-- tried (shutting down): they are claimable again at once, and the claim does not count as an
+-- attempt. Events not currently claimed are left alone.
+
+create or replace function public.release_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_released integer;
+begin
+  perform private.require_service_call('Only service_role releases outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event ids to release are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set available_at = clock_timestamp(),
+      attempts = greatest(d.attempts - 1, 0)
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'pending'
+    and d.available_at > clock_timestamp();
+  get diagnostics v_released = row_count;
+  return v_released;
+end
+$$;
+
+comment on function public.release_outbox_events(text, bigint[]) is
+  'Hands claimed, untried events back (service_role; a worker shutting down): claimable again at once, the claim not counted as an attempt. Returns how many were released. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.release_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.release_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/requeue_outbox_events.sql
+-- requeue_outbox_events(p_consumer, p_event_ids): an operator sends dead letters round again
+-- (after fixing the receiver): pending, attempts from zero, claimable at once.
+
+create or replace function public.requeue_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_requeued integer;
+begin
+  perform private.require_service_call('Only service_role requeues outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The dead-lettered event ids are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set status = 'pending', dead_at = null, attempts = 0, available_at = clock_timestamp()
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'dead';
+  get diagnostics v_requeued = row_count;
+  return v_requeued;
+end
+$$;
+
+comment on function public.requeue_outbox_events(text, bigint[]) is
+  'Sends dead-lettered events of consumer p_consumer round again (service_role): pending, attempts reset, claimable now. Returns how many. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.requeue_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.requeue_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/topic_patterns.sql
+-- Topic patterns of outbox consumers and webhook subscriptions: an exact topic
+-- (booking.cancelled), every topic under a prefix (booking.*) or every topic (*).
+
+create or replace function private.outbox_topic_matches(p_topic text, p_patterns text[])
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select p_patterns is null
+      or exists (
+        select 1
+        from unnest(p_patterns) as p (pattern)
+        where p.pattern = '*'
+           or p.pattern = p_topic
+           or (right(p.pattern, 2) = '.*' and starts_with(p_topic, left(p.pattern, -1)))
+      )
+$$;
+
+comment on function private.outbox_topic_matches(text, text[]) is
+  'True when the topic matches one of the patterns: exact (booking.cancelled), prefix (booking.* matches booking.cancelled and booking.x.y) or *; a null pattern list matches everything.';
+
+revoke all on function private.outbox_topic_matches(text, text[]) from public, anon;
+grant execute on function private.outbox_topic_matches(text, text[]) to authenticated, service_role;
+
+create or replace function private.normalize_topic_patterns(p_patterns text[], p_hint text default 'p_topics')
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_bad text;
+  v_result text[];
+begin
+  if p_patterns is null then
+    return null;
+  end if;
+  select p.pattern into v_bad
+  from unnest(p_patterns) as p (pattern)
+  where p.pattern is null
+     or p.pattern !~ '^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$'
+  limit 1;
+  if found then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Topic pattern %s is not valid: use a topic (booking.cancelled), a prefix (booking.*) or *.', coalesce(v_bad, 'null')),
+      p_hint
+    );
+  end if;
+  select array_agg(distinct p.pattern order by p.pattern) into v_result from unnest(p_patterns) as p (pattern);
+  if v_result is null or cardinality(v_result) > 50 then
+    perform private.raise_error('INVALID_REQUEST', 'Give between 1 and 50 topic patterns.', p_hint);
+  end if;
+  return v_result;
+end
+$$;
+
+comment on function private.normalize_topic_patterns(text[], text) is
+  'Validates topic patterns (topic, prefix.* or *; 1 to 50) and returns them sorted without duplicates; null stays null. INVALID_REQUEST (hint p_hint) otherwise.';
+
+revoke all on function private.normalize_topic_patterns(text[], text) from public, anon;
+grant execute on function private.normalize_topic_patterns(text[], text) to authenticated, service_role;
+
 -- >>> functions/private/is_member.sql
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
 -- organization_members itself can call them without recursing into its own RLS.
@@ -2494,6 +3245,259 @@ comment on function private.require_sane_timestamp(timestamptz, text) is
 
 revoke all on function private.require_sane_timestamp(timestamptz, text) from public, anon, authenticated;
 grant execute on function private.require_sane_timestamp(timestamptz, text) to service_role;
+
+-- >>> functions/private/require_service_call.sql
+-- private.require_service_call: the access check of back-office RPCs (outbox consumers, webhook
+-- delivery) that only service_role and direct database sessions may call. Their execute right
+-- is revoked from users already; this keeps the contract's codes if a grant is ever widened.
+-- Called from security definer RPCs only (not executable by users itself).
+
+create or replace function private.require_service_call(p_detail text default 'Only service_role may call this.')
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if private.is_service_call() then
+    return;
+  end if;
+  perform private.require_caller();  -- signed out: UNAUTHORIZED
+  perform private.raise_error('FORBIDDEN', p_detail);
+end
+$$;
+
+comment on function private.require_service_call(text) is
+  'Raises UNAUTHORIZED (signed out) or FORBIDDEN (detail p_detail, a signed-in user) unless the request is a service call (service_role, direct database session).';
+
+revoke all on function private.require_service_call(text) from public, anon, authenticated;
+grant execute on function private.require_service_call(text) to service_role;
+
+-- >>> functions/private/touch_updated_at.sql
+-- private.touch_updated_at: keeps updated_at current on every table that has one.
+-- Add a table here when it gets an updated_at column (this file is re-applied on change).
+
+create or replace function private.touch_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+comment on function private.touch_updated_at() is
+  'BEFORE UPDATE trigger: sets updated_at = now().';
+
+revoke all on function private.touch_updated_at() from public;
+
+drop trigger if exists touch_updated_at on public.organizations;
+create trigger touch_updated_at before update on public.organizations
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_members;
+create trigger touch_updated_at before update on public.organization_members
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_settings;
+create trigger touch_updated_at before update on public.organization_settings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.services;
+create trigger touch_updated_at before update on public.services
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.packages;
+create trigger touch_updated_at before update on public.packages
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.service_sessions;
+create trigger touch_updated_at before update on public.service_sessions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.bookings;
+create trigger touch_updated_at before update on public.bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.subscriptions;
+create trigger touch_updated_at before update on public.subscriptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_types;
+create trigger touch_updated_at before update on public.session_types
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.availability_rules;
+create trigger touch_updated_at before update on public.availability_rules
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.specialist_availability_exceptions;
+create trigger touch_updated_at before update on public.specialist_availability_exceptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_notes;
+create trigger touch_updated_at before update on public.session_notes
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.recurring_bookings;
+create trigger touch_updated_at before update on public.recurring_bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.webhook_subscriptions;
+create trigger touch_updated_at before update on public.webhook_subscriptions
+  for each row execute function private.touch_updated_at();
+
+-- >>> functions/private/uuid_or_null.sql
+-- private.uuid_or_null: a text that may or may not be a uuid (a Storage path's first folder),
+-- as uuid or null, never an error: policies compare it with organization ids.
+
+create or replace function private.uuid_or_null(p_text text)
+returns uuid
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case
+    when p_text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then p_text::uuid
+  end
+$$;
+
+comment on function private.uuid_or_null(text) is 'p_text as a uuid when it is one (canonical form), else null.';
+
+revoke all on function private.uuid_or_null(text) from public, anon;
+grant execute on function private.uuid_or_null(text) to authenticated, service_role;
+
+-- >>> functions/recordings/meeting_recordings.sql
+-- Meeting recordings: the row's organization is its booking's; a recording whose metadata goes
+-- (the retention job, an admin, its booking or organization being deleted) takes its Storage
+-- object row with it and announces the file with a recording.purged outbox event, so nothing
+-- is orphaned; a pg_cron job (purge-expired-recordings, scheduled by migration 20261124010900)
+-- deletes rows past expires_at or older than the organization's recording_retention_days.
+
+create or replace function private.meeting_recordings_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+begin
+  select b.organization_id into v_org from public.bookings b where b.id = new.booking_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  new.organization_id := v_org;
+  return new;
+end
+$$;
+
+comment on function private.meeting_recordings_before_write() is
+  'BEFORE INSERT/UPDATE OF booking_id trigger on meeting_recordings: organization_id is always the booking''s.';
+
+revoke all on function private.meeting_recordings_before_write() from public, anon;
+
+drop trigger if exists meeting_recordings_before_write on public.meeting_recordings;
+create trigger meeting_recordings_before_write
+  before insert or update of booking_id, organization_id on public.meeting_recordings
+  for each row execute function private.meeting_recordings_before_write();
+
+create or replace function private.meeting_recordings_after_delete()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_object storage.objects;
+begin
+  -- the organization itself is being deleted: its outbox goes with it, nothing can be announced
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
+    return old;
+  end if;
+
+  -- Supabase refuses direct deletes from storage tables unless the statement says it means it
+  perform set_config('storage.allow_delete_query', 'true', true);
+  delete from storage.objects o
+  where o.bucket_id = 'meeting-recordings' and o.name = old.storage_path
+  returning o.* into v_object;
+  perform set_config('storage.allow_delete_query', 'false', true);
+
+  perform private.emit_event(old.organization_id, 'recording.purged', jsonb_build_object(
+    'recording_id', old.id,
+    'booking_id', old.booking_id,
+    'bucket_id', 'meeting-recordings',
+    'object_name', old.storage_path,
+    'object_id', v_object.id,
+    'object_version', v_object.version,
+    'size_bytes', coalesce((v_object.metadata ->> 'size')::bigint, old.storage_size_bytes),
+    'reason', case
+      when old.expires_at <= now() then 'expired'
+      when coalesce(current_setting('sessionkit.recording_purge', true), '') = 'retention' then 'retention'
+      else 'deleted'
+    end
+  ));
+  return old;
+end
+$$;
+
+comment on function private.meeting_recordings_after_delete() is
+  'AFTER DELETE trigger on meeting_recordings: deletes the recording''s storage.objects row (bucket meeting-recordings) and emits recording.purged {recording_id, booking_id, bucket_id, object_name, object_id, object_version, size_bytes, reason: expired|retention|deleted} so a worker removes the file from the Storage backend. Nothing when the organization itself is being deleted.';
+
+revoke all on function private.meeting_recordings_after_delete() from public, anon, authenticated;
+
+drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
+create trigger meeting_recordings_after_delete
+  after delete on public.meeting_recordings
+  for each row execute function private.meeting_recordings_after_delete();
+
+create or replace function private.purge_expired_recordings()
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_deleted integer;
+  v_by_org jsonb;
+begin
+  -- the rows' trigger removes each object and announces it (reason retention unless expired)
+  perform set_config('sessionkit.recording_purge', 'retention', true);
+  with purged as (
+    delete from public.meeting_recordings r
+    using public.organizations o
+    left join public.organization_settings s on s.organization_id = o.id
+    where o.id = r.organization_id
+      and (r.expires_at <= now()
+           or (s.recording_retention_days is not null
+               and r.created_at <= now() - make_interval(days => s.recording_retention_days)))
+    returning r.organization_id
+  ),
+  counts as (
+    select p.organization_id, count(*) as deleted from purged p group by p.organization_id
+  )
+  select coalesce(sum(c.deleted), 0)::integer,
+         coalesce(jsonb_object_agg(c.organization_id, c.deleted), '{}'::jsonb)
+  into v_deleted, v_by_org
+  from counts c;
+  perform set_config('sessionkit.recording_purge', '', true);
+
+  perform private.write_audit(
+    null, 'recordings.purged', 'meeting_recordings', null, null,
+    jsonb_build_object('deleted', v_deleted, 'by_organization', v_by_org)
+  );
+  return v_deleted;
+end
+$$;
+
+comment on function private.purge_expired_recordings() is
+  'Deletes meeting_recordings past expires_at or older than their organization''s recording_retention_days (each with its storage object and a recording.purged event, see private.meeting_recordings_after_delete), writes one audit_log entry (recordings.purged, {deleted, by_organization}) and returns the count. Run hourly by the purge-expired-recordings pg_cron job.';
+
+revoke all on function private.purge_expired_recordings() from public, anon, authenticated;
+grant execute on function private.purge_expired_recordings() to service_role;
 
 -- >>> functions/recurring/create_recurring_booking.sql
 -- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
@@ -2956,7 +3960,8 @@ begin
   -- above) hold around the candidates (private.series_holds, the booking core's own source):
   -- a candidate near one takes the exact path, where private.provider_busy decides
   held as materialized (
-    select h.provider_id, h.starts_at, h.ends_at, greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    select h.provider_id, h.service_id, h.starts_at, h.ends_at,
+           greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
     from private.series_holds(
       v_providers,
       (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
@@ -3021,6 +4026,13 @@ begin
               and dss.status <> 'cancelled'
               and dss.starts_at >= b.local_day::timestamp at time zone b.org_tz
               and dss.starts_at < (b.local_day + 1)::timestamp at time zone b.org_tz
+          ) + (
+            -- places other series of the service hold that day
+            select count(*)
+            from held as dh
+            where dh.provider_id = b.specialist_id
+              and dh.service_id = b.service_id
+              and (dh.starts_at at time zone b.org_tz)::date = b.local_day
           ) + dr.day_rank <= b.max_bookings_per_day
         )
         and (
@@ -3315,8 +4327,9 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '078ed96115630b5563e0aecbd9e49299'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
+  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
@@ -3474,19 +4487,22 @@ grant execute on function private.recurring_first_on_or_after(date, text, date) 
 --   * it starts in the future and at most max_advance_days ahead (365 days when the service has
 --     no booking window);
 --   * it lasts the service's session type (else the organization's default), like the booking
---     the dispatcher would make.
+--     the dispatcher would make, and takes a place in the service's max_bookings_per_day of its
+--     local day.
 -- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
 -- session types and memberships); private.series_holds finds a provider's active series through
 -- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
 -- window, and generates only the occurrences inside it.
 
--- (issue 10 first shipped a one-series signature; the set-based one replaces it)
+-- (issue 10 first shipped a one-series signature, then one without service_id; this replaces them)
 drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+drop function if exists private.series_occurrences(public.recurring_bookings[], tstzrange);
 
 create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -3506,6 +4522,7 @@ begin
   select
     r.id,
     r.specialist_id,
+    r.service_id,
     o.occurrence_date,
     o.starts_at,
     o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
@@ -3567,6 +4584,9 @@ comment on function private.series_occurrences(public.recurring_bookings[], tstz
 revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
 grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
 
+-- (the result gained service_id: the daily limit counts held occurrences of the same service)
+drop function if exists private.series_holds(uuid[], tstzrange, uuid);
+
 create or replace function private.series_holds(
   p_provider_ids uuid[],
   p_window tstzrange,
@@ -3575,6 +4595,7 @@ create or replace function private.series_holds(
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -3610,7 +4631,7 @@ end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
-  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, and what the dispatcher''s set-based step leaves to the booking core.';
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, what the daily limit counts besides booked sessions of the same service (private.assert_slot_bookable, get_available_slots), and what the dispatcher''s set-based step leaves to the booking core.';
 
 revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
 grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
@@ -3866,6 +4887,145 @@ create trigger protect_recurring_bookkeeping
   for each row
   when (coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated'))
   execute function private.protect_recurring_bookkeeping();
+
+-- >>> functions/reminders/emit_booking_reminders.sql
+-- private.emit_booking_reminders: the pg_cron job emit-booking-reminders (every 5 minutes,
+-- migration 20261127150500). A reminder of a confirmed booking for an offset of its
+-- organization comes due at starts_at - offset (elapsed time: 24 h before 10:00 on the day
+-- after a DST change is 09:00 or 11:00 local the day before). A run at p_now handles every
+-- reminder that came due since the previous run (ops.reminder_clock, minus 10 minutes of slack
+-- for transactions that committed late) and whose booking has not started:
+--   * the nearest offset due for a booking is sent: one booking.reminder outbox event, payload
+--     {booking_id, client_id, provider_id, service_id, service_name, service_session_id,
+--      offset_minutes, starts_at, ends_at, timezone, local_starts_at (ISO with the UTC offset
+--      then in force), local_date, local_time, utc_offset, recipients[], due_at, late_by_seconds};
+--   * farther offsets due in the same run (the job was down for a while) are skipped
+--     (superseded), as are reminders that came due before the booking was made
+--     (booked_after_due): nobody is reminded a day ahead of a session booked an hour ago;
+--   * every handled reminder gets its ledger row (ops.booking_reminders, key booking + offset
+--     + start): a second run, a late run or a concurrent one never sends it again. A
+--     rescheduled booking has a new start, so it is reminded of its new time only; a cancelled
+--     (or pending, completed) booking is not confirmed and gets none.
+-- Returns {from, to, sent, skipped}. p_now is for catching up and for tests (default now()).
+
+create or replace function private.emit_booking_reminders(p_now timestamptz default now())
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_slack constant interval := interval '10 minutes';
+  v_last timestamptz;
+  v_from timestamptz;
+  v_sent integer;
+  v_skipped integer;
+begin
+  -- one run at a time; a second concurrent run waits, then finds the reminders handled
+  select c.last_run_at into v_last from ops.reminder_clock c where c.singleton for update;
+  v_from := coalesce(least(v_last, p_now), p_now) - c_slack;
+
+  with offsets as (
+    select distinct o.offset_minutes
+    from public.organization_settings s
+    cross join unnest(s.reminder_offsets_minutes) as o (offset_minutes)
+    where s.remind_clients or s.remind_providers
+  ),
+  due as (
+    select b.id as booking_id, b.organization_id, b.client_id, b.provider_id, b.service_id,
+           b.service_session_id, b.start_time, b.end_time, b.created_at, x.offset_minutes,
+           b.start_time - make_interval(mins => x.offset_minutes) as due_at,
+           s.remind_clients, s.remind_providers
+    from offsets x
+    join public.bookings b
+      on b.status = 'confirmed'
+     and b.start_time > p_now
+     and b.start_time > v_from + make_interval(mins => x.offset_minutes)
+     and b.start_time <= p_now + make_interval(mins => x.offset_minutes)
+    join public.organization_settings s
+      on s.organization_id = b.organization_id
+     and x.offset_minutes = any (s.reminder_offsets_minutes)
+     and (s.remind_clients or s.remind_providers)
+    where not exists (
+      select 1 from ops.booking_reminders r
+      where r.booking_id = b.id and r.offset_minutes = x.offset_minutes and r.starts_at = b.start_time
+    )
+  ),
+  decided as (
+    select d.*,
+           case
+             when d.created_at > d.due_at then 'booked_after_due'
+             when row_number() over (partition by d.booking_id order by d.offset_minutes) > 1 then 'superseded'
+           end as skip_reason
+    from due d
+  ),
+  emitted as (
+    select d.booking_id, d.offset_minutes, d.start_time, d.organization_id, d.due_at,
+           private.emit_event(d.organization_id, 'booking.reminder', jsonb_build_object(
+             'booking_id', d.booking_id,
+             'client_id', d.client_id,
+             'provider_id', d.provider_id,
+             'service_id', d.service_id,
+             'service_name', sv.name,
+             'service_session_id', d.service_session_id,
+             'offset_minutes', d.offset_minutes,
+             'starts_at', d.start_time,
+             'ends_at', d.end_time,
+             'timezone', o.timezone,
+             'local_starts_at', to_char(d.start_time at time zone o.timezone, 'YYYY-MM-DD"T"HH24:MI:SS') || l.utc_offset,
+             'local_date', to_char(d.start_time at time zone o.timezone, 'YYYY-MM-DD'),
+             'local_time', to_char(d.start_time at time zone o.timezone, 'HH24:MI'),
+             'utc_offset', l.utc_offset,
+             'recipients', to_jsonb(array_remove(array[
+                              case when d.remind_clients then 'client' end,
+                              case when d.remind_providers then 'provider' end], null)),
+             'due_at', d.due_at,
+             'late_by_seconds', greatest(floor(extract(epoch from p_now - d.due_at)), 0)::integer
+           )) as event_id
+    from decided d
+    join public.organizations o on o.id = d.organization_id
+    left join public.services sv on sv.id = d.service_id
+    cross join lateral (
+      select case when u.off < interval '0' then '-' || to_char(-u.off, 'HH24:MI')
+                  else '+' || to_char(u.off, 'HH24:MI') end as utc_offset
+      from (select (d.start_time at time zone o.timezone) - (d.start_time at time zone 'UTC') as off) as u
+    ) as l
+    where d.skip_reason is null
+  ),
+  ledger as (
+    insert into ops.booking_reminders
+      (booking_id, offset_minutes, starts_at, organization_id, due_at, status, reason, event_id, handled_at)
+    select e.booking_id, e.offset_minutes, e.start_time, e.organization_id, e.due_at, 'sent', null, e.event_id, p_now
+    from emitted e
+    union all
+    select d.booking_id, d.offset_minutes, d.start_time, d.organization_id, d.due_at, 'skipped', d.skip_reason, null, p_now
+    from decided d
+    where d.skip_reason is not null
+    on conflict do nothing
+    returning status
+  )
+  select count(*) filter (where l.status = 'sent'), count(*) filter (where l.status = 'skipped')
+  into v_sent, v_skipped
+  from ledger l;
+
+  update ops.reminder_clock c set last_run_at = greatest(c.last_run_at, p_now) where c.singleton;
+  delete from ops.booking_reminders r where r.starts_at < p_now - interval '30 days';
+
+  if v_sent + v_skipped > 0 then
+    perform private.write_audit(
+      null, 'booking_reminders.emitted', 'bookings', null, null,
+      jsonb_build_object('from', v_from, 'to', p_now, 'sent', v_sent, 'skipped', v_skipped)
+    );
+  end if;
+  return jsonb_build_object('from', v_from, 'to', p_now, 'sent', v_sent, 'skipped', v_skipped);
+end
+$$;
+
+comment on function private.emit_booking_reminders(timestamptz) is
+  'pg_cron job emit-booking-reminders: emits one booking.reminder outbox event per confirmed booking and organization offset that came due since the previous run (local start time in the organization''s time zone in the payload), at most once per (booking, offset, start time) (ledger ops.booking_reminders). Returns {from, to, sent, skipped}.';
+
+revoke all on function private.emit_booking_reminders(timestamptz) from public, anon, authenticated;
+grant execute on function private.emit_booking_reminders(timestamptz) to service_role;
 
 -- >>> functions/scheduling/book_individual_session.sql
 -- book_individual_session: a client (or staff for a client) books a 1-to-1 session; its
@@ -4137,6 +5297,17 @@ begin
       and ss.starts_at >= v_day::timestamp at time zone v_tz
       and ss.starts_at < (v_day + 1)::timestamp at time zone v_tz
       and ss.id is distinct from p_exclude_session_id;
+    -- occurrences that recurring series of this service hold that day have their place too
+    v_count := v_count + (
+      select count(*)
+      from private.series_holds(
+        array[p_provider_id],
+        tstzrange(v_day::timestamp at time zone v_tz, (v_day + 1)::timestamp at time zone v_tz)
+      ) as h
+      where h.service_id = p_service.id
+        and h.starts_at >= v_day::timestamp at time zone v_tz
+        and h.starts_at < (v_day + 1)::timestamp at time zone v_tz
+    );
     if v_count >= p_service.max_bookings_per_day then
       perform private.raise_error(
         'DAILY_LIMIT_REACHED',
@@ -4149,7 +5320,7 @@ end
 $$;
 
 comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
-  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers, daily limit. Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
+  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
 
 revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
 grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;
@@ -5586,6 +6757,255 @@ comment on function public.preview_treatment_schedule(uuid, timestamptz, integer
 revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
 grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;
 
+-- >>> functions/webhooks/create_webhook_subscription.sql
+-- create_webhook_subscription / rotate_webhook_secret: owners and admins subscribe an endpoint
+-- and get its signing secret, once. The secret lives in private.webhook_secrets, out of reach
+-- of every API role; the subscription shows only its last 4 characters (secret_hint).
+
+create or replace function private.new_webhook_secret()
+returns text
+language sql
+volatile
+set search_path = ''
+as $$
+  select 'whsec_' || encode(extensions.gen_random_bytes(32), 'hex')
+$$;
+
+comment on function private.new_webhook_secret() is 'A new webhook signing secret: whsec_ + 64 hex digits (256 random bits).';
+
+revoke all on function private.new_webhook_secret() from public, anon, authenticated;
+grant execute on function private.new_webhook_secret() to service_role;
+
+create or replace function public.create_webhook_subscription(
+  p_organization_id uuid,
+  p_url text,
+  p_topics text[] default array['*'],
+  p_description text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_org_role(p_organization_id, array['owner', 'admin']);
+  if not private.is_webhook_url(btrim(p_url)) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'p_url');
+  end if;
+  perform private.normalize_topic_patterns(coalesce(p_topics, array['*']), 'p_topics');
+  if length(p_description) > 500 then
+    perform private.raise_error('INVALID_REQUEST', 'The description is at most 500 characters.', 'p_description');
+  end if;
+
+  insert into public.webhook_subscriptions (organization_id, url, topics, description, secret_hint, created_by)
+  values (p_organization_id, btrim(p_url), coalesce(p_topics, array['*']), p_description, right(v_secret, 4), (select auth.uid()))
+  returning * into v_subscription;
+
+  insert into private.webhook_secrets (subscription_id, secret) values (v_subscription.id, v_secret);
+
+  perform private.write_audit(
+    p_organization_id, 'webhook_subscription.created', 'webhook_subscriptions', v_subscription.id, null,
+    jsonb_build_object('url', v_subscription.url, 'topics', v_subscription.topics)
+  );
+  return jsonb_build_object('subscription', to_jsonb(v_subscription), 'secret', v_secret);
+end
+$$;
+
+comment on function public.create_webhook_subscription(uuid, text, text[], text) is
+  'Subscribes an http(s) endpoint of the organization to topic patterns (owner/admin); returns {subscription, secret}: the signing secret is shown this once. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN.
+@returns {subscription: {id: uuid, organization_id: uuid, url: text, topics: text[], description: text | null, is_active: boolean, secret_hint: text, created_by: uuid | null, created_at: timestamptz, updated_at: timestamptz}, secret: text}';
+
+revoke execute on function public.create_webhook_subscription(uuid, text, text[], text) from public, anon;
+grant execute on function public.create_webhook_subscription(uuid, text, text[], text) to authenticated, service_role;
+
+create or replace function public.rotate_webhook_secret(p_subscription_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_caller();
+  if p_subscription_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription id is required.', 'p_subscription_id');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null or not (private.is_service_call() or private.is_member(v_subscription.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  perform private.require_org_role(v_subscription.organization_id, array['owner', 'admin']);
+
+  update private.webhook_secrets w set secret = v_secret, rotated_at = now() where w.subscription_id = p_subscription_id;
+  update public.webhook_subscriptions s set secret_hint = right(v_secret, 4) where s.id = p_subscription_id;
+
+  perform private.write_audit(
+    v_subscription.organization_id, 'webhook_subscription.secret_rotated', 'webhook_subscriptions', p_subscription_id
+  );
+  return jsonb_build_object('subscription_id', p_subscription_id, 'secret', v_secret, 'secret_hint', right(v_secret, 4));
+end
+$$;
+
+comment on function public.rotate_webhook_secret(uuid) is
+  'Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once: {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
+@returns {subscription_id: uuid, secret: text, secret_hint: text}';
+
+revoke execute on function public.rotate_webhook_secret(uuid) from public, anon;
+grant execute on function public.rotate_webhook_secret(uuid) to authenticated, service_role;
+
+-- >>> functions/webhooks/webhook_delivery.sql
+-- What the webhook worker (consumer "webhooks", service_role) reads and writes:
+--   webhook_targets(event ids)   -> for each event, the active subscriptions of its organization
+--                                   whose topics match, created before the event, that have not
+--                                   received it yet; with URL and signing secret;
+--   record_webhook_attempt(...)  -> one webhook_deliveries row per HTTP attempt. A 2xx marks the
+--                                   (subscription, event) done: retries of the event skip it.
+
+create or replace function public.webhook_targets(p_event_ids bigint[])
+returns table (event_id bigint, subscription_id uuid, url text, secret text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) reads webhook targets.');
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event ids are required.', 'p_event_ids');
+  end if;
+  return query
+  select e.id, s.id, s.url, w.secret
+  from public.outbox_events e
+  join public.webhook_subscriptions s
+    on s.organization_id = e.organization_id
+   and s.is_active
+   and s.created_at <= e.created_at
+   and private.outbox_topic_matches(e.topic, s.topics)
+  join private.webhook_secrets w on w.subscription_id = s.id
+  where e.id = any (p_event_ids)
+    and not exists (
+      select 1 from public.webhook_deliveries d
+      where d.subscription_id = s.id and d.event_id = e.id and d.succeeded
+    )
+  order by e.id, s.created_at, s.id;
+end
+$$;
+
+comment on function public.webhook_targets(bigint[]) is
+  'For the outbox worker (service_role): per event, the webhook subscriptions still to deliver it to (active, topic matches, created before the event, no successful attempt yet), with URL and signing secret. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.';
+
+revoke all on function public.webhook_targets(bigint[]) from public, anon, authenticated;
+grant execute on function public.webhook_targets(bigint[]) to service_role;
+
+create or replace function public.record_webhook_attempt(
+  p_subscription_id uuid,
+  p_event_id bigint,
+  p_attempt integer,
+  p_status_code integer default null,
+  p_error text default null,
+  p_duration_ms integer default null
+)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_subscription public.webhook_subscriptions;
+  v_topic text;
+  v_succeeded boolean := coalesce(p_status_code between 200 and 299, false);
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) records webhook attempts.');
+  if p_attempt is null or p_attempt < 1 then
+    perform private.raise_error('INVALID_REQUEST', 'The attempt number (1 or more) is required.', 'p_attempt');
+  end if;
+  if p_status_code is not null and p_status_code not between 100 and 599 then
+    perform private.raise_error('INVALID_REQUEST', 'An HTTP status is between 100 and 599.', 'p_status_code');
+  end if;
+  if p_status_code is null and (p_error is null or btrim(p_error) = '') then
+    perform private.raise_error('INVALID_REQUEST', 'Without an HTTP status, say what went wrong.', 'p_error');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  select e.topic into v_topic
+  from public.outbox_events e
+  where e.id = p_event_id and e.organization_id = v_subscription.organization_id;
+  if v_topic is null then
+    perform private.raise_error('NOT_FOUND', 'No event of the subscription''s organization has this id.', 'p_event_id');
+  end if;
+
+  insert into public.webhook_deliveries
+    (organization_id, subscription_id, event_id, topic, attempt, status_code, error, duration_ms, succeeded)
+  values
+    (v_subscription.organization_id, p_subscription_id, p_event_id, v_topic, p_attempt, p_status_code,
+     left(p_error, 2000), greatest(p_duration_ms, 0), v_succeeded)
+  on conflict (subscription_id, event_id) where succeeded do nothing;
+  return v_succeeded;
+end
+$$;
+
+comment on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) is
+  'For the outbox worker (service_role): logs one HTTP attempt of an event to a subscription (status code or error, duration) and returns whether it succeeded (2xx); a second success for the same pair is ignored. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) from public, anon, authenticated;
+grant execute on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) to service_role;
+
+-- >>> functions/webhooks/webhook_subscriptions_before_write.sql
+-- Webhook subscriptions stay well-formed whoever writes them (the RPCs, or an owner/admin
+-- updating url, topics, description or is_active through PostgREST): topic patterns are
+-- validated and normalized, the URL is checked with the contract's codes, and a subscription
+-- never moves to another organization (its secret and delivery log belong to this one).
+
+create or replace function private.is_webhook_url(p_url text)
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(p_url ~ '^https?://[^/?#@[:space:]]+([/?#][^[:space:]]*)?$' and length(p_url) <= 2000, false)
+$$;
+
+comment on function private.is_webhook_url(text) is 'True for an http(s) URL without credentials or spaces, at most 2000 characters (the check of webhook_subscriptions.url).';
+
+revoke all on function private.is_webhook_url(text) from public, anon;
+grant execute on function private.is_webhook_url(text) to authenticated, service_role;
+
+create or replace function private.webhook_subscriptions_before_write()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.organization_id is distinct from old.organization_id then
+    perform private.raise_error('INVALID_REQUEST', 'A webhook subscription cannot move to another organization.', 'organization_id');
+  end if;
+  if not private.is_webhook_url(new.url) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'url');
+  end if;
+  new.topics := private.normalize_topic_patterns(coalesce(new.topics, array['*']), 'topics');
+  return new;
+end
+$$;
+
+comment on function private.webhook_subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on webhook_subscriptions: INVALID_REQUEST for a bad URL, bad topic patterns or a change of organization; topics normalized (sorted, no duplicates).';
+
+revoke all on function private.webhook_subscriptions_before_write() from public, anon;
+
+drop trigger if exists webhook_subscriptions_before_write on public.webhook_subscriptions;
+create trigger webhook_subscriptions_before_write
+  before insert or update on public.webhook_subscriptions
+  for each row execute function private.webhook_subscriptions_before_write();
+
 -- >>> policies/bookings.sql
 -- bookings: owners/admins see all of their organization's bookings; a provider sees the
 -- bookings they provide; a client sees their own. Writes (see
@@ -5626,6 +7046,44 @@ create policy bookings_update_staff on public.bookings
 
 -- no delete policy (and no delete privilege): a booking is cancelled, never deleted
 drop policy if exists bookings_delete_owner_admin on public.bookings;
+
+-- >>> policies/meeting_recordings.sql
+-- meeting_recordings (seed 002): owners/admins and the session's provider read the metadata;
+-- the booking's client too when the organization shares recordings with clients
+-- (organization_settings.share_recordings_with_clients, read as the caller: members read their
+-- organization's settings). The files in the meeting-recordings bucket follow the same rule
+-- (policies/storage_objects.sql reads this table as the caller). Only owners/admins (and
+-- service_role, the post-processing pipeline) write it.
+
+drop policy if exists meeting_recordings_select_parties on public.meeting_recordings;
+create policy meeting_recordings_select_parties on public.meeting_recordings
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or private.booking_party_role(booking_id) = 'provider'
+    or (private.booking_party_role(booking_id) = 'client'
+        and exists (
+          select 1 from public.organization_settings s
+          where s.organization_id = meeting_recordings.organization_id
+            and s.share_recordings_with_clients
+        ))
+  );
+
+drop policy if exists meeting_recordings_insert_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_insert_owner_admin on public.meeting_recordings
+  for insert to authenticated
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists meeting_recordings_update_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_update_owner_admin on public.meeting_recordings
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists meeting_recordings_delete_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_delete_owner_admin on public.meeting_recordings
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
 
 -- >>> policies/organization_members.sql
 -- organization_members: who sees whom. Everyone sees their own memberships (invitations
@@ -5743,3 +7201,87 @@ create policy specialist_availability_exceptions_delete_own_or_admin on public.s
     private.has_role(organization_id, array['owner', 'admin'])
     or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
   );
+
+-- >>> policies/storage_objects.sql
+-- storage.objects in the meeting-recordings bucket: the files of meeting_recordings, at
+-- <organization_id>/<booking_id>/<file>. (Other buckets are not this project's: no policy here
+-- touches them.) As on Supabase, a migration may create and drop policies on storage.objects
+-- but not alter the table or comment on its policies.
+--  * read: whoever may read a recording row of the object's organization (its first folder)
+--    pointing at the object - meeting_recordings' own RLS decides, read as the caller, so the
+--    two never disagree: owners/admins, the session's provider, the client when the organization
+--    shares recordings. A row of another organization naming the path grants nothing.
+--  * upload, replace, delete: owners/admins of the organization in the first folder (the
+--    recording pipeline uses service_role). Deleting a file through the Storage API leaves its
+--    metadata; deleting the metadata (or retention) removes the object row and announces the
+--    file with a recording.purged event.
+
+drop policy if exists meeting_recordings_objects_select on storage.objects;
+create policy meeting_recordings_objects_select on storage.objects
+  for select to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and exists (
+      select 1 from public.meeting_recordings r
+      where r.storage_path = objects.name
+        and r.organization_id = private.uuid_or_null((storage.foldername(objects.name))[1])
+    )
+  );
+
+drop policy if exists meeting_recordings_objects_insert on storage.objects;
+create policy meeting_recordings_objects_insert on storage.objects
+  for insert to authenticated
+  with check (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+drop policy if exists meeting_recordings_objects_update on storage.objects;
+create policy meeting_recordings_objects_update on storage.objects
+  for update to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  )
+  with check (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+drop policy if exists meeting_recordings_objects_delete on storage.objects;
+create policy meeting_recordings_objects_delete on storage.objects
+  for delete to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+-- >>> policies/webhook_deliveries.sql
+-- webhook_deliveries: owners/admins read their organization's delivery log; only the outbox
+-- worker writes it (record_webhook_attempt, service_role).
+
+drop policy if exists webhook_deliveries_select_owner_admin on public.webhook_deliveries;
+create policy webhook_deliveries_select_owner_admin on public.webhook_deliveries
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+-- >>> policies/webhook_subscriptions.sql
+-- webhook_subscriptions: owners/admins of the organization read, update and delete their
+-- endpoints; they are created only by create_webhook_subscription (which makes the secret), so
+-- nobody inserts directly. The signing secret is in private.webhook_secrets, not here.
+
+drop policy if exists webhook_subscriptions_select_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_select_owner_admin on public.webhook_subscriptions
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_update_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_update_owner_admin on public.webhook_subscriptions
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
