@@ -3054,6 +3054,28 @@ comment on function private.normalize_topic_patterns(text[], text) is
 revoke all on function private.normalize_topic_patterns(text[], text) from public, anon;
 grant execute on function private.normalize_topic_patterns(text[], text) to authenticated, service_role;
 
+-- >>> functions/private/add_local_days.sql
+-- private.add_local_days: n calendar days later in a time zone, at the same wall-clock time.
+-- `timestamptz + interval 'n days'` counts days in the session's TimeZone, so the result
+-- depended on who called (an hour apart across a DST change between a UTC session and a
+-- Berlin one); this counts them in the time zone given (an organization's), whoever calls.
+-- Plain SQL, no SET clause: the planner inlines it.
+
+create or replace function private.add_local_days(p_at timestamptz, p_days integer, p_timezone text)
+returns timestamptz
+language sql
+immutable
+parallel safe
+as $$
+  select ((p_at at time zone p_timezone) + pg_catalog.make_interval(days => p_days)) at time zone p_timezone
+$$;
+
+comment on function private.add_local_days(timestamptz, integer, text) is
+  'p_at plus p_days calendar days in time zone p_timezone (same local wall-clock time across DST changes), independent of the session''s TimeZone.';
+
+revoke all on function private.add_local_days(timestamptz, integer, text) from public, anon;
+grant execute on function private.add_local_days(timestamptz, integer, text) to authenticated, service_role;
+
 -- >>> functions/private/is_member.sql
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
 -- organization_members itself can call them without recursing into its own RLS.
@@ -6134,7 +6156,11 @@ begin
   end if;
 
   if v_package.valid_for_days is not null then
-    v_expires_at := v_starts_at + make_interval(days => v_package.valid_for_days);
+    -- calendar days of the organization, whatever the caller's session TimeZone
+    v_expires_at := private.add_local_days(
+      v_starts_at, v_package.valid_for_days,
+      (select o.timezone from public.organizations o where o.id = v_package.organization_id)
+    );
     if v_expires_at <= now() then
       perform private.raise_error(
         'INVALID_REQUEST',
@@ -6191,7 +6217,7 @@ end
 $$;
 
 comment on function public.create_subscription(uuid, uuid, timestamptz) is
-  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
+  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days calendar days of the organization''s time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
 
 revoke execute on function public.create_subscription(uuid, uuid, timestamptz) from public, anon;
 grant execute on function public.create_subscription(uuid, uuid, timestamptz) to authenticated, service_role;
@@ -6277,6 +6303,70 @@ create trigger subscriptions_user_write
   for each row
   when (current_user in ('anon', 'authenticated'))
   execute function private.subscriptions_user_write();
+
+-- >>> functions/subscriptions/subscriptions_before_write.sql
+-- Subscriptions written directly (owners/admins through the table, backfills) follow the same
+-- rules as create_subscription: the package is one of the organization's, the client one of its
+-- clients, validity defaults from the package, and credits already spent can't be taken away.
+
+create or replace function private.subscriptions_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_used integer;
+begin
+  if tg_op = 'INSERT' or new.package_id is distinct from old.package_id
+     or new.organization_id is distinct from old.organization_id then
+    select p.* into v_package from public.packages p where p.id = new.package_id;
+    if v_package.id is not null and v_package.organization_id <> new.organization_id then
+      perform private.raise_error('INVALID_REQUEST', 'The package belongs to another organization.', 'package_id');
+    end if;
+  end if;
+
+  if tg_op = 'INSERT' then
+    if new.expires_at is null and v_package.valid_for_days is not null then
+      -- calendar days of the organization, whatever the caller's session TimeZone
+      new.expires_at := private.add_local_days(
+        new.starts_at, v_package.valid_for_days,
+        (select o.timezone from public.organizations o where o.id = new.organization_id)
+      );
+    end if;
+  end if;
+
+  if (tg_op = 'INSERT' or new.client_id is distinct from old.client_id)
+     and not private.is_service_call()
+     and private.member_role(new.organization_id, new.client_id) is distinct from 'client' then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription''s client must be a client of the organization.', 'client_id');
+  end if;
+
+  if tg_op = 'UPDATE' and new.total_sessions < old.total_sessions then
+    -- our row lock (this update) keeps bookings from spending meanwhile
+    v_used := private.subscription_credits_used(new.id);
+    if v_used > new.total_sessions then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('%s credits of this subscription are already used or booked; total_sessions cannot go below that.', v_used),
+        'total_sessions'
+      );
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on subscriptions: package of the same organization, client a client member (users), expires_at defaults to starts_at + the package''s valid_for_days (calendar days of the organization''s time zone), total_sessions never below the credits already spent (INVALID_REQUEST).';
+
+revoke all on function private.subscriptions_before_write() from public, anon;
+
+drop trigger if exists subscriptions_before_write on public.subscriptions;
+create trigger subscriptions_before_write
+  before insert or update on public.subscriptions
+  for each row execute function private.subscriptions_before_write();
 
 -- >>> functions/treatments/book_next_treatment_session.sql
 -- book_next_treatment_session: continue a treatment with its next session (seed 004): never
