@@ -7,7 +7,7 @@
 --   services.is_public                                     the service is listed on the page
 -- What anon may read of a published page, and how a visitor becomes a client, is in
 -- functions/public_booking/ and docs/public-booking.md. Adding columns with constant defaults
--- rewrites nothing.
+-- rewrites nothing; the check is added not valid (validated by 20261127180300).
 
 set local lock_timeout = '5s';
 
@@ -16,7 +16,7 @@ alter table public.organization_settings
   add column public_booking_allows_anonymous boolean not null default false,
   add column public_booking_anonymous_kind text not null default 'guest',
   add constraint organization_settings_public_booking_anonymous_kind_check
-    check (public_booking_anonymous_kind in ('regular', 'trial', 'guest'));
+    check (public_booking_anonymous_kind in ('regular', 'trial', 'guest')) not valid;
 
 comment on column public.organization_settings.public_booking_enabled is
   'The organization publishes a booking page (get_public_booking_page by slug): anon lists its public services, their providers'' display names and free slots; signed-in users book them with book_public_slot and become clients.';

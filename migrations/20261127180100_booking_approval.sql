@@ -10,14 +10,15 @@
 --                                    released, the credit restored) with its own kind and event,
 --                                    so every place that lists statuses stays as it is.
 -- A pending booking already holds its slot (its service session is scheduled) and its credit
--- (pending counts as scheduled); see functions/approvals/ and docs/scheduling.md.
+-- (pending counts as scheduled); see functions/approvals/ and docs/scheduling.md. The checks are
+-- added not valid (a brief lock, no scan) and validated by 20261127180300.
 
 set local lock_timeout = '5s';
 
 alter table public.services
   add column requires_approval boolean not null default false,
   add column approval_timeout_hours integer not null default 24,
-  add constraint services_approval_timeout_hours_range check (approval_timeout_hours between 1 and 720);
+  add constraint services_approval_timeout_hours_range check (approval_timeout_hours between 1 and 720) not valid;
 
 comment on column public.services.requires_approval is
   'A booking a client makes for themself starts pending and holds its slot and credit until the provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or it expires. Bookings staff make for a client (and the system) start confirmed.';
@@ -36,7 +37,7 @@ create index bookings_pending_approval_idx on public.bookings (approval_expires_
 
 alter table public.booking_cancellations
   add column cancellation_kind text not null default 'cancelled',
-  add constraint booking_cancellations_kind_check check (cancellation_kind in ('cancelled', 'declined', 'expired'));
+  add constraint booking_cancellations_kind_check check (cancellation_kind in ('cancelled', 'declined', 'expired')) not valid;
 
 comment on column public.booking_cancellations.cancellation_kind is
   'cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused a pending booking) or expired (the expire-pending-bookings job: nobody answered in time). Declined and expired bookings never cost the client a credit.';

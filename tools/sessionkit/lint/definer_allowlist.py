@@ -58,7 +58,7 @@ def load_allowlist(path: Path = ALLOWLIST_PATH, table: str = "function") -> list
 def allowlist_findings(
     project: Project, conn: psycopg.Connection, path: Path = ALLOWLIST_PATH
 ) -> list[Finding]:
-    """Definer functions of private/ops executable by authenticated and not allow-listed, and stale entries."""
+    """Definer functions of private/ops executable by authenticated, not allow-listed; stale entries."""
     return _findings(
         project, conn, path, EXECUTABLE_DEFINERS, "function", "authenticated", "definer-not-allow-listed"
     )
