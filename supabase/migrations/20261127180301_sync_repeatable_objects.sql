@@ -3713,22 +3713,6 @@ drop trigger if exists touch_updated_at on public.webhook_subscriptions;
 create trigger touch_updated_at before update on public.webhook_subscriptions
   for each row execute function private.touch_updated_at();
 
-<<<<<<<< HEAD:supabase/migrations/20261127180301_sync_repeatable_objects.sql
--- >>> functions/public_booking/book_public_slot.sql
--- book_public_slot: a signed-in visitor of a published booking page books a slot of a listed
--- service with a listed provider. Anyone signed in may - a Supabase anonymous sign-in too when the
--- organization allows it (booking as its public_booking_anonymous_kind, default guest) - and a
--- visitor who is not a member yet becomes an accepted client of the organization in the same
--- transaction (nothing is left behind when the booking is refused). The booking itself is the
--- booking core's (private.create_individual_booking): every rule, credits, approval.
-
-create or replace function public.book_public_slot(
-  p_service_id uuid,
-  p_provider_id uuid,
-  p_starts_at timestamptz
-)
-returns public.bookings
-========
 -- >>> functions/private/uuid_or_null.sql
 -- private.uuid_or_null: a text that may or may not be a uuid (a Storage path's first folder),
 -- as uuid or null, never an error: policies compare it with organization ids.
@@ -3750,22 +3734,25 @@ comment on function private.uuid_or_null(text) is 'p_text as a uuid when it is o
 revoke all on function private.uuid_or_null(text) from public, anon;
 grant execute on function private.uuid_or_null(text) to authenticated, service_role;
 
--- >>> functions/recordings/meeting_recordings.sql
--- Meeting recordings: the row's organization is its booking's; a recording whose metadata goes
--- (the retention job, an admin, its booking or organization being deleted) takes its Storage
--- object row with it and announces the file with a recording.purged outbox event, so nothing
--- is orphaned; a pg_cron job (purge-expired-recordings, scheduled by migration 20261124010900)
--- deletes rows past expires_at or older than the organization's recording_retention_days.
+-- >>> functions/public_booking/book_public_slot.sql
+-- book_public_slot: a signed-in visitor of a published booking page books a slot of a listed
+-- service with a listed provider. Anyone signed in may - a Supabase anonymous sign-in too when the
+-- organization allows it (booking as its public_booking_anonymous_kind, default guest) - and a
+-- visitor who is not a member yet becomes an accepted client of the organization in the same
+-- transaction (nothing is left behind when the booking is refused). The booking itself is the
+-- booking core's (private.create_individual_booking): every rule, credits, approval.
 
-create or replace function private.meeting_recordings_before_write()
-returns trigger
->>>>>>>> main:supabase/migrations/20261127150501_sync_repeatable_objects.sql
+create or replace function public.book_public_slot(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz
+)
+returns public.bookings
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-<<<<<<<< HEAD:supabase/migrations/20261127180301_sync_repeatable_objects.sql
   v_uid uuid := (select auth.uid());
   v_service public.services;
   v_settings public.organization_settings;
@@ -3825,37 +3812,10 @@ create or replace function public.get_public_available_slots(
 returns table (starts_at timestamptz, ends_at timestamptz)
 language plpgsql
 stable
-========
-  v_org uuid;
-begin
-  select b.organization_id into v_org from public.bookings b where b.id = new.booking_id;
-  if v_org is null then
-    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
-  end if;
-  new.organization_id := v_org;
-  return new;
-end
-$$;
-
-comment on function private.meeting_recordings_before_write() is
-  'BEFORE INSERT/UPDATE OF booking_id trigger on meeting_recordings: organization_id is always the booking''s.';
-
-revoke all on function private.meeting_recordings_before_write() from public, anon;
-
-drop trigger if exists meeting_recordings_before_write on public.meeting_recordings;
-create trigger meeting_recordings_before_write
-  before insert or update of booking_id, organization_id on public.meeting_recordings
-  for each row execute function private.meeting_recordings_before_write();
-
-create or replace function private.meeting_recordings_after_delete()
-returns trigger
-language plpgsql
->>>>>>>> main:supabase/migrations/20261127150501_sync_repeatable_objects.sql
 security definer
 set search_path = ''
 as $$
 declare
-<<<<<<<< HEAD:supabase/migrations/20261127180301_sync_repeatable_objects.sql
   v_service public.services;
 begin
   perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
@@ -3898,58 +3858,10 @@ returns table (
 )
 language plpgsql
 stable
-========
-  v_object storage.objects;
-begin
-  -- the organization itself is being deleted: its outbox goes with it, nothing can be announced
-  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
-    return old;
-  end if;
-
-  -- Supabase refuses direct deletes from storage tables unless the statement says it means it
-  perform set_config('storage.allow_delete_query', 'true', true);
-  delete from storage.objects o
-  where o.bucket_id = 'meeting-recordings' and o.name = old.storage_path
-  returning o.* into v_object;
-  perform set_config('storage.allow_delete_query', 'false', true);
-
-  perform private.emit_event(old.organization_id, 'recording.purged', jsonb_build_object(
-    'recording_id', old.id,
-    'booking_id', old.booking_id,
-    'bucket_id', 'meeting-recordings',
-    'object_name', old.storage_path,
-    'object_id', v_object.id,
-    'object_version', v_object.version,
-    'size_bytes', coalesce((v_object.metadata ->> 'size')::bigint, old.storage_size_bytes),
-    'reason', case
-      when old.expires_at <= now() then 'expired'
-      when coalesce(current_setting('sessionkit.recording_purge', true), '') = 'retention' then 'retention'
-      else 'deleted'
-    end
-  ));
-  return old;
-end
-$$;
-
-comment on function private.meeting_recordings_after_delete() is
-  'AFTER DELETE trigger on meeting_recordings: deletes the recording''s storage.objects row (bucket meeting-recordings) and emits recording.purged {recording_id, booking_id, bucket_id, object_name, object_id, object_version, size_bytes, reason: expired|retention|deleted} so a worker removes the file from the Storage backend. Nothing when the organization itself is being deleted.';
-
-revoke all on function private.meeting_recordings_after_delete() from public, anon, authenticated;
-
-drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
-create trigger meeting_recordings_after_delete
-  after delete on public.meeting_recordings
-  for each row execute function private.meeting_recordings_after_delete();
-
-create or replace function private.purge_expired_recordings()
-returns integer
-language plpgsql
->>>>>>>> main:supabase/migrations/20261127150501_sync_repeatable_objects.sql
 security definer
 set search_path = ''
 as $$
 declare
-<<<<<<<< HEAD:supabase/migrations/20261127180301_sync_repeatable_objects.sql
   v_org public.organizations := private.published_organization(p_slug);
 begin
   return query
@@ -4212,7 +4124,98 @@ comment on function private.join_as_public_client(uuid) is
 
 revoke all on function private.join_as_public_client(uuid) from public, anon, authenticated;
 grant execute on function private.join_as_public_client(uuid) to service_role;
-========
+
+-- >>> functions/recordings/meeting_recordings.sql
+-- Meeting recordings: the row's organization is its booking's; a recording whose metadata goes
+-- (the retention job, an admin, its booking or organization being deleted) takes its Storage
+-- object row with it and announces the file with a recording.purged outbox event, so nothing
+-- is orphaned; a pg_cron job (purge-expired-recordings, scheduled by migration 20261124010900)
+-- deletes rows past expires_at or older than the organization's recording_retention_days.
+
+create or replace function private.meeting_recordings_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+begin
+  select b.organization_id into v_org from public.bookings b where b.id = new.booking_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  new.organization_id := v_org;
+  return new;
+end
+$$;
+
+comment on function private.meeting_recordings_before_write() is
+  'BEFORE INSERT/UPDATE OF booking_id trigger on meeting_recordings: organization_id is always the booking''s.';
+
+revoke all on function private.meeting_recordings_before_write() from public, anon;
+
+drop trigger if exists meeting_recordings_before_write on public.meeting_recordings;
+create trigger meeting_recordings_before_write
+  before insert or update of booking_id, organization_id on public.meeting_recordings
+  for each row execute function private.meeting_recordings_before_write();
+
+create or replace function private.meeting_recordings_after_delete()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_object storage.objects;
+begin
+  -- the organization itself is being deleted: its outbox goes with it, nothing can be announced
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
+    return old;
+  end if;
+
+  -- Supabase refuses direct deletes from storage tables unless the statement says it means it
+  perform set_config('storage.allow_delete_query', 'true', true);
+  delete from storage.objects o
+  where o.bucket_id = 'meeting-recordings' and o.name = old.storage_path
+  returning o.* into v_object;
+  perform set_config('storage.allow_delete_query', 'false', true);
+
+  perform private.emit_event(old.organization_id, 'recording.purged', jsonb_build_object(
+    'recording_id', old.id,
+    'booking_id', old.booking_id,
+    'bucket_id', 'meeting-recordings',
+    'object_name', old.storage_path,
+    'object_id', v_object.id,
+    'object_version', v_object.version,
+    'size_bytes', coalesce((v_object.metadata ->> 'size')::bigint, old.storage_size_bytes),
+    'reason', case
+      when old.expires_at <= now() then 'expired'
+      when coalesce(current_setting('sessionkit.recording_purge', true), '') = 'retention' then 'retention'
+      else 'deleted'
+    end
+  ));
+  return old;
+end
+$$;
+
+comment on function private.meeting_recordings_after_delete() is
+  'AFTER DELETE trigger on meeting_recordings: deletes the recording''s storage.objects row (bucket meeting-recordings) and emits recording.purged {recording_id, booking_id, bucket_id, object_name, object_id, object_version, size_bytes, reason: expired|retention|deleted} so a worker removes the file from the Storage backend. Nothing when the organization itself is being deleted.';
+
+revoke all on function private.meeting_recordings_after_delete() from public, anon, authenticated;
+
+drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
+create trigger meeting_recordings_after_delete
+  after delete on public.meeting_recordings
+  for each row execute function private.meeting_recordings_after_delete();
+
+create or replace function private.purge_expired_recordings()
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
   v_deleted integer;
   v_by_org jsonb;
 begin
@@ -4250,7 +4253,6 @@ comment on function private.purge_expired_recordings() is
 
 revoke all on function private.purge_expired_recordings() from public, anon, authenticated;
 grant execute on function private.purge_expired_recordings() to service_role;
->>>>>>>> main:supabase/migrations/20261127150501_sync_repeatable_objects.sql
 
 -- >>> functions/recurring/create_recurring_booking.sql
 -- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
@@ -5080,15 +5082,10 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-<<<<<<<< HEAD:supabase/migrations/20261127180301_sync_repeatable_objects.sql
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher);
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher),
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's), and
   -- approval (private.approval_deadline) never holds a service call's booking: confirmed, as here
-  select private.recurring_fast_path_fingerprint() = 'aeaf3938247134441349f4eba8dbef2a'
-========
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
-  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
   select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
->>>>>>>> main:supabase/migrations/20261127150501_sync_repeatable_objects.sql
 $$;
 
 comment on function private.recurring_fast_path_verified() is
