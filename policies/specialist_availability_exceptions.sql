@@ -1,10 +1,16 @@
--- specialist_availability_exceptions (seed 002): every member reads them (availability
--- checks); a specialist (provider) manages their own, owners/admins everyone's.
+-- specialist_availability_exceptions (seed 002): owners/admins and the specialist (provider)
+-- themself read them, reason and notes included; every other member reads only when - not why -
+-- through the view specialist_availability_exception_times (functions/availability/exception_times.sql).
+-- A specialist manages their own, owners/admins everyone's.
 
 drop policy if exists specialist_availability_exceptions_select_members on public.specialist_availability_exceptions;
-create policy specialist_availability_exceptions_select_members on public.specialist_availability_exceptions
+drop policy if exists specialist_availability_exceptions_select_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_select_own_or_admin on public.specialist_availability_exceptions
   for select to authenticated
-  using (private.is_member(organization_id));
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.is_member(organization_id))
+  );
 
 drop policy if exists specialist_availability_exceptions_insert_own_or_admin on public.specialist_availability_exceptions;
 create policy specialist_availability_exceptions_insert_own_or_admin on public.specialist_availability_exceptions

@@ -196,11 +196,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "booking_cancellations_booking_id_fkey"
-            columns: ["booking_id"]
-            isOneToOne: true
+            foreignKeyName: "booking_cancellations_booking_fkey"
+            columns: ["organization_id", "booking_id"]
+            isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "booking_cancellations_organization_id_fkey"
@@ -255,11 +255,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "booking_status_history_booking_id_fkey"
-            columns: ["booking_id"]
+            foreignKeyName: "booking_status_history_booking_fkey"
+            columns: ["organization_id", "booking_id"]
             isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "booking_status_history_organization_id_fkey"
@@ -400,18 +400,18 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "bookings_recurring_booking_fkey"
-            columns: ["recurring_booking_id"]
+            foreignKeyName: "bookings_recurring_series_fkey"
+            columns: ["organization_id", "recurring_booking_id"]
             isOneToOne: false
             referencedRelation: "recurring_bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
-            foreignKeyName: "bookings_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "bookings_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "bookings_service_session_fkey"
@@ -499,11 +499,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "meeting_recordings_booking_id_fkey"
-            columns: ["booking_id"]
+            foreignKeyName: "meeting_recordings_booking_fkey"
+            columns: ["organization_id", "booking_id"]
             isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "meeting_recordings_organization_id_fkey"
@@ -898,11 +898,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "recurring_bookings_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "recurring_bookings_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
       }
@@ -989,11 +989,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "service_sessions_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "service_sessions_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "service_sessions_session_type_fkey"
@@ -1188,11 +1188,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "session_notes_booking_id_fkey"
-            columns: ["booking_id"]
-            isOneToOne: true
+            foreignKeyName: "session_notes_booking_fkey"
+            columns: ["organization_id", "booking_id"]
+            isOneToOne: false
             referencedRelation: "bookings"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
           {
             foreignKeyName: "session_notes_organization_id_fkey"
@@ -1392,11 +1392,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "subscriptions_package_id_fkey"
-            columns: ["package_id"]
+            foreignKeyName: "subscriptions_package_fkey"
+            columns: ["organization_id", "package_id"]
             isOneToOne: false
             referencedRelation: "packages"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
       }
@@ -1478,13 +1478,32 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "service_sessions_service_id_fkey"
-            columns: ["service_id"]
+            foreignKeyName: "service_sessions_service_fkey"
+            columns: ["organization_id", "service_id"]
             isOneToOne: false
             referencedRelation: "services"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
+      }
+      /**
+       * When each provider of the caller's organizations is unavailable (is_available = false: all
+       * day or start_time..end_time) or works other hours (is_available = true), without the reason
+       * or notes. Every member reads it; the table itself is read by owners/admins and the provider.
+       */
+      specialist_availability_exception_times: {
+        Row: {
+          all_day: boolean | null
+          end_time: string | null
+          exception_date: string | null
+          id: string | null
+          is_available: boolean | null
+          organization_id: string | null
+          specialist_id: string | null
+          start_time: string | null
+        }
+        ComputedFields: never
+        Relationships: []
       }
       /**
        * Balance of every subscription the caller may see (RLS on subscriptions: own, owners/admins,
@@ -1530,11 +1549,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "subscriptions_package_id_fkey"
-            columns: ["package_id"]
+            foreignKeyName: "subscriptions_package_fkey"
+            columns: ["organization_id", "package_id"]
             isOneToOne: false
             referencedRelation: "packages"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id", "id"]
           },
         ]
       }

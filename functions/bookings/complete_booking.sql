@@ -1,5 +1,58 @@
 -- complete_booking / mark_no_show: the provider of the booking (or an owner/admin) records
--- what happened once the session has started. One implementation: private.finish_booking.
+-- what happened once the session has started. One implementation: private.finish_booking. Its
+-- rules (private.assert_booking_finishable) and its event (private.emit_booking_finished) are
+-- shared with a direct `update bookings set status = 'completed' | 'no_show'` through PostgREST
+-- (private.bookings_admit_user_write), so that path has the same rules and effects.
+
+create or replace function private.assert_booking_finishable(p_booking public.bookings, p_hint text)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', p_hint);
+  end if;
+  if p_booking.status in ('completed', 'no_show') then
+    perform private.raise_error('CONFLICT', format('This booking is already marked %s.', p_booking.status), p_hint);
+  end if;
+  if public.computed_start_time(p_booking) > now() then
+    perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', p_hint);
+  end if;
+end
+$$;
+
+comment on function private.assert_booking_finishable(public.bookings, text) is
+  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
+
+revoke all on function private.assert_booking_finishable(public.bookings, text) from public, anon;
+grant execute on function private.assert_booking_finishable(public.bookings, text) to service_role;
+
+create or replace function private.emit_booking_finished(p_booking public.bookings)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  select null::void
+  from (
+    select private.emit_event(p_booking.organization_id, 'booking.' || p_booking.status, jsonb_build_object(
+      'booking_id', p_booking.id,
+      'client_id', p_booking.client_id,
+      'provider_id', p_booking.provider_id,
+      'service_session_id', p_booking.service_session_id,
+      'starts_at', public.computed_start_time(p_booking)
+    ))
+  ) as emitted
+$$;
+
+comment on function private.emit_booking_finished(public.bookings) is
+  'Writes the booking.completed / booking.no_show outbox event of a booking that has just been given that status.';
+
+revoke all on function private.emit_booking_finished(public.bookings) from public, anon;
+grant execute on function private.emit_booking_finished(public.bookings) to service_role;
 
 create or replace function private.finish_booking(p_booking_id uuid, p_status text)
 returns public.bookings
@@ -11,7 +64,6 @@ declare
   v_uid uuid := (select auth.uid());
   v_service_call boolean := private.is_service_call();
   v_booking public.bookings;
-  v_starts_at timestamptz;
 begin
   perform private.require_caller();
   if p_booking_id is null then
@@ -27,29 +79,14 @@ begin
      and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
     perform private.raise_error('FORBIDDEN', 'Only the provider of the booking or an admin can do this.', 'p_booking_id');
   end if;
-  if v_booking.status = 'cancelled' then
-    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'p_booking_id');
-  end if;
-  if v_booking.status in ('completed', 'no_show') then
-    perform private.raise_error('CONFLICT', format('This booking is already marked %s.', v_booking.status), 'p_booking_id');
-  end if;
-  v_starts_at := public.computed_start_time(v_booking);
-  if v_starts_at > now() then
-    perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', 'p_booking_id');
-  end if;
+  perform private.assert_booking_finishable(v_booking, 'p_booking_id');
 
   perform set_config('sessionkit.status_reason', p_status, true);
   update public.bookings b set status = p_status where b.id = v_booking.id
   returning b.* into v_booking;
   perform set_config('sessionkit.status_reason', '', true);
 
-  perform private.emit_event(v_booking.organization_id, 'booking.' || p_status, jsonb_build_object(
-    'booking_id', v_booking.id,
-    'client_id', v_booking.client_id,
-    'provider_id', v_booking.provider_id,
-    'service_session_id', v_booking.service_session_id,
-    'starts_at', v_starts_at
-  ));
+  perform private.emit_booking_finished(v_booking);
   return v_booking;
 end
 $$;

@@ -33,6 +33,10 @@ begin
   if v_booking.id is null then
     perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
   end if;
+  if v_booking.status = 'cancelled' and not private.is_service_call() then
+    -- as upsert_session_note: a cancelled booking gets no note (a direct insert included)
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'booking_id');
+  end if;
   new.organization_id := v_booking.organization_id;
   new.provider_id := coalesce(new.provider_id, v_booking.provider_id);
   if not private.is_service_call() then
@@ -48,7 +52,7 @@ end
 $$;
 
 comment on function private.session_notes_before_write() is
-  'BEFORE INSERT/UPDATE trigger on session_notes: insert copies organization_id (and by default provider_id) from the booking and sets locks_at = created_at + note_lock_hours; update raises NOTE_LOCKED (PT422) once locked and keeps identity fields.';
+  'BEFORE INSERT/UPDATE trigger on session_notes: insert copies organization_id (and by default provider_id) from the booking, refuses a cancelled booking for users (ALREADY_CANCELLED) and sets locks_at = created_at + note_lock_hours; update raises NOTE_LOCKED (PT422) once locked and keeps identity fields.';
 
 revoke all on function private.session_notes_before_write() from public, anon;
 

@@ -1,9 +1,10 @@
 -- The rules of a membership, whoever writes organization_members (the RPCs, an owner/admin's or a
 -- member's direct write through PostgREST):
 --
---  * organization_members_admit_user_write - BEFORE INSERT/UPDATE, direct writes by signed-in
---    users only (the trigger's WHEN clause: current_user is anon/authenticated, i.e. the
---    statement came from PostgREST, not from one of our security definer functions):
+--  * admit_user_write (private.organization_members_admit_user_write) - BEFORE INSERT/UPDATE,
+--    direct writes by signed-in users only (the trigger's WHEN clause: current_user is
+--    anon/authenticated, i.e. the statement came from PostgREST, not from one of our security
+--    definer functions):
 --      insert = an invitation (status 'invited', invited_by = the caller), exactly like
 --      add_organization_member; update may change role and display_name only - never who,
 --      where or whether it is accepted (only the invited user accepts, with accept_invitation),
@@ -83,8 +84,10 @@ comment on function private.organization_members_admit_user_write() is
 
 revoke all on function private.organization_members_admit_user_write() from public, anon;
 
+-- named to fire first (triggers fire in name order)
 drop trigger if exists organization_members_admit_user_write on public.organization_members;
-create trigger organization_members_admit_user_write
+drop trigger if exists admit_user_write on public.organization_members;
+create trigger admit_user_write
   before insert or update on public.organization_members
   for each row
   when (current_user in ('anon', 'authenticated'))

@@ -50,8 +50,9 @@ as $$
   -- recorded after checking step 3 of dispatch_recurring_bookings against: service_sessions
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
-  -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write
-  select private.recurring_fast_path_fingerprint() = '5da5d7abed33bb6a48edca5a3b3f36e5'
+  -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
+  select private.recurring_fast_path_fingerprint() = '5ccf3e5d094eee6014e16ac908ab5e45'
 $$;
 
 comment on function private.recurring_fast_path_verified() is

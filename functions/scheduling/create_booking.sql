@@ -5,20 +5,23 @@
 --   private.create_individual_booking(...)  1-to-1: creates the private `individual` service
 --     session and its booking in the caller's transaction (provider lock, availability, buffers,
 --     booking window, daily limit; the exclusion constraint backs it up: SLOT_TAKEN).
+--   private.open_individual_session(...)    the session half of it, shared with a legacy
+--     frontend's direct insert into bookings (private.bookings_admit_user_write), which then
+--     inserts its own row as the booking.
+--   private.emit_booking_created(booking)   the booking.created outbox event of every path.
 --   private.join_service_session(...)       a scheduled session (workshop, course, or an open
 --     1-to-1 slot staff created): the session row is locked (select ... for update), so
 --     capacity can never be oversubscribed (CAPACITY_REACHED; a booked 1-to-1 session is full).
 
-create or replace function private.create_individual_booking(
+create or replace function private.open_individual_session(
   p_service_id uuid,
   p_provider_id uuid,
   p_starts_at timestamptz,
   p_client_id uuid,
   p_session_type_id uuid default null,
-  p_booking_kind text default 'regular',
-  p_notes text default null
+  p_ends_at timestamptz default null
 )
-returns public.bookings
+returns public.service_sessions
 language plpgsql
 security definer
 set search_path = ''
@@ -27,10 +30,8 @@ declare
   v_service public.services;
   v_type public.session_types;
   v_ends_at timestamptz;
-  v_session_id uuid;
-  v_booking public.bookings;
+  v_session public.service_sessions;
 begin
-  perform private.validate_booking_kind(p_booking_kind);
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
@@ -53,8 +54,16 @@ begin
     perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
   end if;
 
-  v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
-  v_ends_at := p_starts_at + make_interval(mins => v_type.duration_minutes);
+  -- a legacy booking names its end: it needs no session type when none applies
+  if p_ends_at is null
+     or coalesce(p_session_type_id, v_service.session_type_id,
+                 private.applicable_session_type(v_service.organization_id)) is not null then
+    v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
+  end if;
+  v_ends_at := coalesce(p_ends_at, p_starts_at + make_interval(mins => v_type.duration_minutes));
+  if v_ends_at <= p_starts_at or v_ends_at > p_starts_at + interval '24 hours' then
+    perform private.raise_error('INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'p_ends_at');
+  end if;
 
   perform private.lock_provider(p_provider_id);
   perform private.assert_slot_bookable(v_service, p_provider_id, p_starts_at, v_ends_at);
@@ -66,36 +75,86 @@ begin
     values
       (v_service.organization_id, v_service.id, p_provider_id, v_type.id, 'individual', 'private',
        p_starts_at, v_ends_at, 1)
-    returning id into v_session_id;
+    returning * into v_session;
   exception when exclusion_violation then
     -- someone wrote the provider's schedule without the provider lock (direct table write)
     perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
   end;
+  return v_session;
+end
+$$;
+
+comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) is
+  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
+
+revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) from public, anon;
+grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) to service_role;
+
+create or replace function private.emit_booking_created(p_booking public.bookings)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  select null::void
+  from (
+    select private.emit_event(p_booking.organization_id, 'booking.created', jsonb_build_object(
+      'booking_id', p_booking.id,
+      'service_session_id', p_booking.service_session_id,
+      'client_id', p_booking.client_id,
+      'provider_id', p_booking.provider_id,
+      'service_id', p_booking.service_id,
+      'starts_at', p_booking.start_time,
+      'ends_at', p_booking.end_time,
+      'booking_kind', p_booking.booking_kind
+    ))
+  ) as emitted
+$$;
+
+comment on function private.emit_booking_created(public.bookings) is
+  'Writes the booking.created outbox event of a new booking (every booking path).';
+
+revoke all on function private.emit_booking_created(public.bookings) from public, anon;
+grant execute on function private.emit_booking_created(public.bookings) to service_role;
+
+create or replace function private.create_individual_booking(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_type_id uuid default null,
+  p_booking_kind text default 'regular',
+  p_notes text default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_booking public.bookings;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  v_session := private.open_individual_session(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id);
 
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
      start_time, end_time, status, booking_kind, price, notes)
-  values
-    (v_service.organization_id, p_client_id, p_provider_id, v_service.id, v_session_id, v_type.id,
-     p_starts_at, v_ends_at, 'confirmed', p_booking_kind, v_service.price, p_notes)
+  select
+    v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, sv.price, p_notes
+  from public.services sv
+  where sv.id = v_session.service_id
   returning * into v_booking;
 
-  perform private.emit_event(v_booking.organization_id, 'booking.created', jsonb_build_object(
-    'booking_id', v_booking.id,
-    'service_session_id', v_session_id,
-    'client_id', v_booking.client_id,
-    'provider_id', v_booking.provider_id,
-    'service_id', v_booking.service_id,
-    'starts_at', v_booking.start_time,
-    'ends_at', v_booking.end_time,
-    'booking_kind', v_booking.booking_kind
-  ));
+  perform private.emit_booking_created(v_booking);
   return v_booking;
 end
 $$;
 
 comment on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) is
-  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session and the confirmed booking (price snapshot) and a booking.created outbox event. Caller authorisation is the caller''s job.';
+  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session (private.open_individual_session) and the confirmed booking (price snapshot) and a booking.created outbox event. Caller authorisation is the caller''s job.';
 
 revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon;
 grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
@@ -169,16 +228,7 @@ begin
      v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, v_service.price)
   returning * into v_booking;
 
-  perform private.emit_event(v_booking.organization_id, 'booking.created', jsonb_build_object(
-    'booking_id', v_booking.id,
-    'service_session_id', v_session.id,
-    'client_id', v_booking.client_id,
-    'provider_id', v_booking.provider_id,
-    'service_id', v_booking.service_id,
-    'starts_at', v_booking.start_time,
-    'ends_at', v_booking.end_time,
-    'booking_kind', v_booking.booking_kind
-  ));
+  perform private.emit_booking_created(v_booking);
   return v_booking;
 end
 $$;

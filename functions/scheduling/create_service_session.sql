@@ -1,5 +1,6 @@
 -- create_service_session: staff schedule a session (a workshop, a course meeting, or an open
--- 1-to-1 slot) for a service. Owners/admins for any provider, a provider for themself.
+-- 1-to-1 slot) for a service. Owners/admins for any provider, a provider for themself. A direct
+-- insert into service_sessions follows the same rules (functions/scheduling/service_session_user_writes.sql).
 
 create or replace function public.create_service_session(
   p_service_id uuid,
@@ -64,21 +65,13 @@ begin
   if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
     perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
   end if;
-  if p_starts_at <= now() then
-    perform private.raise_error('BOOKING_IN_PAST', 'A session cannot be scheduled in the past.', 'p_starts_at');
-  end if;
 
   v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
   v_ends_at := p_starts_at + make_interval(mins => v_type.duration_minutes);
   v_max := case when p_kind = 'individual' then 1 else coalesce(p_max_participants, v_service.capacity) end;
 
-  perform private.lock_provider(p_provider_id);
-  if private.provider_busy(
-       p_provider_id, tstzrange(p_starts_at, v_ends_at),
-       v_service.buffer_before_minutes, v_service.buffer_after_minutes
-     ) && tstzrange(p_starts_at, v_ends_at) then
-    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
-  end if;
+  -- the schedule rules shared with direct writes (private.service_sessions_admit_user_write)
+  perform private.assert_session_schedulable(v_service, p_provider_id, p_starts_at, v_ends_at, null, 'p_starts_at');
 
   begin
     insert into public.service_sessions

@@ -3,6 +3,31 @@
 -- organization: an active one that has expired or is fully used (nothing left, nothing
 -- scheduled) is closed first (expired / completed); any other makes it ALREADY_ACTIVE_SUBSCRIPTION.
 
+create or replace function private.announce_subscription_created(p_sub public.subscriptions)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit(p_sub.organization_id, 'subscription.created', 'subscriptions', p_sub.id, null, to_jsonb(p_sub));
+  perform private.emit_event(p_sub.organization_id, 'subscription.created', jsonb_build_object(
+    'subscription_id', p_sub.id,
+    'client_id', p_sub.client_id,
+    'package_id', p_sub.package_id,
+    'total_sessions', p_sub.total_sessions,
+    'starts_at', p_sub.starts_at,
+    'expires_at', p_sub.expires_at
+  ));
+end
+$$;
+
+comment on function private.announce_subscription_created(public.subscriptions) is
+  'audit_log entry and subscription.created outbox event of a new subscription (create_subscription, an owner/admin''s direct insert).';
+
+revoke all on function private.announce_subscription_created(public.subscriptions) from public, anon;
+grant execute on function private.announce_subscription_created(public.subscriptions) to service_role;
+
 create or replace function public.create_subscription(
   p_client_id uuid,
   p_package_id uuid,
@@ -98,15 +123,7 @@ begin
     );
   end;
 
-  perform private.write_audit(v_sub.organization_id, 'subscription.created', 'subscriptions', v_sub.id, null, to_jsonb(v_sub));
-  perform private.emit_event(v_sub.organization_id, 'subscription.created', jsonb_build_object(
-    'subscription_id', v_sub.id,
-    'client_id', v_sub.client_id,
-    'package_id', v_sub.package_id,
-    'total_sessions', v_sub.total_sessions,
-    'starts_at', v_sub.starts_at,
-    'expires_at', v_sub.expires_at
-  ));
+  perform private.announce_subscription_created(v_sub);
   return v_sub;
 end
 $$;

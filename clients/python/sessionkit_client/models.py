@@ -1881,6 +1881,22 @@ class SessionTypesUpdate(UpdateModel):
     updated_at: datetime.datetime | None = None
 
 
+class SpecialistAvailabilityExceptionTimes(RowModel):
+    """When each provider of the caller's organizations is unavailable (is_available = false: all day
+    or start_time..end_time) or works other hours (is_available = true), without the reason or
+    notes. Every member reads it; the table itself is read by owners/admins and the provider.
+    """
+
+    id: uuid.UUID | None
+    organization_id: uuid.UUID | None
+    specialist_id: uuid.UUID | None
+    exception_date: datetime.date | None
+    is_available: bool | None
+    all_day: bool | None
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+
+
 class SpecialistAvailabilityExceptions(RowModel):
     """Dated exceptions to a provider's weekly hours (seed 002), in the organization's time zone.
     is_available = false blocks the day (all_day) or start_time..end_time; is_available = true
@@ -2195,6 +2211,7 @@ __all__ = [
     "SessionTypes",
     "SessionTypesInsert",
     "SessionTypesUpdate",
+    "SpecialistAvailabilityExceptionTimes",
     "SpecialistAvailabilityExceptions",
     "SpecialistAvailabilityExceptionsInsert",
     "SpecialistAvailabilityExceptionsUpdate",

@@ -4,7 +4,7 @@
 -- error cases: INVALID_REQUEST, UNAUTHORIZED, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
 -- BOOKING_IN_PAST. Cancellations are immutable.
 begin;
-select plan(45);
+select plan(46);
 
 do $$
 declare
@@ -144,18 +144,19 @@ select results_eq($$select status, current_participants from public.service_sess
 
 -- immutability ---------------------------------------------------------------------------------
 select tests.act_as('acme_client');
-select is(tests.affected_rows($$update public.booking_cancellations set reason = 'changed my mind'$$), 0,
-  'immutable: a client cannot edit a cancellation');
+select throws_ok($$update public.booking_cancellations set reason = 'changed my mind'$$, '42501', null,
+  'immutable: a client cannot edit a cancellation (not granted)');
 select tests.act_as('acme_owner');
-select is(tests.affected_rows($$delete from public.booking_cancellations$$), 0, 'immutable: an owner cannot delete a cancellation');
+select throws_ok($$delete from public.booking_cancellations$$, '42501', null, 'immutable: an owner cannot delete a cancellation (not granted)');
 select tests.act_as('acme_provider');
 select throws_ok(format($$update public.bookings set status = 'confirmed' where id = %L$$, tests.ref('b_provider')),
   'PT409', 'ALREADY_CANCELLED', 'immutable: a cancelled booking cannot be revived');
 select tests.act_as('acme_admin');
 select throws_ok(format($$update public.bookings set status = 'cancelled' where id = %L$$, tests.ref('b_other')),
   'PT400', 'INVALID_REQUEST', 'cancelling is never a bare status update (no record would exist)');
--- even a (mistaken) permissive policy could not change a cancellation: the trigger refuses
+-- even a (mistaken) grant and permissive policy could not change a cancellation: the trigger refuses
 select tests.clear_authentication();
+grant update on public.booking_cancellations to authenticated;
 create policy booking_cancellations_test_only on public.booking_cancellations for update to authenticated using (true);
 select tests.act_as('acme_client');
 select throws_ok($$update public.booking_cancellations set reason = 'rewritten'$$, 'PT422', 'IMMUTABLE_RECORD',
@@ -165,6 +166,7 @@ select is(tests.affected_rows(format($$update public.booking_cancellations set r
   'immutable: service_role may correct a record');
 select tests.clear_authentication();
 drop policy booking_cancellations_test_only on public.booking_cancellations;
+revoke update on public.booking_cancellations from authenticated;
 do $$
 begin
   perform set_config('role', 'authenticated', true);
@@ -174,8 +176,11 @@ begin
 end
 $$;
 select tests.act_as('acme_owner');
+select throws_ok(format($$delete from public.bookings where id = %L$$, tests.ref('b_delete')), '42501', null,
+  'an owner cannot delete a booking (bookings are cancelled, never deleted)');
+select tests.authenticate_as_service_role();
 select is(tests.affected_rows(format($$delete from public.bookings where id = %L$$, tests.ref('b_delete'))), 1,
-  'a cancelled booking deleted by an owner takes its cancellation and history with it');
+  'a cancelled booking deleted by service_role takes its cancellation and history with it');
 select tests.clear_authentication();
 select is((select count(*)::int from public.booking_status_history where booking_id = tests.ref('b_delete')), 0,
   'no orphaned history rows');

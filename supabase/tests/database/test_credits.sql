@@ -24,6 +24,7 @@ begin
   update public.organization_settings set requires_subscription = true where organization_id = v_gym;
 
   v_yoga := tests.seed_service(v_acme, 'Yoga', tests.uid('acme_provider'), 10, 20);
+  perform tests.seed_weekly_hours(v_acme, tests.uid('acme_provider'));
   for i in 1..9 loop
     perform tests.seed_named_session(v_yoga, 's' || i, date_trunc('hour', now()) + make_interval(days => i + 1));
   end loop;
@@ -146,11 +147,11 @@ select throws_ok(
   format($$select public.book_session(%L, 'regular', %L)$$, tests.session_id(tests.org_id('acme'), 's6'), tests.uid('acme_client')),
   'PT409', 'NO_CREDITS_LEFT', 'spending: an admin booking for the client spends the same credits (NO_CREDITS_LEFT)');
 select throws_ok(
-  format($$insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time)
-           select ss.organization_id, %L, ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at
-           from public.service_sessions ss where ss.id = %L$$,
-    tests.uid('acme_client'), tests.session_id(tests.org_id('acme'), 's6')),
-  'PT409', 'NO_CREDITS_LEFT', 'spending: a direct insert into bookings by staff goes through the same credit rule');
+  format($$insert into public.bookings (organization_id, client_id, provider_id, service_id, start_time, end_time)
+           values (%L, %L, %L, %L, %L, %L)$$,
+    tests.org_id('acme'), tests.uid('acme_client'), tests.uid('acme_provider'), tests.service_id(tests.org_id('acme'), 'Yoga'),
+    tests.slot(7, '10:00'), tests.slot(7, '11:00')),
+  'PT409', 'NO_CREDITS_LEFT', 'spending: a (legacy 1-to-1) direct insert into bookings by staff goes through the same credit rule');
 select tests.act_as('acme_client3');
 select results_eq(
   format($$select subscription_id, price from public.book_session(%L)$$, tests.session_id(tests.org_id('acme'), 's1')),

@@ -16,7 +16,8 @@ select is(
         'private.has_booking_in_session(uuid)',
         'private.has_role(uuid, text[])',
         'private.is_member(uuid)',
-        'private.subscription_usage(uuid)'],
+        'private.subscription_usage(uuid)',
+        'private.visible_exception_times()'],
   'authenticated executes exactly the allow-listed security definer functions of private and ops');
 select is_empty(
   $$select p.oid::regprocedure::text

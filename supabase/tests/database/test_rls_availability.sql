@@ -1,9 +1,11 @@
 -- RLS matrix for availability_rules and specialist_availability_exceptions (seed 002): every
--- member of the organization reads them; a provider manages their own, owners/admins
+-- member of the organization reads the weekly hours and when providers are away (exceptions:
+-- times only, through specialist_availability_exception_times; the reason and notes only
+-- owners/admins and the provider themself); a provider manages their own, owners/admins
 -- everyone's; members of other organizations and anon see and change nothing; service_role
 -- bypasses RLS. Rows always name a provider of the organization and a real time zone.
 begin;
-select plan(44);
+select plan(51);
 
 do $$
 declare
@@ -90,15 +92,28 @@ select is(tests.affected_rows($$delete from public.availability_rules where week
 
 -- specialist_availability_exceptions ------------------------------------------------------------------
 select tests.act_as('acme_client');
-select is((select count(*)::int from public.specialist_availability_exceptions), 2, 'exceptions select: a client sees the organization''s exceptions');
+select is_empty($$select 1 from public.specialist_availability_exceptions$$,
+  'exceptions select: a client does not read why a provider is away (reason, notes) ...');
+select results_eq($$select specialist_id, exception_date, all_day from public.specialist_availability_exception_times order by exception_date$$,
+  $$values (tests.uid('acme_provider'), current_date + 10, true), (tests.uid('acme_provider2'), current_date + 11, true)$$,
+  '... only when: specialist_availability_exception_times, every exception of the organization');
+select hasnt_column('public', 'specialist_availability_exception_times', 'reason', 'exceptions: the times view has no reason ...');
+select hasnt_column('public', 'specialist_availability_exception_times', 'notes', '... and no notes');
 select tests.act_as('acme_provider2');
-select is((select count(*)::int from public.specialist_availability_exceptions), 2, 'exceptions select: a provider sees them all');
+select results_eq($$select reason from public.specialist_availability_exceptions$$, $$values ('training'::text)$$,
+  'exceptions select: a provider reads their own exceptions with the reason, not the other providers''');
+select is((select count(*)::int from public.specialist_availability_exception_times), 2, 'exceptions select: ... and every exception''s times');
 select tests.act_as('acme_admin');
-select is((select count(*)::int from public.specialist_availability_exceptions), 2, 'exceptions select: an admin sees them all');
+select is((select count(*)::int from public.specialist_availability_exceptions), 2, 'exceptions select: an admin reads them all, reasons included');
 select tests.act_as('rival_client');
-select is((select count(*)::int from public.specialist_availability_exceptions), 1, 'exceptions select: another organization sees only its own');
+select is((select count(*)::int from public.specialist_availability_exceptions), 0, 'exceptions select: a client of another organization reads none');
+select results_eq($$select specialist_id from public.specialist_availability_exception_times$$, $$values (tests.uid('rival_provider'))$$,
+  'exceptions select: the times view shows only the caller''s own organizations');
+select is((select count(*)::int from private.visible_exception_times() where organization_id = tests.org_id('acme')), 0,
+  'exceptions select: called directly, the view''s function reveals no more (nothing of acme to rival''s client)');
 select tests.authenticate_as_anon();
 select is_empty($$select 1 from public.specialist_availability_exceptions$$, 'exceptions select: anon sees nothing');
+select throws_ok($$select 1 from public.specialist_availability_exception_times$$, '42501', null, 'exceptions select: anon cannot read the times view');
 select tests.act_as('acme_provider');
 select lives_ok(format($$insert into public.specialist_availability_exceptions (organization_id, specialist_id, exception_date, reason, all_day, start_time, end_time) values (%L, %L, current_date + 20, 'personal', false, '14:00', '15:30')$$,
   tests.org_id('acme'), tests.uid('acme_provider')), 'exceptions insert: a provider blocks part of their own day');

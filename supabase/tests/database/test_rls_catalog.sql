@@ -1,6 +1,7 @@
 -- RLS for the rest of the foundation: services, packages, service_sessions, bookings and
 -- subscriptions. Members read the catalogue; owners/admins manage it; a provider manages their
--- own sessions and bookings; a client sees only their own bookings and subscriptions.
+-- own sessions and bookings; a client sees only their own bookings and subscriptions. The rules
+-- direct writes follow are test_direct_writes.sql's.
 begin;
 select plan(38);
 
@@ -61,7 +62,7 @@ select is(tests.affected_rows($$update public.packages set price = 1$$), 0, 'pac
 select tests.act_as('acme_client');
 select is((select count(*)::int from public.service_sessions), 2, 'service_sessions: a client sees the organization''s sessions');
 select throws_ok(
-  format($$insert into public.service_sessions (organization_id, service_id, provider_id, starts_at, ends_at) values (%L, %L, %L, now(), now() + interval '1 hour')$$,
+  format($$insert into public.service_sessions (organization_id, service_id, provider_id, starts_at, ends_at) values (%L, %L, %L, now() + interval '9 days', now() + interval '9 days 1 hour')$$,
     tests.org_id('acme'), tests.service_id(tests.org_id('acme'), 'Physio'), tests.uid('acme_provider')),
   '42501', null, 'service_sessions: a client cannot create sessions');
 select tests.act_as('acme_provider');
@@ -70,7 +71,7 @@ select lives_ok(
     tests.org_id('acme'), tests.service_id(tests.org_id('acme'), 'Physio'), tests.uid('acme_provider')),
   'service_sessions: a provider creates a session they run');
 select throws_ok(
-  format($$insert into public.service_sessions (organization_id, service_id, provider_id, starts_at, ends_at) values (%L, %L, %L, now(), now() + interval '1 hour')$$,
+  format($$insert into public.service_sessions (organization_id, service_id, provider_id, starts_at, ends_at) values (%L, %L, %L, now() + interval '12 days', now() + interval '12 days 1 hour')$$,
     tests.org_id('acme'), tests.service_id(tests.org_id('acme'), 'Physio'), tests.uid('acme_provider2')),
   '42501', null, 'service_sessions: a provider cannot create a session for another provider');
 select is(tests.affected_rows(format($$update public.service_sessions set location = 'Room 1' where provider_id = %L$$, tests.uid('acme_provider'))),
@@ -92,14 +93,14 @@ select tests.act_as('acme_provider');
 select results_eq($$select notes from public.bookings$$, $$values ('b1')$$, 'bookings: a provider sees only the bookings they provide');
 select is(tests.affected_rows($$update public.bookings set status = 'confirmed' where notes = 'b1'$$), 1, 'bookings: a provider confirms their own booking');
 select is(tests.affected_rows($$update public.bookings set status = 'confirmed' where notes = 'b2'$$), 0, 'bookings: a provider cannot touch another provider''s booking');
-select is(tests.affected_rows($$delete from public.bookings$$), 0, 'bookings: a provider cannot delete bookings');
+select throws_ok($$delete from public.bookings$$, '42501', null, 'bookings: a provider cannot delete bookings');
 select tests.act_as('acme_client');
 select results_eq($$select notes from public.bookings$$, $$values ('b1')$$, 'bookings: a client sees only their own bookings');
 select is(tests.affected_rows($$update public.bookings set status = 'cancelled'$$), 0, 'bookings: a client cannot update bookings directly (RPCs do)');
 select throws_ok(
-  format($$insert into public.bookings (organization_id, client_id, provider_id, start_time, end_time) values (%L, %L, %L, now(), now() + interval '1 hour')$$,
-    tests.org_id('acme'), tests.uid('acme_client'), tests.uid('acme_provider')),
-  '42501', null, 'bookings: a client cannot insert bookings directly (RPCs do)');
+  format($$insert into public.bookings (organization_id, client_id, provider_id, service_id, start_time, end_time) values (%L, %L, %L, %L, now(), now() + interval '1 hour')$$,
+    tests.org_id('acme'), tests.uid('acme_client'), tests.uid('acme_provider'), tests.service_id(tests.org_id('acme'), 'Physio')),
+  'PT422', 'BOOKING_IN_PAST', 'bookings: a client''s direct insert is booked under the booking rules (test_direct_writes.sql)');
 select tests.act_as('acme_client2');
 select results_eq($$select notes from public.bookings$$, $$values ('b2')$$, 'bookings: another client sees only theirs');
 select tests.act_as('rival_owner');
@@ -107,7 +108,7 @@ select is_empty($$select 1 from public.bookings$$, 'bookings: a member of anothe
 select tests.authenticate_as_anon();
 select is_empty($$select 1 from public.bookings$$, 'bookings: anon sees nothing');
 select tests.act_as('acme_owner');
-select is(tests.affected_rows($$delete from public.bookings where notes = 'b2'$$), 1, 'bookings: the owner deletes a booking');
+select throws_ok($$delete from public.bookings where notes = 'b2'$$, '42501', null, 'bookings: not even the owner deletes a booking (it is cancelled)');
 
 -- subscriptions -------------------------------------------------------------------------
 select tests.act_as('acme_client');

@@ -41,8 +41,8 @@ select throws_ok($$insert into public.organizations (name, slug) values ('Direct
   '42501', null, 'organizations: nobody inserts directly (create_organization is the way)');
 select is(tests.affected_rows(format($$update public.organizations set name = 'Acme Clinic' where id = %L$$, tests.org_id('acme'))),
   1, 'organizations: the owner renames the organization');
-select is(tests.affected_rows(format($$delete from public.organizations where id = %L$$, tests.org_id('acme'))),
-  0, 'organizations: even the owner cannot delete it directly');
+select throws_ok(format($$delete from public.organizations where id = %L$$, tests.org_id('acme')),
+  '42501', null, 'organizations: even the owner cannot delete it directly (not granted)');
 select tests.act_as('acme_admin');
 select is(tests.affected_rows(format($$update public.organizations set name = 'Acme Health' where id = %L$$, tests.org_id('acme'))),
   1, 'organizations: the admin renames the organization');

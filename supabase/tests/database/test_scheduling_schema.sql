@@ -2,7 +2,7 @@
 -- the database-maintained invariants (start_time/end_time in sync, participants, status
 -- history), the tables of seed 002, the security of every function, the recording purge job.
 begin;
-select plan(52);
+select plan(54);
 
 -- tables, columns, constraints ------------------------------------------------------------------
 select has_column('public', 'service_sessions', 'kind', 'service_sessions.kind');
@@ -97,9 +97,16 @@ begin
 end
 $$;
 select tests.act_as('acme_admin');
+select is(tests.error_of(format($$update public.service_sessions set starts_at = %L, ends_at = %L where id = (select service_session_id from public.bookings where id = %L)$$,
+    tests.slot(0, '10:00'), tests.slot(0, '11:00'), tests.ref('b1'))) ->> 'message', 'INVALID_REQUEST',
+  'sync: staff do not move a booked 1-to-1 session by writing it (reschedule_booking is the way)');
+select is(tests.error_of(format($$update public.bookings set start_time = %L where id = %L$$, tests.slot(3, '10:00'), tests.ref('b1'))) ->> 'hint', 'start_time',
+  'sync: nor by writing the booking''s deprecated start_time');
+-- the synchronisation itself, as a direct database session (a backfill) writes
+select tests.clear_authentication();
 select lives_ok(format($$update public.service_sessions set starts_at = %L, ends_at = %L where id = (select service_session_id from public.bookings where id = %L)$$,
     tests.slot(0, '10:00'), tests.slot(0, '11:00'), tests.ref('b1')),
-  'sync: staff move a session directly');
+  'sync: a backfill moves a session directly');
 select results_eq($$select start_time, end_time from public.bookings where id = tests.ref('b1')$$,
   $$values (tests.slot(0, '10:00'), tests.slot(0, '11:00'))$$, 'sync: the booking''s deprecated start_time/end_time follow the session');
 select lives_ok(format($$update public.bookings set start_time = %L where id = %L$$, tests.slot(3, '10:00'), tests.ref('b1')),
@@ -107,9 +114,8 @@ select lives_ok(format($$update public.bookings set start_time = %L where id = %
 select is((select start_time from public.bookings where id = tests.ref('b1')), tests.slot(0, '10:00'), '... but the session stays the source of truth');
 select lives_ok(format($$update public.service_sessions set provider_id = %L where id = (select service_session_id from public.bookings where id = %L)$$,
     tests.uid('acme_provider2'), tests.ref('b1')),
-  'sync: staff hand a session to another provider');
+  'sync: a backfill hands a session to another provider');
 select is((select provider_id from public.bookings where id = tests.ref('b1')), tests.uid('acme_provider2'), 'sync: the booking''s provider follows');
-select tests.clear_authentication();
 select lives_ok(format($$insert into public.bookings (organization_id, client_id, provider_id, service_session_id, start_time, end_time)
                          values (%L, %L, %L, %L, now(), now())$$, tests.org_id('acme'), tests.uid('acme_client'), tests.uid('acme_provider'), tests.ref('yoga1')),
   'sync: a booking inserted with wrong times and provider ...');

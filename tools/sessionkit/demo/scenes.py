@@ -40,6 +40,48 @@ NEXT_MONDAY = "date_trunc('week', current_date + 7)::date"
 EMMAS_LATEST = """(select b.id from public.bookings b
   where b.client_id = '10000000-0000-4000-8000-000000000005' order by b.created_at desc limit 1)"""
 
+OLIVIA = "olivia@riverside-driving.demo"  # owner, Riverside Driving School (New York)
+CARLA_EMAIL = "carla@physio-mitte.demo"  # provider, Praxis Physio Mitte
+COURSE = "40000000-0000-4000-8000-000000000012"  # Riverside's Defensive Driving Course
+RIVERSIDE = "(select id from public.organizations where slug = 'riverside-driving')"
+
+INVITATIONS = Scene(
+    "Invitations: one person, one calendar",
+    "Carla's time is one calendar across every organization, so only organizations she agreed to"
+    " join may put anything on it. Adding her to Riverside is an invitation: until she accepts it,"
+    " Riverside can neither schedule her nor show her in a slot search - and she can decline.",
+    (
+        Step(
+            OLIVIA,
+            "invites Carla to Riverside as a provider",
+            f"""
+            select role, status
+            from public.add_organization_member({RIVERSIDE}, '{CARLA}', 'provider')""",
+        ),
+        Step(
+            OLIVIA,
+            "tries to schedule a course session with Carla before she answers",
+            f"""select id from public.create_service_session('{COURSE}', '{CARLA}',
+                   ({NEXT_MONDAY} + time '18:00') at time zone 'America/New_York')""",
+        ),
+        Step(
+            CARLA_EMAIL,
+            "reads her memberships and invitations",
+            """
+            select o.name as organization, m.role, m.status
+            from public.organization_members m
+            join public.organizations o on o.id = m.organization_id
+            where m.user_id = auth.uid()
+            order by m.status, o.name""",
+        ),
+        Step(
+            CARLA_EMAIL,
+            "declines: Riverside never gets her time",
+            f"select r ->> 'message' as result from public.decline_invitation({RIVERSIDE}) r",
+        ),
+    ),
+)
+
 SCHEDULING = Scene(
     "Scheduling: find a slot, book it, cancel it",
     "Slots come from the database: Carla's weekly hours (08:00-16:00 Berlin) minus her training"
@@ -318,6 +360,7 @@ SCENES: list[Scene] = [
             ),
         ),
     ),
+    INVITATIONS,
     SCHEDULING,
     Scene(
         "Credits: a balance before and after a booking and a cancellation",

@@ -58,6 +58,67 @@ comment on function private.emit_event(uuid, text, jsonb) is
 revoke all on function private.emit_event(uuid, text, jsonb) from public, anon, authenticated;
 grant execute on function private.emit_event(uuid, text, jsonb) to service_role;
 
+-- >>> functions/availability/exception_times.sql
+-- When a provider is unavailable is every member's business (to pick a time); why is not. The
+-- table specialist_availability_exceptions (reason: sick_leave, vacation…; free-text notes) is
+-- read by owners/admins and by the provider themself (policies/specialist_availability_exceptions.sql);
+-- every member of the organization reads the times through the view below, which has no reason
+-- and no notes. The view is security_invoker; the function it reads is security definer (the
+-- members cannot read the table's rows) and answers only about the caller: the exceptions of the
+-- organizations where the caller holds an accepted membership (service calls: all).
+
+create or replace function private.visible_exception_times()
+returns table (
+  id uuid,
+  organization_id uuid,
+  specialist_id uuid,
+  exception_date date,
+  is_available boolean,
+  all_day boolean,
+  start_time time,
+  end_time time
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select e.id, e.organization_id, e.specialist_id, e.exception_date, e.is_available, e.all_day, e.start_time, e.end_time
+  from public.specialist_availability_exceptions e
+  where private.is_service_call()
+     or e.organization_id in (
+       select m.organization_id
+       from public.organization_members m
+       where m.user_id = (select auth.uid())
+         and m.status = 'accepted'
+     )
+$$;
+
+comment on function private.visible_exception_times() is
+  'The times (never reason or notes) of the availability exceptions of every organization where the caller holds an accepted membership (service calls: all). Read by the security_invoker view specialist_availability_exception_times as the caller; takes no argument, so a direct call reveals nothing more than the view.';
+
+revoke all on function private.visible_exception_times() from public, anon;
+grant execute on function private.visible_exception_times() to authenticated, service_role;
+
+create or replace view public.specialist_availability_exception_times
+with (security_invoker = true) as
+select
+  t.id,
+  t.organization_id,
+  t.specialist_id,
+  t.exception_date,
+  t.is_available,
+  t.all_day,
+  t.start_time,
+  t.end_time
+from private.visible_exception_times() as t;
+
+comment on view public.specialist_availability_exception_times is
+  'When each provider of the caller''s organizations is unavailable (is_available = false: all day or start_time..end_time) or works other hours (is_available = true), without the reason or notes. Every member reads it; the table itself is read by owners/admins and the provider.';
+
+revoke all on public.specialist_availability_exception_times from public, anon;
+grant select on public.specialist_availability_exception_times to authenticated, service_role;
+
 -- >>> functions/availability/get_available_slots.sql
 -- get_available_slots: the bookable start times of a service with a provider between two local
 -- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
@@ -334,6 +395,178 @@ comment on function private.provider_busy(uuid, tstzrange, integer, integer, uui
 revoke all on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) from public, anon, authenticated;
 grant execute on function private.provider_busy(uuid, tstzrange, integer, integer, uuid, uuid) to service_role;
 
+-- >>> functions/bookings/bookings_user_writes.sql
+-- Direct writes to bookings by signed-in users (PostgREST) follow the RPCs' rules, through the
+-- RPCs' own code; everything else is refused. The trigger's WHEN clause picks exactly those
+-- writes: current_user is anon/authenticated only for a statement PostgREST sent, never for the
+-- writes of our security definer functions (RPCs, other triggers, jobs), which run as their owner.
+--
+-- INSERT: the legacy frontend's 1-to-1 booking (organization_id, client_id, provider_id,
+--   service_id, start_time, end_time[, session_type_id, booking_kind, status, notes]) is booked
+--   exactly like book_individual_session: who books for whom (private.resolve_booking_client:
+--   a client for themself, staff for a client of the organization), then the booking core
+--   creates its private service session under every rule (private.open_individual_session:
+--   accepted provider and client, service, availability, buffers, window, daily limit, the
+--   provider lock) and the row becomes that session's booking (price snapshot from the service,
+--   credit chosen by bookings_spend_credit, booking.created event). A user's insert cannot name
+--   a session (book_session), a credit, a series occurrence or a treatment session, nor start
+--   in any status but pending or confirmed. Hints name the columns.
+-- UPDATE: notes may change; status only pending -> confirmed, or -> completed / no_show under
+--   complete_booking's rules (private.assert_booking_finishable: started, still live; event
+--   booking.completed / booking.no_show). Cancelling is cancel_booking or an insert into
+--   booking_cancellations (bookings_before_write); everything else - who, when, which session,
+--   service, credit, price, kind, series or treatment - is fixed when the booking is made
+--   (reschedule_booking moves it).
+-- DELETE: not granted to users (bookings are cancelled, never deleted: a deleted booking would
+--   hand its credit back without a trace).
+
+create or replace function private.bookings_admit_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_session public.service_sessions;
+  v_client uuid;
+  v_column text;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  if tg_op = 'INSERT' then
+    v_column := case
+      when new.service_session_id is not null then 'service_session_id'
+      when new.subscription_id is not null then 'subscription_id'
+      when new.recurring_booking_id is not null or new.recurring_occurrence_date is not null then 'recurring_booking_id'
+      when new.session_group_id is not null or new.session_number is not null or new.total_sessions is not null then 'session_group_id'
+    end;
+    if v_column is not null then
+      perform private.raise_error('INVALID_REQUEST', case v_column
+        when 'service_session_id' then 'Join a scheduled session with book_session().'
+        when 'subscription_id' then 'The database chooses the credit a booking spends.'
+        when 'recurring_booking_id' then 'The occurrences of a recurring series are booked by its dispatcher.'
+        else 'Treatment sessions are booked with book_treatment() and book_next_treatment_session().'
+      end, v_column);
+    end if;
+    if new.status is null or new.status not in ('pending', 'confirmed') then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        'A new booking is pending or confirmed (complete_booking, mark_no_show and cancel_booking change it later).',
+        'status'
+      );
+    end if;
+    if new.booking_kind is null or new.booking_kind not in ('regular', 'trial', 'guest') then
+      perform private.raise_error('INVALID_REQUEST', 'The booking kind must be regular, trial or guest.', 'booking_kind');
+    end if;
+    if new.service_id is null then
+      perform private.raise_error('INVALID_REQUEST', 'Name the service booked.', 'service_id');
+    end if;
+
+    begin
+      -- who books for whom first: outsiders learn nothing about the organization
+      select r.client_id into v_client
+      from private.resolve_booking_client(new.organization_id, new.client_id, 'organization_id') as r;
+      new.client_id := v_client;
+      select sv.* into v_service from public.services sv where sv.id = new.service_id;
+      if v_service.id is null or v_service.organization_id is distinct from new.organization_id then
+        perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'p_service_id');
+      end if;
+      v_session := private.open_individual_session(
+        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time
+      );
+    exception when sqlstate 'PT400' or sqlstate 'PT401' or sqlstate 'PT403' or sqlstate 'PT404'
+                   or sqlstate 'PT409' or sqlstate 'PT422' then
+      -- the booking core names its arguments; a table write names the columns
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform private.raise_error(v_code, v_detail, case v_hint
+        when 'p_service_id' then 'service_id'
+        when 'p_provider_id' then 'provider_id'
+        when 'p_client_id' then 'client_id'
+        when 'p_starts_at' then 'start_time'
+        when 'p_ends_at' then 'end_time'
+        when 'p_session_type_id' then 'session_type_id'
+        else nullif(v_hint, '')
+      end);
+    end;
+
+    new.id := coalesce(new.id, gen_random_uuid());
+    new.service_session_id := v_session.id;
+    new.session_type_id := v_session.session_type_id;
+    new.provider_id := v_session.provider_id;
+    new.start_time := v_session.starts_at;
+    new.end_time := v_session.ends_at;
+    new.price := v_service.price;
+    new.created_at := now();
+    new.updated_at := now();
+    perform private.emit_booking_created(new);
+    return new;
+  end if;
+
+  v_column := case
+    when new.id is distinct from old.id then 'id'
+    when new.organization_id is distinct from old.organization_id then 'organization_id'
+    when new.client_id is distinct from old.client_id then 'client_id'
+    when new.provider_id is distinct from old.provider_id then 'provider_id'
+    when new.service_session_id is distinct from old.service_session_id then 'service_session_id'
+    when new.start_time is distinct from old.start_time then 'start_time'
+    when new.end_time is distinct from old.end_time then 'end_time'
+    when new.service_id is distinct from old.service_id then 'service_id'
+    when new.session_type_id is distinct from old.session_type_id then 'session_type_id'
+    when new.subscription_id is distinct from old.subscription_id then 'subscription_id'
+    when new.booking_kind is distinct from old.booking_kind then 'booking_kind'
+    when new.price is distinct from old.price then 'price'
+    when new.recurring_booking_id is distinct from old.recurring_booking_id then 'recurring_booking_id'
+    when new.recurring_occurrence_date is distinct from old.recurring_occurrence_date then 'recurring_occurrence_date'
+    when new.session_group_id is distinct from old.session_group_id then 'session_group_id'
+    when new.session_number is distinct from old.session_number then 'session_number'
+    when new.total_sessions is distinct from old.total_sessions then 'total_sessions'
+    when new.created_at is distinct from old.created_at then 'created_at'
+  end;
+  if v_column is not null then
+    perform private.raise_error('INVALID_REQUEST', case
+      when v_column in ('provider_id', 'service_session_id', 'start_time', 'end_time')
+        then format('%s of a booking changes only through reschedule_booking().', v_column)
+      when v_column = 'subscription_id'
+        then 'The credit a booking spends is the database''s to choose and to give back (cancel_booking).'
+      else format('%s is fixed when a booking is made.', v_column)
+    end, v_column);
+  end if;
+
+  if new.status is distinct from old.status then
+    if old.status = 'cancelled' then
+      perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled; a cancellation is final.', 'status');
+    end if;
+    if new.status in ('completed', 'no_show') then
+      perform private.assert_booking_finishable(old, 'status');
+      perform private.emit_booking_finished(new);
+    elsif not (old.status = 'pending' and new.status = 'confirmed') and new.status <> 'cancelled' then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('A booking does not go from %s to %s: it is confirmed once, then completed, marked a no-show or cancelled.', old.status, new.status),
+        'status'
+      );
+    end if;
+    -- -> cancelled: refused by bookings_before_write (cancel_booking is the way)
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.bookings_admit_user_write() is
+  'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking, or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
+
+revoke all on function private.bookings_admit_user_write() from public, anon;
+
+-- named to fire first (triggers fire in name order): before apply_default_session_type & co.
+drop trigger if exists admit_user_write on public.bookings;
+create trigger admit_user_write
+  before insert or update on public.bookings
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.bookings_admit_user_write();
+
 -- >>> functions/bookings/cancel_booking.sql
 -- Cancelling a booking: one implementation, two entry points.
 --   * cancel_booking(p_booking_id, p_reason) -> jsonb (the seed's booking-cancel edge function)
@@ -516,6 +749,136 @@ comment on function public.cancel_booking(uuid, text) is
 
 revoke execute on function public.cancel_booking(uuid, text) from public, anon;
 grant execute on function public.cancel_booking(uuid, text) to authenticated, service_role;
+
+-- >>> functions/bookings/complete_booking.sql
+-- complete_booking / mark_no_show: the provider of the booking (or an owner/admin) records
+-- what happened once the session has started. One implementation: private.finish_booking. Its
+-- rules (private.assert_booking_finishable) and its event (private.emit_booking_finished) are
+-- shared with a direct `update bookings set status = 'completed' | 'no_show'` through PostgREST
+-- (private.bookings_admit_user_write), so that path has the same rules and effects.
+
+create or replace function private.assert_booking_finishable(p_booking public.bookings, p_hint text)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', p_hint);
+  end if;
+  if p_booking.status in ('completed', 'no_show') then
+    perform private.raise_error('CONFLICT', format('This booking is already marked %s.', p_booking.status), p_hint);
+  end if;
+  if public.computed_start_time(p_booking) > now() then
+    perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', p_hint);
+  end if;
+end
+$$;
+
+comment on function private.assert_booking_finishable(public.bookings, text) is
+  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
+
+revoke all on function private.assert_booking_finishable(public.bookings, text) from public, anon;
+grant execute on function private.assert_booking_finishable(public.bookings, text) to service_role;
+
+create or replace function private.emit_booking_finished(p_booking public.bookings)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  select null::void
+  from (
+    select private.emit_event(p_booking.organization_id, 'booking.' || p_booking.status, jsonb_build_object(
+      'booking_id', p_booking.id,
+      'client_id', p_booking.client_id,
+      'provider_id', p_booking.provider_id,
+      'service_session_id', p_booking.service_session_id,
+      'starts_at', public.computed_start_time(p_booking)
+    ))
+  ) as emitted
+$$;
+
+comment on function private.emit_booking_finished(public.bookings) is
+  'Writes the booking.completed / booking.no_show outbox event of a booking that has just been given that status.';
+
+revoke all on function private.emit_booking_finished(public.bookings) from public, anon;
+grant execute on function private.emit_booking_finished(public.bookings) to service_role;
+
+create or replace function private.finish_booking(p_booking_id uuid, p_status text)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_booking public.bookings;
+begin
+  perform private.require_caller();
+  if p_booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
+  end if;
+
+  select b.* into v_booking from public.bookings b where b.id = p_booking_id for update;
+  if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'p_booking_id');
+  end if;
+  if not v_service_call
+     and v_uid is distinct from v_booking.provider_id
+     and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
+    perform private.raise_error('FORBIDDEN', 'Only the provider of the booking or an admin can do this.', 'p_booking_id');
+  end if;
+  perform private.assert_booking_finishable(v_booking, 'p_booking_id');
+
+  perform set_config('sessionkit.status_reason', p_status, true);
+  update public.bookings b set status = p_status where b.id = v_booking.id
+  returning b.* into v_booking;
+  perform set_config('sessionkit.status_reason', '', true);
+
+  perform private.emit_booking_finished(v_booking);
+  return v_booking;
+end
+$$;
+
+comment on function private.finish_booking(uuid, text) is
+  'Shared body of complete_booking and mark_no_show: sets the final status (completed or no_show) of a started, live booking; status history by trigger, booking.<status> outbox event.';
+
+revoke all on function private.finish_booking(uuid, text) from public, anon;
+grant execute on function private.finish_booking(uuid, text) to service_role;
+
+create or replace function public.complete_booking(p_booking_id uuid)
+returns public.bookings
+language sql
+security definer
+set search_path = ''
+as $$
+  select * from private.finish_booking(p_booking_id, 'completed')
+$$;
+
+comment on function public.complete_booking(uuid) is
+  'Marks a started booking completed (its provider or an owner/admin) and returns it. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already completed/no-show) (PT409), BOOKING_NOT_STARTED (PT422).';
+
+revoke execute on function public.complete_booking(uuid) from public, anon;
+grant execute on function public.complete_booking(uuid) to authenticated, service_role;
+
+create or replace function public.mark_no_show(p_booking_id uuid)
+returns public.bookings
+language sql
+security definer
+set search_path = ''
+as $$
+  select * from private.finish_booking(p_booking_id, 'no_show')
+$$;
+
+comment on function public.mark_no_show(uuid) is
+  'Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the credit, if any, is forfeited. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (PT409), BOOKING_NOT_STARTED (PT422).';
+
+revoke execute on function public.mark_no_show(uuid) from public, anon;
+grant execute on function public.mark_no_show(uuid) to authenticated, service_role;
 
 -- >>> functions/bookings/late_cancellation_window.sql
 -- private.in_late_cancellation_window: the organization's late-cancellation window, one
@@ -986,6 +1349,70 @@ comment on view public.subscription_balances is 'Balance of every subscription t
 revoke all on public.subscription_balances from anon;
 grant select on public.subscription_balances to authenticated, service_role;
 
+-- >>> functions/notes/session_notes_guard.sql
+-- Session notes: tenant and lock fields belong to the database, and a note is immutable from
+-- locks_at on (created_at + the organization's note_lock_hours), for everyone.
+
+create or replace function private.session_notes_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings;
+  v_lock_hours integer;
+begin
+  if tg_op = 'UPDATE' then
+    if now() >= old.locks_at then
+      perform private.raise_error(
+        'NOTE_LOCKED',
+        format('This note was locked at %s and can no longer be changed.', old.locks_at),
+        'locks_at'
+      );
+    end if;
+    -- identity and lock fields never change
+    new.id := old.id;
+    new.organization_id := old.organization_id;
+    new.booking_id := old.booking_id;
+    new.provider_id := old.provider_id;
+    new.created_at := old.created_at;
+    new.locks_at := old.locks_at;
+    return new;
+  end if;
+
+  select b.* into v_booking from public.bookings b where b.id = new.booking_id;
+  if v_booking.id is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  if v_booking.status = 'cancelled' and not private.is_service_call() then
+    -- as upsert_session_note: a cancelled booking gets no note (a direct insert included)
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'booking_id');
+  end if;
+  new.organization_id := v_booking.organization_id;
+  new.provider_id := coalesce(new.provider_id, v_booking.provider_id);
+  if not private.is_service_call() then
+    new.created_at := now();
+  end if;
+  select s.note_lock_hours into v_lock_hours
+  from public.organization_settings s
+  where s.organization_id = v_booking.organization_id;
+  new.locks_at := new.created_at + make_interval(hours => coalesce(v_lock_hours, 24));
+  new.metadata := coalesce(new.metadata, '{}'::jsonb);
+  return new;
+end
+$$;
+
+comment on function private.session_notes_before_write() is
+  'BEFORE INSERT/UPDATE trigger on session_notes: insert copies organization_id (and by default provider_id) from the booking, refuses a cancelled booking for users (ALREADY_CANCELLED) and sets locks_at = created_at + note_lock_hours; update raises NOTE_LOCKED (PT422) once locked and keeps identity fields.';
+
+revoke all on function private.session_notes_before_write() from public, anon;
+
+drop trigger if exists session_notes_before_write on public.session_notes;
+create trigger session_notes_before_write
+  before insert or update on public.session_notes
+  for each row execute function private.session_notes_before_write();
+
 -- >>> functions/organizations/add_organization_member.sql
 -- add_organization_member: owners and admins invite users to their organization. The membership
 -- starts as an invitation (status 'invited') that grants nothing until the invited user accepts
@@ -1290,9 +1717,10 @@ grant execute on function public.leave_organization(uuid) to authenticated, serv
 -- The rules of a membership, whoever writes organization_members (the RPCs, an owner/admin's or a
 -- member's direct write through PostgREST):
 --
---  * organization_members_admit_user_write - BEFORE INSERT/UPDATE, direct writes by signed-in
---    users only (the trigger's WHEN clause: current_user is anon/authenticated, i.e. the
---    statement came from PostgREST, not from one of our security definer functions):
+--  * admit_user_write (private.organization_members_admit_user_write) - BEFORE INSERT/UPDATE,
+--    direct writes by signed-in users only (the trigger's WHEN clause: current_user is
+--    anon/authenticated, i.e. the statement came from PostgREST, not from one of our security
+--    definer functions):
 --      insert = an invitation (status 'invited', invited_by = the caller), exactly like
 --      add_organization_member; update may change role and display_name only - never who,
 --      where or whether it is accepted (only the invited user accepts, with accept_invitation),
@@ -1372,8 +1800,10 @@ comment on function private.organization_members_admit_user_write() is
 
 revoke all on function private.organization_members_admit_user_write() from public, anon;
 
+-- named to fire first (triggers fire in name order)
 drop trigger if exists organization_members_admit_user_write on public.organization_members;
-create trigger organization_members_admit_user_write
+drop trigger if exists admit_user_write on public.organization_members;
+create trigger admit_user_write
   before insert or update on public.organization_members
   for each row
   when (current_user in ('anon', 'authenticated'))
@@ -1585,6 +2015,93 @@ drop trigger if exists protect_last_owner on public.organization_members;
 create trigger protect_last_owner
   before update or delete on public.organization_members
   for each row execute function private.protect_last_owner();
+
+-- >>> functions/organizations/tenant_row_user_writes.sql
+-- Tenant rows that users write directly through PostgREST (settings, the catalogue, working
+-- hours and time off) stay in their organization, and a provider named on an offer is someone
+-- who works there. For direct writes by signed-in users only (current_user anon/authenticated:
+-- never our security definer functions); the rest of each table's rules are its own triggers'.
+--   * organization_id never changes (a row does not move to another tenant);
+--   * services.provider_id / packages.provider_id: null (any provider) or an accepted
+--     owner/admin/provider of the organization - nobody's name is put on an offer of an
+--     organization they never joined.
+
+create or replace function private.tenant_row_admit_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_provider uuid;
+begin
+  if tg_op = 'UPDATE' and new.organization_id is distinct from old.organization_id then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('A %s row stays in its organization: organization_id cannot change.', tg_table_name),
+      'organization_id'
+    );
+  end if;
+
+  if tg_table_name in ('services', 'packages') and private.is_member(new.organization_id) then
+    -- (outsiders are refused by row level security, and learn nothing about who works there)
+    v_provider := (to_jsonb(new) ->> 'provider_id')::uuid;
+    if v_provider is not null
+       and (tg_op = 'INSERT' or v_provider is distinct from (to_jsonb(old) ->> 'provider_id')::uuid)
+       and coalesce(private.member_role(new.organization_id, v_provider), '') not in ('owner', 'admin', 'provider') then
+      perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'provider_id');
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.tenant_row_admit_user_write() is
+  'BEFORE INSERT/UPDATE trigger (direct writes by signed-in users) on organization_settings, services, packages, session_types, availability_rules and specialist_availability_exceptions: organization_id is fixed (INVALID_REQUEST); a service''s or package''s provider_id is null or an accepted provider-capable member (NOT_FOUND).';
+
+revoke all on function private.tenant_row_admit_user_write() from public, anon;
+
+drop trigger if exists admit_user_write on public.organization_settings;
+create trigger admit_user_write
+  before update on public.organization_settings
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists admit_user_write on public.services;
+create trigger admit_user_write
+  before insert or update on public.services
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists admit_user_write on public.packages;
+create trigger admit_user_write
+  before insert or update on public.packages
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists admit_user_write on public.session_types;
+create trigger admit_user_write
+  before update on public.session_types
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists admit_user_write on public.availability_rules;
+create trigger admit_user_write
+  before update on public.availability_rules
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists admit_user_write on public.specialist_availability_exceptions;
+create trigger admit_user_write
+  before update on public.specialist_availability_exceptions
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
 
 -- >>> functions/private/is_member.sql
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
@@ -2586,8 +3103,9 @@ as $$
   -- recorded after checking step 3 of dispatch_recurring_bookings against: service_sessions
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
-  -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write
-  select private.recurring_fast_path_fingerprint() = '5da5d7abed33bb6a48edca5a3b3f36e5'
+  -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
+  select private.recurring_fast_path_fingerprint() = '5ccf3e5d094eee6014e16ac908ab5e45'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
@@ -3423,20 +3941,23 @@ grant execute on function private.validate_booking_kind(text) to service_role;
 --   private.create_individual_booking(...)  1-to-1: creates the private `individual` service
 --     session and its booking in the caller's transaction (provider lock, availability, buffers,
 --     booking window, daily limit; the exclusion constraint backs it up: SLOT_TAKEN).
+--   private.open_individual_session(...)    the session half of it, shared with a legacy
+--     frontend's direct insert into bookings (private.bookings_admit_user_write), which then
+--     inserts its own row as the booking.
+--   private.emit_booking_created(booking)   the booking.created outbox event of every path.
 --   private.join_service_session(...)       a scheduled session (workshop, course, or an open
 --     1-to-1 slot staff created): the session row is locked (select ... for update), so
 --     capacity can never be oversubscribed (CAPACITY_REACHED; a booked 1-to-1 session is full).
 
-create or replace function private.create_individual_booking(
+create or replace function private.open_individual_session(
   p_service_id uuid,
   p_provider_id uuid,
   p_starts_at timestamptz,
   p_client_id uuid,
   p_session_type_id uuid default null,
-  p_booking_kind text default 'regular',
-  p_notes text default null
+  p_ends_at timestamptz default null
 )
-returns public.bookings
+returns public.service_sessions
 language plpgsql
 security definer
 set search_path = ''
@@ -3445,10 +3966,8 @@ declare
   v_service public.services;
   v_type public.session_types;
   v_ends_at timestamptz;
-  v_session_id uuid;
-  v_booking public.bookings;
+  v_session public.service_sessions;
 begin
-  perform private.validate_booking_kind(p_booking_kind);
   if p_starts_at is null then
     perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
   end if;
@@ -3471,8 +3990,16 @@ begin
     perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
   end if;
 
-  v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
-  v_ends_at := p_starts_at + make_interval(mins => v_type.duration_minutes);
+  -- a legacy booking names its end: it needs no session type when none applies
+  if p_ends_at is null
+     or coalesce(p_session_type_id, v_service.session_type_id,
+                 private.applicable_session_type(v_service.organization_id)) is not null then
+    v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
+  end if;
+  v_ends_at := coalesce(p_ends_at, p_starts_at + make_interval(mins => v_type.duration_minutes));
+  if v_ends_at <= p_starts_at or v_ends_at > p_starts_at + interval '24 hours' then
+    perform private.raise_error('INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'p_ends_at');
+  end if;
 
   perform private.lock_provider(p_provider_id);
   perform private.assert_slot_bookable(v_service, p_provider_id, p_starts_at, v_ends_at);
@@ -3484,36 +4011,86 @@ begin
     values
       (v_service.organization_id, v_service.id, p_provider_id, v_type.id, 'individual', 'private',
        p_starts_at, v_ends_at, 1)
-    returning id into v_session_id;
+    returning * into v_session;
   exception when exclusion_violation then
     -- someone wrote the provider's schedule without the provider lock (direct table write)
     perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
   end;
+  return v_session;
+end
+$$;
+
+comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) is
+  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
+
+revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) from public, anon;
+grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) to service_role;
+
+create or replace function private.emit_booking_created(p_booking public.bookings)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  select null::void
+  from (
+    select private.emit_event(p_booking.organization_id, 'booking.created', jsonb_build_object(
+      'booking_id', p_booking.id,
+      'service_session_id', p_booking.service_session_id,
+      'client_id', p_booking.client_id,
+      'provider_id', p_booking.provider_id,
+      'service_id', p_booking.service_id,
+      'starts_at', p_booking.start_time,
+      'ends_at', p_booking.end_time,
+      'booking_kind', p_booking.booking_kind
+    ))
+  ) as emitted
+$$;
+
+comment on function private.emit_booking_created(public.bookings) is
+  'Writes the booking.created outbox event of a new booking (every booking path).';
+
+revoke all on function private.emit_booking_created(public.bookings) from public, anon;
+grant execute on function private.emit_booking_created(public.bookings) to service_role;
+
+create or replace function private.create_individual_booking(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_type_id uuid default null,
+  p_booking_kind text default 'regular',
+  p_notes text default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_booking public.bookings;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  v_session := private.open_individual_session(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id);
 
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
      start_time, end_time, status, booking_kind, price, notes)
-  values
-    (v_service.organization_id, p_client_id, p_provider_id, v_service.id, v_session_id, v_type.id,
-     p_starts_at, v_ends_at, 'confirmed', p_booking_kind, v_service.price, p_notes)
+  select
+    v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, sv.price, p_notes
+  from public.services sv
+  where sv.id = v_session.service_id
   returning * into v_booking;
 
-  perform private.emit_event(v_booking.organization_id, 'booking.created', jsonb_build_object(
-    'booking_id', v_booking.id,
-    'service_session_id', v_session_id,
-    'client_id', v_booking.client_id,
-    'provider_id', v_booking.provider_id,
-    'service_id', v_booking.service_id,
-    'starts_at', v_booking.start_time,
-    'ends_at', v_booking.end_time,
-    'booking_kind', v_booking.booking_kind
-  ));
+  perform private.emit_booking_created(v_booking);
   return v_booking;
 end
 $$;
 
 comment on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) is
-  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session and the confirmed booking (price snapshot) and a booking.created outbox event. Caller authorisation is the caller''s job.';
+  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session (private.open_individual_session) and the confirmed booking (price snapshot) and a booking.created outbox event. Caller authorisation is the caller''s job.';
 
 revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon;
 grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
@@ -3587,16 +4164,7 @@ begin
      v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, v_service.price)
   returning * into v_booking;
 
-  perform private.emit_event(v_booking.organization_id, 'booking.created', jsonb_build_object(
-    'booking_id', v_booking.id,
-    'service_session_id', v_session.id,
-    'client_id', v_booking.client_id,
-    'provider_id', v_booking.provider_id,
-    'service_id', v_booking.service_id,
-    'starts_at', v_booking.start_time,
-    'ends_at', v_booking.end_time,
-    'booking_kind', v_booking.booking_kind
-  ));
+  perform private.emit_booking_created(v_booking);
   return v_booking;
 end
 $$;
@@ -3609,7 +4177,8 @@ grant execute on function private.join_service_session(uuid, uuid, text, boolean
 
 -- >>> functions/scheduling/create_service_session.sql
 -- create_service_session: staff schedule a session (a workshop, a course meeting, or an open
--- 1-to-1 slot) for a service. Owners/admins for any provider, a provider for themself.
+-- 1-to-1 slot) for a service. Owners/admins for any provider, a provider for themself. A direct
+-- insert into service_sessions follows the same rules (functions/scheduling/service_session_user_writes.sql).
 
 create or replace function public.create_service_session(
   p_service_id uuid,
@@ -3674,21 +4243,13 @@ begin
   if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
     perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
   end if;
-  if p_starts_at <= now() then
-    perform private.raise_error('BOOKING_IN_PAST', 'A session cannot be scheduled in the past.', 'p_starts_at');
-  end if;
 
   v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
   v_ends_at := p_starts_at + make_interval(mins => v_type.duration_minutes);
   v_max := case when p_kind = 'individual' then 1 else coalesce(p_max_participants, v_service.capacity) end;
 
-  perform private.lock_provider(p_provider_id);
-  if private.provider_busy(
-       p_provider_id, tstzrange(p_starts_at, v_ends_at),
-       v_service.buffer_before_minutes, v_service.buffer_after_minutes
-     ) && tstzrange(p_starts_at, v_ends_at) then
-    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
-  end if;
+  -- the schedule rules shared with direct writes (private.service_sessions_admit_user_write)
+  perform private.assert_session_schedulable(v_service, p_provider_id, p_starts_at, v_ends_at, null, 'p_starts_at');
 
   begin
     insert into public.service_sessions
@@ -3767,6 +4328,170 @@ drop trigger if exists service_sessions_require_provider on public.service_sessi
 create trigger service_sessions_require_provider
   before insert or update of provider_id, organization_id, starts_at, ends_at, status on public.service_sessions
   for each row execute function private.service_sessions_require_provider();
+
+-- >>> functions/scheduling/service_session_user_writes.sql
+-- Scheduling a session has one set of rules, whoever writes it: create_service_session, or staff
+-- writing service_sessions directly through PostgREST (the legacy admin app creates workshops
+-- and courses that way). private.assert_session_schedulable is the shared part; the trigger
+-- below (direct writes by signed-in users only: current_user anon/authenticated, never our
+-- security definer functions) applies it and everything else create_service_session checks.
+--
+-- INSERT: status scheduled, the service of the organization and active (SERVICE_INACTIVE), the
+--   provider an accepted provider-capable member (NOT_FOUND) and the service's provider if it
+--   names one, the session type resolved like the RPC (named, the service's, the organization
+--   default), at most 24 hours long, not in the past (BOOKING_IN_PAST) and free of the provider's
+--   other sessions with buffers, under the provider lock (SLOT_TAKEN). The participant count
+--   starts at 0 (service_sessions_before_write).
+-- UPDATE: location, visibility, capacity (never below the participants) and status; a move
+--   (starts_at/ends_at/provider_id) or a revival (cancelled -> scheduled) passes the same
+--   schedule rules; a 1-to-1 session with a live booking moves only with reschedule_booking;
+--   scheduled -> cancelled needs no live bookings (service_sessions_before_write), -> completed
+--   only once started; completed and cancelled are final otherwise. organization, service, kind,
+--   session type and creation time are fixed.
+
+create or replace function private.assert_session_schedulable(
+  p_service public.services,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_ends_at timestamptz,
+  p_exclude_session_id uuid,
+  p_hint text
+)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if p_starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'A session cannot be scheduled in the past.', p_hint);
+  end if;
+  perform private.lock_provider(p_provider_id);
+  if private.provider_busy(
+       p_provider_id, tstzrange(p_starts_at, p_ends_at),
+       p_service.buffer_before_minutes, p_service.buffer_after_minutes, p_exclude_session_id
+     ) && tstzrange(p_starts_at, p_ends_at) then
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', p_hint);
+  end if;
+end
+$$;
+
+comment on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) is
+  'Schedule rules of a staff-created session [p_starts_at, p_ends_at) of a service (create_service_session, direct writes): BOOKING_IN_PAST, then under the provider lock no overlap with the provider''s other sessions, buffers included (SLOT_TAKEN); hint p_hint. Weekly hours are not required (classes run outside 1-to-1 hours).';
+
+revoke all on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) from public, anon;
+grant execute on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) to service_role;
+
+create or replace function private.service_sessions_admit_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_type public.session_types;
+  v_column text;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  if tg_op = 'UPDATE' then
+    v_column := case
+      when new.id is distinct from old.id then 'id'
+      when new.organization_id is distinct from old.organization_id then 'organization_id'
+      when new.service_id is distinct from old.service_id then 'service_id'
+      when new.kind is distinct from old.kind then 'kind'
+      when new.session_type_id is distinct from old.session_type_id then 'session_type_id'
+      when new.created_at is distinct from old.created_at then 'created_at'
+    end;
+    if v_column is not null then
+      perform private.raise_error('INVALID_REQUEST', format('%s of a session is fixed when it is scheduled.', v_column), v_column);
+    end if;
+    if new.status is distinct from old.status and not (
+         (old.status = 'scheduled' and new.status in ('cancelled', 'completed'))
+         or (old.status = 'cancelled' and new.status = 'scheduled')) then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('A session does not go from %s to %s.', old.status, new.status),
+        'status'
+      );
+    end if;
+    if new.status = 'completed' and old.status <> 'completed' and new.starts_at > now() then
+      perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', 'status');
+    end if;
+    if new.starts_at is not distinct from old.starts_at
+       and new.ends_at is not distinct from old.ends_at
+       and new.provider_id is not distinct from old.provider_id
+       and not (old.status = 'cancelled' and new.status = 'scheduled') then
+      return new;  -- nothing moves on anyone's calendar
+    end if;
+    if new.kind = 'individual' and exists (
+      select 1 from public.bookings b
+      where b.service_session_id = new.id
+        and b.status in ('pending', 'confirmed')
+    ) then
+      perform private.raise_error('INVALID_REQUEST', 'Move a 1-to-1 booking with reschedule_booking().', 'starts_at');
+    end if;
+  elsif not (private.has_role(new.organization_id, array['owner', 'admin'])
+              or (new.provider_id = (select auth.uid()) and private.has_role(new.organization_id, array['provider']))) then
+    return new;  -- not theirs to schedule (the insert policy's test): row level security refuses it
+  elsif new.status is distinct from 'scheduled' then
+    perform private.raise_error('INVALID_REQUEST', 'A new session is scheduled.', 'status');
+  end if;
+
+  select sv.* into v_service from public.services sv where sv.id = new.service_id;
+  if v_service.id is null or v_service.organization_id is distinct from new.organization_id then
+    perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'service_id');
+  end if;
+  if tg_op = 'INSERT' and not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'service_id');
+  end if;
+  if coalesce(private.member_role(new.organization_id, new.provider_id), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'provider_id');
+  end if;
+  if v_service.provider_id is not null and v_service.provider_id <> new.provider_id then
+    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'provider_id');
+  end if;
+  -- the session type as create_service_session resolves it (a session that names its end needs
+  -- none when none applies)
+  if tg_op = 'INSERT'
+     and (new.ends_at is null
+          or coalesce(new.session_type_id, v_service.session_type_id,
+                      private.applicable_session_type(new.organization_id)) is not null) then
+    begin
+      v_type := private.resolve_session_type(new.organization_id, new.session_type_id, v_service.session_type_id);
+    exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT422' then
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform private.raise_error(v_code, v_detail, 'session_type_id');
+    end;
+    new.session_type_id := v_type.id;
+    new.ends_at := coalesce(new.ends_at, new.starts_at + make_interval(mins => v_type.duration_minutes));
+  end if;
+  if new.ends_at <= new.starts_at or new.ends_at > new.starts_at + interval '24 hours' then
+    perform private.raise_error('INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'ends_at');
+  end if;
+
+  perform private.assert_session_schedulable(
+    v_service, new.provider_id, new.starts_at, new.ends_at,
+    case when tg_op = 'UPDATE' then new.id end, 'starts_at'
+  );
+  return new;
+end
+$$;
+
+comment on function private.service_sessions_admit_user_write() is
+  'BEFORE INSERT/UPDATE trigger on service_sessions for direct writes by signed-in users (PostgREST): the rules of create_service_session (service of the organization and active, accepted provider, session type, at most 24 hours, not in the past, no overlap with buffers under the provider lock) for a new, moved or revived session; status transitions scheduled -> cancelled | completed (once started), cancelled -> scheduled; organization, service, kind and session type fixed; a booked 1-to-1 session moves only with reschedule_booking. INVALID_REQUEST, NOT_FOUND, SERVICE_INACTIVE, BOOKING_IN_PAST, BOOKING_NOT_STARTED, SLOT_TAKEN; hints name columns.';
+
+revoke all on function private.service_sessions_admit_user_write() from public, anon;
+
+-- named to fire first (triggers fire in name order): before apply_default_session_type & co.
+drop trigger if exists admit_user_write on public.service_sessions;
+create trigger admit_user_write
+  before insert or update on public.service_sessions
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.service_sessions_admit_user_write();
 
 -- >>> functions/session_types/applicable_session_type.sql
 -- private.applicable_session_type: which session type applies when none is given.
@@ -3929,6 +4654,31 @@ create trigger sync_default_session_type
 -- organization: an active one that has expired or is fully used (nothing left, nothing
 -- scheduled) is closed first (expired / completed); any other makes it ALREADY_ACTIVE_SUBSCRIPTION.
 
+create or replace function private.announce_subscription_created(p_sub public.subscriptions)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit(p_sub.organization_id, 'subscription.created', 'subscriptions', p_sub.id, null, to_jsonb(p_sub));
+  perform private.emit_event(p_sub.organization_id, 'subscription.created', jsonb_build_object(
+    'subscription_id', p_sub.id,
+    'client_id', p_sub.client_id,
+    'package_id', p_sub.package_id,
+    'total_sessions', p_sub.total_sessions,
+    'starts_at', p_sub.starts_at,
+    'expires_at', p_sub.expires_at
+  ));
+end
+$$;
+
+comment on function private.announce_subscription_created(public.subscriptions) is
+  'audit_log entry and subscription.created outbox event of a new subscription (create_subscription, an owner/admin''s direct insert).';
+
+revoke all on function private.announce_subscription_created(public.subscriptions) from public, anon;
+grant execute on function private.announce_subscription_created(public.subscriptions) to service_role;
+
 create or replace function public.create_subscription(
   p_client_id uuid,
   p_package_id uuid,
@@ -4024,15 +4774,7 @@ begin
     );
   end;
 
-  perform private.write_audit(v_sub.organization_id, 'subscription.created', 'subscriptions', v_sub.id, null, to_jsonb(v_sub));
-  perform private.emit_event(v_sub.organization_id, 'subscription.created', jsonb_build_object(
-    'subscription_id', v_sub.id,
-    'client_id', v_sub.client_id,
-    'package_id', v_sub.package_id,
-    'total_sessions', v_sub.total_sessions,
-    'starts_at', v_sub.starts_at,
-    'expires_at', v_sub.expires_at
-  ));
+  perform private.announce_subscription_created(v_sub);
   return v_sub;
 end
 $$;
@@ -4042,6 +4784,83 @@ comment on function public.create_subscription(uuid, uuid, timestamptz) is
 
 revoke execute on function public.create_subscription(uuid, uuid, timestamptz) from public, anon;
 grant execute on function public.create_subscription(uuid, uuid, timestamptz) to authenticated, service_role;
+
+-- >>> functions/subscriptions/subscription_user_writes.sql
+-- Owners/admins may still record a sale by inserting a subscription directly (the legacy admin
+-- app does), and pause, resume, cancel or extend one by updating it; the credits stay the
+-- database's. For direct writes by signed-in users (current_user anon/authenticated: PostgREST,
+-- never our security definer functions), after subscriptions_before_write has applied the shared
+-- rules (package of the organization, client an accepted client, expiry from the package,
+-- total_sessions never below the credits already spent):
+--   INSERT: a package still sold (PACKAGE_INACTIVE, as create_subscription), status active or
+--     paused, audited and announced (subscription.created) like create_subscription. A second
+--     active subscription violates subscriptions_one_active_per_client (23505).
+--   UPDATE: status active <-> paused, or -> cancelled (expired, completed and superseded are set
+--     by the database, and nothing comes back from them); client, package, organization and
+--     start are fixed - a credit never moves to another client or period by editing a row.
+--   DELETE: not granted to users (cancel the subscription instead).
+
+create or replace function private.subscriptions_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_column text;
+begin
+  if tg_op = 'INSERT' then
+    if not private.has_role(new.organization_id, array['owner', 'admin']) then
+      return new;  -- row level security refuses it, and no rule says why
+    end if;
+    if new.status not in ('active', 'paused') then
+      perform private.raise_error('INVALID_REQUEST', 'A new subscription is active or paused.', 'status');
+    end if;
+    select p.* into v_package from public.packages p where p.id = new.package_id;
+    if v_package.id is not null and not v_package.is_active then
+      perform private.raise_error('PACKAGE_INACTIVE', format('Package "%s" is no longer sold.', v_package.name), 'package_id');
+    end if;
+    new.created_at := now();
+    perform private.announce_subscription_created(new);
+    return new;
+  end if;
+
+  v_column := case
+    when new.id is distinct from old.id then 'id'
+    when new.organization_id is distinct from old.organization_id then 'organization_id'
+    when new.client_id is distinct from old.client_id then 'client_id'
+    when new.package_id is distinct from old.package_id then 'package_id'
+    when new.starts_at is distinct from old.starts_at then 'starts_at'
+    when new.created_at is distinct from old.created_at then 'created_at'
+  end;
+  if v_column is not null then
+    perform private.raise_error('INVALID_REQUEST', format('%s of a subscription is fixed when it is sold.', v_column), v_column);
+  end if;
+  if new.status is distinct from old.status
+     and not (old.status in ('active', 'paused') and new.status in ('active', 'paused', 'cancelled')) then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('A subscription does not go from %s to %s (expired, completed and superseded are the database''s).', old.status, new.status),
+      'status'
+    );
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.subscriptions_user_write() is
+  'BEFORE INSERT/UPDATE trigger on subscriptions for direct writes by signed-in users, after subscriptions_before_write: an insert is a sale (package still sold: PACKAGE_INACTIVE; status active or paused; audit + subscription.created); an update changes status (active <-> paused, -> cancelled), total_sessions (not below the credits spent) and expires_at only (INVALID_REQUEST, hint = column).';
+
+revoke all on function private.subscriptions_user_write() from public, anon;
+
+-- named to fire after subscriptions_before_write (triggers fire in name order)
+drop trigger if exists subscriptions_user_write on public.subscriptions;
+create trigger subscriptions_user_write
+  before insert or update on public.subscriptions
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.subscriptions_user_write();
 
 -- >>> functions/treatments/book_next_treatment_session.sql
 -- book_next_treatment_session: continue a treatment with its next session (seed 004): never
@@ -4522,6 +5341,47 @@ comment on function public.preview_treatment_schedule(uuid, timestamptz, integer
 revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
 grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;
 
+-- >>> policies/bookings.sql
+-- bookings: owners/admins see all of their organization's bookings; a provider sees the
+-- bookings they provide; a client sees their own. Writes (see
+-- functions/bookings/bookings_user_writes.sql, the RLS write matrix in docs/security.md): staff
+-- book for clients and a client books for themself by inserting a legacy 1-to-1 booking (routed
+-- through the booking core, as book_individual_session); owners/admins and the booking's provider
+-- update notes and statuses under the RPCs' rules; nobody deletes a booking (cancel it).
+
+drop policy if exists bookings_select_participants on public.bookings;
+create policy bookings_select_participants on public.bookings
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (provider_id = (select auth.uid()) and private.is_member(organization_id))
+    or (client_id = (select auth.uid()) and private.is_member(organization_id))
+  );
+
+drop policy if exists bookings_insert_staff on public.bookings;
+drop policy if exists bookings_insert_members on public.bookings;
+create policy bookings_insert_members on public.bookings
+  for insert to authenticated
+  with check (
+    private.has_role(organization_id, array['owner', 'admin', 'provider'])
+    or (client_id = (select auth.uid()) and private.has_role(organization_id, array['client']))
+  );
+
+drop policy if exists bookings_update_staff on public.bookings;
+create policy bookings_update_staff on public.bookings
+  for update to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (provider_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  )
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (provider_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+-- no delete policy (and no delete privilege): a booking is cancelled, never deleted
+drop policy if exists bookings_delete_owner_admin on public.bookings;
+
 -- >>> policies/organization_members.sql
 -- organization_members: who sees whom. Everyone sees their own memberships (invitations
 -- included: that is how an invited user finds them). Owners/admins see their organization's
@@ -4595,3 +5455,46 @@ create policy organizations_update_owner_admin on public.organizations
   for update to authenticated
   using (private.has_role(id, array['owner', 'admin']))
   with check (private.has_role(id, array['owner', 'admin']));
+
+-- >>> policies/specialist_availability_exceptions.sql
+-- specialist_availability_exceptions (seed 002): owners/admins and the specialist (provider)
+-- themself read them, reason and notes included; every other member reads only when - not why -
+-- through the view specialist_availability_exception_times (functions/availability/exception_times.sql).
+-- A specialist manages their own, owners/admins everyone's.
+
+drop policy if exists specialist_availability_exceptions_select_members on public.specialist_availability_exceptions;
+drop policy if exists specialist_availability_exceptions_select_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_select_own_or_admin on public.specialist_availability_exceptions
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.is_member(organization_id))
+  );
+
+drop policy if exists specialist_availability_exceptions_insert_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_insert_own_or_admin on public.specialist_availability_exceptions
+  for insert to authenticated
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+drop policy if exists specialist_availability_exceptions_update_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_update_own_or_admin on public.specialist_availability_exceptions
+  for update to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  )
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+drop policy if exists specialist_availability_exceptions_delete_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_delete_own_or_admin on public.specialist_availability_exceptions
+  for delete to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
