@@ -2,8 +2,9 @@
 no GiST exclusion constraint any more, but a provider still never ends up with two overlapping
 live sessions, whatever the writers do at the same moment and at every isolation level.
 
-Each writer is its own connection, a staff member writing the table directly as PostgREST would
-send it (`acting_as`), all released together by a barrier after their snapshot is taken. What
+Each writer is its own connection writing the table directly as service_role (as backfills and
+jobs do: signed-in users' direct writes also pass the scheduling rules' own provider lock, which
+would hide this guarantee), all released together by a barrier after their snapshot is taken. What
 makes it correct: every statement bumps the provider's private.provider_calendars row before it
 checks its rows' neighbours, so writers of one provider queue there; the one that waited checks
 on a snapshot that sees the winner (read committed) or fails with 40001 because the row changed
@@ -45,7 +46,7 @@ class Calendar:
 
 @pytest.fixture
 def calendar(conn: psycopg.Connection) -> Iterator[Calendar]:
-    """A fresh organization whose provider writes their own sessions (deleted afterwards)."""
+    """A fresh organization with a provider and a 30-minute service (deleted afterwards)."""
     slug = f"ov-{uuid.uuid4().hex[:10]}"
     org = scalar(conn, "select tests.seed_org(%s)", (slug,))
     service = scalar(conn, "select tests.seed_bookable_service(%s, 'Session', 30)", (org,))
@@ -55,16 +56,16 @@ def calendar(conn: psycopg.Connection) -> Iterator[Calendar]:
 
 
 def writer(
-    db_url: str, cal: Calendar, level: IsolationLevel, sql: str, params: tuple[object, ...]
+    db_url: str, level: IsolationLevel, sql: str, params: tuple[object, ...]
 ) -> Callable[[threading.Barrier], str | None]:
-    """A task for run_parallel: one transaction at `level` as the provider, released by the
+    """A task for run_parallel: one transaction at `level` as service_role, released by the
     barrier after its snapshot is taken; returns None on success, else the SQLSTATE."""
 
     def task(barrier: threading.Barrier) -> str | None:
         with psycopg.connect(db_url) as conn:
             conn.isolation_level = level
             try:
-                with acting_as(conn, user_id=cal.provider) as c:
+                with acting_as(conn, role="service_role") as c:
                     c.execute("select count(*) from public.service_sessions").fetchone()  # the snapshot
                     barrier.wait()
                     c.execute(sql, params)
@@ -98,7 +99,7 @@ def test_sixteen_writers_of_overlapping_sessions_leave_exactly_one(
 ) -> None:
     # session i starts i minutes after 10:00 and lasts 30 minutes: every pair overlaps
     tasks = [
-        writer(db_url, calendar, level, INSERT, (calendar.org, calendar.service, calendar.provider, [at]))
+        writer(db_url, level, INSERT, (calendar.org, calendar.service, calendar.provider, [at]))
         for at in (calendar.start + timedelta(minutes=i) for i in range(16))
     ]
     result = outcomes(run_parallel(tasks))
@@ -114,8 +115,7 @@ def test_bulk_statements_interleaving_their_sessions_never_leave_an_overlap(
     # four writers, twenty back-to-back sessions each, shifted by 10 minutes from one another
     starts = [[calendar.start + timedelta(minutes=10 * w + 30 * k) for k in range(20)] for w in range(4)]
     tasks = [
-        writer(db_url, calendar, level, INSERT, (calendar.org, calendar.service, calendar.provider, s))
-        for s in starts
+        writer(db_url, level, INSERT, (calendar.org, calendar.service, calendar.provider, s)) for s in starts
     ]
     result = outcomes(run_parallel(tasks))
     assert result["ok"] == 1, result
@@ -150,8 +150,8 @@ def test_a_session_moved_onto_a_time_someone_books_at_once_leaves_one_of_them(
     )
     booked = [calendar.start + timedelta(minutes=5)]
     tasks = [
-        writer(db_url, calendar, level, move, (calendar.start, calendar.start, early)),
-        writer(db_url, calendar, level, INSERT, (calendar.org, calendar.service, calendar.provider, booked)),
+        writer(db_url, level, move, (calendar.start, calendar.start, early)),
+        writer(db_url, level, INSERT, (calendar.org, calendar.service, calendar.provider, booked)),
     ]
     result = outcomes(run_parallel(tasks))
     assert result["ok"] == 1, result
