@@ -35,14 +35,24 @@ as $$
 $$;
 
 comment on function private.uuid_generate_v7() is
-  'A version 7 uuid (RFC 9562): 48-bit Unix time in milliseconds, then random bits. Keys made later sort later, so inserts append to the indexes they lead. Column default of the tables written in bulk.';
+  'A version 7 uuid (RFC 9562): 48-bit Unix time in milliseconds, then random bits. Keys made later sort later, so inserts append to the indexes they lead. Its body is the id default of service_sessions and bookings.';
 
 revoke all on function private.uuid_generate_v7() from public, anon;
--- column defaults run as the inserting role: staff insert through PostgREST, jobs as service_role
--- (anon may not write these tables at all; booking_cancellations, which anon may try to write
--- and gets UNAUTHORIZED from its trigger, keeps gen_random_uuid())
 grant execute on function private.uuid_generate_v7() to authenticated, service_role;
 
-alter table public.service_sessions alter column id set default private.uuid_generate_v7();
-
-alter table public.bookings alter column id set default private.uuid_generate_v7();
+-- The column defaults are the same expression inline: a default is evaluated with the inserting
+-- role's rights before any trigger runs, and anon (whose direct writes the tables' triggers refuse
+-- with UNAUTHORIZED) may not use schema private. Built from the function's own body, so there is
+-- one definition.
+do $$
+declare
+  v_expression text := (
+    select regexp_replace(btrim(p.prosrc, E' \n'), '^select\s+', '')
+    from pg_catalog.pg_proc as p
+    where p.oid = 'private.uuid_generate_v7()'::regprocedure
+  );
+begin
+  execute format('alter table public.service_sessions alter column id set default %s', v_expression);
+  execute format('alter table public.bookings alter column id set default %s', v_expression);
+end
+$$;

@@ -21,11 +21,11 @@
 --     = replica writer (the recurring dispatcher's set-based path) is checked too.
 -- Sessions also last at most a day from now on (the longest session type is 1,440 minutes), so a
 -- query for the sessions around a time window can bound its index range on both sides
--- (validated by 20261127160200). The table is locked while the guarantee changes hands.
+-- (validated by 20261127160200). The triggers are in place before the constraint goes, so every
+-- statement of this migration runs under at least one of the two guarantees (the Supabase CLI
+-- applies a migration's statements one by one, outside a transaction).
 
 set local lock_timeout = '5s';
-
-lock table public.service_sessions in share row exclusive mode;
 
 alter table public.service_sessions
   add constraint service_sessions_length_check

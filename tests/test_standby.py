@@ -1,5 +1,6 @@
 """Read replicas for slot search and reports (docs/scaling.md), proven on this machine: a streaming
-hot standby of the local cluster (`pg_basebackup -R`, port SESSIONKIT_DB_PORT + 1, run as the
+hot standby of the local cluster (`pg_basebackup -R`, port SESSIONKIT_DB_PORT + 3: + 1 is the
+Supabase-shaped server of test_supabase_shaped.py, + 2 the durable bench cluster; run as the
 cluster's OS user) answers get_available_slots and integrity_report while bookings are written
 to the primary, catches up with them, and refuses writes.
 
@@ -28,7 +29,7 @@ from sessionkit.testing.parallel import run_parallel
 
 from .helpers import scalar
 
-STANDBY_PORT_OFFSET = 1
+STANDBY_PORT_OFFSET = 3
 BOOKINGS = 24  # 08:00 to 20:00, inside the provider's hours
 CATCH_UP_SECONDS = 30
 SLOTS = "select count(*) from public.get_available_slots(%s, %s, %s, %s)"

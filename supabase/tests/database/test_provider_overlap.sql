@@ -56,10 +56,12 @@ select lives_ok(
     update public.service_sessions set status = 'scheduled' where provider_id = tests.uid('ovl_provider') and starts_at = tests.slot(1, '09:10')$$,
   'once the 09:00 session is cancelled, the 09:10 one can be revived');
 
-set local session_replication_role = replica;
-select throws_ok($$select pg_temp.put('09:40', '09:50')$$, '23P01', null,
-  'a writer bypassing triggers (session_replication_role = replica) is still refused');
-reset session_replication_role;
+-- only a superuser may bypass triggers (not postgres on Supabase: then there is nothing to test)
+select case when (select r.rolsuper from pg_roles r where r.rolname = current_user)
+  then throws_ok($$set local session_replication_role = replica; select pg_temp.put('09:40', '09:50')$$, '23P01', null,
+         'a writer bypassing triggers (session_replication_role = replica) is still refused')
+  else skip('session_replication_role needs a superuser', 1)
+end;
 
 select throws_ok(
   $$insert into public.service_sessions (organization_id, service_id, provider_id, starts_at, ends_at)
