@@ -11,6 +11,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sessionkit.config import DEFAULT_DATABASE, DEFAULT_SUPERUSER, Project, loca
 from sessionkit.errors import SessionkitError
 
 CLUSTER_USER = "sessionkit"
+START_ATTEMPTS = 5
 PG_BINDIRS = (Path("/usr/lib/postgresql/15/bin"),)
 
 SETTINGS = """\
@@ -179,13 +181,19 @@ class LocalCluster:
             return False
         self.write_settings()
         pg_ctl = str(pg_bindir() / "pg_ctl")
-        result = self._run(
-            [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)],
-            check=False,
-        )
-        if result.returncode != 0:
-            tail = self.log_file.read_text().strip().splitlines()[-1:] if self.log_file.exists() else []
-            raise SessionkitError(f"postgres did not start: {tail[0] if tail else result.stderr.strip()}")
+        for attempt in range(START_ATTEMPTS):
+            result = self._run(
+                [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)],
+                check=False,
+            )
+            if result.returncode == 0:
+                return True
+            log = self.log_file.read_text() if self.log_file.exists() else ""
+            # the port may be some client connection's ephemeral local port for a moment
+            if "could not create any TCP/IP sockets" not in log or attempt == START_ATTEMPTS - 1:
+                tail = log.strip().splitlines()[-1:]
+                raise SessionkitError(f"postgres did not start: {tail[0] if tail else result.stderr.strip()}")
+            time.sleep(1 + attempt)
         return True
 
     def restart(self) -> None:
