@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from datetime import date, datetime
 from uuid import UUID
 
 import psycopg
 import pytest
 
+from sessionkit.config import Project
+from sessionkit.db.admin import drop_database
 from sessionkit.testing.acting import Role, acting_as
+from tests.legacy import make_template
 
 ActAs = Callable[..., AbstractContextManager[psycopg.Connection]]
 
@@ -19,6 +23,22 @@ def conn(db_url: str) -> Iterator[psycopg.Connection]:
     """A superuser connection (autocommit) for arranging data."""
     with psycopg.connect(db_url, autocommit=True) as connection:
         yield connection
+
+
+@pytest.fixture
+def server_now(conn: psycopg.Connection) -> datetime:
+    """The database server's clock, never this machine's: `db start --clock` may have moved it."""
+    row = conn.execute("select now()").fetchone()
+    assert row is not None
+    return row[0]
+
+
+@pytest.fixture
+def server_today(conn: psycopg.Connection) -> date:
+    """The database server's current_date (its clock, its time zone): what the RPCs call today."""
+    row = conn.execute("select current_date").fetchone()
+    assert row is not None
+    return row[0]
 
 
 @pytest.fixture
@@ -36,3 +56,12 @@ def act_as(db_url: str) -> Iterator[ActAs]:
     yield factory
     for connection in connections:
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def legacy_template(project: Project, db_url: str) -> Iterator[str]:
+    """A database at the legacy baseline with generated legacy data (tests/legacy.py); copy it
+    with tests.legacy.legacy_copy, never change it."""
+    name = make_template(project, db_url)
+    yield name
+    drop_database(db_url, name)

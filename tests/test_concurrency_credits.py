@@ -86,8 +86,8 @@ def hourly(first: datetime, count: int, step_hours: int = 2) -> list[datetime]:
     return [first + timedelta(hours=step_hours * i) for i in range(count)]
 
 
-def future(hours: float) -> datetime:
-    now = datetime.now().astimezone()
+def future(now: datetime, hours: float) -> datetime:
+    """A whole hour `hours` from the server's now (its clock, not this machine's)."""
     return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours)
 
 
@@ -129,11 +129,11 @@ def book(client_conn: psycopg.Connection, client: uuid.UUID, session: uuid.UUID)
 
 
 def test_three_credits_left_and_ten_concurrent_bookings(
-    conn: psycopg.Connection, db_url: str, make_org: Callable[..., Org]
+    conn: psycopg.Connection, db_url: str, make_org: Callable[..., Org], server_now: datetime
 ) -> None:
     org = make_org(clients=1)
     client = org.clients[0]
-    sessions = add_sessions(conn, org, hourly(future(48), 12))
+    sessions = add_sessions(conn, org, hourly(future(server_now, 48), 12))
     subscription = subscribe(conn, org, client, 5)
     with connect(db_url) as client_conn:
         for session in sessions[:2]:  # two credits already booked: three left
@@ -161,12 +161,12 @@ def test_three_credits_left_and_ten_concurrent_bookings(
 
 
 def test_concurrent_cancel_and_book_keep_the_math_exact(
-    conn: psycopg.Connection, db_url: str, make_org: Callable[..., Org]
+    conn: psycopg.Connection, db_url: str, make_org: Callable[..., Org], server_now: datetime
 ) -> None:
     org = make_org(clients=1)
     client = org.clients[0]
     rounds, bookers = 5, 4
-    sessions = add_sessions(conn, org, hourly(future(72), 3 + rounds * (bookers + 1)))
+    sessions = add_sessions(conn, org, hourly(future(server_now, 72), 3 + rounds * (bookers + 1)))
     subscription = subscribe(conn, org, client, 3)
     client_conn = connect(db_url)
     held = [book(client_conn, client, s) for s in sessions[:3]]  # every credit booked, restorable
@@ -210,7 +210,7 @@ def test_concurrent_cancel_and_book_keep_the_math_exact(
 
 
 def test_200_random_operations_in_parallel_leave_no_violation(
-    conn: psycopg.Connection, db_url: str, make_org: Callable[..., Org]
+    conn: psycopg.Connection, db_url: str, make_org: Callable[..., Org], server_now: datetime
 ) -> None:
     rng = random.Random(20261124)
     org = make_org(clients=5, capacity=4)
@@ -219,7 +219,7 @@ def test_200_random_operations_in_parallel_leave_no_violation(
 
     # "past" sessions: booked while in the future, then moved into the past (as postgres), so
     # that they can be completed or marked no-show during the run
-    past = add_sessions(conn, org, hourly(future(24 * 20), 14), capacity=4)
+    past = add_sessions(conn, org, hourly(future(server_now, 24 * 20), 14), capacity=4)
     with connect(db_url) as setup:
         for session in past:
             for client in rng.sample(org.clients, 4):
@@ -228,9 +228,9 @@ def test_200_random_operations_in_parallel_leave_no_violation(
                 except psycopg.Error as exc:
                     assert error_code(exc) == "NO_CREDITS_LEFT", exc
     for index, session in enumerate(past):
-        conn.execute("select tests.move_session(%s, %s)", (session, future(-6 - 2 * index)))
+        conn.execute("select tests.move_session(%s, %s)", (session, future(server_now, -6 - 2 * index)))
     # upcoming sessions: the first few within the 24-hour notice (forfeit), the rest beyond (restore)
-    upcoming = add_sessions(conn, org, hourly(future(3), 30, step_hours=3), capacity=4)
+    upcoming = add_sessions(conn, org, hourly(future(server_now, 3), 30, step_hours=3), capacity=4)
 
     def worker(seed: int) -> Callable[[threading.Barrier], Counter[str]]:
         def task(barrier: threading.Barrier) -> Counter[str]:

@@ -29,7 +29,12 @@ from sessionkit.testing.acting import acting_as
 from .helpers import run_parallel, scalar
 
 SERIES = 30
-RUN_DATE = date.today() + timedelta(days=30)  # weekly from today + 2: five occurrences each
+
+
+@pytest.fixture
+def run_date(server_today: date) -> date:
+    """Weekly series from the server's today + 2: five occurrences each by this date."""
+    return server_today + timedelta(days=30)
 
 
 @dataclass
@@ -111,10 +116,10 @@ def own(result: dict[str, Any], conn: psycopg.Connection, org: Org) -> set[str]:
 
 
 def test_two_dispatchers_at_once_book_each_occurrence_exactly_once(
-    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
+    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org], run_date: date
 ) -> None:
     org = make_org(SERIES)
-    first, second = dispatch_together(db_url, [(RUN_DATE,), (RUN_DATE,)])
+    first, second = dispatch_together(db_url, [(run_date,), (run_date,)])
 
     booked = occurrences(conn, org)
     assert len(booked) == SERIES * 5
@@ -130,7 +135,7 @@ def test_two_dispatchers_at_once_book_each_occurrence_exactly_once(
         " where organization_id = %s",
         (org.id,),
     )
-    again = dispatch_together(db_url, [(RUN_DATE,), (RUN_DATE,)])
+    again = dispatch_together(db_url, [(run_date,), (run_date,)])
     assert occurrences(conn, org) == booked
     assert sum(len(own(r, conn, org)) for r in again) == 0
     assert sum(r["already_booked"] for r in again) >= SERIES * 5
@@ -139,14 +144,14 @@ def test_two_dispatchers_at_once_book_each_occurrence_exactly_once(
             conn,
             "select count(*) from public.recurring_bookings"
             " where organization_id = %s and next_booking_date = %s",
-            (org.id, date.today() + timedelta(days=37)),
+            (org.id, run_date + timedelta(days=7)),
         )
         == SERIES
     )
 
 
 def test_shards_split_one_run_between_connections(
-    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
+    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org], run_date: date
 ) -> None:
     # shards go by provider (hash of specialist_id): organizations of one provider each until
     # both shards of 2 have at least one
@@ -157,7 +162,7 @@ def test_shards_split_one_run_between_connections(
         assert len(orgs) < 40, "the providers' hashes should fall into both shards"
         orgs.append(make_org(per_org))
         shards.add(scalar(conn, "select abs(hashtextextended(%s::text, 0)) %% 2", (orgs[-1].provider,)))
-    left, right = dispatch_together(db_url, [(RUN_DATE, 0, 2), (RUN_DATE, 1, 2)])
+    left, right = dispatch_together(db_url, [(run_date, 0, 2), (run_date, 1, 2)])
     mine = [set().union(*(own(result, conn, org) for org in orgs)) for result in (left, right)]
     assert mine[0] and mine[1]
     assert mine[0].isdisjoint(mine[1])
@@ -169,7 +174,7 @@ def test_shards_split_one_run_between_connections(
 
 
 def test_a_client_booking_next_to_a_series_while_the_dispatcher_runs_never_takes_its_slot(
-    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org]
+    conn: psycopg.Connection, db_url: str, make_org: Callable[[int], Org], run_date: date
 ) -> None:
     org = make_org(1)
     series = org.series[0]
@@ -195,7 +200,7 @@ def test_a_client_booking_next_to_a_series_while_the_dispatcher_runs_never_takes
 
             def dispatcher() -> None:
                 with psycopg.connect(db_url, autocommit=True) as d, acting_as(d, role="service_role") as s:
-                    result.update(scalar(s, "select public.dispatch_recurring_bookings(%s)", (RUN_DATE,)))
+                    result.update(scalar(s, "select public.dispatch_recurring_bookings(%s)", (run_date,)))
 
             thread = threading.Thread(target=dispatcher)
             thread.start()

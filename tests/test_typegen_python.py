@@ -62,7 +62,7 @@ def rich(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
 
 
 # -- arranging real rows ---------------------------------------------------------------------
-TEXT_STYLES = ("typegen-sample-{}", "typegen.sample_{}", "Typegen sample {}")
+TEXT_STYLES = ("typegen-sample-{}", "typegen.sample_{}", "Typegen sample {}", "https://typegen.example/{}")
 
 
 def _sample(col: Column, index: int, style: str = TEXT_STYLES[0]) -> sql.Composable:

@@ -304,6 +304,37 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
         ),
     },
+    "webhook_subscriptions": {
+        "insert": (
+            "insert into public.webhook_subscriptions (organization_id, url, secret_hint)"
+            " values (%(org)s, 'https://direct.example/hook', 'abcd')",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.webhook_subscriptions set is_active = false where id = %(webhook)s",
+            ("ok", "ok", "0", "0", "0", "0", "ok"),
+        ),
+        "delete": (
+            "delete from public.webhook_subscriptions where id = %(webhook)s",
+            ("ok", "ok", "0", "0", "0", "0", "ok"),
+        ),
+    },
+    "webhook_deliveries": {
+        "insert": (
+            "insert into public.webhook_deliveries (organization_id, subscription_id, event_id, topic,"
+            " attempt, status_code, succeeded)"
+            " values (%(org)s, %(webhook)s, 1, 'booking.forged', 1, 500, false)",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.webhook_deliveries set error = 'rewritten' where id = %(webhook_delivery)s",
+            ("0", "0", "0", "0", "0", "0", "ok"),
+        ),
+        "delete": (
+            "delete from public.webhook_deliveries where id = %(webhook_delivery)s",
+            ("0", "0", "0", "0", "0", "0", "ok"),
+        ),
+    },
 }
 
 CASES = [
@@ -389,6 +420,16 @@ def _seed_world(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
         "insert into public.booking_cancellations (booking_id, reason) values (%s, 'Moved away') "
         "returning id",
         (cancelled,),
+    )
+    ids["webhook"] = one(
+        "select (public.create_webhook_subscription(%s, 'https://hooks.example/in')"
+        " -> 'subscription' ->> 'id')::uuid",
+        (org,),
+    )
+    event = one("select private.emit_event(%s, 'booking.created', '{}')", (org,))
+    conn.execute("select public.record_webhook_attempt(%s, %s, 1, 503)", (ids["webhook"], event))
+    ids["webhook_delivery"] = one(
+        "select id from public.webhook_deliveries where subscription_id = %s", (ids["webhook"],)
     )
     return ids
 

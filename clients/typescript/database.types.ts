@@ -303,11 +303,10 @@ export type Database = {
           /** Service booked; legacy rows may have none. */
           service_id: string | null
           /**
-           * The service session booked (schedule, room, capacity). Nullable only until the
-           * service_sessions backfill has linked every legacy booking; embed it with
+           * The service session booked (schedule, room, capacity); required. Embed it with
            * select=*,service_session:service_sessions(*).
            */
-          service_session_id: string | null
+          service_session_id: string
           /**
            * Treatment (multi-session service, seed 004) this booking belongs to; every session of one
            * treatment shares it. Null for single bookings.
@@ -358,7 +357,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -381,7 +380,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id?: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -692,10 +691,20 @@ export type Database = {
           organization_id: string
           /** Event data (a JSON object): ids, times, reasons. */
           payload: NonNullable<Json>
-          /** Set by the delivering worker; null = pending (partial index outbox_events_pending_idx). */
+          /**
+           * Unused by the per-consumer delivery (ops.outbox_deliveries holds each consumer's state);
+           * kept for compatibility.
+           */
           processed_at: string | null
           /** Dotted lower-case event name, e.g. booking.cancelled. */
           topic: string
+          /**
+           * Id of the transaction that wrote the event (pg_current_xact_id(), as bigint). Consumers find
+           * new events by it: every transaction older than a snapshot's xmin has finished, so its events
+           * are all visible. Null for events written before per-consumer delivery existed (never
+           * delivered).
+           */
+          xact_id: number | null
         }
         ComputedFields: never
         Insert: {
@@ -705,6 +714,7 @@ export type Database = {
           payload?: NonNullable<Json>
           processed_at?: string | null
           topic: string
+          xact_id?: number | null
         }
         Update: {
           created_at?: string
@@ -713,6 +723,7 @@ export type Database = {
           payload?: NonNullable<Json>
           processed_at?: string | null
           topic?: string
+          xact_id?: number | null
         }
         Relationships: [
           {
@@ -732,11 +743,6 @@ export type Database = {
           description: string | null
           /** Discount shown against the pay-per-session price, 0..100. */
           discount_percentage: number
-          /**
-           * DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written
-           * since the session types restructure; dropped by a contract migration once backfilled.
-           */
-          duration: string | null
           id: string
           is_active: boolean
           name: string
@@ -758,7 +764,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name: string
@@ -774,7 +779,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name?: string
@@ -917,11 +921,8 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           /** Room, address or meeting link. */
           location: string | null
           /** Capacity of the session (1..10000). */
@@ -941,9 +942,9 @@ export type Database = {
           updated_at: string
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Insert: {
@@ -951,7 +952,7 @@ export type Database = {
           current_participants?: number
           ends_at: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id: string
@@ -961,14 +962,14 @@ export type Database = {
           starts_at: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Update: {
           created_at?: string
           current_participants?: number
           ends_at?: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id?: string
@@ -978,7 +979,7 @@ export type Database = {
           starts_at?: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Relationships: [
           {
@@ -1400,6 +1401,136 @@ export type Database = {
           },
         ]
       }
+      /**
+       * Every webhook delivery attempt (written by the outbox worker through
+       * record_webhook_attempt): HTTP status or error, duration. At most one successful attempt per
+       * (subscription, event). Owners/admins read their organization's; pruned with the outbox.
+       */
+      webhook_deliveries: {
+        Row: {
+          /** Attempt number of the outbox event for the webhooks consumer (1 = first). */
+          attempt: number
+          created_at: string
+          duration_ms: number | null
+          error: string | null
+          /** outbox_events id (no foreign key: the outbox is pruned and partitioned on its own). */
+          event_id: number
+          id: number
+          organization_id: string
+          /** HTTP status of the response; null when there was none (timeout, connection refused). */
+          status_code: number | null
+          subscription_id: string
+          /** true = 2xx: the endpoint has the event and will not get it again. */
+          succeeded: boolean
+          topic: string
+        }
+        ComputedFields: never
+        Insert: {
+          attempt: number
+          created_at?: string
+          duration_ms?: number | null
+          error?: string | null
+          event_id: number
+          id?: never
+          organization_id: string
+          status_code?: number | null
+          subscription_id: string
+          succeeded: boolean
+          topic: string
+        }
+        Update: {
+          attempt?: number
+          created_at?: string
+          duration_ms?: number | null
+          error?: string | null
+          event_id?: number
+          id?: never
+          organization_id?: string
+          status_code?: number | null
+          subscription_id?: string
+          succeeded?: boolean
+          topic?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_deliveries_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_deliveries_subscription_fkey"
+            columns: ["organization_id", "subscription_id"]
+            isOneToOne: false
+            referencedRelation: "webhook_subscriptions"
+            referencedColumns: ["organization_id", "id"]
+          },
+        ]
+      }
+      /**
+       * An organization's webhook endpoint: events whose topic matches topics are POSTed to url,
+       * signed with the subscription's secret (header X-Sessionkit-Signature, see docs/outbox.md).
+       * Owners/admins read, update (url, topics, description, is_active) and delete; create with
+       * create_webhook_subscription (returns the secret once), new secret with
+       * rotate_webhook_secret.
+       */
+      webhook_subscriptions: {
+        Row: {
+          /** Events written before this are not sent to the subscription. */
+          created_at: string
+          created_by: string | null
+          description: string | null
+          id: string
+          /** false = paused: no deliveries, events in between are not sent later. */
+          is_active: boolean
+          organization_id: string
+          /**
+           * Last 4 characters of the signing secret, to tell secrets apart; the secret itself is never
+           * readable through the API.
+           */
+          secret_hint: string
+          /** Topic patterns: booking.cancelled, booking.* or *. Normalized (sorted, no duplicates). */
+          topics: string[]
+          updated_at: string
+          /** http(s) URL the events are POSTed to. */
+          url: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          description?: string | null
+          id?: string
+          is_active?: boolean
+          organization_id: string
+          secret_hint: string
+          topics?: string[]
+          updated_at?: string
+          url: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          description?: string | null
+          id?: string
+          is_active?: boolean
+          organization_id?: string
+          secret_hint?: string
+          topics?: string[]
+          updated_at?: string
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_subscriptions_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
     }
     Views: {
       /**
@@ -1431,19 +1562,16 @@ export type Database = {
       service_session_distribution: {
         Row: {
           earliest: string | null
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           latest: string | null
           organization_id: string
           session_count: number | null
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Relationships: [
@@ -1618,6 +1746,15 @@ export type Database = {
         }
       }
       /**
+       * Marks the events delivered for consumer p_consumer (service_role); returns how many changed
+       * (already delivered or unknown ids are ignored). Errors: UNAUTHORIZED, FORBIDDEN,
+       * INVALID_REQUEST, NOT_FOUND (no such consumer).
+       */
+      ack_outbox_events: {
+        Args: { p_consumer: string; p_event_ids: number[] }
+        Returns: number
+      }
+      /**
        * Invites a user to the organization with a role (owner/admin only; only an owner may invite
        * an owner) and returns the membership with status invited: it grants nothing until the user
        * calls accept_invitation. Emits member.invited. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
@@ -1678,7 +1815,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1719,7 +1856,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1760,7 +1897,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1829,6 +1966,26 @@ export type Database = {
         }
       }
       /**
+       * Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer
+       * (service_role): each event to one worker at a time, for the consumer's lease. Every consumer
+       * sees every event once; a new name registers a consumer that receives events from now on, for
+       * the topic patterns p_topics (null = every topic; for an existing consumer they must be the
+       * ones it has). Ack with ack_outbox_events, report a failure with fail_outbox_event; an
+       * expired claim counts as a failed attempt. attempt = 1 for the first delivery. Errors:
+       * UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, CONFLICT (other topics).
+       */
+      claim_outbox_events: {
+        Args: { p_consumer: string; p_limit?: number; p_topics?: string[] | null }
+        Returns: {
+          attempt: number
+          created_at: string
+          event_id: number
+          organization_id: string
+          payload: Json
+          topic: string
+        }[]
+      }
+      /**
        * Marks a started booking completed (its provider or an owner/admin) and returns it. Errors:
        * UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already
        * completed/no-show) (PT409), BOOKING_NOT_STARTED (PT422).
@@ -1848,7 +2005,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1881,6 +2038,31 @@ export type Database = {
           p_booking: Omit<Database["public"]["Tables"]["bookings"]["Row"], Database["public"]["Tables"]["bookings"]["ComputedFields"]>
         }
         Returns: string
+      }
+      /**
+       * Registers an outbox consumer or changes it (service_role): topic patterns (array['*'] =
+       * every topic; null = unchanged), claims per event before the dead letter, first and longest
+       * retry delay (doubling in between), lease of a claim. Returns the consumer. Errors:
+       * UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+       */
+      configure_outbox_consumer: {
+        Args: {
+          p_consumer: string
+          p_lease_seconds?: number | null
+          p_max_attempts?: number | null
+          p_retry_base_seconds?: number | null
+          p_retry_max_seconds?: number | null
+          p_topics?: string[] | null
+        }
+        Returns: {
+          consumer: string
+          topics: string[] | null
+          max_attempts: number
+          retry_base_seconds: number
+          retry_max_seconds: number
+          lease_seconds: number
+          created_at: string
+        }
       }
       /**
        * Creates an organization owned by the caller, with its settings row and the default
@@ -1975,7 +2157,7 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          kind: "individual" | "workshop" | "course_session" | null
+          kind: "individual" | "workshop" | "course_session"
           location: string | null
           max_participants: number
           organization_id: string
@@ -1985,7 +2167,7 @@ export type Database = {
           starts_at: string
           status: "scheduled" | "cancelled" | "completed"
           updated_at: string
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         SetofOptions: {
           from: "*"
@@ -2020,6 +2202,34 @@ export type Database = {
           to: "subscriptions"
           isOneToOne: true
           isSetofReturn: false
+        }
+      }
+      /**
+       * Subscribes an http(s) endpoint of the organization to topic patterns (owner/admin); returns
+       * {subscription, secret}: the signing secret is shown this once. Errors: UNAUTHORIZED,
+       * INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN.
+       */
+      create_webhook_subscription: {
+        Args: {
+          p_description?: string | null
+          p_organization_id: string
+          p_topics?: string[]
+          p_url: string
+        }
+        Returns: {
+          subscription: {
+            id: string
+            organization_id: string
+            url: string
+            topics: string[]
+            description: string | null
+            is_active: boolean
+            secret_hint: string
+            created_by: string | null
+            created_at: string
+            updated_at: string
+          }
+          secret: string
         }
       }
       /**
@@ -2123,6 +2333,21 @@ export type Database = {
         }
       }
       /**
+       * Records a failed delivery attempt of an event for consumer p_consumer (service_role): retry
+       * after an exponential backoff, or dead letter once max_attempts are spent. Returns {event_id,
+       * status: retry|dead|delivered, attempts, next_attempt_at}. Errors: UNAUTHORIZED, FORBIDDEN,
+       * INVALID_REQUEST, NOT_FOUND.
+       */
+      fail_outbox_event: {
+        Args: { p_consumer: string; p_error: string; p_event_id: number }
+        Returns: {
+          event_id: number
+          status: string
+          attempts: number
+          next_attempt_at: string | null
+        }
+      }
+      /**
        * Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from
        * and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus
        * existing sessions with buffers, slot length = the service's session type, in the
@@ -2194,7 +2419,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2227,6 +2452,40 @@ export type Database = {
         }[]
       }
       /**
+       * For the outbox worker (service_role): logs one HTTP attempt of an event to a subscription
+       * (status code or error, duration) and returns whether it succeeded (2xx); a second success
+       * for the same pair is ignored. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+       */
+      record_webhook_attempt: {
+        Args: {
+          p_attempt: number
+          p_duration_ms?: number | null
+          p_error?: string | null
+          p_event_id: number
+          p_status_code?: number | null
+          p_subscription_id: string
+        }
+        Returns: boolean
+      }
+      /**
+       * Hands claimed, untried events back (service_role; a worker shutting down): claimable again
+       * at once, the claim not counted as an attempt. Returns how many were released. Errors:
+       * UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+       */
+      release_outbox_events: {
+        Args: { p_consumer: string; p_event_ids: number[] }
+        Returns: number
+      }
+      /**
+       * Sends dead-lettered events of consumer p_consumer round again (service_role): pending,
+       * attempts reset, claimable now. Returns how many. Errors: UNAUTHORIZED, FORBIDDEN,
+       * INVALID_REQUEST, NOT_FOUND.
+       */
+      requeue_outbox_events: {
+        Args: { p_consumer: string; p_event_ids: number[] }
+        Returns: number
+      }
+      /**
        * Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns
        * it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking
        * moves to the session of the same service starting then. A client cannot move it once the
@@ -2255,7 +2514,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2270,6 +2529,19 @@ export type Database = {
           to: "bookings"
           isOneToOne: true
           isSetofReturn: false
+        }
+      }
+      /**
+       * Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once:
+       * {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it. Errors:
+       * UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
+       */
+      rotate_webhook_secret: {
+        Args: { p_subscription_id: string }
+        Returns: {
+          subscription_id: string
+          secret: string
+          secret_hint: string
         }
       }
       /**
@@ -2376,6 +2648,20 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      /**
+       * For the outbox worker (service_role): per event, the webhook subscriptions still to deliver
+       * it to (active, topic matches, created before the event, no successful attempt yet), with URL
+       * and signing secret. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+       */
+      webhook_targets: {
+        Args: { p_event_ids: number[] }
+        Returns: {
+          event_id: number
+          secret: string
+          subscription_id: string
+          url: string
+        }[]
       }
     }
     Enums: {

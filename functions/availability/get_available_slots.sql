@@ -87,17 +87,30 @@ begin
       ) as g (k)
     ),
     day_counts as (
-      select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
-      from public.service_sessions ss
-      where v_service.max_bookings_per_day is not null
-        and ss.provider_id = p_provider_id
-        and ss.service_id = v_service.id
-        and ss.kind = 'individual'
-        and ss.status <> 'cancelled'
-        and ss.current_participants > 0
-        and ss.starts_at >= lower(v_free) - interval '1 day'
-        and ss.starts_at < upper(v_free) + interval '1 day'
-      group by 1
+      select x.day, sum(x.booked) as booked
+      from (
+        select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
+        from public.service_sessions ss
+        where v_service.max_bookings_per_day is not null
+          and ss.provider_id = p_provider_id
+          and ss.service_id = v_service.id
+          and ss.kind = 'individual'
+          and ss.status <> 'cancelled'
+          and ss.current_participants > 0
+          and ss.starts_at >= lower(v_free) - interval '1 day'
+          and ss.starts_at < upper(v_free) + interval '1 day'
+        group by 1
+        union all
+        -- occurrences recurring series of this service hold take their place in the day too
+        select (h.starts_at at time zone v_tz)::date, count(*)
+        from private.series_holds(
+          array[p_provider_id], tstzrange(lower(v_free) - interval '1 day', upper(v_free) + interval '1 day')
+        ) as h
+        where v_service.max_bookings_per_day is not null
+          and h.service_id = v_service.id
+        group by 1
+      ) as x
+      group by x.day
     )
     select c.slot_start, c.slot_start + v_length
     from candidates c

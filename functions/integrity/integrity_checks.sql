@@ -197,6 +197,33 @@ begin
   select 13, 'active_subscriptions_past_expiry',
     'Subscriptions still active more than a day after expires_at: the expire-subscriptions pg_cron job is not running (sample: subscription ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select ss.id from public.service_sessions ss
+    where ss.status <> 'cancelled'
+      and ss.ends_at > now()
+      and (p_organization_id is null or ss.organization_id = p_organization_id)
+      and not exists (
+        select 1 from public.organization_members m
+        where m.organization_id = ss.organization_id
+          and m.user_id = ss.provider_id
+          and m.status = 'accepted'
+          and m.role in ('owner', 'admin', 'provider'))
+  )
+  select 14, 'sessions_of_non_members',
+    'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
+    where d.status = 'dead'
+      and (p_organization_id is null or d.organization_id = p_organization_id)
+  )
+  select 15, 'outbox_dead_letters',
+    'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
 $$;
 

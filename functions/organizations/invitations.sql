@@ -2,27 +2,40 @@
 -- accepted one (from then on it has its role: reads, slots, bookings); decline_invitation
 -- deletes it. Only the invited user may do either; nobody can accept on someone's behalf.
 
-create or replace function private.require_signed_in_user(p_detail text)
-returns uuid
+create or replace function private.lock_own_membership(p_organization_id uuid, p_action text, p_missing text)
+returns public.organization_members
 language plpgsql
-stable
+security definer
 set search_path = ''
 as $$
 declare
   v_uid uuid := (select auth.uid());
+  v_member public.organization_members;
 begin
   if v_uid is null then
-    perform private.raise_error('UNAUTHORIZED', p_detail);
+    -- service calls included: there is no one whose membership this would be
+    perform private.raise_error('UNAUTHORIZED', format('Sign in to %s.', p_action));
   end if;
-  return v_uid;
+  if p_organization_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
+  end if;
+  select m.* into v_member
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = v_uid
+  for update;
+  if v_member.user_id is null then
+    perform private.raise_error('NOT_FOUND', p_missing, 'p_organization_id');
+  end if;
+  return v_member;
 end
 $$;
 
-comment on function private.require_signed_in_user(text) is
-  'The caller''s auth.uid(); UNAUTHORIZED (detail p_detail) when there is none, service calls included: for RPCs that act on the caller''s own membership.';
+comment on function private.lock_own_membership(uuid, text, text) is
+  'The caller''s own membership (invited or accepted) of the organization, locked for update: the shared start of accept_invitation, decline_invitation and leave_organization. UNAUTHORIZED without a signed-in user (detail "Sign in to <p_action>."), INVALID_REQUEST without an organization id, NOT_FOUND (detail p_missing) without a membership.';
 
-revoke all on function private.require_signed_in_user(text) from public, anon;
-grant execute on function private.require_signed_in_user(text) to authenticated, service_role;
+revoke all on function private.lock_own_membership(uuid, text, text) from public, anon, authenticated;
+grant execute on function private.lock_own_membership(uuid, text, text) to service_role;
 
 create or replace function public.accept_invitation(p_organization_id uuid)
 returns public.organization_members
@@ -31,29 +44,17 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to accept an invitation.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'accept an invitation', 'No invitation to this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
-  end if;
-
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-  for update;
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'No invitation to this organization.', 'p_organization_id');
-  end if;
   if v_member.status = 'accepted' then
     return v_member;  -- idempotent: accepting twice changes nothing
   end if;
 
   update public.organization_members m
   set status = 'accepted'
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id
   returning m.* into v_member;
   return v_member;
 end
@@ -72,21 +73,9 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to decline an invitation.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'decline an invitation', 'No invitation to this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
-  end if;
-
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-  for update;
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'No invitation to this organization.', 'p_organization_id');
-  end if;
   if v_member.status = 'accepted' then
     perform private.raise_error(
       'CONFLICT',
@@ -96,8 +85,8 @@ begin
   end if;
 
   delete from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
 
   return jsonb_build_object(
     'success', true,

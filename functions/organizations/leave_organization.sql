@@ -13,26 +13,17 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to leave an organization.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'leave an organization', 'You are not a member of this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
+  if v_member.status <> 'accepted' then
+    perform private.raise_error('NOT_FOUND', 'You are not a member of this organization (decline the invitation instead).', 'p_organization_id');
   end if;
 
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-    and m.status = 'accepted';
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'You are not a member of this organization.', 'p_organization_id');
-  end if;
-
-  -- the row lock and the rules (last owner, upcoming commitments) are the delete triggers'
+  -- the rules (last owner, upcoming commitments) are the delete triggers'
   delete from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
 
   return jsonb_build_object(
     'success', true,

@@ -222,13 +222,6 @@ begin
       and lb.start_time < v_last_at
       and lb.end_time > v_first_at
   ),
-  -- providers whose other recurring series (not claimed by this run) hold time around the run's
-  -- occurrences: their candidates take the exact path, where private.provider_busy (the booking
-  -- core's overlap rule) counts those holds
-  held_providers as materialized (
-    select distinct h.provider_id
-    from private.series_holds(v_providers, tstzrange(v_first_at, v_last_at)) as h
-  ),
   -- every occurrence with what the rules need, and the rules that need no other new occurrence:
   -- service, people, session type, window, working hours, exceptions, the provider's sessions
   simple as materialized (
@@ -287,7 +280,6 @@ begin
             and e.specialist_id = r.specialist_id
             and e.exception_date between t.local_day - 1 and t.local_day + 1
         )
-        and r.specialist_id not in (select hp.provider_id from held_providers as hp)
         and (
           r.specialist_id not in (select bp.provider_id from busy_providers as bp)
           or (
@@ -361,6 +353,17 @@ begin
     from simple as s
     where s.simple_ok and not s.in_past and not s.already_booked
   ),
+  -- what the providers' other recurring series (not claimed by this run: they were advanced
+  -- above) hold around the candidates (private.series_holds, the booking core's own source):
+  -- a candidate near one takes the exact path, where private.provider_busy decides
+  held as materialized (
+    select h.provider_id, h.service_id, h.starts_at, h.ends_at,
+           greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    from private.series_holds(
+      v_providers,
+      (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
+    ) as h
+  ),
   -- rank of the occurrence among the run's ones of its provider, service and local day (a
   -- partition holds one service, so all or none of its rows have a daily limit)
   day_ranked as (
@@ -400,6 +403,15 @@ begin
       b.type_id, b.starts_at, b.ends_at, b.price, cr.subscription_id,
       case when
         (b.prev_padded_end is null or b.prev_padded_end + make_interval(mins => b.buffer_before_minutes) <= b.starts_at)
+        -- conservative: padded by the largest buffer on either side
+        and not exists (
+          select 1
+          from held as hd
+          where hd.provider_id = b.specialist_id
+            and tstzrange(b.starts_at, b.ends_at) && tstzrange(
+              hd.starts_at - make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)),
+              hd.ends_at + make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)))
+        )
         and (
           b.max_bookings_per_day is null
           or (
@@ -411,6 +423,13 @@ begin
               and dss.status <> 'cancelled'
               and dss.starts_at >= b.local_day::timestamp at time zone b.org_tz
               and dss.starts_at < (b.local_day + 1)::timestamp at time zone b.org_tz
+          ) + (
+            -- places other series of the service hold that day
+            select count(*)
+            from held as dh
+            where dh.provider_id = b.specialist_id
+              and dh.service_id = b.service_id
+              and (dh.starts_at at time zone b.org_tz)::date = b.local_day
           ) + dr.day_rank <= b.max_bookings_per_day
         )
         and (

@@ -6,8 +6,8 @@
 -- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
 --
 -- What an occurrence of series r on local date d holds:
---   * r is active, its service is active and r's provider is still a provider of r's
---     organization;
+--   * r is active, its service is active and r's provider holds an accepted provider-capable
+--     membership of r's organization;
 --   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
 --     occurrences are behind next_booking_date, and a dispatch run advances the series before it
 --     books, so the dispatcher is never blocked by the occurrence it is booking), and no booking
@@ -15,35 +15,62 @@
 --   * it starts in the future and at most max_advance_days ahead (365 days when the service has
 --     no booking window);
 --   * it lasts the service's session type (else the organization's default), like the booking
---     the dispatcher would make.
--- Set-based and inlinable (plain SQL, no SET clause, pg_catalog-qualified calls): the planner
--- folds them into the caller's query; a provider's active series are found through
--- recurring_bookings_specialist_id_idx, and only occurrences inside the asked window are
--- generated.
+--     the dispatcher would make, and takes a place in the service's max_bookings_per_day of its
+--     local day.
+-- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
+-- session types and memberships); private.series_holds finds a provider's active series through
+-- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
+-- window, and generates only the occurrences inside it.
 
-create or replace function private.series_occurrences(p_series public.recurring_bookings, p_window tstzrange)
+-- (issue 10 first shipped a one-series signature, then one without service_id; this replaces them)
+drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+drop function if exists private.series_occurrences(public.recurring_bookings[], tstzrange);
+
+create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
 returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
   buffer_before_minutes integer,
   buffer_after_minutes integer
 )
-language sql
+language plpgsql
 stable
+set search_path = ''
 as $$
+#variable_conflict use_column
+begin
+  -- set-based over the given series: services, session types and memberships are joined once,
+  -- not looked up series by series. plpgsql so that the statement is planned once per session
+  -- (a SQL function called with an array built by a sub-select is re-planned at every call).
+  return query
   select
+    r.id,
+    r.specialist_id,
+    r.service_id,
     o.occurrence_date,
-    t.starts_at,
-    t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    o.starts_at,
+    o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
     sv.buffer_before_minutes,
     sv.buffer_after_minutes
-  from public.services as sv
+  from unnest(p_series) as r
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  -- (offset 0: each bound is computed once per series and referenced, not copied into every
-  -- expression of the inlined date functions, which kept planning cheap)
+  -- only a provider who accepted their membership is occupied by it (as in private.provider_busy)
+  join public.organization_members as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+   and pm.status = 'accepted'
+   and pm.role in ('owner', 'admin', 'provider')
+  -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
+  -- instead of its expression being copied into every use, which made planning slow)
   cross join lateral (
     select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
     offset 0
@@ -51,42 +78,42 @@ as $$
   cross join lateral (
     select
       private.recurring_first_on_or_after(
-        p_series.start_date, p_series.frequency,
+        r.start_date, r.frequency,
         -- a session lasts at most a day: one local day before the window is enough
-        greatest(p_series.next_booking_date, p_series.start_date,
-                 (pg_catalog.lower(p_window) at time zone p_series.timezone)::date - 1)
+        greatest(r.next_booking_date, r.start_date, (pg_catalog.lower(p_window) at time zone r.timezone)::date - 1)
       ) as first_day,
-      least(p_series.end_date,
-            (pg_catalog.upper(p_window) at time zone p_series.timezone)::date,
-            (h.hold_until at time zone p_series.timezone)::date) as to_day
+      least(r.end_date,
+            (pg_catalog.upper(p_window) at time zone r.timezone)::date,
+            (h.hold_until at time zone r.timezone)::date) as to_day
     offset 0
   ) as d
-  cross join lateral private.recurring_occurrences(p_series.start_date, p_series.frequency, d.first_day, d.to_day)
-    as o (occurrence_date)
   cross join lateral (
-    select (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as starts_at
-  ) as t
-  where sv.id = p_series.service_id
-    and sv.is_active
-    and p_series.is_active
-    and coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') in ('owner', 'admin', 'provider')
-    and t.starts_at > pg_catalog.now()
-    and t.starts_at <= h.hold_until
+    select x.occurrence_date, (x.occurrence_date + r.local_time) at time zone r.timezone as starts_at
+    from private.recurring_occurrences(r.start_date, r.frequency, d.first_day, d.to_day) as x (occurrence_date)
+    offset 0
+  ) as o
+  where r.is_active
+    and o.starts_at > pg_catalog.now()
+    and o.starts_at <= h.hold_until
     and (p_window is null
-         or tstzrange(t.starts_at, t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+         or tstzrange(o.starts_at, o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
     and not exists (
       select 1
       from public.bookings as b
-      where b.recurring_booking_id = p_series.id
+      where b.recurring_booking_id = r.id
         and b.recurring_occurrence_date = o.occurrence_date
-    )
+    );
+end
 $$;
 
-comment on function private.series_occurrences(public.recurring_bookings, tstzrange) is
-  'The occurrences a recurring series holds that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series, its service and its provider''s membership are active; with their session range and the service''s buffers.';
+comment on function private.series_occurrences(public.recurring_bookings[], tstzrange) is
+  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. Set-based; also takes a series not written yet (a new row in a trigger).';
 
-revoke all on function private.series_occurrences(public.recurring_bookings, tstzrange) from public, anon, authenticated;
-grant execute on function private.series_occurrences(public.recurring_bookings, tstzrange) to service_role;
+revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
+grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
+
+-- (the result gained service_id: the daily limit counts held occurrences of the same service)
+drop function if exists private.series_holds(uuid[], tstzrange, uuid);
 
 create or replace function private.series_holds(
   p_provider_ids uuid[],
@@ -96,6 +123,7 @@ create or replace function private.series_holds(
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -107,23 +135,31 @@ stable
 set search_path = ''
 as $$
 begin
+  if p_window is null or isempty(p_window) then
+    return;  -- nothing asked (e.g. a dispatch run without candidates)
+  end if;
   -- plpgsql, not inlined: the statement is planned once per session and reused (provider_busy
-  -- runs on every booking; re-planning the occurrence arithmetic each time cost milliseconds)
+  -- runs on every booking)
   return query
-  select r.id, r.specialist_id, o.occurrence_date, o.starts_at, o.ends_at, o.buffer_before_minutes, o.buffer_after_minutes
-  from public.recurring_bookings as r
-  cross join lateral private.series_occurrences(r, p_window) as o
-  where r.specialist_id = any (p_provider_ids)
-    and r.is_active
-    and r.id is distinct from p_exclude_recurring_id
-    -- cheap pre-filter before any occurrence is computed (local dates are within a day of UTC)
-    and (pg_catalog.upper(p_window) is null or r.next_booking_date <= (pg_catalog.upper(p_window) at time zone 'UTC')::date + 1)
-    and (pg_catalog.lower(p_window) is null or r.end_date is null or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2);
+  select o.*
+  from private.series_occurrences(array(
+    select r
+    from public.recurring_bookings as r
+    where r.specialist_id = any (p_provider_ids)
+      and r.is_active
+      and r.id is distinct from p_exclude_recurring_id
+      -- cheap pre-filters: a series whose next pending occurrence starts after the window holds
+      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it
+      and (pg_catalog.upper(p_window) is null
+           or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
+      and (pg_catalog.lower(p_window) is null or r.end_date is null
+           or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+  ), p_window) as o;
 end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
-  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences), optionally ignoring one series: what private.provider_busy counts besides sessions.';
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, what the daily limit counts besides booked sessions of the same service (private.assert_slot_bookable, get_available_slots), and what the dispatcher''s set-based step leaves to the booking core.';
 
 revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
 grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
@@ -143,7 +179,7 @@ declare
 begin
   select sv.* into v_service from public.services as sv where sv.id = p_series.service_id;
   select tstzrange(min(o.starts_at), max(o.ends_at)) into v_span
-  from private.series_occurrences(p_series, null) as o
+  from private.series_occurrences(array[p_series], null) as o
   having count(*) > 0;
   if v_span is null then
     return;  -- holds nothing (paused, ended, or nothing within the booking window yet)
@@ -155,7 +191,7 @@ begin
     null, p_series.id
   );
   select o.occurrence_date into v_day
-  from private.series_occurrences(p_series, null) as o
+  from private.series_occurrences(array[p_series], null) as o
   where v_busy && tstzrange(o.starts_at, o.ends_at)
   order by o.occurrence_date
   limit 1;

@@ -214,6 +214,17 @@ begin
       and ss.starts_at >= v_day::timestamp at time zone v_tz
       and ss.starts_at < (v_day + 1)::timestamp at time zone v_tz
       and ss.id is distinct from p_exclude_session_id;
+    -- occurrences that recurring series of this service hold that day have their place too
+    v_count := v_count + (
+      select count(*)
+      from private.series_holds(
+        array[p_provider_id],
+        tstzrange(v_day::timestamp at time zone v_tz, (v_day + 1)::timestamp at time zone v_tz)
+      ) as h
+      where h.service_id = p_service.id
+        and h.starts_at >= v_day::timestamp at time zone v_tz
+        and h.starts_at < (v_day + 1)::timestamp at time zone v_tz
+    );
     if v_count >= p_service.max_bookings_per_day then
       perform private.raise_error(
         'DAILY_LIMIT_REACHED',
@@ -226,7 +237,7 @@ end
 $$;
 
 comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
-  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers, daily limit. Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
+  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
 
 revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
 grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;

@@ -136,6 +136,7 @@ begin
     new.session_type_id := v_type.id;
     new.ends_at := coalesce(new.ends_at, new.starts_at + make_interval(mins => v_type.duration_minutes));
   end if;
+  perform private.require_sane_timestamp(new.starts_at, 'starts_at');
   if new.ends_at <= new.starts_at or new.ends_at > new.starts_at + interval '24 hours' then
     perform private.raise_error('INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'ends_at');
   end if;

@@ -26,6 +26,8 @@ begin
     if not private.has_role(new.organization_id, array['owner', 'admin']) then
       return new;  -- row level security refuses it, and no rule says why
     end if;
+    perform private.require_sane_timestamp(new.starts_at, 'starts_at');
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
     if new.status not in ('active', 'paused') then
       perform private.raise_error('INVALID_REQUEST', 'A new subscription is active or paused.', 'status');
     end if;
@@ -48,6 +50,9 @@ begin
   end;
   if v_column is not null then
     perform private.raise_error('INVALID_REQUEST', format('%s of a subscription is fixed when it is sold.', v_column), v_column);
+  end if;
+  if new.expires_at is distinct from old.expires_at then
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
   end if;
   if new.status is distinct from old.status
      and not (old.status in ('active', 'paused') and new.status in ('active', 'paused', 'cancelled')) then

@@ -209,17 +209,30 @@ begin
       ) as g (k)
     ),
     day_counts as (
-      select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
-      from public.service_sessions ss
-      where v_service.max_bookings_per_day is not null
-        and ss.provider_id = p_provider_id
-        and ss.service_id = v_service.id
-        and ss.kind = 'individual'
-        and ss.status <> 'cancelled'
-        and ss.current_participants > 0
-        and ss.starts_at >= lower(v_free) - interval '1 day'
-        and ss.starts_at < upper(v_free) + interval '1 day'
-      group by 1
+      select x.day, sum(x.booked) as booked
+      from (
+        select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
+        from public.service_sessions ss
+        where v_service.max_bookings_per_day is not null
+          and ss.provider_id = p_provider_id
+          and ss.service_id = v_service.id
+          and ss.kind = 'individual'
+          and ss.status <> 'cancelled'
+          and ss.current_participants > 0
+          and ss.starts_at >= lower(v_free) - interval '1 day'
+          and ss.starts_at < upper(v_free) + interval '1 day'
+        group by 1
+        union all
+        -- occurrences recurring series of this service hold take their place in the day too
+        select (h.starts_at at time zone v_tz)::date, count(*)
+        from private.series_holds(
+          array[p_provider_id], tstzrange(lower(v_free) - interval '1 day', upper(v_free) + interval '1 day')
+        ) as h
+        where v_service.max_bookings_per_day is not null
+          and h.service_id = v_service.id
+        group by 1
+      ) as x
+      group by x.day
     )
     select c.slot_start, c.slot_start + v_length
     from candidates c
@@ -1497,6 +1510,7 @@ begin
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 
   return query
+<<<<<<<< HEAD:supabase/migrations/20261127160201_sync_repeatable_objects.sql
   -- each pair once (least id first) whichever side belongs to the organization; sessions last at
   -- most a day (service_sessions_length_check), so the other session of a pair starts at most a
   -- day before: one bounded range of the (provider, start) index per session
@@ -1512,6 +1526,17 @@ begin
      and b.ends_at > a.starts_at
     where a.status <> 'cancelled'
       and (p_organization_id is null or a.organization_id = p_organization_id)
+========
+  with v as (
+    select a.id from public.service_sessions a
+    join public.service_sessions b
+      on b.provider_id = a.provider_id
+     and b.id > a.id
+     and b.status <> 'cancelled'
+     and tstzrange(b.starts_at, b.ends_at) && tstzrange(a.starts_at, a.ends_at)
+    where a.status <> 'cancelled'
+      and (p_organization_id is null or a.organization_id = p_organization_id or b.organization_id = p_organization_id)
+>>>>>>>> main:supabase/migrations/20261127150201_sync_repeatable_objects.sql
   )
   select 10, 'overlapping_provider_sessions',
     'Pairs of non-cancelled service sessions of the same provider that overlap in time (sample: the first session of each pair).',
@@ -1551,6 +1576,36 @@ begin
   select 13, 'active_subscriptions_past_expiry',
     'Subscriptions still active more than a day after expires_at: the expire-subscriptions pg_cron job is not running (sample: subscription ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+<<<<<<<< HEAD:supabase/migrations/20261127160201_sync_repeatable_objects.sql
+========
+
+  return query
+  with v as (
+    select ss.id from public.service_sessions ss
+    where ss.status <> 'cancelled'
+      and ss.ends_at > now()
+      and (p_organization_id is null or ss.organization_id = p_organization_id)
+      and not exists (
+        select 1 from public.organization_members m
+        where m.organization_id = ss.organization_id
+          and m.user_id = ss.provider_id
+          and m.status = 'accepted'
+          and m.role in ('owner', 'admin', 'provider'))
+  )
+  select 14, 'sessions_of_non_members',
+    'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
+    where d.status = 'dead'
+      and (p_organization_id is null or d.organization_id = p_organization_id)
+  )
+  select 15, 'outbox_dead_letters',
+    'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
+>>>>>>>> main:supabase/migrations/20261127150201_sync_repeatable_objects.sql
 end
 $$;
 
@@ -1758,27 +1813,40 @@ grant execute on function public.create_organization(text, text, text) to authen
 -- accepted one (from then on it has its role: reads, slots, bookings); decline_invitation
 -- deletes it. Only the invited user may do either; nobody can accept on someone's behalf.
 
-create or replace function private.require_signed_in_user(p_detail text)
-returns uuid
+create or replace function private.lock_own_membership(p_organization_id uuid, p_action text, p_missing text)
+returns public.organization_members
 language plpgsql
-stable
+security definer
 set search_path = ''
 as $$
 declare
   v_uid uuid := (select auth.uid());
+  v_member public.organization_members;
 begin
   if v_uid is null then
-    perform private.raise_error('UNAUTHORIZED', p_detail);
+    -- service calls included: there is no one whose membership this would be
+    perform private.raise_error('UNAUTHORIZED', format('Sign in to %s.', p_action));
   end if;
-  return v_uid;
+  if p_organization_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
+  end if;
+  select m.* into v_member
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = v_uid
+  for update;
+  if v_member.user_id is null then
+    perform private.raise_error('NOT_FOUND', p_missing, 'p_organization_id');
+  end if;
+  return v_member;
 end
 $$;
 
-comment on function private.require_signed_in_user(text) is
-  'The caller''s auth.uid(); UNAUTHORIZED (detail p_detail) when there is none, service calls included: for RPCs that act on the caller''s own membership.';
+comment on function private.lock_own_membership(uuid, text, text) is
+  'The caller''s own membership (invited or accepted) of the organization, locked for update: the shared start of accept_invitation, decline_invitation and leave_organization. UNAUTHORIZED without a signed-in user (detail "Sign in to <p_action>."), INVALID_REQUEST without an organization id, NOT_FOUND (detail p_missing) without a membership.';
 
-revoke all on function private.require_signed_in_user(text) from public, anon;
-grant execute on function private.require_signed_in_user(text) to authenticated, service_role;
+revoke all on function private.lock_own_membership(uuid, text, text) from public, anon, authenticated;
+grant execute on function private.lock_own_membership(uuid, text, text) to service_role;
 
 create or replace function public.accept_invitation(p_organization_id uuid)
 returns public.organization_members
@@ -1787,29 +1855,17 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to accept an invitation.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'accept an invitation', 'No invitation to this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
-  end if;
-
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-  for update;
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'No invitation to this organization.', 'p_organization_id');
-  end if;
   if v_member.status = 'accepted' then
     return v_member;  -- idempotent: accepting twice changes nothing
   end if;
 
   update public.organization_members m
   set status = 'accepted'
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id
   returning m.* into v_member;
   return v_member;
 end
@@ -1828,21 +1884,9 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to decline an invitation.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'decline an invitation', 'No invitation to this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
-  end if;
-
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-  for update;
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'No invitation to this organization.', 'p_organization_id');
-  end if;
   if v_member.status = 'accepted' then
     perform private.raise_error(
       'CONFLICT',
@@ -1852,8 +1896,8 @@ begin
   end if;
 
   delete from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
 
   return jsonb_build_object(
     'success', true,
@@ -1887,26 +1931,17 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := private.require_signed_in_user('Sign in to leave an organization.');
-  v_member public.organization_members;
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'leave an organization', 'You are not a member of this organization.');
 begin
-  if p_organization_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
+  if v_member.status <> 'accepted' then
+    perform private.raise_error('NOT_FOUND', 'You are not a member of this organization (decline the invitation instead).', 'p_organization_id');
   end if;
 
-  select m.* into v_member
-  from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid
-    and m.status = 'accepted';
-  if v_member.user_id is null then
-    perform private.raise_error('NOT_FOUND', 'You are not a member of this organization.', 'p_organization_id');
-  end if;
-
-  -- the row lock and the rules (last owner, upcoming commitments) are the delete triggers'
+  -- the rules (last owner, upcoming commitments) are the delete triggers'
   delete from public.organization_members m
-  where m.organization_id = p_organization_id
-    and m.user_id = v_uid;
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
 
   return jsonb_build_object(
     'success', true,
@@ -2314,6 +2349,719 @@ create trigger admit_user_write
   when (current_user in ('anon', 'authenticated'))
   execute function private.tenant_row_admit_user_write();
 
+-- >>> functions/outbox/ack_outbox_events.sql
+-- ack_outbox_events(p_consumer, p_event_ids): the consumer delivered these events. Idempotent:
+-- acking an event twice, or one that is not the consumer's, changes nothing. A dead letter
+-- that was delivered after all (a slow attempt succeeded) is acked too.
+
+create or replace function public.ack_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_acked integer;
+begin
+  perform private.require_service_call('Only service_role acknowledges outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The delivered event ids are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set status = 'delivered',
+      delivered_at = now(),
+      dead_at = null
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status in ('pending', 'dead');
+  get diagnostics v_acked = row_count;
+  return v_acked;
+end
+$$;
+
+comment on function public.ack_outbox_events(text, bigint[]) is
+  'Marks the events delivered for consumer p_consumer (service_role); returns how many changed (already delivered or unknown ids are ignored). Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND (no such consumer).';
+
+revoke all on function public.ack_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.ack_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/claim_outbox_events.sql
+-- claim_outbox_events(p_consumer, p_limit, p_topics): hand out up to p_limit undelivered events
+-- to one worker of a consumer (service_role). Several workers of the same consumer may claim at
+-- once: each event goes to one of them (for update skip locked), and stays with it for the
+-- consumer's lease; unacked after that (the worker died), it is claimable again. Every claim is
+-- an attempt: past max_attempts an expired claim is dead-lettered instead of handed out again.
+--
+-- Before claiming, the call looks for new events (at most 1,000 per cursor and call) and gives
+-- each a delivery row; one claimer per consumer does this at a time (a concurrent claimer first
+-- hands out what is already pending, and waits for its turn only when that is nothing), using
+-- two cursors (see migration 20261127150000):
+--   safe cursor:  events of finished transactions (xact_id < the snapshot's xmin), in
+--                 (xact_id, id) order; it never passes a transaction that may still commit;
+--   eager cursor: events already visible beyond it (committed ahead of an older transaction
+--                 still running), so a long transaction does not hold deliveries back.
+
+create or replace function private.discover_outbox_events(p_consumer text, p_wait boolean)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_scan constant integer := 1000;
+  -- the clock, not the transaction start: a claimer whose transaction began earlier must still
+  -- see these rows as due once they are committed
+  v_now timestamptz := clock_timestamp();
+  v_cursor ops.outbox_consumers;
+  v_xmin bigint;
+  v_scanned integer;
+  v_last_xact bigint;
+  v_last_id bigint;
+begin
+  if p_wait then
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update;
+  else
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update skip locked;
+  end if;
+  if not found then
+    return false;
+  end if;
+
+  -- taken before the scan: every transaction older than v_xmin has finished, so the scan's
+  -- (later) snapshot sees all of their events
+  v_xmin := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.safe_xact_id, v_cursor.safe_event_id)
+      and e.xact_id < v_xmin
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select count(*)::integer,
+         (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_scanned, v_last_xact, v_last_id
+  from scanned s;
+
+  if v_scanned = c_scan then
+    v_cursor.safe_xact_id := v_last_xact;
+    v_cursor.safe_event_id := v_last_id;
+  elsif (v_xmin, 0::bigint) > (v_cursor.safe_xact_id, v_cursor.safe_event_id) then
+    v_cursor.safe_xact_id := v_xmin;
+    v_cursor.safe_event_id := 0;
+  end if;
+  if (v_cursor.safe_xact_id, v_cursor.safe_event_id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id) then
+    v_cursor.eager_xact_id := v_cursor.safe_xact_id;
+    v_cursor.eager_event_id := v_cursor.safe_event_id;
+  end if;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id)
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_last_xact, v_last_id
+  from scanned s;
+
+  update ops.outbox_consumers c
+  set safe_xact_id = v_cursor.safe_xact_id,
+      safe_event_id = v_cursor.safe_event_id,
+      eager_xact_id = coalesce(v_last_xact, v_cursor.eager_xact_id),
+      eager_event_id = coalesce(v_last_id, v_cursor.eager_event_id),
+      last_claim_at = now()
+  where c.consumer = p_consumer;
+  return true;
+end
+$$;
+
+comment on function private.discover_outbox_events(text, boolean) is
+  'Gives the consumer''s new events their delivery rows (at most 1,000 per cursor) and moves its cursors, under the consumer''s row lock (p_wait: wait for it; else skip when another claimer holds it). Returns whether it ran.';
+
+revoke all on function private.discover_outbox_events(text, boolean) from public, anon, authenticated;
+grant execute on function private.discover_outbox_events(text, boolean) to service_role;
+
+create or replace function private.claim_due_outbox_events(p_consumer ops.outbox_consumers, p_limit integer)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_now timestamptz := clock_timestamp();
+begin
+  return query
+  with due as (
+    select d.event_id, d.attempts
+    from ops.outbox_deliveries d
+    where d.consumer = p_consumer.consumer
+      and d.status = 'pending'
+      and d.available_at <= v_now
+    order by d.available_at, d.event_id
+    limit p_limit
+    for update skip locked
+  ),
+  settled as (
+    update ops.outbox_deliveries d
+    set attempts = d.attempts + (due.attempts < p_consumer.max_attempts)::integer,
+        available_at = case when due.attempts < p_consumer.max_attempts then v_now + p_consumer.lease else d.available_at end,
+        last_claimed_at = case when due.attempts < p_consumer.max_attempts then v_now else d.last_claimed_at end,
+        status = case when due.attempts < p_consumer.max_attempts then 'pending' else 'dead' end,
+        dead_at = case when due.attempts < p_consumer.max_attempts then null else v_now end,
+        last_error = case when due.attempts < p_consumer.max_attempts then d.last_error
+                          else 'The last attempt was neither acked nor failed before its lease ended.' end
+    from due
+    where d.consumer = p_consumer.consumer
+      and d.event_id = due.event_id
+    returning d.event_id, d.status, d.attempts, d.event_created_at
+  )
+  select e.id, e.organization_id, e.topic, e.payload, e.created_at, s.attempts
+  from settled s
+  join public.outbox_events e on e.id = s.event_id and e.created_at = s.event_created_at
+  where s.status = 'pending'
+  order by e.id;
+end
+$$;
+
+comment on function private.claim_due_outbox_events(ops.outbox_consumers, integer) is
+  'Claims up to p_limit due pending deliveries of the consumer (for update skip locked): attempts + 1, leased until now() + lease; one whose attempts are spent (an expired last claim) is dead-lettered instead. Returns the claimed events.';
+
+revoke all on function private.claim_due_outbox_events(ops.outbox_consumers, integer) from public, anon, authenticated;
+grant execute on function private.claim_due_outbox_events(ops.outbox_consumers, integer) to service_role;
+
+create or replace function public.claim_outbox_events(
+  p_consumer text,
+  p_limit integer default 100,
+  p_topics text[] default null
+)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_discovered boolean;
+  v_claimed integer;
+begin
+  perform private.require_service_call('Only service_role claims outbox events.');
+  if p_limit is null or p_limit not between 1 and 1000 then
+    perform private.raise_error('INVALID_REQUEST', 'Claim between 1 and 1000 events at a time.', 'p_limit');
+  end if;
+  v_consumer := private.outbox_consumer(p_consumer, p_topics);
+
+  v_discovered := private.discover_outbox_events(p_consumer, false);
+  return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  get diagnostics v_claimed = row_count;
+  if v_claimed = 0 and not v_discovered then
+    -- nothing pending while another claimer was looking for new events: wait for its turn
+    perform private.discover_outbox_events(p_consumer, true);
+    return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  end if;
+end
+$$;
+
+comment on function public.claim_outbox_events(text, integer, text[]) is
+  'Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer (service_role): each event to one worker at a time, for the consumer''s lease. Every consumer sees every event once; a new name registers a consumer that receives events from now on, for the topic patterns p_topics (null = every topic; for an existing consumer they must be the ones it has). Ack with ack_outbox_events, report a failure with fail_outbox_event; an expired claim counts as a failed attempt. attempt = 1 for the first delivery. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, CONFLICT (other topics).';
+
+revoke all on function public.claim_outbox_events(text, integer, text[]) from public, anon, authenticated;
+grant execute on function public.claim_outbox_events(text, integer, text[]) to service_role;
+
+-- >>> functions/outbox/fail_outbox_event.sql
+-- fail_outbox_event(p_consumer, p_event_id, p_error): the attempt failed. The event is retried
+-- after retry_base x 2^(attempt-1) (capped at retry_max), or dead-lettered once the consumer's
+-- max_attempts are spent. A failure reported for an event already delivered (another worker
+-- acked it after this one's lease ended) changes nothing.
+
+create or replace function public.fail_outbox_event(p_consumer text, p_event_id bigint, p_error text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_delivery ops.outbox_deliveries;
+  v_delay interval;
+begin
+  perform private.require_service_call('Only service_role reports outbox delivery failures.');
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event id is required.', 'p_event_id');
+  end if;
+  if p_error is null or btrim(p_error) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'Say why the delivery failed.', 'p_error');
+  end if;
+
+  select d.* into v_delivery
+  from ops.outbox_deliveries d
+  where d.consumer = p_consumer and d.event_id = p_event_id
+  for update;
+  if not found then
+    perform private.raise_error('NOT_FOUND', 'This consumer has no such event.', 'p_event_id');
+  end if;
+
+  if v_delivery.status = 'pending' then
+    if v_delivery.attempts >= v_consumer.max_attempts then
+      update ops.outbox_deliveries d
+      set status = 'dead', dead_at = now(), last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    else
+      v_delay := least(v_consumer.retry_max, v_consumer.retry_base * power(2, greatest(v_delivery.attempts - 1, 0)));
+      update ops.outbox_deliveries d
+      set available_at = clock_timestamp() + v_delay, last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    end if;
+  end if;
+
+  return jsonb_build_object(
+    'event_id', v_delivery.event_id,
+    'status', case when v_delivery.status = 'pending' then 'retry' else v_delivery.status end,
+    'attempts', v_delivery.attempts,
+    'next_attempt_at', case when v_delivery.status = 'pending' then v_delivery.available_at end
+  );
+end
+$$;
+
+comment on function public.fail_outbox_event(text, bigint, text) is
+  'Records a failed delivery attempt of an event for consumer p_consumer (service_role): retry after an exponential backoff, or dead letter once max_attempts are spent. Returns {event_id, status: retry|dead|delivered, attempts, next_attempt_at}. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+@returns {event_id: integer, status: text, attempts: integer, next_attempt_at: timestamptz | null}';
+
+revoke all on function public.fail_outbox_event(text, bigint, text) from public, anon, authenticated;
+grant execute on function public.fail_outbox_event(text, bigint, text) to service_role;
+
+-- >>> functions/outbox/outbox_consumer.sql
+-- Outbox consumers: registration (by their first claim, or explicitly with
+-- configure_outbox_consumer) and their retry policy. A consumer sees the events written from
+-- its registration on: its cursors start at the oldest transaction still running.
+
+create or replace function private.consumer_topics(p_topics text[])
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.normalize_topic_patterns(p_topics);
+begin
+  return case when '*' = any (v_topics) then null else v_topics end;
+end
+$$;
+
+comment on function private.consumer_topics(text[]) is
+  'Normalized topic patterns of a consumer (private.normalize_topic_patterns); null when they include * (every topic).';
+
+revoke all on function private.consumer_topics(text[]) from public, anon, authenticated;
+grant execute on function private.consumer_topics(text[]) to service_role;
+
+create or replace function private.outbox_consumer(p_consumer text, p_topics text[] default null)
+returns ops.outbox_consumers
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.consumer_topics(p_topics);
+  v_start bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or p_consumer !~ '^[a-z][a-z0-9_.:-]{0,62}$' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A consumer name is required: lower case letters, digits and _ . : - (at most 63), starting with a letter.',
+      'p_consumer'
+    );
+  end if;
+
+  insert into ops.outbox_consumers (consumer, topics, safe_xact_id, eager_xact_id)
+  values (p_consumer, v_topics, v_start, v_start)
+  on conflict (consumer) do nothing;
+
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if p_topics is not null and v_topics is distinct from v_consumer.topics then
+    perform private.raise_error(
+      'CONFLICT',
+      format('Consumer %s receives %s; change its topics with configure_outbox_consumer.',
+             p_consumer, coalesce(array_to_string(v_consumer.topics, ', '), 'every topic')),
+      'p_topics'
+    );
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.outbox_consumer(text, text[]) is
+  'The consumer''s row, registered if new (topics p_topics, cursors at the oldest running transaction). INVALID_REQUEST for a bad name or pattern; CONFLICT when p_topics differs from the topics it is registered with.';
+
+revoke all on function private.outbox_consumer(text, text[]) from public, anon, authenticated;
+grant execute on function private.outbox_consumer(text, text[]) to service_role;
+
+create or replace function public.configure_outbox_consumer(
+  p_consumer text,
+  p_topics text[] default null,
+  p_max_attempts integer default null,
+  p_retry_base_seconds numeric default null,
+  p_retry_max_seconds numeric default null,
+  p_lease_seconds numeric default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call('Only service_role configures outbox consumers.');
+  perform private.outbox_consumer(p_consumer);
+
+  if p_max_attempts is not null and p_max_attempts not between 1 and 100 then
+    perform private.raise_error('INVALID_REQUEST', 'max_attempts must be between 1 and 100.', 'p_max_attempts');
+  end if;
+  if p_retry_base_seconds is not null and p_retry_base_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The first retry delay must be between 1 ms and 7 days.', 'p_retry_base_seconds');
+  end if;
+  if p_retry_max_seconds is not null and p_retry_max_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must be between 1 ms and 7 days.', 'p_retry_max_seconds');
+  end if;
+  if p_lease_seconds is not null and p_lease_seconds not between 1 and 86400 then
+    perform private.raise_error('INVALID_REQUEST', 'The lease must be between 1 second and 1 day.', 'p_lease_seconds');
+  end if;
+
+  begin
+    update ops.outbox_consumers c
+    set topics = case when p_topics is null then c.topics else private.consumer_topics(p_topics) end,
+        max_attempts = coalesce(p_max_attempts, c.max_attempts),
+        retry_base = coalesce(make_interval(secs => p_retry_base_seconds::double precision), c.retry_base),
+        retry_max = coalesce(make_interval(secs => p_retry_max_seconds::double precision), c.retry_max),
+        lease = coalesce(make_interval(secs => p_lease_seconds::double precision), c.lease),
+        updated_at = now()
+    where c.consumer = p_consumer
+    returning c.* into v_consumer;
+  exception when check_violation then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must not be shorter than the first.', 'p_retry_max_seconds');
+  end;
+
+  return private.outbox_consumer_json(v_consumer);
+end
+$$;
+
+comment on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) is
+  'Registers an outbox consumer or changes it (service_role): topic patterns (array[''*''] = every topic; null = unchanged), claims per event before the dead letter, first and longest retry delay (doubling in between), lease of a claim. Returns the consumer. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+@returns {consumer: text, topics: text[] | null, max_attempts: integer, retry_base_seconds: number, retry_max_seconds: number, lease_seconds: number, created_at: timestamptz}';
+
+revoke all on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) from public, anon, authenticated;
+grant execute on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) to service_role;
+
+create or replace function private.outbox_consumer_json(p_consumer ops.outbox_consumers)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'consumer', p_consumer.consumer,
+    'topics', p_consumer.topics,
+    'max_attempts', p_consumer.max_attempts,
+    'retry_base_seconds', extract(epoch from p_consumer.retry_base),
+    'retry_max_seconds', extract(epoch from p_consumer.retry_max),
+    'lease_seconds', extract(epoch from p_consumer.lease),
+    'created_at', p_consumer.created_at
+  )
+$$;
+
+comment on function private.outbox_consumer_json(ops.outbox_consumers) is 'An outbox consumer''s settings as returned by configure_outbox_consumer.';
+
+revoke all on function private.outbox_consumer_json(ops.outbox_consumers) from public, anon, authenticated;
+grant execute on function private.outbox_consumer_json(ops.outbox_consumers) to service_role;
+
+create or replace function private.require_outbox_consumer(p_consumer text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or btrim(p_consumer) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'A consumer name is required.', 'p_consumer');
+  end if;
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if not found then
+    perform private.raise_error('NOT_FOUND', format('No outbox consumer is called %s.', p_consumer), 'p_consumer');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_consumer(text) is
+  'The registered consumer''s row; INVALID_REQUEST without a name, NOT_FOUND when no consumer has it.';
+
+revoke all on function private.require_outbox_consumer(text) from public, anon, authenticated;
+grant execute on function private.require_outbox_consumer(text) to service_role;
+
+-- >>> functions/outbox/prune_outbox.sql
+-- private.prune_outbox: the nightly pg_cron job prune-outbox (migration 20261127150200).
+-- Deletes events older than p_retention that every consumer is done with: behind its safe
+-- cursor, and delivered (or never meant for it). Dead letters are kept p_dead_retention for the
+-- operator to inspect or requeue. Their delivery rows and webhook attempt logs go with them.
+-- Works in batches of 5,000 (each a statement of its own) so a large backlog never holds long
+-- locks; stops after p_max_batches.
+
+create or replace function private.prune_outbox(
+  p_retention interval default '7 days',
+  p_dead_retention interval default '30 days',
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_batch constant integer := 5000;
+  v_cutoff timestamptz := now() - p_retention;
+  v_dead_cutoff timestamptz := now() - greatest(p_dead_retention, p_retention);
+  v_ids bigint[];
+  v_events integer := 0;
+  v_deliveries integer := 0;
+  v_attempts integer := 0;
+  v_count integer;
+  v_batches integer := 0;
+begin
+  loop
+    select array_agg(e.id) into v_ids
+    from (
+      select e.id
+      from public.outbox_events e
+      where e.created_at < v_cutoff
+        and not exists (
+          select 1 from ops.outbox_consumers c
+          where e.xact_id is not null
+            and (e.xact_id, e.id) > (c.safe_xact_id, c.safe_event_id)
+        )
+        and not exists (
+          select 1 from ops.outbox_deliveries d
+          where d.event_id = e.id
+            and (d.status = 'pending' or (d.status = 'dead' and e.created_at >= v_dead_cutoff))
+        )
+      order by e.created_at
+      limit c_batch
+    ) e;
+    exit when v_ids is null;
+
+    delete from ops.outbox_deliveries d where d.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_deliveries := v_deliveries + v_count;
+    delete from public.webhook_deliveries w where w.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_attempts := v_attempts + v_count;
+    delete from public.outbox_events e where e.id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_events := v_events + v_count;
+
+    v_batches := v_batches + 1;
+    exit when cardinality(v_ids) < c_batch or v_batches >= p_max_batches;
+  end loop;
+
+  perform private.write_audit(
+    null, 'outbox.pruned', 'outbox_events', null, null,
+    jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts,
+                       'retention', p_retention::text, 'dead_retention', p_dead_retention::text)
+  );
+  return jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts);
+end
+$$;
+
+comment on function private.prune_outbox(interval, interval, integer) is
+  'pg_cron job prune-outbox: deletes outbox events older than p_retention that every consumer has passed and none has pending (dead letters: after p_dead_retention), with their delivery rows and webhook attempt logs; one audit_log entry (outbox.pruned). Returns {events, deliveries, webhook_attempts}.';
+
+revoke all on function private.prune_outbox(interval, interval, integer) from public, anon, authenticated;
+grant execute on function private.prune_outbox(interval, interval, integer) to service_role;
+
+-- >>> functions/outbox/release_outbox_events.sql
+-- release_outbox_events(p_consumer, p_event_ids): a worker hands back claimed events it has not
+-- tried (shutting down): they are claimable again at once, and the claim does not count as an
+-- attempt. Events not currently claimed are left alone.
+
+create or replace function public.release_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_released integer;
+begin
+  perform private.require_service_call('Only service_role releases outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event ids to release are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set available_at = clock_timestamp(),
+      attempts = greatest(d.attempts - 1, 0)
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'pending'
+    and d.available_at > clock_timestamp();
+  get diagnostics v_released = row_count;
+  return v_released;
+end
+$$;
+
+comment on function public.release_outbox_events(text, bigint[]) is
+  'Hands claimed, untried events back (service_role; a worker shutting down): claimable again at once, the claim not counted as an attempt. Returns how many were released. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.release_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.release_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/requeue_outbox_events.sql
+-- requeue_outbox_events(p_consumer, p_event_ids): an operator sends dead letters round again
+-- (after fixing the receiver): pending, attempts from zero, claimable at once.
+
+create or replace function public.requeue_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_requeued integer;
+begin
+  perform private.require_service_call('Only service_role requeues outbox events.');
+  perform private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The dead-lettered event ids are required.', 'p_event_ids');
+  end if;
+
+  update ops.outbox_deliveries d
+  set status = 'pending', dead_at = null, attempts = 0, available_at = clock_timestamp()
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'dead';
+  get diagnostics v_requeued = row_count;
+  return v_requeued;
+end
+$$;
+
+comment on function public.requeue_outbox_events(text, bigint[]) is
+  'Sends dead-lettered events of consumer p_consumer round again (service_role): pending, attempts reset, claimable now. Returns how many. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.requeue_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.requeue_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/topic_patterns.sql
+-- Topic patterns of outbox consumers and webhook subscriptions: an exact topic
+-- (booking.cancelled), every topic under a prefix (booking.*) or every topic (*).
+
+create or replace function private.outbox_topic_matches(p_topic text, p_patterns text[])
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select p_patterns is null
+      or exists (
+        select 1
+        from unnest(p_patterns) as p (pattern)
+        where p.pattern = '*'
+           or p.pattern = p_topic
+           or (right(p.pattern, 2) = '.*' and starts_with(p_topic, left(p.pattern, -1)))
+      )
+$$;
+
+comment on function private.outbox_topic_matches(text, text[]) is
+  'True when the topic matches one of the patterns: exact (booking.cancelled), prefix (booking.* matches booking.cancelled and booking.x.y) or *; a null pattern list matches everything.';
+
+revoke all on function private.outbox_topic_matches(text, text[]) from public, anon;
+grant execute on function private.outbox_topic_matches(text, text[]) to authenticated, service_role;
+
+create or replace function private.normalize_topic_patterns(p_patterns text[], p_hint text default 'p_topics')
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_bad text;
+  v_result text[];
+begin
+  if p_patterns is null then
+    return null;
+  end if;
+  select p.pattern into v_bad
+  from unnest(p_patterns) as p (pattern)
+  where p.pattern is null
+     or p.pattern !~ '^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$'
+  limit 1;
+  if found then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Topic pattern %s is not valid: use a topic (booking.cancelled), a prefix (booking.*) or *.', coalesce(v_bad, 'null')),
+      p_hint
+    );
+  end if;
+  select array_agg(distinct p.pattern order by p.pattern) into v_result from unnest(p_patterns) as p (pattern);
+  if v_result is null or cardinality(v_result) > 50 then
+    perform private.raise_error('INVALID_REQUEST', 'Give between 1 and 50 topic patterns.', p_hint);
+  end if;
+  return v_result;
+end
+$$;
+
+comment on function private.normalize_topic_patterns(text[], text) is
+  'Validates topic patterns (topic, prefix.* or *; 1 to 50) and returns them sorted without duplicates; null stays null. INVALID_REQUEST (hint p_hint) otherwise.';
+
+revoke all on function private.normalize_topic_patterns(text[], text) from public, anon;
+grant execute on function private.normalize_topic_patterns(text[], text) to authenticated, service_role;
+
 -- >>> functions/private/is_member.sql
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
 -- organization_members itself can call them without recursing into its own RLS.
@@ -2505,6 +3253,109 @@ comment on function private.require_sane_timestamp(timestamptz, text) is
 
 revoke all on function private.require_sane_timestamp(timestamptz, text) from public, anon, authenticated;
 grant execute on function private.require_sane_timestamp(timestamptz, text) to service_role;
+
+-- >>> functions/private/require_service_call.sql
+-- private.require_service_call: the access check of back-office RPCs (outbox consumers, webhook
+-- delivery) that only service_role and direct database sessions may call. Their execute right
+-- is revoked from users already; this keeps the contract's codes if a grant is ever widened.
+-- Called from security definer RPCs only (not executable by users itself).
+
+create or replace function private.require_service_call(p_detail text default 'Only service_role may call this.')
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if private.is_service_call() then
+    return;
+  end if;
+  perform private.require_caller();  -- signed out: UNAUTHORIZED
+  perform private.raise_error('FORBIDDEN', p_detail);
+end
+$$;
+
+comment on function private.require_service_call(text) is
+  'Raises UNAUTHORIZED (signed out) or FORBIDDEN (detail p_detail, a signed-in user) unless the request is a service call (service_role, direct database session).';
+
+revoke all on function private.require_service_call(text) from public, anon, authenticated;
+grant execute on function private.require_service_call(text) to service_role;
+
+-- >>> functions/private/touch_updated_at.sql
+-- private.touch_updated_at: keeps updated_at current on every table that has one.
+-- Add a table here when it gets an updated_at column (this file is re-applied on change).
+
+create or replace function private.touch_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+comment on function private.touch_updated_at() is
+  'BEFORE UPDATE trigger: sets updated_at = now().';
+
+revoke all on function private.touch_updated_at() from public;
+
+drop trigger if exists touch_updated_at on public.organizations;
+create trigger touch_updated_at before update on public.organizations
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_members;
+create trigger touch_updated_at before update on public.organization_members
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_settings;
+create trigger touch_updated_at before update on public.organization_settings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.services;
+create trigger touch_updated_at before update on public.services
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.packages;
+create trigger touch_updated_at before update on public.packages
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.service_sessions;
+create trigger touch_updated_at before update on public.service_sessions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.bookings;
+create trigger touch_updated_at before update on public.bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.subscriptions;
+create trigger touch_updated_at before update on public.subscriptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_types;
+create trigger touch_updated_at before update on public.session_types
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.availability_rules;
+create trigger touch_updated_at before update on public.availability_rules
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.specialist_availability_exceptions;
+create trigger touch_updated_at before update on public.specialist_availability_exceptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.session_notes;
+create trigger touch_updated_at before update on public.session_notes
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.recurring_bookings;
+create trigger touch_updated_at before update on public.recurring_bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.webhook_subscriptions;
+create trigger touch_updated_at before update on public.webhook_subscriptions
+  for each row execute function private.touch_updated_at();
 
 -- >>> functions/recurring/create_recurring_booking.sql
 -- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
@@ -2834,13 +3685,6 @@ begin
       and lb.start_time < v_last_at
       and lb.end_time > v_first_at
   ),
-  -- providers whose other recurring series (not claimed by this run) hold time around the run's
-  -- occurrences: their candidates take the exact path, where private.provider_busy (the booking
-  -- core's overlap rule) counts those holds
-  held_providers as materialized (
-    select distinct h.provider_id
-    from private.series_holds(v_providers, tstzrange(v_first_at, v_last_at)) as h
-  ),
   -- every occurrence with what the rules need, and the rules that need no other new occurrence:
   -- service, people, session type, window, working hours, exceptions, the provider's sessions
   simple as materialized (
@@ -2899,7 +3743,6 @@ begin
             and e.specialist_id = r.specialist_id
             and e.exception_date between t.local_day - 1 and t.local_day + 1
         )
-        and r.specialist_id not in (select hp.provider_id from held_providers as hp)
         and (
           r.specialist_id not in (select bp.provider_id from busy_providers as bp)
           or (
@@ -2973,6 +3816,17 @@ begin
     from simple as s
     where s.simple_ok and not s.in_past and not s.already_booked
   ),
+  -- what the providers' other recurring series (not claimed by this run: they were advanced
+  -- above) hold around the candidates (private.series_holds, the booking core's own source):
+  -- a candidate near one takes the exact path, where private.provider_busy decides
+  held as materialized (
+    select h.provider_id, h.service_id, h.starts_at, h.ends_at,
+           greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    from private.series_holds(
+      v_providers,
+      (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
+    ) as h
+  ),
   -- rank of the occurrence among the run's ones of its provider, service and local day (a
   -- partition holds one service, so all or none of its rows have a daily limit)
   day_ranked as (
@@ -3012,6 +3866,15 @@ begin
       b.type_id, b.starts_at, b.ends_at, b.price, cr.subscription_id,
       case when
         (b.prev_padded_end is null or b.prev_padded_end + make_interval(mins => b.buffer_before_minutes) <= b.starts_at)
+        -- conservative: padded by the largest buffer on either side
+        and not exists (
+          select 1
+          from held as hd
+          where hd.provider_id = b.specialist_id
+            and tstzrange(b.starts_at, b.ends_at) && tstzrange(
+              hd.starts_at - make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)),
+              hd.ends_at + make_interval(mins => greatest(hd.buffer_minutes, b.buffer_before_minutes, b.buffer_after_minutes)))
+        )
         and (
           b.max_bookings_per_day is null
           or (
@@ -3023,6 +3886,13 @@ begin
               and dss.status <> 'cancelled'
               and dss.starts_at >= b.local_day::timestamp at time zone b.org_tz
               and dss.starts_at < (b.local_day + 1)::timestamp at time zone b.org_tz
+          ) + (
+            -- places other series of the service hold that day
+            select count(*)
+            from held as dh
+            where dh.provider_id = b.specialist_id
+              and dh.service_id = b.service_id
+              and (dh.starts_at at time zone b.org_tz)::date = b.local_day
           ) + dr.day_rank <= b.max_bookings_per_day
         )
         and (
@@ -3320,8 +4190,9 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '5ccf3e5d094eee6014e16ac908ab5e45'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
+  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
@@ -3470,8 +4341,8 @@ grant execute on function private.recurring_first_on_or_after(date, text, date) 
 -- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
 --
 -- What an occurrence of series r on local date d holds:
---   * r is active, its service is active and r's provider is still a provider of r's
---     organization;
+--   * r is active, its service is active and r's provider holds an accepted provider-capable
+--     membership of r's organization;
 --   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
 --     occurrences are behind next_booking_date, and a dispatch run advances the series before it
 --     books, so the dispatcher is never blocked by the occurrence it is booking), and no booking
@@ -3479,35 +4350,62 @@ grant execute on function private.recurring_first_on_or_after(date, text, date) 
 --   * it starts in the future and at most max_advance_days ahead (365 days when the service has
 --     no booking window);
 --   * it lasts the service's session type (else the organization's default), like the booking
---     the dispatcher would make.
--- Set-based and inlinable (plain SQL, no SET clause, pg_catalog-qualified calls): the planner
--- folds them into the caller's query; a provider's active series are found through
--- recurring_bookings_specialist_id_idx, and only occurrences inside the asked window are
--- generated.
+--     the dispatcher would make, and takes a place in the service's max_bookings_per_day of its
+--     local day.
+-- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
+-- session types and memberships); private.series_holds finds a provider's active series through
+-- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
+-- window, and generates only the occurrences inside it.
 
-create or replace function private.series_occurrences(p_series public.recurring_bookings, p_window tstzrange)
+-- (issue 10 first shipped a one-series signature, then one without service_id; this replaces them)
+drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+drop function if exists private.series_occurrences(public.recurring_bookings[], tstzrange);
+
+create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
 returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
   buffer_before_minutes integer,
   buffer_after_minutes integer
 )
-language sql
+language plpgsql
 stable
+set search_path = ''
 as $$
+#variable_conflict use_column
+begin
+  -- set-based over the given series: services, session types and memberships are joined once,
+  -- not looked up series by series. plpgsql so that the statement is planned once per session
+  -- (a SQL function called with an array built by a sub-select is re-planned at every call).
+  return query
   select
+    r.id,
+    r.specialist_id,
+    r.service_id,
     o.occurrence_date,
-    t.starts_at,
-    t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    o.starts_at,
+    o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
     sv.buffer_before_minutes,
     sv.buffer_after_minutes
-  from public.services as sv
+  from unnest(p_series) as r
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  -- (offset 0: each bound is computed once per series and referenced, not copied into every
-  -- expression of the inlined date functions, which kept planning cheap)
+  -- only a provider who accepted their membership is occupied by it (as in private.provider_busy)
+  join public.organization_members as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+   and pm.status = 'accepted'
+   and pm.role in ('owner', 'admin', 'provider')
+  -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
+  -- instead of its expression being copied into every use, which made planning slow)
   cross join lateral (
     select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
     offset 0
@@ -3515,42 +4413,42 @@ as $$
   cross join lateral (
     select
       private.recurring_first_on_or_after(
-        p_series.start_date, p_series.frequency,
+        r.start_date, r.frequency,
         -- a session lasts at most a day: one local day before the window is enough
-        greatest(p_series.next_booking_date, p_series.start_date,
-                 (pg_catalog.lower(p_window) at time zone p_series.timezone)::date - 1)
+        greatest(r.next_booking_date, r.start_date, (pg_catalog.lower(p_window) at time zone r.timezone)::date - 1)
       ) as first_day,
-      least(p_series.end_date,
-            (pg_catalog.upper(p_window) at time zone p_series.timezone)::date,
-            (h.hold_until at time zone p_series.timezone)::date) as to_day
+      least(r.end_date,
+            (pg_catalog.upper(p_window) at time zone r.timezone)::date,
+            (h.hold_until at time zone r.timezone)::date) as to_day
     offset 0
   ) as d
-  cross join lateral private.recurring_occurrences(p_series.start_date, p_series.frequency, d.first_day, d.to_day)
-    as o (occurrence_date)
   cross join lateral (
-    select (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as starts_at
-  ) as t
-  where sv.id = p_series.service_id
-    and sv.is_active
-    and p_series.is_active
-    and coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') in ('owner', 'admin', 'provider')
-    and t.starts_at > pg_catalog.now()
-    and t.starts_at <= h.hold_until
+    select x.occurrence_date, (x.occurrence_date + r.local_time) at time zone r.timezone as starts_at
+    from private.recurring_occurrences(r.start_date, r.frequency, d.first_day, d.to_day) as x (occurrence_date)
+    offset 0
+  ) as o
+  where r.is_active
+    and o.starts_at > pg_catalog.now()
+    and o.starts_at <= h.hold_until
     and (p_window is null
-         or tstzrange(t.starts_at, t.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+         or tstzrange(o.starts_at, o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
     and not exists (
       select 1
       from public.bookings as b
-      where b.recurring_booking_id = p_series.id
+      where b.recurring_booking_id = r.id
         and b.recurring_occurrence_date = o.occurrence_date
-    )
+    );
+end
 $$;
 
-comment on function private.series_occurrences(public.recurring_bookings, tstzrange) is
-  'The occurrences a recurring series holds that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series, its service and its provider''s membership are active; with their session range and the service''s buffers.';
+comment on function private.series_occurrences(public.recurring_bookings[], tstzrange) is
+  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. Set-based; also takes a series not written yet (a new row in a trigger).';
 
-revoke all on function private.series_occurrences(public.recurring_bookings, tstzrange) from public, anon, authenticated;
-grant execute on function private.series_occurrences(public.recurring_bookings, tstzrange) to service_role;
+revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
+grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
+
+-- (the result gained service_id: the daily limit counts held occurrences of the same service)
+drop function if exists private.series_holds(uuid[], tstzrange, uuid);
 
 create or replace function private.series_holds(
   p_provider_ids uuid[],
@@ -3560,6 +4458,7 @@ create or replace function private.series_holds(
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -3571,23 +4470,31 @@ stable
 set search_path = ''
 as $$
 begin
+  if p_window is null or isempty(p_window) then
+    return;  -- nothing asked (e.g. a dispatch run without candidates)
+  end if;
   -- plpgsql, not inlined: the statement is planned once per session and reused (provider_busy
-  -- runs on every booking; re-planning the occurrence arithmetic each time cost milliseconds)
+  -- runs on every booking)
   return query
-  select r.id, r.specialist_id, o.occurrence_date, o.starts_at, o.ends_at, o.buffer_before_minutes, o.buffer_after_minutes
-  from public.recurring_bookings as r
-  cross join lateral private.series_occurrences(r, p_window) as o
-  where r.specialist_id = any (p_provider_ids)
-    and r.is_active
-    and r.id is distinct from p_exclude_recurring_id
-    -- cheap pre-filter before any occurrence is computed (local dates are within a day of UTC)
-    and (pg_catalog.upper(p_window) is null or r.next_booking_date <= (pg_catalog.upper(p_window) at time zone 'UTC')::date + 1)
-    and (pg_catalog.lower(p_window) is null or r.end_date is null or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2);
+  select o.*
+  from private.series_occurrences(array(
+    select r
+    from public.recurring_bookings as r
+    where r.specialist_id = any (p_provider_ids)
+      and r.is_active
+      and r.id is distinct from p_exclude_recurring_id
+      -- cheap pre-filters: a series whose next pending occurrence starts after the window holds
+      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it
+      and (pg_catalog.upper(p_window) is null
+           or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
+      and (pg_catalog.lower(p_window) is null or r.end_date is null
+           or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+  ), p_window) as o;
 end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
-  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences), optionally ignoring one series: what private.provider_busy counts besides sessions.';
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, what the daily limit counts besides booked sessions of the same service (private.assert_slot_bookable, get_available_slots), and what the dispatcher''s set-based step leaves to the booking core.';
 
 revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
 grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
@@ -3607,7 +4514,7 @@ declare
 begin
   select sv.* into v_service from public.services as sv where sv.id = p_series.service_id;
   select tstzrange(min(o.starts_at), max(o.ends_at)) into v_span
-  from private.series_occurrences(p_series, null) as o
+  from private.series_occurrences(array[p_series], null) as o
   having count(*) > 0;
   if v_span is null then
     return;  -- holds nothing (paused, ended, or nothing within the booking window yet)
@@ -3619,7 +4526,7 @@ begin
     null, p_series.id
   );
   select o.occurrence_date into v_day
-  from private.series_occurrences(p_series, null) as o
+  from private.series_occurrences(array[p_series], null) as o
   where v_busy && tstzrange(o.starts_at, o.ends_at)
   order by o.occurrence_date
   limit 1;
@@ -4114,6 +5021,17 @@ begin
       and ss.starts_at >= v_day::timestamp at time zone v_tz
       and ss.starts_at < (v_day + 1)::timestamp at time zone v_tz
       and ss.id is distinct from p_exclude_session_id;
+    -- occurrences that recurring series of this service hold that day have their place too
+    v_count := v_count + (
+      select count(*)
+      from private.series_holds(
+        array[p_provider_id],
+        tstzrange(v_day::timestamp at time zone v_tz, (v_day + 1)::timestamp at time zone v_tz)
+      ) as h
+      where h.service_id = p_service.id
+        and h.starts_at >= v_day::timestamp at time zone v_tz
+        and h.starts_at < (v_day + 1)::timestamp at time zone v_tz
+    );
     if v_count >= p_service.max_bookings_per_day then
       perform private.raise_error(
         'DAILY_LIMIT_REACHED',
@@ -4126,7 +5044,7 @@ end
 $$;
 
 comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
-  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers, daily limit. Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
+  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
 
 revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
 grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;
@@ -4684,6 +5602,7 @@ begin
     new.session_type_id := v_type.id;
     new.ends_at := coalesce(new.ends_at, new.starts_at + make_interval(mins => v_type.duration_minutes));
   end if;
+  perform private.require_sane_timestamp(new.starts_at, 'starts_at');
   if new.ends_at <= new.starts_at or new.ends_at > new.starts_at + interval '24 hours' then
     perform private.raise_error('INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'ends_at');
   end if;
@@ -5030,6 +5949,8 @@ begin
     if not private.has_role(new.organization_id, array['owner', 'admin']) then
       return new;  -- row level security refuses it, and no rule says why
     end if;
+    perform private.require_sane_timestamp(new.starts_at, 'starts_at');
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
     if new.status not in ('active', 'paused') then
       perform private.raise_error('INVALID_REQUEST', 'A new subscription is active or paused.', 'status');
     end if;
@@ -5052,6 +5973,9 @@ begin
   end;
   if v_column is not null then
     perform private.raise_error('INVALID_REQUEST', format('%s of a subscription is fixed when it is sold.', v_column), v_column);
+  end if;
+  if new.expires_at is distinct from old.expires_at then
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
   end if;
   if new.status is distinct from old.status
      and not (old.status in ('active', 'paused') and new.status in ('active', 'paused', 'cancelled')) then
@@ -5557,6 +6481,255 @@ comment on function public.preview_treatment_schedule(uuid, timestamptz, integer
 revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
 grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;
 
+-- >>> functions/webhooks/create_webhook_subscription.sql
+-- create_webhook_subscription / rotate_webhook_secret: owners and admins subscribe an endpoint
+-- and get its signing secret, once. The secret lives in private.webhook_secrets, out of reach
+-- of every API role; the subscription shows only its last 4 characters (secret_hint).
+
+create or replace function private.new_webhook_secret()
+returns text
+language sql
+volatile
+set search_path = ''
+as $$
+  select 'whsec_' || encode(extensions.gen_random_bytes(32), 'hex')
+$$;
+
+comment on function private.new_webhook_secret() is 'A new webhook signing secret: whsec_ + 64 hex digits (256 random bits).';
+
+revoke all on function private.new_webhook_secret() from public, anon, authenticated;
+grant execute on function private.new_webhook_secret() to service_role;
+
+create or replace function public.create_webhook_subscription(
+  p_organization_id uuid,
+  p_url text,
+  p_topics text[] default array['*'],
+  p_description text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_org_role(p_organization_id, array['owner', 'admin']);
+  if not private.is_webhook_url(btrim(p_url)) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'p_url');
+  end if;
+  perform private.normalize_topic_patterns(coalesce(p_topics, array['*']), 'p_topics');
+  if length(p_description) > 500 then
+    perform private.raise_error('INVALID_REQUEST', 'The description is at most 500 characters.', 'p_description');
+  end if;
+
+  insert into public.webhook_subscriptions (organization_id, url, topics, description, secret_hint, created_by)
+  values (p_organization_id, btrim(p_url), coalesce(p_topics, array['*']), p_description, right(v_secret, 4), (select auth.uid()))
+  returning * into v_subscription;
+
+  insert into private.webhook_secrets (subscription_id, secret) values (v_subscription.id, v_secret);
+
+  perform private.write_audit(
+    p_organization_id, 'webhook_subscription.created', 'webhook_subscriptions', v_subscription.id, null,
+    jsonb_build_object('url', v_subscription.url, 'topics', v_subscription.topics)
+  );
+  return jsonb_build_object('subscription', to_jsonb(v_subscription), 'secret', v_secret);
+end
+$$;
+
+comment on function public.create_webhook_subscription(uuid, text, text[], text) is
+  'Subscribes an http(s) endpoint of the organization to topic patterns (owner/admin); returns {subscription, secret}: the signing secret is shown this once. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN.
+@returns {subscription: {id: uuid, organization_id: uuid, url: text, topics: text[], description: text | null, is_active: boolean, secret_hint: text, created_by: uuid | null, created_at: timestamptz, updated_at: timestamptz}, secret: text}';
+
+revoke execute on function public.create_webhook_subscription(uuid, text, text[], text) from public, anon;
+grant execute on function public.create_webhook_subscription(uuid, text, text[], text) to authenticated, service_role;
+
+create or replace function public.rotate_webhook_secret(p_subscription_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_caller();
+  if p_subscription_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription id is required.', 'p_subscription_id');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null or not (private.is_service_call() or private.is_member(v_subscription.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  perform private.require_org_role(v_subscription.organization_id, array['owner', 'admin']);
+
+  update private.webhook_secrets w set secret = v_secret, rotated_at = now() where w.subscription_id = p_subscription_id;
+  update public.webhook_subscriptions s set secret_hint = right(v_secret, 4) where s.id = p_subscription_id;
+
+  perform private.write_audit(
+    v_subscription.organization_id, 'webhook_subscription.secret_rotated', 'webhook_subscriptions', p_subscription_id
+  );
+  return jsonb_build_object('subscription_id', p_subscription_id, 'secret', v_secret, 'secret_hint', right(v_secret, 4));
+end
+$$;
+
+comment on function public.rotate_webhook_secret(uuid) is
+  'Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once: {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
+@returns {subscription_id: uuid, secret: text, secret_hint: text}';
+
+revoke execute on function public.rotate_webhook_secret(uuid) from public, anon;
+grant execute on function public.rotate_webhook_secret(uuid) to authenticated, service_role;
+
+-- >>> functions/webhooks/webhook_delivery.sql
+-- What the webhook worker (consumer "webhooks", service_role) reads and writes:
+--   webhook_targets(event ids)   -> for each event, the active subscriptions of its organization
+--                                   whose topics match, created before the event, that have not
+--                                   received it yet; with URL and signing secret;
+--   record_webhook_attempt(...)  -> one webhook_deliveries row per HTTP attempt. A 2xx marks the
+--                                   (subscription, event) done: retries of the event skip it.
+
+create or replace function public.webhook_targets(p_event_ids bigint[])
+returns table (event_id bigint, subscription_id uuid, url text, secret text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) reads webhook targets.');
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event ids are required.', 'p_event_ids');
+  end if;
+  return query
+  select e.id, s.id, s.url, w.secret
+  from public.outbox_events e
+  join public.webhook_subscriptions s
+    on s.organization_id = e.organization_id
+   and s.is_active
+   and s.created_at <= e.created_at
+   and private.outbox_topic_matches(e.topic, s.topics)
+  join private.webhook_secrets w on w.subscription_id = s.id
+  where e.id = any (p_event_ids)
+    and not exists (
+      select 1 from public.webhook_deliveries d
+      where d.subscription_id = s.id and d.event_id = e.id and d.succeeded
+    )
+  order by e.id, s.created_at, s.id;
+end
+$$;
+
+comment on function public.webhook_targets(bigint[]) is
+  'For the outbox worker (service_role): per event, the webhook subscriptions still to deliver it to (active, topic matches, created before the event, no successful attempt yet), with URL and signing secret. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.';
+
+revoke all on function public.webhook_targets(bigint[]) from public, anon, authenticated;
+grant execute on function public.webhook_targets(bigint[]) to service_role;
+
+create or replace function public.record_webhook_attempt(
+  p_subscription_id uuid,
+  p_event_id bigint,
+  p_attempt integer,
+  p_status_code integer default null,
+  p_error text default null,
+  p_duration_ms integer default null
+)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_subscription public.webhook_subscriptions;
+  v_topic text;
+  v_succeeded boolean := coalesce(p_status_code between 200 and 299, false);
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) records webhook attempts.');
+  if p_attempt is null or p_attempt < 1 then
+    perform private.raise_error('INVALID_REQUEST', 'The attempt number (1 or more) is required.', 'p_attempt');
+  end if;
+  if p_status_code is not null and p_status_code not between 100 and 599 then
+    perform private.raise_error('INVALID_REQUEST', 'An HTTP status is between 100 and 599.', 'p_status_code');
+  end if;
+  if p_status_code is null and (p_error is null or btrim(p_error) = '') then
+    perform private.raise_error('INVALID_REQUEST', 'Without an HTTP status, say what went wrong.', 'p_error');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  select e.topic into v_topic
+  from public.outbox_events e
+  where e.id = p_event_id and e.organization_id = v_subscription.organization_id;
+  if v_topic is null then
+    perform private.raise_error('NOT_FOUND', 'No event of the subscription''s organization has this id.', 'p_event_id');
+  end if;
+
+  insert into public.webhook_deliveries
+    (organization_id, subscription_id, event_id, topic, attempt, status_code, error, duration_ms, succeeded)
+  values
+    (v_subscription.organization_id, p_subscription_id, p_event_id, v_topic, p_attempt, p_status_code,
+     left(p_error, 2000), greatest(p_duration_ms, 0), v_succeeded)
+  on conflict (subscription_id, event_id) where succeeded do nothing;
+  return v_succeeded;
+end
+$$;
+
+comment on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) is
+  'For the outbox worker (service_role): logs one HTTP attempt of an event to a subscription (status code or error, duration) and returns whether it succeeded (2xx); a second success for the same pair is ignored. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) from public, anon, authenticated;
+grant execute on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) to service_role;
+
+-- >>> functions/webhooks/webhook_subscriptions_before_write.sql
+-- Webhook subscriptions stay well-formed whoever writes them (the RPCs, or an owner/admin
+-- updating url, topics, description or is_active through PostgREST): topic patterns are
+-- validated and normalized, the URL is checked with the contract's codes, and a subscription
+-- never moves to another organization (its secret and delivery log belong to this one).
+
+create or replace function private.is_webhook_url(p_url text)
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(p_url ~ '^https?://[^/?#@[:space:]]+([/?#][^[:space:]]*)?$' and length(p_url) <= 2000, false)
+$$;
+
+comment on function private.is_webhook_url(text) is 'True for an http(s) URL without credentials or spaces, at most 2000 characters (the check of webhook_subscriptions.url).';
+
+revoke all on function private.is_webhook_url(text) from public, anon;
+grant execute on function private.is_webhook_url(text) to authenticated, service_role;
+
+create or replace function private.webhook_subscriptions_before_write()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.organization_id is distinct from old.organization_id then
+    perform private.raise_error('INVALID_REQUEST', 'A webhook subscription cannot move to another organization.', 'organization_id');
+  end if;
+  if not private.is_webhook_url(new.url) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'url');
+  end if;
+  new.topics := private.normalize_topic_patterns(coalesce(new.topics, array['*']), 'topics');
+  return new;
+end
+$$;
+
+comment on function private.webhook_subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on webhook_subscriptions: INVALID_REQUEST for a bad URL, bad topic patterns or a change of organization; topics normalized (sorted, no duplicates).';
+
+revoke all on function private.webhook_subscriptions_before_write() from public, anon;
+
+drop trigger if exists webhook_subscriptions_before_write on public.webhook_subscriptions;
+create trigger webhook_subscriptions_before_write
+  before insert or update on public.webhook_subscriptions
+  for each row execute function private.webhook_subscriptions_before_write();
+
 -- >>> policies/bookings.sql
 -- bookings: owners/admins see all of their organization's bookings; a provider sees the
 -- bookings they provide; a client sees their own. Writes (see
@@ -5714,3 +6887,33 @@ create policy specialist_availability_exceptions_delete_own_or_admin on public.s
     private.has_role(organization_id, array['owner', 'admin'])
     or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
   );
+
+-- >>> policies/webhook_deliveries.sql
+-- webhook_deliveries: owners/admins read their organization's delivery log; only the outbox
+-- worker writes it (record_webhook_attempt, service_role).
+
+drop policy if exists webhook_deliveries_select_owner_admin on public.webhook_deliveries;
+create policy webhook_deliveries_select_owner_admin on public.webhook_deliveries
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+-- >>> policies/webhook_subscriptions.sql
+-- webhook_subscriptions: owners/admins of the organization read, update and delete their
+-- endpoints; they are created only by create_webhook_subscription (which makes the secret), so
+-- nobody inserts directly. The signing secret is in private.webhook_secrets, not here.
+
+drop policy if exists webhook_subscriptions_select_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_select_owner_admin on public.webhook_subscriptions
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_update_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_update_owner_admin on public.webhook_subscriptions
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));

@@ -16,16 +16,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sessionkit import stack
+from sessionkit.backfill.cli import backfill_app
 from sessionkit.bench.cli import bench_command
 from sessionkit.config import Project, Target
-from sessionkit.db.admin import cron_jobs, server_version
+from sessionkit.db.admin import cron_jobs, server_clock_offset, server_version
+from sessionkit.db.clock import describe_clock, is_fake, parse_clock
 from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.connect import connect
 from sessionkit.db.prerequisites import pg_cron_enabled
 from sessionkit.errors import SessionkitError
+from sessionkit.legacy.cli import legacy_app
 from sessionkit.migrate import bundle
 from sessionkit.migrate.files import MigrationFile, version_to_datetime
 from sessionkit.migrate.push import status as migration_status
+from sessionkit.outbox.cli import work_command
 from sessionkit.recurring.cli import dispatch_command
 from sessionkit.typegen.cli import gen_types
 
@@ -43,6 +47,11 @@ gen_app.command("types")(gen_types)
 recurring_app = typer.Typer(help="Recurring bookings.", no_args_is_help=True)
 app.add_typer(recurring_app, name="recurring")
 recurring_app.command("dispatch")(dispatch_command)
+app.add_typer(legacy_app, name="legacy")
+app.add_typer(backfill_app, name="backfill")
+outbox_app = typer.Typer(help="The transactional outbox: deliver events to webhooks.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+outbox_app.command("work")(work_command)
 app.command("bench")(bench_command)
 
 out = Console()
@@ -85,11 +94,23 @@ def migration_progress() -> Iterator[MigrationProgress]:
 
 # -- db ----------------------------------------------------------------------------------
 @db_app.command("start")
-def db_start() -> None:
-    """Start the local stack (idempotent, fast when running)."""
+def db_start(
+    clock: Annotated[
+        str | None,
+        typer.Option(
+            "--clock",
+            metavar="MOMENT|+Nd",
+            help="Run the server as if now were MOMENT (2027-03-27T12:00, UTC unless an offset is given)"
+            " or real time +Nd/-Nd/+Nh/+Nm (libfaketime). Without it: real time.",
+        ),
+    ] = None,
+) -> None:
+    """Start the local stack (idempotent, fast when running on the requested clock)."""
     project = Project.discover()
-    started = stack.start_local(project)
-    out.print(f"{'started' if started else 'already running'}: {Target.resolve().display}")
+    started = stack.start_cluster_at(LocalCluster(project), parse_clock(clock) if clock else None)
+    state = "started" if started else "already running"
+    suffix = f", clock {clock}" if clock else ""
+    out.print(f"{state}: {Target.resolve().display}{suffix}", highlight=False)
 
 
 @db_app.command("stop")
@@ -107,10 +128,12 @@ def db_url(db_url: DbUrl = None) -> None:
 
 @db_app.command("status")
 def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
-    """URL, server version, migrations applied/pending, pg_cron jobs."""
+    """URL, server version and clock, migrations applied/pending, pg_cron jobs."""
     project, target = _target(db_url)
+    recorded = LocalCluster(project).clock if target.is_local else None
     with connect(target.url) as conn:
         version = server_version(conn)
+        server_time, offset = server_clock_offset(conn)
         rows = migration_status(conn, project.bundle_dir)
         jobs = cron_jobs(conn)
     applied = sum(r.applied for r in rows)
@@ -121,6 +144,12 @@ def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
                 {
                     "url": target.display,
                     "server_version": version,
+                    "clock": {
+                        "now": server_time.isoformat(),
+                        "fake": is_fake(offset),
+                        "offset_seconds": round(offset.total_seconds(), 3),
+                        "requested": recorded.requested if recorded else None,
+                    },
                     "applied": applied,
                     "pending": pending,
                     "cron_jobs": [
@@ -132,6 +161,7 @@ def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
         return
     out.print(f"url:        {target.display}", highlight=False)
     out.print(f"server:     PostgreSQL {version}")
+    out.print(f"clock:      {describe_clock(server_time, offset, recorded)}", highlight=False, soft_wrap=True)
     out.print(f"migrations: {applied} applied, {pending} pending")
     table = Table("pg_cron job", "schedule", "active", "command")
     for name, schedule, command, active in jobs:
@@ -158,14 +188,15 @@ def db_reset(
 def db_push(
     db_url: DbUrl = None,
     to: Annotated[str | None, typer.Option("--to", help="Stop at this version.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="List what would run; evaluate the guards of contract migrations."),
+    ] = False,
 ) -> None:
     """Apply pending migrations of supabase/migrations, each in its own transaction."""
     project, target = _target(db_url)
     if dry_run:
-        applied = stack.push_target(project, target, to=to, dry_run=True)
-        for migration in applied:
-            out.print(f"would apply {migration.path.name}", highlight=False)
+        applied = _push_dry_run(project, target, to)
     else:
         with migration_progress() as listener:
             applied = stack.push_target(project, target, to=to, listener=listener)
@@ -186,6 +217,23 @@ def _warn_without_pg_cron(target: Target) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _push_dry_run(project: Project, target: Target, to: str | None) -> list[MigrationFile]:
+    """Print what a push would apply, up to the first guard that would refuse, and every guard's verdict."""
+    verdicts = stack.push_dry_run(project, target, to)
+    stop = next((i for i, (_, v) in enumerate(verdicts) if v is not None and v.refuses), len(verdicts))
+    for migration, _ in verdicts[:stop]:
+        out.print(f"would apply {migration.path.name}", highlight=False)
+    if stop < len(verdicts):
+        out.print(f"[red]would stop at[/red] {verdicts[stop][1].describe()}", highlight=False)  # type: ignore[union-attr]
+        out.print(f"({len(verdicts) - stop} migration(s) wait for it)", highlight=False)
+    later = [v for _, v in verdicts[stop + 1 :] if v is not None]
+    if later:
+        out.print("later guards, on the data as it is now:", highlight=False)
+        for verdict in later:
+            out.print(f"  {verdict.describe()}", highlight=False)
+    return [m for m, _ in verdicts[:stop]]
 
 
 @db_app.command("migrations")
@@ -270,6 +318,14 @@ def test(
             help="With --db-url: install pgTAP and schema tests for this run, remove them afterwards.",
         ),
     ] = False,
+    calendar: Annotated[
+        bool,
+        typer.Option(
+            "--calendar",
+            help="Also run the pgTAP suites on a database holding other tenants' data, now and with"
+            " its clock on each of the next 7 days and on calendar edges (DST, 29 Feb, month/year ends).",
+        ),
+    ] = False,
 ) -> None:
     """Every pgTAP and pytest suite in one pytest run (extra arguments go to pytest); with
     --db-url, the pgTAP suites on that database, which must already be migrated."""
@@ -282,6 +338,7 @@ def test(
         pytest_only=pytest_only,
         install_helpers=install_test_helpers,
         extra=list(ctx.args),
+        calendar=calendar,
     )
     if code != 0:
         raise typer.Exit(code)

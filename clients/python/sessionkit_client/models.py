@@ -415,9 +415,8 @@ class Bookings(RowModel):
     updated_at: datetime.datetime
     session_type_id: uuid.UUID | None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind
@@ -465,6 +464,7 @@ class BookingsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -494,9 +494,8 @@ class BookingsInsert(InsertModel):
     updated_at: datetime.datetime | None = None
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -540,6 +539,7 @@ class BookingsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -570,8 +570,7 @@ class BookingsUpdate(UpdateModel):
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
     service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -974,7 +973,15 @@ class OutboxEvents(RowModel):
     """Event data (a JSON object): ids, times, reasons."""
     created_at: datetime.datetime
     processed_at: datetime.datetime | None
-    """Set by the delivering worker; null = pending (partial index outbox_events_pending_idx)."""
+    """Unused by the per-consumer delivery (ops.outbox_deliveries holds each consumer's state); kept
+    for compatibility.
+    """
+    xact_id: int | None
+    """Id of the transaction that wrote the event (pg_current_xact_id(), as bigint). Consumers find
+    new events by it: every transaction older than a snapshot's xmin has finished, so its events
+    are all visible. Null for events written before per-consumer delivery existed (never
+    delivered).
+    """
 
 
 class OutboxEventsInsert(InsertModel):
@@ -996,7 +1003,15 @@ class OutboxEventsInsert(InsertModel):
     """Event data (a JSON object): ids, times, reasons."""
     created_at: datetime.datetime | None = None
     processed_at: datetime.datetime | None = None
-    """Set by the delivering worker; null = pending (partial index outbox_events_pending_idx)."""
+    """Unused by the per-consumer delivery (ops.outbox_deliveries holds each consumer's state); kept
+    for compatibility.
+    """
+    xact_id: int | None = None
+    """Id of the transaction that wrote the event (pg_current_xact_id(), as bigint). Consumers find
+    new events by it: every transaction older than a snapshot's xmin has finished, so its events
+    are all visible. Null for events written before per-consumer delivery existed (never
+    delivered).
+    """
 
 
 class OutboxEventsUpdate(UpdateModel):
@@ -1018,7 +1033,15 @@ class OutboxEventsUpdate(UpdateModel):
     """Event data (a JSON object): ids, times, reasons."""
     created_at: datetime.datetime | None = None
     processed_at: datetime.datetime | None = None
-    """Set by the delivering worker; null = pending (partial index outbox_events_pending_idx)."""
+    """Unused by the per-consumer delivery (ops.outbox_deliveries holds each consumer's state); kept
+    for compatibility.
+    """
+    xact_id: int | None = None
+    """Id of the transaction that wrote the event (pg_current_xact_id(), as bigint). Consumers find
+    new events by it: every transaction older than a snapshot's xmin has finished, so its events
+    are all visible. Null for events written before per-consumer delivery existed (never
+    delivered).
+    """
 
 
 class Packages(RowModel):
@@ -1029,10 +1052,6 @@ class Packages(RowModel):
     provider_id: uuid.UUID | None
     name: str
     description: str | None
-    duration: str | None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int
     """Number of session credits the package grants (1..1000)."""
     price: Decimal
@@ -1071,10 +1090,6 @@ class PackagesInsert(InsertModel):
     provider_id: uuid.UUID | None = None
     name: str
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
@@ -1113,10 +1128,6 @@ class PackagesUpdate(UpdateModel):
     provider_id: uuid.UUID | None = None
     name: str | None = None
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
@@ -1317,13 +1328,11 @@ class ServiceSessionDistribution(RowModel):
     """
 
     organization_id: uuid.UUID
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
     session_count: int | None
     earliest: datetime.datetime | None
@@ -1368,13 +1377,11 @@ class ServiceSessions(RowModel):
     """Session type of this session; defaults server-side to the organization default (or its only
     active type).
     """
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1394,6 +1401,8 @@ class ServiceSessionsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1419,12 +1428,10 @@ class ServiceSessionsInsert(InsertModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1444,6 +1451,8 @@ class ServiceSessionsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1469,12 +1478,10 @@ class ServiceSessionsUpdate(UpdateModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -2159,6 +2166,187 @@ class TreatmentStats(RowModel):
     planned_sessions: int | None
 
 
+class WebhookDeliveries(RowModel):
+    """Every webhook delivery attempt (written by the outbox worker through record_webhook_attempt):
+    HTTP status or error, duration. At most one successful attempt per (subscription, event).
+    Owners/admins read their organization's; pruned with the outbox.
+    """
+
+    id: int
+    organization_id: uuid.UUID
+    subscription_id: uuid.UUID
+    event_id: int
+    """outbox_events id (no foreign key: the outbox is pruned and partitioned on its own)."""
+    topic: str
+    attempt: int
+    """Attempt number of the outbox event for the webhooks consumer (1 = first)."""
+    status_code: int | None
+    """HTTP status of the response; null when there was none (timeout, connection refused)."""
+    error: str | None
+    duration_ms: int | None
+    succeeded: bool
+    """true = 2xx: the endpoint has the event and will not get it again."""
+    created_at: datetime.datetime
+
+
+class WebhookDeliveriesInsert(InsertModel):
+    """A new row for webhook_deliveries: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "organization_id",
+            "subscription_id",
+            "event_id",
+            "topic",
+            "attempt",
+            "succeeded",
+            "created_at",
+        }
+    )
+
+    organization_id: uuid.UUID
+    subscription_id: uuid.UUID
+    event_id: int
+    """outbox_events id (no foreign key: the outbox is pruned and partitioned on its own)."""
+    topic: str
+    attempt: int
+    """Attempt number of the outbox event for the webhooks consumer (1 = first)."""
+    status_code: int | None = None
+    """HTTP status of the response; null when there was none (timeout, connection refused)."""
+    error: str | None = None
+    duration_ms: int | None = None
+    succeeded: bool
+    """true = 2xx: the endpoint has the event and will not get it again."""
+    created_at: datetime.datetime | None = None
+
+
+class WebhookDeliveriesUpdate(UpdateModel):
+    """A change to webhook_deliveries rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "organization_id",
+            "subscription_id",
+            "event_id",
+            "topic",
+            "attempt",
+            "succeeded",
+            "created_at",
+        }
+    )
+
+    organization_id: uuid.UUID | None = None
+    subscription_id: uuid.UUID | None = None
+    event_id: int | None = None
+    """outbox_events id (no foreign key: the outbox is pruned and partitioned on its own)."""
+    topic: str | None = None
+    attempt: int | None = None
+    """Attempt number of the outbox event for the webhooks consumer (1 = first)."""
+    status_code: int | None = None
+    """HTTP status of the response; null when there was none (timeout, connection refused)."""
+    error: str | None = None
+    duration_ms: int | None = None
+    succeeded: bool | None = None
+    """true = 2xx: the endpoint has the event and will not get it again."""
+    created_at: datetime.datetime | None = None
+
+
+class WebhookSubscriptions(RowModel):
+    """An organization's webhook endpoint: events whose topic matches topics are POSTed to url,
+    signed with the subscription's secret (header X-Sessionkit-Signature, see docs/outbox.md).
+    Owners/admins read, update (url, topics, description, is_active) and delete; create with
+    create_webhook_subscription (returns the secret once), new secret with rotate_webhook_secret.
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    url: str
+    """http(s) URL the events are POSTed to."""
+    topics: list[str]
+    """Topic patterns: booking.cancelled, booking.* or *. Normalized (sorted, no duplicates)."""
+    description: str | None
+    is_active: bool
+    """false = paused: no deliveries, events in between are not sent later."""
+    secret_hint: str
+    """Last 4 characters of the signing secret, to tell secrets apart; the secret itself is never
+    readable through the API.
+    """
+    created_by: uuid.UUID | None
+    created_at: datetime.datetime
+    """Events written before this are not sent to the subscription."""
+    updated_at: datetime.datetime
+
+
+class WebhookSubscriptionsInsert(InsertModel):
+    """A new row for webhook_subscriptions: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "url",
+            "topics",
+            "is_active",
+            "secret_hint",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID
+    url: str
+    """http(s) URL the events are POSTed to."""
+    topics: list[str] | None = None
+    """Topic patterns: booking.cancelled, booking.* or *. Normalized (sorted, no duplicates)."""
+    description: str | None = None
+    is_active: bool | None = None
+    """false = paused: no deliveries, events in between are not sent later."""
+    secret_hint: str
+    """Last 4 characters of the signing secret, to tell secrets apart; the secret itself is never
+    readable through the API.
+    """
+    created_by: uuid.UUID | None = None
+    created_at: datetime.datetime | None = None
+    """Events written before this are not sent to the subscription."""
+    updated_at: datetime.datetime | None = None
+
+
+class WebhookSubscriptionsUpdate(UpdateModel):
+    """A change to webhook_subscriptions rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "url",
+            "topics",
+            "is_active",
+            "secret_hint",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    url: str | None = None
+    """http(s) URL the events are POSTed to."""
+    topics: list[str] | None = None
+    """Topic patterns: booking.cancelled, booking.* or *. Normalized (sorted, no duplicates)."""
+    description: str | None = None
+    is_active: bool | None = None
+    """false = paused: no deliveries, events in between are not sent later."""
+    secret_hint: str | None = None
+    """Last 4 characters of the signing secret, to tell secrets apart; the secret itself is never
+    readable through the API.
+    """
+    created_by: uuid.UUID | None = None
+    created_at: datetime.datetime | None = None
+    """Events written before this are not sent to the subscription."""
+    updated_at: datetime.datetime | None = None
+
+
 __all__ = [
     "AuditLog",
     "AuditLogInsert",
@@ -2220,4 +2408,10 @@ __all__ = [
     "SubscriptionsInsert",
     "SubscriptionsUpdate",
     "TreatmentStats",
+    "WebhookDeliveries",
+    "WebhookDeliveriesInsert",
+    "WebhookDeliveriesUpdate",
+    "WebhookSubscriptions",
+    "WebhookSubscriptionsInsert",
+    "WebhookSubscriptionsUpdate",
 ]

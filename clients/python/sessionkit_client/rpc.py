@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from postgrest.exceptions import APIError
@@ -66,6 +67,13 @@ class AcceptInvitationArgs(ArgsModel):
     """Arguments of accept_invitation(p_organization_id uuid)."""
 
     organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+
+
+class AckOutboxEventsArgs(ArgsModel):
+    """Arguments of ack_outbox_events(p_consumer text, p_event_ids bigint[])."""
+
+    consumer: str = Field(serialization_alias="p_consumer")
+    event_ids: list[int] = Field(serialization_alias="p_event_ids")
 
 
 class AddOrganizationMemberArgs(ArgsModel):
@@ -151,6 +159,25 @@ class CancelBookingArgs(ArgsModel):
     reason: str = Field(serialization_alias="p_reason")
 
 
+class ClaimOutboxEventsRow(ResultModel):
+    """A row returned by claim_outbox_events()."""
+
+    attempt: int | None
+    created_at: datetime.datetime | None
+    event_id: int | None
+    organization_id: uuid.UUID | None
+    payload: JsonValue | None
+    topic: str | None
+
+
+class ClaimOutboxEventsArgs(ArgsModel):
+    """Arguments of claim_outbox_events(p_consumer text, p_limit integer, p_topics text[])."""
+
+    consumer: str = Field(serialization_alias="p_consumer")
+    limit: int | None = Field(default=None, serialization_alias="p_limit")
+    topics: list[str] | None = Field(default=None, serialization_alias="p_topics")
+
+
 class CompleteBookingArgs(ArgsModel):
     """Arguments of complete_booking(p_booking_id uuid)."""
 
@@ -167,6 +194,29 @@ class ComputedStartTimeArgs(ArgsModel):
     """Arguments of computed_start_time(p_booking bookings)."""
 
     booking: Bookings = Field(serialization_alias="p_booking")
+
+
+class ConfigureOutboxConsumerResult(ResultModel):
+    consumer: str
+    topics: list[str] | None
+    max_attempts: int
+    retry_base_seconds: Decimal
+    retry_max_seconds: Decimal
+    lease_seconds: Decimal
+    created_at: datetime.datetime
+
+
+class ConfigureOutboxConsumerArgs(ArgsModel):
+    """Arguments of configure_outbox_consumer(p_consumer text, p_topics text[], p_max_attempts
+    integer, p_retry_base_seconds numeric, p_retry_max_seconds numeric, p_lease_seconds numeric).
+    """
+
+    consumer: str = Field(serialization_alias="p_consumer")
+    topics: list[str] | None = Field(default=None, serialization_alias="p_topics")
+    max_attempts: int | None = Field(default=None, serialization_alias="p_max_attempts")
+    retry_base_seconds: Decimal | None = Field(default=None, serialization_alias="p_retry_base_seconds")
+    retry_max_seconds: Decimal | None = Field(default=None, serialization_alias="p_retry_max_seconds")
+    lease_seconds: Decimal | None = Field(default=None, serialization_alias="p_lease_seconds")
 
 
 class CreateOrganizationArgs(ArgsModel):
@@ -216,6 +266,35 @@ class CreateSubscriptionArgs(ArgsModel):
     client_id: uuid.UUID = Field(serialization_alias="p_client_id")
     package_id: uuid.UUID = Field(serialization_alias="p_package_id")
     starts_at: datetime.datetime | None = Field(default=None, serialization_alias="p_starts_at")
+
+
+class CreateWebhookSubscriptionResultSubscription(ResultModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    url: str
+    topics: list[str]
+    description: str | None
+    is_active: bool
+    secret_hint: str
+    created_by: uuid.UUID | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class CreateWebhookSubscriptionResult(ResultModel):
+    subscription: CreateWebhookSubscriptionResultSubscription
+    secret: str
+
+
+class CreateWebhookSubscriptionArgs(ArgsModel):
+    """Arguments of create_webhook_subscription(p_organization_id uuid, p_url text, p_topics text[],
+    p_description text).
+    """
+
+    organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+    url: str = Field(serialization_alias="p_url")
+    topics: list[str] | None = Field(default=None, serialization_alias="p_topics")
+    description: str | None = Field(default=None, serialization_alias="p_description")
 
 
 class DeclineInvitationResult(ResultModel):
@@ -270,6 +349,21 @@ class EnsureOrganizationSettingsArgs(ArgsModel):
     """Arguments of ensure_organization_settings(p_organization_id uuid)."""
 
     organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+
+
+class FailOutboxEventResult(ResultModel):
+    event_id: int
+    status: str
+    attempts: int
+    next_attempt_at: datetime.datetime | None
+
+
+class FailOutboxEventArgs(ArgsModel):
+    """Arguments of fail_outbox_event(p_consumer text, p_event_id bigint, p_error text)."""
+
+    consumer: str = Field(serialization_alias="p_consumer")
+    event_id: int = Field(serialization_alias="p_event_id")
+    error: str = Field(serialization_alias="p_error")
 
 
 class GetAvailableSlotsRow(ResultModel):
@@ -347,11 +441,50 @@ class PreviewTreatmentScheduleArgs(ArgsModel):
     sessions: int | None = Field(default=None, serialization_alias="p_sessions")
 
 
+class RecordWebhookAttemptArgs(ArgsModel):
+    """Arguments of record_webhook_attempt(p_subscription_id uuid, p_event_id bigint, p_attempt
+    integer, p_status_code integer, p_error text, p_duration_ms integer).
+    """
+
+    subscription_id: uuid.UUID = Field(serialization_alias="p_subscription_id")
+    event_id: int = Field(serialization_alias="p_event_id")
+    attempt: int = Field(serialization_alias="p_attempt")
+    status_code: int | None = Field(default=None, serialization_alias="p_status_code")
+    error: str | None = Field(default=None, serialization_alias="p_error")
+    duration_ms: int | None = Field(default=None, serialization_alias="p_duration_ms")
+
+
+class ReleaseOutboxEventsArgs(ArgsModel):
+    """Arguments of release_outbox_events(p_consumer text, p_event_ids bigint[])."""
+
+    consumer: str = Field(serialization_alias="p_consumer")
+    event_ids: list[int] = Field(serialization_alias="p_event_ids")
+
+
+class RequeueOutboxEventsArgs(ArgsModel):
+    """Arguments of requeue_outbox_events(p_consumer text, p_event_ids bigint[])."""
+
+    consumer: str = Field(serialization_alias="p_consumer")
+    event_ids: list[int] = Field(serialization_alias="p_event_ids")
+
+
 class RescheduleBookingArgs(ArgsModel):
     """Arguments of reschedule_booking(p_booking_id uuid, p_new_starts_at timestamp with time zone)."""
 
     booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
     new_starts_at: datetime.datetime = Field(serialization_alias="p_new_starts_at")
+
+
+class RotateWebhookSecretResult(ResultModel):
+    subscription_id: uuid.UUID
+    secret: str
+    secret_hint: str
+
+
+class RotateWebhookSecretArgs(ArgsModel):
+    """Arguments of rotate_webhook_secret(p_subscription_id uuid)."""
+
+    subscription_id: uuid.UUID = Field(serialization_alias="p_subscription_id")
 
 
 class SetDefaultSessionTypeArgs(ArgsModel):
@@ -413,20 +546,43 @@ class UpsertSessionNoteArgs(ArgsModel):
     metadata: JsonValue | None = Field(default=None, serialization_alias="p_metadata")
 
 
+class WebhookTargetsRow(ResultModel):
+    """A row returned by webhook_targets()."""
+
+    event_id: int | None
+    secret: str | None
+    subscription_id: uuid.UUID | None
+    url: str | None
+
+
+class WebhookTargetsArgs(ArgsModel):
+    """Arguments of webhook_targets(p_event_ids bigint[])."""
+
+    event_ids: list[int] = Field(serialization_alias="p_event_ids")
+
+
 _ACCEPT_INVITATION_RESULT: TypeAdapter[OrganizationMembers] = TypeAdapter(OrganizationMembers)
+_ACK_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _ADD_ORGANIZATION_MEMBER_RESULT: TypeAdapter[OrganizationMembers] = TypeAdapter(OrganizationMembers)
 _BOOK_INDIVIDUAL_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_NEXT_TREATMENT_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_TREATMENT_RESULT: TypeAdapter[BookTreatmentResult] = TypeAdapter(BookTreatmentResult)
 _CANCEL_BOOKING_RESULT: TypeAdapter[CancelBookingResult] = TypeAdapter(CancelBookingResult)
+_CLAIM_OUTBOX_EVENTS_RESULT: TypeAdapter[list[ClaimOutboxEventsRow]] = TypeAdapter(list[ClaimOutboxEventsRow])
 _COMPLETE_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _COMPUTED_END_TIME_RESULT: TypeAdapter[datetime.datetime] = TypeAdapter(datetime.datetime)
 _COMPUTED_START_TIME_RESULT: TypeAdapter[datetime.datetime] = TypeAdapter(datetime.datetime)
+_CONFIGURE_OUTBOX_CONSUMER_RESULT: TypeAdapter[ConfigureOutboxConsumerResult] = TypeAdapter(
+    ConfigureOutboxConsumerResult
+)
 _CREATE_ORGANIZATION_RESULT: TypeAdapter[Organizations] = TypeAdapter(Organizations)
 _CREATE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _CREATE_SERVICE_SESSION_RESULT: TypeAdapter[ServiceSessions] = TypeAdapter(ServiceSessions)
 _CREATE_SUBSCRIPTION_RESULT: TypeAdapter[Subscriptions] = TypeAdapter(Subscriptions)
+_CREATE_WEBHOOK_SUBSCRIPTION_RESULT: TypeAdapter[CreateWebhookSubscriptionResult] = TypeAdapter(
+    CreateWebhookSubscriptionResult
+)
 _DECLINE_INVITATION_RESULT: TypeAdapter[DeclineInvitationResult] = TypeAdapter(DeclineInvitationResult)
 _DISPATCH_RECURRING_BOOKINGS_RESULT: TypeAdapter[DispatchRecurringBookingsResult] = TypeAdapter(
     DispatchRecurringBookingsResult
@@ -435,6 +591,7 @@ _ENSURE_DEFAULT_SESSION_TYPES_FOR_ORG_RESULT: TypeAdapter[list[SessionTypes]] = 
     list[SessionTypes]
 )
 _ENSURE_ORGANIZATION_SETTINGS_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
+_FAIL_OUTBOX_EVENT_RESULT: TypeAdapter[FailOutboxEventResult] = TypeAdapter(FailOutboxEventResult)
 _GET_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetAvailableSlotsRow]] = TypeAdapter(list[GetAvailableSlotsRow])
 _INTEGRITY_REPORT_RESULT: TypeAdapter[IntegrityReportResult] = TypeAdapter(IntegrityReportResult)
 _LEAVE_ORGANIZATION_RESULT: TypeAdapter[LeaveOrganizationResult] = TypeAdapter(LeaveOrganizationResult)
@@ -442,11 +599,16 @@ _MARK_NO_SHOW_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _PREVIEW_TREATMENT_SCHEDULE_RESULT: TypeAdapter[list[PreviewTreatmentScheduleRow]] = TypeAdapter(
     list[PreviewTreatmentScheduleRow]
 )
+_RECORD_WEBHOOK_ATTEMPT_RESULT: TypeAdapter[bool] = TypeAdapter(bool)
+_RELEASE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
+_REQUEUE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _RESCHEDULE_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_ROTATE_WEBHOOK_SECRET_RESULT: TypeAdapter[RotateWebhookSecretResult] = TypeAdapter(RotateWebhookSecretResult)
 _SET_DEFAULT_SESSION_TYPE_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
 _SUBSCRIPTION_BALANCE_RESULT: TypeAdapter[SubscriptionBalanceResult] = TypeAdapter(SubscriptionBalanceResult)
 _TREATMENT_PROGRESS_RESULT: TypeAdapter[TreatmentProgressResult] = TypeAdapter(TreatmentProgressResult)
 _UPSERT_SESSION_NOTE_RESULT: TypeAdapter[SessionNotes] = TypeAdapter(SessionNotes)
+_WEBHOOK_TARGETS_RESULT: TypeAdapter[list[WebhookTargetsRow]] = TypeAdapter(list[WebhookTargetsRow])
 
 
 class SessionkitRpc:
@@ -473,6 +635,18 @@ class SessionkitRpc:
         args = AcceptInvitationArgs(organization_id=organization_id)
         data = self.call("accept_invitation", args.rest_payload())
         return _ACCEPT_INVITATION_RESULT.validate_python(data)
+
+    def ack_outbox_events(self, *, consumer: str, event_ids: list[int]) -> int:
+        """Marks the events delivered for consumer p_consumer (service_role); returns how many
+        changed (already delivered or unknown ids are ignored). Errors: UNAUTHORIZED, FORBIDDEN,
+        INVALID_REQUEST, NOT_FOUND (no such consumer).
+
+        POST /rest/v1/rpc/ack_outbox_events: `ack_outbox_events(p_consumer text, p_event_ids
+        bigint[])`.
+        """
+        args = AckOutboxEventsArgs(consumer=consumer, event_ids=event_ids)
+        data = self.call("ack_outbox_events", args.rest_payload())
+        return _ACK_OUTBOX_EVENTS_RESULT.validate_python(data)
 
     def add_organization_member(
         self,
@@ -634,6 +808,29 @@ class SessionkitRpc:
         data = self.call("cancel_booking", args.rest_payload())
         return _CANCEL_BOOKING_RESULT.validate_python(data)
 
+    def claim_outbox_events(
+        self,
+        *,
+        consumer: str,
+        limit: int | None = None,
+        topics: list[str] | None = None,
+    ) -> list[ClaimOutboxEventsRow]:
+        """Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer
+        (service_role): each event to one worker at a time, for the consumer's lease. Every
+        consumer sees every event once; a new name registers a consumer that receives events from
+        now on, for the topic patterns p_topics (null = every topic; for an existing consumer they
+        must be the ones it has). Ack with ack_outbox_events, report a failure with
+        fail_outbox_event; an expired claim counts as a failed attempt. attempt = 1 for the first
+        delivery. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, CONFLICT (other topics).
+
+        POST /rest/v1/rpc/claim_outbox_events: `claim_outbox_events(p_consumer text, p_limit
+        integer, p_topics text[])`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = ClaimOutboxEventsArgs(consumer=consumer, limit=limit, topics=topics)
+        data = self.call("claim_outbox_events", args.rest_payload())
+        return _CLAIM_OUTBOX_EVENTS_RESULT.validate_python(data)
+
     def complete_booking(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking completed (its provider or an owner/admin) and returns it. Errors:
         UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already
@@ -664,6 +861,37 @@ class SessionkitRpc:
         args = ComputedStartTimeArgs(booking=booking)
         data = self.call("computed_start_time", args.rest_payload())
         return _COMPUTED_START_TIME_RESULT.validate_python(data)
+
+    def configure_outbox_consumer(
+        self,
+        *,
+        consumer: str,
+        topics: list[str] | None = None,
+        max_attempts: int | None = None,
+        retry_base_seconds: Decimal | None = None,
+        retry_max_seconds: Decimal | None = None,
+        lease_seconds: Decimal | None = None,
+    ) -> ConfigureOutboxConsumerResult:
+        """Registers an outbox consumer or changes it (service_role): topic patterns (array['*'] =
+        every topic; null = unchanged), claims per event before the dead letter, first and longest
+        retry delay (doubling in between), lease of a claim. Returns the consumer. Errors:
+        UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+
+        POST /rest/v1/rpc/configure_outbox_consumer: `configure_outbox_consumer(p_consumer text,
+        p_topics text[], p_max_attempts integer, p_retry_base_seconds numeric, p_retry_max_seconds
+        numeric, p_lease_seconds numeric)`. An argument left as None is not sent (the database
+        default applies).
+        """
+        args = ConfigureOutboxConsumerArgs(
+            consumer=consumer,
+            topics=topics,
+            max_attempts=max_attempts,
+            retry_base_seconds=retry_base_seconds,
+            retry_max_seconds=retry_max_seconds,
+            lease_seconds=lease_seconds,
+        )
+        data = self.call("configure_outbox_consumer", args.rest_payload())
+        return _CONFIGURE_OUTBOX_CONSUMER_RESULT.validate_python(data)
 
     def create_organization(
         self,
@@ -785,6 +1013,31 @@ class SessionkitRpc:
         data = self.call("create_subscription", args.rest_payload())
         return _CREATE_SUBSCRIPTION_RESULT.validate_python(data)
 
+    def create_webhook_subscription(
+        self,
+        *,
+        organization_id: uuid.UUID,
+        url: str,
+        topics: list[str] | None = None,
+        description: str | None = None,
+    ) -> CreateWebhookSubscriptionResult:
+        """Subscribes an http(s) endpoint of the organization to topic patterns (owner/admin);
+        returns {subscription, secret}: the signing secret is shown this once. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/create_webhook_subscription:
+        `create_webhook_subscription(p_organization_id uuid, p_url text, p_topics text[],
+        p_description text)`. An argument left as None is not sent (the database default applies).
+        """
+        args = CreateWebhookSubscriptionArgs(
+            organization_id=organization_id,
+            url=url,
+            topics=topics,
+            description=description,
+        )
+        data = self.call("create_webhook_subscription", args.rest_payload())
+        return _CREATE_WEBHOOK_SUBSCRIPTION_RESULT.validate_python(data)
+
     def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
         """The invited caller declines their invitation to the organization: the invitation is
         deleted (the organization may invite again). Returns {success, message, organization_id,
@@ -852,6 +1105,25 @@ class SessionkitRpc:
         args = EnsureOrganizationSettingsArgs(organization_id=organization_id)
         data = self.call("ensure_organization_settings", args.rest_payload())
         return _ENSURE_ORGANIZATION_SETTINGS_RESULT.validate_python(data)
+
+    def fail_outbox_event(
+        self,
+        *,
+        consumer: str,
+        event_id: int,
+        error: str,
+    ) -> FailOutboxEventResult:
+        """Records a failed delivery attempt of an event for consumer p_consumer (service_role):
+        retry after an exponential backoff, or dead letter once max_attempts are spent. Returns
+        {event_id, status: retry|dead|delivered, attempts, next_attempt_at}. Errors: UNAUTHORIZED,
+        FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/fail_outbox_event: `fail_outbox_event(p_consumer text, p_event_id
+        bigint, p_error text)`.
+        """
+        args = FailOutboxEventArgs(consumer=consumer, event_id=event_id, error=error)
+        data = self.call("fail_outbox_event", args.rest_payload())
+        return _FAIL_OUTBOX_EVENT_RESULT.validate_python(data)
 
     def get_available_slots(
         self,
@@ -947,6 +1219,59 @@ class SessionkitRpc:
         data = self.call("preview_treatment_schedule", args.rest_payload())
         return _PREVIEW_TREATMENT_SCHEDULE_RESULT.validate_python(data)
 
+    def record_webhook_attempt(
+        self,
+        *,
+        subscription_id: uuid.UUID,
+        event_id: int,
+        attempt: int,
+        status_code: int | None = None,
+        error: str | None = None,
+        duration_ms: int | None = None,
+    ) -> bool:
+        """For the outbox worker (service_role): logs one HTTP attempt of an event to a subscription
+        (status code or error, duration) and returns whether it succeeded (2xx); a second success
+        for the same pair is ignored. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/record_webhook_attempt: `record_webhook_attempt(p_subscription_id uuid,
+        p_event_id bigint, p_attempt integer, p_status_code integer, p_error text, p_duration_ms
+        integer)`. An argument left as None is not sent (the database default applies).
+        """
+        args = RecordWebhookAttemptArgs(
+            subscription_id=subscription_id,
+            event_id=event_id,
+            attempt=attempt,
+            status_code=status_code,
+            error=error,
+            duration_ms=duration_ms,
+        )
+        data = self.call("record_webhook_attempt", args.rest_payload())
+        return _RECORD_WEBHOOK_ATTEMPT_RESULT.validate_python(data)
+
+    def release_outbox_events(self, *, consumer: str, event_ids: list[int]) -> int:
+        """Hands claimed, untried events back (service_role; a worker shutting down): claimable again
+        at once, the claim not counted as an attempt. Returns how many were released. Errors:
+        UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/release_outbox_events: `release_outbox_events(p_consumer text,
+        p_event_ids bigint[])`.
+        """
+        args = ReleaseOutboxEventsArgs(consumer=consumer, event_ids=event_ids)
+        data = self.call("release_outbox_events", args.rest_payload())
+        return _RELEASE_OUTBOX_EVENTS_RESULT.validate_python(data)
+
+    def requeue_outbox_events(self, *, consumer: str, event_ids: list[int]) -> int:
+        """Sends dead-lettered events of consumer p_consumer round again (service_role): pending,
+        attempts reset, claimable now. Returns how many. Errors: UNAUTHORIZED, FORBIDDEN,
+        INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/requeue_outbox_events: `requeue_outbox_events(p_consumer text,
+        p_event_ids bigint[])`.
+        """
+        args = RequeueOutboxEventsArgs(consumer=consumer, event_ids=event_ids)
+        data = self.call("requeue_outbox_events", args.rest_payload())
+        return _REQUEUE_OUTBOX_EVENTS_RESULT.validate_python(data)
+
     def reschedule_booking(
         self,
         *,
@@ -972,6 +1297,17 @@ class SessionkitRpc:
         args = RescheduleBookingArgs(booking_id=booking_id, new_starts_at=new_starts_at)
         data = self.call("reschedule_booking", args.rest_payload())
         return _RESCHEDULE_BOOKING_RESULT.validate_python(data)
+
+    def rotate_webhook_secret(self, *, subscription_id: uuid.UUID) -> RotateWebhookSecretResult:
+        """Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once:
+        {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it.
+        Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/rotate_webhook_secret: `rotate_webhook_secret(p_subscription_id uuid)`.
+        """
+        args = RotateWebhookSecretArgs(subscription_id=subscription_id)
+        data = self.call("rotate_webhook_secret", args.rest_payload())
+        return _ROTATE_WEBHOOK_SECRET_RESULT.validate_python(data)
 
     def set_default_session_type(
         self,
@@ -1049,6 +1385,17 @@ class SessionkitRpc:
         data = self.call("upsert_session_note", args.rest_payload())
         return _UPSERT_SESSION_NOTE_RESULT.validate_python(data)
 
+    def webhook_targets(self, *, event_ids: list[int]) -> list[WebhookTargetsRow]:
+        """For the outbox worker (service_role): per event, the webhook subscriptions still to
+        deliver it to (active, topic matches, created before the event, no successful attempt
+        yet), with URL and signing secret. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+
+        POST /rest/v1/rpc/webhook_targets: `webhook_targets(p_event_ids bigint[])`.
+        """
+        args = WebhookTargetsArgs(event_ids=event_ids)
+        data = self.call("webhook_targets", args.rest_payload())
+        return _WEBHOOK_TARGETS_RESULT.validate_python(data)
+
 
 class AsyncSessionkitRpc:
     """The same calls through supabase-py's `AsyncClient`."""
@@ -1074,6 +1421,18 @@ class AsyncSessionkitRpc:
         args = AcceptInvitationArgs(organization_id=organization_id)
         data = await self.call("accept_invitation", args.rest_payload())
         return _ACCEPT_INVITATION_RESULT.validate_python(data)
+
+    async def ack_outbox_events(self, *, consumer: str, event_ids: list[int]) -> int:
+        """Marks the events delivered for consumer p_consumer (service_role); returns how many
+        changed (already delivered or unknown ids are ignored). Errors: UNAUTHORIZED, FORBIDDEN,
+        INVALID_REQUEST, NOT_FOUND (no such consumer).
+
+        POST /rest/v1/rpc/ack_outbox_events: `ack_outbox_events(p_consumer text, p_event_ids
+        bigint[])`.
+        """
+        args = AckOutboxEventsArgs(consumer=consumer, event_ids=event_ids)
+        data = await self.call("ack_outbox_events", args.rest_payload())
+        return _ACK_OUTBOX_EVENTS_RESULT.validate_python(data)
 
     async def add_organization_member(
         self,
@@ -1235,6 +1594,29 @@ class AsyncSessionkitRpc:
         data = await self.call("cancel_booking", args.rest_payload())
         return _CANCEL_BOOKING_RESULT.validate_python(data)
 
+    async def claim_outbox_events(
+        self,
+        *,
+        consumer: str,
+        limit: int | None = None,
+        topics: list[str] | None = None,
+    ) -> list[ClaimOutboxEventsRow]:
+        """Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer
+        (service_role): each event to one worker at a time, for the consumer's lease. Every
+        consumer sees every event once; a new name registers a consumer that receives events from
+        now on, for the topic patterns p_topics (null = every topic; for an existing consumer they
+        must be the ones it has). Ack with ack_outbox_events, report a failure with
+        fail_outbox_event; an expired claim counts as a failed attempt. attempt = 1 for the first
+        delivery. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, CONFLICT (other topics).
+
+        POST /rest/v1/rpc/claim_outbox_events: `claim_outbox_events(p_consumer text, p_limit
+        integer, p_topics text[])`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = ClaimOutboxEventsArgs(consumer=consumer, limit=limit, topics=topics)
+        data = await self.call("claim_outbox_events", args.rest_payload())
+        return _CLAIM_OUTBOX_EVENTS_RESULT.validate_python(data)
+
     async def complete_booking(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking completed (its provider or an owner/admin) and returns it. Errors:
         UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already
@@ -1265,6 +1647,37 @@ class AsyncSessionkitRpc:
         args = ComputedStartTimeArgs(booking=booking)
         data = await self.call("computed_start_time", args.rest_payload())
         return _COMPUTED_START_TIME_RESULT.validate_python(data)
+
+    async def configure_outbox_consumer(
+        self,
+        *,
+        consumer: str,
+        topics: list[str] | None = None,
+        max_attempts: int | None = None,
+        retry_base_seconds: Decimal | None = None,
+        retry_max_seconds: Decimal | None = None,
+        lease_seconds: Decimal | None = None,
+    ) -> ConfigureOutboxConsumerResult:
+        """Registers an outbox consumer or changes it (service_role): topic patterns (array['*'] =
+        every topic; null = unchanged), claims per event before the dead letter, first and longest
+        retry delay (doubling in between), lease of a claim. Returns the consumer. Errors:
+        UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+
+        POST /rest/v1/rpc/configure_outbox_consumer: `configure_outbox_consumer(p_consumer text,
+        p_topics text[], p_max_attempts integer, p_retry_base_seconds numeric, p_retry_max_seconds
+        numeric, p_lease_seconds numeric)`. An argument left as None is not sent (the database
+        default applies).
+        """
+        args = ConfigureOutboxConsumerArgs(
+            consumer=consumer,
+            topics=topics,
+            max_attempts=max_attempts,
+            retry_base_seconds=retry_base_seconds,
+            retry_max_seconds=retry_max_seconds,
+            lease_seconds=lease_seconds,
+        )
+        data = await self.call("configure_outbox_consumer", args.rest_payload())
+        return _CONFIGURE_OUTBOX_CONSUMER_RESULT.validate_python(data)
 
     async def create_organization(
         self,
@@ -1386,6 +1799,31 @@ class AsyncSessionkitRpc:
         data = await self.call("create_subscription", args.rest_payload())
         return _CREATE_SUBSCRIPTION_RESULT.validate_python(data)
 
+    async def create_webhook_subscription(
+        self,
+        *,
+        organization_id: uuid.UUID,
+        url: str,
+        topics: list[str] | None = None,
+        description: str | None = None,
+    ) -> CreateWebhookSubscriptionResult:
+        """Subscribes an http(s) endpoint of the organization to topic patterns (owner/admin);
+        returns {subscription, secret}: the signing secret is shown this once. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/create_webhook_subscription:
+        `create_webhook_subscription(p_organization_id uuid, p_url text, p_topics text[],
+        p_description text)`. An argument left as None is not sent (the database default applies).
+        """
+        args = CreateWebhookSubscriptionArgs(
+            organization_id=organization_id,
+            url=url,
+            topics=topics,
+            description=description,
+        )
+        data = await self.call("create_webhook_subscription", args.rest_payload())
+        return _CREATE_WEBHOOK_SUBSCRIPTION_RESULT.validate_python(data)
+
     async def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
         """The invited caller declines their invitation to the organization: the invitation is
         deleted (the organization may invite again). Returns {success, message, organization_id,
@@ -1457,6 +1895,25 @@ class AsyncSessionkitRpc:
         args = EnsureOrganizationSettingsArgs(organization_id=organization_id)
         data = await self.call("ensure_organization_settings", args.rest_payload())
         return _ENSURE_ORGANIZATION_SETTINGS_RESULT.validate_python(data)
+
+    async def fail_outbox_event(
+        self,
+        *,
+        consumer: str,
+        event_id: int,
+        error: str,
+    ) -> FailOutboxEventResult:
+        """Records a failed delivery attempt of an event for consumer p_consumer (service_role):
+        retry after an exponential backoff, or dead letter once max_attempts are spent. Returns
+        {event_id, status: retry|dead|delivered, attempts, next_attempt_at}. Errors: UNAUTHORIZED,
+        FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/fail_outbox_event: `fail_outbox_event(p_consumer text, p_event_id
+        bigint, p_error text)`.
+        """
+        args = FailOutboxEventArgs(consumer=consumer, event_id=event_id, error=error)
+        data = await self.call("fail_outbox_event", args.rest_payload())
+        return _FAIL_OUTBOX_EVENT_RESULT.validate_python(data)
 
     async def get_available_slots(
         self,
@@ -1552,6 +2009,59 @@ class AsyncSessionkitRpc:
         data = await self.call("preview_treatment_schedule", args.rest_payload())
         return _PREVIEW_TREATMENT_SCHEDULE_RESULT.validate_python(data)
 
+    async def record_webhook_attempt(
+        self,
+        *,
+        subscription_id: uuid.UUID,
+        event_id: int,
+        attempt: int,
+        status_code: int | None = None,
+        error: str | None = None,
+        duration_ms: int | None = None,
+    ) -> bool:
+        """For the outbox worker (service_role): logs one HTTP attempt of an event to a subscription
+        (status code or error, duration) and returns whether it succeeded (2xx); a second success
+        for the same pair is ignored. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/record_webhook_attempt: `record_webhook_attempt(p_subscription_id uuid,
+        p_event_id bigint, p_attempt integer, p_status_code integer, p_error text, p_duration_ms
+        integer)`. An argument left as None is not sent (the database default applies).
+        """
+        args = RecordWebhookAttemptArgs(
+            subscription_id=subscription_id,
+            event_id=event_id,
+            attempt=attempt,
+            status_code=status_code,
+            error=error,
+            duration_ms=duration_ms,
+        )
+        data = await self.call("record_webhook_attempt", args.rest_payload())
+        return _RECORD_WEBHOOK_ATTEMPT_RESULT.validate_python(data)
+
+    async def release_outbox_events(self, *, consumer: str, event_ids: list[int]) -> int:
+        """Hands claimed, untried events back (service_role; a worker shutting down): claimable again
+        at once, the claim not counted as an attempt. Returns how many were released. Errors:
+        UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/release_outbox_events: `release_outbox_events(p_consumer text,
+        p_event_ids bigint[])`.
+        """
+        args = ReleaseOutboxEventsArgs(consumer=consumer, event_ids=event_ids)
+        data = await self.call("release_outbox_events", args.rest_payload())
+        return _RELEASE_OUTBOX_EVENTS_RESULT.validate_python(data)
+
+    async def requeue_outbox_events(self, *, consumer: str, event_ids: list[int]) -> int:
+        """Sends dead-lettered events of consumer p_consumer round again (service_role): pending,
+        attempts reset, claimable now. Returns how many. Errors: UNAUTHORIZED, FORBIDDEN,
+        INVALID_REQUEST, NOT_FOUND.
+
+        POST /rest/v1/rpc/requeue_outbox_events: `requeue_outbox_events(p_consumer text,
+        p_event_ids bigint[])`.
+        """
+        args = RequeueOutboxEventsArgs(consumer=consumer, event_ids=event_ids)
+        data = await self.call("requeue_outbox_events", args.rest_payload())
+        return _REQUEUE_OUTBOX_EVENTS_RESULT.validate_python(data)
+
     async def reschedule_booking(
         self,
         *,
@@ -1577,6 +2087,21 @@ class AsyncSessionkitRpc:
         args = RescheduleBookingArgs(booking_id=booking_id, new_starts_at=new_starts_at)
         data = await self.call("reschedule_booking", args.rest_payload())
         return _RESCHEDULE_BOOKING_RESULT.validate_python(data)
+
+    async def rotate_webhook_secret(
+        self,
+        *,
+        subscription_id: uuid.UUID,
+    ) -> RotateWebhookSecretResult:
+        """Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once:
+        {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it.
+        Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/rotate_webhook_secret: `rotate_webhook_secret(p_subscription_id uuid)`.
+        """
+        args = RotateWebhookSecretArgs(subscription_id=subscription_id)
+        data = await self.call("rotate_webhook_secret", args.rest_payload())
+        return _ROTATE_WEBHOOK_SECRET_RESULT.validate_python(data)
 
     async def set_default_session_type(
         self,
@@ -1658,9 +2183,21 @@ class AsyncSessionkitRpc:
         data = await self.call("upsert_session_note", args.rest_payload())
         return _UPSERT_SESSION_NOTE_RESULT.validate_python(data)
 
+    async def webhook_targets(self, *, event_ids: list[int]) -> list[WebhookTargetsRow]:
+        """For the outbox worker (service_role): per event, the webhook subscriptions still to
+        deliver it to (active, topic matches, created before the event, no successful attempt
+        yet), with URL and signing secret. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+
+        POST /rest/v1/rpc/webhook_targets: `webhook_targets(p_event_ids bigint[])`.
+        """
+        args = WebhookTargetsArgs(event_ids=event_ids)
+        data = await self.call("webhook_targets", args.rest_payload())
+        return _WEBHOOK_TARGETS_RESULT.validate_python(data)
+
 
 __all__ = [
     "AcceptInvitationArgs",
+    "AckOutboxEventsArgs",
     "AddOrganizationMemberArgs",
     "AsyncRpcClient",
     "AsyncSessionkitRpc",
@@ -1672,13 +2209,20 @@ __all__ = [
     "BookTreatmentResultBookingsItem",
     "CancelBookingArgs",
     "CancelBookingResult",
+    "ClaimOutboxEventsArgs",
+    "ClaimOutboxEventsRow",
     "CompleteBookingArgs",
     "ComputedEndTimeArgs",
     "ComputedStartTimeArgs",
+    "ConfigureOutboxConsumerArgs",
+    "ConfigureOutboxConsumerResult",
     "CreateOrganizationArgs",
     "CreateRecurringBookingArgs",
     "CreateServiceSessionArgs",
     "CreateSubscriptionArgs",
+    "CreateWebhookSubscriptionArgs",
+    "CreateWebhookSubscriptionResult",
+    "CreateWebhookSubscriptionResultSubscription",
     "DeclineInvitationArgs",
     "DeclineInvitationResult",
     "DispatchRecurringBookingsArgs",
@@ -1686,6 +2230,8 @@ __all__ = [
     "DispatchRecurringBookingsResultErrorsItem",
     "EnsureDefaultSessionTypesForOrgArgs",
     "EnsureOrganizationSettingsArgs",
+    "FailOutboxEventArgs",
+    "FailOutboxEventResult",
     "GetAvailableSlotsArgs",
     "GetAvailableSlotsRow",
     "IntegrityReportArgs",
@@ -1696,7 +2242,12 @@ __all__ = [
     "MarkNoShowArgs",
     "PreviewTreatmentScheduleArgs",
     "PreviewTreatmentScheduleRow",
+    "RecordWebhookAttemptArgs",
+    "ReleaseOutboxEventsArgs",
+    "RequeueOutboxEventsArgs",
     "RescheduleBookingArgs",
+    "RotateWebhookSecretArgs",
+    "RotateWebhookSecretResult",
     "SessionkitRpc",
     "SetDefaultSessionTypeArgs",
     "SubscriptionBalanceArgs",
@@ -1705,4 +2256,6 @@ __all__ = [
     "TreatmentProgressArgs",
     "TreatmentProgressResult",
     "UpsertSessionNoteArgs",
+    "WebhookTargetsArgs",
+    "WebhookTargetsRow",
 ]

@@ -75,7 +75,7 @@ select throws_ok($$select public.book_individual_session(tests.ref('physio'), te
   'PT400', 'INVALID_REQUEST', 'book_individual_session: service_role must name the client');
 select tests.clear_authentication();
 select results_eq(
-  $$select client_id, booking_kind from public.bookings where start_time in (tests.slot(0, '10:00'), tests.slot(0, '11:00'), tests.slot(0, '12:00')) order by start_time$$,
+  $$select client_id, booking_kind from public.bookings where service_id = tests.ref('physio') and start_time in (tests.slot(0, '10:00'), tests.slot(0, '11:00'), tests.slot(0, '12:00')) order by start_time$$,
   $$values (tests.uid('acme_client2'), 'regular'::text), (tests.uid('acme_client'), 'trial'::text), (tests.uid('acme_client2'), 'regular'::text)$$,
   'book_individual_session: staff bookings belong to the named clients, with their kind');
 
@@ -183,7 +183,7 @@ select tests.act_as('acme_admin');
 select lives_ok($$select public.create_service_session(tests.ref('workshop'), tests.uid('acme_provider'), tests.slot(0, '18:00'))$$,
   'create_service_session: an admin schedules a workshop for a provider (outside weekly hours is fine)');
 select results_eq(
-  $$select kind, visibility, max_participants, current_participants, ends_at, status from public.service_sessions where starts_at = tests.slot(0, '18:00')$$,
+  $$select kind, visibility, max_participants, current_participants, ends_at, status from public.service_sessions where service_id = tests.ref('workshop') and starts_at = tests.slot(0, '18:00')$$,
   $$values ('workshop'::text, 'public'::text, 8, 0, tests.slot(0, '19:30'), 'scheduled'::text)$$,
   'create_service_session: defaults: public workshop, capacity of the service, length of its session type');
 select throws_ok($$select public.create_service_session(tests.ref('workshop'), tests.uid('acme_provider'), tests.slot(0, '18:30'))$$,

@@ -9,7 +9,8 @@ select plan(58);
 do $$
 declare
   v_org uuid := tests.seed_org('clinic', 'Europe/Berlin');
-  v_start date := tests.next_dst_change('Europe/Berlin', 20) - 18;
+  -- the change at least 34 days ahead: a second treatment can start 14 days before this one
+  v_start date := tests.next_dst_change('Europe/Berlin', 34) - 18;
 begin
   perform tests.seed_org('otherclinic', 'Europe/Berlin');
   perform tests.add_member('clinic', 'clinic_client2', 'client');
@@ -178,7 +179,9 @@ select results_eq(
     from public.treatment_progress(tests.ref('physio_group')) as p$$,
   $$values (1, 1, 7, 2, '1 of 8 sessions completed, 0 upcoming, 7 still to book. Next: session 2.'::text)$$,
   'treatment_progress: computed from the bookings, with its message');
-select throws_ok($$select public.book_next_treatment_session(tests.ref('physio_group'), tests.local_ts(current_date + 1, '10:00', 'Europe/Berlin'))$$,
+-- the gap counts local days from session 1's local date (yesterday's in Berlin just after midnight UTC)
+select throws_ok($$select public.book_next_treatment_session(tests.ref('physio_group'),
+    tests.local_ts(((now() - interval '2 hours') at time zone 'Europe/Berlin')::date + 1, '10:00', 'Europe/Berlin'))$$,
   'PT422', 'TREATMENT_BUFFER_NOT_MET', 'sequential: the next session respects the minimum gap (2 days)');
 select is((public.book_next_treatment_session(tests.ref('physio_group'), tests.slot(3, '10:00', 'Europe/Berlin'))).session_number, 2,
   'physiotherapy: the client books session 2');

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -58,3 +59,22 @@ def cron_jobs(conn: psycopg.Connection) -> list[tuple[str, str, str, bool]]:
         return []
     rows = conn.execute("select jobname, schedule, command, active from cron.job order by jobname")
     return [(str(n), str(s), str(c), bool(a)) for n, s, c, a in rows.fetchall()]
+
+
+def server_today(url: str) -> date:
+    """The server's current_date: its clock (maybe moved with `db start --clock`), its time zone."""
+    with connect(url) as conn:
+        row = conn.execute("select current_date").fetchone()
+    assert row is not None
+    today: date = row[0]
+    return today
+
+
+def server_clock_offset(conn: psycopg.Connection) -> tuple[datetime, timedelta]:
+    """The server's clock and how far it is from this machine's (a fake clock, or drift)."""
+    before = datetime.now(UTC)
+    row = conn.execute("select clock_timestamp()").fetchone()
+    after = datetime.now(UTC)
+    assert row is not None
+    server: datetime = row[0]
+    return server, server - (before + (after - before) / 2)

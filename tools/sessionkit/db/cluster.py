@@ -2,7 +2,8 @@
 
 initdb refuses to run as root, so when the toolkit runs as root (CI, containers) the
 cluster belongs to the OS user `sessionkit`, created on first use. The cluster listens
-on 127.0.0.1 (the Supabase CLI needs TCP) on its own port and preloads pg_cron.
+on 127.0.0.1 (the Supabase CLI needs TCP) on its own port and preloads pg_cron. It runs on
+real time unless a fake clock was set (`db start --clock`, see clock.py); a restart keeps it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sessionkit.config import DEFAULT_DATABASE, DEFAULT_SUPERUSER, Project, local_port
+from sessionkit.db.clock import Clock, faketime_env, read_clock, write_clock
 from sessionkit.errors import SessionkitError
 
 CLUSTER_USER = "sessionkit"
@@ -31,7 +33,7 @@ max_connections = 200
 shared_buffers = 256MB
 shared_preload_libraries = 'pg_cron'
 cron.database_name = '{database}'
-cron.use_background_workers = on
+{cron_workers}
 max_worker_processes = 32
 timezone = 'UTC'
 log_timezone = 'UTC'
@@ -51,6 +53,13 @@ synchronous_commit = on
 full_page_writes = on
 """
 
+# pg_cron runs jobs in background workers. Postgres 15's postmaster starts those from a signal
+# handler that interrupts its select(), which libfaketime runs with faking switched off, so
+# under a fake clock they would see real time: pg_cron then runs its jobs over local
+# connections instead, whose backends see the fake clock like every other session.
+CRON_IN_WORKERS = "cron.use_background_workers = on"
+CRON_OVER_CONNECTIONS = "cron.use_background_workers = off\ncron.host = '{socket_dir}'"
+
 
 def pg_bindir() -> Path:
     for candidate in PG_BINDIRS:
@@ -66,7 +75,7 @@ def pg_bindir() -> Path:
 @dataclass(frozen=True)
 class LocalCluster:
     """The stack's cluster, or (`name`) another one beside it: .sessionkit/<name>/ on port
-    SESSIONKIT_DB_PORT + port_offset (a standby, a durable bench cluster)."""
+    SESSIONKIT_DB_PORT + port_offset (a standby, a durable bench cluster, the calendar matrix's)."""
 
     project: Project
     name: str = ""
@@ -88,6 +97,20 @@ class LocalCluster:
     @property
     def log_file(self) -> Path:
         return self.base / "postgres.log"
+
+    @property
+    def clock_file(self) -> Path:
+        return self.base / "clock.json"
+
+    @property
+    def clock(self) -> Clock | None:
+        """The fake clock the cluster starts under, None for real time."""
+        return read_clock(self.clock_file)
+
+    def set_clock(self, clock: Clock | None) -> None:
+        """Record the clock of the next start (None = real time); a running server keeps its own."""
+        self.base.mkdir(parents=True, exist_ok=True)
+        write_clock(self.clock_file, clock)
 
     @property
     def port(self) -> int:
@@ -159,11 +182,13 @@ class LocalCluster:
         with (self.data_dir / "postgresql.conf").open("a") as conf:
             conf.write("\ninclude_if_exists = 'sessionkit.conf'\n")
 
-    def write_settings(self) -> None:
+    def write_settings(self, clock: Clock | None) -> None:
+        cron_workers = CRON_IN_WORKERS if clock is None else CRON_OVER_CONNECTIONS
         text = SETTINGS.format(
             port=self.port,
             socket_dir=self.socket_dir,
             database=DEFAULT_DATABASE,
+            cron_workers=cron_workers.format(socket_dir=self.socket_dir),
             durability=DURABLE if self.durable else FAST,
         )
         subprocess.run(
@@ -175,17 +200,18 @@ class LocalCluster:
         )
 
     def start(self) -> bool:
-        """Start the cluster; False when it was already running (fast path)."""
+        """Start the cluster under its recorded clock; False when it was already running (fast path)."""
         self.init()
         if self.is_running():
             return False
-        self.write_settings()
+        clock = self.clock
+        self.write_settings(clock)
         pg_ctl = str(pg_bindir() / "pg_ctl")
+        # pg_ctl runs under the same clock: it compares the server's start time with its own.
+        under_clock = [] if clock is None else ["env", *faketime_env(clock)]
+        start = [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)]
         for attempt in range(START_ATTEMPTS):
-            result = self._run(
-                [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)],
-                check=False,
-            )
+            result = self._run([*under_clock, *start], check=False)
             if result.returncode == 0:
                 return True
             log = self.log_file.read_text() if self.log_file.exists() else ""

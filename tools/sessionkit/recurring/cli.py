@@ -22,6 +22,7 @@ from rich.table import Table
 
 from sessionkit import stack
 from sessionkit.config import Project, Target
+from sessionkit.db.admin import server_today
 from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
 from sessionkit.testing.acting import acting_as
@@ -129,7 +130,7 @@ def dispatch_command(
         typer.Option(
             "--date",
             formats=["%Y-%m-%d"],
-            help="Book every occurrence due on or before this date (default: today).",
+            help="Book every occurrence due on or before this date (default: the database's today).",
         ),
     ] = None,
     db_url: Annotated[
@@ -142,9 +143,9 @@ def dispatch_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the dispatcher's summary as JSON.")] = False,
 ) -> None:
     """Run the recurring-bookings dispatcher now for a date (what pg_cron does nightly)."""
-    day = run_date.date() if run_date else date.today()
     target = Target.resolve(db_url)
     stack.ensure_reachable(Project.discover(), target)
+    day = run_date.date() if run_date else server_today(target.url)
     try:
         result = dispatch(target.url, day, shards)
     except psycopg.Error as exc:

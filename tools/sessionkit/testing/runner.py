@@ -12,21 +12,32 @@ from sessionkit.errors import SessionkitError
 from sessionkit.testing.remote import require_ready, temporary_test_helpers
 
 
-def pytest_args(project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str]) -> list[str]:
+def pytest_args(
+    project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str], calendar: bool = False
+) -> list[str]:
     if pgtap_only and pytest_only:
         raise SessionkitError("--pgtap-only and --pytest-only exclude each other")
+    if calendar and pytest_only:
+        raise SessionkitError("--calendar runs the pgTAP suites: it cannot go with --pytest-only")
     paths: list[str] = []
     if pgtap_only:
         paths = [str(project.pgtap_dir.relative_to(project.root))]
     elif pytest_only:
         paths = ["tests"]
-    return [sys.executable, "-m", "pytest", *paths, *extra]
+    # the calendar matrix (conftest.py, sessionkit.testing.calendar)
+    options = ["--calendar"] if calendar else []
+    return [sys.executable, "-m", "pytest", *paths, *options, *extra]
 
 
 def run_pytest(
-    project: Project, pgtap_only: bool, pytest_only: bool, extra: list[str], db_url: str | None = None
+    project: Project,
+    pgtap_only: bool,
+    pytest_only: bool,
+    extra: list[str],
+    db_url: str | None = None,
+    calendar: bool = False,
 ) -> int:
-    args = pytest_args(project, pgtap_only, pytest_only, extra)
+    args = pytest_args(project, pgtap_only, pytest_only, extra, calendar)
     env = os.environ | ({DB_URL_ENV: db_url} if db_url else {})
     return subprocess.run(args, cwd=project.root, env=env).returncode
 
@@ -38,12 +49,19 @@ def run_tests(
     pytest_only: bool = False,
     install_helpers: bool = False,
     extra: list[str] | None = None,
+    calendar: bool = False,
 ) -> int:
-    """Every suite on the local stack; on any other database only the pgTAP suites (each file is
-    one rolled-back transaction), after checking it is ready, with helpers only when asked."""
+    """Every suite on the local stack (with calendar: and the calendar matrix); on any other
+    database only the pgTAP suites (each file is one rolled-back transaction), after checking it
+    is ready, with helpers only when asked."""
     extra = extra or []
     if target.is_local:
-        return run_pytest(project, pgtap_only, pytest_only, extra)
+        return run_pytest(project, pgtap_only, pytest_only, extra, calendar=calendar)
+    if calendar:
+        raise SessionkitError(
+            "--calendar moves the clock of a local cluster of its own: it runs with the local stack, "
+            f"not with {target.display}"
+        )
     if pytest_only:
         raise SessionkitError(
             f"the pytest suites (tests/) create databases and commit rows: they run on the local stack, "

@@ -1,0 +1,1 @@
+"""`sessionkit outbox`: deliver the transactional outbox (webhooks) through the consumer RPCs."""
