@@ -1510,7 +1510,6 @@ begin
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 
   return query
-<<<<<<<< HEAD:supabase/migrations/20261127160201_sync_repeatable_objects.sql
   -- each pair once (least id first) whichever side belongs to the organization; sessions last at
   -- most a day (service_sessions_length_check), so the other session of a pair starts at most a
   -- day before: one bounded range of the (provider, start) index per session
@@ -1526,17 +1525,6 @@ begin
      and b.ends_at > a.starts_at
     where a.status <> 'cancelled'
       and (p_organization_id is null or a.organization_id = p_organization_id)
-========
-  with v as (
-    select a.id from public.service_sessions a
-    join public.service_sessions b
-      on b.provider_id = a.provider_id
-     and b.id > a.id
-     and b.status <> 'cancelled'
-     and tstzrange(b.starts_at, b.ends_at) && tstzrange(a.starts_at, a.ends_at)
-    where a.status <> 'cancelled'
-      and (p_organization_id is null or a.organization_id = p_organization_id or b.organization_id = p_organization_id)
->>>>>>>> main:supabase/migrations/20261127150201_sync_repeatable_objects.sql
   )
   select 10, 'overlapping_provider_sessions',
     'Pairs of non-cancelled service sessions of the same provider that overlap in time (sample: the first session of each pair).',
@@ -1576,8 +1564,6 @@ begin
   select 13, 'active_subscriptions_past_expiry',
     'Subscriptions still active more than a day after expires_at: the expire-subscriptions pg_cron job is not running (sample: subscription ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
-<<<<<<<< HEAD:supabase/migrations/20261127160201_sync_repeatable_objects.sql
-========
 
   return query
   with v as (
@@ -1605,7 +1591,6 @@ begin
   select 15, 'outbox_dead_letters',
     'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
->>>>>>>> main:supabase/migrations/20261127150201_sync_repeatable_objects.sql
 end
 $$;
 
