@@ -2201,10 +2201,11 @@ export type Database = {
       }
       /**
        * Gives a client of the package's organization a subscription: total_sessions = the package's
-       * session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role)
-       * only. An expired or fully used active subscription is closed first; otherwise
-       * ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
-       * PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.
+       * session_count, expires_at = starts_at + valid_for_days calendar days of the organization's
+       * time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired
+       * or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE,
+       * ALREADY_ACTIVE_SUBSCRIPTION.
        */
       create_subscription: {
         Args: { p_client_id: string; p_package_id: string; p_starts_at?: string }

@@ -344,8 +344,9 @@ set search_path = ''
 as $$
   -- A new session [s, e) with buffers (b, a) conflicts with an existing one [S, E) with buffers
   -- (B, A) iff [s, e) overlaps [S - greatest(B, a), E + greatest(A, b)): buffers keep other
-  -- sessions out but may overlap each other. Sessions are found through the GiST index of the
-  -- exclusion constraint (buffers are at most a day, so the window is widened by a day).
+  -- sessions out but may overlap each other. Buffers are at most a day, so the window is widened
+  -- by a day; sessions last at most a day (service_sessions_length_check), so the ones that reach
+  -- into it start at most two days before it: a bounded range of the (provider, start) index.
   -- One calendar across organizations, but only what the person agreed to: a session (or a
   -- legacy unlinked booking) counts only when the provider has an accepted provider-capable
   -- membership in its organization, so no organization they never joined can fill their time.
@@ -361,8 +362,9 @@ as $$
     left join public.services sv on sv.id = ss.service_id
     where ss.provider_id = p_provider_id
       and ss.status <> 'cancelled'
-      and tstzrange(ss.starts_at, ss.ends_at)
-          && tstzrange(lower(p_window) - interval '1 day', upper(p_window) + interval '1 day')
+      and ss.starts_at > lower(p_window) - interval '2 days'
+      and ss.starts_at < upper(p_window) + interval '1 day'
+      and ss.ends_at > lower(p_window) - interval '1 day'
       and ss.id is distinct from p_exclude_session_id
       and exists (
         select 1 from public.organization_members m
@@ -1508,15 +1510,21 @@ begin
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 
   return query
+  -- each pair once (least id first) whichever side belongs to the organization; sessions last at
+  -- most a day (service_sessions_length_check), so the other session of a pair starts at most a
+  -- day before: one bounded range of the (provider, start) index per session
   with v as (
-    select a.id from public.service_sessions a
+    select distinct least(a.id, b.id) as id, greatest(a.id, b.id) as other_id
+    from public.service_sessions a
     join public.service_sessions b
       on b.provider_id = a.provider_id
-     and b.id > a.id
+     and b.id <> a.id
      and b.status <> 'cancelled'
-     and tstzrange(b.starts_at, b.ends_at) && tstzrange(a.starts_at, a.ends_at)
+     and b.starts_at > a.starts_at - interval '1 day'
+     and b.starts_at < a.ends_at
+     and b.ends_at > a.starts_at
     where a.status <> 'cancelled'
-      and (p_organization_id is null or a.organization_id = p_organization_id or b.organization_id = p_organization_id)
+      and (p_organization_id is null or a.organization_id = p_organization_id)
   )
   select 10, 'overlapping_provider_sessions',
     'Pairs of non-cancelled service sessions of the same provider that overlap in time (sample: the first session of each pair).',
@@ -3054,6 +3062,28 @@ comment on function private.normalize_topic_patterns(text[], text) is
 revoke all on function private.normalize_topic_patterns(text[], text) from public, anon;
 grant execute on function private.normalize_topic_patterns(text[], text) to authenticated, service_role;
 
+-- >>> functions/private/add_local_days.sql
+-- private.add_local_days: n calendar days later in a time zone, at the same wall-clock time.
+-- `timestamptz + interval 'n days'` counts days in the session's TimeZone, so the result
+-- depended on who called (an hour apart across a DST change between a UTC session and a
+-- Berlin one); this counts them in the time zone given (an organization's), whoever calls.
+-- Plain SQL, no SET clause: the planner inlines it.
+
+create or replace function private.add_local_days(p_at timestamptz, p_days integer, p_timezone text)
+returns timestamptz
+language sql
+immutable
+parallel safe
+as $$
+  select ((p_at at time zone p_timezone) + pg_catalog.make_interval(days => p_days)) at time zone p_timezone
+$$;
+
+comment on function private.add_local_days(timestamptz, integer, text) is
+  'p_at plus p_days calendar days in time zone p_timezone (same local wall-clock time across DST changes), independent of the session''s TimeZone.';
+
+revoke all on function private.add_local_days(timestamptz, integer, text) from public, anon;
+grant execute on function private.add_local_days(timestamptz, integer, text) to authenticated, service_role;
+
 -- >>> functions/private/is_member.sql
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
 -- organization_members itself can call them without recursing into its own RLS.
@@ -3739,7 +3769,7 @@ begin
     from public.recurring_bookings as r
     where r.is_active
       and r.next_booking_date <= p_run_date
-      -- shards by provider: every provider (its locks, its sessions, its GiST entries) belongs
+      -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
       -- to exactly one shard, so concurrent shards never wait for each other's provider locks
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
     for no key update skip locked
@@ -3816,6 +3846,7 @@ begin
     where ss.provider_id = any (v_providers)
       and ss.status <> 'cancelled'
       and ss.starts_at < v_last_at
+      and ss.starts_at > v_first_at - interval '1 day'  -- sessions last at most a day
       and ss.ends_at > v_first_at
     union
     select lb.provider_id
@@ -3895,6 +3926,7 @@ begin
               where ss.provider_id = r.specialist_id
                 and ss.status <> 'cancelled'
                 and ss.starts_at < t.ends_at + interval '1 day'
+                and ss.starts_at > t.starts_at - interval '2 days'  -- sessions last at most a day
                 and ss.ends_at > t.starts_at - interval '1 day'
                 and tstzrange(t.starts_at, t.ends_at) && tstzrange(
                   ss.starts_at - make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), sv.buffer_after_minutes)),
@@ -4085,9 +4117,9 @@ begin
 
   -- 3. the certain ones, set-based ---------------------------------------------------------
   if v_fast_count > 0 then
-    -- the new rows' ids are random (gen_random_uuid, as the column defaults) but handed out in
-    -- ascending order along the insert order, so every index led by an id (primary keys,
-    -- (organization_id, id), bookings by service session, history by booking) grows at its
+    -- the new rows' ids are time-ordered (private.uuid_generate_v7, as the column defaults) and
+    -- handed out in ascending order along the insert order, so every index led by an id (primary
+    -- keys, (organization_id, id), bookings by service session, history by booking) grows at its
     -- right edge instead of taking 100,000 inserts all over its pages
     with fast as (
       select x.n, (count(*) filter (where x.state = 'fast') over (order by x.n))::integer as k, x.state = 'fast' as is_fast
@@ -4095,11 +4127,11 @@ begin
     ),
     session_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     ),
     booking_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     )
     select
       array_agg(case when f.is_fast then si.ids[f.k] end order by f.n),
@@ -4282,7 +4314,9 @@ grant execute on function public.dispatch_recurring_bookings(date, integer, inte
 -- (see functions/recurring/dispatch_recurring_bookings.sql, step 3). That is only right for the
 -- triggers it was written against. private.recurring_fast_path_fingerprint() digests every
 -- user trigger that fires on INSERT into those tables (name, timing, function and the
--- function's source); while it equals the digest recorded below, the dispatcher may bypass them.
+-- function's source) and that the bypass skips (not the `enable always` ones, such as the
+-- service sessions' overlap guarantee, which fire anyway); while it equals the digest recorded
+-- below, the dispatcher may bypass them.
 -- Any change (a trigger added, dropped or rewritten) turns the bypass off by itself: dispatching
 -- stays correct, only slower. The pgTAP suite test_recurring.sql fails until someone has checked
 -- that step 3 still does what the changed triggers do and recorded the new digest here.
@@ -4308,6 +4342,7 @@ as $$
     )
     and not t.tgisinternal
     and (t.tgtype & 4) <> 0  -- fires on INSERT
+    and t.tgenabled <> 'A'  -- `enable always` triggers fire in replica mode too: never bypassed
 $$;
 
 comment on function private.recurring_fast_path_fingerprint() is
@@ -6134,7 +6169,11 @@ begin
   end if;
 
   if v_package.valid_for_days is not null then
-    v_expires_at := v_starts_at + make_interval(days => v_package.valid_for_days);
+    -- calendar days of the organization, whatever the caller's session TimeZone
+    v_expires_at := private.add_local_days(
+      v_starts_at, v_package.valid_for_days,
+      (select o.timezone from public.organizations o where o.id = v_package.organization_id)
+    );
     if v_expires_at <= now() then
       perform private.raise_error(
         'INVALID_REQUEST',
@@ -6191,7 +6230,7 @@ end
 $$;
 
 comment on function public.create_subscription(uuid, uuid, timestamptz) is
-  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
+  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days calendar days of the organization''s time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
 
 revoke execute on function public.create_subscription(uuid, uuid, timestamptz) from public, anon;
 grant execute on function public.create_subscription(uuid, uuid, timestamptz) to authenticated, service_role;
@@ -6277,6 +6316,70 @@ create trigger subscriptions_user_write
   for each row
   when (current_user in ('anon', 'authenticated'))
   execute function private.subscriptions_user_write();
+
+-- >>> functions/subscriptions/subscriptions_before_write.sql
+-- Subscriptions written directly (owners/admins through the table, backfills) follow the same
+-- rules as create_subscription: the package is one of the organization's, the client one of its
+-- clients, validity defaults from the package, and credits already spent can't be taken away.
+
+create or replace function private.subscriptions_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_used integer;
+begin
+  if tg_op = 'INSERT' or new.package_id is distinct from old.package_id
+     or new.organization_id is distinct from old.organization_id then
+    select p.* into v_package from public.packages p where p.id = new.package_id;
+    if v_package.id is not null and v_package.organization_id <> new.organization_id then
+      perform private.raise_error('INVALID_REQUEST', 'The package belongs to another organization.', 'package_id');
+    end if;
+  end if;
+
+  if tg_op = 'INSERT' then
+    if new.expires_at is null and v_package.valid_for_days is not null then
+      -- calendar days of the organization, whatever the caller's session TimeZone
+      new.expires_at := private.add_local_days(
+        new.starts_at, v_package.valid_for_days,
+        (select o.timezone from public.organizations o where o.id = new.organization_id)
+      );
+    end if;
+  end if;
+
+  if (tg_op = 'INSERT' or new.client_id is distinct from old.client_id)
+     and not private.is_service_call()
+     and private.member_role(new.organization_id, new.client_id) is distinct from 'client' then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription''s client must be a client of the organization.', 'client_id');
+  end if;
+
+  if tg_op = 'UPDATE' and new.total_sessions < old.total_sessions then
+    -- our row lock (this update) keeps bookings from spending meanwhile
+    v_used := private.subscription_credits_used(new.id);
+    if v_used > new.total_sessions then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('%s credits of this subscription are already used or booked; total_sessions cannot go below that.', v_used),
+        'total_sessions'
+      );
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on subscriptions: package of the same organization, client a client member (users), expires_at defaults to starts_at + the package''s valid_for_days (calendar days of the organization''s time zone), total_sessions never below the credits already spent (INVALID_REQUEST).';
+
+revoke all on function private.subscriptions_before_write() from public, anon;
+
+drop trigger if exists subscriptions_before_write on public.subscriptions;
+create trigger subscriptions_before_write
+  before insert or update on public.subscriptions
+  for each row execute function private.subscriptions_before_write();
 
 -- >>> functions/treatments/book_next_treatment_session.sql
 -- book_next_treatment_session: continue a treatment with its next session (seed 004): never
