@@ -605,8 +605,9 @@ set search_path = ''
 as $$
   -- A new session [s, e) with buffers (b, a) conflicts with an existing one [S, E) with buffers
   -- (B, A) iff [s, e) overlaps [S - greatest(B, a), E + greatest(A, b)): buffers keep other
-  -- sessions out but may overlap each other. Sessions are found through the GiST index of the
-  -- exclusion constraint (buffers are at most a day, so the window is widened by a day).
+  -- sessions out but may overlap each other. Buffers are at most a day, so the window is widened
+  -- by a day; sessions last at most a day (service_sessions_length_check), so the ones that reach
+  -- into it start at most two days before it: a bounded range of the (provider, start) index.
   -- One calendar across organizations, but only what the person agreed to: a session (or a
   -- legacy unlinked booking) counts only when the provider has an accepted provider-capable
   -- membership in its organization, so no organization they never joined can fill their time.
@@ -622,8 +623,9 @@ as $$
     left join public.services sv on sv.id = ss.service_id
     where ss.provider_id = p_provider_id
       and ss.status <> 'cancelled'
-      and tstzrange(ss.starts_at, ss.ends_at)
-          && tstzrange(lower(p_window) - interval '1 day', upper(p_window) + interval '1 day')
+      and ss.starts_at > lower(p_window) - interval '2 days'
+      and ss.starts_at < upper(p_window) + interval '1 day'
+      and ss.ends_at > lower(p_window) - interval '1 day'
       and ss.id is distinct from p_exclude_session_id
       and exists (
         select 1 from public.organization_members m
@@ -1847,15 +1849,21 @@ begin
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 
   return query
+  -- each pair once (least id first) whichever side belongs to the organization; sessions last at
+  -- most a day (service_sessions_length_check), so the other session of a pair starts at most a
+  -- day before: one bounded range of the (provider, start) index per session
   with v as (
-    select a.id from public.service_sessions a
+    select distinct least(a.id, b.id) as id, greatest(a.id, b.id) as other_id
+    from public.service_sessions a
     join public.service_sessions b
       on b.provider_id = a.provider_id
-     and b.id > a.id
+     and b.id <> a.id
      and b.status <> 'cancelled'
-     and tstzrange(b.starts_at, b.ends_at) && tstzrange(a.starts_at, a.ends_at)
+     and b.starts_at > a.starts_at - interval '1 day'
+     and b.starts_at < a.ends_at
+     and b.ends_at > a.starts_at
     where a.status <> 'cancelled'
-      and (p_organization_id is null or a.organization_id = p_organization_id or b.organization_id = p_organization_id)
+      and (p_organization_id is null or a.organization_id = p_organization_id)
   )
   select 10, 'overlapping_provider_sessions',
     'Pairs of non-cancelled service sessions of the same provider that overlap in time (sample: the first session of each pair).',
@@ -4494,7 +4502,7 @@ begin
     from public.recurring_bookings as r
     where r.is_active
       and r.next_booking_date <= p_run_date
-      -- shards by provider: every provider (its locks, its sessions, its GiST entries) belongs
+      -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
       -- to exactly one shard, so concurrent shards never wait for each other's provider locks
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
     for no key update skip locked
@@ -4571,6 +4579,7 @@ begin
     where ss.provider_id = any (v_providers)
       and ss.status <> 'cancelled'
       and ss.starts_at < v_last_at
+      and ss.starts_at > v_first_at - interval '1 day'  -- sessions last at most a day
       and ss.ends_at > v_first_at
     union
     select lb.provider_id
@@ -4650,6 +4659,7 @@ begin
               where ss.provider_id = r.specialist_id
                 and ss.status <> 'cancelled'
                 and ss.starts_at < t.ends_at + interval '1 day'
+                and ss.starts_at > t.starts_at - interval '2 days'  -- sessions last at most a day
                 and ss.ends_at > t.starts_at - interval '1 day'
                 and tstzrange(t.starts_at, t.ends_at) && tstzrange(
                   ss.starts_at - make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), sv.buffer_after_minutes)),
@@ -4840,9 +4850,9 @@ begin
 
   -- 3. the certain ones, set-based ---------------------------------------------------------
   if v_fast_count > 0 then
-    -- the new rows' ids are random (gen_random_uuid, as the column defaults) but handed out in
-    -- ascending order along the insert order, so every index led by an id (primary keys,
-    -- (organization_id, id), bookings by service session, history by booking) grows at its
+    -- the new rows' ids are time-ordered (private.uuid_generate_v7, as the column defaults) and
+    -- handed out in ascending order along the insert order, so every index led by an id (primary
+    -- keys, (organization_id, id), bookings by service session, history by booking) grows at its
     -- right edge instead of taking 100,000 inserts all over its pages
     with fast as (
       select x.n, (count(*) filter (where x.state = 'fast') over (order by x.n))::integer as k, x.state = 'fast' as is_fast
@@ -4850,11 +4860,11 @@ begin
     ),
     session_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     ),
     booking_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     )
     select
       array_agg(case when f.is_fast then si.ids[f.k] end order by f.n),
@@ -5037,7 +5047,9 @@ grant execute on function public.dispatch_recurring_bookings(date, integer, inte
 -- (see functions/recurring/dispatch_recurring_bookings.sql, step 3). That is only right for the
 -- triggers it was written against. private.recurring_fast_path_fingerprint() digests every
 -- user trigger that fires on INSERT into those tables (name, timing, function and the
--- function's source); while it equals the digest recorded below, the dispatcher may bypass them.
+-- function's source) and that the bypass skips (not the `enable always` ones, such as the
+-- service sessions' overlap guarantee, which fire anyway); while it equals the digest recorded
+-- below, the dispatcher may bypass them.
 -- Any change (a trigger added, dropped or rewritten) turns the bypass off by itself: dispatching
 -- stays correct, only slower. The pgTAP suite test_recurring.sql fails until someone has checked
 -- that step 3 still does what the changed triggers do and recorded the new digest here.
@@ -5063,6 +5075,7 @@ as $$
     )
     and not t.tgisinternal
     and (t.tgtype & 4) <> 0  -- fires on INSERT
+    and t.tgenabled <> 'A'  -- `enable always` triggers fire in replica mode too: never bypassed
 $$;
 
 comment on function private.recurring_fast_path_fingerprint() is
