@@ -3,6 +3,7 @@ from one template database per test session (CREATE DATABASE … TEMPLATE is a f
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,16 +41,36 @@ def make_template(project: Project, server_url: str, scale: int = SCALE, seed: i
     return name
 
 
+def clone_database(server_url: str, source: str, name: str) -> str:
+    """CREATE DATABASE name TEMPLATE source (retried while an autovacuum worker holds the source)."""
+    with connect(with_database(server_url, MAINTENANCE_DATABASE)) as conn:
+        for attempt in range(10):
+            conn.execute(
+                """select pg_terminate_backend(pid) from pg_stat_activity
+                   where datname = %s and pid <> pg_backend_pid()""",
+                (source,),
+            )
+            try:
+                conn.execute(
+                    sql.SQL("create database {} template {}").format(
+                        sql.Identifier(name), sql.Identifier(source)
+                    )
+                )
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 9:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+    return with_database(server_url, name)
+
+
 @contextmanager
 def legacy_copy(server_url: str, template: str) -> Iterator[str]:
     """A throwaway copy of the template database; yields its URL."""
     name = f"sk_legacy_{uuid.uuid4().hex[:10]}"
-    with connect(with_database(server_url, MAINTENANCE_DATABASE)) as conn:
-        conn.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template))
-        )
+    url = clone_database(server_url, template, name)
     try:
-        yield with_database(server_url, name)
+        yield url
     finally:
         drop_database(server_url, name)
 
