@@ -74,6 +74,9 @@ def test_a_backfill_refuses_to_run_before_its_dependency(legacy: str) -> None:
     assert result.exit_code == 1
     assert isinstance(result.exception, SessionkitError)
     assert "run `sessionkit backfill run session_types` first" in str(result.exception)
+    later = cli("backfill", "run", "subscription_links", "--db-url", legacy)
+    assert "runs after session_types, booking_kinds, service_sessions" in str(later.exception)
+    assert not ledger_exists(legacy), "a refused run changes nothing"
 
 
 def test_an_unknown_backfill_is_a_one_line_error() -> None:
