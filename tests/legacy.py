@@ -13,8 +13,8 @@ import psycopg
 from psycopg import sql
 
 from sessionkit import stack
-from sessionkit.backfill.registry import backfills, get
-from sessionkit.backfill.runner import Outcome, Runner, RunOptions
+from sessionkit.backfill import practice
+from sessionkit.backfill.runner import Outcome, RunOptions
 from sessionkit.config import Project, Target, with_database
 from sessionkit.db.admin import MAINTENANCE_DATABASE, create_database, drop_database
 from sessionkit.db.connect import connect
@@ -77,58 +77,19 @@ def legacy_copy(server_url: str, template: str) -> Iterator[str]:
 
 def push(project: Project, url: str) -> MigrationRefused | None:
     """`db push`: None when everything applied, else the guard's refusal (where it stopped)."""
-    try:
-        stack.push_target(project, Target(url=url, is_local=True))
-    except MigrationRefused as refused:
-        return refused
-    return None
+    return practice.push(project, Target(url=url, is_local=True))
 
 
 def run(project: Project, url: str, name: str, **options: Any) -> Outcome:
-    with psycopg.connect(url, autocommit=True) as conn:
-        return Runner(conn, get(name), project.bundle_dir, RunOptions(**options)).run()
+    return practice.run(project.bundle_dir, url, name, RunOptions(**options))
 
 
 def run_all(project: Project, url: str, **options: Any) -> dict[str, Outcome]:
-    return {b.name: run(project, url, b.name, **options) for b in backfills()}
+    return practice.run_all(project.bundle_dir, url, RunOptions(**options))
 
 
-def resolve_conflicts(url: str) -> set[str]:
-    """What the runbook tells an operator to do about every open blocking conflict; returns the
-    bookings whose client/provider/time/status the operator changed."""
-    touched: set[str] = set()
-    with psycopg.connect(url, autocommit=True) as conn:
-        # legacy double-bookings: the later of each overlapping pair is cancelled (as postgres)
-        rows = conn.execute(
-            """select c.row_key, c.payload from ops.backfill_conflicts c
-               where c.backfill = 'service_sessions' and c.kind = 'provider_double_booked'
-                 and c.resolved_at is null"""
-        ).fetchall()
-        for key, payload in rows:
-            others = payload.get("bookings") or []
-            if payload.get("sessions") or any(other < key for other in others):
-                conn.execute("update public.bookings set status = 'cancelled' where id = %s", (key,))
-                touched.add(key)
-        # package durations the backfill could not read: "3" meant three hours, the rest are cleared
-        conn.execute(
-            """update public.packages p
-               set duration = case when p.duration = '3' then '3h' end
-               from ops.backfill_conflicts c
-               where c.backfill = 'session_types' and c.resolved_at is null and c.row_key = p.id::text
-                 and c.kind in ('unparseable_duration', 'ambiguous_duration')"""
-        )
-    return touched
-
-
-def resolve_credits(url: str) -> None:
-    """Cancelled bookings that had spent a credit: the credit is restored (runbook)."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            """update public.bookings b set subscription_id = null
-               from ops.backfill_conflicts c
-               where c.backfill = 'cancellations' and c.kind = 'cancelled_booking_with_credit'
-                 and c.resolved_at is null and c.row_key = b.id::text"""
-        )
+resolve_conflicts = practice.resolve_conflicts
+resolve_credits = practice.restore_credits
 
 
 def fingerprints(url: str) -> dict[str, str]:
