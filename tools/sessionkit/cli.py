@@ -382,7 +382,7 @@ def demo(db_url: DbUrl = None) -> None:
     from sessionkit.demo.run import run_demo
 
     _, target = _target(db_url)
-    run_demo(target.url, out)
+    run_demo(target.url, out, legacy_upgrade=target.is_local)
 
 
 def main() -> None:

@@ -98,6 +98,45 @@ class Upgrade:
         return sum(self.seconds.values())
 
 
+def first_push(project: Project, target: Target, done: Upgrade) -> None:
+    started = time.perf_counter()
+    done.first_stop = push(project, target)
+    done.seconds["push (expand)"] = time.perf_counter() - started
+
+
+def run_backfills(
+    project: Project,
+    target: Target,
+    done: Upgrade,
+    options: RunOptions | None = None,
+    after_each: Callable[[str, Outcome], None] | None = None,
+) -> None:
+    for backfill in backfills():
+        started = time.perf_counter()
+        outcome = run(project.bundle_dir, target.url, backfill.name, options)
+        done.seconds[backfill.name] = time.perf_counter() - started
+        done.first_runs[backfill.name] = outcome
+        if after_each:
+            after_each(backfill.name, outcome)
+
+
+def fix_and_run_again(
+    project: Project, target: Target, done: Upgrade, options: RunOptions | None = None
+) -> None:
+    started = time.perf_counter()
+    done.touched = resolve_conflicts(target.url)
+    run_all(project.bundle_dir, target.url, options)
+    restore_credits(target.url)
+    run(project.bundle_dir, target.url, "cancellations", options)
+    done.seconds["conflicts resolved, backfills again"] = time.perf_counter() - started
+
+
+def contract_push(project: Project, target: Target, done: Upgrade) -> None:
+    started = time.perf_counter()
+    done.final_stop = push(project, target)
+    done.seconds["push (contract)"] = time.perf_counter() - started
+
+
 def upgrade(
     project: Project,
     target: Target,
@@ -108,28 +147,9 @@ def upgrade(
     """push -> every backfill -> the runbook's fixes -> every backfill again -> push (unless
     `contract` is false: then call contract_push() when ready)."""
     done = Upgrade()
-    started = time.perf_counter()
-    done.first_stop = push(project, target)
-    done.seconds["push (expand)"] = time.perf_counter() - started
-    for backfill in backfills():
-        started = time.perf_counter()
-        outcome = run(project.bundle_dir, target.url, backfill.name, options)
-        done.seconds[backfill.name] = time.perf_counter() - started
-        done.first_runs[backfill.name] = outcome
-        if after_each:
-            after_each(backfill.name, outcome)
-    started = time.perf_counter()
-    done.touched = resolve_conflicts(target.url)
-    run_all(project.bundle_dir, target.url, options)
-    restore_credits(target.url)
-    run(project.bundle_dir, target.url, "cancellations", options)
-    done.seconds["conflicts resolved, backfills again"] = time.perf_counter() - started
+    first_push(project, target, done)
+    run_backfills(project, target, done, options, after_each)
+    fix_and_run_again(project, target, done, options)
     if contract:
         contract_push(project, target, done)
     return done
-
-
-def contract_push(project: Project, target: Target, done: Upgrade) -> None:
-    started = time.perf_counter()
-    done.final_stop = push(project, target)
-    done.seconds["push (contract)"] = time.perf_counter() - started
