@@ -30,6 +30,7 @@ INVARIANTS = [
     "active_subscriptions_past_expiry",
     "sessions_of_non_members",
     "outbox_dead_letters",
+    "orphaned_recording_objects",
 ]
 
 

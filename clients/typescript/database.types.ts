@@ -594,11 +594,26 @@ export type Database = {
           recording_retention_days: number | null
           /** Local time (organization time zone) used by recurring bookings that do not name one. */
           recurring_default_time: string
+          /** Reminders are addressed to the booking's client (booking.reminder payload recipients). */
+          remind_clients: boolean
+          /** Reminders are addressed to the booking's provider. Neither: no reminder events at all. */
+          remind_providers: boolean
+          /**
+           * How long before a confirmed booking its reminders go out, in minutes of elapsed time
+           * (default 24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no
+           * reminders.
+           */
+          reminder_offsets_minutes: number[]
           /**
            * When false, a client without credits books pay-per-session; when true an active subscription
            * is required.
            */
           requires_subscription: boolean
+          /**
+           * Clients read the recordings (metadata and files in the meeting-recordings bucket) of their
+           * own sessions; false = only the session's provider and owners/admins.
+           */
+          share_recordings_with_clients: boolean
           updated_at: string
         }
         ComputedFields: never
@@ -610,7 +625,11 @@ export type Database = {
           organization_id: string
           recording_retention_days?: number | null
           recurring_default_time?: string
+          remind_clients?: boolean
+          remind_providers?: boolean
+          reminder_offsets_minutes?: number[]
           requires_subscription?: boolean
+          share_recordings_with_clients?: boolean
           updated_at?: string
         }
         Update: {
@@ -621,7 +640,11 @@ export type Database = {
           organization_id?: string
           recording_retention_days?: number | null
           recurring_default_time?: string
+          remind_clients?: boolean
+          remind_providers?: boolean
+          reminder_offsets_minutes?: number[]
           requires_subscription?: boolean
+          share_recordings_with_clients?: boolean
           updated_at?: string
         }
         Relationships: [
@@ -2178,10 +2201,11 @@ export type Database = {
       }
       /**
        * Gives a client of the package's organization a subscription: total_sessions = the package's
-       * session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role)
-       * only. An expired or fully used active subscription is closed first; otherwise
-       * ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
-       * PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.
+       * session_count, expires_at = starts_at + valid_for_days calendar days of the organization's
+       * time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired
+       * or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE,
+       * ALREADY_ACTIVE_SUBSCRIPTION.
        */
       create_subscription: {
         Args: { p_client_id: string; p_package_id: string; p_starts_at?: string }
@@ -2322,7 +2346,11 @@ export type Database = {
           organization_id: string
           recording_retention_days: number | null
           recurring_default_time: string
+          remind_clients: boolean
+          remind_providers: boolean
+          reminder_offsets_minutes: number[]
           requires_subscription: boolean
+          share_recordings_with_clients: boolean
           updated_at: string
         }
         SetofOptions: {
@@ -2560,7 +2588,11 @@ export type Database = {
           organization_id: string
           recording_retention_days: number | null
           recurring_default_time: string
+          remind_clients: boolean
+          remind_providers: boolean
+          reminder_offsets_minutes: number[]
           requires_subscription: boolean
+          share_recordings_with_clients: boolean
           updated_at: string
         }
         SetofOptions: {

@@ -808,6 +808,18 @@ class OrganizationSettings(RowModel):
     """Session type applied when a session is created without one. Set with
     set_default_session_type(); set automatically while exactly one active type exists.
     """
+    reminder_offsets_minutes: list[int]
+    """How long before a confirmed booking its reminders go out, in minutes of elapsed time (default
+    24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no reminders.
+    """
+    remind_clients: bool
+    """Reminders are addressed to the booking's client (booking.reminder payload recipients)."""
+    remind_providers: bool
+    """Reminders are addressed to the booking's provider. Neither: no reminder events at all."""
+    share_recordings_with_clients: bool
+    """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
+    sessions; false = only the session's provider and owners/admins.
+    """
 
 
 class OrganizationSettingsInsert(InsertModel):
@@ -822,6 +834,10 @@ class OrganizationSettingsInsert(InsertModel):
             "requires_subscription",
             "created_at",
             "updated_at",
+            "reminder_offsets_minutes",
+            "remind_clients",
+            "remind_providers",
+            "share_recordings_with_clients",
         }
     )
 
@@ -846,6 +862,18 @@ class OrganizationSettingsInsert(InsertModel):
     """Session type applied when a session is created without one. Set with
     set_default_session_type(); set automatically while exactly one active type exists.
     """
+    reminder_offsets_minutes: list[int] | None = None
+    """How long before a confirmed booking its reminders go out, in minutes of elapsed time (default
+    24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no reminders.
+    """
+    remind_clients: bool | None = None
+    """Reminders are addressed to the booking's client (booking.reminder payload recipients)."""
+    remind_providers: bool | None = None
+    """Reminders are addressed to the booking's provider. Neither: no reminder events at all."""
+    share_recordings_with_clients: bool | None = None
+    """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
+    sessions; false = only the session's provider and owners/admins.
+    """
 
 
 class OrganizationSettingsUpdate(UpdateModel):
@@ -860,6 +888,10 @@ class OrganizationSettingsUpdate(UpdateModel):
             "requires_subscription",
             "created_at",
             "updated_at",
+            "reminder_offsets_minutes",
+            "remind_clients",
+            "remind_providers",
+            "share_recordings_with_clients",
         }
     )
 
@@ -883,6 +915,18 @@ class OrganizationSettingsUpdate(UpdateModel):
     default_session_type_id: uuid.UUID | None = None
     """Session type applied when a session is created without one. Set with
     set_default_session_type(); set automatically while exactly one active type exists.
+    """
+    reminder_offsets_minutes: list[int] | None = None
+    """How long before a confirmed booking its reminders go out, in minutes of elapsed time (default
+    24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no reminders.
+    """
+    remind_clients: bool | None = None
+    """Reminders are addressed to the booking's client (booking.reminder payload recipients)."""
+    remind_providers: bool | None = None
+    """Reminders are addressed to the booking's provider. Neither: no reminder events at all."""
+    share_recordings_with_clients: bool | None = None
+    """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
+    sessions; false = only the session's provider and owners/admins.
     """
 
 
