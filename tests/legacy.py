@@ -96,3 +96,24 @@ def fingerprints(url: str) -> dict[str, str]:
     """Booking id -> digest of its client, provider, times and status."""
     with psycopg.connect(url) as conn:
         return {str(k): str(v) for k, v in conn.execute(BOOKING_FINGERPRINTS).fetchall()}
+
+
+def applied(url: str, version: str) -> bool:
+    """The migration is recorded as applied."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select exists (select 1 from supabase_migrations.schema_migrations where version = %s)",
+            (version,),
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def without_duplicate_subscriptions(url: str) -> None:
+    """Pause every duplicate active subscription, so the first guard to refuse is one of issue 12."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            """update public.subscriptions s set status = 'paused'
+               where s.status = 'active' and exists (
+                 select 1 from public.subscriptions o where o.organization_id = s.organization_id
+                   and o.client_id = s.client_id and o.status = 'active' and o.id < s.id)"""
+        )

@@ -3,39 +3,28 @@ continues once the backfills have run (issue 12)."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
 from sessionkit import stack
 from sessionkit.config import Project, Target
 from sessionkit.errors import SessionkitError
 from sessionkit.supabase_cli import run_supabase
-from tests.helpers import scalar
-from tests.legacy import legacy_copy, resolve_conflicts, resolve_credits, run, run_all
-
-
-def applied(url: str, version: str) -> bool:
-    with psycopg.connect(url) as conn:
-        return bool(
-            scalar(
-                conn,
-                "select exists (select 1 from supabase_migrations.schema_migrations where version = %s)",
-                (version,),
-            )
-        )
+from tests.legacy import (
+    applied,
+    legacy_copy,
+    resolve_conflicts,
+    resolve_credits,
+    run,
+    run_all,
+    without_duplicate_subscriptions,
+)
 
 
 def test_supabase_db_push_stops_at_the_guard_and_continues_after_the_backfills(
     project: Project, db_url: str, legacy_template: str
 ) -> None:
     with legacy_copy(db_url, legacy_template) as url:
-        with psycopg.connect(url, autocommit=True) as conn:  # no duplicate subscriptions: the first guard
-            conn.execute(  # to refuse is one of issue 12
-                """update public.subscriptions s set status = 'paused'
-                   where s.status = 'active' and exists (
-                     select 1 from public.subscriptions o where o.organization_id = s.organization_id
-                       and o.client_id = s.client_id and o.status = 'active' and o.id < s.id)"""
-            )
+        without_duplicate_subscriptions(url)
         with pytest.raises(SessionkitError):
             run_supabase(project, url, "db", "push", "--yes")
         assert applied(url, "20261127140100") and not applied(url, "20261127140200")
