@@ -14,16 +14,14 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_lock record;
   v_session public.service_sessions;
   v_service public.services;
   v_client uuid;
   v_entry public.waitlist_entries;
 begin
   perform private.validate_booking_kind(p_booking_kind);
-  select l.* into v_lock from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
-  v_session := v_lock.service_session;
-  v_client := v_lock.client_id;
+  select l.client_id into v_client from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
 
   if v_session.kind = 'individual' then
     perform private.raise_error('INVALID_REQUEST', 'Only workshops and course sessions have waitlists.', 'p_service_session_id');

@@ -10,14 +10,12 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_lock record;
   v_session public.service_sessions;
   v_client uuid;
   v_entry public.waitlist_entries;
 begin
-  select l.* into v_lock from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
-  v_session := v_lock.service_session;
-  v_client := v_lock.client_id;
+  select l.client_id into v_client from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
 
   update public.waitlist_entries as e
   set status = 'left', resolved_at = now()

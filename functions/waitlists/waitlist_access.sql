@@ -7,7 +7,6 @@
 create or replace function private.lock_waitlist_session(
   p_service_session_id uuid,
   p_client_id uuid,
-  out service_session public.service_sessions,
   out client_id uuid,
   out is_staff boolean
 )
@@ -17,6 +16,7 @@ set search_path = ''
 as $$
 declare
   v_org uuid;
+  v_visibility text;
 begin
   perform private.require_caller();
   if p_service_session_id is null then
@@ -30,18 +30,18 @@ begin
   select r.client_id, r.is_staff into client_id, is_staff
   from private.resolve_booking_client(v_org, p_client_id, 'p_service_session_id') as r;
 
-  select ss.* into service_session
+  select ss.visibility into v_visibility
   from public.service_sessions as ss
   where ss.id = p_service_session_id
   for update;
-  if service_session.visibility = 'private' and not is_staff then
+  if v_visibility = 'private' and not is_staff then
     perform private.raise_error('FORBIDDEN', 'This session is private: only staff can put clients on its waitlist.', 'p_service_session_id');
   end if;
 end
 $$;
 
 comment on function private.lock_waitlist_session(uuid, uuid) is
-  'Start of join_waitlist / leave_waitlist: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND; who the entry is for (private.resolve_booking_client: the calling client, or a client named by staff); locks the session row (the waitlist''s lock); FORBIDDEN for a client on a private session.';
+  'Start of join_waitlist / leave_waitlist: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND; who the entry is for (private.resolve_booking_client: the calling client, or a client named by staff); locks the session row (the waitlist''s lock, held until the end of the transaction: the caller reads the row after this); FORBIDDEN for a client on a private session.';
 
 revoke all on function private.lock_waitlist_session(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.lock_waitlist_session(uuid, uuid) to service_role;

@@ -93,6 +93,10 @@ class CapacityReachedError(Http409Error):
     """CAPACITY_REACHED (HTTP 409)."""
 
 
+class ClientLimitReachedError(Http422Error):
+    """CLIENT_LIMIT_REACHED (HTTP 422)."""
+
+
 class ConflictError(Http409Error):
     """CONFLICT (HTTP 409)."""
 
@@ -129,6 +133,10 @@ class NoSessionsRemainingError(Http422Error):
     """NO_SESSIONS_REMAINING (HTTP 422)."""
 
 
+class OrganizationClosedError(Http422Error):
+    """ORGANIZATION_CLOSED (HTTP 422)."""
+
+
 class OutsideAvailabilityError(Http422Error):
     """OUTSIDE_AVAILABILITY (HTTP 422)."""
 
@@ -147,6 +155,10 @@ class PreviousSessionNotCompletedError(Http422Error):
 
 class ServiceInactiveError(Http422Error):
     """SERVICE_INACTIVE (HTTP 422)."""
+
+
+class SessionNotFullError(Http409Error):
+    """SESSION_NOT_FULL (HTTP 409)."""
 
 
 class SessionTypeInactiveError(Http422Error):
@@ -180,6 +192,7 @@ ERRORS: dict[str, type[RpcError]] = {
     "BOOKING_IN_PAST": BookingInPastError,
     "BOOKING_NOT_STARTED": BookingNotStartedError,
     "CAPACITY_REACHED": CapacityReachedError,
+    "CLIENT_LIMIT_REACHED": ClientLimitReachedError,
     "CONFLICT": ConflictError,
     "DAILY_LIMIT_REACHED": DailyLimitReachedError,
     "FORBIDDEN": ForbiddenError,
@@ -189,11 +202,13 @@ ERRORS: dict[str, type[RpcError]] = {
     "NOT_FOUND": NotFoundError,
     "NO_CREDITS_LEFT": NoCreditsLeftError,
     "NO_SESSIONS_REMAINING": NoSessionsRemainingError,
+    "ORGANIZATION_CLOSED": OrganizationClosedError,
     "OUTSIDE_AVAILABILITY": OutsideAvailabilityError,
     "OUTSIDE_BOOKING_WINDOW": OutsideBookingWindowError,
     "PACKAGE_INACTIVE": PackageInactiveError,
     "PREVIOUS_SESSION_NOT_COMPLETED": PreviousSessionNotCompletedError,
     "SERVICE_INACTIVE": ServiceInactiveError,
+    "SESSION_NOT_FULL": SessionNotFullError,
     "SESSION_TYPE_INACTIVE": SessionTypeInactiveError,
     "SLOT_TAKEN": SlotTakenError,
     "TOO_LATE_TO_BOOK": TooLateToBookError,
@@ -271,6 +286,7 @@ __all__ = [
     "BookingInPastError",
     "BookingNotStartedError",
     "CapacityReachedError",
+    "ClientLimitReachedError",
     "ConflictError",
     "DailyLimitReachedError",
     "ForbiddenError",
@@ -286,12 +302,14 @@ __all__ = [
     "NoSessionsRemainingError",
     "NotFoundError",
     "NoteLockedError",
+    "OrganizationClosedError",
     "OutsideAvailabilityError",
     "OutsideBookingWindowError",
     "PackageInactiveError",
     "PreviousSessionNotCompletedError",
     "RpcError",
     "ServiceInactiveError",
+    "SessionNotFullError",
     "SessionTypeInactiveError",
     "SlotTakenError",
     "TooLateToBookError",
