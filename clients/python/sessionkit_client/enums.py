@@ -21,6 +21,9 @@ BookingCancellationsCancellationPolicyApplied = Literal[
 BookingCancellationsCancelledByRole = Literal["client", "provider", "admin", "owner", "system"]
 """Allowed values of booking_cancellations.cancelled_by_role (check constraint)."""
 
+BookingCancellationsCancellationKind = Literal["cancelled", "declined", "expired"]
+"""Allowed values of booking_cancellations.cancellation_kind (check constraint)."""
+
 BookingsStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show"]
 """Allowed values of bookings.status (check constraint)."""
 
@@ -72,6 +75,7 @@ WaitlistEntriesStatus = Literal["waiting", "promoted", "skipped", "left", "expir
 
 __all__ = [
     "AuditLogStatus",
+    "BookingCancellationsCancellationKind",
     "BookingCancellationsCancellationPolicyApplied",
     "BookingCancellationsCancelledByRole",
     "BookingsBookingKind",
