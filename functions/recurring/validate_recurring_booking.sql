@@ -89,15 +89,9 @@ begin
     if v_is_service then
       new.next_booking_date := coalesce(new.next_booking_date, new.start_date);
     elsif new.continues_id is not null or new.valid_from is not null then
-      -- a continuation (change_recurring_booking, a security definer RPC running for the user):
-      -- it keeps the anchor start_date of the series it continues and starts at valid_from
-      if current_user in ('anon', 'authenticated') then
-        perform private.raise_error(
-          'INVALID_REQUEST',
-          'A series continues another only through change_recurring_booking.',
-          case when new.continues_id is not null then 'continues_id' else 'valid_from' end
-        );
-      end if;
+      -- a continuation (change_recurring_booking running for the user; users' direct writes of
+      -- one are refused by protect_recurring_bookkeeping): it keeps the anchor start_date of the
+      -- series it continues and starts at valid_from
       new.next_booking_date := greatest(new.next_booking_date, new.valid_from);
       new.last_generated_date := null;
       new.created_by := (select auth.uid());
@@ -135,6 +129,13 @@ as $$
 declare
   v_column text;
 begin
+  if tg_op = 'INSERT' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A series continues another only through change_recurring_booking.',
+      case when new.continues_id is not null then 'continues_id' else 'valid_from' end
+    );
+  end if;
   v_column := case
     when new.organization_id is distinct from old.organization_id then 'organization_id'
     when new.user_id is distinct from old.user_id then 'user_id'
@@ -157,7 +158,7 @@ end
 $$;
 
 comment on function private.protect_recurring_bookkeeping() is
-  'BEFORE UPDATE trigger on recurring_bookings for users'' direct writes (PostgREST; not the RPCs, service calls or jobs): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date, created_by, continues_id and valid_from are read-only (INVALID_REQUEST, hint = column).';
+  'BEFORE UPDATE trigger on recurring_bookings for users'' direct writes (PostgREST; not the RPCs, service calls or jobs): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date, created_by, continues_id and valid_from are read-only (INVALID_REQUEST, hint = column); on INSERT (trigger protect_recurring_continuation) a continuation is refused: only change_recurring_booking makes one.';
 
 revoke all on function private.protect_recurring_bookkeeping() from public, anon;
 
@@ -169,4 +170,13 @@ create trigger protect_recurring_bookkeeping
   for each row
   -- what PostgREST sent (the series RPCs run as their owner and keep these columns right)
   when (current_user in ('anon', 'authenticated'))
+  execute function private.protect_recurring_bookkeeping();
+
+-- named to fire before validate_recurring_booking, which trusts a continuation it is given
+drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
+create trigger protect_recurring_continuation
+  before insert
+  on public.recurring_bookings
+  for each row
+  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
   execute function private.protect_recurring_bookkeeping();
