@@ -218,6 +218,21 @@ begin
   select 15, 'outbox_dead_letters',
     'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select o.name as id from storage.objects o
+    where o.bucket_id = 'meeting-recordings'
+      and (p_organization_id is null or o.name like p_organization_id::text || '/%')
+      and not exists (
+        select 1 from public.meeting_recordings r
+        where r.storage_path = o.name
+          and r.organization_id = private.uuid_or_null((storage.foldername(o.name))[1])
+      )
+  )
+  select 16, 'orphaned_recording_objects',
+    'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
 $$;
 

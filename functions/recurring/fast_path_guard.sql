@@ -48,8 +48,9 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '078ed96115630b5563e0aecbd9e49299'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
+  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
 $$;
 
 comment on function private.recurring_fast_path_verified() is

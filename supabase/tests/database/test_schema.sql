@@ -110,7 +110,7 @@ select col_is_null('public', 'bookings', 'session_type_id', 'bookings.session_ty
 select fk_ok('public', 'bookings', array['organization_id', 'session_type_id'],
   'public', 'session_types', array['organization_id', 'id'],
   'a booking references a session type of its own organization');
-select col_is_null('public', 'packages', 'duration', 'packages.duration is no longer required');
+select hasnt_column('public', 'packages', 'duration', 'packages.duration is dropped by the guarded contract migration (its readings stay in ops.legacy_package_durations)');
 
 -- legacy baseline shape (contract section 6)
 select has_column('public', 'bookings', 'start_time', 'legacy bookings still carry start_time');

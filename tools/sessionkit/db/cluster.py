@@ -208,11 +208,22 @@ class LocalCluster:
         # pg_ctl runs under the same clock: it compares the server's start time with its own.
         under_clock = [] if clock is None else ["env", *faketime_env(clock)]
         start = [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)]
+        logged = self.log_file.stat().st_size if self.log_file.exists() else 0
         result = self._run([*under_clock, *start], check=False)
         if result.returncode != 0:
-            tail = self.log_file.read_text().strip().splitlines()[-1:] if self.log_file.exists() else []
-            raise SessionkitError(f"postgres did not start: {tail[0] if tail else result.stderr.strip()}")
+            reason = self._start_failure(result, logged)
+            raise SessionkitError(f"postgres did not start on port {self.port}: {reason}")
         return True
+
+    def _start_failure(self, result: subprocess.CompletedProcess[str], logged: int) -> str:
+        """This start's FATAL log line (e.g. the port is taken), else its last one, else pg_ctl's output."""
+        lines: list[str] = []
+        if self.log_file.exists():
+            with self.log_file.open(errors="replace") as log:
+                log.seek(logged)
+                lines = log.read().strip().splitlines()
+        fatal = [line for line in lines if "FATAL:" in line]
+        return (fatal or lines or [result.stderr.strip()])[-1]
 
     def restart(self) -> None:
         self.stop()

@@ -21,6 +21,9 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("function auth.uid()", "select to_regprocedure('auth.uid()') is not null"),
     ("function auth.role()", "select to_regprocedure('auth.role()') is not null"),
     ("schema extensions", "select to_regnamespace('extensions') is not null"),
+    ("table storage.buckets", "select to_regclass('storage.buckets') is not null"),
+    ("table storage.objects", "select to_regclass('storage.objects') is not null"),
+    ("function storage.foldername(text)", "select to_regprocedure('storage.foldername(text)') is not null"),
 )
 
 # Extensions the migrations create in schema extensions (as Supabase lets postgres do).

@@ -1583,6 +1583,21 @@ begin
   select 15, 'outbox_dead_letters',
     'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select o.name as id from storage.objects o
+    where o.bucket_id = 'meeting-recordings'
+      and (p_organization_id is null or o.name like p_organization_id::text || '/%')
+      and not exists (
+        select 1 from public.meeting_recordings r
+        where r.storage_path = o.name
+          and r.organization_id = private.uuid_or_null((storage.foldername(o.name))[1])
+      )
+  )
+  select 16, 'orphaned_recording_objects',
+    'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
 $$;
 
@@ -3039,6 +3054,28 @@ comment on function private.normalize_topic_patterns(text[], text) is
 revoke all on function private.normalize_topic_patterns(text[], text) from public, anon;
 grant execute on function private.normalize_topic_patterns(text[], text) to authenticated, service_role;
 
+-- >>> functions/private/add_local_days.sql
+-- private.add_local_days: n calendar days later in a time zone, at the same wall-clock time.
+-- `timestamptz + interval 'n days'` counts days in the session's TimeZone, so the result
+-- depended on who called (an hour apart across a DST change between a UTC session and a
+-- Berlin one); this counts them in the time zone given (an organization's), whoever calls.
+-- Plain SQL, no SET clause: the planner inlines it.
+
+create or replace function private.add_local_days(p_at timestamptz, p_days integer, p_timezone text)
+returns timestamptz
+language sql
+immutable
+parallel safe
+as $$
+  select ((p_at at time zone p_timezone) + pg_catalog.make_interval(days => p_days)) at time zone p_timezone
+$$;
+
+comment on function private.add_local_days(timestamptz, integer, text) is
+  'p_at plus p_days calendar days in time zone p_timezone (same local wall-clock time across DST changes), independent of the session''s TimeZone.';
+
+revoke all on function private.add_local_days(timestamptz, integer, text) from public, anon;
+grant execute on function private.add_local_days(timestamptz, integer, text) to authenticated, service_role;
+
 -- >>> functions/private/is_member.sql
 -- Membership predicates used by RLS policies and RPCs. security definer so that policies on
 -- organization_members itself can call them without recursing into its own RLS.
@@ -3333,6 +3370,156 @@ create trigger touch_updated_at before update on public.recurring_bookings
 drop trigger if exists touch_updated_at on public.webhook_subscriptions;
 create trigger touch_updated_at before update on public.webhook_subscriptions
   for each row execute function private.touch_updated_at();
+
+-- >>> functions/private/uuid_or_null.sql
+-- private.uuid_or_null: a text that may or may not be a uuid (a Storage path's first folder),
+-- as uuid or null, never an error: policies compare it with organization ids.
+
+create or replace function private.uuid_or_null(p_text text)
+returns uuid
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case
+    when p_text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then p_text::uuid
+  end
+$$;
+
+comment on function private.uuid_or_null(text) is 'p_text as a uuid when it is one (canonical form), else null.';
+
+revoke all on function private.uuid_or_null(text) from public, anon;
+grant execute on function private.uuid_or_null(text) to authenticated, service_role;
+
+-- >>> functions/recordings/meeting_recordings.sql
+-- Meeting recordings: the row's organization is its booking's; a recording whose metadata goes
+-- (the retention job, an admin, its booking or organization being deleted) takes its Storage
+-- object row with it and announces the file with a recording.purged outbox event, so nothing
+-- is orphaned; a pg_cron job (purge-expired-recordings, scheduled by migration 20261124010900)
+-- deletes rows past expires_at or older than the organization's recording_retention_days.
+
+create or replace function private.meeting_recordings_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+begin
+  select b.organization_id into v_org from public.bookings b where b.id = new.booking_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  new.organization_id := v_org;
+  return new;
+end
+$$;
+
+comment on function private.meeting_recordings_before_write() is
+  'BEFORE INSERT/UPDATE OF booking_id trigger on meeting_recordings: organization_id is always the booking''s.';
+
+revoke all on function private.meeting_recordings_before_write() from public, anon;
+
+drop trigger if exists meeting_recordings_before_write on public.meeting_recordings;
+create trigger meeting_recordings_before_write
+  before insert or update of booking_id, organization_id on public.meeting_recordings
+  for each row execute function private.meeting_recordings_before_write();
+
+create or replace function private.meeting_recordings_after_delete()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_object storage.objects;
+begin
+  -- the organization itself is being deleted: its outbox goes with it, nothing can be announced
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
+    return old;
+  end if;
+
+  -- Supabase refuses direct deletes from storage tables unless the statement says it means it
+  perform set_config('storage.allow_delete_query', 'true', true);
+  delete from storage.objects o
+  where o.bucket_id = 'meeting-recordings' and o.name = old.storage_path
+  returning o.* into v_object;
+  perform set_config('storage.allow_delete_query', 'false', true);
+
+  perform private.emit_event(old.organization_id, 'recording.purged', jsonb_build_object(
+    'recording_id', old.id,
+    'booking_id', old.booking_id,
+    'bucket_id', 'meeting-recordings',
+    'object_name', old.storage_path,
+    'object_id', v_object.id,
+    'object_version', v_object.version,
+    'size_bytes', coalesce((v_object.metadata ->> 'size')::bigint, old.storage_size_bytes),
+    'reason', case
+      when old.expires_at <= now() then 'expired'
+      when coalesce(current_setting('sessionkit.recording_purge', true), '') = 'retention' then 'retention'
+      else 'deleted'
+    end
+  ));
+  return old;
+end
+$$;
+
+comment on function private.meeting_recordings_after_delete() is
+  'AFTER DELETE trigger on meeting_recordings: deletes the recording''s storage.objects row (bucket meeting-recordings) and emits recording.purged {recording_id, booking_id, bucket_id, object_name, object_id, object_version, size_bytes, reason: expired|retention|deleted} so a worker removes the file from the Storage backend. Nothing when the organization itself is being deleted.';
+
+revoke all on function private.meeting_recordings_after_delete() from public, anon, authenticated;
+
+drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
+create trigger meeting_recordings_after_delete
+  after delete on public.meeting_recordings
+  for each row execute function private.meeting_recordings_after_delete();
+
+create or replace function private.purge_expired_recordings()
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_deleted integer;
+  v_by_org jsonb;
+begin
+  -- the rows' trigger removes each object and announces it (reason retention unless expired)
+  perform set_config('sessionkit.recording_purge', 'retention', true);
+  with purged as (
+    delete from public.meeting_recordings r
+    using public.organizations o
+    left join public.organization_settings s on s.organization_id = o.id
+    where o.id = r.organization_id
+      and (r.expires_at <= now()
+           or (s.recording_retention_days is not null
+               and r.created_at <= now() - make_interval(days => s.recording_retention_days)))
+    returning r.organization_id
+  ),
+  counts as (
+    select p.organization_id, count(*) as deleted from purged p group by p.organization_id
+  )
+  select coalesce(sum(c.deleted), 0)::integer,
+         coalesce(jsonb_object_agg(c.organization_id, c.deleted), '{}'::jsonb)
+  into v_deleted, v_by_org
+  from counts c;
+  perform set_config('sessionkit.recording_purge', '', true);
+
+  perform private.write_audit(
+    null, 'recordings.purged', 'meeting_recordings', null, null,
+    jsonb_build_object('deleted', v_deleted, 'by_organization', v_by_org)
+  );
+  return v_deleted;
+end
+$$;
+
+comment on function private.purge_expired_recordings() is
+  'Deletes meeting_recordings past expires_at or older than their organization''s recording_retention_days (each with its storage object and a recording.purged event, see private.meeting_recordings_after_delete), writes one audit_log entry (recordings.purged, {deleted, by_organization}) and returns the count. Run hourly by the purge-expired-recordings pg_cron job.';
+
+revoke all on function private.purge_expired_recordings() from public, anon, authenticated;
+grant execute on function private.purge_expired_recordings() to service_role;
 
 -- >>> functions/recurring/create_recurring_booking.sql
 -- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
@@ -4162,8 +4349,9 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '078ed96115630b5563e0aecbd9e49299'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
+  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
@@ -4721,6 +4909,145 @@ create trigger protect_recurring_bookkeeping
   for each row
   when (coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated'))
   execute function private.protect_recurring_bookkeeping();
+
+-- >>> functions/reminders/emit_booking_reminders.sql
+-- private.emit_booking_reminders: the pg_cron job emit-booking-reminders (every 5 minutes,
+-- migration 20261127150500). A reminder of a confirmed booking for an offset of its
+-- organization comes due at starts_at - offset (elapsed time: 24 h before 10:00 on the day
+-- after a DST change is 09:00 or 11:00 local the day before). A run at p_now handles every
+-- reminder that came due since the previous run (ops.reminder_clock, minus 10 minutes of slack
+-- for transactions that committed late) and whose booking has not started:
+--   * the nearest offset due for a booking is sent: one booking.reminder outbox event, payload
+--     {booking_id, client_id, provider_id, service_id, service_name, service_session_id,
+--      offset_minutes, starts_at, ends_at, timezone, local_starts_at (ISO with the UTC offset
+--      then in force), local_date, local_time, utc_offset, recipients[], due_at, late_by_seconds};
+--   * farther offsets due in the same run (the job was down for a while) are skipped
+--     (superseded), as are reminders that came due before the booking was made
+--     (booked_after_due): nobody is reminded a day ahead of a session booked an hour ago;
+--   * every handled reminder gets its ledger row (ops.booking_reminders, key booking + offset
+--     + start): a second run, a late run or a concurrent one never sends it again. A
+--     rescheduled booking has a new start, so it is reminded of its new time only; a cancelled
+--     (or pending, completed) booking is not confirmed and gets none.
+-- Returns {from, to, sent, skipped}. p_now is for catching up and for tests (default now()).
+
+create or replace function private.emit_booking_reminders(p_now timestamptz default now())
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_slack constant interval := interval '10 minutes';
+  v_last timestamptz;
+  v_from timestamptz;
+  v_sent integer;
+  v_skipped integer;
+begin
+  -- one run at a time; a second concurrent run waits, then finds the reminders handled
+  select c.last_run_at into v_last from ops.reminder_clock c where c.singleton for update;
+  v_from := coalesce(least(v_last, p_now), p_now) - c_slack;
+
+  with offsets as (
+    select distinct o.offset_minutes
+    from public.organization_settings s
+    cross join unnest(s.reminder_offsets_minutes) as o (offset_minutes)
+    where s.remind_clients or s.remind_providers
+  ),
+  due as (
+    select b.id as booking_id, b.organization_id, b.client_id, b.provider_id, b.service_id,
+           b.service_session_id, b.start_time, b.end_time, b.created_at, x.offset_minutes,
+           b.start_time - make_interval(mins => x.offset_minutes) as due_at,
+           s.remind_clients, s.remind_providers
+    from offsets x
+    join public.bookings b
+      on b.status = 'confirmed'
+     and b.start_time > p_now
+     and b.start_time > v_from + make_interval(mins => x.offset_minutes)
+     and b.start_time <= p_now + make_interval(mins => x.offset_minutes)
+    join public.organization_settings s
+      on s.organization_id = b.organization_id
+     and x.offset_minutes = any (s.reminder_offsets_minutes)
+     and (s.remind_clients or s.remind_providers)
+    where not exists (
+      select 1 from ops.booking_reminders r
+      where r.booking_id = b.id and r.offset_minutes = x.offset_minutes and r.starts_at = b.start_time
+    )
+  ),
+  decided as (
+    select d.*,
+           case
+             when d.created_at > d.due_at then 'booked_after_due'
+             when row_number() over (partition by d.booking_id order by d.offset_minutes) > 1 then 'superseded'
+           end as skip_reason
+    from due d
+  ),
+  emitted as (
+    select d.booking_id, d.offset_minutes, d.start_time, d.organization_id, d.due_at,
+           private.emit_event(d.organization_id, 'booking.reminder', jsonb_build_object(
+             'booking_id', d.booking_id,
+             'client_id', d.client_id,
+             'provider_id', d.provider_id,
+             'service_id', d.service_id,
+             'service_name', sv.name,
+             'service_session_id', d.service_session_id,
+             'offset_minutes', d.offset_minutes,
+             'starts_at', d.start_time,
+             'ends_at', d.end_time,
+             'timezone', o.timezone,
+             'local_starts_at', to_char(d.start_time at time zone o.timezone, 'YYYY-MM-DD"T"HH24:MI:SS') || l.utc_offset,
+             'local_date', to_char(d.start_time at time zone o.timezone, 'YYYY-MM-DD'),
+             'local_time', to_char(d.start_time at time zone o.timezone, 'HH24:MI'),
+             'utc_offset', l.utc_offset,
+             'recipients', to_jsonb(array_remove(array[
+                              case when d.remind_clients then 'client' end,
+                              case when d.remind_providers then 'provider' end], null)),
+             'due_at', d.due_at,
+             'late_by_seconds', greatest(floor(extract(epoch from p_now - d.due_at)), 0)::integer
+           )) as event_id
+    from decided d
+    join public.organizations o on o.id = d.organization_id
+    left join public.services sv on sv.id = d.service_id
+    cross join lateral (
+      select case when u.off < interval '0' then '-' || to_char(-u.off, 'HH24:MI')
+                  else '+' || to_char(u.off, 'HH24:MI') end as utc_offset
+      from (select (d.start_time at time zone o.timezone) - (d.start_time at time zone 'UTC') as off) as u
+    ) as l
+    where d.skip_reason is null
+  ),
+  ledger as (
+    insert into ops.booking_reminders
+      (booking_id, offset_minutes, starts_at, organization_id, due_at, status, reason, event_id, handled_at)
+    select e.booking_id, e.offset_minutes, e.start_time, e.organization_id, e.due_at, 'sent', null, e.event_id, p_now
+    from emitted e
+    union all
+    select d.booking_id, d.offset_minutes, d.start_time, d.organization_id, d.due_at, 'skipped', d.skip_reason, null, p_now
+    from decided d
+    where d.skip_reason is not null
+    on conflict do nothing
+    returning status
+  )
+  select count(*) filter (where l.status = 'sent'), count(*) filter (where l.status = 'skipped')
+  into v_sent, v_skipped
+  from ledger l;
+
+  update ops.reminder_clock c set last_run_at = greatest(c.last_run_at, p_now) where c.singleton;
+  delete from ops.booking_reminders r where r.starts_at < p_now - interval '30 days';
+
+  if v_sent + v_skipped > 0 then
+    perform private.write_audit(
+      null, 'booking_reminders.emitted', 'bookings', null, null,
+      jsonb_build_object('from', v_from, 'to', p_now, 'sent', v_sent, 'skipped', v_skipped)
+    );
+  end if;
+  return jsonb_build_object('from', v_from, 'to', p_now, 'sent', v_sent, 'skipped', v_skipped);
+end
+$$;
+
+comment on function private.emit_booking_reminders(timestamptz) is
+  'pg_cron job emit-booking-reminders: emits one booking.reminder outbox event per confirmed booking and organization offset that came due since the previous run (local start time in the organization''s time zone in the payload), at most once per (booking, offset, start time) (ledger ops.booking_reminders). Returns {from, to, sent, skipped}.';
+
+revoke all on function private.emit_booking_reminders(timestamptz) from public, anon, authenticated;
+grant execute on function private.emit_booking_reminders(timestamptz) to service_role;
 
 -- >>> functions/scheduling/book_individual_session.sql
 -- book_individual_session: a client (or staff for a client) books a 1-to-1 session; its
@@ -5829,7 +6156,11 @@ begin
   end if;
 
   if v_package.valid_for_days is not null then
-    v_expires_at := v_starts_at + make_interval(days => v_package.valid_for_days);
+    -- calendar days of the organization, whatever the caller's session TimeZone
+    v_expires_at := private.add_local_days(
+      v_starts_at, v_package.valid_for_days,
+      (select o.timezone from public.organizations o where o.id = v_package.organization_id)
+    );
     if v_expires_at <= now() then
       perform private.raise_error(
         'INVALID_REQUEST',
@@ -5886,7 +6217,7 @@ end
 $$;
 
 comment on function public.create_subscription(uuid, uuid, timestamptz) is
-  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
+  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days calendar days of the organization''s time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
 
 revoke execute on function public.create_subscription(uuid, uuid, timestamptz) from public, anon;
 grant execute on function public.create_subscription(uuid, uuid, timestamptz) to authenticated, service_role;
@@ -5972,6 +6303,70 @@ create trigger subscriptions_user_write
   for each row
   when (current_user in ('anon', 'authenticated'))
   execute function private.subscriptions_user_write();
+
+-- >>> functions/subscriptions/subscriptions_before_write.sql
+-- Subscriptions written directly (owners/admins through the table, backfills) follow the same
+-- rules as create_subscription: the package is one of the organization's, the client one of its
+-- clients, validity defaults from the package, and credits already spent can't be taken away.
+
+create or replace function private.subscriptions_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_used integer;
+begin
+  if tg_op = 'INSERT' or new.package_id is distinct from old.package_id
+     or new.organization_id is distinct from old.organization_id then
+    select p.* into v_package from public.packages p where p.id = new.package_id;
+    if v_package.id is not null and v_package.organization_id <> new.organization_id then
+      perform private.raise_error('INVALID_REQUEST', 'The package belongs to another organization.', 'package_id');
+    end if;
+  end if;
+
+  if tg_op = 'INSERT' then
+    if new.expires_at is null and v_package.valid_for_days is not null then
+      -- calendar days of the organization, whatever the caller's session TimeZone
+      new.expires_at := private.add_local_days(
+        new.starts_at, v_package.valid_for_days,
+        (select o.timezone from public.organizations o where o.id = new.organization_id)
+      );
+    end if;
+  end if;
+
+  if (tg_op = 'INSERT' or new.client_id is distinct from old.client_id)
+     and not private.is_service_call()
+     and private.member_role(new.organization_id, new.client_id) is distinct from 'client' then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription''s client must be a client of the organization.', 'client_id');
+  end if;
+
+  if tg_op = 'UPDATE' and new.total_sessions < old.total_sessions then
+    -- our row lock (this update) keeps bookings from spending meanwhile
+    v_used := private.subscription_credits_used(new.id);
+    if v_used > new.total_sessions then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('%s credits of this subscription are already used or booked; total_sessions cannot go below that.', v_used),
+        'total_sessions'
+      );
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on subscriptions: package of the same organization, client a client member (users), expires_at defaults to starts_at + the package''s valid_for_days (calendar days of the organization''s time zone), total_sessions never below the credits already spent (INVALID_REQUEST).';
+
+revoke all on function private.subscriptions_before_write() from public, anon;
+
+drop trigger if exists subscriptions_before_write on public.subscriptions;
+create trigger subscriptions_before_write
+  before insert or update on public.subscriptions
+  for each row execute function private.subscriptions_before_write();
 
 -- >>> functions/treatments/book_next_treatment_session.sql
 -- book_next_treatment_session: continue a treatment with its next session (seed 004): never
@@ -6742,6 +7137,44 @@ create policy bookings_update_staff on public.bookings
 -- no delete policy (and no delete privilege): a booking is cancelled, never deleted
 drop policy if exists bookings_delete_owner_admin on public.bookings;
 
+-- >>> policies/meeting_recordings.sql
+-- meeting_recordings (seed 002): owners/admins and the session's provider read the metadata;
+-- the booking's client too when the organization shares recordings with clients
+-- (organization_settings.share_recordings_with_clients, read as the caller: members read their
+-- organization's settings). The files in the meeting-recordings bucket follow the same rule
+-- (policies/storage_objects.sql reads this table as the caller). Only owners/admins (and
+-- service_role, the post-processing pipeline) write it.
+
+drop policy if exists meeting_recordings_select_parties on public.meeting_recordings;
+create policy meeting_recordings_select_parties on public.meeting_recordings
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or private.booking_party_role(booking_id) = 'provider'
+    or (private.booking_party_role(booking_id) = 'client'
+        and exists (
+          select 1 from public.organization_settings s
+          where s.organization_id = meeting_recordings.organization_id
+            and s.share_recordings_with_clients
+        ))
+  );
+
+drop policy if exists meeting_recordings_insert_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_insert_owner_admin on public.meeting_recordings
+  for insert to authenticated
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists meeting_recordings_update_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_update_owner_admin on public.meeting_recordings
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists meeting_recordings_delete_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_delete_owner_admin on public.meeting_recordings
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
 -- >>> policies/organization_members.sql
 -- organization_members: who sees whom. Everyone sees their own memberships (invitations
 -- included: that is how an invited user finds them). Owners/admins see their organization's
@@ -6857,6 +7290,60 @@ create policy specialist_availability_exceptions_delete_own_or_admin on public.s
   using (
     private.has_role(organization_id, array['owner', 'admin'])
     or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+-- >>> policies/storage_objects.sql
+-- storage.objects in the meeting-recordings bucket: the files of meeting_recordings, at
+-- <organization_id>/<booking_id>/<file>. (Other buckets are not this project's: no policy here
+-- touches them.) As on Supabase, a migration may create and drop policies on storage.objects
+-- but not alter the table or comment on its policies.
+--  * read: whoever may read a recording row of the object's organization (its first folder)
+--    pointing at the object - meeting_recordings' own RLS decides, read as the caller, so the
+--    two never disagree: owners/admins, the session's provider, the client when the organization
+--    shares recordings. A row of another organization naming the path grants nothing.
+--  * upload, replace, delete: owners/admins of the organization in the first folder (the
+--    recording pipeline uses service_role). Deleting a file through the Storage API leaves its
+--    metadata; deleting the metadata (or retention) removes the object row and announces the
+--    file with a recording.purged event.
+
+drop policy if exists meeting_recordings_objects_select on storage.objects;
+create policy meeting_recordings_objects_select on storage.objects
+  for select to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and exists (
+      select 1 from public.meeting_recordings r
+      where r.storage_path = objects.name
+        and r.organization_id = private.uuid_or_null((storage.foldername(objects.name))[1])
+    )
+  );
+
+drop policy if exists meeting_recordings_objects_insert on storage.objects;
+create policy meeting_recordings_objects_insert on storage.objects
+  for insert to authenticated
+  with check (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+drop policy if exists meeting_recordings_objects_update on storage.objects;
+create policy meeting_recordings_objects_update on storage.objects
+  for update to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  )
+  with check (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+drop policy if exists meeting_recordings_objects_delete on storage.objects;
+create policy meeting_recordings_objects_delete on storage.objects
+  for delete to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
   );
 
 -- >>> policies/webhook_deliveries.sql
