@@ -59,6 +59,15 @@ create extension pgcrypto with schema extensions;
 grant usage on schema extensions to postgres, anon, authenticated, service_role;
 grant all on schema extensions to postgres, dashboard_user;
 grant all on all routines in schema extensions to postgres, dashboard_user;
+-- pg_partman: on Supabase `postgres` creates it itself (supautils' privileged extensions run the
+-- create as a superuser and hand the schema over), which this server cannot do; so it is here
+-- already, as a project that enabled it has it: the schema partman and its objects usable by postgres
+create schema partman;
+create extension pg_partman with schema partman;
+grant all on schema partman to postgres;
+grant all on all tables in schema partman to postgres;
+grant all on all sequences in schema partman to postgres;
+grant all on all routines in schema partman to postgres;
 
 -- auth
 create schema auth authorization supabase_admin;

@@ -22,7 +22,8 @@ from .catalog_snapshot import Fact, Snapshot, snapshot
 from .helpers import scalar, sessionkit
 from .shaped_server import ShapedServer, shaped_server
 
-MIGRATION_SCHEMAS = {"public", "private", "ops", "supabase_migrations"}
+# partman: pg_partman keeps a template table per partitioned table there (4.x)
+MIGRATION_SCHEMAS = {"public", "private", "ops", "supabase_migrations", "partman"}
 MIGRATION_EXTENSIONS = {"btree_gist"}  # pgcrypto and uuid-ossp are there already, as on Supabase
 # tables of Supabase's schemas a migration may put policies on (storage: the recordings bucket)
 POLICY_TABLES = {("storage", "objects")}

@@ -5,28 +5,22 @@
 -- collide with a session (buffers included), start too soon (min_notice_minutes), too far ahead
 -- (max_advance_days) or fall on a day already at max_bookings_per_day. Booking re-checks all of
 -- it (private.assert_slot_bookable).
+--
+-- One computation (private.service_slots), two doors: get_available_slots for members of the
+-- organization, get_public_available_slots (functions/public_booking/) for a published booking
+-- page. Both first check their arguments with private.require_slot_search.
 
-create or replace function public.get_available_slots(
+create or replace function private.require_slot_search(
   p_provider_id uuid,
   p_service_id uuid,
   p_from date,
   p_to date
 )
-returns table (starts_at timestamptz, ends_at timestamptz)
+returns void
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
-declare
-  v_service public.services;
-  v_type public.session_types;
-  v_tz text;
-  v_length interval;
-  v_free tstzmultirange;
-  v_busy tstzmultirange;
-  v_earliest timestamptz;
-  v_latest timestamptz;
 begin
   if p_provider_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
@@ -42,12 +36,37 @@ begin
   if p_to is null or p_to < p_from or p_to - p_from > 92 then
     perform private.raise_error('INVALID_REQUEST', 'p_to must be on or after p_from, at most 92 days later.', 'p_to');
   end if;
+end
+$$;
 
-  select sv.* into v_service from public.services sv where sv.id = p_service_id;
-  if v_service.id is null then
-    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
-  end if;
-  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+comment on function private.require_slot_search(uuid, uuid, date, date) is
+  'Argument checks of a slot search (get_available_slots, get_public_available_slots): INVALID_REQUEST naming p_provider_id, p_service_id, p_from or p_to (insane dates, p_to before p_from or more than 92 days later).';
+
+revoke all on function private.require_slot_search(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.require_slot_search(uuid, uuid, date, date) to service_role;
+
+create or replace function private.service_slots(
+  p_service public.services,
+  p_provider_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services := p_service;
+  v_type public.session_types;
+  v_tz text;
+  v_length interval;
+  v_free tstzmultirange;
+  v_busy tstzmultirange;
+  v_earliest timestamptz;
+  v_latest timestamptz;
+begin
   if not v_service.is_active then
     perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
   end if;
@@ -124,6 +143,40 @@ begin
           and dc.booked >= v_service.max_bookings_per_day
       )
     order by c.slot_start;
+end
+$$;
+
+comment on function private.service_slots(public.services, uuid, date, date) is
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): SERVICE_INACTIVE, NOT_FOUND (provider not an accepted provider-capable member), INVALID_REQUEST (another provider''s service), then the free slots of the service with the provider between local dates p_from and p_to.';
+
+revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
+
+create or replace function public.get_available_slots(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+
+  return query
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to) as s;
 end
 $$;
 

@@ -86,8 +86,9 @@ set search_path = ''
 as $$
   -- A new session [s, e) with buffers (b, a) conflicts with an existing one [S, E) with buffers
   -- (B, A) iff [s, e) overlaps [S - greatest(B, a), E + greatest(A, b)): buffers keep other
-  -- sessions out but may overlap each other. Sessions are found through the GiST index of the
-  -- exclusion constraint (buffers are at most a day, so the window is widened by a day).
+  -- sessions out but may overlap each other. Buffers are at most a day, so the window is widened
+  -- by a day; sessions last at most a day (service_sessions_length_check), so the ones that reach
+  -- into it start at most two days before it: a bounded range of the (provider, start) index.
   -- One calendar across organizations, but only what the person agreed to: a session (or a
   -- legacy unlinked booking) counts only when the provider has an accepted provider-capable
   -- membership in its organization, so no organization they never joined can fill their time.
@@ -103,8 +104,9 @@ as $$
     left join public.services sv on sv.id = ss.service_id
     where ss.provider_id = p_provider_id
       and ss.status <> 'cancelled'
-      and tstzrange(ss.starts_at, ss.ends_at)
-          && tstzrange(lower(p_window) - interval '1 day', upper(p_window) + interval '1 day')
+      and ss.starts_at > lower(p_window) - interval '2 days'
+      and ss.starts_at < upper(p_window) + interval '1 day'
+      and ss.ends_at > lower(p_window) - interval '1 day'
       and ss.id is distinct from p_exclude_session_id
       and exists (
         select 1 from public.organization_members m

@@ -182,7 +182,7 @@ begin
     from public.recurring_bookings as r
     where r.is_active
       and r.next_booking_date <= p_run_date
-      -- shards by provider: every provider (its locks, its sessions, its GiST entries) belongs
+      -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
       -- to exactly one shard, so concurrent shards never wait for each other's provider locks
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
     for no key update skip locked
@@ -277,6 +277,7 @@ begin
     where ss.provider_id = any (v_providers)
       and ss.status <> 'cancelled'
       and ss.starts_at < v_last_at
+      and ss.starts_at > v_first_at - interval '1 day'  -- sessions last at most a day
       and ss.ends_at > v_first_at
     union
     select lb.provider_id
@@ -356,6 +357,7 @@ begin
               where ss.provider_id = r.specialist_id
                 and ss.status <> 'cancelled'
                 and ss.starts_at < t.ends_at + interval '1 day'
+                and ss.starts_at > t.starts_at - interval '2 days'  -- sessions last at most a day
                 and ss.ends_at > t.starts_at - interval '1 day'
                 and tstzrange(t.starts_at, t.ends_at) && tstzrange(
                   ss.starts_at - make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), sv.buffer_after_minutes)),
@@ -566,9 +568,9 @@ begin
 
   -- 3. the certain ones, set-based ---------------------------------------------------------
   if v_fast_count > 0 then
-    -- the new rows' ids are random (gen_random_uuid, as the column defaults) but handed out in
-    -- ascending order along the insert order, so every index led by an id (primary keys,
-    -- (organization_id, id), bookings by service session, history by booking) grows at its
+    -- the new rows' ids are time-ordered (private.uuid_generate_v7, as the column defaults) and
+    -- handed out in ascending order along the insert order, so every index led by an id (primary
+    -- keys, (organization_id, id), bookings by service session, history by booking) grows at its
     -- right edge instead of taking 100,000 inserts all over its pages
     with fast as (
       select x.n, (count(*) filter (where x.state = 'fast') over (order by x.n))::integer as k, x.state = 'fast' as is_fast
@@ -576,11 +578,11 @@ begin
     ),
     session_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     ),
     booking_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     )
     select
       array_agg(case when f.is_fast then si.ids[f.k] end order by f.n),

@@ -8,11 +8,13 @@ select plan(54);
 select has_column('public', 'service_sessions', 'kind', 'service_sessions.kind');
 select has_column('public', 'service_sessions', 'visibility', 'service_sessions.visibility');
 select col_default_is('public', 'service_sessions', 'kind', 'workshop'::text, 'new sessions default to workshops (booking RPCs always set the kind)');
-select is((select conname from pg_constraint where conrelid = 'public.service_sessions'::regclass and contype = 'x'),
-  'service_sessions_provider_no_overlap'::name, 'service_sessions: the exclusion constraint against overlapping sessions of a provider');
-select ok((select pg_get_constraintdef(oid) like '%gist%provider_id WITH =%tstzrange(starts_at, ends_at) WITH &&%status <> ''cancelled''%'
-           from pg_constraint where conname = 'service_sessions_provider_no_overlap'),
-  'service_sessions: btree_gist exclusion on (provider, time range) for non-cancelled sessions');
+select is((select array_agg(tgname::text || ':' || tgenabled::text order by tgname) from pg_trigger
+           where tgrelid = 'public.service_sessions'::regclass and tgname like 'service_sessions_no_overlap_%'),
+  array['service_sessions_no_overlap_insert:A', 'service_sessions_no_overlap_update:A'],
+  'service_sessions: the overlap guarantee fires for every writer, session_replication_role = replica included');
+select is((select count(*) from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
+           where i.indrelid = 'public.service_sessions'::regclass and a.amname = 'gist'),
+  0::bigint, 'service_sessions: no GiST index to maintain (the btree on (provider, start) serves the guarantee)');
 select has_column('public', 'bookings', 'service_session_id', 'bookings.service_session_id');
 select col_not_null('public', 'bookings', 'service_session_id', 'bookings.service_session_id is required (contract, after the service_sessions backfill)');
 select fk_ok('public', 'bookings', array['organization_id', 'service_session_id'], 'public', 'service_sessions', array['organization_id', 'id'],

@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sessionkit.db.clock import Clock, faketime_env, read_clock, write_clock
 from sessionkit.errors import SessionkitError
 
 CLUSTER_USER = "sessionkit"
+START_ATTEMPTS = 5
 PG_BINDIRS = (Path("/usr/lib/postgresql/15/bin"),)
 
 SETTINGS = """\
@@ -208,11 +210,16 @@ class LocalCluster:
         # pg_ctl runs under the same clock: it compares the server's start time with its own.
         under_clock = [] if clock is None else ["env", *faketime_env(clock)]
         start = [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)]
-        logged = self.log_file.stat().st_size if self.log_file.exists() else 0
-        result = self._run([*under_clock, *start], check=False)
-        if result.returncode != 0:
+        for attempt in range(START_ATTEMPTS):
+            logged = self.log_file.stat().st_size if self.log_file.exists() else 0
+            result = self._run([*under_clock, *start], check=False)
+            if result.returncode == 0:
+                return True
             reason = self._start_failure(result, logged)
-            raise SessionkitError(f"postgres did not start on port {self.port}: {reason}")
+            # the port may be some client connection's ephemeral local port for a moment
+            if "could not create any TCP/IP sockets" not in reason or attempt == START_ATTEMPTS - 1:
+                raise SessionkitError(f"postgres did not start on port {self.port}: {reason}")
+            time.sleep(1 + attempt)
         return True
 
     def _start_failure(self, result: subprocess.CompletedProcess[str], logged: int) -> str:

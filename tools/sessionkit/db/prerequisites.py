@@ -26,8 +26,9 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("function storage.foldername(text)", "select to_regprocedure('storage.foldername(text)') is not null"),
 )
 
-# Extensions the migrations create in schema extensions (as Supabase lets postgres do).
-EXTENSIONS = ("btree_gist", "pgcrypto")
+# Extensions the migrations create (as Supabase lets postgres do): in schema extensions, and
+# pg_partman in its own schema partman (monthly partitions of the append-only logs).
+EXTENSIONS = ("btree_gist", "pgcrypto", "pg_partman")
 
 
 def missing_prerequisites(conn: psycopg.Connection) -> list[str]:
