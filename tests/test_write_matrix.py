@@ -190,7 +190,8 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
         ),
         "update": (
-            "update public.recurring_booking_exceptions set reason = 'Rewritten' where id = %(series_exception)s",
+            "update public.recurring_booking_exceptions set reason = 'Rewritten'"
+            " where id = %(series_exception)s",
             ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
         ),
         "delete": (
@@ -410,7 +411,9 @@ def _seed_world(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
         "select tests.seed_series(%s, %s, %s, %s, 'weekly', tests.next_weekday(3, 21))",
         (org, f"{slug}_client", f"{slug}_provider", ids["service"]),
     )
-    conn.execute("select public.skip_recurring_occurrence(%s, tests.next_weekday(3, 21) + 7)", (ids["series"],))
+    conn.execute(
+        "select public.skip_recurring_occurrence(%s, tests.next_weekday(3, 21) + 7)", (ids["series"],)
+    )
     ids["series_exception"] = one(
         "select id from public.recurring_booking_exceptions where recurring_booking_id = %s", (ids["series"],)
     )
