@@ -26,16 +26,22 @@ def sweep(
 ) -> tuple[ServerFacts, list[Result], list[Path]]:
     results: list[Result] = []
     charts: list[Path] = []
+    chosen = select(names)
     with bench_server(project, server_url, durable) as url:
         facts = ServerFacts.read(url)
-        for scenario in select(names):
-            points: list[Result] = []
-            for scale in scenario.sweep_scales:
-                ctx = BenchContext(project, url, runs, plans_dir=None)
-                try:
-                    points.append(scenario.run(ctx, scale))
-                finally:
-                    ctx.close()
+        by_scenario: dict[str, list[Result]] = defaultdict(list)
+        # one context per scale: scenarios of the same scale share its fixtures (slots and
+        # integrity read the same population), and each scale's databases go before the next
+        for scale in sorted({n for s in chosen for n in s.sweep_scales}):
+            ctx = BenchContext(project, url, runs, plans_dir=None)
+            try:
+                for scenario in chosen:
+                    if scale in scenario.sweep_scales:
+                        by_scenario[scenario.name].append(scenario.run(ctx, scale))
+            finally:
+                ctx.close()
+        for scenario in chosen:
+            points = by_scenario[scenario.name]
             results += points
             charts.append(chart(points, charts_dir / f"{scenario.name}.png", facts))
     return facts, results, charts
