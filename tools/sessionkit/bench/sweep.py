@@ -48,11 +48,15 @@ def sweep(
 
 
 def chart(points: list[Result], path: Path, facts: ServerFacts) -> Path:
-    """Medians (with min..max bars) of every time figure and floor against scale."""
+    """Medians (with min..max bars) of every figure and floor in the chart's time unit (the
+    floors' unit: seconds of work, or milliseconds of latency) against scale, log axes."""
+    first = points[0]
+    timed = [f.unit for f in (*first.floors, *first.figures) if f.unit in TIME_UNITS]
+    unit = timed[0] if timed else "s"
     series: dict[str, list[tuple[int, Figure]]] = defaultdict(list)
     for result in points:
         for f in (*result.figures, *result.floors):
-            if f.unit in TIME_UNITS:
+            if f.unit == unit:
                 series[f.label].append((result.scale, f))
     fig, ax = plt.subplots(figsize=(8, 5))
     floor_labels = {f.label for r in points for f in r.floors}
@@ -70,8 +74,6 @@ def chart(points: list[Result], path: Path, facts: ServerFacts) -> Path:
             label=label,
             linestyle="--" if label in floor_labels else "-",
         )
-    first = points[0]
-    unit = next((f.unit for f in (*first.figures, *first.floors) if f.unit in TIME_UNITS), "s")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(first.scale_unit)
