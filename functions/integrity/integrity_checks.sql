@@ -16,7 +16,7 @@ set plan_cache_mode = force_custom_plan
 set jit = off
 -- over every organization the checks hash and sort about a row per booking: in memory (1,000,000
 -- bookings: a hash of ~950,000 sessions), not in batches spilled to disk
-set work_mem = '128MB'
+set work_mem = '256MB'
 as $$
 begin
   return query

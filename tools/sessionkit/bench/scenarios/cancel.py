@@ -83,12 +83,13 @@ def run(ctx: BenchContext, scale: int) -> Result:
                 s.samples.append(s.cancel_next())
     figures = [
         Figure(
-            f"{s.rows:,} cancellation rows",
+            label,
             "ms",
             tuple(s.samples),
-            f"cancel_booking by the client ({len(s.samples)} calls, alternating with the other database)",
+            f"cancel_booking by the client, {s.rows:,} cancellation rows in the database"
+            f" ({len(s.samples)} calls, alternating with the other database)",
         )
-        for s in (big, small)
+        for label, s in (("many cancellation rows", big), ("1,000 cancellation rows", small))
     ]
     url = big.url
     tps = [ctx.pgbench().tps("simple-update", 1, ctx.pgbench_seconds) for _ in range(ctx.runs)]
