@@ -183,6 +183,22 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ("ok", "ok", "0", "ok", "0", "0", "ok"),
         ),
     },
+    "recurring_booking_exceptions": {
+        "insert": (
+            "insert into public.recurring_booking_exceptions (organization_id, recurring_booking_id, "
+            "occurrence_date, kind) values (%(org)s, %(series)s, tests.next_weekday(3, 21) + 14, 'skipped')",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.recurring_booking_exceptions set reason = 'Rewritten'"
+            " where id = %(series_exception)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "delete": (
+            "delete from public.recurring_booking_exceptions where id = %(series_exception)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+    },
     "availability_rules": {
         "insert": (
             "insert into public.availability_rules (organization_id, provider_id, weekday, start_time, "
@@ -335,6 +351,37 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ("0", "0", "0", "0", "0", "0", "ok"),
         ),
     },
+    "organization_closures": {
+        "insert": (
+            "insert into public.organization_closures (organization_id, starts_at, ends_at, reason)"
+            " values (%(org)s, tests.slot(9, '09:00'), tests.slot(9, '10:00'), 'Direct')",
+            ("ok", "ok", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.organization_closures set reason = 'Renamed' where id = %(closure)s",
+            ("ok", "ok", "0", "0", "0", "0", "ok"),
+        ),
+        "delete": (
+            "delete from public.organization_closures where id = %(closure)s",
+            ("ok", "ok", "0", "0", "0", "0", "ok"),
+        ),
+    },
+    "waitlist_entries": {
+        "insert": (
+            "insert into public.waitlist_entries (organization_id, service_session_id, client_id)"
+            " values (%(org)s, %(full_workshop)s, %(spare_client)s)",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.waitlist_entries set status = 'left', resolved_at = now()"
+            " where id = %(waitlist_entry)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "delete": (
+            "delete from public.waitlist_entries where id = %(waitlist_entry)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+    },
 }
 
 CASES = [
@@ -395,6 +442,12 @@ def _seed_world(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
         "select tests.seed_series(%s, %s, %s, %s, 'weekly', tests.next_weekday(3, 21))",
         (org, f"{slug}_client", f"{slug}_provider", ids["service"]),
     )
+    conn.execute(
+        "select public.skip_recurring_occurrence(%s, tests.next_weekday(3, 21) + 7)", (ids["series"],)
+    )
+    ids["series_exception"] = one(
+        "select id from public.recurring_booking_exceptions where recurring_booking_id = %s", (ids["series"],)
+    )
     ids["rule"] = one(
         "select id from public.availability_rules where provider_id = %s limit 1", (ids["provider"],)
     )
@@ -430,6 +483,19 @@ def _seed_world(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
     conn.execute("select public.record_webhook_attempt(%s, %s, 1, 503)", (ids["webhook"], event))
     ids["webhook_delivery"] = one(
         "select id from public.webhook_deliveries where subscription_id = %s", (ids["webhook"],)
+    )
+    ids["closure"] = one(
+        "insert into public.organization_closures (organization_id, starts_at, ends_at, reason)"
+        " values (%s, tests.slot(10, '00:00'), tests.slot(11, '00:00'), 'Holiday') returning id",
+        (org,),
+    )
+    ids["full_workshop"] = one(
+        "select tests.seed_group_session(%s, tests.slot(4, '18:00'), 1)", (ids["workshop_service"],)
+    )
+    conn.execute("select private.join_service_session(%s, %s)", (ids["full_workshop"], ids["client2"]))
+    ids["waitlist_entry"] = one(
+        "select (public.join_waitlist(%s, p_client_id => %s) ->> 'entry_id')::uuid",
+        (ids["full_workshop"], ids["client"]),
     )
     return ids
 

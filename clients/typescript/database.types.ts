@@ -151,6 +151,12 @@ export type Database = {
         Row: {
           booking_id: string
           /**
+           * cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin
+           * refused a pending booking) or expired (the expire-pending-bookings job: nobody answered in
+           * time). Declined and expired bookings never cost the client a credit.
+           */
+          cancellation_kind: "cancelled" | "declined" | "expired"
+          /**
            * Set by the database: no_refund (no credit was spent), credit_restored (cancelled at least
            * cancellation_notice_hours ahead) or credit_forfeited.
            */
@@ -176,6 +182,7 @@ export type Database = {
         ComputedFields: never
         Insert: {
           booking_id: string
+          cancellation_kind?: "cancelled" | "declined" | "expired"
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
           cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
@@ -186,6 +193,7 @@ export type Database = {
         }
         Update: {
           booking_id?: string
+          cancellation_kind?: "cancelled" | "declined" | "expired"
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
           cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
@@ -273,6 +281,12 @@ export type Database = {
       /** A client's reservation of a session with a provider. */
       bookings: {
         Row: {
+          /**
+           * Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+           * service's approval_timeout_hours, at the latest its start). A pending booking past it is
+           * expired by the expire-pending-bookings job; null for bookings that never awaited approval.
+           */
+          approval_expires_at: string | null
           /** regular (may spend a subscription credit) | trial | guest (never linked to a subscription). */
           booking_kind: "regular" | "trial" | "guest"
           /** auth.users id of the client who attends. */
@@ -342,9 +356,16 @@ export type Database = {
            * bookings.start_time).
            */
           computed_start_time: string | null
+          /**
+           * Computed field of bookings: the name of this treatment session
+           * (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+           * treatments or when the service names no sessions.
+           */
+          session_label: string | null
         }
-        ComputedFields: "computed_end_time" | "computed_start_time"
+        ComputedFields: "computed_end_time" | "computed_start_time" | "session_label"
         Insert: {
+          approval_expires_at?: string | null
           booking_kind?: "regular" | "trial" | "guest"
           client_id: string
           created_at?: string
@@ -368,6 +389,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          approval_expires_at?: string | null
           booking_kind?: "regular" | "trial" | "guest"
           client_id?: string
           created_at?: string
@@ -514,6 +536,58 @@ export type Database = {
         ]
       }
       /**
+       * When the whole organization is closed (holidays, a studio closed for a day or part of one):
+       * no provider of the organization can be booked or scheduled then (ORGANIZATION_CLOSED, PT422)
+       * and get_available_slots offers nothing. Every member reads them; owners/admins write them
+       * (directly or with create_organization_closure). Sessions already scheduled inside a new
+       * closure stay: organization_closure_conflicts lists them.
+       */
+      organization_closures: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          /** End of the closure (exclusive); at most 366 days after starts_at. */
+          ends_at: string
+          id: string
+          organization_id: string
+          /** Shown to members, e.g. "Christmas" (1..200 characters). */
+          reason: string
+          /** Start of the closure (inclusive). */
+          starts_at: string
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          ends_at: string
+          id?: string
+          organization_id: string
+          reason: string
+          starts_at: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          ends_at?: string
+          id?: string
+          organization_id?: string
+          reason?: string
+          starts_at?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "organization_closures_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      /**
        * Who belongs to which organization and with which role. A user may belong to many
        * organizations.
        */
@@ -590,6 +664,22 @@ export type Database = {
           /** Session notes become read-only this many hours after creation (0..8760). */
           note_lock_hours: number
           organization_id: string
+          /**
+           * Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+           * clients, every client booking path); otherwise FORBIDDEN.
+           */
+          public_booking_allows_anonymous: boolean
+          /**
+           * booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+           * guest; default guest: never spends credits).
+           */
+          public_booking_anonymous_kind: "regular" | "trial" | "guest"
+          /**
+           * The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+           * public services, their providers' display names and free slots; signed-in users book them
+           * with book_public_slot and become clients.
+           */
+          public_booking_enabled: boolean
           /** Meeting recordings expire after this many days (1..10950, 30 years); null keeps them. */
           recording_retention_days: number | null
           /** Local time (organization time zone) used by recurring bookings that do not name one. */
@@ -623,6 +713,9 @@ export type Database = {
           default_session_type_id?: string | null
           note_lock_hours?: number
           organization_id: string
+          public_booking_allows_anonymous?: boolean
+          public_booking_anonymous_kind?: "regular" | "trial" | "guest"
+          public_booking_enabled?: boolean
           recording_retention_days?: number | null
           recurring_default_time?: string
           remind_clients?: boolean
@@ -638,6 +731,9 @@ export type Database = {
           default_session_type_id?: string | null
           note_lock_hours?: number
           organization_id?: string
+          public_booking_allows_anonymous?: boolean
+          public_booking_anonymous_kind?: "regular" | "trial" | "guest"
+          public_booking_enabled?: boolean
           recording_retention_days?: number | null
           recurring_default_time?: string
           remind_clients?: boolean
@@ -823,6 +919,98 @@ export type Database = {
         ]
       }
       /**
+       * Occurrences of a recurring series that differ from its rule (one row per series and
+       * occurrence date): skipped (not dispatched, holds nothing), moved (held and dispatched at
+       * starts_at instead), failed (the dispatcher could not book it: error_code). Read by the
+       * parties of the series; written only by skip_recurring_occurrence, move_recurring_occurrence,
+       * restore_recurring_occurrence and dispatch_recurring_bookings. See get_series_schedule.
+       */
+      recurring_booking_exceptions: {
+        Row: {
+          created_at: string
+          /**
+           * auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+           * service_role).
+           */
+          created_by: string | null
+          /**
+           * Run date of the dispatch that handled this occurrence (a moved one is claimed when the
+           * earlier of its regular and its new local date comes due); null while pending.
+           */
+          dispatched_on: string | null
+          /**
+           * Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+           * SLOT_TAKEN); null when it did not fail.
+           */
+          error_code: string | null
+          error_detail: string | null
+          id: string
+          /**
+           * skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved
+           * and gets error_code).
+           */
+          kind: "skipped" | "moved" | "failed"
+          /**
+           * The occurrence this row is about: its local date in the series' rule (the regular date, also
+           * for a moved occurrence).
+           */
+          occurrence_date: string
+          organization_id: string
+          reason: string | null
+          recurring_booking_id: string
+          /** moved: the new start (the length stays the service's); null otherwise. */
+          starts_at: string | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          dispatched_on?: string | null
+          error_code?: string | null
+          error_detail?: string | null
+          id?: string
+          kind: "skipped" | "moved" | "failed"
+          occurrence_date: string
+          organization_id: string
+          reason?: string | null
+          recurring_booking_id: string
+          starts_at?: string | null
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          dispatched_on?: string | null
+          error_code?: string | null
+          error_detail?: string | null
+          id?: string
+          kind?: "skipped" | "moved" | "failed"
+          occurrence_date?: string
+          organization_id?: string
+          reason?: string | null
+          recurring_booking_id?: string
+          starts_at?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "recurring_booking_exceptions_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "recurring_booking_exceptions_series_fkey"
+            columns: ["organization_id", "recurring_booking_id"]
+            isOneToOne: false
+            referencedRelation: "recurring_bookings"
+            referencedColumns: ["organization_id", "id"]
+          },
+        ]
+      }
+      /**
        * A standing appointment (seed 002): client user_id sees provider specialist_id for service_id
        * every week, two weeks or month from start_date (until end_date), at local_time in timezone.
        * dispatch_recurring_bookings() (pg_cron, daily) books each occurrence once. Create with
@@ -830,6 +1018,12 @@ export type Database = {
        */
       recurring_bookings: {
         Row: {
+          /**
+           * The series this one continues from valid_from on (change_recurring_booking: a new time or
+           * provider from a date on); null for a series set up as such. The series it continues ended
+           * the day before valid_from.
+           */
+          continues_id: string | null
           created_at: string
           /**
            * auth.users id of whoever created the series (the client, or staff acting for them); null for
@@ -878,9 +1072,15 @@ export type Database = {
           updated_at: string
           /** auth.users id of the client who attends (seed 002 name). */
           user_id: string
+          /**
+           * First local date of this series' own occurrences when it continues another (start_date stays
+           * the anchor of the rule, so monthly series keep their day); null = start_date.
+           */
+          valid_from: string | null
         }
         ComputedFields: never
         Insert: {
+          continues_id?: string | null
           created_at?: string
           created_by?: string | null
           end_date?: string | null
@@ -897,8 +1097,10 @@ export type Database = {
           timezone: string
           updated_at?: string
           user_id: string
+          valid_from?: string | null
         }
         Update: {
+          continues_id?: string | null
           created_at?: string
           created_by?: string | null
           end_date?: string | null
@@ -915,8 +1117,16 @@ export type Database = {
           timezone?: string
           updated_at?: string
           user_id?: string
+          valid_from?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "recurring_bookings_continues_fkey"
+            columns: ["organization_id", "continues_id"]
+            isOneToOne: false
+            referencedRelation: "recurring_bookings"
+            referencedColumns: ["organization_id", "id"]
+          },
           {
             foreignKeyName: "recurring_bookings_organization_id_fkey"
             columns: ["organization_id"]
@@ -1031,6 +1241,11 @@ export type Database = {
       /** Bookable offerings of an organization (a consultation, a driving lesson, a workshop). */
       services: {
         Row: {
+          /**
+           * Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+           * the latest the session start.
+           */
+          approval_timeout_hours: number
           /** Padding the provider keeps free after a session of this service (0..1440). */
           buffer_after_minutes: number
           /**
@@ -1051,10 +1266,26 @@ export type Database = {
           /** Soft delete: inactive services cannot be booked but keep their history. */
           is_active: boolean
           /**
+           * Listed on the organization's public booking page (when the page is published and the service
+           * active).
+           */
+          is_public: boolean
+          /**
            * Booking window: no booking starting more than this many days ahead (OUTSIDE_BOOKING_WINDOW);
            * null = unlimited.
            */
           max_advance_days: number | null
+          /**
+           * At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+           * client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+           * refuses more with CLIENT_LIMIT_REACHED (PT422).
+           */
+          max_bookings_per_client: number | null
+          /**
+           * The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+           * organization's time zone; set together with the limit.
+           */
+          max_bookings_per_client_period: "day" | "week" | "month" | null
           /**
            * At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
            * DAILY_LIMIT_REACHED); null = unlimited.
@@ -1075,6 +1306,12 @@ export type Database = {
           /** Provider who runs this service; null = any provider of the organization. */
           provider_id: string | null
           /**
+           * A booking a client makes for themself starts pending and holds its slot and credit until the
+           * provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or
+           * it expires. Bookings staff make for a client (and the system) start confirmed.
+           */
+          requires_approval: boolean
+          /**
            * The service is a treatment of total_sessions_required sessions booked with book_treatment
            * (seed 004).
            */
@@ -1086,16 +1323,29 @@ export type Database = {
            */
           session_buffer_config: Json | null
           /**
+           * Names of a treatment's sessions, one per session (cardinality = total_sessions_required),
+           * each 1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings
+           * (computed field session_label) and the treatment events. Null = unnamed.
+           */
+          session_labels: string[] | null
+          /**
            * Session type of this service: its duration is the slot length of get_available_slots and of
            * 1-to-1 bookings. Null = the organization default (or its only active type).
            */
           session_type_id: string | null
+          /**
+           * Minutes between the start times get_available_slots offers (5..1440), from the start of each
+           * available window; null = the session length. Booking paths do not require starts on the step
+           * (docs/scheduling.md).
+           */
+          slot_step_minutes: number | null
           /** Sessions in one treatment, 1..50. */
           total_sessions_required: number
           updated_at: string
         }
         ComputedFields: never
         Insert: {
+          approval_timeout_hours?: number
           buffer_after_minutes?: number
           buffer_before_minutes?: number
           capacity?: number
@@ -1104,7 +1354,10 @@ export type Database = {
           description?: string | null
           id?: string
           is_active?: boolean
+          is_public?: boolean
           max_advance_days?: number | null
+          max_bookings_per_client?: number | null
+          max_bookings_per_client_period?: "day" | "week" | "month" | null
           max_bookings_per_day?: number | null
           min_notice_minutes?: number
           multi_session_strategy?: "immediate" | "sequential" | "flexible"
@@ -1112,13 +1365,17 @@ export type Database = {
           organization_id: string
           price?: number
           provider_id?: string | null
+          requires_approval?: boolean
           requires_multiple_sessions?: boolean
           session_buffer_config?: Json | null
+          session_labels?: string[] | null
           session_type_id?: string | null
+          slot_step_minutes?: number | null
           total_sessions_required?: number
           updated_at?: string
         }
         Update: {
+          approval_timeout_hours?: number
           buffer_after_minutes?: number
           buffer_before_minutes?: number
           capacity?: number
@@ -1127,7 +1384,10 @@ export type Database = {
           description?: string | null
           id?: string
           is_active?: boolean
+          is_public?: boolean
           max_advance_days?: number | null
+          max_bookings_per_client?: number | null
+          max_bookings_per_client_period?: "day" | "week" | "month" | null
           max_bookings_per_day?: number | null
           min_notice_minutes?: number
           multi_session_strategy?: "immediate" | "sequential" | "flexible"
@@ -1135,9 +1395,12 @@ export type Database = {
           organization_id?: string
           price?: number
           provider_id?: string | null
+          requires_approval?: boolean
           requires_multiple_sessions?: boolean
           session_buffer_config?: Json | null
+          session_labels?: string[] | null
           session_type_id?: string | null
+          slot_step_minutes?: number | null
           total_sessions_required?: number
           updated_at?: string
         }
@@ -1420,6 +1683,111 @@ export type Database = {
             columns: ["organization_id", "package_id"]
             isOneToOne: false
             referencedRelation: "packages"
+            referencedColumns: ["organization_id", "id"]
+          },
+        ]
+      }
+      /**
+       * Clients waiting for a place in a full workshop/course session. When a place frees, the first
+       * waiting client is booked automatically in the same transaction (status promoted, booking_id,
+       * outbox waitlist.promoted); one who can no longer be booked is skipped (status skipped,
+       * skip_code = the booking error) and the next is tried. Join with join_waitlist, leave with
+       * leave_waitlist, positions with get_waitlist. Clients read their own entries; owners, admins
+       * and providers their organization's.
+       */
+      waitlist_entries: {
+        Row: {
+          booking_id: string | null
+          /** The kind of booking the promotion makes: regular | trial | guest. */
+          booking_kind: "regular" | "trial" | "guest"
+          client_id: string
+          created_at: string
+          id: string
+          /** Who put the client on the list (the client, or staff for them). */
+          joined_by: string | null
+          organization_id: string
+          /**
+           * Order in the queue (lower = earlier): drawn under the session's row lock, so it is the order
+           * of the joins. The position among waiting clients is given by get_waitlist.
+           */
+          queue_number: number
+          /** When the entry left the queue (promoted, skipped, left, expired). */
+          resolved_at: string | null
+          service_session_id: string
+          /**
+           * The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+           * CLIENT_LIMIT_REACHED).
+           */
+          skip_code: string | null
+          skip_detail: string | null
+          /**
+           * waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+           * skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+           * completed before a place freed).
+           */
+          status: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          booking_id?: string | null
+          booking_kind?: "regular" | "trial" | "guest"
+          client_id: string
+          created_at?: string
+          id?: string
+          joined_by?: string | null
+          organization_id: string
+          queue_number?: never
+          resolved_at?: string | null
+          service_session_id: string
+          skip_code?: string | null
+          skip_detail?: string | null
+          status?: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          updated_at?: string
+        }
+        Update: {
+          booking_id?: string | null
+          booking_kind?: "regular" | "trial" | "guest"
+          client_id?: string
+          created_at?: string
+          id?: string
+          joined_by?: string | null
+          organization_id?: string
+          queue_number?: never
+          resolved_at?: string | null
+          service_session_id?: string
+          skip_code?: string | null
+          skip_detail?: string | null
+          status?: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "waitlist_entries_booking_fkey"
+            columns: ["organization_id", "booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["organization_id", "id"]
+          },
+          {
+            foreignKeyName: "waitlist_entries_client_fkey"
+            columns: ["organization_id", "client_id"]
+            isOneToOne: false
+            referencedRelation: "organization_members"
+            referencedColumns: ["organization_id", "user_id"]
+          },
+          {
+            foreignKeyName: "waitlist_entries_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "waitlist_entries_service_session_fkey"
+            columns: ["organization_id", "service_session_id"]
+            isOneToOne: false
+            referencedRelation: "service_sessions"
             referencedColumns: ["organization_id", "id"]
           },
         ]
@@ -1813,8 +2181,8 @@ export type Database = {
        * booking; creates its private individual service session. A client books for themself;
        * owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
        * field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST,
-       * TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422),
-       * SLOT_TAKEN (PT409).
+       * TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY,
+       * DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).
        */
       book_individual_session: {
         Args: {
@@ -1826,6 +2194,7 @@ export type Database = {
           p_starts_at: string
         }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -1867,6 +2236,53 @@ export type Database = {
       book_next_treatment_session: {
         Args: { p_session_group_id: string; p_starts_at: string }
         Returns: {
+          approval_expires_at: string | null
+          booking_kind: "regular" | "trial" | "guest"
+          client_id: string
+          created_at: string
+          end_time: string
+          id: string
+          notes: string | null
+          organization_id: string
+          price: number | null
+          provider_id: string
+          recurring_booking_id: string | null
+          recurring_occurrence_date: string | null
+          service_id: string | null
+          service_session_id: string
+          session_group_id: string | null
+          session_number: number | null
+          session_type_id: string | null
+          start_time: string
+          status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          subscription_id: string | null
+          total_sessions: number | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
+       * Books a slot of a service listed on a published booking page (get_public_available_slots)
+       * for the signed-in caller and returns the booking; a caller who is not a member becomes an
+       * accepted client of the organization in the same transaction (member.joined). Anonymous sign-
+       * ins (JWT is_anonymous) only where organization_settings.public_booking_allows_anonymous,
+       * booking as public_booking_anonymous_kind; others book regular. Pending when the service
+       * requires approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field),
+       * NOT_FOUND (service not listed or page not published: p_service_id; provider not offering it:
+       * p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization),
+       * CONFLICT (open invitation), then the booking rules of book_individual_session:
+       * SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+       * OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).
+       */
+      book_public_slot: {
+        Args: { p_provider_id: string; p_service_id: string; p_starts_at: string }
+        Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -1903,11 +2319,14 @@ export type Database = {
        * client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN
        * (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked),
        * CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE,
-       * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW (PT422).
+       * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+       * CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead
+       * (join_waitlist).
        */
       book_session: {
         Args: { p_booking_kind?: string; p_client_id?: string | null; p_service_session_id: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -1945,8 +2364,9 @@ export type Database = {
        * a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id,
        * session_number and total_sessions. A client books for themself; owners/admins/providers name
        * p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id,
-       * session_number, starts_at, ends_at}], progress}. Errors: those of book_individual_session,
-       * INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
+       * session_number, session_label, starts_at, ends_at}], progress} (treatment.booked carries the
+       * same bookings). Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions)
+       * for a count the strategy does not allow.
        */
       book_treatment: {
         Args: {
@@ -1963,6 +2383,7 @@ export type Database = {
           bookings: {
             booking_id: string
             session_number: number
+            session_label: string | null
             starts_at: string
             ends_at: string
           }[]
@@ -1986,6 +2407,56 @@ export type Database = {
           booking_id: string
           cancellation_id?: string
           cancellation_policy_applied: "no_refund" | "credit_restored" | "credit_forfeited"
+        }
+      }
+      /**
+       * Changes the local time and/or the provider of a recurring series from p_from_date on (today
+       * or later): its occurrences from then on follow, those before stay as they were. The series
+       * ends the day before its first occurrence on or after p_from_date that is not handled yet,
+       * and a continuation (continues_id = this series, valid_from = that date; same client,
+       * service, frequency, anchor and end) takes over with the new time and provider, its skipped
+       * and moved occurrences included; a series none of whose occurrences came before is changed in
+       * place. Returns the series that runs from p_from_date (get_series_schedule follows the
+       * chain). Every occurrence the new rule holds must be free. For the series' client, the
+       * provider who runs it and owners/admins. Audited; outbox event recurring_booking.changed.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND (series; p_provider_id
+       * not a provider of the organization), FORBIDDEN, SLOT_TAKEN (PT409, the detail names the
+       * first colliding date), CONFLICT (PT409: an occurrence from p_from_date on is booked already
+       * - move or skip it first -, or the series was changed from a date on already),
+       * BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE (PT422).
+       */
+      change_recurring_booking: {
+        Args: {
+          p_from_date: string
+          p_local_time?: string | null
+          p_provider_id?: string | null
+          p_recurring_booking_id: string
+        }
+        Returns: {
+          continues_id: string | null
+          created_at: string
+          created_by: string | null
+          end_date: string | null
+          frequency: "weekly" | "biweekly" | "monthly"
+          id: string
+          is_active: boolean
+          last_generated_date: string | null
+          local_time: string
+          next_booking_date: string | null
+          organization_id: string
+          service_id: string
+          specialist_id: string
+          start_date: string
+          timezone: string
+          updated_at: string
+          user_id: string
+          valid_from: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "recurring_bookings"
+          isOneToOne: true
+          isSetofReturn: false
         }
       }
       /**
@@ -2016,6 +2487,7 @@ export type Database = {
       complete_booking: {
         Args: { p_booking_id: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -2088,6 +2560,45 @@ export type Database = {
         }
       }
       /**
+       * Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and
+       * returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+       * FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409),
+       * BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+       */
+      confirm_booking: {
+        Args: { p_booking_id: string }
+        Returns: {
+          approval_expires_at: string | null
+          booking_kind: "regular" | "trial" | "guest"
+          client_id: string
+          created_at: string
+          end_time: string
+          id: string
+          notes: string | null
+          organization_id: string
+          price: number | null
+          provider_id: string
+          recurring_booking_id: string | null
+          recurring_occurrence_date: string | null
+          service_id: string | null
+          service_session_id: string
+          session_group_id: string | null
+          session_number: number | null
+          session_type_id: string | null
+          start_time: string
+          status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          subscription_id: string | null
+          total_sessions: number | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
        * Creates an organization owned by the caller, with its settings row and the default
        * 30/60/90-minute session types. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_name, p_slug or
        * p_timezone), CONFLICT (slug taken).
@@ -2106,6 +2617,44 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "organizations"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
+       * Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local
+       * p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to p_end_time
+       * (default the end of the day) in the organization's time zone. From then on no provider of
+       * the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and slot search
+       * offers nothing there; sessions already scheduled stay (organization_closure_conflicts lists
+       * them). Audited; outbox organization.closure_created (as every write of the table:
+       * closure_changed, closure_deleted). Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+       * NOT_FOUND, FORBIDDEN.
+       */
+      create_organization_closure: {
+        Args: {
+          p_date?: string | null
+          p_end_date?: string | null
+          p_end_time?: string | null
+          p_ends_at?: string | null
+          p_organization_id: string
+          p_reason: string
+          p_start_time?: string | null
+          p_starts_at?: string | null
+        }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          ends_at: string
+          id: string
+          organization_id: string
+          reason: string
+          starts_at: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "organization_closures"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2133,6 +2682,7 @@ export type Database = {
           p_timezone?: string | null
         }
         Returns: {
+          continues_id: string | null
           created_at: string
           created_by: string | null
           end_date: string | null
@@ -2149,6 +2699,7 @@ export type Database = {
           timezone: string
           updated_at: string
           user_id: string
+          valid_from: string | null
         }
         SetofOptions: {
           from: "*"
@@ -2163,7 +2714,8 @@ export type Database = {
        * p_max_participants (default the service capacity; individual = 1). The provider's weekly
        * hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers
        * are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN,
-       * SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN (PT409).
+       * SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED (PT422),
+       * SLOT_TAKEN (PT409).
        */
       create_service_session: {
         Args: {
@@ -2257,6 +2809,27 @@ export type Database = {
         }
       }
       /**
+       * Declines a booking awaiting approval (its provider or an owner/admin; service_role) with an
+       * optional reason (at most 2000 characters) and returns {success, message, booking_id,
+       * cancellation_id, cancellation_policy_applied}: the booking is cancelled
+       * (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot
+       * released, a spent credit restored; booking.declined event. Same as inserting into
+       * booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED, INVALID_REQUEST
+       * (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another provider),
+       * ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED
+       * (PT422).
+       */
+      decline_booking: {
+        Args: { p_booking_id: string; p_reason?: string | null }
+        Returns: {
+          success: boolean
+          message: string
+          booking_id: string
+          cancellation_id: string
+          cancellation_policy_applied: "no_refund" | "credit_restored"
+        }
+      }
+      /**
        * The invited caller declines their invitation to the organization: the invitation is deleted
        * (the organization may invite again). Returns {success, message, organization_id, role}.
        * Emits member.invitation_declined. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no
@@ -2278,12 +2851,15 @@ export type Database = {
        * next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
        * deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
        * concurrent runs split the work (skip locked). A failing occurrence is reported in
-       * errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event
-       * recurring_booking.occurrence_failed and never stops the others. One audit_log entry per run
-       * (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success |
-       * success_with_errors). Returns {success, message, run_date, count, bookings[], skipped,
-       * already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run
-       * between concurrent connections.
+       * errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
+       * recurring_booking_exceptions (kind failed, error_code) with an outbox event
+       * recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
+       * skipped are not booked (skipped_on_request); moved ones are booked at their new time when
+       * the earlier of their regular and new date comes due (moved). One audit_log entry per run
+       * (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors, …},
+       * success | success_with_errors). Returns {success, message, run_date, count, bookings[],
+       * skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}. p_shard/p_shards
+       * (default 0 of 1) split one run between concurrent connections.
        */
       dispatch_recurring_bookings: {
         Args: { p_run_date?: string; p_shard?: number; p_shards?: number }
@@ -2295,6 +2871,8 @@ export type Database = {
           bookings: string[]
           skipped: number
           already_booked: number
+          skipped_on_request: number
+          moved: number
           deactivated: number
           errors: {
             recurring_id: string
@@ -2344,6 +2922,9 @@ export type Database = {
           default_session_type_id: string | null
           note_lock_hours: number
           organization_id: string
+          public_booking_allows_anonymous: boolean
+          public_booking_anonymous_kind: "regular" | "trial" | "guest"
+          public_booking_enabled: boolean
           recording_retention_days: number | null
           recurring_default_time: string
           remind_clients: boolean
@@ -2378,16 +2959,110 @@ export type Database = {
       /**
        * Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from
        * and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus
-       * existing sessions with buffers, slot length = the service's session type, in the
-       * organization's time zone across DST, honouring min_notice_minutes, max_advance_days and
-       * max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST
-       * (hint = field), NOT_FOUND, SERVICE_INACTIVE.
+       * the organization's closures minus existing sessions with buffers, slot length = the
+       * service's session type, a slot every slot_step_minutes (default: the length) from the start
+       * of each available window, in the organization's time zone across DST, honouring
+       * min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client asking,
+       * max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED,
+       * INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.
        */
       get_available_slots: {
         Args: { p_from: string; p_provider_id: string; p_service_id: string; p_to: string }
         Returns: {
           ends_at: string
           starts_at: string
+        }[]
+      }
+      /**
+       * Free slots (starts_at, ends_at) of a service listed on a published booking page with one of
+       * its listed providers, between local dates p_from and p_to (at most 92 days); the same slots
+       * a member gets from get_available_slots. Anyone, anon included. Errors: INVALID_REQUEST (hint
+       * = field), NOT_FOUND (service not listed / page not published: p_service_id; provider not
+       * offering it: p_provider_id).
+       */
+      get_public_available_slots: {
+        Args: { p_from: string; p_provider_id: string; p_service_id: string; p_to: string }
+        Returns: {
+          ends_at: string
+          starts_at: string
+        }[]
+      }
+      /**
+       * A published booking page in one call (anyone, anon included): {organization: {name, slug,
+       * timezone}, allows_anonymous, anonymous_booking_kind, services:
+       * list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+       * page, or not published).
+       */
+      get_public_booking_page: {
+        Args: { p_slug: string }
+        Returns: {
+          organization: {
+            name: string
+            slug: string
+            timezone: string
+          }
+          allows_anonymous: boolean
+          anonymous_booking_kind: "regular" | "trial" | "guest" | null
+          services: {
+            service_id: string
+            name: string
+            description: string | null
+            duration_minutes: number | null
+            price: number
+            currency: string
+            requires_approval: boolean
+            providers: {
+              provider_id: string
+              display_name: string | null
+            }[]
+          }[]
+        }
+      }
+      /**
+       * The next p_count (1..100, default 10) occurrences of a recurring series from p_from
+       * (default: today in the series' time zone), following its continuations
+       * (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to),
+       * occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved | failed
+       * | missed | paused | held | scheduled), starts_at/ends_at (where it is: the booking's, the
+       * moved time or the regular one), regular_starts_at, held (its slot is held now), provider_id,
+       * booking_id, booking_status, error_code/error_detail (the dispatcher's failure), reason (of a
+       * skip or move). For the series' client, the provider who runs it and owners/admins. Errors:
+       * UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.
+       */
+      get_series_schedule: {
+        Args: { p_count?: number; p_from?: string | null; p_recurring_booking_id: string }
+        Returns: {
+          booking_id: string
+          booking_status: string
+          ends_at: string
+          error_code: string
+          error_detail: string
+          held: boolean
+          occurrence_date: string
+          provider_id: string
+          reason: string
+          recurring_booking_id: string
+          regular_starts_at: string
+          starts_at: string
+          state: string
+        }[]
+      }
+      /**
+       * The waiting clients of a session in queue order: (entry_id, client_id, position (1 = next),
+       * waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of the
+       * organization see every waiting client; a client sees only their own row (with their true
+       * position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one the
+       * caller cannot see).
+       */
+      get_waitlist: {
+        Args: { p_service_session_id: string }
+        Returns: {
+          booking_kind: string
+          client_id: string
+          entry_id: string
+          joined_at: string
+          position: number
+          waiting: number
         }[]
       }
       /**
@@ -2411,6 +3086,30 @@ export type Database = {
         }
       }
       /**
+       * Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the
+       * waitlist of a full workshop/course session and returns {entry_id, service_session_id,
+       * client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the
+       * place already held. When a place frees the first waiting client is booked automatically
+       * (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors:
+       * UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist),
+       * NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book
+       * it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK,
+       * OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+       */
+      join_waitlist: {
+        Args: { p_booking_kind?: string; p_client_id?: string | null; p_service_session_id: string }
+        Returns: {
+          entry_id: string
+          service_session_id: string
+          client_id: string
+          booking_kind: "regular" | "trial" | "guest"
+          status: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          position: number | null
+          waiting: number
+          joined_at: string
+        }
+      }
+      /**
        * The caller leaves the organization (an accepted membership; to decline an invitation use
        * decline_invitation). Refused while they are its last owner or have upcoming sessions (as
        * provider) or live bookings (as client) there; ends their recurring series and deletes their
@@ -2428,6 +3127,44 @@ export type Database = {
         }
       }
       /**
+       * Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the
+       * waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors:
+       * UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+       */
+      leave_waitlist: {
+        Args: { p_client_id?: string | null; p_service_session_id: string }
+        Returns: {
+          entry_id: string
+          service_session_id: string
+          client_id: string
+          booking_kind: "regular" | "trial" | "guest"
+          status: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          position: number | null
+          waiting: number
+          joined_at: string
+        }
+      }
+      /**
+       * The services listed on a published booking page (anyone, anon included): service_id, name,
+       * description, duration_minutes (null when no session type applies), price, currency,
+       * requires_approval, providers [{provider_id, display_name}] (the service's provider, else
+       * every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+       * page, or not published).
+       */
+      list_public_services: {
+        Args: { p_slug: string }
+        Returns: {
+          currency: string
+          description: string
+          duration_minutes: number
+          name: string
+          price: number
+          providers: Json
+          requires_approval: boolean
+          service_id: string
+        }[]
+      }
+      /**
        * Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
        * credit, if any, is forfeited. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
        * ALREADY_CANCELLED, CONFLICT (PT409), BOOKING_NOT_STARTED (PT422).
@@ -2435,6 +3172,7 @@ export type Database = {
       mark_no_show: {
         Args: { p_booking_id: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -2465,16 +3203,112 @@ export type Database = {
         }
       }
       /**
+       * Moves one occurrence of a recurring series (p_occurrence_date: its date in the series' rule)
+       * to p_new_starts_at, same provider and length. Not booked yet: checked under every booking
+       * rule at the new time (window, notice, working hours and exceptions, buffers, sessions and
+       * other occurrences' holds, daily limit), then it holds the new time instead of its regular
+       * one and the dispatcher books it there (credits are spent then) when the earlier of its
+       * regular and new date comes due. Already booked: reschedule_booking's rules. Moving it back
+       * to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is
+       * retried at the new time. For the series' client, the provider who runs it and owners/admins.
+       * Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event
+       * recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+       * NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409),
+       * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
+       * DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE,
+       * SERIES_ENDED (PT422).
+       */
+      move_recurring_occurrence: {
+        Args: {
+          p_new_starts_at: string
+          p_occurrence_date: string
+          p_reason?: string | null
+          p_recurring_booking_id: string
+        }
+        Returns: {
+          success: boolean
+          recurring_booking_id: string
+          occurrence_date: string
+          state: string
+          starts_at: string
+          ends_at: string
+          regular_starts_at: string
+          held: boolean
+          provider_id: string
+          booking_id: string | null
+          booking_status: string | null
+          error_code: string | null
+          error_detail: string | null
+          reason: string | null
+        }
+      }
+      /**
+       * Scheduled sessions of the organization inside a closure (owner/admin), with their live
+       * bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST,
+       * NOT_FOUND, FORBIDDEN.
+       */
+      organization_closure_conflicts: {
+        Args: { p_closure_id: string }
+        Returns: {
+          ends_at: string
+          kind: string
+          live_bookings: number
+          provider_id: string
+          service_id: string
+          service_session_id: string
+          starts_at: string
+        }[]
+      }
+      /**
+       * Pauses a recurring series: it holds nothing and is not dispatched until
+       * resume_recurring_booking; occurrences already booked stay booked (skip_recurring_occurrence
+       * cancels them). Pausing a paused series changes nothing. For the series' client, the provider
+       * who runs it and owners/admins. Returns the series. Audited; outbox event
+       * recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+       * NOT_FOUND, FORBIDDEN.
+       */
+      pause_recurring_booking: {
+        Args: { p_reason?: string | null; p_recurring_booking_id: string }
+        Returns: {
+          continues_id: string | null
+          created_at: string
+          created_by: string | null
+          end_date: string | null
+          frequency: "weekly" | "biweekly" | "monthly"
+          id: string
+          is_active: boolean
+          last_generated_date: string | null
+          local_time: string
+          next_booking_date: string | null
+          organization_id: string
+          service_id: string
+          specialist_id: string
+          start_date: string
+          timezone: string
+          updated_at: string
+          user_id: string
+          valid_from: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "recurring_bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
        * The dates of a treatment's sessions if it started at p_starts_at (all
        * total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap,
        * else default_days, else 7 days), same local time across DST, length from the service's
-       * session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the
-       * service must be a multi-session treatment), NOT_FOUND.
+       * session type, session_label from services.session_labels (null when unnamed). Nothing is
+       * booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-
+       * session treatment), NOT_FOUND.
        */
       preview_treatment_schedule: {
         Args: { p_service_id: string; p_sessions?: number | null; p_starts_at: string }
         Returns: {
           ends_at: string
+          session_label: string
           session_number: number
           starts_at: string
         }[]
@@ -2524,12 +3358,14 @@ export type Database = {
        * Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED,
        * INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN,
        * CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
-       * TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
-       * DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
+       * TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+       * OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET,
+       * BACKFILL_REQUIRED (PT422).
        */
       reschedule_booking: {
         Args: { p_booking_id: string; p_new_starts_at: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -2560,6 +3396,44 @@ export type Database = {
         }
       }
       /**
+       * Resumes a paused recurring series from its first occurrence on or after today (occurrences
+       * of the pause are not booked late): every occurrence it holds again must be free, else
+       * SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
+       * the series' client, the provider who runs it and owners/admins. Returns the series. Audited;
+       * outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+       * FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by
+       * another series).
+       */
+      resume_recurring_booking: {
+        Args: { p_recurring_booking_id: string }
+        Returns: {
+          continues_id: string | null
+          created_at: string
+          created_by: string | null
+          end_date: string | null
+          frequency: "weekly" | "biweekly" | "monthly"
+          id: string
+          is_active: boolean
+          last_generated_date: string | null
+          local_time: string
+          next_booking_date: string | null
+          organization_id: string
+          service_id: string
+          specialist_id: string
+          start_date: string
+          timezone: string
+          updated_at: string
+          user_id: string
+          valid_from: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "recurring_bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
        * Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once:
        * {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it. Errors:
        * UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
@@ -2571,6 +3445,17 @@ export type Database = {
           secret: string
           secret_hint: string
         }
+      }
+      /**
+       * Computed field of bookings: the name of this treatment session
+       * (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+       * treatments or when the service names no sessions.
+       */
+      session_label: {
+        Args: {
+          p_booking: Omit<Database["public"]["Tables"]["bookings"]["Row"], Database["public"]["Tables"]["bookings"]["ComputedFields"]>
+        }
+        Returns: string
       }
       /**
        * Sets (or, with null, clears) the organization default session type; the type must be active
@@ -2586,6 +3471,9 @@ export type Database = {
           default_session_type_id: string | null
           note_lock_hours: number
           organization_id: string
+          public_booking_allows_anonymous: boolean
+          public_booking_anonymous_kind: "regular" | "trial" | "guest"
+          public_booking_enabled: boolean
           recording_retention_days: number | null
           recurring_default_time: string
           remind_clients: boolean
@@ -2600,6 +3488,38 @@ export type Database = {
           to: "organization_settings"
           isOneToOne: true
           isSetofReturn: false
+        }
+      }
+      /**
+       * Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'
+       * rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled
+       * with cancel_booking's rules (p_reason, default "Skipped occurrence of a recurring booking.";
+       * a client's late skip forfeits the credit like a late cancellation). Skipping a skipped
+       * occurrence changes nothing. For the series' client, the provider who runs it and
+       * owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus
+       * success and cancellation_policy_applied (null when nothing was booked). Audited; outbox
+       * event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+       * argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409:
+       * its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or started).
+       */
+      skip_recurring_occurrence: {
+        Args: { p_occurrence_date: string; p_reason?: string | null; p_recurring_booking_id: string }
+        Returns: {
+          success: boolean
+          recurring_booking_id: string
+          occurrence_date: string
+          state: string
+          starts_at: string
+          ends_at: string
+          regular_starts_at: string
+          held: boolean
+          provider_id: string
+          booking_id: string | null
+          booking_status: string | null
+          error_code: string | null
+          error_detail: string | null
+          reason: string | null
+          cancellation_policy_applied: "no_refund" | "credit_restored" | "credit_forfeited" | null
         }
       }
       /**
@@ -2624,10 +3544,11 @@ export type Database = {
       /**
        * Progress of a multi-session treatment, computed from its bookings: {session_group_id,
        * service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming,
-       * remaining, next_session_number, message}. booked counts pending, confirmed and completed
-       * sessions; remaining = total - booked; cancelled and no-show sessions free their number. For
-       * the client, the treatment's providers and owners/admins. Errors: UNAUTHORIZED,
-       * INVALID_REQUEST, NOT_FOUND.
+       * remaining, next_session_number, next_session_label, session_labels, message}; the labels
+       * come from services.session_labels (null when the service names no sessions). booked counts
+       * pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-show
+       * sessions free their number. For the client, the treatment's providers and owners/admins.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
        */
       treatment_progress: {
         Args: { p_session_group_id: string }
@@ -2643,6 +3564,8 @@ export type Database = {
           upcoming: number
           remaining: number
           next_session_number: number | null
+          next_session_label: string | null
+          session_labels: string[] | null
           message: string
         }
       }
@@ -2828,6 +3751,7 @@ export const CheckValues = {
     booking_cancellations: {
       cancellation_policy_applied: ["no_refund", "credit_restored", "credit_forfeited"],
       cancelled_by_role: ["client", "provider", "admin", "owner", "system"],
+      cancellation_kind: ["cancelled", "declined", "expired"],
     },
     bookings: {
       status: ["pending", "confirmed", "completed", "cancelled", "no_show"],
@@ -2839,6 +3763,12 @@ export const CheckValues = {
     organization_members: {
       role: ["owner", "admin", "provider", "client"],
       status: ["invited", "accepted"],
+    },
+    organization_settings: {
+      public_booking_anonymous_kind: ["regular", "trial", "guest"],
+    },
+    recurring_booking_exceptions: {
+      kind: ["skipped", "moved", "failed"],
     },
     recurring_bookings: {
       frequency: ["weekly", "biweekly", "monthly"],
@@ -2854,6 +3784,7 @@ export const CheckValues = {
     },
     services: {
       multi_session_strategy: ["immediate", "sequential", "flexible"],
+      max_bookings_per_client_period: ["day", "week", "month"],
     },
     specialist_availability_exceptions: {
       reason: ["vacation", "sick_leave", "personal", "training", "conference", "other"],
@@ -2863,6 +3794,10 @@ export const CheckValues = {
     },
     subscriptions: {
       status: ["active", "paused", "completed", "expired", "cancelled", "superseded"],
+    },
+    waitlist_entries: {
+      booking_kind: ["regular", "trial", "guest"],
+      status: ["waiting", "promoted", "skipped", "left", "expired"],
     },
   },
 } as const
@@ -2874,10 +3809,12 @@ export const CheckValues = {
 export const RpcErrors = {
   ALREADY_ACTIVE_SUBSCRIPTION: { sqlstate: "PT409", status: 409 },
   ALREADY_CANCELLED: { sqlstate: "PT409", status: 409 },
+  APPROVAL_EXPIRED: { sqlstate: "PT422", status: 422 },
   BACKFILL_REQUIRED: { sqlstate: "PT422", status: 422 },
   BOOKING_IN_PAST: { sqlstate: "PT422", status: 422 },
   BOOKING_NOT_STARTED: { sqlstate: "PT422", status: 422 },
   CAPACITY_REACHED: { sqlstate: "PT409", status: 409 },
+  CLIENT_LIMIT_REACHED: { sqlstate: "PT422", status: 422 },
   CONFLICT: { sqlstate: "PT409", status: 409 },
   DAILY_LIMIT_REACHED: { sqlstate: "PT422", status: 422 },
   FORBIDDEN: { sqlstate: "PT403", status: 403 },
@@ -2887,11 +3824,14 @@ export const RpcErrors = {
   NOT_FOUND: { sqlstate: "PT404", status: 404 },
   NO_CREDITS_LEFT: { sqlstate: "PT409", status: 409 },
   NO_SESSIONS_REMAINING: { sqlstate: "PT422", status: 422 },
+  ORGANIZATION_CLOSED: { sqlstate: "PT422", status: 422 },
   OUTSIDE_AVAILABILITY: { sqlstate: "PT422", status: 422 },
   OUTSIDE_BOOKING_WINDOW: { sqlstate: "PT422", status: 422 },
   PACKAGE_INACTIVE: { sqlstate: "PT422", status: 422 },
   PREVIOUS_SESSION_NOT_COMPLETED: { sqlstate: "PT422", status: 422 },
+  SERIES_ENDED: { sqlstate: "PT422", status: 422 },
   SERVICE_INACTIVE: { sqlstate: "PT422", status: 422 },
+  SESSION_NOT_FULL: { sqlstate: "PT409", status: 409 },
   SESSION_TYPE_INACTIVE: { sqlstate: "PT422", status: 422 },
   SLOT_TAKEN: { sqlstate: "PT409", status: 409 },
   TOO_LATE_TO_BOOK: { sqlstate: "PT422", status: 422 },

@@ -67,6 +67,7 @@ begin
 
   perform private.lock_provider(p_provider_id);
   perform private.assert_slot_bookable(v_service, p_provider_id, p_starts_at, v_ends_at);
+  perform private.assert_client_limit(v_service, p_client_id, p_starts_at);
 
   begin
     insert into public.service_sessions
@@ -85,7 +86,7 @@ end
 $$;
 
 comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) is
-  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
+  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule (private.assert_slot_bookable, then the client''s limit per period: CLIENT_LIMIT_REACHED) and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
 
 revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) from public, anon;
 grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) to service_role;
@@ -96,9 +97,11 @@ language sql
 security definer
 set search_path = ''
 as $$
+  -- booking.created for every booking; booking.pending too when it awaits approval (the
+  -- provider or an owner/admin has until approval_expires_at to answer)
   select null::void
   from (
-    select private.emit_event(p_booking.organization_id, 'booking.created', jsonb_build_object(
+    select private.emit_event(p_booking.organization_id, t.topic, jsonb_build_object(
       'booking_id', p_booking.id,
       'service_session_id', p_booking.service_session_id,
       'client_id', p_booking.client_id,
@@ -107,12 +110,19 @@ as $$
       'starts_at', p_booking.start_time,
       'ends_at', p_booking.end_time,
       'booking_kind', p_booking.booking_kind
-    ))
+    ) || t.extra)
+    from (
+      select 1, 'booking.created', '{}'::jsonb
+      union all
+      select 2, 'booking.pending', jsonb_build_object('approval_expires_at', p_booking.approval_expires_at)
+      where p_booking.status = 'pending' and p_booking.approval_expires_at is not null
+    ) as t (n, topic, extra)
+    order by t.n
   ) as emitted
 $$;
 
 comment on function private.emit_booking_created(public.bookings) is
-  'Writes the booking.created outbox event of a new booking (every booking path).';
+  'Writes the booking.created outbox event of a new booking (every booking path), and booking.pending (the same payload + approval_expires_at) when it awaits approval.';
 
 revoke all on function private.emit_booking_created(public.bookings) from public, anon;
 grant execute on function private.emit_booking_created(public.bookings) to service_role;
@@ -134,16 +144,22 @@ as $$
 declare
   v_session public.service_sessions;
   v_booking public.bookings;
+  v_deadline timestamptz;
 begin
   perform private.validate_booking_kind(p_booking_kind);
+  perform private.assert_anonymous_booking(
+    (select sv.organization_id from public.services sv where sv.id = p_service_id), p_client_id, p_booking_kind
+  );
   v_session := private.open_individual_session(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
 
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, booking_kind, price, notes)
+     start_time, end_time, status, approval_expires_at, booking_kind, price, notes)
   select
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
-    v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, sv.price, p_notes
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, sv.price, p_notes
   from public.services sv
   where sv.id = v_session.service_id
   returning * into v_booking;
@@ -154,7 +170,7 @@ end
 $$;
 
 comment on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) is
-  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session (private.open_individual_session) and the confirmed booking (price snapshot) and a booking.created outbox event. Caller authorisation is the caller''s job.';
+  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session (private.open_individual_session) and the booking (price snapshot; confirmed, or pending until approval when private.approval_deadline says so; anonymous sign-ins under private.assert_anonymous_booking) and a booking.created outbox event. Caller authorisation is the caller''s job.';
 
 revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon;
 grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
@@ -174,6 +190,7 @@ declare
   v_session public.service_sessions;
   v_service public.services;
   v_booking public.bookings;
+  v_deadline timestamptz;
 begin
   perform private.validate_booking_kind(p_booking_kind);
 
@@ -200,10 +217,12 @@ begin
     perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
   end if;
   perform private.assert_booking_window(v_service, v_session.starts_at);
+  perform private.assert_organization_open(v_session.organization_id, v_session.starts_at, v_session.ends_at, 'p_service_session_id');
 
   if private.member_role(v_session.organization_id, p_client_id) is distinct from 'client' then
     perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
   end if;
+  perform private.assert_anonymous_booking(v_session.organization_id, p_client_id, p_booking_kind);
   if exists (
     select 1 from public.bookings b
     where b.service_session_id = v_session.id
@@ -219,13 +238,16 @@ begin
       'p_service_session_id'
     );
   end if;
+  perform private.assert_client_limit(v_service, p_client_id, v_session.starts_at, null, 'p_service_session_id');
 
+  v_deadline := private.approval_deadline(v_service.id, v_session.starts_at);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, booking_kind, price)
+     start_time, end_time, status, approval_expires_at, booking_kind, price)
   values
     (v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
-     v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, v_service.price)
+     v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+     case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, v_service.price)
   returning * into v_booking;
 
   perform private.emit_booking_created(v_booking);
@@ -234,7 +256,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, duplicate booking and capacity, inserts the confirmed booking (the trigger counts the participant) and a booking.created outbox event.';
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, organization closures (ORGANIZATION_CLOSED), anonymous sign-ins (private.assert_anonymous_booking), duplicate booking, capacity and the client''s limit per period (CLIENT_LIMIT_REACHED), inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;

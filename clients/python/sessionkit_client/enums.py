@@ -21,6 +21,9 @@ BookingCancellationsCancellationPolicyApplied = Literal[
 BookingCancellationsCancelledByRole = Literal["client", "provider", "admin", "owner", "system"]
 """Allowed values of booking_cancellations.cancelled_by_role (check constraint)."""
 
+BookingCancellationsCancellationKind = Literal["cancelled", "declined", "expired"]
+"""Allowed values of booking_cancellations.cancellation_kind (check constraint)."""
+
 BookingsStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show"]
 """Allowed values of bookings.status (check constraint)."""
 
@@ -35,6 +38,9 @@ OrganizationMembersRole = Literal["owner", "admin", "provider", "client"]
 
 OrganizationMembersStatus = Literal["invited", "accepted"]
 """Allowed values of organization_members.status (check constraint)."""
+
+RecurringBookingExceptionsKind = Literal["skipped", "moved", "failed"]
+"""Allowed values of recurring_booking_exceptions.kind (check constraint)."""
 
 RecurringBookingsFrequency = Literal["weekly", "biweekly", "monthly"]
 """Allowed values of recurring_bookings.frequency (check constraint)."""
@@ -51,6 +57,9 @@ ServiceSessionsVisibility = Literal["public", "private", "unlisted"]
 ServicesMultiSessionStrategy = Literal["immediate", "sequential", "flexible"]
 """Allowed values of services.multi_session_strategy (check constraint)."""
 
+ServicesMaxBookingsPerClientPeriod = Literal["day", "week", "month"]
+"""Allowed values of services.max_bookings_per_client_period (check constraint)."""
+
 SpecialistAvailabilityExceptionsReason = Literal[
     "vacation",
     "sick_leave",
@@ -64,8 +73,12 @@ SpecialistAvailabilityExceptionsReason = Literal[
 SubscriptionsStatus = Literal["active", "paused", "completed", "expired", "cancelled", "superseded"]
 """Allowed values of subscriptions.status (check constraint)."""
 
+WaitlistEntriesStatus = Literal["waiting", "promoted", "skipped", "left", "expired"]
+"""Allowed values of waitlist_entries.status (check constraint)."""
+
 __all__ = [
     "AuditLogStatus",
+    "BookingCancellationsCancellationKind",
     "BookingCancellationsCancellationPolicyApplied",
     "BookingCancellationsCancelledByRole",
     "BookingsBookingKind",
@@ -73,11 +86,14 @@ __all__ = [
     "MeetingRecordingsFileFormat",
     "OrganizationMembersRole",
     "OrganizationMembersStatus",
+    "RecurringBookingExceptionsKind",
     "RecurringBookingsFrequency",
     "ServiceSessionsKind",
     "ServiceSessionsStatus",
     "ServiceSessionsVisibility",
+    "ServicesMaxBookingsPerClientPeriod",
     "ServicesMultiSessionStrategy",
     "SpecialistAvailabilityExceptionsReason",
     "SubscriptionsStatus",
+    "WaitlistEntriesStatus",
 ]

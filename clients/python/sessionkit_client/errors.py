@@ -77,6 +77,10 @@ class AlreadyCancelledError(Http409Error):
     """ALREADY_CANCELLED (HTTP 409)."""
 
 
+class ApprovalExpiredError(Http422Error):
+    """APPROVAL_EXPIRED (HTTP 422)."""
+
+
 class BackfillRequiredError(Http422Error):
     """BACKFILL_REQUIRED (HTTP 422)."""
 
@@ -91,6 +95,10 @@ class BookingNotStartedError(Http422Error):
 
 class CapacityReachedError(Http409Error):
     """CAPACITY_REACHED (HTTP 409)."""
+
+
+class ClientLimitReachedError(Http422Error):
+    """CLIENT_LIMIT_REACHED (HTTP 422)."""
 
 
 class ConflictError(Http409Error):
@@ -129,6 +137,10 @@ class NoSessionsRemainingError(Http422Error):
     """NO_SESSIONS_REMAINING (HTTP 422)."""
 
 
+class OrganizationClosedError(Http422Error):
+    """ORGANIZATION_CLOSED (HTTP 422)."""
+
+
 class OutsideAvailabilityError(Http422Error):
     """OUTSIDE_AVAILABILITY (HTTP 422)."""
 
@@ -145,8 +157,16 @@ class PreviousSessionNotCompletedError(Http422Error):
     """PREVIOUS_SESSION_NOT_COMPLETED (HTTP 422)."""
 
 
+class SeriesEndedError(Http422Error):
+    """SERIES_ENDED (HTTP 422)."""
+
+
 class ServiceInactiveError(Http422Error):
     """SERVICE_INACTIVE (HTTP 422)."""
+
+
+class SessionNotFullError(Http409Error):
+    """SESSION_NOT_FULL (HTTP 409)."""
 
 
 class SessionTypeInactiveError(Http422Error):
@@ -176,10 +196,12 @@ class UnauthorizedError(Http401Error):
 ERRORS: dict[str, type[RpcError]] = {
     "ALREADY_ACTIVE_SUBSCRIPTION": AlreadyActiveSubscriptionError,
     "ALREADY_CANCELLED": AlreadyCancelledError,
+    "APPROVAL_EXPIRED": ApprovalExpiredError,
     "BACKFILL_REQUIRED": BackfillRequiredError,
     "BOOKING_IN_PAST": BookingInPastError,
     "BOOKING_NOT_STARTED": BookingNotStartedError,
     "CAPACITY_REACHED": CapacityReachedError,
+    "CLIENT_LIMIT_REACHED": ClientLimitReachedError,
     "CONFLICT": ConflictError,
     "DAILY_LIMIT_REACHED": DailyLimitReachedError,
     "FORBIDDEN": ForbiddenError,
@@ -189,11 +211,14 @@ ERRORS: dict[str, type[RpcError]] = {
     "NOT_FOUND": NotFoundError,
     "NO_CREDITS_LEFT": NoCreditsLeftError,
     "NO_SESSIONS_REMAINING": NoSessionsRemainingError,
+    "ORGANIZATION_CLOSED": OrganizationClosedError,
     "OUTSIDE_AVAILABILITY": OutsideAvailabilityError,
     "OUTSIDE_BOOKING_WINDOW": OutsideBookingWindowError,
     "PACKAGE_INACTIVE": PackageInactiveError,
     "PREVIOUS_SESSION_NOT_COMPLETED": PreviousSessionNotCompletedError,
+    "SERIES_ENDED": SeriesEndedError,
     "SERVICE_INACTIVE": ServiceInactiveError,
+    "SESSION_NOT_FULL": SessionNotFullError,
     "SESSION_TYPE_INACTIVE": SessionTypeInactiveError,
     "SLOT_TAKEN": SlotTakenError,
     "TOO_LATE_TO_BOOK": TooLateToBookError,
@@ -267,10 +292,12 @@ __all__ = [
     "STATUS_ERRORS",
     "AlreadyActiveSubscriptionError",
     "AlreadyCancelledError",
+    "ApprovalExpiredError",
     "BackfillRequiredError",
     "BookingInPastError",
     "BookingNotStartedError",
     "CapacityReachedError",
+    "ClientLimitReachedError",
     "ConflictError",
     "DailyLimitReachedError",
     "ForbiddenError",
@@ -286,12 +313,15 @@ __all__ = [
     "NoSessionsRemainingError",
     "NotFoundError",
     "NoteLockedError",
+    "OrganizationClosedError",
     "OutsideAvailabilityError",
     "OutsideBookingWindowError",
     "PackageInactiveError",
     "PreviousSessionNotCompletedError",
     "RpcError",
+    "SeriesEndedError",
     "ServiceInactiveError",
+    "SessionNotFullError",
     "SessionTypeInactiveError",
     "SlotTakenError",
     "TooLateToBookError",

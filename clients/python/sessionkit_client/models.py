@@ -16,6 +16,7 @@ from pydantic import JsonValue
 from ._base import InsertModel, RowModel, UpdateModel
 from .enums import (
     AuditLogStatus,
+    BookingCancellationsCancellationKind,
     BookingCancellationsCancellationPolicyApplied,
     BookingCancellationsCancelledByRole,
     BookingsBookingKind,
@@ -23,13 +24,16 @@ from .enums import (
     MeetingRecordingsFileFormat,
     OrganizationMembersRole,
     OrganizationMembersStatus,
+    RecurringBookingExceptionsKind,
     RecurringBookingsFrequency,
     ServiceSessionsKind,
     ServiceSessionsStatus,
     ServiceSessionsVisibility,
+    ServicesMaxBookingsPerClientPeriod,
     ServicesMultiSessionStrategy,
     SpecialistAvailabilityExceptionsReason,
     SubscriptionsStatus,
+    WaitlistEntriesStatus,
 )
 
 
@@ -238,6 +242,11 @@ class BookingCancellations(RowModel):
     client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
     cancellations recorded before the column existed.
     """
+    cancellation_kind: BookingCancellationsCancellationKind
+    """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
+    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
+    Declined and expired bookings never cost the client a credit.
+    """
 
 
 class BookingCancellationsInsert(InsertModel):
@@ -250,6 +259,7 @@ class BookingCancellationsInsert(InsertModel):
             "booking_id",
             "cancellation_policy_applied",
             "created_at",
+            "cancellation_kind",
         }
     )
 
@@ -273,6 +283,11 @@ class BookingCancellationsInsert(InsertModel):
     client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
     cancellations recorded before the column existed.
     """
+    cancellation_kind: BookingCancellationsCancellationKind | None = None
+    """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
+    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
+    Declined and expired bookings never cost the client a credit.
+    """
 
 
 class BookingCancellationsUpdate(UpdateModel):
@@ -285,6 +300,7 @@ class BookingCancellationsUpdate(UpdateModel):
             "booking_id",
             "cancellation_policy_applied",
             "created_at",
+            "cancellation_kind",
         }
     )
 
@@ -307,6 +323,11 @@ class BookingCancellationsUpdate(UpdateModel):
     (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
     client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
     cancellations recorded before the column existed.
+    """
+    cancellation_kind: BookingCancellationsCancellationKind | None = None
+    """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
+    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
+    Declined and expired bookings never cost the client a credit.
     """
 
 
@@ -444,10 +465,17 @@ class Bookings(RowModel):
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
     """
+    approval_expires_at: datetime.datetime | None
+    """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+    service's approval_timeout_hours, at the latest its start). A pending booking past it is
+    expired by the expire-pending-bookings job; null for bookings that never awaited approval.
+    """
     computed_end_time: datetime.datetime | None = None
     """Computed field computed_end_time() (only when selected)."""
     computed_start_time: datetime.datetime | None = None
     """Computed field computed_start_time() (only when selected)."""
+    session_label: str | None = None
+    """Computed field session_label() (only when selected)."""
 
 
 class BookingsInsert(InsertModel):
@@ -523,6 +551,11 @@ class BookingsInsert(InsertModel):
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
     """
+    approval_expires_at: datetime.datetime | None = None
+    """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+    service's approval_timeout_hours, at the latest its start). A pending booking past it is
+    expired by the expire-pending-bookings job; null for bookings that never awaited approval.
+    """
 
 
 class BookingsUpdate(UpdateModel):
@@ -597,6 +630,11 @@ class BookingsUpdate(UpdateModel):
     total_sessions: int | None = None
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
+    """
+    approval_expires_at: datetime.datetime | None = None
+    """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+    service's approval_timeout_hours, at the latest its start). A pending booking past it is
+    expired by the expire-pending-bookings job; null for bookings that never awaited approval.
     """
 
 
@@ -686,6 +724,83 @@ class MeetingRecordingsUpdate(UpdateModel):
     created_at: datetime.datetime | None = None
     expires_at: datetime.datetime | None = None
     """Deleted after this time; null = keep (subject to the organization's recording_retention_days)."""
+
+
+class OrganizationClosures(RowModel):
+    """When the whole organization is closed (holidays, a studio closed for a day or part of one): no
+    provider of the organization can be booked or scheduled then (ORGANIZATION_CLOSED, PT422) and
+    get_available_slots offers nothing. Every member reads them; owners/admins write them
+    (directly or with create_organization_closure). Sessions already scheduled inside a new
+    closure stay: organization_closure_conflicts lists them.
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    starts_at: datetime.datetime
+    """Start of the closure (inclusive)."""
+    ends_at: datetime.datetime
+    """End of the closure (exclusive); at most 366 days after starts_at."""
+    reason: str
+    """Shown to members, e.g. "Christmas" (1..200 characters)."""
+    created_by: uuid.UUID | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class OrganizationClosuresInsert(InsertModel):
+    """A new row for organization_closures: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "starts_at",
+            "ends_at",
+            "reason",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID
+    starts_at: datetime.datetime
+    """Start of the closure (inclusive)."""
+    ends_at: datetime.datetime
+    """End of the closure (exclusive); at most 366 days after starts_at."""
+    reason: str
+    """Shown to members, e.g. "Christmas" (1..200 characters)."""
+    created_by: uuid.UUID | None = None
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
+class OrganizationClosuresUpdate(UpdateModel):
+    """A change to organization_closures rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "starts_at",
+            "ends_at",
+            "reason",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    starts_at: datetime.datetime | None = None
+    """Start of the closure (inclusive)."""
+    ends_at: datetime.datetime | None = None
+    """End of the closure (exclusive); at most 366 days after starts_at."""
+    reason: str | None = None
+    """Shown to members, e.g. "Christmas" (1..200 characters)."""
+    created_by: uuid.UUID | None = None
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
 
 
 class OrganizationMembers(RowModel):
@@ -820,6 +935,19 @@ class OrganizationSettings(RowModel):
     """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
     sessions; false = only the session's provider and owners/admins.
     """
+    public_booking_enabled: bool
+    """The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+    public services, their providers' display names and free slots; signed-in users book them with
+    book_public_slot and become clients.
+    """
+    public_booking_allows_anonymous: bool
+    """Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+    clients, every client booking path); otherwise FORBIDDEN.
+    """
+    public_booking_anonymous_kind: BookingsBookingKind
+    """booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+    guest; default guest: never spends credits).
+    """
 
 
 class OrganizationSettingsInsert(InsertModel):
@@ -838,6 +966,9 @@ class OrganizationSettingsInsert(InsertModel):
             "remind_clients",
             "remind_providers",
             "share_recordings_with_clients",
+            "public_booking_enabled",
+            "public_booking_allows_anonymous",
+            "public_booking_anonymous_kind",
         }
     )
 
@@ -874,6 +1005,19 @@ class OrganizationSettingsInsert(InsertModel):
     """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
     sessions; false = only the session's provider and owners/admins.
     """
+    public_booking_enabled: bool | None = None
+    """The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+    public services, their providers' display names and free slots; signed-in users book them with
+    book_public_slot and become clients.
+    """
+    public_booking_allows_anonymous: bool | None = None
+    """Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+    clients, every client booking path); otherwise FORBIDDEN.
+    """
+    public_booking_anonymous_kind: BookingsBookingKind | None = None
+    """booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+    guest; default guest: never spends credits).
+    """
 
 
 class OrganizationSettingsUpdate(UpdateModel):
@@ -892,6 +1036,9 @@ class OrganizationSettingsUpdate(UpdateModel):
             "remind_clients",
             "remind_providers",
             "share_recordings_with_clients",
+            "public_booking_enabled",
+            "public_booking_allows_anonymous",
+            "public_booking_anonymous_kind",
         }
     )
 
@@ -927,6 +1074,19 @@ class OrganizationSettingsUpdate(UpdateModel):
     share_recordings_with_clients: bool | None = None
     """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
     sessions; false = only the session's provider and owners/admins.
+    """
+    public_booking_enabled: bool | None = None
+    """The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+    public services, their providers' display names and free slots; signed-in users book them with
+    book_public_slot and become clients.
+    """
+    public_booking_allows_anonymous: bool | None = None
+    """Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+    clients, every client booking path); otherwise FORBIDDEN.
+    """
+    public_booking_anonymous_kind: BookingsBookingKind | None = None
+    """booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+    guest; default guest: never spends credits).
     """
 
 
@@ -1187,6 +1347,137 @@ class PackagesUpdate(UpdateModel):
     updated_at: datetime.datetime | None = None
 
 
+class RecurringBookingExceptions(RowModel):
+    """Occurrences of a recurring series that differ from its rule (one row per series and occurrence
+    date): skipped (not dispatched, holds nothing), moved (held and dispatched at starts_at
+    instead), failed (the dispatcher could not book it: error_code). Read by the parties of the
+    series; written only by skip_recurring_occurrence, move_recurring_occurrence,
+    restore_recurring_occurrence and dispatch_recurring_bookings. See get_series_schedule.
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    """The occurrence this row is about: its local date in the series' rule (the regular date, also
+    for a moved occurrence).
+    """
+    kind: RecurringBookingExceptionsKind
+    """skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved and
+    gets error_code).
+    """
+    starts_at: datetime.datetime | None
+    """moved: the new start (the length stays the service's); null otherwise."""
+    reason: str | None
+    dispatched_on: datetime.date | None
+    """Run date of the dispatch that handled this occurrence (a moved one is claimed when the earlier
+    of its regular and its new local date comes due); null while pending.
+    """
+    error_code: str | None
+    """Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+    SLOT_TAKEN); null when it did not fail.
+    """
+    error_detail: str | None
+    created_by: uuid.UUID | None
+    """auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+    service_role).
+    """
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class RecurringBookingExceptionsInsert(InsertModel):
+    """A new row for recurring_booking_exceptions: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "recurring_booking_id",
+            "occurrence_date",
+            "kind",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    """The occurrence this row is about: its local date in the series' rule (the regular date, also
+    for a moved occurrence).
+    """
+    kind: RecurringBookingExceptionsKind
+    """skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved and
+    gets error_code).
+    """
+    starts_at: datetime.datetime | None = None
+    """moved: the new start (the length stays the service's); null otherwise."""
+    reason: str | None = None
+    dispatched_on: datetime.date | None = None
+    """Run date of the dispatch that handled this occurrence (a moved one is claimed when the earlier
+    of its regular and its new local date comes due); null while pending.
+    """
+    error_code: str | None = None
+    """Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+    SLOT_TAKEN); null when it did not fail.
+    """
+    error_detail: str | None = None
+    created_by: uuid.UUID | None = None
+    """auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+    service_role).
+    """
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
+class RecurringBookingExceptionsUpdate(UpdateModel):
+    """A change to recurring_booking_exceptions rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "recurring_booking_id",
+            "occurrence_date",
+            "kind",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    recurring_booking_id: uuid.UUID | None = None
+    occurrence_date: datetime.date | None = None
+    """The occurrence this row is about: its local date in the series' rule (the regular date, also
+    for a moved occurrence).
+    """
+    kind: RecurringBookingExceptionsKind | None = None
+    """skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved and
+    gets error_code).
+    """
+    starts_at: datetime.datetime | None = None
+    """moved: the new start (the length stays the service's); null otherwise."""
+    reason: str | None = None
+    dispatched_on: datetime.date | None = None
+    """Run date of the dispatch that handled this occurrence (a moved one is claimed when the earlier
+    of its regular and its new local date comes due); null while pending.
+    """
+    error_code: str | None = None
+    """Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+    SLOT_TAKEN); null when it did not fail.
+    """
+    error_detail: str | None = None
+    created_by: uuid.UUID | None = None
+    """auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+    service_role).
+    """
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
 class RecurringBookings(RowModel):
     """A standing appointment (seed 002): client user_id sees provider specialist_id for service_id
     every week, two weeks or month from start_date (until end_date), at local_time in timezone.
@@ -1236,6 +1527,15 @@ class RecurringBookings(RowModel):
     """
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    continues_id: uuid.UUID | None
+    """The series this one continues from valid_from on (change_recurring_booking: a new time or
+    provider from a date on); null for a series set up as such. The series it continues ended the
+    day before valid_from.
+    """
+    valid_from: datetime.date | None
+    """First local date of this series' own occurrences when it continues another (start_date stays
+    the anchor of the rule, so monthly series keep their day); null = start_date.
+    """
 
 
 class RecurringBookingsInsert(InsertModel):
@@ -1300,6 +1600,15 @@ class RecurringBookingsInsert(InsertModel):
     """
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
+    continues_id: uuid.UUID | None = None
+    """The series this one continues from valid_from on (change_recurring_booking: a new time or
+    provider from a date on); null for a series set up as such. The series it continues ended the
+    day before valid_from.
+    """
+    valid_from: datetime.date | None = None
+    """First local date of this series' own occurrences when it continues another (start_date stays
+    the anchor of the rule, so monthly series keep their day); null = start_date.
+    """
 
 
 class RecurringBookingsUpdate(UpdateModel):
@@ -1364,6 +1673,15 @@ class RecurringBookingsUpdate(UpdateModel):
     """
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
+    continues_id: uuid.UUID | None = None
+    """The series this one continues from valid_from on (change_recurring_booking: a new time or
+    provider from a date on); null for a series set up as such. The series it continues ended the
+    day before valid_from.
+    """
+    valid_from: datetime.date | None = None
+    """First local date of this series' own occurrences when it continues another (start_date stays
+    the anchor of the rule, so monthly series keep their day); null = start_date.
+    """
 
 
 class ServiceSessionDistribution(RowModel):
@@ -1586,6 +1904,38 @@ class Services(RowModel):
     days between session i+1 and i+2; missing gaps use default_days, else 0). Whole days 0..3650;
     at most total_sessions_required - 1 gaps.
     """
+    is_public: bool
+    """Listed on the organization's public booking page (when the page is published and the service
+    active).
+    """
+    requires_approval: bool
+    """A booking a client makes for themself starts pending and holds its slot and credit until the
+    provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or it
+    expires. Bookings staff make for a client (and the system) start confirmed.
+    """
+    approval_timeout_hours: int
+    """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+    the latest the session start.
+    """
+    slot_step_minutes: int | None
+    """Minutes between the start times get_available_slots offers (5..1440), from the start of each
+    available window; null = the session length. Booking paths do not require starts on the step
+    (docs/scheduling.md).
+    """
+    max_bookings_per_client: int | None
+    """At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+    client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+    refuses more with CLIENT_LIMIT_REACHED (PT422).
+    """
+    max_bookings_per_client_period: ServicesMaxBookingsPerClientPeriod | None
+    """The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+    organization's time zone; set together with the limit.
+    """
+    session_labels: list[str] | None
+    """Names of a treatment's sessions, one per session (cardinality = total_sessions_required), each
+    1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings (computed
+    field session_label) and the treatment events. Null = unnamed.
+    """
 
 
 class ServicesInsert(InsertModel):
@@ -1608,6 +1958,9 @@ class ServicesInsert(InsertModel):
             "requires_multiple_sessions",
             "total_sessions_required",
             "multi_session_strategy",
+            "is_public",
+            "requires_approval",
+            "approval_timeout_hours",
         }
     )
 
@@ -1665,6 +2018,38 @@ class ServicesInsert(InsertModel):
     days between session i+1 and i+2; missing gaps use default_days, else 0). Whole days 0..3650;
     at most total_sessions_required - 1 gaps.
     """
+    is_public: bool | None = None
+    """Listed on the organization's public booking page (when the page is published and the service
+    active).
+    """
+    requires_approval: bool | None = None
+    """A booking a client makes for themself starts pending and holds its slot and credit until the
+    provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or it
+    expires. Bookings staff make for a client (and the system) start confirmed.
+    """
+    approval_timeout_hours: int | None = None
+    """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+    the latest the session start.
+    """
+    slot_step_minutes: int | None = None
+    """Minutes between the start times get_available_slots offers (5..1440), from the start of each
+    available window; null = the session length. Booking paths do not require starts on the step
+    (docs/scheduling.md).
+    """
+    max_bookings_per_client: int | None = None
+    """At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+    client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+    refuses more with CLIENT_LIMIT_REACHED (PT422).
+    """
+    max_bookings_per_client_period: ServicesMaxBookingsPerClientPeriod | None = None
+    """The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+    organization's time zone; set together with the limit.
+    """
+    session_labels: list[str] | None = None
+    """Names of a treatment's sessions, one per session (cardinality = total_sessions_required), each
+    1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings (computed
+    field session_label) and the treatment events. Null = unnamed.
+    """
 
 
 class ServicesUpdate(UpdateModel):
@@ -1687,6 +2072,9 @@ class ServicesUpdate(UpdateModel):
             "requires_multiple_sessions",
             "total_sessions_required",
             "multi_session_strategy",
+            "is_public",
+            "requires_approval",
+            "approval_timeout_hours",
         }
     )
 
@@ -1743,6 +2131,38 @@ class ServicesUpdate(UpdateModel):
     """Days between consecutive sessions: {"default_days": n} and/or {"gaps_days": [14, 31]} (gap i =
     days between session i+1 and i+2; missing gaps use default_days, else 0). Whole days 0..3650;
     at most total_sessions_required - 1 gaps.
+    """
+    is_public: bool | None = None
+    """Listed on the organization's public booking page (when the page is published and the service
+    active).
+    """
+    requires_approval: bool | None = None
+    """A booking a client makes for themself starts pending and holds its slot and credit until the
+    provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or it
+    expires. Bookings staff make for a client (and the system) start confirmed.
+    """
+    approval_timeout_hours: int | None = None
+    """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+    the latest the session start.
+    """
+    slot_step_minutes: int | None = None
+    """Minutes between the start times get_available_slots offers (5..1440), from the start of each
+    available window; null = the session length. Booking paths do not require starts on the step
+    (docs/scheduling.md).
+    """
+    max_bookings_per_client: int | None = None
+    """At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+    client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+    refuses more with CLIENT_LIMIT_REACHED (PT422).
+    """
+    max_bookings_per_client_period: ServicesMaxBookingsPerClientPeriod | None = None
+    """The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+    organization's time zone; set together with the limit.
+    """
+    session_labels: list[str] | None = None
+    """Names of a treatment's sessions, one per session (cardinality = total_sessions_required), each
+    1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings (computed
+    field session_label) and the treatment events. Null = unnamed.
     """
 
 
@@ -2210,6 +2630,126 @@ class TreatmentStats(RowModel):
     planned_sessions: int | None
 
 
+class WaitlistEntries(RowModel):
+    """Clients waiting for a place in a full workshop/course session. When a place frees, the first
+    waiting client is booked automatically in the same transaction (status promoted, booking_id,
+    outbox waitlist.promoted); one who can no longer be booked is skipped (status skipped,
+    skip_code = the booking error) and the next is tried. Join with join_waitlist, leave with
+    leave_waitlist, positions with get_waitlist. Clients read their own entries; owners, admins
+    and providers their organization's.
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: BookingsBookingKind
+    """The kind of booking the promotion makes: regular | trial | guest."""
+    queue_number: int
+    """Order in the queue (lower = earlier): drawn under the session's row lock, so it is the order
+    of the joins. The position among waiting clients is given by get_waitlist.
+    """
+    status: WaitlistEntriesStatus
+    """waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+    skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+    completed before a place freed).
+    """
+    booking_id: uuid.UUID | None
+    skip_code: str | None
+    """The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+    CLIENT_LIMIT_REACHED).
+    """
+    skip_detail: str | None
+    joined_by: uuid.UUID | None
+    """Who put the client on the list (the client, or staff for them)."""
+    created_at: datetime.datetime
+    resolved_at: datetime.datetime | None
+    """When the entry left the queue (promoted, skipped, left, expired)."""
+    updated_at: datetime.datetime
+
+
+class WaitlistEntriesInsert(InsertModel):
+    """A new row for waitlist_entries: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "service_session_id",
+            "client_id",
+            "booking_kind",
+            "status",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: BookingsBookingKind | None = None
+    """The kind of booking the promotion makes: regular | trial | guest."""
+    status: WaitlistEntriesStatus | None = None
+    """waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+    skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+    completed before a place freed).
+    """
+    booking_id: uuid.UUID | None = None
+    skip_code: str | None = None
+    """The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+    CLIENT_LIMIT_REACHED).
+    """
+    skip_detail: str | None = None
+    joined_by: uuid.UUID | None = None
+    """Who put the client on the list (the client, or staff for them)."""
+    created_at: datetime.datetime | None = None
+    resolved_at: datetime.datetime | None = None
+    """When the entry left the queue (promoted, skipped, left, expired)."""
+    updated_at: datetime.datetime | None = None
+
+
+class WaitlistEntriesUpdate(UpdateModel):
+    """A change to waitlist_entries rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "service_session_id",
+            "client_id",
+            "booking_kind",
+            "status",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    service_session_id: uuid.UUID | None = None
+    client_id: uuid.UUID | None = None
+    booking_kind: BookingsBookingKind | None = None
+    """The kind of booking the promotion makes: regular | trial | guest."""
+    status: WaitlistEntriesStatus | None = None
+    """waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+    skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+    completed before a place freed).
+    """
+    booking_id: uuid.UUID | None = None
+    skip_code: str | None = None
+    """The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+    CLIENT_LIMIT_REACHED).
+    """
+    skip_detail: str | None = None
+    joined_by: uuid.UUID | None = None
+    """Who put the client on the list (the client, or staff for them)."""
+    created_at: datetime.datetime | None = None
+    resolved_at: datetime.datetime | None = None
+    """When the entry left the queue (promoted, skipped, left, expired)."""
+    updated_at: datetime.datetime | None = None
+
+
 class WebhookDeliveries(RowModel):
     """Every webhook delivery attempt (written by the outbox worker through record_webhook_attempt):
     HTTP status or error, duration. At most one successful attempt per (subscription, event).
@@ -2411,6 +2951,9 @@ __all__ = [
     "MeetingRecordings",
     "MeetingRecordingsInsert",
     "MeetingRecordingsUpdate",
+    "OrganizationClosures",
+    "OrganizationClosuresInsert",
+    "OrganizationClosuresUpdate",
     "OrganizationMembers",
     "OrganizationMembersInsert",
     "OrganizationMembersUpdate",
@@ -2426,6 +2969,9 @@ __all__ = [
     "Packages",
     "PackagesInsert",
     "PackagesUpdate",
+    "RecurringBookingExceptions",
+    "RecurringBookingExceptionsInsert",
+    "RecurringBookingExceptionsUpdate",
     "RecurringBookings",
     "RecurringBookingsInsert",
     "RecurringBookingsUpdate",
@@ -2452,6 +2998,9 @@ __all__ = [
     "SubscriptionsInsert",
     "SubscriptionsUpdate",
     "TreatmentStats",
+    "WaitlistEntries",
+    "WaitlistEntriesInsert",
+    "WaitlistEntriesUpdate",
     "WebhookDeliveries",
     "WebhookDeliveriesInsert",
     "WebhookDeliveriesUpdate",

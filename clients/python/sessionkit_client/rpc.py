@@ -27,6 +27,7 @@ from ._base import ArgsModel, ResultModel
 from .errors import error_from_body
 from .models import (
     Bookings,
+    OrganizationClosures,
     OrganizationMembers,
     Organizations,
     OrganizationSettings,
@@ -109,6 +110,16 @@ class BookNextTreatmentSessionArgs(ArgsModel):
     starts_at: datetime.datetime = Field(serialization_alias="p_starts_at")
 
 
+class BookPublicSlotArgs(ArgsModel):
+    """Arguments of book_public_slot(p_service_id uuid, p_provider_id uuid, p_starts_at timestamp
+    with time zone).
+    """
+
+    service_id: uuid.UUID = Field(serialization_alias="p_service_id")
+    provider_id: uuid.UUID = Field(serialization_alias="p_provider_id")
+    starts_at: datetime.datetime = Field(serialization_alias="p_starts_at")
+
+
 class BookSessionArgs(ArgsModel):
     """Arguments of book_session(p_service_session_id uuid, p_booking_kind text, p_client_id uuid)."""
 
@@ -120,6 +131,7 @@ class BookSessionArgs(ArgsModel):
 class BookTreatmentResultBookingsItem(ResultModel):
     booking_id: uuid.UUID
     session_number: int
+    session_label: str | None
     starts_at: datetime.datetime
     ends_at: datetime.datetime
 
@@ -157,6 +169,17 @@ class CancelBookingArgs(ArgsModel):
 
     booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
     reason: str = Field(serialization_alias="p_reason")
+
+
+class ChangeRecurringBookingArgs(ArgsModel):
+    """Arguments of change_recurring_booking(p_recurring_booking_id uuid, p_from_date date,
+    p_local_time time without time zone, p_provider_id uuid).
+    """
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    from_date: datetime.date = Field(serialization_alias="p_from_date")
+    local_time: datetime.time | None = Field(default=None, serialization_alias="p_local_time")
+    provider_id: uuid.UUID | None = Field(default=None, serialization_alias="p_provider_id")
 
 
 class ClaimOutboxEventsRow(ResultModel):
@@ -219,12 +242,34 @@ class ConfigureOutboxConsumerArgs(ArgsModel):
     lease_seconds: Decimal | None = Field(default=None, serialization_alias="p_lease_seconds")
 
 
+class ConfirmBookingArgs(ArgsModel):
+    """Arguments of confirm_booking(p_booking_id uuid)."""
+
+    booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
+
+
 class CreateOrganizationArgs(ArgsModel):
     """Arguments of create_organization(p_name text, p_slug text, p_timezone text)."""
 
     name: str = Field(serialization_alias="p_name")
     slug: str = Field(serialization_alias="p_slug")
     timezone: str | None = Field(default=None, serialization_alias="p_timezone")
+
+
+class CreateOrganizationClosureArgs(ArgsModel):
+    """Arguments of create_organization_closure(p_organization_id uuid, p_reason text, p_starts_at
+    timestamp with time zone, p_ends_at timestamp with time zone, p_date date, p_end_date date,
+    p_start_time time without time zone, p_end_time time without time zone).
+    """
+
+    organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+    reason: str = Field(serialization_alias="p_reason")
+    starts_at: datetime.datetime | None = Field(default=None, serialization_alias="p_starts_at")
+    ends_at: datetime.datetime | None = Field(default=None, serialization_alias="p_ends_at")
+    date: datetime.date | None = Field(default=None, serialization_alias="p_date")
+    end_date: datetime.date | None = Field(default=None, serialization_alias="p_end_date")
+    start_time: datetime.time | None = Field(default=None, serialization_alias="p_start_time")
+    end_time: datetime.time | None = Field(default=None, serialization_alias="p_end_time")
 
 
 class CreateRecurringBookingArgs(ArgsModel):
@@ -297,6 +342,21 @@ class CreateWebhookSubscriptionArgs(ArgsModel):
     description: str | None = Field(default=None, serialization_alias="p_description")
 
 
+class DeclineBookingResult(ResultModel):
+    success: bool
+    message: str
+    booking_id: uuid.UUID
+    cancellation_id: uuid.UUID
+    cancellation_policy_applied: Literal["no_refund", "credit_restored"]
+
+
+class DeclineBookingArgs(ArgsModel):
+    """Arguments of decline_booking(p_booking_id uuid, p_reason text)."""
+
+    booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
+
+
 class DeclineInvitationResult(ResultModel):
     success: bool
     message: str
@@ -326,6 +386,8 @@ class DispatchRecurringBookingsResult(ResultModel):
     bookings: list[uuid.UUID]
     skipped: int
     already_booked: int
+    skipped_on_request: int
+    moved: int
     deactivated: int
     errors: list[DispatchRecurringBookingsResultErrorsItem]
 
@@ -384,6 +446,102 @@ class GetAvailableSlotsArgs(ArgsModel):
     to: datetime.date = Field(serialization_alias="p_to")
 
 
+class GetPublicAvailableSlotsRow(ResultModel):
+    """A row returned by get_public_available_slots()."""
+
+    ends_at: datetime.datetime | None
+    starts_at: datetime.datetime | None
+
+
+class GetPublicAvailableSlotsArgs(ArgsModel):
+    """Arguments of get_public_available_slots(p_provider_id uuid, p_service_id uuid, p_from date,
+    p_to date).
+    """
+
+    provider_id: uuid.UUID = Field(serialization_alias="p_provider_id")
+    service_id: uuid.UUID = Field(serialization_alias="p_service_id")
+    from_: datetime.date = Field(serialization_alias="p_from")
+    to: datetime.date = Field(serialization_alias="p_to")
+
+
+class GetPublicBookingPageResultOrganization(ResultModel):
+    name: str
+    slug: str
+    timezone: str
+
+
+class GetPublicBookingPageResultServicesItemProvidersItem(ResultModel):
+    provider_id: uuid.UUID
+    display_name: str | None
+
+
+class GetPublicBookingPageResultServicesItem(ResultModel):
+    service_id: uuid.UUID
+    name: str
+    description: str | None
+    duration_minutes: int | None
+    price: Decimal
+    currency: str
+    requires_approval: bool
+    providers: list[GetPublicBookingPageResultServicesItemProvidersItem]
+
+
+class GetPublicBookingPageResult(ResultModel):
+    organization: GetPublicBookingPageResultOrganization
+    allows_anonymous: bool
+    anonymous_booking_kind: Literal["regular", "trial", "guest"] | None
+    services: list[GetPublicBookingPageResultServicesItem]
+
+
+class GetPublicBookingPageArgs(ArgsModel):
+    """Arguments of get_public_booking_page(p_slug text)."""
+
+    slug: str = Field(serialization_alias="p_slug")
+
+
+class GetSeriesScheduleRow(ResultModel):
+    """A row returned by get_series_schedule()."""
+
+    booking_id: uuid.UUID | None
+    booking_status: str | None
+    ends_at: datetime.datetime | None
+    error_code: str | None
+    error_detail: str | None
+    held: bool | None
+    occurrence_date: datetime.date | None
+    provider_id: uuid.UUID | None
+    reason: str | None
+    recurring_booking_id: uuid.UUID | None
+    regular_starts_at: datetime.datetime | None
+    starts_at: datetime.datetime | None
+    state: str | None
+
+
+class GetSeriesScheduleArgs(ArgsModel):
+    """Arguments of get_series_schedule(p_recurring_booking_id uuid, p_count integer, p_from date)."""
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    count: int | None = Field(default=None, serialization_alias="p_count")
+    from_: datetime.date | None = Field(default=None, serialization_alias="p_from")
+
+
+class GetWaitlistRow(ResultModel):
+    """A row returned by get_waitlist()."""
+
+    booking_kind: str | None
+    client_id: uuid.UUID | None
+    entry_id: uuid.UUID | None
+    joined_at: datetime.datetime | None
+    position: int | None
+    waiting: int | None
+
+
+class GetWaitlistArgs(ArgsModel):
+    """Arguments of get_waitlist(p_service_session_id uuid)."""
+
+    service_session_id: uuid.UUID = Field(serialization_alias="p_service_session_id")
+
+
 class IntegrityReportResultInvariantsItem(ResultModel):
     name: str
     description: str
@@ -404,6 +562,25 @@ class IntegrityReportArgs(ArgsModel):
     organization_id: uuid.UUID | None = Field(default=None, serialization_alias="p_organization_id")
 
 
+class JoinWaitlistResult(ResultModel):
+    entry_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: Literal["regular", "trial", "guest"]
+    status: Literal["waiting", "promoted", "skipped", "left", "expired"]
+    position: int | None
+    waiting: int
+    joined_at: datetime.datetime
+
+
+class JoinWaitlistArgs(ArgsModel):
+    """Arguments of join_waitlist(p_service_session_id uuid, p_booking_kind text, p_client_id uuid)."""
+
+    service_session_id: uuid.UUID = Field(serialization_alias="p_service_session_id")
+    booking_kind: str | None = Field(default=None, serialization_alias="p_booking_kind")
+    client_id: uuid.UUID | None = Field(default=None, serialization_alias="p_client_id")
+
+
 class LeaveOrganizationResult(ResultModel):
     success: bool
     message: str
@@ -417,16 +594,107 @@ class LeaveOrganizationArgs(ArgsModel):
     organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
 
 
+class LeaveWaitlistResult(ResultModel):
+    entry_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: Literal["regular", "trial", "guest"]
+    status: Literal["waiting", "promoted", "skipped", "left", "expired"]
+    position: int | None
+    waiting: int
+    joined_at: datetime.datetime
+
+
+class LeaveWaitlistArgs(ArgsModel):
+    """Arguments of leave_waitlist(p_service_session_id uuid, p_client_id uuid)."""
+
+    service_session_id: uuid.UUID = Field(serialization_alias="p_service_session_id")
+    client_id: uuid.UUID | None = Field(default=None, serialization_alias="p_client_id")
+
+
+class ListPublicServicesRow(ResultModel):
+    """A row returned by list_public_services()."""
+
+    currency: str | None
+    description: str | None
+    duration_minutes: int | None
+    name: str | None
+    price: Decimal | None
+    providers: JsonValue | None
+    requires_approval: bool | None
+    service_id: uuid.UUID | None
+
+
+class ListPublicServicesArgs(ArgsModel):
+    """Arguments of list_public_services(p_slug text)."""
+
+    slug: str = Field(serialization_alias="p_slug")
+
+
 class MarkNoShowArgs(ArgsModel):
     """Arguments of mark_no_show(p_booking_id uuid)."""
 
     booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
 
 
+class MoveRecurringOccurrenceResult(ResultModel):
+    success: bool
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    state: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    regular_starts_at: datetime.datetime
+    held: bool
+    provider_id: uuid.UUID
+    booking_id: uuid.UUID | None
+    booking_status: str | None
+    error_code: str | None
+    error_detail: str | None
+    reason: str | None
+
+
+class MoveRecurringOccurrenceArgs(ArgsModel):
+    """Arguments of move_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+    p_new_starts_at timestamp with time zone, p_reason text).
+    """
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    occurrence_date: datetime.date = Field(serialization_alias="p_occurrence_date")
+    new_starts_at: datetime.datetime = Field(serialization_alias="p_new_starts_at")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
+
+
+class OrganizationClosureConflictsRow(ResultModel):
+    """A row returned by organization_closure_conflicts()."""
+
+    ends_at: datetime.datetime | None
+    kind: str | None
+    live_bookings: int | None
+    provider_id: uuid.UUID | None
+    service_id: uuid.UUID | None
+    service_session_id: uuid.UUID | None
+    starts_at: datetime.datetime | None
+
+
+class OrganizationClosureConflictsArgs(ArgsModel):
+    """Arguments of organization_closure_conflicts(p_closure_id uuid)."""
+
+    closure_id: uuid.UUID = Field(serialization_alias="p_closure_id")
+
+
+class PauseRecurringBookingArgs(ArgsModel):
+    """Arguments of pause_recurring_booking(p_recurring_booking_id uuid, p_reason text)."""
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
+
+
 class PreviewTreatmentScheduleRow(ResultModel):
     """A row returned by preview_treatment_schedule()."""
 
     ends_at: datetime.datetime | None
+    session_label: str | None
     session_number: int | None
     starts_at: datetime.datetime | None
 
@@ -475,6 +743,12 @@ class RescheduleBookingArgs(ArgsModel):
     new_starts_at: datetime.datetime = Field(serialization_alias="p_new_starts_at")
 
 
+class ResumeRecurringBookingArgs(ArgsModel):
+    """Arguments of resume_recurring_booking(p_recurring_booking_id uuid)."""
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+
+
 class RotateWebhookSecretResult(ResultModel):
     subscription_id: uuid.UUID
     secret: str
@@ -487,11 +761,45 @@ class RotateWebhookSecretArgs(ArgsModel):
     subscription_id: uuid.UUID = Field(serialization_alias="p_subscription_id")
 
 
+class SessionLabelArgs(ArgsModel):
+    """Arguments of session_label(p_booking bookings)."""
+
+    booking: Bookings = Field(serialization_alias="p_booking")
+
+
 class SetDefaultSessionTypeArgs(ArgsModel):
     """Arguments of set_default_session_type(p_organization_id uuid, p_session_type_id uuid)."""
 
     organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
     session_type_id: uuid.UUID = Field(serialization_alias="p_session_type_id")
+
+
+class SkipRecurringOccurrenceResult(ResultModel):
+    success: bool
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    state: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    regular_starts_at: datetime.datetime
+    held: bool
+    provider_id: uuid.UUID
+    booking_id: uuid.UUID | None
+    booking_status: str | None
+    error_code: str | None
+    error_detail: str | None
+    reason: str | None
+    cancellation_policy_applied: Literal["no_refund", "credit_restored", "credit_forfeited"] | None
+
+
+class SkipRecurringOccurrenceArgs(ArgsModel):
+    """Arguments of skip_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+    p_reason text).
+    """
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    occurrence_date: datetime.date = Field(serialization_alias="p_occurrence_date")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
 
 
 class SubscriptionBalanceResult(ResultModel):
@@ -523,6 +831,8 @@ class TreatmentProgressResult(ResultModel):
     upcoming: int
     remaining: int
     next_session_number: int | None
+    next_session_label: str | None
+    session_labels: list[str] | None
     message: str
 
 
@@ -566,9 +876,11 @@ _ACK_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _ADD_ORGANIZATION_MEMBER_RESULT: TypeAdapter[OrganizationMembers] = TypeAdapter(OrganizationMembers)
 _BOOK_INDIVIDUAL_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_NEXT_TREATMENT_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_BOOK_PUBLIC_SLOT_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_TREATMENT_RESULT: TypeAdapter[BookTreatmentResult] = TypeAdapter(BookTreatmentResult)
 _CANCEL_BOOKING_RESULT: TypeAdapter[CancelBookingResult] = TypeAdapter(CancelBookingResult)
+_CHANGE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _CLAIM_OUTBOX_EVENTS_RESULT: TypeAdapter[list[ClaimOutboxEventsRow]] = TypeAdapter(list[ClaimOutboxEventsRow])
 _COMPLETE_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _COMPUTED_END_TIME_RESULT: TypeAdapter[datetime.datetime] = TypeAdapter(datetime.datetime)
@@ -576,13 +888,16 @@ _COMPUTED_START_TIME_RESULT: TypeAdapter[datetime.datetime] = TypeAdapter(dateti
 _CONFIGURE_OUTBOX_CONSUMER_RESULT: TypeAdapter[ConfigureOutboxConsumerResult] = TypeAdapter(
     ConfigureOutboxConsumerResult
 )
+_CONFIRM_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _CREATE_ORGANIZATION_RESULT: TypeAdapter[Organizations] = TypeAdapter(Organizations)
+_CREATE_ORGANIZATION_CLOSURE_RESULT: TypeAdapter[OrganizationClosures] = TypeAdapter(OrganizationClosures)
 _CREATE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _CREATE_SERVICE_SESSION_RESULT: TypeAdapter[ServiceSessions] = TypeAdapter(ServiceSessions)
 _CREATE_SUBSCRIPTION_RESULT: TypeAdapter[Subscriptions] = TypeAdapter(Subscriptions)
 _CREATE_WEBHOOK_SUBSCRIPTION_RESULT: TypeAdapter[CreateWebhookSubscriptionResult] = TypeAdapter(
     CreateWebhookSubscriptionResult
 )
+_DECLINE_BOOKING_RESULT: TypeAdapter[DeclineBookingResult] = TypeAdapter(DeclineBookingResult)
 _DECLINE_INVITATION_RESULT: TypeAdapter[DeclineInvitationResult] = TypeAdapter(DeclineInvitationResult)
 _DISPATCH_RECURRING_BOOKINGS_RESULT: TypeAdapter[DispatchRecurringBookingsResult] = TypeAdapter(
     DispatchRecurringBookingsResult
@@ -593,9 +908,29 @@ _ENSURE_DEFAULT_SESSION_TYPES_FOR_ORG_RESULT: TypeAdapter[list[SessionTypes]] = 
 _ENSURE_ORGANIZATION_SETTINGS_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
 _FAIL_OUTBOX_EVENT_RESULT: TypeAdapter[FailOutboxEventResult] = TypeAdapter(FailOutboxEventResult)
 _GET_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetAvailableSlotsRow]] = TypeAdapter(list[GetAvailableSlotsRow])
+_GET_PUBLIC_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetPublicAvailableSlotsRow]] = TypeAdapter(
+    list[GetPublicAvailableSlotsRow]
+)
+_GET_PUBLIC_BOOKING_PAGE_RESULT: TypeAdapter[GetPublicBookingPageResult] = TypeAdapter(
+    GetPublicBookingPageResult
+)
+_GET_SERIES_SCHEDULE_RESULT: TypeAdapter[list[GetSeriesScheduleRow]] = TypeAdapter(list[GetSeriesScheduleRow])
+_GET_WAITLIST_RESULT: TypeAdapter[list[GetWaitlistRow]] = TypeAdapter(list[GetWaitlistRow])
 _INTEGRITY_REPORT_RESULT: TypeAdapter[IntegrityReportResult] = TypeAdapter(IntegrityReportResult)
+_JOIN_WAITLIST_RESULT: TypeAdapter[JoinWaitlistResult] = TypeAdapter(JoinWaitlistResult)
 _LEAVE_ORGANIZATION_RESULT: TypeAdapter[LeaveOrganizationResult] = TypeAdapter(LeaveOrganizationResult)
+_LEAVE_WAITLIST_RESULT: TypeAdapter[LeaveWaitlistResult] = TypeAdapter(LeaveWaitlistResult)
+_LIST_PUBLIC_SERVICES_RESULT: TypeAdapter[list[ListPublicServicesRow]] = TypeAdapter(
+    list[ListPublicServicesRow]
+)
 _MARK_NO_SHOW_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_MOVE_RECURRING_OCCURRENCE_RESULT: TypeAdapter[MoveRecurringOccurrenceResult] = TypeAdapter(
+    MoveRecurringOccurrenceResult
+)
+_ORGANIZATION_CLOSURE_CONFLICTS_RESULT: TypeAdapter[list[OrganizationClosureConflictsRow]] = TypeAdapter(
+    list[OrganizationClosureConflictsRow]
+)
+_PAUSE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _PREVIEW_TREATMENT_SCHEDULE_RESULT: TypeAdapter[list[PreviewTreatmentScheduleRow]] = TypeAdapter(
     list[PreviewTreatmentScheduleRow]
 )
@@ -603,8 +938,13 @@ _RECORD_WEBHOOK_ATTEMPT_RESULT: TypeAdapter[bool] = TypeAdapter(bool)
 _RELEASE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _REQUEUE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _RESCHEDULE_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_RESUME_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _ROTATE_WEBHOOK_SECRET_RESULT: TypeAdapter[RotateWebhookSecretResult] = TypeAdapter(RotateWebhookSecretResult)
+_SESSION_LABEL_RESULT: TypeAdapter[str] = TypeAdapter(str)
 _SET_DEFAULT_SESSION_TYPE_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
+_SKIP_RECURRING_OCCURRENCE_RESULT: TypeAdapter[SkipRecurringOccurrenceResult] = TypeAdapter(
+    SkipRecurringOccurrenceResult
+)
 _SUBSCRIPTION_BALANCE_RESULT: TypeAdapter[SubscriptionBalanceResult] = TypeAdapter(SubscriptionBalanceResult)
 _TREATMENT_PROGRESS_RESULT: TypeAdapter[TreatmentProgressResult] = TypeAdapter(TreatmentProgressResult)
 _UPSERT_SESSION_NOTE_RESULT: TypeAdapter[SessionNotes] = TypeAdapter(SessionNotes)
@@ -689,8 +1029,8 @@ class SessionkitRpc:
         booking; creates its private individual service session. A client books for themself;
         owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
         field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST,
-        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED
-        (PT422), SLOT_TAKEN (PT409).
+        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY,
+        DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/book_individual_session: `book_individual_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid,
@@ -731,6 +1071,37 @@ class SessionkitRpc:
         data = self.call("book_next_treatment_session", args.rest_payload())
         return _BOOK_NEXT_TREATMENT_SESSION_RESULT.validate_python(data)
 
+    def book_public_slot(
+        self,
+        *,
+        service_id: uuid.UUID,
+        provider_id: uuid.UUID,
+        starts_at: datetime.datetime,
+    ) -> Bookings:
+        """Books a slot of a service listed on a published booking page (get_public_available_slots)
+        for the signed-in caller and returns the booking; a caller who is not a member becomes an
+        accepted client of the organization in the same transaction (member.joined). Anonymous
+        sign-ins (JWT is_anonymous) only where
+        organization_settings.public_booking_allows_anonymous, booking as
+        public_booking_anonymous_kind; others book regular. Pending when the service requires
+        approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field), NOT_FOUND
+        (service not listed or page not published: p_service_id; provider not offering it:
+        p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization),
+        CONFLICT (open invitation), then the booking rules of book_individual_session:
+        SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).
+
+        POST /rest/v1/rpc/book_public_slot: `book_public_slot(p_service_id uuid, p_provider_id
+        uuid, p_starts_at timestamp with time zone)`.
+        """
+        args = BookPublicSlotArgs(
+            service_id=service_id,
+            provider_id=provider_id,
+            starts_at=starts_at,
+        )
+        data = self.call("book_public_slot", args.rest_payload())
+        return _BOOK_PUBLIC_SLOT_RESULT.validate_python(data)
+
     def book_session(
         self,
         *,
@@ -744,7 +1115,9 @@ class SessionkitRpc:
         client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN
         (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked),
         CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE,
-        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW (PT422).
+        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead
+        (join_waitlist).
 
         POST /rest/v1/rpc/book_session: `book_session(p_service_session_id uuid, p_booking_kind
         text, p_client_id uuid)`. An argument left as None is not sent (the database default
@@ -774,9 +1147,9 @@ class SessionkitRpc:
         is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id,
         session_number and total_sessions. A client books for themself; owners/admins/providers
         name p_client_id. Returns {session_group_id, strategy, total_sessions,
-        bookings[{booking_id, session_number, starts_at, ends_at}], progress}. Errors: those of
-        book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does
-        not allow.
+        bookings[{booking_id, session_number, session_label, starts_at, ends_at}], progress}
+        (treatment.booked carries the same bookings). Errors: those of book_individual_session,
+        INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
 
         POST /rest/v1/rpc/book_treatment: `book_treatment(p_service_id uuid, p_provider_id uuid,
         p_starts_at timestamp with time zone, p_sessions integer, p_client_id uuid)`. An argument
@@ -807,6 +1180,44 @@ class SessionkitRpc:
         args = CancelBookingArgs(booking_id=booking_id, reason=reason)
         data = self.call("cancel_booking", args.rest_payload())
         return _CANCEL_BOOKING_RESULT.validate_python(data)
+
+    def change_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        from_date: datetime.date,
+        local_time: datetime.time | None = None,
+        provider_id: uuid.UUID | None = None,
+    ) -> RecurringBookings:
+        """Changes the local time and/or the provider of a recurring series from p_from_date on
+        (today or later): its occurrences from then on follow, those before stay as they were. The
+        series ends the day before its first occurrence on or after p_from_date that is not
+        handled yet, and a continuation (continues_id = this series, valid_from = that date; same
+        client, service, frequency, anchor and end) takes over with the new time and provider, its
+        skipped and moved occurrences included; a series none of whose occurrences came before is
+        changed in place. Returns the series that runs from p_from_date (get_series_schedule
+        follows the chain). Every occurrence the new rule holds must be free. For the series'
+        client, the provider who runs it and owners/admins. Audited; outbox event
+        recurring_booking.changed. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+        NOT_FOUND (series; p_provider_id not a provider of the organization), FORBIDDEN,
+        SLOT_TAKEN (PT409, the detail names the first colliding date), CONFLICT (PT409: an
+        occurrence from p_from_date on is booked already - move or skip it first -, or the series
+        was changed from a date on already), BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE
+        (PT422).
+
+        POST /rest/v1/rpc/change_recurring_booking:
+        `change_recurring_booking(p_recurring_booking_id uuid, p_from_date date, p_local_time time
+        without time zone, p_provider_id uuid)`. An argument left as None is not sent (the
+        database default applies).
+        """
+        args = ChangeRecurringBookingArgs(
+            recurring_booking_id=recurring_booking_id,
+            from_date=from_date,
+            local_time=local_time,
+            provider_id=provider_id,
+        )
+        data = self.call("change_recurring_booking", args.rest_payload())
+        return _CHANGE_RECURRING_BOOKING_RESULT.validate_python(data)
 
     def claim_outbox_events(
         self,
@@ -893,6 +1304,18 @@ class SessionkitRpc:
         data = self.call("configure_outbox_consumer", args.rest_payload())
         return _CONFIGURE_OUTBOX_CONSUMER_RESULT.validate_python(data)
 
+    def confirm_booking(self, *, booking_id: uuid.UUID) -> Bookings:
+        """Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and
+        returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+        FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending)
+        (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/confirm_booking: `confirm_booking(p_booking_id uuid)`.
+        """
+        args = ConfirmBookingArgs(booking_id=booking_id)
+        data = self.call("confirm_booking", args.rest_payload())
+        return _CONFIRM_BOOKING_RESULT.validate_python(data)
+
     def create_organization(
         self,
         *,
@@ -910,6 +1333,46 @@ class SessionkitRpc:
         args = CreateOrganizationArgs(name=name, slug=slug, timezone=timezone)
         data = self.call("create_organization", args.rest_payload())
         return _CREATE_ORGANIZATION_RESULT.validate_python(data)
+
+    def create_organization_closure(
+        self,
+        *,
+        organization_id: uuid.UUID,
+        reason: str,
+        starts_at: datetime.datetime | None = None,
+        ends_at: datetime.datetime | None = None,
+        date: datetime.date | None = None,
+        end_date: datetime.date | None = None,
+        start_time: datetime.time | None = None,
+        end_time: datetime.time | None = None,
+    ) -> OrganizationClosures:
+        """Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local
+        p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to
+        p_end_time (default the end of the day) in the organization's time zone. From then on no
+        provider of the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and
+        slot search offers nothing there; sessions already scheduled stay
+        (organization_closure_conflicts lists them). Audited; outbox organization.closure_created
+        (as every write of the table: closure_changed, closure_deleted). Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/create_organization_closure:
+        `create_organization_closure(p_organization_id uuid, p_reason text, p_starts_at timestamp
+        with time zone, p_ends_at timestamp with time zone, p_date date, p_end_date date,
+        p_start_time time without time zone, p_end_time time without time zone)`. An argument left
+        as None is not sent (the database default applies).
+        """
+        args = CreateOrganizationClosureArgs(
+            organization_id=organization_id,
+            reason=reason,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            date=date,
+            end_date=end_date,
+            start_time=start_time,
+            end_time=end_time,
+        )
+        data = self.call("create_organization_closure", args.rest_payload())
+        return _CREATE_ORGANIZATION_CLOSURE_RESULT.validate_python(data)
 
     def create_recurring_booking(
         self,
@@ -968,8 +1431,8 @@ class SessionkitRpc:
         capacity p_max_participants (default the service capacity; individual = 1). The provider's
         weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with
         buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND,
-        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN
-        (PT409).
+        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED
+        (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/create_service_session: `create_service_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid, p_kind
@@ -1039,6 +1502,29 @@ class SessionkitRpc:
         data = self.call("create_webhook_subscription", args.rest_payload())
         return _CREATE_WEBHOOK_SUBSCRIPTION_RESULT.validate_python(data)
 
+    def decline_booking(
+        self,
+        *,
+        booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> DeclineBookingResult:
+        """Declines a booking awaiting approval (its provider or an owner/admin; service_role) with
+        an optional reason (at most 2000 characters) and returns {success, message, booking_id,
+        cancellation_id, cancellation_policy_applied}: the booking is cancelled
+        (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot
+        released, a spent credit restored; booking.declined event. Same as inserting into
+        booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another
+        provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST,
+        APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/decline_booking: `decline_booking(p_booking_id uuid, p_reason text)`. An
+        argument left as None is not sent (the database default applies).
+        """
+        args = DeclineBookingArgs(booking_id=booking_id, reason=reason)
+        data = self.call("decline_booking", args.rest_payload())
+        return _DECLINE_BOOKING_RESULT.validate_python(data)
+
     def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
         """The invited caller declines their invitation to the organization: the invitation is
         deleted (the organization may invite again). Returns {success, message, organization_id,
@@ -1064,12 +1550,15 @@ class SessionkitRpc:
         next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
         deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
         concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event
-        recurring_booking.occurrence_failed and never stops the others. One audit_log entry per
-        run (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success |
-        success_with_errors). Returns {success, message, run_date, count, bookings[], skipped,
-        already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run
-        between concurrent connections.
+        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
+        recurring_booking_exceptions (kind failed, error_code) with an outbox event
+        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
+        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
+        the earlier of their regular and new date comes due (moved). One audit_log entry per run
+        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
+        …}, success | success_with_errors). Returns {success, message, run_date, count,
+        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
+        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
@@ -1136,9 +1625,11 @@ class SessionkitRpc:
     ) -> list[GetAvailableSlotsRow]:
         """Bookable slots (starts_at, ends_at) of a service with a provider between local dates
         p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and
-        partial) minus existing sessions with buffers, slot length = the service's session type,
-        in the organization's time zone across DST, honouring min_notice_minutes, max_advance_days
-        and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED,
+        partial) minus the organization's closures minus existing sessions with buffers, slot
+        length = the service's session type, a slot every slot_step_minutes (default: the length)
+        from the start of each available window, in the organization's time zone across DST,
+        honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client
+        asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED,
         INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.
 
         POST /rest/v1/rpc/get_available_slots: `get_available_slots(p_provider_id uuid,
@@ -1152,6 +1643,87 @@ class SessionkitRpc:
         )
         data = self.call("get_available_slots", args.rest_payload())
         return _GET_AVAILABLE_SLOTS_RESULT.validate_python(data)
+
+    def get_public_available_slots(
+        self,
+        *,
+        provider_id: uuid.UUID,
+        service_id: uuid.UUID,
+        from_: datetime.date,
+        to: datetime.date,
+    ) -> list[GetPublicAvailableSlotsRow]:
+        """Free slots (starts_at, ends_at) of a service listed on a published booking page with one
+        of its listed providers, between local dates p_from and p_to (at most 92 days); the same
+        slots a member gets from get_available_slots. Anyone, anon included. Errors:
+        INVALID_REQUEST (hint = field), NOT_FOUND (service not listed / page not published:
+        p_service_id; provider not offering it: p_provider_id).
+
+        POST /rest/v1/rpc/get_public_available_slots: `get_public_available_slots(p_provider_id
+        uuid, p_service_id uuid, p_from date, p_to date)`.
+        """
+        args = GetPublicAvailableSlotsArgs(
+            provider_id=provider_id,
+            service_id=service_id,
+            from_=from_,
+            to=to,
+        )
+        data = self.call("get_public_available_slots", args.rest_payload())
+        return _GET_PUBLIC_AVAILABLE_SLOTS_RESULT.validate_python(data)
+
+    def get_public_booking_page(self, *, slug: str) -> GetPublicBookingPageResult:
+        """A published booking page in one call (anyone, anon included): {organization: {name, slug,
+        timezone}, allows_anonymous, anonymous_booking_kind, services:
+        list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+        page, or not published).
+
+        POST /rest/v1/rpc/get_public_booking_page: `get_public_booking_page(p_slug text)`.
+        """
+        args = GetPublicBookingPageArgs(slug=slug)
+        data = self.call("get_public_booking_page", args.rest_payload())
+        return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
+
+    def get_series_schedule(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        count: int | None = None,
+        from_: datetime.date | None = None,
+    ) -> list[GetSeriesScheduleRow]:
+        """The next p_count (1..100, default 10) occurrences of a recurring series from p_from
+        (default: today in the series' time zone), following its continuations
+        (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to),
+        occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved |
+        failed | missed | paused | held | scheduled), starts_at/ends_at (where it is: the
+        booking's, the moved time or the regular one), regular_starts_at, held (its slot is held
+        now), provider_id, booking_id, booking_status, error_code/error_detail (the dispatcher's
+        failure), reason (of a skip or move). For the series' client, the provider who runs it and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND,
+        FORBIDDEN.
+
+        POST /rest/v1/rpc/get_series_schedule: `get_series_schedule(p_recurring_booking_id uuid,
+        p_count integer, p_from date)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = GetSeriesScheduleArgs(
+            recurring_booking_id=recurring_booking_id,
+            count=count,
+            from_=from_,
+        )
+        data = self.call("get_series_schedule", args.rest_payload())
+        return _GET_SERIES_SCHEDULE_RESULT.validate_python(data)
+
+    def get_waitlist(self, *, service_session_id: uuid.UUID) -> list[GetWaitlistRow]:
+        """The waiting clients of a session in queue order: (entry_id, client_id, position (1 =
+        next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of
+        the organization see every waiting client; a client sees only their own row (with their
+        true position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one
+        the caller cannot see).
+
+        POST /rest/v1/rpc/get_waitlist: `get_waitlist(p_service_session_id uuid)`.
+        """
+        args = GetWaitlistArgs(service_session_id=service_session_id)
+        data = self.call("get_waitlist", args.rest_payload())
+        return _GET_WAITLIST_RESULT.validate_python(data)
 
     def integrity_report(
         self,
@@ -1170,6 +1742,35 @@ class SessionkitRpc:
         data = self.call("integrity_report", args.rest_payload())
         return _INTEGRITY_REPORT_RESULT.validate_python(data)
 
+    def join_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        booking_kind: str | None = None,
+        client_id: uuid.UUID | None = None,
+    ) -> JoinWaitlistResult:
+        """Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the
+        waitlist of a full workshop/course session and returns {entry_id, service_session_id,
+        client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the
+        place already held. When a place frees the first waiting client is booked automatically
+        (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist),
+        NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book
+        it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK,
+        OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+
+        POST /rest/v1/rpc/join_waitlist: `join_waitlist(p_service_session_id uuid, p_booking_kind
+        text, p_client_id uuid)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = JoinWaitlistArgs(
+            service_session_id=service_session_id,
+            booking_kind=booking_kind,
+            client_id=client_id,
+        )
+        data = self.call("join_waitlist", args.rest_payload())
+        return _JOIN_WAITLIST_RESULT.validate_python(data)
+
     def leave_organization(self, *, organization_id: uuid.UUID) -> LeaveOrganizationResult:
         """The caller leaves the organization (an accepted membership; to decline an invitation use
         decline_invitation). Refused while they are its last owner or have upcoming sessions (as
@@ -1184,6 +1785,36 @@ class SessionkitRpc:
         data = self.call("leave_organization", args.rest_payload())
         return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
 
+    def leave_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        client_id: uuid.UUID | None = None,
+    ) -> LeaveWaitlistResult:
+        """Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the
+        waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors:
+        UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+
+        POST /rest/v1/rpc/leave_waitlist: `leave_waitlist(p_service_session_id uuid, p_client_id
+        uuid)`. An argument left as None is not sent (the database default applies).
+        """
+        args = LeaveWaitlistArgs(service_session_id=service_session_id, client_id=client_id)
+        data = self.call("leave_waitlist", args.rest_payload())
+        return _LEAVE_WAITLIST_RESULT.validate_python(data)
+
+    def list_public_services(self, *, slug: str) -> list[ListPublicServicesRow]:
+        """The services listed on a published booking page (anyone, anon included): service_id, name,
+        description, duration_minutes (null when no session type applies), price, currency,
+        requires_approval, providers [{provider_id, display_name}] (the service's provider, else
+        every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no
+        such page, or not published).
+
+        POST /rest/v1/rpc/list_public_services: `list_public_services(p_slug text)`.
+        """
+        args = ListPublicServicesArgs(slug=slug)
+        data = self.call("list_public_services", args.rest_payload())
+        return _LIST_PUBLIC_SERVICES_RESULT.validate_python(data)
+
     def mark_no_show(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
         credit, if any, is forfeited. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
@@ -1195,6 +1826,80 @@ class SessionkitRpc:
         data = self.call("mark_no_show", args.rest_payload())
         return _MARK_NO_SHOW_RESULT.validate_python(data)
 
+    def move_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        new_starts_at: datetime.datetime,
+        reason: str | None = None,
+    ) -> MoveRecurringOccurrenceResult:
+        """Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every
+        booking rule at the new time (window, notice, working hours and exceptions, buffers,
+        sessions and other occurrences' holds, daily limit), then it holds the new time instead of
+        its regular one and the dispatcher books it there (credits are spent then) when the
+        earlier of its regular and new date comes due. Already booked: reschedule_booking's rules.
+        Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher
+        failed to book is retried at the new time. For the series' client, the provider who runs
+        it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success.
+        Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED,
+        NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE,
+        SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+
+        POST /rest/v1/rpc/move_recurring_occurrence:
+        `move_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+        p_new_starts_at timestamp with time zone, p_reason text)`. An argument left as None is not
+        sent (the database default applies).
+        """
+        args = MoveRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            new_starts_at=new_starts_at,
+            reason=reason,
+        )
+        data = self.call("move_recurring_occurrence", args.rest_payload())
+        return _MOVE_RECURRING_OCCURRENCE_RESULT.validate_python(data)
+
+    def organization_closure_conflicts(
+        self,
+        *,
+        closure_id: uuid.UUID,
+    ) -> list[OrganizationClosureConflictsRow]:
+        """Scheduled sessions of the organization inside a closure (owner/admin), with their live
+        bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/organization_closure_conflicts:
+        `organization_closure_conflicts(p_closure_id uuid)`.
+        """
+        args = OrganizationClosureConflictsArgs(closure_id=closure_id)
+        data = self.call("organization_closure_conflicts", args.rest_payload())
+        return _ORGANIZATION_CLOSURE_CONFLICTS_RESULT.validate_python(data)
+
+    def pause_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> RecurringBookings:
+        """Pauses a recurring series: it holds nothing and is not dispatched until
+        resume_recurring_booking; occurrences already booked stay booked
+        (skip_recurring_occurrence cancels them). Pausing a paused series changes nothing. For the
+        series' client, the provider who runs it and owners/admins. Returns the series. Audited;
+        outbox event recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/pause_recurring_booking: `pause_recurring_booking(p_recurring_booking_id
+        uuid, p_reason text)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = PauseRecurringBookingArgs(recurring_booking_id=recurring_booking_id, reason=reason)
+        data = self.call("pause_recurring_booking", args.rest_payload())
+        return _PAUSE_RECURRING_BOOKING_RESULT.validate_python(data)
+
     def preview_treatment_schedule(
         self,
         *,
@@ -1205,8 +1910,9 @@ class SessionkitRpc:
         """The dates of a treatment's sessions if it started at p_starts_at (all
         total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per
         gap, else default_days, else 7 days), same local time across DST, length from the
-        service's session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
-        argument; the service must be a multi-session treatment), NOT_FOUND.
+        service's session type, session_label from services.session_labels (null when unnamed).
+        Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service
+        must be a multi-session treatment), NOT_FOUND.
 
         POST /rest/v1/rpc/preview_treatment_schedule: `preview_treatment_schedule(p_service_id
         uuid, p_starts_at timestamp with time zone, p_sessions integer)`. An argument left as None
@@ -1289,8 +1995,9 @@ class SessionkitRpc:
         order and gaps. Concurrent moves of one booking run one after the other. Errors:
         UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
         SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
-        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
-        DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
+        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET,
+        BACKFILL_REQUIRED (PT422).
 
         POST /rest/v1/rpc/reschedule_booking: `reschedule_booking(p_booking_id uuid,
         p_new_starts_at timestamp with time zone)`.
@@ -1298,6 +2005,22 @@ class SessionkitRpc:
         args = RescheduleBookingArgs(booking_id=booking_id, new_starts_at=new_starts_at)
         data = self.call("reschedule_booking", args.rest_payload())
         return _RESCHEDULE_BOOKING_RESULT.validate_python(data)
+
+    def resume_recurring_booking(self, *, recurring_booking_id: uuid.UUID) -> RecurringBookings:
+        """Resumes a paused recurring series from its first occurrence on or after today (occurrences
+        of the pause are not booked late): every occurrence it holds again must be free, else
+        SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
+        the series' client, the provider who runs it and owners/admins. Returns the series.
+        Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or
+        continued by another series).
+
+        POST /rest/v1/rpc/resume_recurring_booking:
+        `resume_recurring_booking(p_recurring_booking_id uuid)`.
+        """
+        args = ResumeRecurringBookingArgs(recurring_booking_id=recurring_booking_id)
+        data = self.call("resume_recurring_booking", args.rest_payload())
+        return _RESUME_RECURRING_BOOKING_RESULT.validate_python(data)
 
     def rotate_webhook_secret(self, *, subscription_id: uuid.UUID) -> RotateWebhookSecretResult:
         """Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once:
@@ -1309,6 +2032,17 @@ class SessionkitRpc:
         args = RotateWebhookSecretArgs(subscription_id=subscription_id)
         data = self.call("rotate_webhook_secret", args.rest_payload())
         return _ROTATE_WEBHOOK_SECRET_RESULT.validate_python(data)
+
+    def session_label(self, *, booking: Bookings) -> str:
+        """Computed field of bookings: the name of this treatment session
+        (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+        treatments or when the service names no sessions.
+
+        POST /rest/v1/rpc/session_label: `session_label(p_booking bookings)`.
+        """
+        args = SessionLabelArgs(booking=booking)
+        data = self.call("session_label", args.rest_payload())
+        return _SESSION_LABEL_RESULT.validate_python(data)
 
     def set_default_session_type(
         self,
@@ -1331,6 +2065,37 @@ class SessionkitRpc:
         data = self.call("set_default_session_type", args.rest_payload())
         return _SET_DEFAULT_SESSION_TYPE_RESULT.validate_python(data)
 
+    def skip_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        reason: str | None = None,
+    ) -> SkipRecurringOccurrenceResult:
+        """Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled
+        with cancel_booking's rules (p_reason, default "Skipped occurrence of a recurring
+        booking."; a client's late skip forfeits the credit like a late cancellation). Skipping a
+        skipped occurrence changes nothing. For the series' client, the provider who runs it and
+        owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus
+        success and cancellation_policy_applied (null when nothing was booked). Audited; outbox
+        event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED
+        (PT409: its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or
+        started).
+
+        POST /rest/v1/rpc/skip_recurring_occurrence:
+        `skip_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date, p_reason
+        text)`. An argument left as None is not sent (the database default applies).
+        """
+        args = SkipRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            reason=reason,
+        )
+        data = self.call("skip_recurring_occurrence", args.rest_payload())
+        return _SKIP_RECURRING_OCCURRENCE_RESULT.validate_python(data)
+
     def subscription_balance(self, *, subscription_id: uuid.UUID) -> SubscriptionBalanceResult:
         """Balance of a subscription: {subscription_id, status, expires_at, total, completed,
         scheduled, forfeited, remaining} with completed + scheduled + forfeited + remaining =
@@ -1346,10 +2111,11 @@ class SessionkitRpc:
     def treatment_progress(self, *, session_group_id: uuid.UUID) -> TreatmentProgressResult:
         """Progress of a multi-session treatment, computed from its bookings: {session_group_id,
         service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming,
-        remaining, next_session_number, message}. booked counts pending, confirmed and completed
-        sessions; remaining = total - booked; cancelled and no-show sessions free their number.
-        For the client, the treatment's providers and owners/admins. Errors: UNAUTHORIZED,
-        INVALID_REQUEST, NOT_FOUND.
+        remaining, next_session_number, next_session_label, session_labels, message}; the labels
+        come from services.session_labels (null when the service names no sessions). booked counts
+        pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-
+        show sessions free their number. For the client, the treatment's providers and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
 
         POST /rest/v1/rpc/treatment_progress: `treatment_progress(p_session_group_id uuid)`.
         """
@@ -1476,8 +2242,8 @@ class AsyncSessionkitRpc:
         booking; creates its private individual service session. A client books for themself;
         owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
         field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST,
-        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED
-        (PT422), SLOT_TAKEN (PT409).
+        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY,
+        DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/book_individual_session: `book_individual_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid,
@@ -1518,6 +2284,37 @@ class AsyncSessionkitRpc:
         data = await self.call("book_next_treatment_session", args.rest_payload())
         return _BOOK_NEXT_TREATMENT_SESSION_RESULT.validate_python(data)
 
+    async def book_public_slot(
+        self,
+        *,
+        service_id: uuid.UUID,
+        provider_id: uuid.UUID,
+        starts_at: datetime.datetime,
+    ) -> Bookings:
+        """Books a slot of a service listed on a published booking page (get_public_available_slots)
+        for the signed-in caller and returns the booking; a caller who is not a member becomes an
+        accepted client of the organization in the same transaction (member.joined). Anonymous
+        sign-ins (JWT is_anonymous) only where
+        organization_settings.public_booking_allows_anonymous, booking as
+        public_booking_anonymous_kind; others book regular. Pending when the service requires
+        approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field), NOT_FOUND
+        (service not listed or page not published: p_service_id; provider not offering it:
+        p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization),
+        CONFLICT (open invitation), then the booking rules of book_individual_session:
+        SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).
+
+        POST /rest/v1/rpc/book_public_slot: `book_public_slot(p_service_id uuid, p_provider_id
+        uuid, p_starts_at timestamp with time zone)`.
+        """
+        args = BookPublicSlotArgs(
+            service_id=service_id,
+            provider_id=provider_id,
+            starts_at=starts_at,
+        )
+        data = await self.call("book_public_slot", args.rest_payload())
+        return _BOOK_PUBLIC_SLOT_RESULT.validate_python(data)
+
     async def book_session(
         self,
         *,
@@ -1531,7 +2328,9 @@ class AsyncSessionkitRpc:
         client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN
         (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked),
         CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE,
-        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW (PT422).
+        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead
+        (join_waitlist).
 
         POST /rest/v1/rpc/book_session: `book_session(p_service_session_id uuid, p_booking_kind
         text, p_client_id uuid)`. An argument left as None is not sent (the database default
@@ -1561,9 +2360,9 @@ class AsyncSessionkitRpc:
         is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id,
         session_number and total_sessions. A client books for themself; owners/admins/providers
         name p_client_id. Returns {session_group_id, strategy, total_sessions,
-        bookings[{booking_id, session_number, starts_at, ends_at}], progress}. Errors: those of
-        book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does
-        not allow.
+        bookings[{booking_id, session_number, session_label, starts_at, ends_at}], progress}
+        (treatment.booked carries the same bookings). Errors: those of book_individual_session,
+        INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
 
         POST /rest/v1/rpc/book_treatment: `book_treatment(p_service_id uuid, p_provider_id uuid,
         p_starts_at timestamp with time zone, p_sessions integer, p_client_id uuid)`. An argument
@@ -1594,6 +2393,44 @@ class AsyncSessionkitRpc:
         args = CancelBookingArgs(booking_id=booking_id, reason=reason)
         data = await self.call("cancel_booking", args.rest_payload())
         return _CANCEL_BOOKING_RESULT.validate_python(data)
+
+    async def change_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        from_date: datetime.date,
+        local_time: datetime.time | None = None,
+        provider_id: uuid.UUID | None = None,
+    ) -> RecurringBookings:
+        """Changes the local time and/or the provider of a recurring series from p_from_date on
+        (today or later): its occurrences from then on follow, those before stay as they were. The
+        series ends the day before its first occurrence on or after p_from_date that is not
+        handled yet, and a continuation (continues_id = this series, valid_from = that date; same
+        client, service, frequency, anchor and end) takes over with the new time and provider, its
+        skipped and moved occurrences included; a series none of whose occurrences came before is
+        changed in place. Returns the series that runs from p_from_date (get_series_schedule
+        follows the chain). Every occurrence the new rule holds must be free. For the series'
+        client, the provider who runs it and owners/admins. Audited; outbox event
+        recurring_booking.changed. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+        NOT_FOUND (series; p_provider_id not a provider of the organization), FORBIDDEN,
+        SLOT_TAKEN (PT409, the detail names the first colliding date), CONFLICT (PT409: an
+        occurrence from p_from_date on is booked already - move or skip it first -, or the series
+        was changed from a date on already), BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE
+        (PT422).
+
+        POST /rest/v1/rpc/change_recurring_booking:
+        `change_recurring_booking(p_recurring_booking_id uuid, p_from_date date, p_local_time time
+        without time zone, p_provider_id uuid)`. An argument left as None is not sent (the
+        database default applies).
+        """
+        args = ChangeRecurringBookingArgs(
+            recurring_booking_id=recurring_booking_id,
+            from_date=from_date,
+            local_time=local_time,
+            provider_id=provider_id,
+        )
+        data = await self.call("change_recurring_booking", args.rest_payload())
+        return _CHANGE_RECURRING_BOOKING_RESULT.validate_python(data)
 
     async def claim_outbox_events(
         self,
@@ -1680,6 +2517,18 @@ class AsyncSessionkitRpc:
         data = await self.call("configure_outbox_consumer", args.rest_payload())
         return _CONFIGURE_OUTBOX_CONSUMER_RESULT.validate_python(data)
 
+    async def confirm_booking(self, *, booking_id: uuid.UUID) -> Bookings:
+        """Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and
+        returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+        FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending)
+        (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/confirm_booking: `confirm_booking(p_booking_id uuid)`.
+        """
+        args = ConfirmBookingArgs(booking_id=booking_id)
+        data = await self.call("confirm_booking", args.rest_payload())
+        return _CONFIRM_BOOKING_RESULT.validate_python(data)
+
     async def create_organization(
         self,
         *,
@@ -1697,6 +2546,46 @@ class AsyncSessionkitRpc:
         args = CreateOrganizationArgs(name=name, slug=slug, timezone=timezone)
         data = await self.call("create_organization", args.rest_payload())
         return _CREATE_ORGANIZATION_RESULT.validate_python(data)
+
+    async def create_organization_closure(
+        self,
+        *,
+        organization_id: uuid.UUID,
+        reason: str,
+        starts_at: datetime.datetime | None = None,
+        ends_at: datetime.datetime | None = None,
+        date: datetime.date | None = None,
+        end_date: datetime.date | None = None,
+        start_time: datetime.time | None = None,
+        end_time: datetime.time | None = None,
+    ) -> OrganizationClosures:
+        """Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local
+        p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to
+        p_end_time (default the end of the day) in the organization's time zone. From then on no
+        provider of the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and
+        slot search offers nothing there; sessions already scheduled stay
+        (organization_closure_conflicts lists them). Audited; outbox organization.closure_created
+        (as every write of the table: closure_changed, closure_deleted). Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/create_organization_closure:
+        `create_organization_closure(p_organization_id uuid, p_reason text, p_starts_at timestamp
+        with time zone, p_ends_at timestamp with time zone, p_date date, p_end_date date,
+        p_start_time time without time zone, p_end_time time without time zone)`. An argument left
+        as None is not sent (the database default applies).
+        """
+        args = CreateOrganizationClosureArgs(
+            organization_id=organization_id,
+            reason=reason,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            date=date,
+            end_date=end_date,
+            start_time=start_time,
+            end_time=end_time,
+        )
+        data = await self.call("create_organization_closure", args.rest_payload())
+        return _CREATE_ORGANIZATION_CLOSURE_RESULT.validate_python(data)
 
     async def create_recurring_booking(
         self,
@@ -1755,8 +2644,8 @@ class AsyncSessionkitRpc:
         capacity p_max_participants (default the service capacity; individual = 1). The provider's
         weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with
         buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND,
-        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN
-        (PT409).
+        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED
+        (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/create_service_session: `create_service_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid, p_kind
@@ -1826,6 +2715,29 @@ class AsyncSessionkitRpc:
         data = await self.call("create_webhook_subscription", args.rest_payload())
         return _CREATE_WEBHOOK_SUBSCRIPTION_RESULT.validate_python(data)
 
+    async def decline_booking(
+        self,
+        *,
+        booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> DeclineBookingResult:
+        """Declines a booking awaiting approval (its provider or an owner/admin; service_role) with
+        an optional reason (at most 2000 characters) and returns {success, message, booking_id,
+        cancellation_id, cancellation_policy_applied}: the booking is cancelled
+        (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot
+        released, a spent credit restored; booking.declined event. Same as inserting into
+        booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another
+        provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST,
+        APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/decline_booking: `decline_booking(p_booking_id uuid, p_reason text)`. An
+        argument left as None is not sent (the database default applies).
+        """
+        args = DeclineBookingArgs(booking_id=booking_id, reason=reason)
+        data = await self.call("decline_booking", args.rest_payload())
+        return _DECLINE_BOOKING_RESULT.validate_python(data)
+
     async def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
         """The invited caller declines their invitation to the organization: the invitation is
         deleted (the organization may invite again). Returns {success, message, organization_id,
@@ -1851,12 +2763,15 @@ class AsyncSessionkitRpc:
         next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
         deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
         concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event
-        recurring_booking.occurrence_failed and never stops the others. One audit_log entry per
-        run (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success |
-        success_with_errors). Returns {success, message, run_date, count, bookings[], skipped,
-        already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run
-        between concurrent connections.
+        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
+        recurring_booking_exceptions (kind failed, error_code) with an outbox event
+        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
+        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
+        the earlier of their regular and new date comes due (moved). One audit_log entry per run
+        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
+        …}, success | success_with_errors). Returns {success, message, run_date, count,
+        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
+        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
@@ -1927,9 +2842,11 @@ class AsyncSessionkitRpc:
     ) -> list[GetAvailableSlotsRow]:
         """Bookable slots (starts_at, ends_at) of a service with a provider between local dates
         p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and
-        partial) minus existing sessions with buffers, slot length = the service's session type,
-        in the organization's time zone across DST, honouring min_notice_minutes, max_advance_days
-        and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED,
+        partial) minus the organization's closures minus existing sessions with buffers, slot
+        length = the service's session type, a slot every slot_step_minutes (default: the length)
+        from the start of each available window, in the organization's time zone across DST,
+        honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client
+        asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED,
         INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.
 
         POST /rest/v1/rpc/get_available_slots: `get_available_slots(p_provider_id uuid,
@@ -1943,6 +2860,87 @@ class AsyncSessionkitRpc:
         )
         data = await self.call("get_available_slots", args.rest_payload())
         return _GET_AVAILABLE_SLOTS_RESULT.validate_python(data)
+
+    async def get_public_available_slots(
+        self,
+        *,
+        provider_id: uuid.UUID,
+        service_id: uuid.UUID,
+        from_: datetime.date,
+        to: datetime.date,
+    ) -> list[GetPublicAvailableSlotsRow]:
+        """Free slots (starts_at, ends_at) of a service listed on a published booking page with one
+        of its listed providers, between local dates p_from and p_to (at most 92 days); the same
+        slots a member gets from get_available_slots. Anyone, anon included. Errors:
+        INVALID_REQUEST (hint = field), NOT_FOUND (service not listed / page not published:
+        p_service_id; provider not offering it: p_provider_id).
+
+        POST /rest/v1/rpc/get_public_available_slots: `get_public_available_slots(p_provider_id
+        uuid, p_service_id uuid, p_from date, p_to date)`.
+        """
+        args = GetPublicAvailableSlotsArgs(
+            provider_id=provider_id,
+            service_id=service_id,
+            from_=from_,
+            to=to,
+        )
+        data = await self.call("get_public_available_slots", args.rest_payload())
+        return _GET_PUBLIC_AVAILABLE_SLOTS_RESULT.validate_python(data)
+
+    async def get_public_booking_page(self, *, slug: str) -> GetPublicBookingPageResult:
+        """A published booking page in one call (anyone, anon included): {organization: {name, slug,
+        timezone}, allows_anonymous, anonymous_booking_kind, services:
+        list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+        page, or not published).
+
+        POST /rest/v1/rpc/get_public_booking_page: `get_public_booking_page(p_slug text)`.
+        """
+        args = GetPublicBookingPageArgs(slug=slug)
+        data = await self.call("get_public_booking_page", args.rest_payload())
+        return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
+
+    async def get_series_schedule(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        count: int | None = None,
+        from_: datetime.date | None = None,
+    ) -> list[GetSeriesScheduleRow]:
+        """The next p_count (1..100, default 10) occurrences of a recurring series from p_from
+        (default: today in the series' time zone), following its continuations
+        (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to),
+        occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved |
+        failed | missed | paused | held | scheduled), starts_at/ends_at (where it is: the
+        booking's, the moved time or the regular one), regular_starts_at, held (its slot is held
+        now), provider_id, booking_id, booking_status, error_code/error_detail (the dispatcher's
+        failure), reason (of a skip or move). For the series' client, the provider who runs it and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND,
+        FORBIDDEN.
+
+        POST /rest/v1/rpc/get_series_schedule: `get_series_schedule(p_recurring_booking_id uuid,
+        p_count integer, p_from date)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = GetSeriesScheduleArgs(
+            recurring_booking_id=recurring_booking_id,
+            count=count,
+            from_=from_,
+        )
+        data = await self.call("get_series_schedule", args.rest_payload())
+        return _GET_SERIES_SCHEDULE_RESULT.validate_python(data)
+
+    async def get_waitlist(self, *, service_session_id: uuid.UUID) -> list[GetWaitlistRow]:
+        """The waiting clients of a session in queue order: (entry_id, client_id, position (1 =
+        next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of
+        the organization see every waiting client; a client sees only their own row (with their
+        true position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one
+        the caller cannot see).
+
+        POST /rest/v1/rpc/get_waitlist: `get_waitlist(p_service_session_id uuid)`.
+        """
+        args = GetWaitlistArgs(service_session_id=service_session_id)
+        data = await self.call("get_waitlist", args.rest_payload())
+        return _GET_WAITLIST_RESULT.validate_python(data)
 
     async def integrity_report(
         self,
@@ -1961,6 +2959,35 @@ class AsyncSessionkitRpc:
         data = await self.call("integrity_report", args.rest_payload())
         return _INTEGRITY_REPORT_RESULT.validate_python(data)
 
+    async def join_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        booking_kind: str | None = None,
+        client_id: uuid.UUID | None = None,
+    ) -> JoinWaitlistResult:
+        """Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the
+        waitlist of a full workshop/course session and returns {entry_id, service_session_id,
+        client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the
+        place already held. When a place frees the first waiting client is booked automatically
+        (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist),
+        NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book
+        it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK,
+        OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+
+        POST /rest/v1/rpc/join_waitlist: `join_waitlist(p_service_session_id uuid, p_booking_kind
+        text, p_client_id uuid)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = JoinWaitlistArgs(
+            service_session_id=service_session_id,
+            booking_kind=booking_kind,
+            client_id=client_id,
+        )
+        data = await self.call("join_waitlist", args.rest_payload())
+        return _JOIN_WAITLIST_RESULT.validate_python(data)
+
     async def leave_organization(self, *, organization_id: uuid.UUID) -> LeaveOrganizationResult:
         """The caller leaves the organization (an accepted membership; to decline an invitation use
         decline_invitation). Refused while they are its last owner or have upcoming sessions (as
@@ -1975,6 +3002,36 @@ class AsyncSessionkitRpc:
         data = await self.call("leave_organization", args.rest_payload())
         return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
 
+    async def leave_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        client_id: uuid.UUID | None = None,
+    ) -> LeaveWaitlistResult:
+        """Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the
+        waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors:
+        UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+
+        POST /rest/v1/rpc/leave_waitlist: `leave_waitlist(p_service_session_id uuid, p_client_id
+        uuid)`. An argument left as None is not sent (the database default applies).
+        """
+        args = LeaveWaitlistArgs(service_session_id=service_session_id, client_id=client_id)
+        data = await self.call("leave_waitlist", args.rest_payload())
+        return _LEAVE_WAITLIST_RESULT.validate_python(data)
+
+    async def list_public_services(self, *, slug: str) -> list[ListPublicServicesRow]:
+        """The services listed on a published booking page (anyone, anon included): service_id, name,
+        description, duration_minutes (null when no session type applies), price, currency,
+        requires_approval, providers [{provider_id, display_name}] (the service's provider, else
+        every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no
+        such page, or not published).
+
+        POST /rest/v1/rpc/list_public_services: `list_public_services(p_slug text)`.
+        """
+        args = ListPublicServicesArgs(slug=slug)
+        data = await self.call("list_public_services", args.rest_payload())
+        return _LIST_PUBLIC_SERVICES_RESULT.validate_python(data)
+
     async def mark_no_show(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
         credit, if any, is forfeited. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
@@ -1986,6 +3043,80 @@ class AsyncSessionkitRpc:
         data = await self.call("mark_no_show", args.rest_payload())
         return _MARK_NO_SHOW_RESULT.validate_python(data)
 
+    async def move_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        new_starts_at: datetime.datetime,
+        reason: str | None = None,
+    ) -> MoveRecurringOccurrenceResult:
+        """Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every
+        booking rule at the new time (window, notice, working hours and exceptions, buffers,
+        sessions and other occurrences' holds, daily limit), then it holds the new time instead of
+        its regular one and the dispatcher books it there (credits are spent then) when the
+        earlier of its regular and new date comes due. Already booked: reschedule_booking's rules.
+        Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher
+        failed to book is retried at the new time. For the series' client, the provider who runs
+        it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success.
+        Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED,
+        NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE,
+        SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+
+        POST /rest/v1/rpc/move_recurring_occurrence:
+        `move_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+        p_new_starts_at timestamp with time zone, p_reason text)`. An argument left as None is not
+        sent (the database default applies).
+        """
+        args = MoveRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            new_starts_at=new_starts_at,
+            reason=reason,
+        )
+        data = await self.call("move_recurring_occurrence", args.rest_payload())
+        return _MOVE_RECURRING_OCCURRENCE_RESULT.validate_python(data)
+
+    async def organization_closure_conflicts(
+        self,
+        *,
+        closure_id: uuid.UUID,
+    ) -> list[OrganizationClosureConflictsRow]:
+        """Scheduled sessions of the organization inside a closure (owner/admin), with their live
+        bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/organization_closure_conflicts:
+        `organization_closure_conflicts(p_closure_id uuid)`.
+        """
+        args = OrganizationClosureConflictsArgs(closure_id=closure_id)
+        data = await self.call("organization_closure_conflicts", args.rest_payload())
+        return _ORGANIZATION_CLOSURE_CONFLICTS_RESULT.validate_python(data)
+
+    async def pause_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> RecurringBookings:
+        """Pauses a recurring series: it holds nothing and is not dispatched until
+        resume_recurring_booking; occurrences already booked stay booked
+        (skip_recurring_occurrence cancels them). Pausing a paused series changes nothing. For the
+        series' client, the provider who runs it and owners/admins. Returns the series. Audited;
+        outbox event recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/pause_recurring_booking: `pause_recurring_booking(p_recurring_booking_id
+        uuid, p_reason text)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = PauseRecurringBookingArgs(recurring_booking_id=recurring_booking_id, reason=reason)
+        data = await self.call("pause_recurring_booking", args.rest_payload())
+        return _PAUSE_RECURRING_BOOKING_RESULT.validate_python(data)
+
     async def preview_treatment_schedule(
         self,
         *,
@@ -1996,8 +3127,9 @@ class AsyncSessionkitRpc:
         """The dates of a treatment's sessions if it started at p_starts_at (all
         total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per
         gap, else default_days, else 7 days), same local time across DST, length from the
-        service's session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
-        argument; the service must be a multi-session treatment), NOT_FOUND.
+        service's session type, session_label from services.session_labels (null when unnamed).
+        Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service
+        must be a multi-session treatment), NOT_FOUND.
 
         POST /rest/v1/rpc/preview_treatment_schedule: `preview_treatment_schedule(p_service_id
         uuid, p_starts_at timestamp with time zone, p_sessions integer)`. An argument left as None
@@ -2080,8 +3212,9 @@ class AsyncSessionkitRpc:
         order and gaps. Concurrent moves of one booking run one after the other. Errors:
         UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
         SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
-        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
-        DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
+        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET,
+        BACKFILL_REQUIRED (PT422).
 
         POST /rest/v1/rpc/reschedule_booking: `reschedule_booking(p_booking_id uuid,
         p_new_starts_at timestamp with time zone)`.
@@ -2089,6 +3222,26 @@ class AsyncSessionkitRpc:
         args = RescheduleBookingArgs(booking_id=booking_id, new_starts_at=new_starts_at)
         data = await self.call("reschedule_booking", args.rest_payload())
         return _RESCHEDULE_BOOKING_RESULT.validate_python(data)
+
+    async def resume_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+    ) -> RecurringBookings:
+        """Resumes a paused recurring series from its first occurrence on or after today (occurrences
+        of the pause are not booked late): every occurrence it holds again must be free, else
+        SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
+        the series' client, the provider who runs it and owners/admins. Returns the series.
+        Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or
+        continued by another series).
+
+        POST /rest/v1/rpc/resume_recurring_booking:
+        `resume_recurring_booking(p_recurring_booking_id uuid)`.
+        """
+        args = ResumeRecurringBookingArgs(recurring_booking_id=recurring_booking_id)
+        data = await self.call("resume_recurring_booking", args.rest_payload())
+        return _RESUME_RECURRING_BOOKING_RESULT.validate_python(data)
 
     async def rotate_webhook_secret(
         self,
@@ -2104,6 +3257,17 @@ class AsyncSessionkitRpc:
         args = RotateWebhookSecretArgs(subscription_id=subscription_id)
         data = await self.call("rotate_webhook_secret", args.rest_payload())
         return _ROTATE_WEBHOOK_SECRET_RESULT.validate_python(data)
+
+    async def session_label(self, *, booking: Bookings) -> str:
+        """Computed field of bookings: the name of this treatment session
+        (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+        treatments or when the service names no sessions.
+
+        POST /rest/v1/rpc/session_label: `session_label(p_booking bookings)`.
+        """
+        args = SessionLabelArgs(booking=booking)
+        data = await self.call("session_label", args.rest_payload())
+        return _SESSION_LABEL_RESULT.validate_python(data)
 
     async def set_default_session_type(
         self,
@@ -2126,6 +3290,37 @@ class AsyncSessionkitRpc:
         data = await self.call("set_default_session_type", args.rest_payload())
         return _SET_DEFAULT_SESSION_TYPE_RESULT.validate_python(data)
 
+    async def skip_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        reason: str | None = None,
+    ) -> SkipRecurringOccurrenceResult:
+        """Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled
+        with cancel_booking's rules (p_reason, default "Skipped occurrence of a recurring
+        booking."; a client's late skip forfeits the credit like a late cancellation). Skipping a
+        skipped occurrence changes nothing. For the series' client, the provider who runs it and
+        owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus
+        success and cancellation_policy_applied (null when nothing was booked). Audited; outbox
+        event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED
+        (PT409: its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or
+        started).
+
+        POST /rest/v1/rpc/skip_recurring_occurrence:
+        `skip_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date, p_reason
+        text)`. An argument left as None is not sent (the database default applies).
+        """
+        args = SkipRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            reason=reason,
+        )
+        data = await self.call("skip_recurring_occurrence", args.rest_payload())
+        return _SKIP_RECURRING_OCCURRENCE_RESULT.validate_python(data)
+
     async def subscription_balance(
         self,
         *,
@@ -2145,10 +3340,11 @@ class AsyncSessionkitRpc:
     async def treatment_progress(self, *, session_group_id: uuid.UUID) -> TreatmentProgressResult:
         """Progress of a multi-session treatment, computed from its bookings: {session_group_id,
         service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming,
-        remaining, next_session_number, message}. booked counts pending, confirmed and completed
-        sessions; remaining = total - booked; cancelled and no-show sessions free their number.
-        For the client, the treatment's providers and owners/admins. Errors: UNAUTHORIZED,
-        INVALID_REQUEST, NOT_FOUND.
+        remaining, next_session_number, next_session_label, session_labels, message}; the labels
+        come from services.session_labels (null when the service names no sessions). booked counts
+        pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-
+        show sessions free their number. For the client, the treatment's providers and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
 
         POST /rest/v1/rpc/treatment_progress: `treatment_progress(p_session_group_id uuid)`.
         """
@@ -2205,12 +3401,14 @@ __all__ = [
     "AsyncSessionkitRpc",
     "BookIndividualSessionArgs",
     "BookNextTreatmentSessionArgs",
+    "BookPublicSlotArgs",
     "BookSessionArgs",
     "BookTreatmentArgs",
     "BookTreatmentResult",
     "BookTreatmentResultBookingsItem",
     "CancelBookingArgs",
     "CancelBookingResult",
+    "ChangeRecurringBookingArgs",
     "ClaimOutboxEventsArgs",
     "ClaimOutboxEventsRow",
     "CompleteBookingArgs",
@@ -2218,13 +3416,17 @@ __all__ = [
     "ComputedStartTimeArgs",
     "ConfigureOutboxConsumerArgs",
     "ConfigureOutboxConsumerResult",
+    "ConfirmBookingArgs",
     "CreateOrganizationArgs",
+    "CreateOrganizationClosureArgs",
     "CreateRecurringBookingArgs",
     "CreateServiceSessionArgs",
     "CreateSubscriptionArgs",
     "CreateWebhookSubscriptionArgs",
     "CreateWebhookSubscriptionResult",
     "CreateWebhookSubscriptionResultSubscription",
+    "DeclineBookingArgs",
+    "DeclineBookingResult",
     "DeclineInvitationArgs",
     "DeclineInvitationResult",
     "DispatchRecurringBookingsArgs",
@@ -2236,22 +3438,48 @@ __all__ = [
     "FailOutboxEventResult",
     "GetAvailableSlotsArgs",
     "GetAvailableSlotsRow",
+    "GetPublicAvailableSlotsArgs",
+    "GetPublicAvailableSlotsRow",
+    "GetPublicBookingPageArgs",
+    "GetPublicBookingPageResult",
+    "GetPublicBookingPageResultOrganization",
+    "GetPublicBookingPageResultServicesItem",
+    "GetPublicBookingPageResultServicesItemProvidersItem",
+    "GetSeriesScheduleArgs",
+    "GetSeriesScheduleRow",
+    "GetWaitlistArgs",
+    "GetWaitlistRow",
     "IntegrityReportArgs",
     "IntegrityReportResult",
     "IntegrityReportResultInvariantsItem",
+    "JoinWaitlistArgs",
+    "JoinWaitlistResult",
     "LeaveOrganizationArgs",
     "LeaveOrganizationResult",
+    "LeaveWaitlistArgs",
+    "LeaveWaitlistResult",
+    "ListPublicServicesArgs",
+    "ListPublicServicesRow",
     "MarkNoShowArgs",
+    "MoveRecurringOccurrenceArgs",
+    "MoveRecurringOccurrenceResult",
+    "OrganizationClosureConflictsArgs",
+    "OrganizationClosureConflictsRow",
+    "PauseRecurringBookingArgs",
     "PreviewTreatmentScheduleArgs",
     "PreviewTreatmentScheduleRow",
     "RecordWebhookAttemptArgs",
     "ReleaseOutboxEventsArgs",
     "RequeueOutboxEventsArgs",
     "RescheduleBookingArgs",
+    "ResumeRecurringBookingArgs",
     "RotateWebhookSecretArgs",
     "RotateWebhookSecretResult",
+    "SessionLabelArgs",
     "SessionkitRpc",
     "SetDefaultSessionTypeArgs",
+    "SkipRecurringOccurrenceArgs",
+    "SkipRecurringOccurrenceResult",
     "SubscriptionBalanceArgs",
     "SubscriptionBalanceResult",
     "SyncRpcClient",
