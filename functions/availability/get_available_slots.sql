@@ -1,10 +1,10 @@
 -- get_available_slots: the bookable start times of a service with a provider between two local
 -- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
 -- `duration` from the start of each available window (weekly rules and overrides minus
--- exceptions, in the organization's / rule's time zone, DST-correct), then dropped when they
--- collide with a session (buffers included), start too soon (min_notice_minutes), too far ahead
--- (max_advance_days) or fall on a day already at max_bookings_per_day. Booking re-checks all of
--- it (private.assert_slot_bookable).
+-- exceptions, in the organization's / rule's time zone, DST-correct); each slot is a booking
+-- candidate (purpose search) and the booking rules (functions/rules/) keep the ones a booking
+-- would pass: not in the past, notice, booking window, availability, free of sessions and series
+-- holds with buffers, daily limit. Booking asks the same rules again.
 
 create or replace function public.get_available_slots(
   p_provider_id uuid,
@@ -20,13 +20,10 @@ set search_path = ''
 as $$
 declare
   v_service public.services;
-  v_type public.session_types;
-  v_tz text;
+  v_type_id uuid;
   v_length interval;
   v_free tstzmultirange;
-  v_busy tstzmultirange;
-  v_earliest timestamptz;
-  v_latest timestamptz;
+  v_candidates private.booking_candidate[];
 begin
   if p_provider_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
@@ -48,69 +45,49 @@ begin
     perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
   end if;
   perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
-  if not v_service.is_active then
-    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
-  end if;
-  if coalesce(private.member_role(v_service.organization_id, p_provider_id), '') not in ('owner', 'admin', 'provider') then
-    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'p_provider_id');
-  end if;
-  if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
-    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
-  end if;
 
-  v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
-  v_length := make_interval(mins => v_type.duration_minutes);
-  select o.timezone into v_tz from public.organizations o where o.id = v_service.organization_id;
+  -- the rules that need no time first (service offered, provider, session type): a probe
+  select t.session_type_id, make_interval(mins => t.duration_minutes) into v_type_id, v_length
+  from private.session_type_for(v_service.organization_id, null, v_service.session_type_id) as t;
+  perform private.assert_bookable(private.new_candidate(
+    purpose => 'search',
+    organization_id => v_service.organization_id,
+    service_id => v_service.id,
+    provider_id => p_provider_id,
+    session_type_id => v_type_id
+  ));
 
   v_free := private.provider_availability(v_service.organization_id, p_provider_id, p_from, p_to);
   if isempty(v_free) then
     return;
   end if;
-  v_busy := private.provider_busy(
-    p_provider_id, tstzrange(lower(v_free), upper(v_free)),
-    v_service.buffer_before_minutes, v_service.buffer_after_minutes
-  );
-  v_earliest := now() + make_interval(mins => v_service.min_notice_minutes);
-  v_latest := case when v_service.max_advance_days is not null
-                   then now() + make_interval(days => v_service.max_advance_days) end;
+
+  -- every slot of every available window is a candidate; the rules keep the bookable ones
+  select coalesce(array_agg(private.new_candidate(
+           purpose => 'search',
+           organization_id => v_service.organization_id,
+           service_id => v_service.id,
+           provider_id => p_provider_id,
+           starts_at => s.slot_start,
+           ends_at => s.slot_start + v_length,
+           session_type_id => v_type_id,
+           n => s.n
+         )), '{}')
+  into v_candidates
+  from (
+    select (row_number() over (order by lower(w.r), g.k))::integer as n, lower(w.r) + g.k * v_length as slot_start
+    from unnest(v_free) as w (r)
+    cross join lateral generate_series(
+      0,
+      floor(extract(epoch from upper(w.r) - lower(w.r)) / extract(epoch from v_length))::integer - 1
+    ) as g (k)
+  ) as s;
 
   return query
-    with windows as (
-      select w.r from unnest(v_free) as w (r)
-    ),
-    candidates as (
-      select lower(w.r) + g.k * v_length as slot_start
-      from windows w
-      cross join lateral generate_series(
-        0,
-        floor(extract(epoch from upper(w.r) - lower(w.r)) / extract(epoch from v_length))::integer - 1
-      ) as g (k)
-    ),
-    day_counts as (
-      select (ss.starts_at at time zone v_tz)::date as day, count(*) as booked
-      from public.service_sessions ss
-      where v_service.max_bookings_per_day is not null
-        and ss.provider_id = p_provider_id
-        and ss.service_id = v_service.id
-        and ss.kind = 'individual'
-        and ss.status <> 'cancelled'
-        and ss.current_participants > 0
-        and ss.starts_at >= lower(v_free) - interval '1 day'
-        and ss.starts_at < upper(v_free) + interval '1 day'
-      group by 1
-    )
-    select c.slot_start, c.slot_start + v_length
-    from candidates c
-    where c.slot_start >= v_earliest
-      and c.slot_start > now()
-      and (v_latest is null or c.slot_start <= v_latest)
-      and not (v_busy && tstzrange(c.slot_start, c.slot_start + v_length))
-      and not exists (
-        select 1 from day_counts dc
-        where dc.day = (c.slot_start at time zone v_tz)::date
-          and dc.booked >= v_service.max_bookings_per_day
-      )
-    order by c.slot_start;
+    select c.starts_at, c.ends_at
+    from unnest(v_candidates) as c
+    where c.n not in (select f.n from private.booking_rule_failures(v_candidates, false) as f)
+    order by c.starts_at;
 end
 $$;
 

@@ -160,11 +160,3 @@ comment on function private.bookings_admit_user_write() is
   'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking, or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
 
 revoke all on function private.bookings_admit_user_write() from public, anon;
-
--- named to fire first (triggers fire in name order): before apply_default_session_type & co.
-drop trigger if exists admit_user_write on public.bookings;
-create trigger admit_user_write
-  before insert or update on public.bookings
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.bookings_admit_user_write();

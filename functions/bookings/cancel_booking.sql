@@ -1,7 +1,7 @@
 -- Cancelling a booking: one implementation, two entry points.
 --   * cancel_booking(p_booking_id, p_reason) -> jsonb (the seed's booking-cancel edge function)
 --   * insert into booking_cancellations (booking_id, reason) through PostgREST (seed 002's
---     frontend code): the BEFORE INSERT trigger below IS the cancellation logic, so both run
+--     frontend code): the BEFORE INSERT trigger (triggers/booking_cancellations.sql) IS the cancellation logic, so both run
 --     the same checks, raise the same errors and have the same effects:
 --       booking status -> cancelled (status history row with the reason), participant count
 --       decremented and a 1-to-1 service session cancelled with it (bookings triggers), the
@@ -135,11 +135,6 @@ comment on function private.booking_cancellations_before_insert() is
   'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role.';
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
-
-drop trigger if exists booking_cancellations_before_insert on public.booking_cancellations;
-create trigger booking_cancellations_before_insert
-  before insert on public.booking_cancellations
-  for each row execute function private.booking_cancellations_before_insert();
 
 create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
 returns jsonb

@@ -25,11 +25,6 @@ comment on function private.meeting_recordings_before_write() is
 
 revoke all on function private.meeting_recordings_before_write() from public, anon;
 
-drop trigger if exists meeting_recordings_before_write on public.meeting_recordings;
-create trigger meeting_recordings_before_write
-  before insert or update of booking_id, organization_id on public.meeting_recordings
-  for each row execute function private.meeting_recordings_before_write();
-
 create or replace function private.purge_expired_recordings()
 returns integer
 language plpgsql

@@ -49,7 +49,7 @@ as $$
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
   -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = '078ed96115630b5563e0aecbd9e49299'
+  select private.recurring_fast_path_fingerprint() = 'd2d318b4604efaf4d019830c69ee3e14'
 $$;
 
 comment on function private.recurring_fast_path_verified() is

@@ -106,13 +106,6 @@ comment on function private.validate_recurring_booking() is
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 
-drop trigger if exists validate_recurring_booking on public.recurring_bookings;
-create trigger validate_recurring_booking
-  before insert or update of organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date,
-    local_time, timezone
-  on public.recurring_bookings
-  for each row execute function private.validate_recurring_booking();
-
 create or replace function private.protect_recurring_bookkeeping()
 returns trigger
 language plpgsql
@@ -144,11 +137,3 @@ comment on function private.protect_recurring_bookkeeping() is
   'BEFORE UPDATE trigger on recurring_bookings for users (not service calls): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date and created_by are read-only (INVALID_REQUEST, hint = column).';
 
 revoke all on function private.protect_recurring_bookkeeping() from public, anon;
-
-drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
-create trigger protect_recurring_bookkeeping
-  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by
-  on public.recurring_bookings
-  for each row
-  when (coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated'))
-  execute function private.protect_recurring_bookkeeping();
