@@ -21,7 +21,13 @@ from pytest_pgtap.plugin.sql_files import PgTapItem
 from sessionkit import stack
 from sessionkit.config import Project, Target
 from sessionkit.db.connect import connect
-from sessionkit.testing.calendar import CalendarStack, Moment, calendar_stack, matrix_moments, reproduce_hint
+from sessionkit.testing.calendar import (
+    CalendarMatrix,
+    Moment,
+    calendar_matrix,
+    matrix_moments,
+    reproduce_hint,
+)
 from sessionkit.testing.install import install_test_helpers
 from sessionkit.testing.remote import require_ready
 
@@ -65,8 +71,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--calendar",
         action="store_true",
-        help="Also run every pgTAP suite at real time and under moved clocks (next 7 days, calendar edges) "
-        "on a second cluster holding other tenants' data.",
+        help="Also run every pgTAP suite under moved clocks (next 7 days, calendar edges) on clusters "
+        "whose database holds other tenants' data.",
     )
 
 
@@ -79,10 +85,9 @@ class CalendarPgTapItem(PgTapItem):
     moment: Moment
 
     def runtest(self) -> None:
-        calendar = self._request.getfixturevalue("calendar")
-        calendar.move_to(self.moment)
+        matrix: CalendarMatrix = self._request.getfixturevalue("calendar")
         self.add_report_section("call", "calendar", reproduce_hint(self.moment))
-        report_tap(self, calendar.run_pgtap(self.path), self.name)
+        report_tap(self, matrix.tap(self.moment, self.path), self.name)
 
 
 class CalendarPgTapFile(pytest.File):
@@ -106,7 +111,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> CalendarPg
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The matrix runs last, moment after moment (one restart of the calendar cluster each)."""
+    """The matrix runs last, moment after moment (the order its clusters work in)."""
     if MATRIX not in config.stash:
         return
     order = {moment: index for index, moment in enumerate(config.stash[MATRIX])}
@@ -114,6 +119,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def calendar(project: Project) -> Iterator[CalendarStack]:
-    with calendar_stack(project) as stack_at:
-        yield stack_at
+def calendar(request: pytest.FixtureRequest, project: Project) -> Iterator[CalendarMatrix]:
+    """The matrix of the calendar tests selected in this session, under way in the background."""
+    runs = [(item.moment, item.path) for item in request.session.items if isinstance(item, CalendarPgTapItem)]
+    with calendar_matrix(project, runs) as matrix:
+        yield matrix

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the project needs from Debian's packages, only when missing:
-# Postgres 15 with pg_cron, pgTAP and plpgsql_check; faketime (libfaketime, for
+# Postgres 15 with pg_cron, pgTAP, plpgsql_check and pg_partman; faketime (libfaketime, for
 # `sessionkit db start --clock` and the calendar matrix of `make test`); python3-venv; Node.js + npm.
 # Runs as root (CI) or through sudo; never prompts.
 set -euo pipefail
 
 need=()
-for pkg in postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check faketime; do
+for pkg in postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check postgresql-15-partman faketime; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)

@@ -10,7 +10,10 @@ from uuid import UUID
 import psycopg
 import pytest
 
+from sessionkit.config import Project
+from sessionkit.db.admin import drop_database
 from sessionkit.testing.acting import Role, acting_as
+from tests.legacy import make_template
 
 ActAs = Callable[..., AbstractContextManager[psycopg.Connection]]
 
@@ -53,3 +56,12 @@ def act_as(db_url: str) -> Iterator[ActAs]:
     yield factory
     for connection in connections:
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def legacy_template(project: Project, db_url: str) -> Iterator[str]:
+    """A database at the legacy baseline with generated legacy data (tests/legacy.py); copy it
+    with tests.legacy.legacy_copy, never change it."""
+    name = make_template(project, db_url)
+    yield name
+    drop_database(db_url, name)

@@ -30,6 +30,7 @@ INVARIANTS = [
     "active_subscriptions_past_expiry",
     "sessions_of_non_members",
     "outbox_dead_letters",
+    "orphaned_recording_objects",
 ]
 
 
@@ -74,17 +75,15 @@ def test_fail_on_violations_exits_0_when_clean(runner: CliRunner, db_url: str, c
 def test_fail_on_violations_exits_1_and_reports_the_violation(
     runner: CliRunner, db_url: str, conn: psycopg.Connection, clean_org: uuid.UUID
 ) -> None:
+    # a stale participant count, written behind the bookings trigger's back (as the legacy app did)
     row = conn.execute(
-        """insert into public.bookings (organization_id, client_id, provider_id, start_time, end_time)
-           select o.id, m.user_id, m.user_id, now() + interval '4 days', now() + interval '4 days 1 hour'
-           from public.organizations o
-           join public.organization_members m on m.organization_id = o.id and m.role = 'client'
-           where o.id = %s
+        """update public.service_sessions set current_participants = 0
+           where organization_id = %s and current_participants = 1
            returning id""",
         (clean_org,),
     ).fetchone()
     assert row is not None
-    legacy_booking = str(row[0])
+    stale_session = str(row[0])
 
     result = audit(runner, db_url, "--org", str(clean_org), "--format", "json", "--fail-on-violations")
     assert result.exit_code == 1
@@ -93,8 +92,8 @@ def test_fail_on_violations_exits_1_and_reports_the_violation(
     report = json.loads(result.stdout)
     assert report["total_violations"] == 1
     violated = {i["name"]: i for i in report["invariants"] if i["violations"]}
-    assert list(violated) == ["bookings_without_service_session"]
-    assert violated["bookings_without_service_session"]["sample_ids"] == [legacy_booking]
+    assert list(violated) == ["session_participants_mismatch"]
+    assert violated["session_participants_mismatch"]["sample_ids"] == [stale_session]
 
     # without the flag the same report is printed and the command succeeds
     assert audit(runner, db_url, "--org", str(clean_org), "--format", "json").exit_code == 0

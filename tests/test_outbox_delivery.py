@@ -352,3 +352,45 @@ def test_sigterm_finishes_the_event_in_hand_and_releases_the_rest(
 
     counts = Counter(receiver.event_ids())
     assert sorted(counts) == sorted(ids) and max(counts.values()) == 1, "nothing lost, nothing twice"
+
+
+def test_a_booking_reminder_reaches_a_webhook_with_its_local_time(db_url: str) -> None:
+    """Reminder job -> outbox -> worker -> HTTP, in one transaction that is rolled back (the job
+    run at a chosen instant would otherwise leave other bookings' reminders behind)."""
+    consumer = f"test-{uuid.uuid4().hex[:10]}"
+    with WebhookReceiver() as receiver, psycopg.connect(db_url) as conn:
+        slug = f"rm-{uuid.uuid4().hex[:10]}"
+        org = scalar(conn, "select tests.seed_org(%s, 'Europe/Berlin')", (slug,))
+        service = scalar(conn, "select tests.seed_bookable_service(%s, 'Physio', 60)", (org,))
+        booking = scalar(
+            conn,
+            "select tests.seed_booking(%s, tests.uid(%s), tests.slot(0, '10:00', 'Europe/Berlin'))",
+            (service, f"{slug}_client"),
+        )
+        created = scalar(
+            conn,
+            "select public.create_webhook_subscription(%s, %s, array['booking.reminder'])",
+            (org, receiver.url),
+        )
+        receiver.secret = created["secret"]
+        ConsumerRpc(conn, consumer).configure()
+        conn.execute(
+            "select tests.run_reminders(b.start_time - interval '24 hours' + interval '1 minute')"
+            " from public.bookings b where b.id = %s",
+            (booking,),
+        )
+        settings = WorkerSettings(consumer, batch_size=100, allow_private_targets=True)
+        with httpx.Client(timeout=5) as client:
+            worker_ = OutboxWorker(conn, settings, client)
+            while worker_.process_batch():
+                pass
+        conn.rollback()
+
+    [got] = receiver.received
+    payload = got.body["payload"]
+    assert (got.topic, got.signature_valid, got.status) == ("booking.reminder", True, 200)
+    assert (payload["booking_id"], payload["local_time"], payload["offset_minutes"]) == (
+        str(booking),
+        "10:00",
+        1440,
+    )

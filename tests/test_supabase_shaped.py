@@ -22,8 +22,11 @@ from .catalog_snapshot import Fact, Snapshot, snapshot
 from .helpers import scalar, sessionkit
 from .shaped_server import ShapedServer, shaped_server
 
-MIGRATION_SCHEMAS = {"public", "private", "ops", "supabase_migrations"}
+# partman: pg_partman keeps a template table per partitioned table there (4.x)
+MIGRATION_SCHEMAS = {"public", "private", "ops", "supabase_migrations", "partman"}
 MIGRATION_EXTENSIONS = {"btree_gist"}  # pgcrypto and uuid-ossp are there already, as on Supabase
+# tables of Supabase's schemas a migration may put policies on (storage: the recordings bucket)
+POLICY_TABLES = {("storage", "objects")}
 PER_SCHEMA_KINDS = {"relation", "column", "function", "trigger", "constraint", "policy"}
 
 
@@ -55,6 +58,8 @@ def from_migrations(fact: Fact) -> bool:
     """A fact a migration may add: an object in the schemas it owns, one of those schemas, an
     extension it creates. Roles, settings, default privileges and memberships are not among them."""
     kind = fact[0]
+    if kind == "policy" and (fact[1], fact[2]) in POLICY_TABLES:
+        return True
     if kind in PER_SCHEMA_KINDS:
         return fact[1] in MIGRATION_SCHEMAS
     if kind == "schema":
@@ -127,7 +132,8 @@ def test_db_push_refuses_a_database_without_auth_naming_what_is_missing(
     assert result.stderr.strip().splitlines() == [
         f"error: postgresql://postgres@127.0.0.1:{server.port}/bare is not a Supabase database: missing "
         "schema auth, table auth.users, function auth.uid(), function auth.role(), "
-        "schema extensions (sessionkit installs these only on its local stack)"
+        "schema extensions, table storage.buckets, table storage.objects, "
+        "function storage.foldername(text) (sessionkit installs these only on its local stack)"
     ]
     assert snapshot(url) == before
 

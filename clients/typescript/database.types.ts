@@ -303,11 +303,10 @@ export type Database = {
           /** Service booked; legacy rows may have none. */
           service_id: string | null
           /**
-           * The service session booked (schedule, room, capacity). Nullable only until the
-           * service_sessions backfill has linked every legacy booking; embed it with
+           * The service session booked (schedule, room, capacity); required. Embed it with
            * select=*,service_session:service_sessions(*).
            */
-          service_session_id: string | null
+          service_session_id: string
           /**
            * Treatment (multi-session service, seed 004) this booking belongs to; every session of one
            * treatment shares it. Null for single bookings.
@@ -358,7 +357,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -381,7 +380,7 @@ export type Database = {
           recurring_booking_id?: string | null
           recurring_occurrence_date?: string | null
           service_id?: string | null
-          service_session_id?: string | null
+          service_session_id?: string
           session_group_id?: string | null
           session_number?: number | null
           session_type_id?: string | null
@@ -595,11 +594,26 @@ export type Database = {
           recording_retention_days: number | null
           /** Local time (organization time zone) used by recurring bookings that do not name one. */
           recurring_default_time: string
+          /** Reminders are addressed to the booking's client (booking.reminder payload recipients). */
+          remind_clients: boolean
+          /** Reminders are addressed to the booking's provider. Neither: no reminder events at all. */
+          remind_providers: boolean
+          /**
+           * How long before a confirmed booking its reminders go out, in minutes of elapsed time
+           * (default 24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no
+           * reminders.
+           */
+          reminder_offsets_minutes: number[]
           /**
            * When false, a client without credits books pay-per-session; when true an active subscription
            * is required.
            */
           requires_subscription: boolean
+          /**
+           * Clients read the recordings (metadata and files in the meeting-recordings bucket) of their
+           * own sessions; false = only the session's provider and owners/admins.
+           */
+          share_recordings_with_clients: boolean
           updated_at: string
         }
         ComputedFields: never
@@ -611,7 +625,11 @@ export type Database = {
           organization_id: string
           recording_retention_days?: number | null
           recurring_default_time?: string
+          remind_clients?: boolean
+          remind_providers?: boolean
+          reminder_offsets_minutes?: number[]
           requires_subscription?: boolean
+          share_recordings_with_clients?: boolean
           updated_at?: string
         }
         Update: {
@@ -622,7 +640,11 @@ export type Database = {
           organization_id?: string
           recording_retention_days?: number | null
           recurring_default_time?: string
+          remind_clients?: boolean
+          remind_providers?: boolean
+          reminder_offsets_minutes?: number[]
           requires_subscription?: boolean
+          share_recordings_with_clients?: boolean
           updated_at?: string
         }
         Relationships: [
@@ -744,11 +766,6 @@ export type Database = {
           description: string | null
           /** Discount shown against the pay-per-session price, 0..100. */
           discount_percentage: number
-          /**
-           * DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written
-           * since the session types restructure; dropped by a contract migration once backfilled.
-           */
-          duration: string | null
           id: string
           is_active: boolean
           name: string
@@ -770,7 +787,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name: string
@@ -786,7 +802,6 @@ export type Database = {
           currency?: string
           description?: string | null
           discount_percentage?: number
-          duration?: string | null
           id?: string
           is_active?: boolean
           name?: string
@@ -929,11 +944,8 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           /** Room, address or meeting link. */
           location: string | null
           /** Capacity of the session (1..10000). */
@@ -953,9 +965,9 @@ export type Database = {
           updated_at: string
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Insert: {
@@ -963,7 +975,7 @@ export type Database = {
           current_participants?: number
           ends_at: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id: string
@@ -973,14 +985,14 @@ export type Database = {
           starts_at: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Update: {
           created_at?: string
           current_participants?: number
           ends_at?: string
           id?: string
-          kind?: "individual" | "workshop" | "course_session" | null
+          kind?: "individual" | "workshop" | "course_session"
           location?: string | null
           max_participants?: number
           organization_id?: string
@@ -990,7 +1002,7 @@ export type Database = {
           starts_at?: string
           status?: "scheduled" | "cancelled" | "completed"
           updated_at?: string
-          visibility?: "public" | "private" | "unlisted" | null
+          visibility?: "public" | "private" | "unlisted"
         }
         Relationships: [
           {
@@ -1573,19 +1585,16 @@ export type Database = {
       service_session_distribution: {
         Row: {
           earliest: string | null
-          /**
-           * individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-           * Null only on legacy rows not yet classified by the service_sessions backfill.
-           */
-          kind: "individual" | "workshop" | "course_session" | null
+          /** individual (a private 1-to-1 session created with its booking) | workshop | course_session. */
+          kind: "individual" | "workshop" | "course_session"
           latest: string | null
           organization_id: string
           session_count: number | null
           /**
            * public (listed, any member joins) | private (only staff book clients into it) | unlisted
-           * (joinable by id, not listed). Null only on unclassified legacy rows.
+           * (joinable by id, not listed).
            */
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
         Relationships: [
@@ -1829,7 +1838,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1870,7 +1879,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -1911,7 +1920,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2019,7 +2028,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2171,7 +2180,7 @@ export type Database = {
           current_participants: number
           ends_at: string
           id: string
-          kind: "individual" | "workshop" | "course_session" | null
+          kind: "individual" | "workshop" | "course_session"
           location: string | null
           max_participants: number
           organization_id: string
@@ -2181,7 +2190,7 @@ export type Database = {
           starts_at: string
           status: "scheduled" | "cancelled" | "completed"
           updated_at: string
-          visibility: "public" | "private" | "unlisted" | null
+          visibility: "public" | "private" | "unlisted"
         }
         SetofOptions: {
           from: "*"
@@ -2192,10 +2201,11 @@ export type Database = {
       }
       /**
        * Gives a client of the package's organization a subscription: total_sessions = the package's
-       * session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role)
-       * only. An expired or fully used active subscription is closed first; otherwise
-       * ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
-       * PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.
+       * session_count, expires_at = starts_at + valid_for_days calendar days of the organization's
+       * time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired
+       * or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE,
+       * ALREADY_ACTIVE_SUBSCRIPTION.
        */
       create_subscription: {
         Args: { p_client_id: string; p_package_id: string; p_starts_at?: string }
@@ -2336,7 +2346,11 @@ export type Database = {
           organization_id: string
           recording_retention_days: number | null
           recurring_default_time: string
+          remind_clients: boolean
+          remind_providers: boolean
+          reminder_offsets_minutes: number[]
           requires_subscription: boolean
+          share_recordings_with_clients: boolean
           updated_at: string
         }
         SetofOptions: {
@@ -2433,7 +2447,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2528,7 +2542,7 @@ export type Database = {
           recurring_booking_id: string | null
           recurring_occurrence_date: string | null
           service_id: string | null
-          service_session_id: string | null
+          service_session_id: string
           session_group_id: string | null
           session_number: number | null
           session_type_id: string | null
@@ -2574,7 +2588,11 @@ export type Database = {
           organization_id: string
           recording_retention_days: number | null
           recurring_default_time: string
+          remind_clients: boolean
+          remind_providers: boolean
+          reminder_offsets_minutes: number[]
           requires_subscription: boolean
+          share_recordings_with_clients: boolean
           updated_at: string
         }
         SetofOptions: {

@@ -143,15 +143,21 @@ begin
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 
   return query
+  -- each pair once (least id first) whichever side belongs to the organization; sessions last at
+  -- most a day (service_sessions_length_check), so the other session of a pair starts at most a
+  -- day before: one bounded range of the (provider, start) index per session
   with v as (
-    select a.id from public.service_sessions a
+    select distinct least(a.id, b.id) as id, greatest(a.id, b.id) as other_id
+    from public.service_sessions a
     join public.service_sessions b
       on b.provider_id = a.provider_id
-     and b.id > a.id
+     and b.id <> a.id
      and b.status <> 'cancelled'
-     and tstzrange(b.starts_at, b.ends_at) && tstzrange(a.starts_at, a.ends_at)
+     and b.starts_at > a.starts_at - interval '1 day'
+     and b.starts_at < a.ends_at
+     and b.ends_at > a.starts_at
     where a.status <> 'cancelled'
-      and (p_organization_id is null or a.organization_id = p_organization_id or b.organization_id = p_organization_id)
+      and (p_organization_id is null or a.organization_id = p_organization_id)
   )
   select 10, 'overlapping_provider_sessions',
     'Pairs of non-cancelled service sessions of the same provider that overlap in time (sample: the first session of each pair).',
@@ -217,6 +223,21 @@ begin
   )
   select 15, 'outbox_dead_letters',
     'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select o.name as id from storage.objects o
+    where o.bucket_id = 'meeting-recordings'
+      and (p_organization_id is null or o.name like p_organization_id::text || '/%')
+      and not exists (
+        select 1 from public.meeting_recordings r
+        where r.storage_path = o.name
+          and r.organization_id = private.uuid_or_null((storage.foldername(o.name))[1])
+      )
+  )
+  select 16, 'orphaned_recording_objects',
+    'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
 end
 $$;

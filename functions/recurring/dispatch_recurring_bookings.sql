@@ -135,7 +135,7 @@ begin
     from public.recurring_bookings as r
     where r.is_active
       and r.next_booking_date <= p_run_date
-      -- shards by provider: every provider (its locks, its sessions, its GiST entries) belongs
+      -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
       -- to exactly one shard, so concurrent shards never wait for each other's provider locks
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
     for no key update skip locked
@@ -212,6 +212,7 @@ begin
     where ss.provider_id = any (v_providers)
       and ss.status <> 'cancelled'
       and ss.starts_at < v_last_at
+      and ss.starts_at > v_first_at - interval '1 day'  -- sessions last at most a day
       and ss.ends_at > v_first_at
     union
     select lb.provider_id
@@ -291,6 +292,7 @@ begin
               where ss.provider_id = r.specialist_id
                 and ss.status <> 'cancelled'
                 and ss.starts_at < t.ends_at + interval '1 day'
+                and ss.starts_at > t.starts_at - interval '2 days'  -- sessions last at most a day
                 and ss.ends_at > t.starts_at - interval '1 day'
                 and tstzrange(t.starts_at, t.ends_at) && tstzrange(
                   ss.starts_at - make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), sv.buffer_after_minutes)),
@@ -356,7 +358,8 @@ begin
   -- above) hold around the candidates (private.series_holds, the booking core's own source):
   -- a candidate near one takes the exact path, where private.provider_busy decides
   held as materialized (
-    select h.provider_id, h.starts_at, h.ends_at, greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
+    select h.provider_id, h.service_id, h.starts_at, h.ends_at,
+           greatest(h.buffer_before_minutes, h.buffer_after_minutes) as buffer_minutes
     from private.series_holds(
       v_providers,
       (select tstzrange(min(b.starts_at) - interval '1 day', max(b.ends_at) + interval '1 day') from batch as b)
@@ -421,6 +424,13 @@ begin
               and dss.status <> 'cancelled'
               and dss.starts_at >= b.local_day::timestamp at time zone b.org_tz
               and dss.starts_at < (b.local_day + 1)::timestamp at time zone b.org_tz
+          ) + (
+            -- places other series of the service hold that day
+            select count(*)
+            from held as dh
+            where dh.provider_id = b.specialist_id
+              and dh.service_id = b.service_id
+              and (dh.starts_at at time zone b.org_tz)::date = b.local_day
           ) + dr.day_rank <= b.max_bookings_per_day
         )
         and (
@@ -473,9 +483,9 @@ begin
 
   -- 3. the certain ones, set-based ---------------------------------------------------------
   if v_fast_count > 0 then
-    -- the new rows' ids are random (gen_random_uuid, as the column defaults) but handed out in
-    -- ascending order along the insert order, so every index led by an id (primary keys,
-    -- (organization_id, id), bookings by service session, history by booking) grows at its
+    -- the new rows' ids are time-ordered (private.uuid_generate_v7, as the column defaults) and
+    -- handed out in ascending order along the insert order, so every index led by an id (primary
+    -- keys, (organization_id, id), bookings by service session, history by booking) grows at its
     -- right edge instead of taking 100,000 inserts all over its pages
     with fast as (
       select x.n, (count(*) filter (where x.state = 'fast') over (order by x.n))::integer as k, x.state = 'fast' as is_fast
@@ -483,11 +493,11 @@ begin
     ),
     session_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     ),
     booking_ids as (
       select array_agg(g.id order by g.id) as ids
-      from (select gen_random_uuid() from generate_series(1, v_fast_count)) as g (id)
+      from (select private.uuid_generate_v7() from generate_series(1, v_fast_count)) as g (id)
     )
     select
       array_agg(case when f.is_fast then si.ids[f.k] end order by f.n),

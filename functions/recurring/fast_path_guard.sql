@@ -3,7 +3,9 @@
 -- (see functions/recurring/dispatch_recurring_bookings.sql, step 3). That is only right for the
 -- triggers it was written against. private.recurring_fast_path_fingerprint() digests every
 -- user trigger that fires on INSERT into those tables (name, timing, function and the
--- function's source); while it equals the digest recorded below, the dispatcher may bypass them.
+-- function's source) and that the bypass skips (not the `enable always` ones, such as the
+-- service sessions' overlap guarantee, which fire anyway); while it equals the digest recorded
+-- below, the dispatcher may bypass them.
 -- Any change (a trigger added, dropped or rewritten) turns the bypass off by itself: dispatching
 -- stays correct, only slower. The pgTAP suite test_recurring.sql fails until someone has checked
 -- that step 3 still does what the changed triggers do and recorded the new digest here.
@@ -29,6 +31,7 @@ as $$
     )
     and not t.tgisinternal
     and (t.tgtype & 4) <> 0  -- fires on INSERT
+    and t.tgenabled <> 'A'  -- `enable always` triggers fire in replica mode too: never bypassed
 $$;
 
 comment on function private.recurring_fast_path_fingerprint() is
@@ -48,8 +51,9 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher)
-  select private.recurring_fast_path_fingerprint() = 'd2d318b4604efaf4d019830c69ee3e14'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
+  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
 $$;
 
 comment on function private.recurring_fast_path_verified() is

@@ -15,19 +15,22 @@
 --   * it starts in the future and at most max_advance_days ahead (365 days when the service has
 --     no booking window);
 --   * it lasts the service's session type (else the organization's default), like the booking
---     the dispatcher would make.
+--     the dispatcher would make, and takes a place in the service's max_bookings_per_day of its
+--     local day.
 -- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
 -- session types and memberships); private.series_holds finds a provider's active series through
 -- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
 -- window, and generates only the occurrences inside it.
 
--- (issue 10 first shipped a one-series signature; the set-based one replaces it)
+-- (issue 10 first shipped a one-series signature, then one without service_id; this replaces them)
 drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+drop function if exists private.series_occurrences(public.recurring_bookings[], tstzrange);
 
 create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -47,6 +50,7 @@ begin
   select
     r.id,
     r.specialist_id,
+    r.service_id,
     o.occurrence_date,
     o.starts_at,
     o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
@@ -108,6 +112,9 @@ comment on function private.series_occurrences(public.recurring_bookings[], tstz
 revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
 grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
 
+-- (the result gained service_id: the daily limit counts held occurrences of the same service)
+drop function if exists private.series_holds(uuid[], tstzrange, uuid);
+
 create or replace function private.series_holds(
   p_provider_ids uuid[],
   p_window tstzrange,
@@ -116,6 +123,7 @@ create or replace function private.series_holds(
 returns table (
   recurring_booking_id uuid,
   provider_id uuid,
+  service_id uuid,
   occurrence_date date,
   starts_at timestamptz,
   ends_at timestamptz,
@@ -151,7 +159,7 @@ end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
-  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what the booking rule free_time counts as busy besides sessions.';
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what the booking rules free_time (busy time) and daily_limit (places of the same service that day) count besides sessions.';
 
 revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
 grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;

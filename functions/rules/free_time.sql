@@ -4,8 +4,8 @@
 -- [S - greatest(B, a), E + greatest(A, b)): buffers keep other sessions out but may overlap each
 -- other. Busy are:
 --   * the provider's non-cancelled sessions in every organization where they hold an accepted
---     provider-capable membership (found through the GiST index of the exclusion constraint;
---     buffers are at most a day, so the probe is widened by a day), but not the session moved;
+--     provider-capable membership (a bounded range of the (provider, start) index: buffers and
+--     sessions last at most a day), but not the session moved;
 --   * legacy 1-to-1 bookings not yet linked to a service session;
 --   * the occurrences the provider's recurring series hold (private.series_holds), but not those
 --     of the candidate's own series (recurring_booking_id);
@@ -59,7 +59,11 @@ as $$
        left join public.services as ssv on ssv.id = ss.service_id
        where ss.provider_id = o.provider_id
          and ss.status <> 'cancelled'
-         and tstzrange(ss.starts_at, ss.ends_at) && tstzrange(o.starts_at - interval '1 day', o.ends_at + interval '1 day')
+         -- buffers are at most a day and sessions last at most a day (service_sessions_length_check):
+         -- a bounded range of the (provider, start) index
+         and ss.starts_at > o.starts_at - interval '2 days'
+         and ss.starts_at < o.ends_at + interval '1 day'
+         and ss.ends_at > o.starts_at - interval '1 day'
          and ss.id is distinct from o.exclude_session_id
          and tstzrange(o.starts_at, o.ends_at) && tstzrange(
                ss.starts_at - pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), o.after_minutes)),

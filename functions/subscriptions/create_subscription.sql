@@ -72,7 +72,11 @@ begin
   end if;
 
   if v_package.valid_for_days is not null then
-    v_expires_at := v_starts_at + make_interval(days => v_package.valid_for_days);
+    -- calendar days of the organization, whatever the caller's session TimeZone
+    v_expires_at := private.add_local_days(
+      v_starts_at, v_package.valid_for_days,
+      (select o.timezone from public.organizations o where o.id = v_package.organization_id)
+    );
     if v_expires_at <= now() then
       perform private.raise_error(
         'INVALID_REQUEST',
@@ -129,7 +133,7 @@ end
 $$;
 
 comment on function public.create_subscription(uuid, uuid, timestamptz) is
-  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days. Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
+  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days calendar days of the organization''s time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
 
 revoke execute on function public.create_subscription(uuid, uuid, timestamptz) from public, anon;
 grant execute on function public.create_subscription(uuid, uuid, timestamptz) to authenticated, service_role;

@@ -22,7 +22,11 @@ begin
 
   if tg_op = 'INSERT' then
     if new.expires_at is null and v_package.valid_for_days is not null then
-      new.expires_at := new.starts_at + make_interval(days => v_package.valid_for_days);
+      -- calendar days of the organization, whatever the caller's session TimeZone
+      new.expires_at := private.add_local_days(
+        new.starts_at, v_package.valid_for_days,
+        (select o.timezone from public.organizations o where o.id = new.organization_id)
+      );
     end if;
   end if;
 
@@ -48,6 +52,6 @@ end
 $$;
 
 comment on function private.subscriptions_before_write() is
-  'BEFORE INSERT/UPDATE trigger on subscriptions: package of the same organization, client a client member (users), expires_at defaults to starts_at + the package''s valid_for_days, total_sessions never below the credits already spent (INVALID_REQUEST).';
+  'BEFORE INSERT/UPDATE trigger on subscriptions: package of the same organization, client a client member (users), expires_at defaults to starts_at + the package''s valid_for_days (calendar days of the organization''s time zone), total_sessions never below the credits already spent (INVALID_REQUEST).';
 
 revoke all on function private.subscriptions_before_write() from public, anon;

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from sessionkit import stack
+from sessionkit.backfill.cli import backfill_app
 from sessionkit.bench.cli import bench_command
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import cron_jobs, server_clock_offset, server_version
@@ -24,6 +25,7 @@ from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.connect import connect
 from sessionkit.db.prerequisites import pg_cron_enabled
 from sessionkit.errors import SessionkitError
+from sessionkit.legacy.cli import legacy_app
 from sessionkit.migrate import bundle
 from sessionkit.migrate.files import MigrationFile, version_to_datetime
 from sessionkit.migrate.push import status as migration_status
@@ -45,6 +47,8 @@ gen_app.command("types")(gen_types)
 recurring_app = typer.Typer(help="Recurring bookings.", no_args_is_help=True)
 app.add_typer(recurring_app, name="recurring")
 recurring_app.command("dispatch")(dispatch_command)
+app.add_typer(legacy_app, name="legacy")
+app.add_typer(backfill_app, name="backfill")
 outbox_app = typer.Typer(help="The transactional outbox: deliver events to webhooks.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 outbox_app.command("work")(work_command)
@@ -184,14 +188,15 @@ def db_reset(
 def db_push(
     db_url: DbUrl = None,
     to: Annotated[str | None, typer.Option("--to", help="Stop at this version.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="List what would run; evaluate the guards of contract migrations."),
+    ] = False,
 ) -> None:
     """Apply pending migrations of supabase/migrations, each in its own transaction."""
     project, target = _target(db_url)
     if dry_run:
-        applied = stack.push_target(project, target, to=to, dry_run=True)
-        for migration in applied:
-            out.print(f"would apply {migration.path.name}", highlight=False)
+        applied = _push_dry_run(project, target, to)
     else:
         with migration_progress() as listener:
             applied = stack.push_target(project, target, to=to, listener=listener)
@@ -212,6 +217,23 @@ def _warn_without_pg_cron(target: Target) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _push_dry_run(project: Project, target: Target, to: str | None) -> list[MigrationFile]:
+    """Print what a push would apply, up to the first guard that would refuse, and every guard's verdict."""
+    verdicts = stack.push_dry_run(project, target, to)
+    stop = next((i for i, (_, v) in enumerate(verdicts) if v is not None and v.refuses), len(verdicts))
+    for migration, _ in verdicts[:stop]:
+        out.print(f"would apply {migration.path.name}", highlight=False)
+    if stop < len(verdicts):
+        out.print(f"[red]would stop at[/red] {verdicts[stop][1].describe()}", highlight=False)  # type: ignore[union-attr]
+        out.print(f"({len(verdicts) - stop} migration(s) wait for it)", highlight=False)
+    later = [v for _, v in verdicts[stop + 1 :] if v is not None]
+    if later:
+        out.print("later guards, on the data as it is now:", highlight=False)
+        for verdict in later:
+            out.print(f"  {verdict.describe()}", highlight=False)
+    return [m for m, _ in verdicts[:stop]]
 
 
 @db_app.command("migrations")

@@ -13,7 +13,8 @@ from sessionkit.db.connect import connect
 from sessionkit.db.prerequisites import require_supabase
 from sessionkit.errors import SessionkitError
 from sessionkit.migrate.files import MigrationFile
-from sessionkit.migrate.push import PushListener, push
+from sessionkit.migrate.guards import Verdict
+from sessionkit.migrate.push import PushListener, guard_verdicts, push
 
 
 def start_local(project: Project) -> bool:
@@ -61,7 +62,23 @@ def push_target(
 ) -> list[MigrationFile]:
     with connect(target.url) as conn:
         prepare(conn, target, dry_run)
-        return push(conn, project.bundle_dir, to=to, dry_run=dry_run, listener=listener)
+        return push(
+            conn,
+            project.bundle_dir,
+            to=to,
+            dry_run=dry_run,
+            listener=listener,
+            functions_dir=project.functions_dir,
+        )
+
+
+def push_dry_run(
+    project: Project, target: Target, to: str | None = None
+) -> list[tuple[MigrationFile, Verdict | None]]:
+    """What `db push` would apply, each guarded migration with its guard's verdict now."""
+    with connect(target.url) as conn:
+        prepare(conn, target, dry_run=True)
+        return guard_verdicts(conn, project.bundle_dir, to=to, functions_dir=project.functions_dir)
 
 
 def prepare(conn: psycopg.Connection, target: Target, dry_run: bool = False) -> None:

@@ -415,9 +415,8 @@ class Bookings(RowModel):
     updated_at: datetime.datetime
     session_type_id: uuid.UUID | None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind
@@ -465,6 +464,7 @@ class BookingsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -494,9 +494,8 @@ class BookingsInsert(InsertModel):
     updated_at: datetime.datetime | None = None
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
-    service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    service_session_id: uuid.UUID
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -540,6 +539,7 @@ class BookingsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "service_session_id",
             "booking_kind",
         }
     )
@@ -570,8 +570,7 @@ class BookingsUpdate(UpdateModel):
     session_type_id: uuid.UUID | None = None
     """Session type booked; defaults server-side like service_sessions.session_type_id."""
     service_session_id: uuid.UUID | None = None
-    """The service session booked (schedule, room, capacity). Nullable only until the
-    service_sessions backfill has linked every legacy booking; embed it with
+    """The service session booked (schedule, room, capacity); required. Embed it with
     select=*,service_session:service_sessions(*).
     """
     booking_kind: BookingsBookingKind | None = None
@@ -809,6 +808,18 @@ class OrganizationSettings(RowModel):
     """Session type applied when a session is created without one. Set with
     set_default_session_type(); set automatically while exactly one active type exists.
     """
+    reminder_offsets_minutes: list[int]
+    """How long before a confirmed booking its reminders go out, in minutes of elapsed time (default
+    24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no reminders.
+    """
+    remind_clients: bool
+    """Reminders are addressed to the booking's client (booking.reminder payload recipients)."""
+    remind_providers: bool
+    """Reminders are addressed to the booking's provider. Neither: no reminder events at all."""
+    share_recordings_with_clients: bool
+    """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
+    sessions; false = only the session's provider and owners/admins.
+    """
 
 
 class OrganizationSettingsInsert(InsertModel):
@@ -823,6 +834,10 @@ class OrganizationSettingsInsert(InsertModel):
             "requires_subscription",
             "created_at",
             "updated_at",
+            "reminder_offsets_minutes",
+            "remind_clients",
+            "remind_providers",
+            "share_recordings_with_clients",
         }
     )
 
@@ -847,6 +862,18 @@ class OrganizationSettingsInsert(InsertModel):
     """Session type applied when a session is created without one. Set with
     set_default_session_type(); set automatically while exactly one active type exists.
     """
+    reminder_offsets_minutes: list[int] | None = None
+    """How long before a confirmed booking its reminders go out, in minutes of elapsed time (default
+    24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no reminders.
+    """
+    remind_clients: bool | None = None
+    """Reminders are addressed to the booking's client (booking.reminder payload recipients)."""
+    remind_providers: bool | None = None
+    """Reminders are addressed to the booking's provider. Neither: no reminder events at all."""
+    share_recordings_with_clients: bool | None = None
+    """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
+    sessions; false = only the session's provider and owners/admins.
+    """
 
 
 class OrganizationSettingsUpdate(UpdateModel):
@@ -861,6 +888,10 @@ class OrganizationSettingsUpdate(UpdateModel):
             "requires_subscription",
             "created_at",
             "updated_at",
+            "reminder_offsets_minutes",
+            "remind_clients",
+            "remind_providers",
+            "share_recordings_with_clients",
         }
     )
 
@@ -884,6 +915,18 @@ class OrganizationSettingsUpdate(UpdateModel):
     default_session_type_id: uuid.UUID | None = None
     """Session type applied when a session is created without one. Set with
     set_default_session_type(); set automatically while exactly one active type exists.
+    """
+    reminder_offsets_minutes: list[int] | None = None
+    """How long before a confirmed booking its reminders go out, in minutes of elapsed time (default
+    24 h and 1 h: {1440,60}); at most 5, each 5 minutes to 30 days; empty = no reminders.
+    """
+    remind_clients: bool | None = None
+    """Reminders are addressed to the booking's client (booking.reminder payload recipients)."""
+    remind_providers: bool | None = None
+    """Reminders are addressed to the booking's provider. Neither: no reminder events at all."""
+    share_recordings_with_clients: bool | None = None
+    """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
+    sessions; false = only the session's provider and owners/admins.
     """
 
 
@@ -1053,10 +1096,6 @@ class Packages(RowModel):
     provider_id: uuid.UUID | None
     name: str
     description: str | None
-    duration: str | None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int
     """Number of session credits the package grants (1..1000)."""
     price: Decimal
@@ -1095,10 +1134,6 @@ class PackagesInsert(InsertModel):
     provider_id: uuid.UUID | None = None
     name: str
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
@@ -1137,10 +1172,6 @@ class PackagesUpdate(UpdateModel):
     provider_id: uuid.UUID | None = None
     name: str | None = None
     description: str | None = None
-    duration: str | None = None
-    """DEPRECATED legacy free-text session length ("3h", "90 min"…). Nullable and never written since
-    the session types restructure; dropped by a contract migration once backfilled.
-    """
     session_count: int | None = None
     """Number of session credits the package grants (1..1000)."""
     price: Decimal | None = None
@@ -1341,13 +1372,11 @@ class ServiceSessionDistribution(RowModel):
     """
 
     organization_id: uuid.UUID
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
     session_count: int | None
     earliest: datetime.datetime | None
@@ -1392,13 +1421,11 @@ class ServiceSessions(RowModel):
     """Session type of this session; defaults server-side to the organization default (or its only
     active type).
     """
-    kind: ServiceSessionsKind | None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
-    visibility: ServiceSessionsVisibility | None
+    kind: ServiceSessionsKind
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
+    visibility: ServiceSessionsVisibility
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1418,6 +1445,8 @@ class ServiceSessionsInsert(InsertModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1443,12 +1472,10 @@ class ServiceSessionsInsert(InsertModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 
@@ -1468,6 +1495,8 @@ class ServiceSessionsUpdate(UpdateModel):
             "status",
             "created_at",
             "updated_at",
+            "kind",
+            "visibility",
         }
     )
 
@@ -1493,12 +1522,10 @@ class ServiceSessionsUpdate(UpdateModel):
     active type).
     """
     kind: ServiceSessionsKind | None = None
-    """individual (a private 1-to-1 session created with its booking) | workshop | course_session.
-    Null only on legacy rows not yet classified by the service_sessions backfill.
-    """
+    """individual (a private 1-to-1 session created with its booking) | workshop | course_session."""
     visibility: ServiceSessionsVisibility | None = None
     """public (listed, any member joins) | private (only staff book clients into it) | unlisted
-    (joinable by id, not listed). Null only on unclassified legacy rows.
+    (joinable by id, not listed).
     """
 
 

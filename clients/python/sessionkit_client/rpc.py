@@ -996,10 +996,11 @@ class SessionkitRpc:
         starts_at: datetime.datetime | None = None,
     ) -> Subscriptions:
         """Gives a client of the package's organization a subscription: total_sessions = the
-        package's session_count, expires_at = starts_at + valid_for_days. Owners/admins (or
-        service_role) only. An expired or fully used active subscription is closed first;
-        otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
-        FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.
+        package's session_count, expires_at = starts_at + valid_for_days calendar days of the
+        organization's time zone (same local time, whoever calls). Owners/admins (or service_role)
+        only. An expired or fully used active subscription is closed first; otherwise
+        ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
+        PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.
 
         POST /rest/v1/rpc/create_subscription: `create_subscription(p_client_id uuid, p_package_id
         uuid, p_starts_at timestamp with time zone)`. An argument left as None is not sent (the
@@ -1782,10 +1783,11 @@ class AsyncSessionkitRpc:
         starts_at: datetime.datetime | None = None,
     ) -> Subscriptions:
         """Gives a client of the package's organization a subscription: total_sessions = the
-        package's session_count, expires_at = starts_at + valid_for_days. Owners/admins (or
-        service_role) only. An expired or fully used active subscription is closed first;
-        otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
-        FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.
+        package's session_count, expires_at = starts_at + valid_for_days calendar days of the
+        organization's time zone (same local time, whoever calls). Owners/admins (or service_role)
+        only. An expired or fully used active subscription is closed first; otherwise
+        ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
+        PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.
 
         POST /rest/v1/rpc/create_subscription: `create_subscription(p_client_id uuid, p_package_id
         uuid, p_starts_at timestamp with time zone)`. An argument left as None is not sent (the

@@ -31,7 +31,7 @@ select is(
   (select count(*)::int from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') i
    where (select array_agg(k order by k) from jsonb_object_keys(i) k) = array['description', 'name', 'sample_ids', 'violations']
      and jsonb_typeof(i -> 'violations') = 'number' and jsonb_typeof(i -> 'sample_ids') = 'array'),
-  15, 'shape: 15 invariants, each {name, description, violations (number), sample_ids (array)}');
+  16, 'shape: 16 invariants, each {name, description, violations (number), sample_ids (array)}');
 select is(
   (select array_agg(i.value ->> 'name' order by i.ordinality)
    from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') with ordinality as i),
@@ -40,7 +40,8 @@ select is(
         'subscription_balance_math', 'negative_remaining_credits', 'session_participants_mismatch',
         'cancelled_bookings_without_cancellation', 'cancellations_of_uncancelled_bookings',
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
-        'active_subscriptions_past_expiry', 'sessions_of_non_members', 'outbox_dead_letters'],
+        'active_subscriptions_past_expiry', 'sessions_of_non_members', 'outbox_dead_letters',
+        'orphaned_recording_objects'],
   'shape: the invariants, in a stable order');
 select is(
   public.integrity_report(tests.org_id('healthy')) -> 'organization_id',
@@ -51,10 +52,15 @@ select is((public.integrity_report(tests.org_id('healthy')) ->> 'total_violation
 -- 1..14: one violation per invariant ----------------------------------------------------------
 do $$
 begin
-  -- 1: a legacy 1-to-1 booking without service session
+  -- 1: a legacy 1-to-1 booking without service session, as a legacy database holds them until
+  -- the service_sessions backfill and the contract migration (simulated: the NOT NULL and the
+  -- trigger that gives legacy-shaped inserts their session are lifted for the test)
+  alter table public.bookings alter column service_session_id drop not null;
+  alter table public.bookings disable trigger bookings_legacy_insert;
   insert into public.bookings (organization_id, client_id, provider_id, start_time, end_time, notes)
   values (tests.org_id('inv-1'), tests.uid('inv-1_client'), tests.uid('inv-1_provider'),
           now() + interval '5 days', now() + interval '5 days 1 hour', 'legacy');
+  alter table public.bookings enable trigger bookings_legacy_insert;
 
   -- 2: a regular booking that spent nothing in an organization requiring a subscription
   --    (the credit trigger, which would refuse it, is off for this insert)
@@ -110,10 +116,8 @@ begin
   -- 8: a cancelled booking without its cancellation record (a backfill-style status change)
   update public.bookings set status = 'cancelled', subscription_id = null where organization_id = tests.org_id('inv-8');
 
-  -- 10: two overlapping sessions of one provider (the exclusion constraint is dropped for the test)
-  alter table public.service_sessions drop constraint service_sessions_provider_no_overlap;
-  -- (its GiST index stays, without the exclusion: overlap searches keep the speed they have in production)
-  create index on public.service_sessions using gist (provider_id, tstzrange(starts_at, ends_at)) where (status <> 'cancelled');
+  -- 10: two overlapping sessions of one provider (the overlap guarantee is switched off for the test)
+  alter table public.service_sessions disable trigger service_sessions_no_overlap_insert;
   perform tests.seed_named_session(tests.service_id(tests.org_id('inv-10'), 'Group'), 'overlap',
     (select starts_at + interval '30 minutes' from public.service_sessions where id = tests.session_id(tests.org_id('inv-10'), 'a')));
 
@@ -217,10 +221,13 @@ select ok(
 select is(public.integrity_report(null) -> 'organization_id', 'null'::jsonb, 'all organizations: organization_id is null');
 do $$
 begin
+  -- eleven more legacy bookings (the legacy-insert trigger lifted again, see invariant 1)
+  alter table public.bookings disable trigger bookings_legacy_insert;
   insert into public.bookings (organization_id, client_id, provider_id, start_time, end_time, booking_kind)
   select tests.org_id('inv-1'), tests.uid('inv-1_client'), tests.uid('inv-1_provider'),
          now() + make_interval(days => 10 + g), now() + make_interval(days => 10 + g, hours => 1), 'trial'
   from generate_series(1, 11) g;
+  alter table public.bookings enable trigger bookings_legacy_insert;
 end
 $$;
 select results_eq(

@@ -4,7 +4,7 @@
 -- books the series' own occurrences; paused, ended and past occurrences hold nothing.
 -- Dates: day 0 = the first Monday at least 7 days ahead (tests.slot), organizations in UTC.
 begin;
-select plan(28);
+select plan(31);
 
 create temp table hold_results (label text primary key, result jsonb) on commit drop;
 
@@ -20,6 +20,8 @@ begin
   v_windowed := tests.seed_bookable_service(v_org, 'Windowed', 60);
   update public.services set max_advance_days = 30 where id = v_windowed;
   perform tests.remember('windowed', v_windowed);
+  perform tests.remember('limited', tests.seed_bookable_service(v_org, 'Limited', 30));
+  update public.services set max_bookings_per_day = 1 where id = tests.ref('limited');
   perform tests.seed_weekly_hours(v_org, tests.uid('holds_provider'));
   -- someone else's booking two weeks on, at 12:00
   perform tests.seed_booking(tests.ref('session'), tests.uid('holds_client2'), tests.slot(14, '12:00'));
@@ -32,20 +34,20 @@ select tests.act_as('holds_client');
 do $$
 begin
   perform tests.remember('series', (public.create_recurring_booking(
-    tests.ref('session'), tests.uid('holds_provider'), 'weekly', tests.slot(0, '00:00')::date, null, '10:00')).id);
+    tests.ref('session'), tests.uid('holds_provider'), 'weekly', tests.next_weekday(1), null, '10:00')).id);
 end
 $$;
 
 -- slot search and every booking path ----------------------------------------------------------
 select tests.act_as('holds_client2');
 select ok(
-  not exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.slot(0, '00:00')::date, tests.slot(0, '00:00')::date) s
+  not exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.next_weekday(1), tests.next_weekday(1)) s
               where s.starts_at = tests.slot(0, '10:00'))
-  and exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.slot(0, '00:00')::date, tests.slot(0, '00:00')::date) s
+  and exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.next_weekday(1), tests.next_weekday(1)) s
               where s.starts_at = tests.slot(0, '11:00')),
   'get_available_slots: the series'' next 10:00 is not offered, 11:00 is');
 select ok(
-  not exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.slot(7, '00:00')::date, tests.slot(35, '00:00')::date) s
+  not exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), (tests.next_weekday(1) + 7), (tests.next_weekday(1) + 35)) s
               where s.starts_at in (tests.slot(7, '10:00'), tests.slot(14, '10:00'), tests.slot(35, '10:00'))),
   'get_available_slots: nor any later occurrence');
 select throws_ok($$select public.book_individual_session(tests.ref('session'), tests.uid('holds_provider'), tests.slot(0, '10:00'))$$,
@@ -65,21 +67,21 @@ select throws_ok($$select public.create_service_session(tests.ref('session'), te
 -- another series --------------------------------------------------------------------------------
 select tests.act_as('holds_client2');
 select results_eq(
-  $$select e ->> 'message', e ->> 'hint', e ->> 'detail' like '%' || (tests.slot(7, '00:00')::date)::text || '%'
-    from tests.error_of($q$select public.create_recurring_booking(tests.ref('session'), tests.uid('holds_provider'), 'biweekly', tests.slot(7, '00:00')::date, null, '10:00')$q$) as e$$,
+  $$select e ->> 'message', e ->> 'hint', e ->> 'detail' like '%' || ((tests.next_weekday(1) + 7))::text || '%'
+    from tests.error_of($q$select public.create_recurring_booking(tests.ref('session'), tests.uid('holds_provider'), 'biweekly', (tests.next_weekday(1) + 7), null, '10:00')$q$) as e$$,
   $$values ('SLOT_TAKEN'::text, 'p_local_time'::text, true)$$,
   'create_recurring_booking: a series over another series is SLOT_TAKEN naming the first colliding date');
 select ok(
-  (select e ->> 'detail' like '%' || (tests.slot(14, '00:00')::date)::text || '%'
-          and e ->> 'detail' not like '%' || (tests.slot(0, '00:00')::date)::text || '%'
-   from tests.error_of($q$select public.create_recurring_booking(tests.ref('session'), tests.uid('holds_provider'), 'weekly', tests.slot(0, '00:00')::date, null, '12:00')$q$) as e),
+  (select e ->> 'detail' like '%' || ((tests.next_weekday(1) + 14))::text || '%'
+          and e ->> 'detail' not like '%' || (tests.next_weekday(1))::text || '%'
+   from tests.error_of($q$select public.create_recurring_booking(tests.ref('session'), tests.uid('holds_provider'), 'weekly', tests.next_weekday(1), null, '12:00')$q$) as e),
   'create_recurring_booking: a series over a booking two weeks on names that date, not its first free weeks');
 select tests.act_as('holds_client3');
 select throws_ok($$insert into public.recurring_bookings (user_id, specialist_id, service_id, frequency, start_date, local_time)
-  values (tests.uid('holds_client3'), tests.uid('holds_provider'), tests.ref('session'), 'weekly', tests.slot(21, '00:00')::date, '10:30')$$,
+  values (tests.uid('holds_client3'), tests.uid('holds_provider'), tests.ref('session'), 'weekly', (tests.next_weekday(1) + 21), '10:30')$$,
   'PT409', 'SLOT_TAKEN', 'recurring_bookings: a direct insert (seed 002 style) is checked the same way');
 select tests.authenticate_as_service_role();
-select throws_ok($$select public.create_recurring_booking(tests.ref('session'), tests.uid('holds_provider'), 'monthly', tests.slot(7, '00:00')::date, null, '10:00', tests.uid('holds_client3'))$$,
+select throws_ok($$select public.create_recurring_booking(tests.ref('session'), tests.uid('holds_provider'), 'monthly', (tests.next_weekday(1) + 7), null, '10:00', tests.uid('holds_client3'))$$,
   'PT409', 'SLOT_TAKEN', 'create_recurring_booking: service_role callers are checked too');
 select tests.clear_authentication();
 
@@ -88,7 +90,7 @@ select tests.act_as('holds_client3');
 do $$
 begin
   -- Windowed can be booked at most 30 days ahead: its series holds days 0..+13 (7..27 days ahead), not day 28 (35..41 days ahead)
-  perform public.create_recurring_booking(tests.ref('windowed'), tests.uid('holds_provider'), 'weekly', tests.slot(0, '00:00')::date, null, '15:00');
+  perform public.create_recurring_booking(tests.ref('windowed'), tests.uid('holds_provider'), 'weekly', tests.next_weekday(1), null, '15:00');
 end
 $$;
 select tests.act_as('holds_client2');
@@ -97,12 +99,27 @@ select throws_ok($$select public.book_individual_session(tests.ref('session'), t
 select lives_ok($$select public.book_individual_session(tests.ref('session'), tests.uid('holds_provider'), tests.slot(28, '15:00'))$$,
   'booking window: an occurrence beyond it is not held yet');
 
+-- the daily limit ------------------------------------------------------------------------------------
+select tests.act_as('holds_client3');
+do $$
+begin
+  -- Limited: one booking per provider and day; the series takes Tuesdays' place
+  perform tests.remember('limited_series', (public.create_recurring_booking(
+    tests.ref('limited'), tests.uid('holds_provider'), 'weekly', tests.next_weekday(1) + 1, null, '09:00')).id);
+end
+$$;
+select tests.act_as('holds_client2');
+select throws_ok($$select public.book_individual_session(tests.ref('limited'), tests.uid('holds_provider'), tests.slot(8, '14:00'))$$,
+  'PT422', 'DAILY_LIMIT_REACHED', 'daily limit: a held occurrence takes its place in the day''s count');
+select is((select count(*)::int from public.get_available_slots(tests.uid('holds_provider'), tests.ref('limited'), tests.next_weekday(1) + 8, tests.next_weekday(1) + 8)), 0,
+  'daily limit: so slot search offers nothing more that day');
+
 -- paused, ended and past occurrences hold nothing ------------------------------------------------
 select tests.act_as('holds_client');
 select is(tests.affected_rows($$update public.recurring_bookings set is_active = false where id = tests.ref('series')$$), 1,
   'the client pauses the series');
 select tests.act_as('holds_client2');
-select ok(exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.slot(0, '00:00')::date, tests.slot(0, '00:00')::date) s
+select ok(exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.next_weekday(1), tests.next_weekday(1)) s
                   where s.starts_at = tests.slot(0, '10:00')),
   'a paused series holds nothing: its 10:00 is offered again');
 select lives_ok($$select public.book_individual_session(tests.ref('session'), tests.uid('holds_provider'), tests.slot(0, '10:00'))$$,
@@ -113,13 +130,13 @@ select throws_ok($$update public.recurring_bookings set is_active = true where i
 do $$
 begin
   perform tests.remember('ended', (public.create_recurring_booking(
-    tests.ref('session'), tests.uid('holds_provider'), 'weekly', tests.slot(0, '00:00')::date, tests.slot(7, '00:00')::date, '16:00')).id);
+    tests.ref('session'), tests.uid('holds_provider'), 'weekly', tests.next_weekday(1), (tests.next_weekday(1) + 7), '16:00')).id);
 end
 $$;
 select tests.act_as('holds_client2');
-select ok(exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.slot(14, '00:00')::date, tests.slot(14, '00:00')::date) s
+select ok(exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), (tests.next_weekday(1) + 14), (tests.next_weekday(1) + 14)) s
                   where s.starts_at = tests.slot(14, '16:00'))
-  and not exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), tests.slot(7, '00:00')::date, tests.slot(7, '00:00')::date) s
+  and not exists (select 1 from public.get_available_slots(tests.uid('holds_provider'), tests.ref('session'), (tests.next_weekday(1) + 7), (tests.next_weekday(1) + 7)) s
                   where s.starts_at = tests.slot(7, '16:00')),
   'an ending series holds its occurrences up to end_date, nothing after');
 select tests.act_as('holds_client');
@@ -144,9 +161,9 @@ select ok((select count(*) from private.series_holds(array[tests.uid('holds_prov
 do $$
 declare
   v_org uuid := tests.seed_org('holdtz');
-  v_day date := tests.slot(2, '00:00')::date;
+  v_day date := (tests.next_weekday(1) + 2);
 begin
-  insert into hold_results values ('exact', tests.dispatch(tests.slot(0, '00:00')::date, false));
+  insert into hold_results values ('exact', tests.dispatch(tests.next_weekday(1), false));
   -- a provider working around the clock (UTC), two series at the same instant: day 2 20:00 in
   -- Pago Pago (UTC-11) and day 3 21:00 in Kiritimati (UTC+14) are both day 3 07:00 UTC. Written
   -- as imports (service calls are not checked), as legacy data could be.
@@ -156,7 +173,7 @@ begin
   perform tests.remember('tz_first', tests.seed_series(v_org, 'holdtz_client', 'holdtz_provider', tests.ref('tz_service'), 'weekly', v_day, '20:00', v_day, 'Pacific/Pago_Pago'));
   perform tests.remember('tz_holder', tests.seed_series(v_org, 'holdtz_client2', 'holdtz_provider', tests.ref('tz_service'), 'weekly', v_day + 1, '21:00', v_day + 1, 'Pacific/Kiritimati'));
   insert into hold_results values ('held', tests.dispatch(v_day, true));
-  insert into hold_results values ('fast', tests.dispatch(tests.slot(7, '00:00')::date, true));
+  insert into hold_results values ('fast', tests.dispatch((tests.next_weekday(1) + 7), true));
 end
 $$;
 select results_eq(
@@ -168,6 +185,8 @@ select is((select count(*)::int from hold_results, jsonb_array_elements(result -
   'dispatch: no occurrence of the series failed');
 select is((select count(*)::int from public.bookings where recurring_booking_id = tests.ref('series')), 0,
   'dispatch: the paused series booked nothing');
+select is((select start_time from public.bookings where recurring_booking_id = tests.ref('limited_series')), tests.slot(1, '09:00'),
+  'dispatch: a series of a service with a daily limit books its own place');
 select results_eq(
   $$select e ->> 'error' from hold_results, jsonb_array_elements(result -> 'errors') e
     where label = 'held' and (e ->> 'recurring_id')::uuid = tests.ref('tz_first')$$,

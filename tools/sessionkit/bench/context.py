@@ -60,8 +60,15 @@ class ServerFacts:
             ).fetchone()
         assert row is not None
         version, fsync, synchronous_commit, full_page_writes, shared_buffers = (str(v) for v in row)
-        return cls(version, fsync, synchronous_commit, full_page_writes, shared_buffers, cpu_model(),
-                   os.cpu_count() or 1)
+        return cls(
+            version,
+            fsync,
+            synchronous_commit,
+            full_page_writes,
+            shared_buffers,
+            cpu_model(),
+            os.cpu_count() or 1,
+        )
 
 
 def cpu_model() -> str:

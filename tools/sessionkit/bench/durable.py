@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from sessionkit.config import Project
 from sessionkit.db.cluster import LocalCluster
 
-DURABLE_PORT_OFFSET = 2  # +1 is the replication test's standby
+DURABLE_PORT_OFFSET = 2  # +1: the Supabase-shaped test server, +3: the replication test's standby
 
 
 @contextmanager

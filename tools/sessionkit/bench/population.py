@@ -60,11 +60,13 @@ from d,
     (d.monday + 16, false, 'conference', false, time '08:00', time '11:00')
   ) as x (day, available, reason, all_day, from_time, to_time);
 
+-- the series holds its weekly 17:00 (whatever weekday it falls on), which none of the bookings
+-- below take: at 16:00 a booking on the series' weekday would be refused (SLOT_TAKEN)
 insert into public.recurring_bookings
   (organization_id, user_id, specialist_id, service_id, frequency, start_date, local_time)
 select bench.org_id({slug}, 1), bench.user_id({slug}, 'client', 1, 2),
        bench.user_id({slug}, 'provider', 1, 1),
-       sv.id, 'weekly', current_date + 3, '16:00'
+       sv.id, 'weekly', current_date + 3, '17:00'
 from public.services sv where sv.organization_id = bench.org_id({slug}, 1);
 
 select private.create_individual_booking(

@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sessionkit.db.clock import Clock, faketime_env, read_clock, write_clock
 from sessionkit.errors import SessionkitError
 
 CLUSTER_USER = "sessionkit"
+START_ATTEMPTS = 5
 PG_BINDIRS = (Path("/usr/lib/postgresql/15/bin"),)
 
 SETTINGS = """\
@@ -208,11 +210,27 @@ class LocalCluster:
         # pg_ctl runs under the same clock: it compares the server's start time with its own.
         under_clock = [] if clock is None else ["env", *faketime_env(clock)]
         start = [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)]
-        result = self._run([*under_clock, *start], check=False)
-        if result.returncode != 0:
-            tail = self.log_file.read_text().strip().splitlines()[-1:] if self.log_file.exists() else []
-            raise SessionkitError(f"postgres did not start: {tail[0] if tail else result.stderr.strip()}")
+        for attempt in range(START_ATTEMPTS):
+            logged = self.log_file.stat().st_size if self.log_file.exists() else 0
+            result = self._run([*under_clock, *start], check=False)
+            if result.returncode == 0:
+                return True
+            reason = self._start_failure(result, logged)
+            # the port may be some client connection's ephemeral local port for a moment
+            if "could not create any TCP/IP sockets" not in reason or attempt == START_ATTEMPTS - 1:
+                raise SessionkitError(f"postgres did not start on port {self.port}: {reason}")
+            time.sleep(1 + attempt)
         return True
+
+    def _start_failure(self, result: subprocess.CompletedProcess[str], logged: int) -> str:
+        """This start's FATAL log line (e.g. the port is taken), else its last one, else pg_ctl's output."""
+        lines: list[str] = []
+        if self.log_file.exists():
+            with self.log_file.open(errors="replace") as log:
+                log.seek(logged)
+                lines = log.read().strip().splitlines()
+        fatal = [line for line in lines if "FATAL:" in line]
+        return (fatal or lines or [result.stderr.strip()])[-1]
 
     def restart(self) -> None:
         self.stop()

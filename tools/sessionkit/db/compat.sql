@@ -136,3 +136,140 @@ begin
   end if;
 end
 $$;
+
+-- Supabase Storage's schema (supabase/storage, migrations/tenant), as far as a database sees it:
+-- storage.buckets and storage.objects with their real columns, indexes and RLS, the path
+-- helpers foldername/filename/extension, the updated_at trigger and the guard that refuses
+-- direct deletes unless storage.allow_delete_query is set (0055-prevent-direct-deletes). The
+-- Storage API's own tables (migrations, multipart uploads, analytics/vector buckets) and its
+-- search functions are left out: nothing here uses them. Migrations only insert buckets and
+-- create policies, as they may on Supabase; only this layer creates the schema.
+do $$
+begin
+  if to_regnamespace('storage') is null then
+    create schema storage;
+  end if;
+
+  if to_regtype('storage.buckettype') is null then
+    create type storage.buckettype as enum ('STANDARD', 'ANALYTICS', 'VECTOR');
+  end if;
+
+  if to_regclass('storage.buckets') is null then
+    create table storage.buckets (
+      id text not null primary key,
+      name text not null,
+      owner uuid,
+      created_at timestamptz default now(),
+      updated_at timestamptz default now(),
+      public boolean default false,
+      avif_autodetection boolean default false,
+      file_size_limit bigint,
+      allowed_mime_types text[],
+      owner_id text,
+      type storage.buckettype not null default 'STANDARD'
+    );
+    create unique index bname on storage.buckets using btree (name);
+    alter table storage.buckets enable row level security;
+    comment on column storage.buckets.owner is 'Field is deprecated, use owner_id instead';
+    comment on table storage.buckets is 'Local stand-in for Supabase Storage buckets (sessionkit compatibility layer).';
+  end if;
+
+  if to_regclass('storage.objects') is null then
+    create table storage.objects (
+      id uuid not null default gen_random_uuid() primary key,
+      bucket_id text constraint "objects_bucketId_fkey" references storage.buckets (id),
+      name text,
+      owner uuid,
+      created_at timestamptz default now(),
+      updated_at timestamptz default now(),
+      last_accessed_at timestamptz default now(),
+      metadata jsonb,
+      path_tokens text[] generated always as (string_to_array(name, '/')) stored,
+      version text,
+      owner_id text,
+      user_metadata jsonb
+    );
+    create unique index bucketid_objname on storage.objects using btree (bucket_id, name);
+    create index name_prefix_search on storage.objects (name text_pattern_ops);
+    alter table storage.objects enable row level security;
+    comment on column storage.objects.owner is 'Field is deprecated, use owner_id instead';
+    comment on table storage.objects is 'Local stand-in for Supabase Storage objects (sessionkit compatibility layer): file metadata; the bytes live in the Storage backend.';
+  end if;
+
+  if to_regprocedure('storage.foldername(text)') is null then
+    create function storage.foldername(name text) returns text[]
+    language plpgsql immutable
+    as $fn$
+    declare
+      _parts text[];
+    begin
+      select string_to_array(name, '/') into _parts;
+      return _parts[1 : array_length(_parts, 1) - 1];
+    end
+    $fn$;
+  end if;
+
+  if to_regprocedure('storage.filename(text)') is null then
+    create function storage.filename(name text) returns text
+    language plpgsql immutable
+    as $fn$
+    declare
+      _parts text[];
+    begin
+      select string_to_array(name, '/') into _parts;
+      return _parts[array_length(_parts, 1)];
+    end
+    $fn$;
+  end if;
+
+  if to_regprocedure('storage.extension(text)') is null then
+    create function storage.extension(name text) returns text
+    language plpgsql immutable
+    as $fn$
+    declare
+      _parts text[];
+      _filename text;
+    begin
+      select string_to_array(name, '/') into _parts;
+      select _parts[array_length(_parts, 1)] into _filename;
+      return reverse(split_part(reverse(_filename), '.', 1));
+    end
+    $fn$;
+  end if;
+
+  if to_regprocedure('storage.update_updated_at_column()') is null then
+    create function storage.update_updated_at_column() returns trigger
+    language plpgsql
+    as $fn$
+    begin
+      new.updated_at = now();
+      return new;
+    end
+    $fn$;
+    create trigger update_objects_updated_at before update on storage.objects
+      for each row execute function storage.update_updated_at_column();
+  end if;
+
+  if to_regprocedure('storage.protect_delete()') is null then
+    create function storage.protect_delete() returns trigger
+    language plpgsql
+    as $fn$
+    begin
+      if coalesce(current_setting('storage.allow_delete_query', true), 'false') != 'true' then
+        raise exception 'Direct deletion from storage tables is not allowed. Use the Storage API instead.'
+          using hint = 'This prevents accidental data loss from orphaned objects.', errcode = '42501';
+      end if;
+      return null;
+    end
+    $fn$;
+    create trigger protect_buckets_delete before delete on storage.buckets
+      for each statement execute function storage.protect_delete();
+    create trigger protect_objects_delete before delete on storage.objects
+      for each statement execute function storage.protect_delete();
+  end if;
+end
+$$;
+
+grant usage on schema storage to anon, authenticated, service_role;
+grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
+grant execute on all functions in schema storage to anon, authenticated, service_role;

@@ -21,10 +21,14 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("function auth.uid()", "select to_regprocedure('auth.uid()') is not null"),
     ("function auth.role()", "select to_regprocedure('auth.role()') is not null"),
     ("schema extensions", "select to_regnamespace('extensions') is not null"),
+    ("table storage.buckets", "select to_regclass('storage.buckets') is not null"),
+    ("table storage.objects", "select to_regclass('storage.objects') is not null"),
+    ("function storage.foldername(text)", "select to_regprocedure('storage.foldername(text)') is not null"),
 )
 
-# Extensions the migrations create in schema extensions (as Supabase lets postgres do).
-EXTENSIONS = ("btree_gist", "pgcrypto")
+# Extensions the migrations create (as Supabase lets postgres do): in schema extensions, and
+# pg_partman in its own schema partman (monthly partitions of the append-only logs).
+EXTENSIONS = ("btree_gist", "pgcrypto", "pg_partman")
 
 
 def missing_prerequisites(conn: psycopg.Connection) -> list[str]:

@@ -8,6 +8,7 @@ actors the way PostgREST does per request: `set local role` + `request.jwt.claim
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,12 +21,14 @@ from sessionkit.testing.acting import become
 
 @dataclass(frozen=True)
 class Step:
-    """One request: `actor` is a demo user's email, 'anon' or 'service_role'."""
+    """One request: `actor` is a demo user's email, 'anon' or 'service_role'. Instead of `sql`, a
+    step may `run` toolkit code on the scene's connection (as the actor) and return what to show."""
 
     actor: str
     say: str
-    sql: str
+    sql: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    run: Callable[[psycopg.Connection], Table | str] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def run_step(conn: psycopg.Connection, step: Step) -> Table | str:
     try:
         with conn.transaction():
             become_actor(conn, step.actor)
+            if step.run is not None:
+                return step.run(conn)
             cursor = conn.execute(step.sql, step.params or None)
             if cursor.description is None:
                 return f"ok ({cursor.rowcount} row(s) affected)"

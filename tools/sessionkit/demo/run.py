@@ -6,9 +6,11 @@ from rich.console import Console
 
 from sessionkit.db.connect import connect
 from sessionkit.demo.engine import play
+from sessionkit.demo.outbox_scene import outbox_scene
 from sessionkit.demo.scenes import SCENES
+from sessionkit.outbox.receiver import WebhookReceiver
 
 
 def run_demo(url: str, console: Console) -> None:
-    with connect(url, autocommit=True) as conn:
-        play(conn, SCENES, console)
+    with connect(url, autocommit=True) as conn, WebhookReceiver() as receiver:
+        play(conn, [*SCENES, outbox_scene(receiver)], console)

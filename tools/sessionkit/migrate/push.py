@@ -16,6 +16,7 @@ from typing import Protocol
 import psycopg
 
 from sessionkit.errors import SessionkitError
+from sessionkit.migrate import guards
 from sessionkit.migrate.files import MigrationFile, list_migrations
 from sessionkit.migrate.splitter import normalize
 
@@ -31,6 +32,10 @@ LEDGER_DDL = (
 
 class MigrationFailed(SessionkitError):
     """A migration raised: it was rolled back alone; earlier ones stay applied."""
+
+
+class MigrationRefused(MigrationFailed):
+    """A guarded contract migration's guard refused (BACKFILL_REQUIRED): nothing of it ran."""
 
 
 class PushListener(Protocol):
@@ -129,8 +134,12 @@ def push(
     to: str | None = None,
     dry_run: bool = False,
     listener: PushListener | None = None,
+    functions_dir: Path | None = None,
 ) -> list[MigrationFile]:
-    """Apply pending migrations (or list them with dry_run) under the push advisory lock."""
+    """Apply pending migrations (or list them with dry_run) under the push advisory lock.
+
+    A guarded migration's guard is evaluated first (rolled back): when it refuses, the push
+    stops there with MigrationRefused, naming the backfill; the migrations before it stay."""
     conn.autocommit = True
     conn.execute("select pg_advisory_lock(%s)", (PUSH_LOCK_KEY,))
     try:
@@ -141,12 +150,25 @@ def push(
         if listener:
             listener.planned(pending)
         for migration in pending:
+            verdict = guards.evaluate(conn, migration, functions_dir)
+            if verdict is not None and verdict.refuses:
+                raise MigrationRefused(f"{migration.path}: {guards.GUARD_CODE}: {verdict.detail}")
             apply_one(conn, migration)
             if listener:
                 listener.applied(migration)
         return pending
     finally:
         conn.execute("select pg_advisory_unlock(%s)", (PUSH_LOCK_KEY,))
+
+
+def guard_verdicts(
+    conn: psycopg.Connection, bundle_dir: Path, to: str | None = None, functions_dir: Path | None = None
+) -> list[tuple[MigrationFile, guards.Verdict | None]]:
+    """Every pending migration with the verdict of its guard on the data as it is now (None: no
+    guard). Nothing is applied; later guards may depend on migrations not applied yet."""
+    conn.autocommit = True
+    pending = plan(conn, bundle_dir, to)
+    return [(m, guards.evaluate(conn, m, functions_dir)) for m in pending]
 
 
 def apply_one(conn: psycopg.Connection, migration: MigrationFile) -> None:

@@ -3,19 +3,21 @@ other tenants' data.
 
 A suite that passes only on some days guards nothing, and one that counts rows its fixtures did
 not make passes only on an empty database. `sessionkit test --calendar` (what `make test` runs)
-therefore runs every pgTAP suite once more on a second local cluster (`.sessionkit/calendar/`,
-port SESSIONKIT_DB_PORT + 9) holding the demo seed and three other organizations
-(`tests.seed_other_tenants()`): first at the real time, then with the server's clock moved
-(libfaketime) to each of the next seven days and to the next calendar edges: both DST changes
-in Europe and in America, 29 February, month ends and a year end near midnight UTC. The
-developer's own stack is never restarted; the calendar cluster is stopped at the end, whatever
-happened.
+therefore runs every pgTAP suite once more per moment of a matrix, on two more local clusters
+(`.sessionkit/calendar-1/` and `-2/`, ports SESSIONKIT_DB_PORT + 9 and + 7, one moment at a
+time each, side by side) whose database holds the demo seed and three other organizations
+(`tests.seed_other_tenants()`), with the server's clock moved (libfaketime) to each of the
+next seven days and to the next calendar edges: both DST changes in Europe and in America,
+29 February, a month end and a year end near midnight UTC. The developer's own stack is never
+restarted; the calendar clusters are stopped at the end, whatever happened.
 """
 
 from __future__ import annotations
 
 import calendar as cal
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -33,27 +35,31 @@ from sessionkit.db.connect import connect
 from sessionkit.testing.install import install_test_helpers
 
 CALENDAR_CLUSTER = "calendar"
-CALENDAR_PORT_OFFSET = 9
+# one cluster per core of a two-core machine: .sessionkit/calendar-1/ on port + 9, calendar-2/ on + 7
+CLUSTER_PORT_OFFSETS = (9, 7)
 SUNDAY = 6
 
 
 @dataclass(frozen=True)
 class Moment:
-    """One run of the matrix: a label and the UTC moment the server's clock shows (None = real time)."""
+    """One run of the matrix: a label and the UTC moment the server's clock is moved to."""
 
     label: str
-    at: datetime | None
+    at: datetime
+
+    @property
+    def spec(self) -> str:
+        """The moment as `--clock` takes it: `2027-03-28T00:30Z`."""
+        return f"{self.at:%Y-%m-%dT%H:%MZ}"
 
     @property
     def name(self) -> str:
         """How the moment appears in test ids: `2027-03-28T00:30Z-dst-europe-spring`."""
-        return self.label if self.at is None else f"{self.at:%Y-%m-%dT%H:%MZ}-{self.label}"
+        return f"{self.spec}-{self.label}"
 
     @property
-    def clock(self) -> Clock | None:
-        if self.at is None:
-            return None
-        return Clock(requested=f"{self.at:%Y-%m-%dT%H:%MZ}", offset=self.at - datetime.now(UTC))
+    def clock(self) -> Clock:
+        return Clock(requested=self.spec, offset=self.at - datetime.now(UTC))
 
 
 def _utc(day: date, hour: int, minute: int) -> datetime:
@@ -80,8 +86,8 @@ def calendar_edges(today: date) -> list[Moment]:
     March and October; America/New_York: 07:00 UTC on the second Sunday of March, 06:00 UTC on
     the first Sunday of November). Dates whose UTC day differs from local days: 29 February at
     23:30 UTC (1 March in Berlin), a 30-day month's end at 22:30 UTC (the 1st in Berlin,
-    summer or winter), 31 January at 12:00 (a series anchored on the 31st meets February), the
-    year's last day at 23:30 UTC (already 1 January in Berlin, still 31 December in New York).
+    summer or winter), the year's last day at 23:30 UTC (already 1 January in Berlin, still 31
+    December in New York).
     """
     edges: list[tuple[str, Callable[[int], date | None], int, int]] = [
         ("dst-europe-spring", lambda y: _nth_sunday(y, 3, -1), 0, 30),
@@ -90,7 +96,6 @@ def calendar_edges(today: date) -> list[Moment]:
         ("dst-america-autumn", lambda y: _nth_sunday(y, 11, 1), 5, 30),
         ("leap-day", lambda y: date(y, 2, 29) if cal.isleap(y) else None, 23, 30),
         ("end-of-april", lambda y: date(y, 4, 30), 22, 30),
-        ("end-of-january", lambda y: date(y, 1, 31), 12, 0),
         ("year-end", lambda y: date(y, 12, 31), 23, 30),
     ]
     moments = [Moment(label, _utc(_next_yearly(today, pick), h, m)) for label, pick, h, m in edges]
@@ -98,17 +103,21 @@ def calendar_edges(today: date) -> list[Moment]:
 
 
 def matrix_moments(now: datetime) -> list[Moment]:
-    """Real time first, then each of the next seven days (same time of day), then the edges."""
+    """Each of the next seven days (at now's time of day), then the edges.
+
+    Today itself is the normal run's. The other tenants' rows cover the suites' slots of those
+    seven days too (they reach three weeks ahead), so those runs also prove the isolation.
+    """
     days = [Moment(f"day+{n}", now.astimezone(UTC) + timedelta(days=n)) for n in range(1, 8)]
-    return [Moment("today", None), *days, *calendar_edges(now.astimezone(UTC).date())]
+    return [*days, *calendar_edges(now.astimezone(UTC).date())]
 
 
-class CalendarStack:
-    """The calendar cluster: prepared once at real time, then restarted under each moment's clock."""
+class CalendarCluster:
+    """One calendar cluster: prepared once at real time, then restarted under each moment's clock."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, name: str, port_offset: int) -> None:
         self.project = project
-        self.cluster = LocalCluster(project, CALENDAR_CLUSTER, CALENDAR_PORT_OFFSET)
+        self.cluster = LocalCluster(project, name, port_offset)
         self.current: Moment | None = None
 
     def prepare(self) -> None:
@@ -123,7 +132,7 @@ class CalendarStack:
         with connect(target.url) as conn:
             install_test_helpers(conn, self.project)
             conn.execute("select tests.seed_other_tenants()")
-        self.current = Moment("today", None)
+        self.current = None
 
     def move_to(self, moment: Moment) -> None:
         if moment == self.current:
@@ -141,17 +150,76 @@ class CalendarStack:
         self.cluster.stop()
 
 
+Run = tuple[Moment, Path]
+
+
+class CalendarMatrix:
+    """Every (moment, pgTAP file) run, shared out between the calendar clusters.
+
+    Each cluster works through its moments in the background (moment after moment: one restart
+    each), so the matrix takes about half the time on two free cores; a test asks
+    for its run's TAP lines with `tap()` and waits for them.
+    """
+
+    def __init__(self, project: Project, runs: list[Run]) -> None:
+        moments = list(dict.fromkeys(moment for moment, _ in runs))
+        self.clusters = [
+            CalendarCluster(project, f"{CALENDAR_CLUSTER}-{i + 1}", offset)
+            for i, offset in enumerate(CLUSTER_PORT_OFFSETS)
+        ]
+        # moment i goes to cluster i mod n
+        self.share = [
+            [r for r in runs if moments.index(r[0]) % len(self.clusters) == i]
+            for i in range(len(self.clusters))
+        ]
+        self.results: dict[Run, Future[list[str]]] = {run: Future() for run in runs}
+        self.stopping = threading.Event()
+        self.pool = ThreadPoolExecutor(max_workers=len(self.clusters), thread_name_prefix="calendar")
+
+    def start(self) -> None:
+        for cluster, runs in zip(self.clusters, self.share, strict=True):
+            self.pool.submit(self._work, cluster, runs)
+
+    def _work(self, cluster: CalendarCluster, runs: list[Run]) -> None:
+        try:
+            cluster.prepare()
+            for moment, path in runs:
+                if self.stopping.is_set():
+                    break
+                cluster.move_to(moment)
+                future = self.results[(moment, path)]
+                try:
+                    future.set_result(cluster.run_pgtap(path))
+                except Exception as exc:  # reported by the test of this run
+                    future.set_exception(exc)
+        except Exception as exc:  # the cluster itself failed: every run left fails with it
+            for run in runs:
+                if not self.results[run].done():
+                    self.results[run].set_exception(exc)
+
+    def tap(self, moment: Moment, path: Path) -> list[str]:
+        return self.results[(moment, path)].result()
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for cluster in self.clusters:
+            cluster.close()
+
+
 @contextmanager
-def calendar_stack(project: Project) -> Iterator[CalendarStack]:
-    """The prepared calendar cluster, stopped (and back on real time) at the end, even on Ctrl-C."""
-    calendar = CalendarStack(project)
+def calendar_matrix(project: Project, runs: list[Run]) -> Iterator[CalendarMatrix]:
+    """The matrix under way; afterwards its clusters are stopped on real time, even after Ctrl-C."""
+    matrix = CalendarMatrix(project, runs)
     try:
-        calendar.prepare()
-        yield calendar
+        matrix.start()
+        yield matrix
     finally:
-        calendar.close()
+        matrix.close()
 
 
 def reproduce_hint(moment: Moment) -> str:
-    clock = f"sessionkit db start --clock {moment.at:%Y-%m-%dT%H:%MZ} && " if moment.at else ""
-    return f"reproduce: {clock}sessionkit test --pgtap-only (on a database holding other tenants' data)"
+    return (
+        f"reproduce: sessionkit db start --clock {moment.spec} && sessionkit test --pgtap-only"
+        " (the matrix's database also holds other tenants' data: select tests.seed_other_tenants())"
+    )

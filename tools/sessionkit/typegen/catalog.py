@@ -321,6 +321,8 @@ select c.oid::int8 as oid, c.relname as name, c.relkind::text as relkind,
        (pg_relation_is_updatable(c.oid, true) & 4) = 4 as is_update_enabled
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where n.nspname = %(schema)s and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  -- partitions (pg_partman's months) are reached through their parent; their names change monthly
+  and not c.relispartition
 order by c.relname
 """
 
@@ -346,7 +348,7 @@ join pg_class c on c.oid = a.attrelid
 join pg_namespace n on n.oid = c.relnamespace
 join pg_type t on t.oid = a.atttypid
 left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
-where n.nspname = %(schema)s and c.relkind in ('r', 'p', 'v', 'm', 'f')
+where n.nspname = %(schema)s and c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
   and a.attnum > 0 and not a.attisdropped
 order by c.relname, a.attnum
 """

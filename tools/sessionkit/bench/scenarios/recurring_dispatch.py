@@ -8,6 +8,7 @@ sessions, bookings, status history, outbox events) written again into a clone of
 
 from __future__ import annotations
 
+import statistics
 import time
 from datetime import date
 
@@ -18,6 +19,7 @@ from sessionkit.bench.floors import (
     BARE_FLOOR,
     SCHEMA_FK_FLOOR,
     SCHEMA_FLOOR,
+    FloorTime,
     Written,
     bare_floor,
     copy_rows,
@@ -93,14 +95,25 @@ def dispatched(url: str, shards: int) -> tuple[float, int]:
     return time.perf_counter() - start, int(summary["count"])
 
 
+def by_table(schema: list[FloorTime], schema_fk: list[FloorTime], bare: list[FloorTime]) -> str:
+    """Median seconds per table of each floor: where the schema's write cost is."""
+    parts = []
+    for w in WRITTEN:
+        medians = [
+            statistics.median(f.by_table[w.table] for f in floor) for floor in (schema, schema_fk, bare)
+        ]
+        parts.append(f"{w.table} " + " / ".join(f"{m:.3f}" for m in medians))
+    return "by table, schema / + foreign keys / bare (s): " + ", ".join(parts)
+
+
 def run(ctx: BenchContext, scale: int) -> Result:
     fixture = ctx.fixture(f"dispatch:{scale}", arrange(scale))
     result = Result("recurring-dispatch", scale, "due series")
     one_call: list[float] = []
     nightly: list[float] = []
-    schema: list[float] = []
-    schema_fk: list[float] = []
-    bare: list[float] = []
+    schema: list[FloorTime] = []
+    schema_fk: list[FloorTime] = []
+    bare: list[FloorTime] = []
     booked: set[int] = set()
     for _ in range(ctx.runs):
         with ctx.clone(fixture) as operation:
@@ -130,9 +143,11 @@ def run(ctx: BenchContext, scale: int) -> Result:
         f" {providers} providers",
     )
     single = Figure("one call", "s", tuple(one_call), "one dispatch_recurring_bookings call")
-    schema_f = Figure("schema floor", "s", tuple(schema), SCHEMA_FLOOR)
-    schema_fk_f = Figure("schema floor + foreign keys", "s", tuple(schema_fk), SCHEMA_FK_FLOOR)
-    bare_f = Figure("bare floor", "s", tuple(bare), BARE_FLOOR)
+    schema_f = Figure("schema floor", "s", tuple(f.seconds for f in schema), SCHEMA_FLOOR)
+    schema_fk_f = Figure(
+        "schema floor + foreign keys", "s", tuple(f.seconds for f in schema_fk), SCHEMA_FK_FLOOR
+    )
+    bare_f = Figure("bare floor", "s", tuple(f.seconds for f in bare), BARE_FLOOR)
     result.figures += [night, single]
     result.floors += [schema_f, schema_fk_f, bare_f]
     nightly_ratio = result.ratio("nightly / schema floor", night, schema_f)
@@ -148,6 +163,7 @@ def run(ctx: BenchContext, scale: int) -> Result:
         Target("nightly / schema floor", nightly_ratio.value, "<=", 1.3, "x"),
         Target("schema floor / bare floor", floor_ratio.value, "<=", 2.0, "x"),
     ]
+    result.notes.append(by_table(schema, schema_fk, bare))
     result.notes.append(
         "Floors write the rows the dispatch inserted; the dispatch also claims and advances the series"
         " (one HOT update each) and writes one audit_log row."

@@ -1,0 +1,1 @@
+"""`sessionkit backfill`: staged, resumable data migrations with a ledger in `ops`."""

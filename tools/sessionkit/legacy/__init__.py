@@ -1,0 +1,1 @@
+"""Legacy data to practise upgrades on: `sessionkit legacy generate`."""
