@@ -20,6 +20,13 @@ create trigger bookings_before_write
   before insert or update on public.bookings
   for each row execute function private.bookings_before_write();
 
+drop trigger if exists bookings_legacy_insert on public.bookings;
+create trigger bookings_legacy_insert
+  before insert on public.bookings
+  for each row
+  when (new.service_session_id is null)
+  execute function private.bookings_legacy_insert();
+
 drop trigger if exists bookings_spend_credit on public.bookings;
 create trigger bookings_spend_credit
   before insert or update of subscription_id, status on public.bookings

@@ -6,3 +6,8 @@ drop trigger if exists meeting_recordings_before_write on public.meeting_recordi
 create trigger meeting_recordings_before_write
   before insert or update of booking_id, organization_id on public.meeting_recordings
   for each row execute function private.meeting_recordings_before_write();
+
+drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
+create trigger meeting_recordings_after_delete
+  after delete on public.meeting_recordings
+  for each row execute function private.meeting_recordings_after_delete();

@@ -29,7 +29,23 @@ drop trigger if exists touch_updated_at on public.service_sessions;
 create trigger touch_updated_at before update on public.service_sessions
   for each row execute function private.touch_updated_at();
 
+drop trigger if exists service_sessions_no_overlap_update on public.service_sessions;
+create trigger service_sessions_no_overlap_update
+  after update of provider_id, starts_at, ends_at, status on public.service_sessions
+  for each row
+  when (new.status <> 'cancelled' and (old.status = 'cancelled' or new.provider_id <> old.provider_id or new.starts_at <> old.starts_at or new.ends_at <> old.ends_at))
+  execute function private.service_sessions_no_overlap_update();
+alter table public.service_sessions enable always trigger service_sessions_no_overlap_update;
+
 drop trigger if exists service_sessions_sync_bookings on public.service_sessions;
 create trigger service_sessions_sync_bookings
   after update of starts_at, ends_at, provider_id on public.service_sessions
   for each row execute function private.service_sessions_sync_bookings();
+
+drop trigger if exists service_sessions_no_overlap_insert on public.service_sessions;
+create trigger service_sessions_no_overlap_insert
+  after insert on public.service_sessions
+  referencing new table as new_rows
+  for each statement
+  execute function private.service_sessions_no_overlap_insert();
+alter table public.service_sessions enable always trigger service_sessions_no_overlap_insert;

@@ -53,7 +53,7 @@ as $$
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
   -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
   -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
-  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
+  select private.recurring_fast_path_fingerprint() = '73f16fd8a091329e46c829b8dd877601'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
