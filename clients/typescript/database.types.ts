@@ -151,6 +151,12 @@ export type Database = {
         Row: {
           booking_id: string
           /**
+           * cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin
+           * refused a pending booking) or expired (the expire-pending-bookings job: nobody answered in
+           * time). Declined and expired bookings never cost the client a credit.
+           */
+          cancellation_kind: "cancelled" | "declined" | "expired"
+          /**
            * Set by the database: no_refund (no credit was spent), credit_restored (cancelled at least
            * cancellation_notice_hours ahead) or credit_forfeited.
            */
@@ -176,6 +182,7 @@ export type Database = {
         ComputedFields: never
         Insert: {
           booking_id: string
+          cancellation_kind?: "cancelled" | "declined" | "expired"
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
           cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
@@ -186,6 +193,7 @@ export type Database = {
         }
         Update: {
           booking_id?: string
+          cancellation_kind?: "cancelled" | "declined" | "expired"
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
           cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
@@ -273,6 +281,12 @@ export type Database = {
       /** A client's reservation of a session with a provider. */
       bookings: {
         Row: {
+          /**
+           * Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+           * service's approval_timeout_hours, at the latest its start). A pending booking past it is
+           * expired by the expire-pending-bookings job; null for bookings that never awaited approval.
+           */
+          approval_expires_at: string | null
           /** regular (may spend a subscription credit) | trial | guest (never linked to a subscription). */
           booking_kind: "regular" | "trial" | "guest"
           /** auth.users id of the client who attends. */
@@ -345,6 +359,7 @@ export type Database = {
         }
         ComputedFields: "computed_end_time" | "computed_start_time"
         Insert: {
+          approval_expires_at?: string | null
           booking_kind?: "regular" | "trial" | "guest"
           client_id: string
           created_at?: string
@@ -368,6 +383,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          approval_expires_at?: string | null
           booking_kind?: "regular" | "trial" | "guest"
           client_id?: string
           created_at?: string
@@ -590,6 +606,22 @@ export type Database = {
           /** Session notes become read-only this many hours after creation (0..8760). */
           note_lock_hours: number
           organization_id: string
+          /**
+           * Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+           * clients, every client booking path); otherwise FORBIDDEN.
+           */
+          public_booking_allows_anonymous: boolean
+          /**
+           * booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+           * guest; default guest: never spends credits).
+           */
+          public_booking_anonymous_kind: "regular" | "trial" | "guest"
+          /**
+           * The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+           * public services, their providers' display names and free slots; signed-in users book them
+           * with book_public_slot and become clients.
+           */
+          public_booking_enabled: boolean
           /** Meeting recordings expire after this many days (1..10950, 30 years); null keeps them. */
           recording_retention_days: number | null
           /** Local time (organization time zone) used by recurring bookings that do not name one. */
@@ -623,6 +655,9 @@ export type Database = {
           default_session_type_id?: string | null
           note_lock_hours?: number
           organization_id: string
+          public_booking_allows_anonymous?: boolean
+          public_booking_anonymous_kind?: "regular" | "trial" | "guest"
+          public_booking_enabled?: boolean
           recording_retention_days?: number | null
           recurring_default_time?: string
           remind_clients?: boolean
@@ -638,6 +673,9 @@ export type Database = {
           default_session_type_id?: string | null
           note_lock_hours?: number
           organization_id?: string
+          public_booking_allows_anonymous?: boolean
+          public_booking_anonymous_kind?: "regular" | "trial" | "guest"
+          public_booking_enabled?: boolean
           recording_retention_days?: number | null
           recurring_default_time?: string
           remind_clients?: boolean
@@ -1031,6 +1069,11 @@ export type Database = {
       /** Bookable offerings of an organization (a consultation, a driving lesson, a workshop). */
       services: {
         Row: {
+          /**
+           * Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+           * the latest the session start.
+           */
+          approval_timeout_hours: number
           /** Padding the provider keeps free after a session of this service (0..1440). */
           buffer_after_minutes: number
           /**
@@ -1050,6 +1093,11 @@ export type Database = {
           id: string
           /** Soft delete: inactive services cannot be booked but keep their history. */
           is_active: boolean
+          /**
+           * Listed on the organization's public booking page (when the page is published and the service
+           * active).
+           */
+          is_public: boolean
           /**
            * Booking window: no booking starting more than this many days ahead (OUTSIDE_BOOKING_WINDOW);
            * null = unlimited.
@@ -1075,6 +1123,12 @@ export type Database = {
           /** Provider who runs this service; null = any provider of the organization. */
           provider_id: string | null
           /**
+           * A booking a client makes for themself starts pending and holds its slot and credit until the
+           * provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or
+           * it expires. Bookings staff make for a client (and the system) start confirmed.
+           */
+          requires_approval: boolean
+          /**
            * The service is a treatment of total_sessions_required sessions booked with book_treatment
            * (seed 004).
            */
@@ -1096,6 +1150,7 @@ export type Database = {
         }
         ComputedFields: never
         Insert: {
+          approval_timeout_hours?: number
           buffer_after_minutes?: number
           buffer_before_minutes?: number
           capacity?: number
@@ -1104,6 +1159,7 @@ export type Database = {
           description?: string | null
           id?: string
           is_active?: boolean
+          is_public?: boolean
           max_advance_days?: number | null
           max_bookings_per_day?: number | null
           min_notice_minutes?: number
@@ -1112,6 +1168,7 @@ export type Database = {
           organization_id: string
           price?: number
           provider_id?: string | null
+          requires_approval?: boolean
           requires_multiple_sessions?: boolean
           session_buffer_config?: Json | null
           session_type_id?: string | null
@@ -1119,6 +1176,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          approval_timeout_hours?: number
           buffer_after_minutes?: number
           buffer_before_minutes?: number
           capacity?: number
@@ -1127,6 +1185,7 @@ export type Database = {
           description?: string | null
           id?: string
           is_active?: boolean
+          is_public?: boolean
           max_advance_days?: number | null
           max_bookings_per_day?: number | null
           min_notice_minutes?: number
@@ -1135,6 +1194,7 @@ export type Database = {
           organization_id?: string
           price?: number
           provider_id?: string | null
+          requires_approval?: boolean
           requires_multiple_sessions?: boolean
           session_buffer_config?: Json | null
           session_type_id?: string | null
@@ -1826,6 +1886,7 @@ export type Database = {
           p_starts_at: string
         }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -1867,6 +1928,53 @@ export type Database = {
       book_next_treatment_session: {
         Args: { p_session_group_id: string; p_starts_at: string }
         Returns: {
+          approval_expires_at: string | null
+          booking_kind: "regular" | "trial" | "guest"
+          client_id: string
+          created_at: string
+          end_time: string
+          id: string
+          notes: string | null
+          organization_id: string
+          price: number | null
+          provider_id: string
+          recurring_booking_id: string | null
+          recurring_occurrence_date: string | null
+          service_id: string | null
+          service_session_id: string
+          session_group_id: string | null
+          session_number: number | null
+          session_type_id: string | null
+          start_time: string
+          status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          subscription_id: string | null
+          total_sessions: number | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
+       * Books a slot of a service listed on a published booking page (get_public_available_slots)
+       * for the signed-in caller and returns the booking; a caller who is not a member becomes an
+       * accepted client of the organization in the same transaction (member.joined). Anonymous sign-
+       * ins (JWT is_anonymous) only where organization_settings.public_booking_allows_anonymous,
+       * booking as public_booking_anonymous_kind; others book regular. Pending when the service
+       * requires approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field),
+       * NOT_FOUND (service not listed or page not published: p_service_id; provider not offering it:
+       * p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization),
+       * CONFLICT (open invitation), then the booking rules of book_individual_session:
+       * SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+       * OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).
+       */
+      book_public_slot: {
+        Args: { p_provider_id: string; p_service_id: string; p_starts_at: string }
+        Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -1908,6 +2016,7 @@ export type Database = {
       book_session: {
         Args: { p_booking_kind?: string; p_client_id?: string | null; p_service_session_id: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -2016,6 +2125,7 @@ export type Database = {
       complete_booking: {
         Args: { p_booking_id: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -2085,6 +2195,45 @@ export type Database = {
           retry_max_seconds: number
           lease_seconds: number
           created_at: string
+        }
+      }
+      /**
+       * Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and
+       * returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+       * FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409),
+       * BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+       */
+      confirm_booking: {
+        Args: { p_booking_id: string }
+        Returns: {
+          approval_expires_at: string | null
+          booking_kind: "regular" | "trial" | "guest"
+          client_id: string
+          created_at: string
+          end_time: string
+          id: string
+          notes: string | null
+          organization_id: string
+          price: number | null
+          provider_id: string
+          recurring_booking_id: string | null
+          recurring_occurrence_date: string | null
+          service_id: string | null
+          service_session_id: string
+          session_group_id: string | null
+          session_number: number | null
+          session_type_id: string | null
+          start_time: string
+          status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          subscription_id: string | null
+          total_sessions: number | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "bookings"
+          isOneToOne: true
+          isSetofReturn: false
         }
       }
       /**
@@ -2257,6 +2406,27 @@ export type Database = {
         }
       }
       /**
+       * Declines a booking awaiting approval (its provider or an owner/admin; service_role) with an
+       * optional reason (at most 2000 characters) and returns {success, message, booking_id,
+       * cancellation_id, cancellation_policy_applied}: the booking is cancelled
+       * (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot
+       * released, a spent credit restored; booking.declined event. Same as inserting into
+       * booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED, INVALID_REQUEST
+       * (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another provider),
+       * ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED
+       * (PT422).
+       */
+      decline_booking: {
+        Args: { p_booking_id: string; p_reason?: string | null }
+        Returns: {
+          success: boolean
+          message: string
+          booking_id: string
+          cancellation_id: string
+          cancellation_policy_applied: "no_refund" | "credit_restored"
+        }
+      }
+      /**
        * The invited caller declines their invitation to the organization: the invitation is deleted
        * (the organization may invite again). Returns {success, message, organization_id, role}.
        * Emits member.invitation_declined. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no
@@ -2344,6 +2514,9 @@ export type Database = {
           default_session_type_id: string | null
           note_lock_hours: number
           organization_id: string
+          public_booking_allows_anonymous: boolean
+          public_booking_anonymous_kind: "regular" | "trial" | "guest"
+          public_booking_enabled: boolean
           recording_retention_days: number | null
           recurring_default_time: string
           remind_clients: boolean
@@ -2391,6 +2564,51 @@ export type Database = {
         }[]
       }
       /**
+       * Free slots (starts_at, ends_at) of a service listed on a published booking page with one of
+       * its listed providers, between local dates p_from and p_to (at most 92 days); the same slots
+       * a member gets from get_available_slots. Anyone, anon included. Errors: INVALID_REQUEST (hint
+       * = field), NOT_FOUND (service not listed / page not published: p_service_id; provider not
+       * offering it: p_provider_id).
+       */
+      get_public_available_slots: {
+        Args: { p_from: string; p_provider_id: string; p_service_id: string; p_to: string }
+        Returns: {
+          ends_at: string
+          starts_at: string
+        }[]
+      }
+      /**
+       * A published booking page in one call (anyone, anon included): {organization: {name, slug,
+       * timezone}, allows_anonymous, anonymous_booking_kind, services:
+       * list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+       * page, or not published).
+       */
+      get_public_booking_page: {
+        Args: { p_slug: string }
+        Returns: {
+          organization: {
+            name: string
+            slug: string
+            timezone: string
+          }
+          allows_anonymous: boolean
+          anonymous_booking_kind: "regular" | "trial" | "guest" | null
+          services: {
+            service_id: string
+            name: string
+            description: string | null
+            duration_minutes: number | null
+            price: number
+            currency: string
+            requires_approval: boolean
+            providers: {
+              provider_id: string
+              display_name: string | null
+            }[]
+          }[]
+        }
+      }
+      /**
        * Integrity report: {generated_at, organization_id, total_violations, invariants: [{name,
        * description, violations, sample_ids}]}, every invariant of private.integrity_checks.
        * Owners/admins of p_organization_id, or service_role for one or (null) all organizations.
@@ -2428,6 +2646,26 @@ export type Database = {
         }
       }
       /**
+       * The services listed on a published booking page (anyone, anon included): service_id, name,
+       * description, duration_minutes (null when no session type applies), price, currency,
+       * requires_approval, providers [{provider_id, display_name}] (the service's provider, else
+       * every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+       * page, or not published).
+       */
+      list_public_services: {
+        Args: { p_slug: string }
+        Returns: {
+          currency: string
+          description: string
+          duration_minutes: number
+          name: string
+          price: number
+          providers: Json
+          requires_approval: boolean
+          service_id: string
+        }[]
+      }
+      /**
        * Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
        * credit, if any, is forfeited. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN,
        * ALREADY_CANCELLED, CONFLICT (PT409), BOOKING_NOT_STARTED (PT422).
@@ -2435,6 +2673,7 @@ export type Database = {
       mark_no_show: {
         Args: { p_booking_id: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -2530,6 +2769,7 @@ export type Database = {
       reschedule_booking: {
         Args: { p_booking_id: string; p_new_starts_at: string }
         Returns: {
+          approval_expires_at: string | null
           booking_kind: "regular" | "trial" | "guest"
           client_id: string
           created_at: string
@@ -2586,6 +2826,9 @@ export type Database = {
           default_session_type_id: string | null
           note_lock_hours: number
           organization_id: string
+          public_booking_allows_anonymous: boolean
+          public_booking_anonymous_kind: "regular" | "trial" | "guest"
+          public_booking_enabled: boolean
           recording_retention_days: number | null
           recurring_default_time: string
           remind_clients: boolean
@@ -2828,6 +3071,7 @@ export const CheckValues = {
     booking_cancellations: {
       cancellation_policy_applied: ["no_refund", "credit_restored", "credit_forfeited"],
       cancelled_by_role: ["client", "provider", "admin", "owner", "system"],
+      cancellation_kind: ["cancelled", "declined", "expired"],
     },
     bookings: {
       status: ["pending", "confirmed", "completed", "cancelled", "no_show"],
@@ -2839,6 +3083,9 @@ export const CheckValues = {
     organization_members: {
       role: ["owner", "admin", "provider", "client"],
       status: ["invited", "accepted"],
+    },
+    organization_settings: {
+      public_booking_anonymous_kind: ["regular", "trial", "guest"],
     },
     recurring_bookings: {
       frequency: ["weekly", "biweekly", "monthly"],
@@ -2874,6 +3121,7 @@ export const CheckValues = {
 export const RpcErrors = {
   ALREADY_ACTIVE_SUBSCRIPTION: { sqlstate: "PT409", status: 409 },
   ALREADY_CANCELLED: { sqlstate: "PT409", status: 409 },
+  APPROVAL_EXPIRED: { sqlstate: "PT422", status: 422 },
   BACKFILL_REQUIRED: { sqlstate: "PT422", status: 422 },
   BOOKING_IN_PAST: { sqlstate: "PT422", status: 422 },
   BOOKING_NOT_STARTED: { sqlstate: "PT422", status: 422 },

@@ -5,25 +5,22 @@
 -- candidate (purpose search) and the booking rules (functions/rules/) keep the ones a booking
 -- would pass: not in the past, notice, booking window, availability, free of sessions and series
 -- holds with buffers, daily limit. Booking asks the same rules again.
+--
+-- One computation (private.service_slots), two doors: get_available_slots for members of the
+-- organization, get_public_available_slots (functions/public_booking/) for a published booking
+-- page. Both first check their arguments with private.require_slot_search.
 
-create or replace function public.get_available_slots(
+create or replace function private.require_slot_search(
   p_provider_id uuid,
   p_service_id uuid,
   p_from date,
   p_to date
 )
-returns table (starts_at timestamptz, ends_at timestamptz)
+returns void
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
-declare
-  v_service public.services;
-  v_type_id uuid;
-  v_length interval;
-  v_free tstzmultirange;
-  v_candidates private.booking_candidate[];
 begin
   if p_provider_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
@@ -39,25 +36,45 @@ begin
   if p_to is null or p_to < p_from or p_to - p_from > 92 then
     perform private.raise_error('INVALID_REQUEST', 'p_to must be on or after p_from, at most 92 days later.', 'p_to');
   end if;
+end
+$$;
 
-  select sv.* into v_service from public.services sv where sv.id = p_service_id;
-  if v_service.id is null then
-    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
-  end if;
-  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+comment on function private.require_slot_search(uuid, uuid, date, date) is
+  'Argument checks of a slot search (get_available_slots, get_public_available_slots): INVALID_REQUEST naming p_provider_id, p_service_id, p_from or p_to (insane dates, p_to before p_from or more than 92 days later).';
 
+revoke all on function private.require_slot_search(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.require_slot_search(uuid, uuid, date, date) to service_role;
+
+create or replace function private.service_slots(
+  p_service public.services,
+  p_provider_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_type_id uuid;
+  v_length interval;
+  v_free tstzmultirange;
+  v_candidates private.booking_candidate[];
+begin
   -- the rules that need no time first (service offered, provider, session type): a probe
   select t.session_type_id, make_interval(mins => t.duration_minutes) into v_type_id, v_length
-  from private.session_type_for(v_service.organization_id, null, v_service.session_type_id) as t;
+  from private.session_type_for(p_service.organization_id, null, p_service.session_type_id) as t;
   perform private.assert_bookable(private.new_candidate(
     purpose => 'search',
-    organization_id => v_service.organization_id,
-    service_id => v_service.id,
+    organization_id => p_service.organization_id,
+    service_id => p_service.id,
     provider_id => p_provider_id,
     session_type_id => v_type_id
   ));
 
-  v_free := private.provider_availability(v_service.organization_id, p_provider_id, p_from, p_to);
+  v_free := private.provider_availability(p_service.organization_id, p_provider_id, p_from, p_to);
   if isempty(v_free) then
     return;
   end if;
@@ -65,8 +82,8 @@ begin
   -- every slot of every available window is a candidate; the rules keep the bookable ones
   select coalesce(array_agg(private.new_candidate(
            purpose => 'search',
-           organization_id => v_service.organization_id,
-           service_id => v_service.id,
+           organization_id => p_service.organization_id,
+           service_id => p_service.id,
            provider_id => p_provider_id,
            starts_at => s.slot_start,
            ends_at => s.slot_start + v_length,
@@ -88,6 +105,40 @@ begin
     from unnest(v_candidates) as c
     where c.n not in (select f.n from private.booking_rule_failures(v_candidates, false) as f)
     order by c.starts_at;
+end
+$$;
+
+comment on function private.service_slots(public.services, uuid, date, date) is
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): a probe of the booking rules that need no time (SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then every slot of the provider''s availability between local dates p_from and p_to as a candidate of purpose search, kept when no booking rule refuses it.';
+
+revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
+
+create or replace function public.get_available_slots(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+
+  return query
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to) as s;
 end
 $$;
 

@@ -5,7 +5,8 @@
 --
 -- INSERT: the legacy frontend's 1-to-1 booking (organization_id, client_id, provider_id,
 --   service_id, start_time, end_time[, session_type_id, booking_kind, status, notes]) is booked
---   exactly like book_individual_session: who books for whom (private.resolve_booking_client:
+--   exactly like book_individual_session (a client's own booking of a service requiring approval
+--   is pending, with its approval_expires_at, whatever status was written): who books for whom (private.resolve_booking_client:
 --   a client for themself, staff for a client of the organization), then the booking core
 --   creates its private service session under every rule (private.open_individual_session:
 --   accepted provider and client, service, availability, buffers, window, daily limit, the
@@ -13,7 +14,8 @@
 --   credit chosen by bookings_spend_credit, booking.created event). A user's insert cannot name
 --   a session (book_session), a credit, a series occurrence or a treatment session, nor start
 --   in any status but pending or confirmed. Hints name the columns.
--- UPDATE: notes may change; status only pending -> confirmed, or -> completed / no_show under
+-- UPDATE: notes may change; status only pending -> confirmed under confirm_booking's rules
+--   (private.assert_booking_answerable; event booking.confirmed), or -> completed / no_show under
 --   complete_booking's rules (private.assert_booking_finishable: started, still live; event
 --   booking.completed / booking.no_show). Cancelling is cancel_booking or an insert into
 --   booking_cancellations (bookings_before_write); everything else - who, when, which session,
@@ -76,7 +78,8 @@ begin
         perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'p_service_id');
       end if;
       v_session := private.open_individual_session(
-        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time
+        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time,
+        new.booking_kind
       );
     exception when sqlstate 'PT400' or sqlstate 'PT401' or sqlstate 'PT403' or sqlstate 'PT404'
                    or sqlstate 'PT409' or sqlstate 'PT422' then
@@ -89,6 +92,7 @@ begin
         when 'p_starts_at' then 'start_time'
         when 'p_ends_at' then 'end_time'
         when 'p_session_type_id' then 'session_type_id'
+        when 'p_booking_kind' then 'booking_kind'
         else nullif(v_hint, '')
       end);
     end;
@@ -100,6 +104,11 @@ begin
     new.start_time := v_session.starts_at;
     new.end_time := v_session.ends_at;
     new.price := v_service.price;
+    -- a client's own booking of a service that requires approval awaits it, whatever was written
+    new.approval_expires_at := private.approval_deadline(v_service.id, v_session.starts_at);
+    if new.approval_expires_at is not null then
+      new.status := 'pending';
+    end if;
     new.created_at := now();
     new.updated_at := now();
     perform private.emit_booking_created(new);
@@ -124,6 +133,7 @@ begin
     when new.session_group_id is distinct from old.session_group_id then 'session_group_id'
     when new.session_number is distinct from old.session_number then 'session_number'
     when new.total_sessions is distinct from old.total_sessions then 'total_sessions'
+    when new.approval_expires_at is distinct from old.approval_expires_at then 'approval_expires_at'
     when new.created_at is distinct from old.created_at then 'created_at'
   end;
   if v_column is not null then
@@ -143,7 +153,11 @@ begin
     if new.status in ('completed', 'no_show') then
       perform private.assert_booking_finishable(old, 'status');
       perform private.emit_booking_finished(new);
-    elsif not (old.status = 'pending' and new.status = 'confirmed') and new.status <> 'cancelled' then
+    elsif old.status = 'pending' and new.status = 'confirmed' then
+      -- confirm_booking's rules and effects
+      perform private.assert_booking_answerable(old, 'status');
+      perform private.emit_booking_confirmed(new);
+    elsif new.status <> 'cancelled' then
       perform private.raise_error(
         'INVALID_REQUEST',
         format('A booking does not go from %s to %s: it is confirmed once, then completed, marked a no-show or cancelled.', old.status, new.status),
@@ -157,6 +171,6 @@ end
 $$;
 
 comment on function private.bookings_admit_user_write() is
-  'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking, or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
+  'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking under confirm_booking''s rules (booking.confirmed), or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
 
 revoke all on function private.bookings_admit_user_write() from public, anon;

@@ -1,5 +1,10 @@
--- Cancelling a booking: one implementation, two entry points.
+-- Cancelling a booking: one implementation, three entry points.
 --   * cancel_booking(p_booking_id, p_reason) -> jsonb (the seed's booking-cancel edge function)
+--   * decline_booking(p_booking_id, p_reason) -> jsonb (functions/approvals/): the provider or an
+--     owner/admin refuses a pending booking; the expire-pending-bookings job expires one. Both
+--     are cancellations of their own kind (booking_cancellations.cancellation_kind declined |
+--     expired): the same effects, a booking.declined / booking.expired event instead of
+--     booking.cancelled, and the credit always restored.
 --   * insert into booking_cancellations (booking_id, reason) through PostgREST (seed 002's
 --     frontend code): the BEFORE INSERT trigger (triggers/booking_cancellations.sql) IS the cancellation logic, so both run
 --     the same checks, raise the same errors and have the same effects:
@@ -32,13 +37,14 @@ as $$
   select case
     when p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then 'no_refund'
     when p_cancelled_by_role is distinct from 'client' then 'credit_restored'
+    when p_booking.status = 'pending' then 'credit_restored'  -- nothing was agreed yet
     when private.in_late_cancellation_window(p_booking.organization_id, p_starts_at) then 'credit_forfeited'
     else 'credit_restored'
   end
 $$;
 
 comment on function private.cancellation_policy(public.bookings, timestamptz, text) is
-  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest); credit_forfeited only when the client (p_cancelled_by_role = client) cancels inside the late-cancellation window (private.in_late_cancellation_window); credit_restored otherwise (earlier, or cancelled by the provider, an owner/admin or the system).';
+  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest); credit_forfeited only when the client (p_cancelled_by_role = client) cancels a confirmed booking inside the late-cancellation window (private.in_late_cancellation_window); credit_restored otherwise (earlier, or cancelled by the provider, an owner/admin or the system).';
 
 revoke all on function private.cancellation_policy(public.bookings, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.cancellation_policy(public.bookings, timestamptz, text) to service_role;
@@ -55,13 +61,18 @@ declare
   v_booking public.bookings;
   v_starts_at timestamptz;
   v_hint_prefix text := coalesce(nullif(current_setting('sessionkit.cancel_hint_prefix', true), ''), '');
+  v_kind text := coalesce(new.cancellation_kind, 'cancelled');
 begin
   perform private.require_caller('You must be signed in to cancel a booking.');
   if new.booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', v_hint_prefix || 'booking_id');
   end if;
+  if v_kind = 'expired' and not v_service_call then
+    perform private.raise_error('FORBIDDEN', 'Only the system expires a pending booking.', 'cancellation_kind');
+  end if;
   new.reason := nullif(btrim(new.reason), '');
-  if new.reason is null or char_length(new.reason) > 2000 then
+  -- a cancellation says why; declining may (the client is told), expiry is the system's
+  if (v_kind = 'cancelled' and new.reason is null) or char_length(new.reason) > 2000 then
     perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', v_hint_prefix || 'reason');
   end if;
 
@@ -74,10 +85,15 @@ begin
     perform private.raise_error('NOT_FOUND', 'Booking not found.', v_hint_prefix || 'booking_id');
   end if;
   if not v_service_call
-     and v_uid is distinct from v_booking.client_id
      and v_uid is distinct from v_booking.provider_id
-     and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
-    perform private.raise_error('FORBIDDEN', 'Only the client, the provider or an admin can cancel this booking.', v_hint_prefix || 'booking_id');
+     and not private.has_role(v_booking.organization_id, array['owner', 'admin'])
+     and (v_kind = 'declined' or v_uid is distinct from v_booking.client_id) then
+    perform private.raise_error(
+      'FORBIDDEN',
+      case when v_kind = 'declined' then 'Only the provider or an admin can decline this booking.'
+           else 'Only the client, the provider or an admin can cancel this booking.' end,
+      v_hint_prefix || 'booking_id'
+    );
   end if;
   if v_booking.status = 'cancelled' then
     perform private.raise_error('ALREADY_CANCELLED', 'This booking is already cancelled.', v_hint_prefix || 'booking_id');
@@ -86,7 +102,14 @@ begin
   select coalesce(ss.starts_at, v_booking.start_time) into v_starts_at
   from (select 1) as one
   left join public.service_sessions ss on ss.id = v_booking.service_session_id;
-  if v_booking.status in ('completed', 'no_show') or v_starts_at <= now() then
+  if v_kind = 'declined' then
+    perform private.assert_booking_answerable(v_booking, v_hint_prefix || 'booking_id');
+  elsif v_kind = 'expired' then
+    -- the job expires a pending booking past its deadline, even once the session has started
+    if v_booking.status <> 'pending' then
+      perform private.raise_error('CONFLICT', format('This booking is %s, not awaiting approval.', v_booking.status), 'booking_id');
+    end if;
+  elsif v_booking.status in ('completed', 'no_show') or v_starts_at <= now() then
     perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be cancelled.', v_hint_prefix || 'booking_id');
   end if;
 
@@ -102,20 +125,26 @@ begin
     else private.member_role(v_booking.organization_id, v_uid)  -- owner or admin (checked above)
   end;
   new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at, new.cancelled_by_role);
+  new.cancellation_kind := v_kind;
 
   perform set_config('sessionkit.cancelling', v_booking.id::text, true);
-  perform set_config('sessionkit.status_reason', new.reason, true);
+  perform set_config('sessionkit.status_reason', case
+    when v_kind = 'cancelled' then new.reason
+    else v_kind || coalesce(': ' || new.reason, '')
+  end, true);
   update public.bookings b set status = 'cancelled' where b.id = v_booking.id;
   perform set_config('sessionkit.cancelling', '', true);
   perform set_config('sessionkit.status_reason', '', true);
 
   perform private.write_audit(
-    v_booking.organization_id, 'booking.cancelled', 'bookings', v_booking.id,
+    v_booking.organization_id, 'booking.' || v_kind, 'bookings', v_booking.id,
     jsonb_build_object('status', v_booking.status),
     jsonb_build_object('status', 'cancelled', 'reason', new.reason, 'cancelled_by_role', new.cancelled_by_role,
+                       'cancellation_kind', v_kind,
                        'cancellation_policy_applied', new.cancellation_policy_applied)
   );
-  perform private.emit_event(v_booking.organization_id, 'booking.cancelled', jsonb_build_object(
+  -- booking.cancelled, booking.declined or booking.expired
+  perform private.emit_event(v_booking.organization_id, 'booking.' || v_kind, jsonb_build_object(
     'booking_id', v_booking.id,
     'cancellation_id', new.id,
     'service_session_id', v_booking.service_session_id,
@@ -124,6 +153,7 @@ begin
     'starts_at', v_starts_at,
     'cancelled_by', v_uid,
     'cancelled_by_role', new.cancelled_by_role,
+    'cancellation_kind', v_kind,
     'reason', new.reason,
     'cancellation_policy_applied', new.cancellation_policy_applied
   ));
@@ -132,11 +162,11 @@ end
 $$;
 
 comment on function private.booking_cancellations_before_insert() is
-  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role.';
+  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking and decline_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation of a confirmed booking forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role. cancellation_kind declined (the provider or an owner/admin refusing a pending booking: private.assert_booking_answerable) and expired (the system only, a pending booking) emit booking.declined / booking.expired instead.';
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
 
-create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
+create or replace function private.record_cancellation(p_booking_id uuid, p_reason text, p_kind text)
 returns jsonb
 language plpgsql
 security definer
@@ -147,25 +177,41 @@ declare
 begin
   perform private.require_caller('You must be signed in to cancel a booking.');
 
-  -- same logic as a direct insert; only the hints name this function's arguments
+  -- same logic as a direct insert; only the hints name the RPC's arguments
   perform set_config('sessionkit.cancel_hint_prefix', 'p_', true);
-  insert into public.booking_cancellations (booking_id, reason)
-  values (p_booking_id, p_reason)
+  insert into public.booking_cancellations (booking_id, reason, cancellation_kind)
+  values (p_booking_id, p_reason, p_kind)
   returning * into v_cancellation;
   perform set_config('sessionkit.cancel_hint_prefix', '', true);
 
   return jsonb_build_object(
     'success', true,
-    'message', case v_cancellation.cancellation_policy_applied
-      when 'credit_restored' then 'Booking cancelled successfully. The session credit was restored.'
-      when 'credit_forfeited' then 'Booking cancelled successfully. The session credit was forfeited (late cancellation).'
-      else 'Booking cancelled successfully. No refund will be processed.'
-    end,
+    'message', format('Booking %s successfully. ', p_kind)
+      || case v_cancellation.cancellation_policy_applied
+        when 'credit_restored' then 'The session credit was restored.'
+        when 'credit_forfeited' then 'The session credit was forfeited (late cancellation).'
+        else 'No refund will be processed.'
+      end,
     'booking_id', v_cancellation.booking_id,
     'cancellation_id', v_cancellation.id,
     'cancellation_policy_applied', v_cancellation.cancellation_policy_applied
   );
 end
+$$;
+
+comment on function private.record_cancellation(uuid, text, text) is
+  'Shared body of cancel_booking and decline_booking: inserts the booking_cancellations row of kind p_kind (its trigger is the cancellation) with hints naming the RPC''s arguments, and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}.';
+
+revoke all on function private.record_cancellation(uuid, text, text) from public, anon, authenticated;
+grant execute on function private.record_cancellation(uuid, text, text) to service_role;
+
+create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
+returns jsonb
+language sql
+security definer
+set search_path = ''
+as $$
+  select private.record_cancellation(p_booking_id, p_reason, 'cancelled')
 $$;
 
 comment on function public.cancel_booking(uuid, text) is

@@ -54,7 +54,7 @@ comment on function private.emit_booking_finished(public.bookings) is
 revoke all on function private.emit_booking_finished(public.bookings) from public, anon;
 grant execute on function private.emit_booking_finished(public.bookings) to service_role;
 
-create or replace function private.finish_booking(p_booking_id uuid, p_status text)
+create or replace function private.lock_booking_for_staff(p_booking_id uuid)
 returns public.bookings
 language plpgsql
 security definer
@@ -79,6 +79,25 @@ begin
      and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
     perform private.raise_error('FORBIDDEN', 'Only the provider of the booking or an admin can do this.', 'p_booking_id');
   end if;
+  return v_booking;
+end
+$$;
+
+comment on function private.lock_booking_for_staff(uuid) is
+  'The start of the RPCs only the booking''s provider or an owner/admin (or service_role) may call (complete_booking, mark_no_show, confirm_booking): UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (absent or another organization''s), FORBIDDEN; returns the booking locked for update.';
+
+revoke all on function private.lock_booking_for_staff(uuid) from public, anon, authenticated;
+grant execute on function private.lock_booking_for_staff(uuid) to service_role;
+
+create or replace function private.finish_booking(p_booking_id uuid, p_status text)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings := private.lock_booking_for_staff(p_booking_id);
+begin
   perform private.assert_booking_finishable(v_booking, 'p_booking_id');
 
   perform set_config('sessionkit.status_reason', p_status, true);

@@ -19,8 +19,9 @@
 --    sessions (CONFLICT): cancel or hand them over first. A departing member's active recurring
 --    series in the organization end, and their working hours and time off there are deleted.
 --  * organization_members_announce - AFTER INSERT/UPDATE OF status/DELETE, every writer:
---    member.invited, member.accepted, member.invitation_declined, member.invitation_withdrawn,
---    member.left, member.removed outbox events and audit_log entries.
+--    member.invited, member.accepted, member.joined (a visitor booked on the public page),
+--    member.invitation_declined, member.invitation_withdrawn, member.left, member.removed
+--    outbox events and audit_log entries.
 
 create or replace function private.organization_members_admit_user_write()
 returns trigger
@@ -205,6 +206,8 @@ declare
 begin
   v_topic := case
     when tg_op = 'INSERT' and new.status = 'invited' then 'member.invited'
+    -- a visitor of a public booking page who became a client by booking (private.join_as_public_client)
+    when tg_op = 'INSERT' and new.role = 'client' and new.user_id = (select auth.uid()) then 'member.joined'
     when tg_op = 'UPDATE' and old.status = 'invited' and new.status = 'accepted' then 'member.accepted'
     when tg_op = 'DELETE' and old.status = 'invited' and old.user_id = (select auth.uid()) then 'member.invitation_declined'
     when tg_op = 'DELETE' and old.status = 'invited' then 'member.invitation_withdrawn'
@@ -233,6 +236,6 @@ end
 $$;
 
 comment on function private.organization_members_announce() is
-  'AFTER INSERT/UPDATE OF status/DELETE trigger on organization_members: audit_log entry and outbox event member.invited | member.accepted | member.invitation_declined | member.invitation_withdrawn | member.left | member.removed (payload organization_id, user_id, role, invited_by, actor_id).';
+  'AFTER INSERT/UPDATE OF status/DELETE trigger on organization_members: audit_log entry and outbox event member.invited | member.accepted | member.joined | member.invitation_declined | member.invitation_withdrawn | member.left | member.removed (payload organization_id, user_id, role, invited_by, actor_id).';
 
 revoke all on function private.organization_members_announce() from public, anon;

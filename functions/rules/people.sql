@@ -85,11 +85,40 @@ $$;
 comment on function private.rule_client_member(private.booking_candidate[], boolean) is
   'Rule client_member: NOT_FOUND unless the client holds an accepted client membership of the organization.';
 
+create or replace function private.rule_anonymous_booking(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- a Supabase anonymous sign-in booking for themself: only where the organization takes them,
+  -- and only as the booking kind it sets (organization_settings.public_booking_*)
+  select
+    c.n,
+    'FORBIDDEN',
+    case when not coalesce(s.public_booking_allows_anonymous, false)
+         then 'This organization does not take bookings from anonymous sign-ins: sign in with an account.'
+         else format('Anonymous sign-ins book here as %s.', s.public_booking_anonymous_kind) end,
+    case when not coalesce(s.public_booking_allows_anonymous, false) then 'is_anonymous' else 'booking_kind' end
+  from unnest(p_candidates) as c
+  left join public.organization_settings as s on s.organization_id = c.organization_id
+  where c.purpose = any (private.rule_purposes('anonymous_booking'))
+    and c.client_id is not null
+    and c.client_id = (select auth.uid())
+    and private.is_anonymous_caller()
+    and (not coalesce(s.public_booking_allows_anonymous, false)
+         or c.booking_kind is distinct from s.public_booking_anonymous_kind)
+$$;
+
+comment on function private.rule_anonymous_booking(private.booking_candidate[], boolean) is
+  'Rule anonymous_booking: an anonymous sign-in (JWT is_anonymous) booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint booking_kind).';
+
 revoke all on function private.rule_service_offered(private.booking_candidate[], boolean) from public, anon, authenticated;
 revoke all on function private.rule_provider_member(private.booking_candidate[], boolean) from public, anon, authenticated;
 revoke all on function private.rule_service_provider(private.booking_candidate[], boolean) from public, anon, authenticated;
 revoke all on function private.rule_client_member(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_anonymous_booking(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.rule_service_offered(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_provider_member(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_service_provider(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;

@@ -47,6 +47,8 @@ as $$
      'a service tied to one provider is booked with that provider'),
     (40, 'client_member', array['book', 'join'], array['NOT_FOUND'],
      'the client holds an accepted client membership of the organization'),
+    (45, 'anonymous_booking', array['book', 'join'], array['FORBIDDEN'],
+     'an anonymous sign-in books for themself only where the organization takes them, and only as the kind it sets'),
     (50, 'session_type', array['book', 'search', 'schedule'], array['INVALID_REQUEST', 'NOT_FOUND', 'SESSION_TYPE_INACTIVE'],
      'a new session has an active session type of the organization (named, the service''s, or the default), unless it names its end'),
     (60, 'session_span', array['book', 'schedule', 'move'], array['INVALID_REQUEST'],
@@ -118,6 +120,7 @@ begin
     union all select x.n, 'provider_member', x.code, x.detail, x.hint from private.rule_provider_member(p_candidates, p_together) as x
     union all select x.n, 'service_provider', x.code, x.detail, x.hint from private.rule_service_provider(p_candidates, p_together) as x
     union all select x.n, 'client_member', x.code, x.detail, x.hint from private.rule_client_member(p_candidates, p_together) as x
+    union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint from private.rule_anonymous_booking(p_candidates, p_together) as x
     union all select x.n, 'session_type', x.code, x.detail, x.hint from private.rule_session_type(p_candidates, p_together) as x
     union all select x.n, 'session_span', x.code, x.detail, x.hint from private.rule_session_span(p_candidates, p_together) as x
     union all select x.n, 'session_open', x.code, x.detail, x.hint from private.rule_session_open(p_candidates, p_together) as x
@@ -145,16 +148,26 @@ grant execute on function private.booking_rule_failures(private.booking_candidat
 create or replace function private.rule_hint(p_field text, p_prefix text, p_hints jsonb)
 returns text
 language sql
-immutable
+stable
 parallel safe
 as $$
   -- a rule names the candidate's field; a caller names its argument (p_starts_at) or column
-  select case when p_field is null or p_field = '' then null
-              else coalesce(p_hints ->> p_field, p_prefix || p_field) end
+  -- (a hint that is no candidate field, such as the JWT claim is_anonymous, is reported as is)
+  select case
+    when p_field is null or p_field = '' then null
+    when p_hints ? p_field then p_hints ->> p_field
+    when exists (
+      select 1
+      from pg_catalog.pg_attribute as a
+      where a.attrelid = (select t.typrelid from pg_catalog.pg_type as t where t.oid = 'private.booking_candidate'::pg_catalog.regtype)
+        and a.attname = p_field
+    ) then p_prefix || p_field
+    else p_field
+  end
 $$;
 
 comment on function private.rule_hint(text, text, jsonb) is
-  'The hint a caller reports for a rule failure on candidate field p_field: p_hints ->> field, else p_prefix || field.';
+  'The hint a caller reports for a rule failure on candidate field p_field: p_hints ->> field, else p_prefix || field (a hint that is not a candidate field as is).';
 
 revoke all on function private.rule_hint(text, text, jsonb) from public, anon, authenticated;
 grant execute on function private.rule_hint(text, text, jsonb) to service_role;

@@ -113,7 +113,8 @@ create or replace function private.open_individual_session(
   p_starts_at timestamptz,
   p_client_id uuid,
   p_session_type_id uuid default null,
-  p_ends_at timestamptz default null
+  p_ends_at timestamptz default null,
+  p_booking_kind text default 'regular'
 )
 returns public.service_sessions
 language sql
@@ -121,15 +122,15 @@ security definer
 set search_path = ''
 as $$
   select * from private.open_individual_session_for(
-    private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id, p_ends_at)
+    private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id, p_ends_at, p_booking_kind)
   )
 $$;
 
-comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) is
+comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) is
   'private.open_individual_session_for(private.individual_candidate(...)): the session half of a 1-to-1 booking by arguments (a legacy direct insert into bookings).';
 
-revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) from public, anon, authenticated;
-grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) to service_role;
+revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
+grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
 
 create or replace function private.book_individual(p_candidate private.booking_candidate, p_notes text default null)
 returns public.bookings
@@ -140,17 +141,20 @@ as $$
 declare
   v_session public.service_sessions;
   v_booking public.bookings;
+  v_deadline timestamptz;
 begin
   perform private.validate_booking_kind(p_candidate.booking_kind);
   v_session := private.open_individual_session_for(p_candidate);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
 
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, booking_kind, price, notes, subscription_id,
+     start_time, end_time, status, approval_expires_at, booking_kind, price, notes, subscription_id,
      recurring_booking_id, recurring_occurrence_date, session_group_id, session_number, total_sessions)
   select
     v_session.organization_id, p_candidate.client_id, v_session.provider_id, v_session.service_id, v_session.id,
-    v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_candidate.booking_kind,
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_candidate.booking_kind,
     sv.price, p_notes, cr.subscription_id,
     p_candidate.recurring_booking_id, p_candidate.occurrence_date,
     p_candidate.session_group_id, p_candidate.session_number, p_candidate.total_sessions
@@ -165,7 +169,7 @@ end
 $$;
 
 comment on function private.book_individual(private.booking_candidate, text) is
-  'Booking core for 1-to-1 sessions: the candidate''s private individual session (private.open_individual_session_for: provider lock, every booking rule) and its confirmed booking - price snapshot, the credit the credits rule chose (private.candidate_credits), series occurrence or treatment session tags from the candidate - and a booking.created outbox event. Caller authorisation is the caller''s job.';
+  'Booking core for 1-to-1 sessions: the candidate''s private individual session (private.open_individual_session_for: provider lock, every booking rule) and its booking (confirmed, or pending until approval when private.approval_deadline says so) - price snapshot, the credit the credits rule chose (private.candidate_credits), series occurrence or treatment session tags from the candidate - and a booking.created outbox event. Caller authorisation is the caller''s job.';
 
 revoke all on function private.book_individual(private.booking_candidate, text) from public, anon, authenticated;
 grant execute on function private.book_individual(private.booking_candidate, text) to service_role;
@@ -202,9 +206,11 @@ language sql
 security definer
 set search_path = ''
 as $$
+  -- booking.created for every booking; booking.pending too when it awaits approval (the
+  -- provider or an owner/admin has until approval_expires_at to answer)
   select null::void
   from (
-    select private.emit_event(p_booking.organization_id, 'booking.created', jsonb_build_object(
+    select private.emit_event(p_booking.organization_id, t.topic, jsonb_build_object(
       'booking_id', p_booking.id,
       'service_session_id', p_booking.service_session_id,
       'client_id', p_booking.client_id,
@@ -213,12 +219,19 @@ as $$
       'starts_at', p_booking.start_time,
       'ends_at', p_booking.end_time,
       'booking_kind', p_booking.booking_kind
-    ))
+    ) || t.extra)
+    from (
+      select 1, 'booking.created', '{}'::jsonb
+      union all
+      select 2, 'booking.pending', jsonb_build_object('approval_expires_at', p_booking.approval_expires_at)
+      where p_booking.status = 'pending' and p_booking.approval_expires_at is not null
+    ) as t (n, topic, extra)
+    order by t.n
   ) as emitted
 $$;
 
 comment on function private.emit_booking_created(public.bookings) is
-  'Writes the booking.created outbox event of a new booking (every booking path).';
+  'Writes the booking.created outbox event of a new booking (every booking path), and booking.pending (the same payload + approval_expires_at) when it awaits approval.';
 
 revoke all on function private.emit_booking_created(public.bookings) from public, anon;
 grant execute on function private.emit_booking_created(public.bookings) to service_role;
@@ -237,6 +250,7 @@ as $$
 declare
   v_session public.service_sessions;
   v_booking public.bookings;
+  v_deadline timestamptz;
 begin
   perform private.validate_booking_kind(p_booking_kind);
 
@@ -261,12 +275,14 @@ begin
     service_session_id => v_session.id
   ));
 
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, booking_kind, price)
+     start_time, end_time, status, approval_expires_at, booking_kind, price)
   select
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
-    v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, sv.price
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, sv.price
   from public.services sv
   where sv.id = v_session.service_id
   returning * into v_booking;
@@ -277,7 +293,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the confirmed booking (the trigger counts the participant) and a booking.created outbox event.';
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;

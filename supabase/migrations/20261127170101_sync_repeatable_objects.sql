@@ -2,6 +2,7 @@
 -- Re-creates the repeatable objects whose files changed since the previous bundle.
 set local check_function_bodies = off;
 
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
 -- >>> functions/audit/protect_append_only.sql
 -- Append-only records (audit_log, booking_status_history, booking_cancellations) are never
 -- changed or deleted by users: only service_role and direct database sessions may, and rows
@@ -9,11 +10,130 @@ set local check_function_bodies = off;
 
 create or replace function private.protect_append_only()
 returns trigger
+========
+-- >>> functions/approvals/booking_approval.sql
+-- Approval: a booking of a service that requires it (services.requires_approval) and that a
+-- client makes for themself starts pending. A pending booking holds its slot (its service session
+-- is scheduled: slot search, every booking path and the exclusion constraint see it) and its
+-- credit (pending counts as scheduled in the credit buckets) until
+--   * the provider or an owner/admin confirms it: confirm_booking, or their direct
+--     `update bookings set status = 'confirmed'` (same rules, same event: private.bookings_admit_user_write);
+--   * the provider or an owner/admin declines it: decline_booking, or an insert into
+--     booking_cancellations with cancellation_kind 'declined' (the cancellation trigger);
+--   * nobody answered by approval_expires_at (or the start): the expire-pending-bookings job
+--     (private.expire_pending_bookings) cancels it with cancellation_kind 'expired';
+--   * the client withdraws it: cancel_booking (a pending booking never forfeits its credit).
+-- Declined and expired bookings are cancelled bookings: the slot is released and the credit
+-- restored by the cancellation path every cancellation takes.
+--
+--   private.approval_deadline(service, starts_at)  null (starts confirmed) or the answer deadline
+--   private.assert_booking_answerable(booking)     may it still be confirmed or declined?
+--   private.emit_booking_confirmed(booking)        booking.confirmed event + audit entry
+
+create or replace function private.approval_deadline(p_service_id uuid, p_starts_at timestamptz)
+returns timestamptz
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- staff booking for a client (their booking is their approval) and the system start confirmed
+  select case
+    when sv.requires_approval
+         and not private.is_service_call()
+         and not private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+      then least(now() + make_interval(hours => sv.approval_timeout_hours), p_starts_at)
+  end
+  from public.services sv
+  where sv.id = p_service_id
+$$;
+
+comment on function private.approval_deadline(uuid, timestamptz) is
+  'Whether a new booking of the service made by the caller awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the caller is not staff of the organization nor the system; null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
+
+revoke all on function private.approval_deadline(uuid, timestamptz) from public, anon, authenticated;
+grant execute on function private.approval_deadline(uuid, timestamptz) to service_role;
+
+create or replace function private.assert_booking_answerable(p_booking public.bookings, p_hint text)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', p_hint);
+  end if;
+  if p_booking.status <> 'pending' then
+    perform private.raise_error(
+      'CONFLICT',
+      format('This booking is %s, not awaiting approval (cancel it with cancel_booking()).', p_booking.status),
+      p_hint
+    );
+  end if;
+  if public.computed_start_time(p_booking) <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'The session has started: the booking can no longer be answered.', p_hint);
+  end if;
+  if p_booking.approval_expires_at <= now() then
+    perform private.raise_error(
+      'APPROVAL_EXPIRED',
+      format('The answer was due by %s; the booking expires.', p_booking.approval_expires_at),
+      p_hint
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_booking_answerable(public.bookings, text) is
+  'Whether a booking may still be confirmed or declined: ALREADY_CANCELLED, CONFLICT (not pending), BOOKING_IN_PAST (started), APPROVAL_EXPIRED (PT422: past approval_expires_at), hint p_hint.';
+
+revoke all on function private.assert_booking_answerable(public.bookings, text) from public, anon, authenticated;
+grant execute on function private.assert_booking_answerable(public.bookings, text) to service_role;
+
+create or replace function private.emit_booking_confirmed(p_booking public.bookings)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit(
+    p_booking.organization_id, 'booking.confirmed', 'bookings', p_booking.id,
+    jsonb_build_object('status', 'pending'), jsonb_build_object('status', 'confirmed')
+  );
+  perform private.emit_event(p_booking.organization_id, 'booking.confirmed', jsonb_build_object(
+    'booking_id', p_booking.id,
+    'service_session_id', p_booking.service_session_id,
+    'client_id', p_booking.client_id,
+    'provider_id', p_booking.provider_id,
+    'service_id', p_booking.service_id,
+    'starts_at', public.computed_start_time(p_booking),
+    'confirmed_by', (select auth.uid())
+  ));
+end
+$$;
+
+comment on function private.emit_booking_confirmed(public.bookings) is
+  'The effects of confirming a pending booking, whichever path confirmed it (confirm_booking, a direct update): audit_log entry and booking.confirmed outbox event (confirmed_by = the caller, null for the system).';
+
+revoke all on function private.emit_booking_confirmed(public.bookings) from public, anon, authenticated;
+grant execute on function private.emit_booking_confirmed(public.bookings) to service_role;
+
+-- >>> functions/approvals/confirm_booking.sql
+-- confirm_booking: the provider of a pending booking (or an owner/admin) accepts it. The same
+-- rules and effects as their direct `update bookings set status = 'confirmed'`
+-- (private.bookings_admit_user_write): private.assert_booking_answerable, private.emit_booking_confirmed.
+
+create or replace function public.confirm_booking(p_booking_id uuid)
+returns public.bookings
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
   v_parent_gone boolean;
 begin
   if private.is_service_call() then
@@ -49,6 +169,94 @@ comment on function private.protect_append_only() is
   'BEFORE UPDATE/DELETE trigger of append-only tables: IMMUTABLE_RECORD (PT422) unless service_role/direct database session, or the row''s organization/booking is being deleted.';
 
 revoke all on function private.protect_append_only() from public, anon;
+========
+  v_booking public.bookings := private.lock_booking_for_staff(p_booking_id);
+begin
+  perform private.assert_booking_answerable(v_booking, 'p_booking_id');
+
+  perform set_config('sessionkit.status_reason', 'confirmed', true);
+  update public.bookings b set status = 'confirmed' where b.id = v_booking.id
+  returning b.* into v_booking;
+  perform set_config('sessionkit.status_reason', '', true);
+
+  perform private.emit_booking_confirmed(v_booking);
+  return v_booking;
+end
+$$;
+
+comment on function public.confirm_booking(uuid) is
+  'Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).';
+
+revoke execute on function public.confirm_booking(uuid) from public, anon;
+grant execute on function public.confirm_booking(uuid) to authenticated, service_role;
+
+-- >>> functions/approvals/decline_booking.sql
+-- decline_booking: the provider of a pending booking (or an owner/admin) refuses it. A decline
+-- is a cancellation of kind 'declined' (private.record_cancellation -> the booking_cancellations
+-- trigger): the booking is cancelled, its slot released, its credit restored, and
+-- booking_cancellations records who declined and why; a booking.declined event tells the client.
+
+create or replace function public.decline_booking(p_booking_id uuid, p_reason text default null)
+returns jsonb
+language sql
+security definer
+set search_path = ''
+as $$
+  select private.record_cancellation(p_booking_id, p_reason, 'declined')
+$$;
+
+comment on function public.decline_booking(uuid, text) is
+  'Declines a booking awaiting approval (its provider or an owner/admin; service_role) with an optional reason (at most 2000 characters) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}: the booking is cancelled (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot released, a spent credit restored; booking.declined event. Same as inserting into booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+@returns {success: boolean, message: text, booking_id: uuid, cancellation_id: uuid, cancellation_policy_applied: ''no_refund'' | ''credit_restored''}';
+
+revoke execute on function public.decline_booking(uuid, text) from public, anon;
+grant execute on function public.decline_booking(uuid, text) to authenticated, service_role;
+
+-- >>> functions/approvals/expire_pending_bookings.sql
+-- private.expire_pending_bookings: run every 5 minutes by the pg_cron job expire-pending-bookings
+-- (migration 20261127180200). A booking still pending at its answer deadline (approval_expires_at,
+-- or its start if that comes first) is cancelled by the system as 'expired': the cancellation
+-- path releases the slot, restores the credit and emits booking.expired. Rows another
+-- transaction is answering right now are skipped (for update skip locked) and looked at again on
+-- the next run; one failing row never stops the others.
+
+create or replace function private.expire_pending_bookings()
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+  v_count integer := 0;
+begin
+  for v_id in
+    select b.id
+    from public.bookings b
+    where b.status = 'pending'
+      and b.approval_expires_at is not null
+      and least(b.approval_expires_at, b.start_time) <= now()
+    order by b.approval_expires_at, b.id
+    for update skip locked
+  loop
+    begin
+      insert into public.booking_cancellations (booking_id, reason, cancellation_kind)
+      values (v_id, 'Not answered in time.', 'expired');
+      v_count := v_count + 1;
+    exception when others then
+      raise warning 'expire_pending_bookings: booking % not expired: %', v_id, sqlerrm;
+    end;
+  end loop;
+  return v_count;
+end
+$$;
+
+comment on function private.expire_pending_bookings() is
+  'pg_cron job expire-pending-bookings (every 5 minutes): every pending booking past its approval_expires_at (or its start) is cancelled by the system with cancellation_kind expired (slot released, credit restored, booking.expired event). Returns how many expired.';
+
+revoke all on function private.expire_pending_bookings() from public, anon, authenticated;
+grant execute on function private.expire_pending_bookings() to service_role;
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 
 -- >>> functions/audit/write_audit.sql
 -- Audit trail and outbox helpers: the one way RPCs, triggers and jobs record what happened
@@ -171,29 +379,42 @@ grant select on public.specialist_availability_exception_times to authenticated,
 -- get_available_slots: the bookable start times of a service with a provider between two local
 -- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
 -- `duration` from the start of each available window (weekly rules and overrides minus
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
 -- exceptions, in the organization's / rule's time zone, DST-correct); each slot is a booking
 -- candidate (purpose search) and the booking rules (functions/rules/) keep the ones a booking
 -- would pass: not in the past, notice, booking window, availability, free of sessions and series
 -- holds with buffers, daily limit. Booking asks the same rules again.
+========
+-- exceptions, in the organization's / rule's time zone, DST-correct), then dropped when they
+-- collide with a session (buffers included), start too soon (min_notice_minutes), too far ahead
+-- (max_advance_days) or fall on a day already at max_bookings_per_day. Booking re-checks all of
+-- it (private.assert_slot_bookable).
+--
+-- One computation (private.service_slots), two doors: get_available_slots for members of the
+-- organization, get_public_available_slots (functions/public_booking/) for a published booking
+-- page. Both first check their arguments with private.require_slot_search.
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 
-create or replace function public.get_available_slots(
+create or replace function private.require_slot_search(
   p_provider_id uuid,
   p_service_id uuid,
   p_from date,
   p_to date
 )
-returns table (starts_at timestamptz, ends_at timestamptz)
+returns void
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
 declare
   v_service public.services;
   v_type_id uuid;
   v_length interval;
   v_free tstzmultirange;
   v_candidates private.booking_candidate[];
+========
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 begin
   if p_provider_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
@@ -209,12 +430,54 @@ begin
   if p_to is null or p_to < p_from or p_to - p_from > 92 then
     perform private.raise_error('INVALID_REQUEST', 'p_to must be on or after p_from, at most 92 days later.', 'p_to');
   end if;
+end
+$$;
 
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
   select sv.* into v_service from public.services sv where sv.id = p_service_id;
   if v_service.id is null then
     perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
   end if;
   perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+========
+comment on function private.require_slot_search(uuid, uuid, date, date) is
+  'Argument checks of a slot search (get_available_slots, get_public_available_slots): INVALID_REQUEST naming p_provider_id, p_service_id, p_from or p_to (insane dates, p_to before p_from or more than 92 days later).';
+
+revoke all on function private.require_slot_search(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.require_slot_search(uuid, uuid, date, date) to service_role;
+
+create or replace function private.service_slots(
+  p_service public.services,
+  p_provider_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services := p_service;
+  v_type public.session_types;
+  v_tz text;
+  v_length interval;
+  v_free tstzmultirange;
+  v_busy tstzmultirange;
+  v_earliest timestamptz;
+  v_latest timestamptz;
+begin
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
+  end if;
+  if coalesce(private.member_role(v_service.organization_id, p_provider_id), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'p_provider_id');
+  end if;
+  if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
+    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
+  end if;
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 
   -- the rules that need no time first (service offered, provider, session type): a probe
   select t.session_type_id, make_interval(mins => t.duration_minutes) into v_type_id, v_length
@@ -258,6 +521,40 @@ begin
     from unnest(v_candidates) as c
     where c.n not in (select f.n from private.booking_rule_failures(v_candidates, false) as f)
     order by c.starts_at;
+end
+$$;
+
+comment on function private.service_slots(public.services, uuid, date, date) is
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): SERVICE_INACTIVE, NOT_FOUND (provider not an accepted provider-capable member), INVALID_REQUEST (another provider''s service), then the free slots of the service with the provider between local dates p_from and p_to.';
+
+revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
+
+create or replace function public.get_available_slots(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+
+  return query
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to) as s;
 end
 $$;
 
@@ -515,7 +812,8 @@ revoke all on function private.bookings_after_write() from public, anon;
 --
 -- INSERT: the legacy frontend's 1-to-1 booking (organization_id, client_id, provider_id,
 --   service_id, start_time, end_time[, session_type_id, booking_kind, status, notes]) is booked
---   exactly like book_individual_session: who books for whom (private.resolve_booking_client:
+--   exactly like book_individual_session (a client's own booking of a service requiring approval
+--   is pending, with its approval_expires_at, whatever status was written): who books for whom (private.resolve_booking_client:
 --   a client for themself, staff for a client of the organization), then the booking core
 --   creates its private service session under every rule (private.open_individual_session:
 --   accepted provider and client, service, availability, buffers, window, daily limit, the
@@ -523,7 +821,8 @@ revoke all on function private.bookings_after_write() from public, anon;
 --   credit chosen by bookings_spend_credit, booking.created event). A user's insert cannot name
 --   a session (book_session), a credit, a series occurrence or a treatment session, nor start
 --   in any status but pending or confirmed. Hints name the columns.
--- UPDATE: notes may change; status only pending -> confirmed, or -> completed / no_show under
+-- UPDATE: notes may change; status only pending -> confirmed under confirm_booking's rules
+--   (private.assert_booking_answerable; event booking.confirmed), or -> completed / no_show under
 --   complete_booking's rules (private.assert_booking_finishable: started, still live; event
 --   booking.completed / booking.no_show). Cancelling is cancel_booking or an insert into
 --   booking_cancellations (bookings_before_write); everything else - who, when, which session,
@@ -585,6 +884,7 @@ begin
       if v_service.id is null or v_service.organization_id is distinct from new.organization_id then
         perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'p_service_id');
       end if;
+      perform private.assert_anonymous_booking(new.organization_id, new.client_id, new.booking_kind, 'booking_kind');
       v_session := private.open_individual_session(
         new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time
       );
@@ -610,6 +910,11 @@ begin
     new.start_time := v_session.starts_at;
     new.end_time := v_session.ends_at;
     new.price := v_service.price;
+    -- a client's own booking of a service that requires approval awaits it, whatever was written
+    new.approval_expires_at := private.approval_deadline(v_service.id, v_session.starts_at);
+    if new.approval_expires_at is not null then
+      new.status := 'pending';
+    end if;
     new.created_at := now();
     new.updated_at := now();
     perform private.emit_booking_created(new);
@@ -634,6 +939,7 @@ begin
     when new.session_group_id is distinct from old.session_group_id then 'session_group_id'
     when new.session_number is distinct from old.session_number then 'session_number'
     when new.total_sessions is distinct from old.total_sessions then 'total_sessions'
+    when new.approval_expires_at is distinct from old.approval_expires_at then 'approval_expires_at'
     when new.created_at is distinct from old.created_at then 'created_at'
   end;
   if v_column is not null then
@@ -653,7 +959,11 @@ begin
     if new.status in ('completed', 'no_show') then
       perform private.assert_booking_finishable(old, 'status');
       perform private.emit_booking_finished(new);
-    elsif not (old.status = 'pending' and new.status = 'confirmed') and new.status <> 'cancelled' then
+    elsif old.status = 'pending' and new.status = 'confirmed' then
+      -- confirm_booking's rules and effects
+      perform private.assert_booking_answerable(old, 'status');
+      perform private.emit_booking_confirmed(new);
+    elsif new.status <> 'cancelled' then
       perform private.raise_error(
         'INVALID_REQUEST',
         format('A booking does not go from %s to %s: it is confirmed once, then completed, marked a no-show or cancelled.', old.status, new.status),
@@ -667,13 +977,18 @@ end
 $$;
 
 comment on function private.bookings_admit_user_write() is
-  'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking, or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
+  'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking under confirm_booking''s rules (booking.confirmed), or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
 
 revoke all on function private.bookings_admit_user_write() from public, anon;
 
 -- >>> functions/bookings/cancel_booking.sql
--- Cancelling a booking: one implementation, two entry points.
+-- Cancelling a booking: one implementation, three entry points.
 --   * cancel_booking(p_booking_id, p_reason) -> jsonb (the seed's booking-cancel edge function)
+--   * decline_booking(p_booking_id, p_reason) -> jsonb (functions/approvals/): the provider or an
+--     owner/admin refuses a pending booking; the expire-pending-bookings job expires one. Both
+--     are cancellations of their own kind (booking_cancellations.cancellation_kind declined |
+--     expired): the same effects, a booking.declined / booking.expired event instead of
+--     booking.cancelled, and the credit always restored.
 --   * insert into booking_cancellations (booking_id, reason) through PostgREST (seed 002's
 --     frontend code): the BEFORE INSERT trigger (triggers/booking_cancellations.sql) IS the cancellation logic, so both run
 --     the same checks, raise the same errors and have the same effects:
@@ -706,13 +1021,14 @@ as $$
   select case
     when p_booking.subscription_id is null or p_booking.booking_kind <> 'regular' then 'no_refund'
     when p_cancelled_by_role is distinct from 'client' then 'credit_restored'
+    when p_booking.status = 'pending' then 'credit_restored'  -- nothing was agreed yet
     when private.in_late_cancellation_window(p_booking.organization_id, p_starts_at) then 'credit_forfeited'
     else 'credit_restored'
   end
 $$;
 
 comment on function private.cancellation_policy(public.bookings, timestamptz, text) is
-  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest); credit_forfeited only when the client (p_cancelled_by_role = client) cancels inside the late-cancellation window (private.in_late_cancellation_window); credit_restored otherwise (earlier, or cancelled by the provider, an owner/admin or the system).';
+  'Credit policy of a cancellation: no_refund when no credit was spent (no subscription, trial/guest); credit_forfeited only when the client (p_cancelled_by_role = client) cancels a confirmed booking inside the late-cancellation window (private.in_late_cancellation_window); credit_restored otherwise (earlier, or cancelled by the provider, an owner/admin or the system).';
 
 revoke all on function private.cancellation_policy(public.bookings, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.cancellation_policy(public.bookings, timestamptz, text) to service_role;
@@ -729,13 +1045,18 @@ declare
   v_booking public.bookings;
   v_starts_at timestamptz;
   v_hint_prefix text := coalesce(nullif(current_setting('sessionkit.cancel_hint_prefix', true), ''), '');
+  v_kind text := coalesce(new.cancellation_kind, 'cancelled');
 begin
   perform private.require_caller('You must be signed in to cancel a booking.');
   if new.booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', v_hint_prefix || 'booking_id');
   end if;
+  if v_kind = 'expired' and not v_service_call then
+    perform private.raise_error('FORBIDDEN', 'Only the system expires a pending booking.', 'cancellation_kind');
+  end if;
   new.reason := nullif(btrim(new.reason), '');
-  if new.reason is null or char_length(new.reason) > 2000 then
+  -- a cancellation says why; declining may (the client is told), expiry is the system's
+  if (v_kind = 'cancelled' and new.reason is null) or char_length(new.reason) > 2000 then
     perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', v_hint_prefix || 'reason');
   end if;
 
@@ -748,10 +1069,15 @@ begin
     perform private.raise_error('NOT_FOUND', 'Booking not found.', v_hint_prefix || 'booking_id');
   end if;
   if not v_service_call
-     and v_uid is distinct from v_booking.client_id
      and v_uid is distinct from v_booking.provider_id
-     and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
-    perform private.raise_error('FORBIDDEN', 'Only the client, the provider or an admin can cancel this booking.', v_hint_prefix || 'booking_id');
+     and not private.has_role(v_booking.organization_id, array['owner', 'admin'])
+     and (v_kind = 'declined' or v_uid is distinct from v_booking.client_id) then
+    perform private.raise_error(
+      'FORBIDDEN',
+      case when v_kind = 'declined' then 'Only the provider or an admin can decline this booking.'
+           else 'Only the client, the provider or an admin can cancel this booking.' end,
+      v_hint_prefix || 'booking_id'
+    );
   end if;
   if v_booking.status = 'cancelled' then
     perform private.raise_error('ALREADY_CANCELLED', 'This booking is already cancelled.', v_hint_prefix || 'booking_id');
@@ -760,7 +1086,14 @@ begin
   select coalesce(ss.starts_at, v_booking.start_time) into v_starts_at
   from (select 1) as one
   left join public.service_sessions ss on ss.id = v_booking.service_session_id;
-  if v_booking.status in ('completed', 'no_show') or v_starts_at <= now() then
+  if v_kind = 'declined' then
+    perform private.assert_booking_answerable(v_booking, v_hint_prefix || 'booking_id');
+  elsif v_kind = 'expired' then
+    -- the job expires a pending booking past its deadline, even once the session has started
+    if v_booking.status <> 'pending' then
+      perform private.raise_error('CONFLICT', format('This booking is %s, not awaiting approval.', v_booking.status), 'booking_id');
+    end if;
+  elsif v_booking.status in ('completed', 'no_show') or v_starts_at <= now() then
     perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be cancelled.', v_hint_prefix || 'booking_id');
   end if;
 
@@ -776,20 +1109,26 @@ begin
     else private.member_role(v_booking.organization_id, v_uid)  -- owner or admin (checked above)
   end;
   new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at, new.cancelled_by_role);
+  new.cancellation_kind := v_kind;
 
   perform set_config('sessionkit.cancelling', v_booking.id::text, true);
-  perform set_config('sessionkit.status_reason', new.reason, true);
+  perform set_config('sessionkit.status_reason', case
+    when v_kind = 'cancelled' then new.reason
+    else v_kind || coalesce(': ' || new.reason, '')
+  end, true);
   update public.bookings b set status = 'cancelled' where b.id = v_booking.id;
   perform set_config('sessionkit.cancelling', '', true);
   perform set_config('sessionkit.status_reason', '', true);
 
   perform private.write_audit(
-    v_booking.organization_id, 'booking.cancelled', 'bookings', v_booking.id,
+    v_booking.organization_id, 'booking.' || v_kind, 'bookings', v_booking.id,
     jsonb_build_object('status', v_booking.status),
     jsonb_build_object('status', 'cancelled', 'reason', new.reason, 'cancelled_by_role', new.cancelled_by_role,
+                       'cancellation_kind', v_kind,
                        'cancellation_policy_applied', new.cancellation_policy_applied)
   );
-  perform private.emit_event(v_booking.organization_id, 'booking.cancelled', jsonb_build_object(
+  -- booking.cancelled, booking.declined or booking.expired
+  perform private.emit_event(v_booking.organization_id, 'booking.' || v_kind, jsonb_build_object(
     'booking_id', v_booking.id,
     'cancellation_id', new.id,
     'service_session_id', v_booking.service_session_id,
@@ -798,6 +1137,7 @@ begin
     'starts_at', v_starts_at,
     'cancelled_by', v_uid,
     'cancelled_by_role', new.cancelled_by_role,
+    'cancellation_kind', v_kind,
     'reason', new.reason,
     'cancellation_policy_applied', new.cancellation_policy_applied
   ));
@@ -806,11 +1146,20 @@ end
 $$;
 
 comment on function private.booking_cancellations_before_insert() is
-  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role.';
+  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking and decline_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation of a confirmed booking forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role. cancellation_kind declined (the provider or an owner/admin refusing a pending booking: private.assert_booking_answerable) and expired (the system only, a pending booking) emit booking.declined / booking.expired instead.';
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
 
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
 create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
+========
+drop trigger if exists booking_cancellations_before_insert on public.booking_cancellations;
+create trigger booking_cancellations_before_insert
+  before insert on public.booking_cancellations
+  for each row execute function private.booking_cancellations_before_insert();
+
+create or replace function private.record_cancellation(p_booking_id uuid, p_reason text, p_kind text)
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 returns jsonb
 language plpgsql
 security definer
@@ -821,25 +1170,41 @@ declare
 begin
   perform private.require_caller('You must be signed in to cancel a booking.');
 
-  -- same logic as a direct insert; only the hints name this function's arguments
+  -- same logic as a direct insert; only the hints name the RPC's arguments
   perform set_config('sessionkit.cancel_hint_prefix', 'p_', true);
-  insert into public.booking_cancellations (booking_id, reason)
-  values (p_booking_id, p_reason)
+  insert into public.booking_cancellations (booking_id, reason, cancellation_kind)
+  values (p_booking_id, p_reason, p_kind)
   returning * into v_cancellation;
   perform set_config('sessionkit.cancel_hint_prefix', '', true);
 
   return jsonb_build_object(
     'success', true,
-    'message', case v_cancellation.cancellation_policy_applied
-      when 'credit_restored' then 'Booking cancelled successfully. The session credit was restored.'
-      when 'credit_forfeited' then 'Booking cancelled successfully. The session credit was forfeited (late cancellation).'
-      else 'Booking cancelled successfully. No refund will be processed.'
-    end,
+    'message', format('Booking %s successfully. ', p_kind)
+      || case v_cancellation.cancellation_policy_applied
+        when 'credit_restored' then 'The session credit was restored.'
+        when 'credit_forfeited' then 'The session credit was forfeited (late cancellation).'
+        else 'No refund will be processed.'
+      end,
     'booking_id', v_cancellation.booking_id,
     'cancellation_id', v_cancellation.id,
     'cancellation_policy_applied', v_cancellation.cancellation_policy_applied
   );
 end
+$$;
+
+comment on function private.record_cancellation(uuid, text, text) is
+  'Shared body of cancel_booking and decline_booking: inserts the booking_cancellations row of kind p_kind (its trigger is the cancellation) with hints naming the RPC''s arguments, and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}.';
+
+revoke all on function private.record_cancellation(uuid, text, text) from public, anon, authenticated;
+grant execute on function private.record_cancellation(uuid, text, text) to service_role;
+
+create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
+returns jsonb
+language sql
+security definer
+set search_path = ''
+as $$
+  select private.record_cancellation(p_booking_id, p_reason, 'cancelled')
 $$;
 
 comment on function public.cancel_booking(uuid, text) is
@@ -906,7 +1271,7 @@ comment on function private.emit_booking_finished(public.bookings) is
 revoke all on function private.emit_booking_finished(public.bookings) from public, anon;
 grant execute on function private.emit_booking_finished(public.bookings) to service_role;
 
-create or replace function private.finish_booking(p_booking_id uuid, p_status text)
+create or replace function private.lock_booking_for_staff(p_booking_id uuid)
 returns public.bookings
 language plpgsql
 security definer
@@ -931,6 +1296,25 @@ begin
      and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
     perform private.raise_error('FORBIDDEN', 'Only the provider of the booking or an admin can do this.', 'p_booking_id');
   end if;
+  return v_booking;
+end
+$$;
+
+comment on function private.lock_booking_for_staff(uuid) is
+  'The start of the RPCs only the booking''s provider or an owner/admin (or service_role) may call (complete_booking, mark_no_show, confirm_booking): UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (absent or another organization''s), FORBIDDEN; returns the booking locked for update.';
+
+revoke all on function private.lock_booking_for_staff(uuid) from public, anon, authenticated;
+grant execute on function private.lock_booking_for_staff(uuid) to service_role;
+
+create or replace function private.finish_booking(p_booking_id uuid, p_status text)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings := private.lock_booking_for_staff(p_booking_id);
+begin
   perform private.assert_booking_finishable(v_booking, 'p_booking_id');
 
   perform set_config('sessionkit.status_reason', p_status, true);
@@ -2184,8 +2568,9 @@ grant execute on function public.leave_organization(uuid) to authenticated, serv
 --    sessions (CONFLICT): cancel or hand them over first. A departing member's active recurring
 --    series in the organization end, and their working hours and time off there are deleted.
 --  * organization_members_announce - AFTER INSERT/UPDATE OF status/DELETE, every writer:
---    member.invited, member.accepted, member.invitation_declined, member.invitation_withdrawn,
---    member.left, member.removed outbox events and audit_log entries.
+--    member.invited, member.accepted, member.joined (a visitor booked on the public page),
+--    member.invitation_declined, member.invitation_withdrawn, member.left, member.removed
+--    outbox events and audit_log entries.
 
 create or replace function private.organization_members_admit_user_write()
 returns trigger
@@ -2370,6 +2755,8 @@ declare
 begin
   v_topic := case
     when tg_op = 'INSERT' and new.status = 'invited' then 'member.invited'
+    -- a visitor of a public booking page who became a client by booking (private.join_as_public_client)
+    when tg_op = 'INSERT' and new.role = 'client' and new.user_id = (select auth.uid()) then 'member.joined'
     when tg_op = 'UPDATE' and old.status = 'invited' and new.status = 'accepted' then 'member.accepted'
     when tg_op = 'DELETE' and old.status = 'invited' and old.user_id = (select auth.uid()) then 'member.invitation_declined'
     when tg_op = 'DELETE' and old.status = 'invited' then 'member.invitation_withdrawn'
@@ -2398,7 +2785,7 @@ end
 $$;
 
 comment on function private.organization_members_announce() is
-  'AFTER INSERT/UPDATE OF status/DELETE trigger on organization_members: audit_log entry and outbox event member.invited | member.accepted | member.invitation_declined | member.invitation_withdrawn | member.left | member.removed (payload organization_id, user_id, role, invited_by, actor_id).';
+  'AFTER INSERT/UPDATE OF status/DELETE trigger on organization_members: audit_log entry and outbox event member.invited | member.accepted | member.joined | member.invitation_declined | member.invitation_withdrawn | member.left | member.removed (payload organization_id, user_id, role, invited_by, actor_id).';
 
 revoke all on function private.organization_members_announce() from public, anon;
 
@@ -3526,6 +3913,397 @@ comment on function private.uuid_or_null(text) is 'p_text as a uuid when it is o
 revoke all on function private.uuid_or_null(text) from public, anon;
 grant execute on function private.uuid_or_null(text) to authenticated, service_role;
 
+-- >>> functions/public_booking/book_public_slot.sql
+-- book_public_slot: a signed-in visitor of a published booking page books a slot of a listed
+-- service with a listed provider. Anyone signed in may - a Supabase anonymous sign-in too when the
+-- organization allows it (booking as its public_booking_anonymous_kind, default guest) - and a
+-- visitor who is not a member yet becomes an accepted client of the organization in the same
+-- transaction (nothing is left behind when the booking is refused). The booking itself is the
+-- booking core's (private.create_individual_booking): every rule, credits, approval.
+
+create or replace function public.book_public_slot(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service public.services;
+  v_settings public.organization_settings;
+  v_kind text := 'regular';
+begin
+  if v_uid is null then
+    perform private.raise_error('UNAUTHORIZED', 'Sign in (an anonymous sign-in will do where the organization allows it) to book.');
+  end if;
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  v_service := private.listed_service(p_service_id);
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
+  end if;
+  if not exists (select 1 from private.listed_providers(v_service) as p where p.provider_id = p_provider_id) then
+    perform private.raise_error('NOT_FOUND', 'This provider does not offer the service on the booking page.', 'p_provider_id');
+  end if;
+
+  if private.is_anonymous_caller() then
+    select s.* into v_settings from public.organization_settings s where s.organization_id = v_service.organization_id;
+    v_kind := v_settings.public_booking_anonymous_kind;  -- assert_anonymous_booking refuses when not allowed
+  end if;
+  perform private.assert_anonymous_booking(v_service.organization_id, v_uid, v_kind, 'is_anonymous');
+  perform private.join_as_public_client(v_service.organization_id);
+
+  return private.create_individual_booking(p_service_id, p_provider_id, p_starts_at, v_uid, null, v_kind);
+end
+$$;
+
+comment on function public.book_public_slot(uuid, uuid, timestamptz) is
+  'Books a slot of a service listed on a published booking page (get_public_available_slots) for the signed-in caller and returns the booking; a caller who is not a member becomes an accepted client of the organization in the same transaction (member.joined). Anonymous sign-ins (JWT is_anonymous) only where organization_settings.public_booking_allows_anonymous, booking as public_booking_anonymous_kind; others book regular. Pending when the service requires approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field), NOT_FOUND (service not listed or page not published: p_service_id; provider not offering it: p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization), CONFLICT (open invitation), then the booking rules of book_individual_session: SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).';
+
+revoke execute on function public.book_public_slot(uuid, uuid, timestamptz) from public;
+grant execute on function public.book_public_slot(uuid, uuid, timestamptz) to anon, authenticated, service_role;
+
+-- >>> functions/public_booking/get_public_available_slots.sql
+-- get_public_available_slots: the free slots of a listed service with one of its listed
+-- providers, for a published booking page (anyone, anon included). The same computation as a
+-- member's get_available_slots (private.service_slots); only the door differs: the service must
+-- be listed on a published page and the provider one of those the page shows.
+
+create or replace function public.get_public_available_slots(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
+
+  v_service := private.listed_service(p_service_id);
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
+  end if;
+  if not exists (select 1 from private.listed_providers(v_service) as p where p.provider_id = p_provider_id) then
+    perform private.raise_error('NOT_FOUND', 'This provider does not offer the service on the booking page.', 'p_provider_id');
+  end if;
+
+  return query
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to) as s;
+end
+$$;
+
+comment on function public.get_public_available_slots(uuid, uuid, date, date) is
+  'Free slots (starts_at, ends_at) of a service listed on a published booking page with one of its listed providers, between local dates p_from and p_to (at most 92 days); the same slots a member gets from get_available_slots. Anyone, anon included. Errors: INVALID_REQUEST (hint = field), NOT_FOUND (service not listed / page not published: p_service_id; provider not offering it: p_provider_id).';
+
+revoke execute on function public.get_public_available_slots(uuid, uuid, date, date) from public;
+grant execute on function public.get_public_available_slots(uuid, uuid, date, date) to anon, authenticated, service_role;
+
+-- >>> functions/public_booking/public_booking_page.sql
+-- A published booking page, readable by anyone (anon included): the organization's name and
+-- time zone, its public services and who offers them. Exactly these columns, of published pages
+-- only: no other organization, no booking, no member beyond the listed providers' ids (needed
+-- to ask for their slots) and display names.
+
+create or replace function public.list_public_services(p_slug text)
+returns table (
+  service_id uuid,
+  name text,
+  description text,
+  duration_minutes integer,
+  price numeric,
+  currency text,
+  requires_approval boolean,
+  providers jsonb
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_org public.organizations := private.published_organization(p_slug);
+begin
+  return query
+    select sv.id, sv.name, sv.description, st.duration_minutes, sv.price, sv.currency, sv.requires_approval,
+           coalesce((
+             select jsonb_agg(jsonb_build_object('provider_id', p.provider_id, 'display_name', p.display_name))
+             from private.listed_providers(sv) as p
+           ), '[]'::jsonb)
+    from public.services sv
+    left join public.session_types st
+      on st.organization_id = sv.organization_id
+     and st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+    where sv.organization_id = v_org.id
+      and sv.is_public
+      and sv.is_active
+    order by sv.name, sv.id;
+end
+$$;
+
+comment on function public.list_public_services(text) is
+  'The services listed on a published booking page (anyone, anon included): service_id, name, description, duration_minutes (null when no session type applies), price, currency, requires_approval, providers [{provider_id, display_name}] (the service''s provider, else every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such page, or not published).';
+
+revoke execute on function public.list_public_services(text) from public;
+grant execute on function public.list_public_services(text) to anon, authenticated, service_role;
+
+create or replace function public.get_public_booking_page(p_slug text)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_org public.organizations := private.published_organization(p_slug);
+  v_settings public.organization_settings;
+begin
+  select s.* into v_settings from public.organization_settings s where s.organization_id = v_org.id;
+  return jsonb_build_object(
+    'organization', jsonb_build_object('name', v_org.name, 'slug', v_org.slug, 'timezone', v_org.timezone),
+    'allows_anonymous', v_settings.public_booking_allows_anonymous,
+    'anonymous_booking_kind',
+      case when v_settings.public_booking_allows_anonymous then v_settings.public_booking_anonymous_kind end,
+    'services', coalesce((
+      select jsonb_agg(to_jsonb(ls) order by ls.name, ls.service_id)
+      from public.list_public_services(p_slug) as ls
+    ), '[]'::jsonb)
+  );
+end
+$$;
+
+comment on function public.get_public_booking_page(text) is
+  'A published booking page in one call (anyone, anon included): {organization: {name, slug, timezone}, allows_anonymous, anonymous_booking_kind, services: list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such page, or not published).
+@returns {organization: {name: text, slug: text, timezone: text}, allows_anonymous: boolean, anonymous_booking_kind: ''regular'' | ''trial'' | ''guest'' | null, services: {service_id: uuid, name: text, description: text | null, duration_minutes: integer | null, price: numeric, currency: text, requires_approval: boolean, providers: {provider_id: uuid, display_name: text | null}[]}[]}';
+
+revoke execute on function public.get_public_booking_page(text) from public;
+grant execute on function public.get_public_booking_page(text) to anon, authenticated, service_role;
+
+-- >>> functions/public_booking/public_booking_rules.sql
+-- The rules of public booking, shared by its RPCs (functions/public_booking/*) and the booking
+-- core:
+--   private.is_anonymous_caller()            a Supabase anonymous sign-in is calling
+--   private.published_organization(slug)     the organization behind a published booking page
+--   private.listed_service(service_id)       a service listed on a published page (else null)
+--   private.listed_providers(service)        who offers a listed service, with public names
+--   private.assert_anonymous_booking(...)    an anonymous sign-in books only as its organization
+--                                            allows (every client booking path)
+--   private.join_as_public_client(org)       a signed-in visitor becomes a client of the
+--                                            organization (accepted at once: they asked)
+-- What anon may see is exactly what these return: no other organization (unpublished pages are
+-- NOT_FOUND), no bookings, no members beyond the listed providers' ids and display names.
+
+create or replace function private.is_anonymous_caller()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  -- Supabase Auth puts is_anonymous (true for signInAnonymously() users, false otherwise) at the
+  -- top level of the access token; auth.jwt() returns the claims as jsonb.
+  select coalesce((auth.jwt() ->> 'is_anonymous')::boolean, false)
+$$;
+
+comment on function private.is_anonymous_caller() is
+  'True when the caller is a Supabase anonymous sign-in: role authenticated with the JWT claim is_anonymous = true (auth.jwt() ->> ''is_anonymous'').';
+
+revoke all on function private.is_anonymous_caller() from public, anon, authenticated;
+grant execute on function private.is_anonymous_caller() to service_role;
+
+create or replace function private.published_organization(p_slug text)
+returns public.organizations
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_org public.organizations;
+begin
+  if p_slug is null or char_length(p_slug) > 63 or p_slug !~ '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$' then
+    perform private.raise_error('INVALID_REQUEST', 'A booking page slug (3 to 63 lowercase letters, digits or hyphens) is required.', 'p_slug');
+  end if;
+  select o.* into v_org
+  from public.organizations o
+  join public.organization_settings s on s.organization_id = o.id
+  where o.slug = p_slug
+    and s.public_booking_enabled;
+  if v_org.id is null then
+    -- absent and unpublished look the same: a page that is not published does not exist
+    perform private.raise_error('NOT_FOUND', 'Booking page not found.', 'p_slug');
+  end if;
+  return v_org;
+end
+$$;
+
+comment on function private.published_organization(text) is
+  'The organization whose booking page has this slug, when it is published (organization_settings.public_booking_enabled); INVALID_REQUEST (malformed slug), NOT_FOUND (absent or unpublished), hint p_slug.';
+
+revoke all on function private.published_organization(text) from public, anon, authenticated;
+grant execute on function private.published_organization(text) to service_role;
+
+create or replace function private.listed_service(p_service_id uuid)
+returns public.services
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select sv.*
+  from public.services sv
+  join public.organization_settings s on s.organization_id = sv.organization_id
+  where sv.id = p_service_id
+    and sv.is_public
+    and sv.is_active
+    and s.public_booking_enabled
+$$;
+
+comment on function private.listed_service(uuid) is
+  'The service when it is listed on a published booking page (public, active, its organization publishes the page); else a row of nulls.';
+
+revoke all on function private.listed_service(uuid) from public, anon, authenticated;
+grant execute on function private.listed_service(uuid) to service_role;
+
+create or replace function private.listed_providers(p_service public.services)
+returns table (provider_id uuid, display_name text)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- the service's own provider, else every accepted provider-capable member who keeps weekly
+  -- hours in the organization (someone without hours has no slot to offer)
+  select m.user_id, m.display_name
+  from public.organization_members m
+  where m.organization_id = p_service.organization_id
+    and m.status = 'accepted'
+    and m.role in ('owner', 'admin', 'provider')
+    and (p_service.provider_id = m.user_id
+         or (p_service.provider_id is null
+             and exists (
+               select 1 from public.availability_rules r
+               where r.organization_id = m.organization_id
+                 and r.provider_id = m.user_id
+                 and (r.valid_until is null or r.valid_until >= current_date)
+             )))
+  order by m.display_name nulls last, m.user_id
+$$;
+
+comment on function private.listed_providers(public.services) is
+  'Who offers a listed service on the public page, with the display name the organization gave them: the service''s provider, else every accepted owner/admin/provider with current weekly hours in the organization. Nothing else about them (no email, no role).';
+
+revoke all on function private.listed_providers(public.services) from public, anon, authenticated;
+grant execute on function private.listed_providers(public.services) to service_role;
+
+create or replace function private.assert_anonymous_booking(
+  p_organization_id uuid,
+  p_client_id uuid,
+  p_booking_kind text,
+  p_hint text default 'p_booking_kind'
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_settings public.organization_settings;
+begin
+  if p_organization_id is null
+     or not private.is_anonymous_caller()
+     or (select auth.uid()) is distinct from p_client_id then
+    return;  -- the rule is about anonymous sign-ins booking for themselves (in an organization)
+  end if;
+  select s.* into v_settings from public.organization_settings s where s.organization_id = p_organization_id;
+  if not coalesce(v_settings.public_booking_allows_anonymous, false) then
+    perform private.raise_error(
+      'FORBIDDEN',
+      'This organization does not take bookings from anonymous sign-ins: sign in with an account.',
+      'is_anonymous'
+    );
+  end if;
+  if p_booking_kind is distinct from v_settings.public_booking_anonymous_kind then
+    perform private.raise_error(
+      'FORBIDDEN',
+      format('Anonymous sign-ins book here as %s.', v_settings.public_booking_anonymous_kind),
+      p_hint
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_anonymous_booking(uuid, uuid, text, text) is
+  'Rule of every client booking path: an anonymous sign-in (private.is_anonymous_caller) booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint p_hint). No-op for everyone else.';
+
+revoke all on function private.assert_anonymous_booking(uuid, uuid, text, text) from public, anon, authenticated;
+grant execute on function private.assert_anonymous_booking(uuid, uuid, text, text) to service_role;
+
+create or replace function private.join_as_public_client(p_organization_id uuid)
+returns public.organization_members
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_member public.organization_members;
+begin
+  if v_uid is null then
+    perform private.raise_error('UNAUTHORIZED', 'Sign in (an anonymous sign-in will do where the organization allows it) to book.');
+  end if;
+  -- concurrent first bookings of one visitor: the second waits for the first's row, then finds it
+  insert into public.organization_members (organization_id, user_id, role, status)
+  values (p_organization_id, v_uid, 'client', 'accepted')
+  on conflict (organization_id, user_id) do nothing;
+
+  select m.* into v_member
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = v_uid;
+  if v_member.status = 'invited' then
+    perform private.raise_error(
+      'CONFLICT',
+      'You have an open invitation to this organization: accept or decline it first.',
+      'p_service_id'
+    );
+  end if;
+  if v_member.role <> 'client' then
+    perform private.raise_error(
+      'FORBIDDEN',
+      'Only clients book for themselves; owners, admins and providers name the client with p_client_id.',
+      'p_service_id'
+    );
+  end if;
+  return v_member;
+end
+$$;
+
+comment on function private.join_as_public_client(uuid) is
+  'The signed-in caller becomes an accepted client of the organization (they asked: no invitation), or stays the client they are; member.joined event. UNAUTHORIZED without a user, CONFLICT with an open invitation, FORBIDDEN for staff (they book for clients with p_client_id).';
+
+revoke all on function private.join_as_public_client(uuid) from public, anon, authenticated;
+grant execute on function private.join_as_public_client(uuid) to service_role;
+
 -- >>> functions/recordings/meeting_recordings.sql
 -- Meeting recordings: the row's organization is its booking's; a recording whose metadata goes
 -- (the retention job, an admin, its booking or organization being deleted) takes its Storage
@@ -4478,9 +5256,10 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
-  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
-  select private.recurring_fast_path_fingerprint() = 'ad55753238808bafae2cbd6ca67bec3e'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher),
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's), and
+  -- approval (private.approval_deadline) never holds a service call's booking: confirmed, as here
+  select private.recurring_fast_path_fingerprint() = '5e4c1b5f78ebe582e25cae25a56a1c88'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
@@ -6693,9 +7472,11 @@ language sql
 security definer
 set search_path = ''
 as $$
+  -- booking.created for every booking; booking.pending too when it awaits approval (the
+  -- provider or an owner/admin has until approval_expires_at to answer)
   select null::void
   from (
-    select private.emit_event(p_booking.organization_id, 'booking.created', jsonb_build_object(
+    select private.emit_event(p_booking.organization_id, t.topic, jsonb_build_object(
       'booking_id', p_booking.id,
       'service_session_id', p_booking.service_session_id,
       'client_id', p_booking.client_id,
@@ -6704,16 +7485,74 @@ as $$
       'starts_at', p_booking.start_time,
       'ends_at', p_booking.end_time,
       'booking_kind', p_booking.booking_kind
-    ))
+    ) || t.extra)
+    from (
+      select 1, 'booking.created', '{}'::jsonb
+      union all
+      select 2, 'booking.pending', jsonb_build_object('approval_expires_at', p_booking.approval_expires_at)
+      where p_booking.status = 'pending' and p_booking.approval_expires_at is not null
+    ) as t (n, topic, extra)
+    order by t.n
   ) as emitted
 $$;
 
 comment on function private.emit_booking_created(public.bookings) is
-  'Writes the booking.created outbox event of a new booking (every booking path).';
+  'Writes the booking.created outbox event of a new booking (every booking path), and booking.pending (the same payload + approval_expires_at) when it awaits approval.';
 
 revoke all on function private.emit_booking_created(public.bookings) from public, anon;
 grant execute on function private.emit_booking_created(public.bookings) to service_role;
 
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
+========
+create or replace function private.create_individual_booking(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_type_id uuid default null,
+  p_booking_kind text default 'regular',
+  p_notes text default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_booking public.bookings;
+  v_deadline timestamptz;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  perform private.assert_anonymous_booking(
+    (select sv.organization_id from public.services sv where sv.id = p_service_id), p_client_id, p_booking_kind
+  );
+  v_session := private.open_individual_session(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
+
+  insert into public.bookings
+    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
+     start_time, end_time, status, approval_expires_at, booking_kind, price, notes)
+  select
+    v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, sv.price, p_notes
+  from public.services sv
+  where sv.id = v_session.service_id
+  returning * into v_booking;
+
+  perform private.emit_booking_created(v_booking);
+  return v_booking;
+end
+$$;
+
+comment on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) is
+  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session (private.open_individual_session) and the booking (price snapshot; confirmed, or pending until approval when private.approval_deadline says so; anonymous sign-ins under private.assert_anonymous_booking) and a booking.created outbox event. Caller authorisation is the caller''s job.';
+
+revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon;
+grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
+
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 create or replace function private.join_service_session(
   p_service_session_id uuid,
   p_client_id uuid,
@@ -6728,6 +7567,7 @@ as $$
 declare
   v_session public.service_sessions;
   v_booking public.bookings;
+  v_deadline timestamptz;
 begin
   perform private.validate_booking_kind(p_booking_kind);
 
@@ -6739,6 +7579,7 @@ begin
   if v_session.id is null then
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
   perform private.assert_bookable(private.new_candidate(
     purpose => 'join',
     organization_id => v_session.organization_id,
@@ -6751,15 +7592,61 @@ begin
     acting_as_staff => p_is_staff,
     service_session_id => v_session.id
   ));
+========
+  if v_session.visibility = 'private' and not p_is_staff then
+    perform private.raise_error('FORBIDDEN', 'This session is private: only staff can book clients into it.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This session was cancelled.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'completed' then
+    perform private.raise_error('BOOKING_IN_PAST', 'This session has already taken place.', 'p_service_session_id');
+  end if;
 
+  select sv.* into v_service from public.services sv where sv.id = v_session.service_id;
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
+  end if;
+  perform private.assert_booking_window(v_service, v_session.starts_at);
+
+  if private.member_role(v_session.organization_id, p_client_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+  end if;
+  perform private.assert_anonymous_booking(v_session.organization_id, p_client_id, p_booking_kind);
+  if exists (
+    select 1 from public.bookings b
+    where b.service_session_id = v_session.id
+      and b.client_id = p_client_id
+      and b.status in ('pending', 'confirmed')
+  ) then
+    perform private.raise_error('CONFLICT', 'The client already has a booking for this session.', 'p_client_id');
+  end if;
+  if v_session.current_participants >= v_session.max_participants then
+    perform private.raise_error(
+      'CAPACITY_REACHED',
+      format('This session is full (%s of %s places taken).', v_session.current_participants, v_session.max_participants),
+      'p_service_session_id'
+    );
+  end if;
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
+
+  v_deadline := private.approval_deadline(v_service.id, v_session.starts_at);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
      start_time, end_time, status, booking_kind, price)
   select
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
     v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, sv.price
   from public.services sv
   where sv.id = v_session.service_id
+========
+     start_time, end_time, status, approval_expires_at, booking_kind, price)
+  values
+    (v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
+     v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+     case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, v_service.price)
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
   returning * into v_booking;
 
   perform private.emit_booking_created(v_booking);
@@ -6768,7 +7655,11 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean) is
+<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
   'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the confirmed booking (the trigger counts the participant) and a booking.created outbox event.';
+========
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, anonymous sign-ins (private.assert_anonymous_booking), duplicate booking and capacity, inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
+>>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;

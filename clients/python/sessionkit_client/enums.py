@@ -21,6 +21,9 @@ BookingCancellationsCancellationPolicyApplied = Literal[
 BookingCancellationsCancelledByRole = Literal["client", "provider", "admin", "owner", "system"]
 """Allowed values of booking_cancellations.cancelled_by_role (check constraint)."""
 
+BookingCancellationsCancellationKind = Literal["cancelled", "declined", "expired"]
+"""Allowed values of booking_cancellations.cancellation_kind (check constraint)."""
+
 BookingsStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show"]
 """Allowed values of bookings.status (check constraint)."""
 
@@ -66,6 +69,7 @@ SubscriptionsStatus = Literal["active", "paused", "completed", "expired", "cance
 
 __all__ = [
     "AuditLogStatus",
+    "BookingCancellationsCancellationKind",
     "BookingCancellationsCancellationPolicyApplied",
     "BookingCancellationsCancelledByRole",
     "BookingsBookingKind",

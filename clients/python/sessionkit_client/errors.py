@@ -77,6 +77,10 @@ class AlreadyCancelledError(Http409Error):
     """ALREADY_CANCELLED (HTTP 409)."""
 
 
+class ApprovalExpiredError(Http422Error):
+    """APPROVAL_EXPIRED (HTTP 422)."""
+
+
 class BackfillRequiredError(Http422Error):
     """BACKFILL_REQUIRED (HTTP 422)."""
 
@@ -176,6 +180,7 @@ class UnauthorizedError(Http401Error):
 ERRORS: dict[str, type[RpcError]] = {
     "ALREADY_ACTIVE_SUBSCRIPTION": AlreadyActiveSubscriptionError,
     "ALREADY_CANCELLED": AlreadyCancelledError,
+    "APPROVAL_EXPIRED": ApprovalExpiredError,
     "BACKFILL_REQUIRED": BackfillRequiredError,
     "BOOKING_IN_PAST": BookingInPastError,
     "BOOKING_NOT_STARTED": BookingNotStartedError,
@@ -267,6 +272,7 @@ __all__ = [
     "STATUS_ERRORS",
     "AlreadyActiveSubscriptionError",
     "AlreadyCancelledError",
+    "ApprovalExpiredError",
     "BackfillRequiredError",
     "BookingInPastError",
     "BookingNotStartedError",

@@ -16,6 +16,7 @@ from pydantic import JsonValue
 from ._base import InsertModel, RowModel, UpdateModel
 from .enums import (
     AuditLogStatus,
+    BookingCancellationsCancellationKind,
     BookingCancellationsCancellationPolicyApplied,
     BookingCancellationsCancelledByRole,
     BookingsBookingKind,
@@ -238,6 +239,11 @@ class BookingCancellations(RowModel):
     client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
     cancellations recorded before the column existed.
     """
+    cancellation_kind: BookingCancellationsCancellationKind
+    """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
+    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
+    Declined and expired bookings never cost the client a credit.
+    """
 
 
 class BookingCancellationsInsert(InsertModel):
@@ -250,6 +256,7 @@ class BookingCancellationsInsert(InsertModel):
             "booking_id",
             "cancellation_policy_applied",
             "created_at",
+            "cancellation_kind",
         }
     )
 
@@ -273,6 +280,11 @@ class BookingCancellationsInsert(InsertModel):
     client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
     cancellations recorded before the column existed.
     """
+    cancellation_kind: BookingCancellationsCancellationKind | None = None
+    """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
+    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
+    Declined and expired bookings never cost the client a credit.
+    """
 
 
 class BookingCancellationsUpdate(UpdateModel):
@@ -285,6 +297,7 @@ class BookingCancellationsUpdate(UpdateModel):
             "booking_id",
             "cancellation_policy_applied",
             "created_at",
+            "cancellation_kind",
         }
     )
 
@@ -307,6 +320,11 @@ class BookingCancellationsUpdate(UpdateModel):
     (its provider), owner or admin (of its organization), system (service_role, jobs). Only a
     client's cancellation inside cancellation_notice_hours forfeits the credit. Null for
     cancellations recorded before the column existed.
+    """
+    cancellation_kind: BookingCancellationsCancellationKind | None = None
+    """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
+    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
+    Declined and expired bookings never cost the client a credit.
     """
 
 
@@ -444,6 +462,11 @@ class Bookings(RowModel):
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
     """
+    approval_expires_at: datetime.datetime | None
+    """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+    service's approval_timeout_hours, at the latest its start). A pending booking past it is
+    expired by the expire-pending-bookings job; null for bookings that never awaited approval.
+    """
     computed_end_time: datetime.datetime | None = None
     """Computed field computed_end_time() (only when selected)."""
     computed_start_time: datetime.datetime | None = None
@@ -523,6 +546,11 @@ class BookingsInsert(InsertModel):
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
     """
+    approval_expires_at: datetime.datetime | None = None
+    """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+    service's approval_timeout_hours, at the latest its start). A pending booking past it is
+    expired by the expire-pending-bookings job; null for bookings that never awaited approval.
+    """
 
 
 class BookingsUpdate(UpdateModel):
@@ -597,6 +625,11 @@ class BookingsUpdate(UpdateModel):
     total_sessions: int | None = None
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
+    """
+    approval_expires_at: datetime.datetime | None = None
+    """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
+    service's approval_timeout_hours, at the latest its start). A pending booking past it is
+    expired by the expire-pending-bookings job; null for bookings that never awaited approval.
     """
 
 
@@ -820,6 +853,19 @@ class OrganizationSettings(RowModel):
     """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
     sessions; false = only the session's provider and owners/admins.
     """
+    public_booking_enabled: bool
+    """The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+    public services, their providers' display names and free slots; signed-in users book them with
+    book_public_slot and become clients.
+    """
+    public_booking_allows_anonymous: bool
+    """Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+    clients, every client booking path); otherwise FORBIDDEN.
+    """
+    public_booking_anonymous_kind: BookingsBookingKind
+    """booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+    guest; default guest: never spends credits).
+    """
 
 
 class OrganizationSettingsInsert(InsertModel):
@@ -838,6 +884,9 @@ class OrganizationSettingsInsert(InsertModel):
             "remind_clients",
             "remind_providers",
             "share_recordings_with_clients",
+            "public_booking_enabled",
+            "public_booking_allows_anonymous",
+            "public_booking_anonymous_kind",
         }
     )
 
@@ -874,6 +923,19 @@ class OrganizationSettingsInsert(InsertModel):
     """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
     sessions; false = only the session's provider and owners/admins.
     """
+    public_booking_enabled: bool | None = None
+    """The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+    public services, their providers' display names and free slots; signed-in users book them with
+    book_public_slot and become clients.
+    """
+    public_booking_allows_anonymous: bool | None = None
+    """Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+    clients, every client booking path); otherwise FORBIDDEN.
+    """
+    public_booking_anonymous_kind: BookingsBookingKind | None = None
+    """booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+    guest; default guest: never spends credits).
+    """
 
 
 class OrganizationSettingsUpdate(UpdateModel):
@@ -892,6 +954,9 @@ class OrganizationSettingsUpdate(UpdateModel):
             "remind_clients",
             "remind_providers",
             "share_recordings_with_clients",
+            "public_booking_enabled",
+            "public_booking_allows_anonymous",
+            "public_booking_anonymous_kind",
         }
     )
 
@@ -927,6 +992,19 @@ class OrganizationSettingsUpdate(UpdateModel):
     share_recordings_with_clients: bool | None = None
     """Clients read the recordings (metadata and files in the meeting-recordings bucket) of their own
     sessions; false = only the session's provider and owners/admins.
+    """
+    public_booking_enabled: bool | None = None
+    """The organization publishes a booking page (get_public_booking_page by slug): anon lists its
+    public services, their providers' display names and free slots; signed-in users book them with
+    book_public_slot and become clients.
+    """
+    public_booking_allows_anonymous: bool | None = None
+    """Supabase anonymous sign-ins (JWT claim is_anonymous = true) may book (public page and, once
+    clients, every client booking path); otherwise FORBIDDEN.
+    """
+    public_booking_anonymous_kind: BookingsBookingKind | None = None
+    """booking_kind of every booking an anonymous sign-in makes for themself (regular | trial |
+    guest; default guest: never spends credits).
     """
 
 
@@ -1586,6 +1664,19 @@ class Services(RowModel):
     days between session i+1 and i+2; missing gaps use default_days, else 0). Whole days 0..3650;
     at most total_sessions_required - 1 gaps.
     """
+    is_public: bool
+    """Listed on the organization's public booking page (when the page is published and the service
+    active).
+    """
+    requires_approval: bool
+    """A booking a client makes for themself starts pending and holds its slot and credit until the
+    provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or it
+    expires. Bookings staff make for a client (and the system) start confirmed.
+    """
+    approval_timeout_hours: int
+    """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+    the latest the session start.
+    """
 
 
 class ServicesInsert(InsertModel):
@@ -1608,6 +1699,9 @@ class ServicesInsert(InsertModel):
             "requires_multiple_sessions",
             "total_sessions_required",
             "multi_session_strategy",
+            "is_public",
+            "requires_approval",
+            "approval_timeout_hours",
         }
     )
 
@@ -1665,6 +1759,19 @@ class ServicesInsert(InsertModel):
     days between session i+1 and i+2; missing gaps use default_days, else 0). Whole days 0..3650;
     at most total_sessions_required - 1 gaps.
     """
+    is_public: bool | None = None
+    """Listed on the organization's public booking page (when the page is published and the service
+    active).
+    """
+    requires_approval: bool | None = None
+    """A booking a client makes for themself starts pending and holds its slot and credit until the
+    provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or it
+    expires. Bookings staff make for a client (and the system) start confirmed.
+    """
+    approval_timeout_hours: int | None = None
+    """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+    the latest the session start.
+    """
 
 
 class ServicesUpdate(UpdateModel):
@@ -1687,6 +1794,9 @@ class ServicesUpdate(UpdateModel):
             "requires_multiple_sessions",
             "total_sessions_required",
             "multi_session_strategy",
+            "is_public",
+            "requires_approval",
+            "approval_timeout_hours",
         }
     )
 
@@ -1743,6 +1853,19 @@ class ServicesUpdate(UpdateModel):
     """Days between consecutive sessions: {"default_days": n} and/or {"gaps_days": [14, 31]} (gap i =
     days between session i+1 and i+2; missing gaps use default_days, else 0). Whole days 0..3650;
     at most total_sessions_required - 1 gaps.
+    """
+    is_public: bool | None = None
+    """Listed on the organization's public booking page (when the page is published and the service
+    active).
+    """
+    requires_approval: bool | None = None
+    """A booking a client makes for themself starts pending and holds its slot and credit until the
+    provider or an owner/admin confirms (confirm_booking) or declines (decline_booking) it, or it
+    expires. Bookings staff make for a client (and the system) start confirmed.
+    """
+    approval_timeout_hours: int | None = None
+    """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
+    the latest the session start.
     """
 
 

@@ -109,6 +109,16 @@ class BookNextTreatmentSessionArgs(ArgsModel):
     starts_at: datetime.datetime = Field(serialization_alias="p_starts_at")
 
 
+class BookPublicSlotArgs(ArgsModel):
+    """Arguments of book_public_slot(p_service_id uuid, p_provider_id uuid, p_starts_at timestamp
+    with time zone).
+    """
+
+    service_id: uuid.UUID = Field(serialization_alias="p_service_id")
+    provider_id: uuid.UUID = Field(serialization_alias="p_provider_id")
+    starts_at: datetime.datetime = Field(serialization_alias="p_starts_at")
+
+
 class BookSessionArgs(ArgsModel):
     """Arguments of book_session(p_service_session_id uuid, p_booking_kind text, p_client_id uuid)."""
 
@@ -219,6 +229,12 @@ class ConfigureOutboxConsumerArgs(ArgsModel):
     lease_seconds: Decimal | None = Field(default=None, serialization_alias="p_lease_seconds")
 
 
+class ConfirmBookingArgs(ArgsModel):
+    """Arguments of confirm_booking(p_booking_id uuid)."""
+
+    booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
+
+
 class CreateOrganizationArgs(ArgsModel):
     """Arguments of create_organization(p_name text, p_slug text, p_timezone text)."""
 
@@ -295,6 +311,21 @@ class CreateWebhookSubscriptionArgs(ArgsModel):
     url: str = Field(serialization_alias="p_url")
     topics: list[str] | None = Field(default=None, serialization_alias="p_topics")
     description: str | None = Field(default=None, serialization_alias="p_description")
+
+
+class DeclineBookingResult(ResultModel):
+    success: bool
+    message: str
+    booking_id: uuid.UUID
+    cancellation_id: uuid.UUID
+    cancellation_policy_applied: Literal["no_refund", "credit_restored"]
+
+
+class DeclineBookingArgs(ArgsModel):
+    """Arguments of decline_booking(p_booking_id uuid, p_reason text)."""
+
+    booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
 
 
 class DeclineInvitationResult(ResultModel):
@@ -384,6 +415,59 @@ class GetAvailableSlotsArgs(ArgsModel):
     to: datetime.date = Field(serialization_alias="p_to")
 
 
+class GetPublicAvailableSlotsRow(ResultModel):
+    """A row returned by get_public_available_slots()."""
+
+    ends_at: datetime.datetime | None
+    starts_at: datetime.datetime | None
+
+
+class GetPublicAvailableSlotsArgs(ArgsModel):
+    """Arguments of get_public_available_slots(p_provider_id uuid, p_service_id uuid, p_from date,
+    p_to date).
+    """
+
+    provider_id: uuid.UUID = Field(serialization_alias="p_provider_id")
+    service_id: uuid.UUID = Field(serialization_alias="p_service_id")
+    from_: datetime.date = Field(serialization_alias="p_from")
+    to: datetime.date = Field(serialization_alias="p_to")
+
+
+class GetPublicBookingPageResultOrganization(ResultModel):
+    name: str
+    slug: str
+    timezone: str
+
+
+class GetPublicBookingPageResultServicesItemProvidersItem(ResultModel):
+    provider_id: uuid.UUID
+    display_name: str | None
+
+
+class GetPublicBookingPageResultServicesItem(ResultModel):
+    service_id: uuid.UUID
+    name: str
+    description: str | None
+    duration_minutes: int | None
+    price: Decimal
+    currency: str
+    requires_approval: bool
+    providers: list[GetPublicBookingPageResultServicesItemProvidersItem]
+
+
+class GetPublicBookingPageResult(ResultModel):
+    organization: GetPublicBookingPageResultOrganization
+    allows_anonymous: bool
+    anonymous_booking_kind: Literal["regular", "trial", "guest"] | None
+    services: list[GetPublicBookingPageResultServicesItem]
+
+
+class GetPublicBookingPageArgs(ArgsModel):
+    """Arguments of get_public_booking_page(p_slug text)."""
+
+    slug: str = Field(serialization_alias="p_slug")
+
+
 class IntegrityReportResultInvariantsItem(ResultModel):
     name: str
     description: str
@@ -415,6 +499,25 @@ class LeaveOrganizationArgs(ArgsModel):
     """Arguments of leave_organization(p_organization_id uuid)."""
 
     organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+
+
+class ListPublicServicesRow(ResultModel):
+    """A row returned by list_public_services()."""
+
+    currency: str | None
+    description: str | None
+    duration_minutes: int | None
+    name: str | None
+    price: Decimal | None
+    providers: JsonValue | None
+    requires_approval: bool | None
+    service_id: uuid.UUID | None
+
+
+class ListPublicServicesArgs(ArgsModel):
+    """Arguments of list_public_services(p_slug text)."""
+
+    slug: str = Field(serialization_alias="p_slug")
 
 
 class MarkNoShowArgs(ArgsModel):
@@ -566,6 +669,7 @@ _ACK_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _ADD_ORGANIZATION_MEMBER_RESULT: TypeAdapter[OrganizationMembers] = TypeAdapter(OrganizationMembers)
 _BOOK_INDIVIDUAL_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_NEXT_TREATMENT_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_BOOK_PUBLIC_SLOT_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_TREATMENT_RESULT: TypeAdapter[BookTreatmentResult] = TypeAdapter(BookTreatmentResult)
 _CANCEL_BOOKING_RESULT: TypeAdapter[CancelBookingResult] = TypeAdapter(CancelBookingResult)
@@ -576,6 +680,7 @@ _COMPUTED_START_TIME_RESULT: TypeAdapter[datetime.datetime] = TypeAdapter(dateti
 _CONFIGURE_OUTBOX_CONSUMER_RESULT: TypeAdapter[ConfigureOutboxConsumerResult] = TypeAdapter(
     ConfigureOutboxConsumerResult
 )
+_CONFIRM_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _CREATE_ORGANIZATION_RESULT: TypeAdapter[Organizations] = TypeAdapter(Organizations)
 _CREATE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _CREATE_SERVICE_SESSION_RESULT: TypeAdapter[ServiceSessions] = TypeAdapter(ServiceSessions)
@@ -583,6 +688,7 @@ _CREATE_SUBSCRIPTION_RESULT: TypeAdapter[Subscriptions] = TypeAdapter(Subscripti
 _CREATE_WEBHOOK_SUBSCRIPTION_RESULT: TypeAdapter[CreateWebhookSubscriptionResult] = TypeAdapter(
     CreateWebhookSubscriptionResult
 )
+_DECLINE_BOOKING_RESULT: TypeAdapter[DeclineBookingResult] = TypeAdapter(DeclineBookingResult)
 _DECLINE_INVITATION_RESULT: TypeAdapter[DeclineInvitationResult] = TypeAdapter(DeclineInvitationResult)
 _DISPATCH_RECURRING_BOOKINGS_RESULT: TypeAdapter[DispatchRecurringBookingsResult] = TypeAdapter(
     DispatchRecurringBookingsResult
@@ -593,8 +699,17 @@ _ENSURE_DEFAULT_SESSION_TYPES_FOR_ORG_RESULT: TypeAdapter[list[SessionTypes]] = 
 _ENSURE_ORGANIZATION_SETTINGS_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
 _FAIL_OUTBOX_EVENT_RESULT: TypeAdapter[FailOutboxEventResult] = TypeAdapter(FailOutboxEventResult)
 _GET_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetAvailableSlotsRow]] = TypeAdapter(list[GetAvailableSlotsRow])
+_GET_PUBLIC_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetPublicAvailableSlotsRow]] = TypeAdapter(
+    list[GetPublicAvailableSlotsRow]
+)
+_GET_PUBLIC_BOOKING_PAGE_RESULT: TypeAdapter[GetPublicBookingPageResult] = TypeAdapter(
+    GetPublicBookingPageResult
+)
 _INTEGRITY_REPORT_RESULT: TypeAdapter[IntegrityReportResult] = TypeAdapter(IntegrityReportResult)
 _LEAVE_ORGANIZATION_RESULT: TypeAdapter[LeaveOrganizationResult] = TypeAdapter(LeaveOrganizationResult)
+_LIST_PUBLIC_SERVICES_RESULT: TypeAdapter[list[ListPublicServicesRow]] = TypeAdapter(
+    list[ListPublicServicesRow]
+)
 _MARK_NO_SHOW_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _PREVIEW_TREATMENT_SCHEDULE_RESULT: TypeAdapter[list[PreviewTreatmentScheduleRow]] = TypeAdapter(
     list[PreviewTreatmentScheduleRow]
@@ -730,6 +845,37 @@ class SessionkitRpc:
         args = BookNextTreatmentSessionArgs(session_group_id=session_group_id, starts_at=starts_at)
         data = self.call("book_next_treatment_session", args.rest_payload())
         return _BOOK_NEXT_TREATMENT_SESSION_RESULT.validate_python(data)
+
+    def book_public_slot(
+        self,
+        *,
+        service_id: uuid.UUID,
+        provider_id: uuid.UUID,
+        starts_at: datetime.datetime,
+    ) -> Bookings:
+        """Books a slot of a service listed on a published booking page (get_public_available_slots)
+        for the signed-in caller and returns the booking; a caller who is not a member becomes an
+        accepted client of the organization in the same transaction (member.joined). Anonymous
+        sign-ins (JWT is_anonymous) only where
+        organization_settings.public_booking_allows_anonymous, booking as
+        public_booking_anonymous_kind; others book regular. Pending when the service requires
+        approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field), NOT_FOUND
+        (service not listed or page not published: p_service_id; provider not offering it:
+        p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization),
+        CONFLICT (open invitation), then the booking rules of book_individual_session:
+        SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).
+
+        POST /rest/v1/rpc/book_public_slot: `book_public_slot(p_service_id uuid, p_provider_id
+        uuid, p_starts_at timestamp with time zone)`.
+        """
+        args = BookPublicSlotArgs(
+            service_id=service_id,
+            provider_id=provider_id,
+            starts_at=starts_at,
+        )
+        data = self.call("book_public_slot", args.rest_payload())
+        return _BOOK_PUBLIC_SLOT_RESULT.validate_python(data)
 
     def book_session(
         self,
@@ -893,6 +1039,18 @@ class SessionkitRpc:
         data = self.call("configure_outbox_consumer", args.rest_payload())
         return _CONFIGURE_OUTBOX_CONSUMER_RESULT.validate_python(data)
 
+    def confirm_booking(self, *, booking_id: uuid.UUID) -> Bookings:
+        """Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and
+        returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+        FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending)
+        (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/confirm_booking: `confirm_booking(p_booking_id uuid)`.
+        """
+        args = ConfirmBookingArgs(booking_id=booking_id)
+        data = self.call("confirm_booking", args.rest_payload())
+        return _CONFIRM_BOOKING_RESULT.validate_python(data)
+
     def create_organization(
         self,
         *,
@@ -1039,6 +1197,29 @@ class SessionkitRpc:
         data = self.call("create_webhook_subscription", args.rest_payload())
         return _CREATE_WEBHOOK_SUBSCRIPTION_RESULT.validate_python(data)
 
+    def decline_booking(
+        self,
+        *,
+        booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> DeclineBookingResult:
+        """Declines a booking awaiting approval (its provider or an owner/admin; service_role) with
+        an optional reason (at most 2000 characters) and returns {success, message, booking_id,
+        cancellation_id, cancellation_policy_applied}: the booking is cancelled
+        (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot
+        released, a spent credit restored; booking.declined event. Same as inserting into
+        booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another
+        provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST,
+        APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/decline_booking: `decline_booking(p_booking_id uuid, p_reason text)`. An
+        argument left as None is not sent (the database default applies).
+        """
+        args = DeclineBookingArgs(booking_id=booking_id, reason=reason)
+        data = self.call("decline_booking", args.rest_payload())
+        return _DECLINE_BOOKING_RESULT.validate_python(data)
+
     def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
         """The invited caller declines their invitation to the organization: the invitation is
         deleted (the organization may invite again). Returns {success, message, organization_id,
@@ -1153,6 +1334,44 @@ class SessionkitRpc:
         data = self.call("get_available_slots", args.rest_payload())
         return _GET_AVAILABLE_SLOTS_RESULT.validate_python(data)
 
+    def get_public_available_slots(
+        self,
+        *,
+        provider_id: uuid.UUID,
+        service_id: uuid.UUID,
+        from_: datetime.date,
+        to: datetime.date,
+    ) -> list[GetPublicAvailableSlotsRow]:
+        """Free slots (starts_at, ends_at) of a service listed on a published booking page with one
+        of its listed providers, between local dates p_from and p_to (at most 92 days); the same
+        slots a member gets from get_available_slots. Anyone, anon included. Errors:
+        INVALID_REQUEST (hint = field), NOT_FOUND (service not listed / page not published:
+        p_service_id; provider not offering it: p_provider_id).
+
+        POST /rest/v1/rpc/get_public_available_slots: `get_public_available_slots(p_provider_id
+        uuid, p_service_id uuid, p_from date, p_to date)`.
+        """
+        args = GetPublicAvailableSlotsArgs(
+            provider_id=provider_id,
+            service_id=service_id,
+            from_=from_,
+            to=to,
+        )
+        data = self.call("get_public_available_slots", args.rest_payload())
+        return _GET_PUBLIC_AVAILABLE_SLOTS_RESULT.validate_python(data)
+
+    def get_public_booking_page(self, *, slug: str) -> GetPublicBookingPageResult:
+        """A published booking page in one call (anyone, anon included): {organization: {name, slug,
+        timezone}, allows_anonymous, anonymous_booking_kind, services:
+        list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+        page, or not published).
+
+        POST /rest/v1/rpc/get_public_booking_page: `get_public_booking_page(p_slug text)`.
+        """
+        args = GetPublicBookingPageArgs(slug=slug)
+        data = self.call("get_public_booking_page", args.rest_payload())
+        return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
+
     def integrity_report(
         self,
         *,
@@ -1183,6 +1402,19 @@ class SessionkitRpc:
         args = LeaveOrganizationArgs(organization_id=organization_id)
         data = self.call("leave_organization", args.rest_payload())
         return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
+
+    def list_public_services(self, *, slug: str) -> list[ListPublicServicesRow]:
+        """The services listed on a published booking page (anyone, anon included): service_id, name,
+        description, duration_minutes (null when no session type applies), price, currency,
+        requires_approval, providers [{provider_id, display_name}] (the service's provider, else
+        every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no
+        such page, or not published).
+
+        POST /rest/v1/rpc/list_public_services: `list_public_services(p_slug text)`.
+        """
+        args = ListPublicServicesArgs(slug=slug)
+        data = self.call("list_public_services", args.rest_payload())
+        return _LIST_PUBLIC_SERVICES_RESULT.validate_python(data)
 
     def mark_no_show(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
@@ -1518,6 +1750,37 @@ class AsyncSessionkitRpc:
         data = await self.call("book_next_treatment_session", args.rest_payload())
         return _BOOK_NEXT_TREATMENT_SESSION_RESULT.validate_python(data)
 
+    async def book_public_slot(
+        self,
+        *,
+        service_id: uuid.UUID,
+        provider_id: uuid.UUID,
+        starts_at: datetime.datetime,
+    ) -> Bookings:
+        """Books a slot of a service listed on a published booking page (get_public_available_slots)
+        for the signed-in caller and returns the booking; a caller who is not a member becomes an
+        accepted client of the organization in the same transaction (member.joined). Anonymous
+        sign-ins (JWT is_anonymous) only where
+        organization_settings.public_booking_allows_anonymous, booking as
+        public_booking_anonymous_kind; others book regular. Pending when the service requires
+        approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field), NOT_FOUND
+        (service not listed or page not published: p_service_id; provider not offering it:
+        p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization),
+        CONFLICT (open invitation), then the booking rules of book_individual_session:
+        SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).
+
+        POST /rest/v1/rpc/book_public_slot: `book_public_slot(p_service_id uuid, p_provider_id
+        uuid, p_starts_at timestamp with time zone)`.
+        """
+        args = BookPublicSlotArgs(
+            service_id=service_id,
+            provider_id=provider_id,
+            starts_at=starts_at,
+        )
+        data = await self.call("book_public_slot", args.rest_payload())
+        return _BOOK_PUBLIC_SLOT_RESULT.validate_python(data)
+
     async def book_session(
         self,
         *,
@@ -1680,6 +1943,18 @@ class AsyncSessionkitRpc:
         data = await self.call("configure_outbox_consumer", args.rest_payload())
         return _CONFIGURE_OUTBOX_CONSUMER_RESULT.validate_python(data)
 
+    async def confirm_booking(self, *, booking_id: uuid.UUID) -> Bookings:
+        """Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and
+        returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+        FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending)
+        (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/confirm_booking: `confirm_booking(p_booking_id uuid)`.
+        """
+        args = ConfirmBookingArgs(booking_id=booking_id)
+        data = await self.call("confirm_booking", args.rest_payload())
+        return _CONFIRM_BOOKING_RESULT.validate_python(data)
+
     async def create_organization(
         self,
         *,
@@ -1826,6 +2101,29 @@ class AsyncSessionkitRpc:
         data = await self.call("create_webhook_subscription", args.rest_payload())
         return _CREATE_WEBHOOK_SUBSCRIPTION_RESULT.validate_python(data)
 
+    async def decline_booking(
+        self,
+        *,
+        booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> DeclineBookingResult:
+        """Declines a booking awaiting approval (its provider or an owner/admin; service_role) with
+        an optional reason (at most 2000 characters) and returns {success, message, booking_id,
+        cancellation_id, cancellation_policy_applied}: the booking is cancelled
+        (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot
+        released, a spent credit restored; booking.declined event. Same as inserting into
+        booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another
+        provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST,
+        APPROVAL_EXPIRED (PT422).
+
+        POST /rest/v1/rpc/decline_booking: `decline_booking(p_booking_id uuid, p_reason text)`. An
+        argument left as None is not sent (the database default applies).
+        """
+        args = DeclineBookingArgs(booking_id=booking_id, reason=reason)
+        data = await self.call("decline_booking", args.rest_payload())
+        return _DECLINE_BOOKING_RESULT.validate_python(data)
+
     async def decline_invitation(self, *, organization_id: uuid.UUID) -> DeclineInvitationResult:
         """The invited caller declines their invitation to the organization: the invitation is
         deleted (the organization may invite again). Returns {success, message, organization_id,
@@ -1944,6 +2242,44 @@ class AsyncSessionkitRpc:
         data = await self.call("get_available_slots", args.rest_payload())
         return _GET_AVAILABLE_SLOTS_RESULT.validate_python(data)
 
+    async def get_public_available_slots(
+        self,
+        *,
+        provider_id: uuid.UUID,
+        service_id: uuid.UUID,
+        from_: datetime.date,
+        to: datetime.date,
+    ) -> list[GetPublicAvailableSlotsRow]:
+        """Free slots (starts_at, ends_at) of a service listed on a published booking page with one
+        of its listed providers, between local dates p_from and p_to (at most 92 days); the same
+        slots a member gets from get_available_slots. Anyone, anon included. Errors:
+        INVALID_REQUEST (hint = field), NOT_FOUND (service not listed / page not published:
+        p_service_id; provider not offering it: p_provider_id).
+
+        POST /rest/v1/rpc/get_public_available_slots: `get_public_available_slots(p_provider_id
+        uuid, p_service_id uuid, p_from date, p_to date)`.
+        """
+        args = GetPublicAvailableSlotsArgs(
+            provider_id=provider_id,
+            service_id=service_id,
+            from_=from_,
+            to=to,
+        )
+        data = await self.call("get_public_available_slots", args.rest_payload())
+        return _GET_PUBLIC_AVAILABLE_SLOTS_RESULT.validate_python(data)
+
+    async def get_public_booking_page(self, *, slug: str) -> GetPublicBookingPageResult:
+        """A published booking page in one call (anyone, anon included): {organization: {name, slug,
+        timezone}, allows_anonymous, anonymous_booking_kind, services:
+        list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such
+        page, or not published).
+
+        POST /rest/v1/rpc/get_public_booking_page: `get_public_booking_page(p_slug text)`.
+        """
+        args = GetPublicBookingPageArgs(slug=slug)
+        data = await self.call("get_public_booking_page", args.rest_payload())
+        return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
+
     async def integrity_report(
         self,
         *,
@@ -1974,6 +2310,19 @@ class AsyncSessionkitRpc:
         args = LeaveOrganizationArgs(organization_id=organization_id)
         data = await self.call("leave_organization", args.rest_payload())
         return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
+
+    async def list_public_services(self, *, slug: str) -> list[ListPublicServicesRow]:
+        """The services listed on a published booking page (anyone, anon included): service_id, name,
+        description, duration_minutes (null when no session type applies), price, currency,
+        requires_approval, providers [{provider_id, display_name}] (the service's provider, else
+        every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no
+        such page, or not published).
+
+        POST /rest/v1/rpc/list_public_services: `list_public_services(p_slug text)`.
+        """
+        args = ListPublicServicesArgs(slug=slug)
+        data = await self.call("list_public_services", args.rest_payload())
+        return _LIST_PUBLIC_SERVICES_RESULT.validate_python(data)
 
     async def mark_no_show(self, *, booking_id: uuid.UUID) -> Bookings:
         """Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the
@@ -2205,6 +2554,7 @@ __all__ = [
     "AsyncSessionkitRpc",
     "BookIndividualSessionArgs",
     "BookNextTreatmentSessionArgs",
+    "BookPublicSlotArgs",
     "BookSessionArgs",
     "BookTreatmentArgs",
     "BookTreatmentResult",
@@ -2218,6 +2568,7 @@ __all__ = [
     "ComputedStartTimeArgs",
     "ConfigureOutboxConsumerArgs",
     "ConfigureOutboxConsumerResult",
+    "ConfirmBookingArgs",
     "CreateOrganizationArgs",
     "CreateRecurringBookingArgs",
     "CreateServiceSessionArgs",
@@ -2225,6 +2576,8 @@ __all__ = [
     "CreateWebhookSubscriptionArgs",
     "CreateWebhookSubscriptionResult",
     "CreateWebhookSubscriptionResultSubscription",
+    "DeclineBookingArgs",
+    "DeclineBookingResult",
     "DeclineInvitationArgs",
     "DeclineInvitationResult",
     "DispatchRecurringBookingsArgs",
@@ -2236,11 +2589,20 @@ __all__ = [
     "FailOutboxEventResult",
     "GetAvailableSlotsArgs",
     "GetAvailableSlotsRow",
+    "GetPublicAvailableSlotsArgs",
+    "GetPublicAvailableSlotsRow",
+    "GetPublicBookingPageArgs",
+    "GetPublicBookingPageResult",
+    "GetPublicBookingPageResultOrganization",
+    "GetPublicBookingPageResultServicesItem",
+    "GetPublicBookingPageResultServicesItemProvidersItem",
     "IntegrityReportArgs",
     "IntegrityReportResult",
     "IntegrityReportResultInvariantsItem",
     "LeaveOrganizationArgs",
     "LeaveOrganizationResult",
+    "ListPublicServicesArgs",
+    "ListPublicServicesRow",
     "MarkNoShowArgs",
     "PreviewTreatmentScheduleArgs",
     "PreviewTreatmentScheduleRow",

@@ -146,8 +146,11 @@ select is(
           and has_function_privilege('anon', p.oid, 'execute')
           and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
         order by 1),
-  '{}'::text[],
-  'anon cannot execute any function in public or private');
+  array['book_public_slot(uuid,uuid,timestamp with time zone)',
+        'get_public_available_slots(uuid,uuid,date,date)',
+        'get_public_booking_page(text)',
+        'list_public_services(text)'],
+  'anon executes no function in public or private but the public booking page''s RPCs');
 
 select ok(has_function_privilege('authenticated', 'public.create_organization(text, text, text)', 'execute')
       and has_function_privilege('authenticated', 'public.ensure_default_session_types_for_org(uuid, uuid)', 'execute'),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import psycopg
 
 from sessionkit.config import Project
-from sessionkit.lint.definer_allowlist import allowlist_findings
+from sessionkit.lint.definer_allowlist import allowlist_findings, anon_allowlist_findings
 from sessionkit.lint.findings import Finding
 from sessionkit.lint.sources import locate
 
@@ -42,15 +42,14 @@ RULES: tuple[CatalogRule, ...] = (
         """,
     ),
     CatalogRule(
-        "definer-executable-by-anon",
+        "definer-executable-by-public",
         "function",
-        "security definer function executable by anon or PUBLIC (revoke it, grant explicitly)",
+        "security definer function executable by PUBLIC (revoke it, grant explicitly)",
         """
         select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname in ('public', 'private', 'ops') and p.prosecdef
-          and (has_function_privilege('anon', p.oid, 'execute')
-               or exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
-                          where a.grantee = 0 and a.privilege_type = 'EXECUTE'))
+          and exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                      where a.grantee = 0 and a.privilege_type = 'EXECUTE')
         """,
     ),
     CatalogRule(
@@ -111,7 +110,7 @@ def run_catalog_lint(project: Project, conn: psycopg.Connection) -> list[Finding
         for (name,) in conn.execute(rule.query).fetchall():
             file, line = locate(project, rule.kind, _object_name(rule.kind, str(name)))
             findings.append(Finding(file, line, f"catalog/{rule.name}", f"{name}: {rule.message}"))
-    return findings + allowlist_findings(project, conn)
+    return findings + allowlist_findings(project, conn) + anon_allowlist_findings(project, conn)
 
 
 def _object_name(kind: str, name: str) -> str:

@@ -1,9 +1,11 @@
-"""The allow-list of security definer functions in `private`/`ops` that `authenticated` may execute.
+"""The allow-lists of security definer functions that `authenticated` and `anon` may execute.
 
 A signed-in user can call by direct SQL any function they may execute, with any arguments; a
-security definer function runs as its owner, past RLS. Only the helpers that RLS policies and
-security_invoker views call as the caller stay executable, each listed with its reason in
-definer_allowlist.toml (pinned again by supabase/tests/database/test_private_functions.sql).
+security definer function runs as its owner, past RLS. Only the helpers of `private`/`ops` that
+RLS policies and security_invoker views call as the caller stay executable by `authenticated`
+(`[[function]]` entries), and only the public booking page's RPCs by `anon` (`[[anon_function]]`
+entries), each listed with its reason in definer_allowlist.toml (pinned again by
+supabase/tests/database/test_private_functions.sql).
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ where n.nspname in ('private', 'ops') and p.prosecdef
 """
 
 
+EXECUTABLE_BY_ANON = """
+select format('%s.%s(%s)', n.nspname, p.proname, oidvectortypes(p.proargtypes))
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+where n.nspname in ('public', 'private', 'ops') and p.prosecdef
+  and has_function_privilege('anon', p.oid, 'execute')
+"""
+
+
 @dataclass(frozen=True)
 class AllowedFunction:
     signature: str
@@ -36,9 +46,9 @@ class AllowedFunction:
     line: int
 
 
-def load_allowlist(path: Path = ALLOWLIST_PATH) -> list[AllowedFunction]:
+def load_allowlist(path: Path = ALLOWLIST_PATH, table: str = "function") -> list[AllowedFunction]:
     text = path.read_text()
-    entries = tomllib.loads(text).get("function", [])
+    entries = tomllib.loads(text).get(table, [])
     return [
         AllowedFunction(str(e["signature"]), str(e["reason"]), _line_of(text, str(e["signature"])))
         for e in entries
@@ -48,9 +58,32 @@ def load_allowlist(path: Path = ALLOWLIST_PATH) -> list[AllowedFunction]:
 def allowlist_findings(
     project: Project, conn: psycopg.Connection, path: Path = ALLOWLIST_PATH
 ) -> list[Finding]:
-    """Executable definer functions missing from the allow-list, and entries matching none."""
-    executable = {str(row[0]) for row in conn.execute(EXECUTABLE_DEFINERS).fetchall()}
-    allowed = {entry.signature: entry for entry in load_allowlist(path)}
+    """Definer functions of private/ops executable by authenticated, not allow-listed; stale entries."""
+    return _findings(
+        project, conn, path, EXECUTABLE_DEFINERS, "function", "authenticated", "definer-not-allow-listed"
+    )
+
+
+def anon_allowlist_findings(
+    project: Project, conn: psycopg.Connection, path: Path = ALLOWLIST_PATH
+) -> list[Finding]:
+    """Definer functions executable by anon and not on the anon allow-list, and stale entries."""
+    return _findings(
+        project, conn, path, EXECUTABLE_BY_ANON, "anon_function", "anon", "definer-executable-by-anon"
+    )
+
+
+def _findings(
+    project: Project,
+    conn: psycopg.Connection,
+    path: Path,
+    query: str,
+    table: str,
+    role: str,
+    rule: str,
+) -> list[Finding]:
+    executable = {str(row[0]) for row in conn.execute(query).fetchall()}
+    allowed = {entry.signature: entry for entry in load_allowlist(path, table)}
     where = _display(project, path)
     findings = []
     for signature in sorted(executable - set(allowed)):
@@ -59,9 +92,9 @@ def allowlist_findings(
             Finding(
                 file,
                 line,
-                "catalog/definer-not-allow-listed",
-                f"{signature}: security definer function executable by authenticated and not on {where}: "
-                "revoke execute from authenticated, or allow-list it with the reason it is safe",
+                f"catalog/{rule}",
+                f"{signature}: security definer function executable by {role} and not on {where}: "
+                f"revoke execute from {role}, or allow-list it with the reason it is safe",
             )
         )
     for signature in sorted(set(allowed) - executable):
@@ -71,7 +104,7 @@ def allowlist_findings(
                 allowed[signature].line,
                 "catalog/definer-allow-list-stale",
                 f"{signature}: allow-listed, but no such security definer function is executable by "
-                "authenticated: remove the entry",
+                f"{role}: remove the entry",
             )
         )
     return findings

@@ -22,23 +22,28 @@ as $$
 $$;
 comment on function tests.uid(text) is 'Deterministic auth.users id for a named test user.';
 
-create or replace function tests.create_user(p_name text)
+-- (p_is_anonymous was added for Supabase anonymous sign-ins: the one-argument versions go)
+drop function if exists tests.create_user(text);
+drop function if exists tests.authenticate_as(text);
+
+create or replace function tests.create_user(p_name text, p_is_anonymous boolean default false)
 returns uuid
 language plpgsql
 as $$
 declare
   v_id uuid := tests.uid(p_name);
 begin
-  insert into auth.users (id, email, aud, role, raw_user_meta_data)
-  values (v_id, p_name || '@test.sessionkit.local', 'authenticated', 'authenticated',
-          jsonb_build_object('name', p_name))
+  -- an anonymous sign-in (signInAnonymously()) has no email
+  insert into auth.users (id, email, aud, role, raw_user_meta_data, is_anonymous)
+  values (v_id, case when not p_is_anonymous then p_name || '@test.sessionkit.local' end,
+          'authenticated', 'authenticated', jsonb_build_object('name', p_name), p_is_anonymous)
   on conflict (id) do nothing;
   return v_id;
 end
 $$;
-comment on function tests.create_user(text) is 'Creates (idempotently) the auth.users row of a named test user and returns its id.';
+comment on function tests.create_user(text, boolean) is 'Creates (idempotently) the auth.users row of a named test user (p_is_anonymous: a Supabase anonymous sign-in, no email) and returns its id.';
 
-create or replace function tests.authenticate_as(p_name text)
+create or replace function tests.authenticate_as(p_name text, p_is_anonymous boolean default false)
 returns uuid
 language plpgsql
 as $$
@@ -46,20 +51,22 @@ declare
   v_id uuid := tests.uid(p_name);
 begin
   perform set_config('role', 'authenticated', true);
+  -- the claims Supabase Auth issues: anonymous sign-ins carry is_anonymous = true and no email
   perform set_config(
     'request.jwt.claims',
-    jsonb_build_object(
+    jsonb_strip_nulls(jsonb_build_object(
       'sub', v_id,
       'role', 'authenticated',
       'aud', 'authenticated',
-      'email', p_name || '@test.sessionkit.local'
-    )::text,
+      'email', case when not p_is_anonymous then p_name || '@test.sessionkit.local' end,
+      'is_anonymous', p_is_anonymous
+    ))::text,
     true
   );
   return v_id;
 end
 $$;
-comment on function tests.authenticate_as(text) is 'Acts as the named user for the rest of the transaction (role authenticated + JWT claims).';
+comment on function tests.authenticate_as(text, boolean) is 'Acts as the named user for the rest of the transaction (role authenticated + JWT claims; p_is_anonymous: a Supabase anonymous sign-in, claim is_anonymous = true).';
 
 create or replace function tests.authenticate_as_anon()
 returns void
