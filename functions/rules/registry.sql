@@ -160,7 +160,7 @@ as $$
       select 1
       from pg_catalog.pg_attribute as a
       where a.attrelid = (select t.typrelid from pg_catalog.pg_type as t where t.oid = 'private.booking_candidate'::pg_catalog.regtype)
-        and a.attname = p_field
+        and a.attname in (p_field, 'exclude_' || p_field)  -- booking_id: the booking being moved
     ) then p_prefix || p_field
     else p_field
   end

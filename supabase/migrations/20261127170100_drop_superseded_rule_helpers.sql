@@ -24,3 +24,5 @@ drop function if exists private.assert_reschedule_window(public.bookings, timest
 drop function if exists private.credit_for_move(public.bookings, timestamptz);
 -- squawk-ignore ban-drop-function
 drop function if exists private.assert_treatment_order(uuid, integer, timestamptz, uuid, text);
+-- squawk-ignore ban-drop-function
+drop function if exists private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz);

@@ -2,15 +2,6 @@
 -- Re-creates the repeatable objects whose files changed since the previous bundle.
 set local check_function_bodies = off;
 
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
--- >>> functions/audit/protect_append_only.sql
--- Append-only records (audit_log, booking_status_history, booking_cancellations) are never
--- changed or deleted by users: only service_role and direct database sessions may, and rows
--- still go away with their organization or booking (cascading deletes).
-
-create or replace function private.protect_append_only()
-returns trigger
-========
 -- >>> functions/approvals/booking_approval.sql
 -- Approval: a booking of a service that requires it (services.requires_approval) and that a
 -- client makes for themself starts pending. A pending booking holds its slot (its service session
@@ -127,49 +118,11 @@ grant execute on function private.emit_booking_confirmed(public.bookings) to ser
 
 create or replace function public.confirm_booking(p_booking_id uuid)
 returns public.bookings
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
-  v_parent_gone boolean;
-begin
-  if private.is_service_call() then
-    return case when tg_op = 'DELETE' then old else new end;
-  end if;
-
-  if tg_op = 'DELETE' then
-    -- cascading delete of the organization or of the booking the row belongs to
-    if tg_table_name = 'audit_log' then
-      v_parent_gone := old.organization_id is not null
-        and not exists (select 1 from public.organizations o where o.id = old.organization_id);
-    else
-      v_parent_gone := not exists (
-        select 1 from public.bookings b where b.id = (to_jsonb(old) ->> 'booking_id')::uuid
-      );
-    end if;
-    if v_parent_gone then
-      return old;
-    end if;
-  end if;
-
-  perform private.raise_error(
-    'IMMUTABLE_RECORD',
-    format('%s rows are append-only: they cannot be %s.', tg_table_name,
-           case when tg_op = 'DELETE' then 'deleted' else 'changed' end),
-    tg_table_name
-  );
-  return null;
-end
-$$;
-
-comment on function private.protect_append_only() is
-  'BEFORE UPDATE/DELETE trigger of append-only tables: IMMUTABLE_RECORD (PT422) unless service_role/direct database session, or the row''s organization/booking is being deleted.';
-
-revoke all on function private.protect_append_only() from public, anon;
-========
   v_booking public.bookings := private.lock_booking_for_staff(p_booking_id);
 begin
   perform private.assert_booking_answerable(v_booking, 'p_booking_id');
@@ -256,7 +209,54 @@ comment on function private.expire_pending_bookings() is
 
 revoke all on function private.expire_pending_bookings() from public, anon, authenticated;
 grant execute on function private.expire_pending_bookings() to service_role;
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
+
+-- >>> functions/audit/protect_append_only.sql
+-- Append-only records (audit_log, booking_status_history, booking_cancellations) are never
+-- changed or deleted by users: only service_role and direct database sessions may, and rows
+-- still go away with their organization or booking (cascading deletes).
+
+create or replace function private.protect_append_only()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_parent_gone boolean;
+begin
+  if private.is_service_call() then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+
+  if tg_op = 'DELETE' then
+    -- cascading delete of the organization or of the booking the row belongs to
+    if tg_table_name = 'audit_log' then
+      v_parent_gone := old.organization_id is not null
+        and not exists (select 1 from public.organizations o where o.id = old.organization_id);
+    else
+      v_parent_gone := not exists (
+        select 1 from public.bookings b where b.id = (to_jsonb(old) ->> 'booking_id')::uuid
+      );
+    end if;
+    if v_parent_gone then
+      return old;
+    end if;
+  end if;
+
+  perform private.raise_error(
+    'IMMUTABLE_RECORD',
+    format('%s rows are append-only: they cannot be %s.', tg_table_name,
+           case when tg_op = 'DELETE' then 'deleted' else 'changed' end),
+    tg_table_name
+  );
+  return null;
+end
+$$;
+
+comment on function private.protect_append_only() is
+  'BEFORE UPDATE/DELETE trigger of append-only tables: IMMUTABLE_RECORD (PT422) unless service_role/direct database session, or the row''s organization/booking is being deleted.';
+
+revoke all on function private.protect_append_only() from public, anon;
 
 -- >>> functions/audit/write_audit.sql
 -- Audit trail and outbox helpers: the one way RPCs, triggers and jobs record what happened
@@ -379,21 +379,14 @@ grant select on public.specialist_availability_exception_times to authenticated,
 -- get_available_slots: the bookable start times of a service with a provider between two local
 -- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
 -- `duration` from the start of each available window (weekly rules and overrides minus
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
 -- exceptions, in the organization's / rule's time zone, DST-correct); each slot is a booking
 -- candidate (purpose search) and the booking rules (functions/rules/) keep the ones a booking
 -- would pass: not in the past, notice, booking window, availability, free of sessions and series
 -- holds with buffers, daily limit. Booking asks the same rules again.
-========
--- exceptions, in the organization's / rule's time zone, DST-correct), then dropped when they
--- collide with a session (buffers included), start too soon (min_notice_minutes), too far ahead
--- (max_advance_days) or fall on a day already at max_bookings_per_day. Booking re-checks all of
--- it (private.assert_slot_bookable).
 --
 -- One computation (private.service_slots), two doors: get_available_slots for members of the
 -- organization, get_public_available_slots (functions/public_booking/) for a published booking
 -- page. Both first check their arguments with private.require_slot_search.
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 
 create or replace function private.require_slot_search(
   p_provider_id uuid,
@@ -406,15 +399,6 @@ language plpgsql
 stable
 set search_path = ''
 as $$
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
-declare
-  v_service public.services;
-  v_type_id uuid;
-  v_length interval;
-  v_free tstzmultirange;
-  v_candidates private.booking_candidate[];
-========
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 begin
   if p_provider_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
@@ -433,13 +417,6 @@ begin
 end
 $$;
 
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
-  select sv.* into v_service from public.services sv where sv.id = p_service_id;
-  if v_service.id is null then
-    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
-  end if;
-  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
-========
 comment on function private.require_slot_search(uuid, uuid, date, date) is
   'Argument checks of a slot search (get_available_slots, get_public_available_slots): INVALID_REQUEST naming p_provider_id, p_service_id, p_from or p_to (insane dates, p_to before p_from or more than 92 days later).';
 
@@ -459,38 +436,23 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_service public.services := p_service;
-  v_type public.session_types;
-  v_tz text;
+  v_type_id uuid;
   v_length interval;
   v_free tstzmultirange;
-  v_busy tstzmultirange;
-  v_earliest timestamptz;
-  v_latest timestamptz;
+  v_candidates private.booking_candidate[];
 begin
-  if not v_service.is_active then
-    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
-  end if;
-  if coalesce(private.member_role(v_service.organization_id, p_provider_id), '') not in ('owner', 'admin', 'provider') then
-    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'p_provider_id');
-  end if;
-  if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
-    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
-  end if;
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
-
   -- the rules that need no time first (service offered, provider, session type): a probe
   select t.session_type_id, make_interval(mins => t.duration_minutes) into v_type_id, v_length
-  from private.session_type_for(v_service.organization_id, null, v_service.session_type_id) as t;
+  from private.session_type_for(p_service.organization_id, null, p_service.session_type_id) as t;
   perform private.assert_bookable(private.new_candidate(
     purpose => 'search',
-    organization_id => v_service.organization_id,
-    service_id => v_service.id,
+    organization_id => p_service.organization_id,
+    service_id => p_service.id,
     provider_id => p_provider_id,
     session_type_id => v_type_id
   ));
 
-  v_free := private.provider_availability(v_service.organization_id, p_provider_id, p_from, p_to);
+  v_free := private.provider_availability(p_service.organization_id, p_provider_id, p_from, p_to);
   if isempty(v_free) then
     return;
   end if;
@@ -498,8 +460,8 @@ begin
   -- every slot of every available window is a candidate; the rules keep the bookable ones
   select coalesce(array_agg(private.new_candidate(
            purpose => 'search',
-           organization_id => v_service.organization_id,
-           service_id => v_service.id,
+           organization_id => p_service.organization_id,
+           service_id => p_service.id,
            provider_id => p_provider_id,
            starts_at => s.slot_start,
            ends_at => s.slot_start + v_length,
@@ -525,7 +487,7 @@ end
 $$;
 
 comment on function private.service_slots(public.services, uuid, date, date) is
-  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): SERVICE_INACTIVE, NOT_FOUND (provider not an accepted provider-capable member), INVALID_REQUEST (another provider''s service), then the free slots of the service with the provider between local dates p_from and p_to.';
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): a probe of the booking rules that need no time (SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then every slot of the provider''s availability between local dates p_from and p_to as a candidate of purpose search, kept when no booking rule refuses it.';
 
 revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
 grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
@@ -884,9 +846,9 @@ begin
       if v_service.id is null or v_service.organization_id is distinct from new.organization_id then
         perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'p_service_id');
       end if;
-      perform private.assert_anonymous_booking(new.organization_id, new.client_id, new.booking_kind, 'booking_kind');
       v_session := private.open_individual_session(
-        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time
+        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time,
+        new.booking_kind
       );
     exception when sqlstate 'PT400' or sqlstate 'PT401' or sqlstate 'PT403' or sqlstate 'PT404'
                    or sqlstate 'PT409' or sqlstate 'PT422' then
@@ -899,6 +861,7 @@ begin
         when 'p_starts_at' then 'start_time'
         when 'p_ends_at' then 'end_time'
         when 'p_session_type_id' then 'session_type_id'
+        when 'p_booking_kind' then 'booking_kind'
         else nullif(v_hint, '')
       end);
     end;
@@ -1150,16 +1113,7 @@ comment on function private.booking_cancellations_before_insert() is
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
 
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
-create or replace function public.cancel_booking(p_booking_id uuid, p_reason text)
-========
-drop trigger if exists booking_cancellations_before_insert on public.booking_cancellations;
-create trigger booking_cancellations_before_insert
-  before insert on public.booking_cancellations
-  for each row execute function private.booking_cancellations_before_insert();
-
 create or replace function private.record_cancellation(p_booking_id uuid, p_reason text, p_kind text)
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 returns jsonb
 language plpgsql
 security definer
@@ -4105,8 +4059,7 @@ grant execute on function public.get_public_booking_page(text) to anon, authenti
 --   private.published_organization(slug)     the organization behind a published booking page
 --   private.listed_service(service_id)       a service listed on a published page (else null)
 --   private.listed_providers(service)        who offers a listed service, with public names
---   private.assert_anonymous_booking(...)    an anonymous sign-in books only as its organization
---                                            allows (every client booking path)
+--   private.assert_anonymous_booking(...)    the booking rule anonymous_booking asked on its own
 --   private.join_as_public_client(org)       a signed-in visitor becomes a client of the
 --                                            organization (accepted at once: they asked)
 -- What anon may see is exactly what these return: no other organization (unpublished pages are
@@ -4227,33 +4180,23 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_settings public.organization_settings;
+  v_failure record;
 begin
-  if p_organization_id is null
-     or not private.is_anonymous_caller()
-     or (select auth.uid()) is distinct from p_client_id then
-    return;  -- the rule is about anonymous sign-ins booking for themselves (in an organization)
-  end if;
-  select s.* into v_settings from public.organization_settings s where s.organization_id = p_organization_id;
-  if not coalesce(v_settings.public_booking_allows_anonymous, false) then
-    perform private.raise_error(
-      'FORBIDDEN',
-      'This organization does not take bookings from anonymous sign-ins: sign in with an account.',
-      'is_anonymous'
-    );
-  end if;
-  if p_booking_kind is distinct from v_settings.public_booking_anonymous_kind then
-    perform private.raise_error(
-      'FORBIDDEN',
-      format('Anonymous sign-ins book here as %s.', v_settings.public_booking_anonymous_kind),
-      p_hint
-    );
+  -- the booking rule anonymous_booking (functions/rules/people.sql), asked on its own
+  select f.code, f.detail, f.hint into v_failure
+  from private.rule_anonymous_booking(
+    array[private.new_candidate(purpose => 'book', organization_id => p_organization_id, client_id => p_client_id,
+                                booking_kind => p_booking_kind)],
+    false
+  ) as f;
+  if found then
+    perform private.raise_error(v_failure.code, v_failure.detail, private.rule_hint(v_failure.hint, '', jsonb_build_object('booking_kind', p_hint)));
   end if;
 end
 $$;
 
 comment on function private.assert_anonymous_booking(uuid, uuid, text, text) is
-  'Rule of every client booking path: an anonymous sign-in (private.is_anonymous_caller) booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint p_hint). No-op for everyone else.';
+  'The booking rule anonymous_booking on its own (every client booking path asks it with the rest): an anonymous sign-in booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint p_hint). No-op for everyone else.';
 
 revoke all on function private.assert_anonymous_booking(uuid, uuid, text, text) from public, anon, authenticated;
 grant execute on function private.assert_anonymous_booking(uuid, uuid, text, text) to service_role;
@@ -6521,14 +6464,43 @@ $$;
 comment on function private.rule_client_member(private.booking_candidate[], boolean) is
   'Rule client_member: NOT_FOUND unless the client holds an accepted client membership of the organization.';
 
+create or replace function private.rule_anonymous_booking(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- a Supabase anonymous sign-in booking for themself: only where the organization takes them,
+  -- and only as the booking kind it sets (organization_settings.public_booking_*)
+  select
+    c.n,
+    'FORBIDDEN',
+    case when not coalesce(s.public_booking_allows_anonymous, false)
+         then 'This organization does not take bookings from anonymous sign-ins: sign in with an account.'
+         else format('Anonymous sign-ins book here as %s.', s.public_booking_anonymous_kind) end,
+    case when not coalesce(s.public_booking_allows_anonymous, false) then 'is_anonymous' else 'booking_kind' end
+  from unnest(p_candidates) as c
+  left join public.organization_settings as s on s.organization_id = c.organization_id
+  where c.purpose = any (private.rule_purposes('anonymous_booking'))
+    and c.client_id is not null
+    and c.client_id = (select auth.uid())
+    and private.is_anonymous_caller()
+    and (not coalesce(s.public_booking_allows_anonymous, false)
+         or c.booking_kind is distinct from s.public_booking_anonymous_kind)
+$$;
+
+comment on function private.rule_anonymous_booking(private.booking_candidate[], boolean) is
+  'Rule anonymous_booking: an anonymous sign-in (JWT is_anonymous) booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint booking_kind).';
+
 revoke all on function private.rule_service_offered(private.booking_candidate[], boolean) from public, anon, authenticated;
 revoke all on function private.rule_provider_member(private.booking_candidate[], boolean) from public, anon, authenticated;
 revoke all on function private.rule_service_provider(private.booking_candidate[], boolean) from public, anon, authenticated;
 revoke all on function private.rule_client_member(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_anonymous_booking(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.rule_service_offered(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_provider_member(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_service_provider(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;
 
 -- >>> functions/rules/registry.sql
 -- The booking rules, in one home (issue 13; docs/scheduling.md "Booking rules").
@@ -6580,6 +6552,8 @@ as $$
      'a service tied to one provider is booked with that provider'),
     (40, 'client_member', array['book', 'join'], array['NOT_FOUND'],
      'the client holds an accepted client membership of the organization'),
+    (45, 'anonymous_booking', array['book', 'join'], array['FORBIDDEN'],
+     'an anonymous sign-in books for themself only where the organization takes them, and only as the kind it sets'),
     (50, 'session_type', array['book', 'search', 'schedule'], array['INVALID_REQUEST', 'NOT_FOUND', 'SESSION_TYPE_INACTIVE'],
      'a new session has an active session type of the organization (named, the service''s, or the default), unless it names its end'),
     (60, 'session_span', array['book', 'schedule', 'move'], array['INVALID_REQUEST'],
@@ -6651,6 +6625,7 @@ begin
     union all select x.n, 'provider_member', x.code, x.detail, x.hint from private.rule_provider_member(p_candidates, p_together) as x
     union all select x.n, 'service_provider', x.code, x.detail, x.hint from private.rule_service_provider(p_candidates, p_together) as x
     union all select x.n, 'client_member', x.code, x.detail, x.hint from private.rule_client_member(p_candidates, p_together) as x
+    union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint from private.rule_anonymous_booking(p_candidates, p_together) as x
     union all select x.n, 'session_type', x.code, x.detail, x.hint from private.rule_session_type(p_candidates, p_together) as x
     union all select x.n, 'session_span', x.code, x.detail, x.hint from private.rule_session_span(p_candidates, p_together) as x
     union all select x.n, 'session_open', x.code, x.detail, x.hint from private.rule_session_open(p_candidates, p_together) as x
@@ -6678,16 +6653,26 @@ grant execute on function private.booking_rule_failures(private.booking_candidat
 create or replace function private.rule_hint(p_field text, p_prefix text, p_hints jsonb)
 returns text
 language sql
-immutable
+stable
 parallel safe
 as $$
   -- a rule names the candidate's field; a caller names its argument (p_starts_at) or column
-  select case when p_field is null or p_field = '' then null
-              else coalesce(p_hints ->> p_field, p_prefix || p_field) end
+  -- (a hint that is no candidate field, such as the JWT claim is_anonymous, is reported as is)
+  select case
+    when p_field is null or p_field = '' then null
+    when p_hints ? p_field then p_hints ->> p_field
+    when exists (
+      select 1
+      from pg_catalog.pg_attribute as a
+      where a.attrelid = (select t.typrelid from pg_catalog.pg_type as t where t.oid = 'private.booking_candidate'::pg_catalog.regtype)
+        and a.attname = p_field
+    ) then p_prefix || p_field
+    else p_field
+  end
 $$;
 
 comment on function private.rule_hint(text, text, jsonb) is
-  'The hint a caller reports for a rule failure on candidate field p_field: p_hints ->> field, else p_prefix || field.';
+  'The hint a caller reports for a rule failure on candidate field p_field: p_hints ->> field, else p_prefix || field (a hint that is not a candidate field as is).';
 
 revoke all on function private.rule_hint(text, text, jsonb) from public, anon, authenticated;
 grant execute on function private.rule_hint(text, text, jsonb) to service_role;
@@ -7383,7 +7368,8 @@ create or replace function private.open_individual_session(
   p_starts_at timestamptz,
   p_client_id uuid,
   p_session_type_id uuid default null,
-  p_ends_at timestamptz default null
+  p_ends_at timestamptz default null,
+  p_booking_kind text default 'regular'
 )
 returns public.service_sessions
 language sql
@@ -7391,15 +7377,15 @@ security definer
 set search_path = ''
 as $$
   select * from private.open_individual_session_for(
-    private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id, p_ends_at)
+    private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id, p_ends_at, p_booking_kind)
   )
 $$;
 
-comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) is
+comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) is
   'private.open_individual_session_for(private.individual_candidate(...)): the session half of a 1-to-1 booking by arguments (a legacy direct insert into bookings).';
 
-revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) from public, anon, authenticated;
-grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) to service_role;
+revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
+grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
 
 create or replace function private.book_individual(p_candidate private.booking_candidate, p_notes text default null)
 returns public.bookings
@@ -7410,17 +7396,20 @@ as $$
 declare
   v_session public.service_sessions;
   v_booking public.bookings;
+  v_deadline timestamptz;
 begin
   perform private.validate_booking_kind(p_candidate.booking_kind);
   v_session := private.open_individual_session_for(p_candidate);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
 
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, booking_kind, price, notes, subscription_id,
+     start_time, end_time, status, approval_expires_at, booking_kind, price, notes, subscription_id,
      recurring_booking_id, recurring_occurrence_date, session_group_id, session_number, total_sessions)
   select
     v_session.organization_id, p_candidate.client_id, v_session.provider_id, v_session.service_id, v_session.id,
-    v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_candidate.booking_kind,
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_candidate.booking_kind,
     sv.price, p_notes, cr.subscription_id,
     p_candidate.recurring_booking_id, p_candidate.occurrence_date,
     p_candidate.session_group_id, p_candidate.session_number, p_candidate.total_sessions
@@ -7435,7 +7424,7 @@ end
 $$;
 
 comment on function private.book_individual(private.booking_candidate, text) is
-  'Booking core for 1-to-1 sessions: the candidate''s private individual session (private.open_individual_session_for: provider lock, every booking rule) and its confirmed booking - price snapshot, the credit the credits rule chose (private.candidate_credits), series occurrence or treatment session tags from the candidate - and a booking.created outbox event. Caller authorisation is the caller''s job.';
+  'Booking core for 1-to-1 sessions: the candidate''s private individual session (private.open_individual_session_for: provider lock, every booking rule) and its booking (confirmed, or pending until approval when private.approval_deadline says so) - price snapshot, the credit the credits rule chose (private.candidate_credits), series occurrence or treatment session tags from the candidate - and a booking.created outbox event. Caller authorisation is the caller''s job.';
 
 revoke all on function private.book_individual(private.booking_candidate, text) from public, anon, authenticated;
 grant execute on function private.book_individual(private.booking_candidate, text) to service_role;
@@ -7502,57 +7491,6 @@ comment on function private.emit_booking_created(public.bookings) is
 revoke all on function private.emit_booking_created(public.bookings) from public, anon;
 grant execute on function private.emit_booking_created(public.bookings) to service_role;
 
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
-========
-create or replace function private.create_individual_booking(
-  p_service_id uuid,
-  p_provider_id uuid,
-  p_starts_at timestamptz,
-  p_client_id uuid,
-  p_session_type_id uuid default null,
-  p_booking_kind text default 'regular',
-  p_notes text default null
-)
-returns public.bookings
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_session public.service_sessions;
-  v_booking public.bookings;
-  v_deadline timestamptz;
-begin
-  perform private.validate_booking_kind(p_booking_kind);
-  perform private.assert_anonymous_booking(
-    (select sv.organization_id from public.services sv where sv.id = p_service_id), p_client_id, p_booking_kind
-  );
-  v_session := private.open_individual_session(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id);
-  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
-
-  insert into public.bookings
-    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, approval_expires_at, booking_kind, price, notes)
-  select
-    v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
-    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
-    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, sv.price, p_notes
-  from public.services sv
-  where sv.id = v_session.service_id
-  returning * into v_booking;
-
-  perform private.emit_booking_created(v_booking);
-  return v_booking;
-end
-$$;
-
-comment on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) is
-  'Booking core for 1-to-1 sessions (RPCs, recurring dispatcher): validates service/provider/client/session type, takes the provider lock, checks every booking rule, creates the private individual service session (private.open_individual_session) and the booking (price snapshot; confirmed, or pending until approval when private.approval_deadline says so; anonymous sign-ins under private.assert_anonymous_booking) and a booking.created outbox event. Caller authorisation is the caller''s job.';
-
-revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon;
-grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
-
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
 create or replace function private.join_service_session(
   p_service_session_id uuid,
   p_client_id uuid,
@@ -7579,7 +7517,6 @@ begin
   if v_session.id is null then
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
   perform private.assert_bookable(private.new_candidate(
     purpose => 'join',
     organization_id => v_session.organization_id,
@@ -7592,61 +7529,17 @@ begin
     acting_as_staff => p_is_staff,
     service_session_id => v_session.id
   ));
-========
-  if v_session.visibility = 'private' and not p_is_staff then
-    perform private.raise_error('FORBIDDEN', 'This session is private: only staff can book clients into it.', 'p_service_session_id');
-  end if;
-  if v_session.status = 'cancelled' then
-    perform private.raise_error('ALREADY_CANCELLED', 'This session was cancelled.', 'p_service_session_id');
-  end if;
-  if v_session.status = 'completed' then
-    perform private.raise_error('BOOKING_IN_PAST', 'This session has already taken place.', 'p_service_session_id');
-  end if;
 
-  select sv.* into v_service from public.services sv where sv.id = v_session.service_id;
-  if not v_service.is_active then
-    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
-  end if;
-  perform private.assert_booking_window(v_service, v_session.starts_at);
-
-  if private.member_role(v_session.organization_id, p_client_id) is distinct from 'client' then
-    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
-  end if;
-  perform private.assert_anonymous_booking(v_session.organization_id, p_client_id, p_booking_kind);
-  if exists (
-    select 1 from public.bookings b
-    where b.service_session_id = v_session.id
-      and b.client_id = p_client_id
-      and b.status in ('pending', 'confirmed')
-  ) then
-    perform private.raise_error('CONFLICT', 'The client already has a booking for this session.', 'p_client_id');
-  end if;
-  if v_session.current_participants >= v_session.max_participants then
-    perform private.raise_error(
-      'CAPACITY_REACHED',
-      format('This session is full (%s of %s places taken).', v_session.current_participants, v_session.max_participants),
-      'p_service_session_id'
-    );
-  end if;
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
-
-  v_deadline := private.approval_deadline(v_service.id, v_session.starts_at);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
-     start_time, end_time, status, booking_kind, price)
+     start_time, end_time, status, approval_expires_at, booking_kind, price)
   select
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
-    v_session.session_type_id, v_session.starts_at, v_session.ends_at, 'confirmed', p_booking_kind, sv.price
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, sv.price
   from public.services sv
   where sv.id = v_session.service_id
-========
-     start_time, end_time, status, approval_expires_at, booking_kind, price)
-  values
-    (v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
-     v_session.session_type_id, v_session.starts_at, v_session.ends_at,
-     case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, v_service.price)
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
   returning * into v_booking;
 
   perform private.emit_booking_created(v_booking);
@@ -7655,11 +7548,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean) is
-<<<<<<<< HEAD:supabase/migrations/20261127170101_sync_repeatable_objects.sql
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the confirmed booking (the trigger counts the participant) and a booking.created outbox event.';
-========
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, anonymous sign-ins (private.assert_anonymous_booking), duplicate booking and capacity, inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
->>>>>>>> main:supabase/migrations/20261127180301_sync_repeatable_objects.sql
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;
@@ -9302,6 +9191,13 @@ create trigger bookings_before_write
   before insert or update on public.bookings
   for each row execute function private.bookings_before_write();
 
+drop trigger if exists bookings_legacy_insert on public.bookings;
+create trigger bookings_legacy_insert
+  before insert on public.bookings
+  for each row
+  when (new.service_session_id is null)
+  execute function private.bookings_legacy_insert();
+
 drop trigger if exists bookings_spend_credit on public.bookings;
 create trigger bookings_spend_credit
   before insert or update of subscription_id, status on public.bookings
@@ -9332,6 +9228,11 @@ drop trigger if exists meeting_recordings_before_write on public.meeting_recordi
 create trigger meeting_recordings_before_write
   before insert or update of booking_id, organization_id on public.meeting_recordings
   for each row execute function private.meeting_recordings_before_write();
+
+drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
+create trigger meeting_recordings_after_delete
+  after delete on public.meeting_recordings
+  for each row execute function private.meeting_recordings_after_delete();
 
 -- >>> triggers/organization_members.sql
 -- The triggers of public.organization_members, in firing order: BEFORE ROW triggers in name order, then AFTER
@@ -9498,10 +9399,26 @@ drop trigger if exists touch_updated_at on public.service_sessions;
 create trigger touch_updated_at before update on public.service_sessions
   for each row execute function private.touch_updated_at();
 
+drop trigger if exists service_sessions_no_overlap_update on public.service_sessions;
+create trigger service_sessions_no_overlap_update
+  after update of provider_id, starts_at, ends_at, status on public.service_sessions
+  for each row
+  when (new.status <> 'cancelled' and (old.status = 'cancelled' or new.provider_id <> old.provider_id or new.starts_at <> old.starts_at or new.ends_at <> old.ends_at))
+  execute function private.service_sessions_no_overlap_update();
+alter table public.service_sessions enable always trigger service_sessions_no_overlap_update;
+
 drop trigger if exists service_sessions_sync_bookings on public.service_sessions;
 create trigger service_sessions_sync_bookings
   after update of starts_at, ends_at, provider_id on public.service_sessions
   for each row execute function private.service_sessions_sync_bookings();
+
+drop trigger if exists service_sessions_no_overlap_insert on public.service_sessions;
+create trigger service_sessions_no_overlap_insert
+  after insert on public.service_sessions
+  referencing new table as new_rows
+  for each statement
+  execute function private.service_sessions_no_overlap_insert();
+alter table public.service_sessions enable always trigger service_sessions_no_overlap_insert;
 
 -- >>> triggers/services.sql
 -- The triggers of public.services, in firing order: BEFORE ROW triggers in name order, then AFTER

@@ -56,9 +56,10 @@ as $$
   -- apply_default_session_type + service_sessions_before_write + service_sessions_require_provider
   -- (the decision query requires the accepted provider-capable membership itself); bookings
   -- apply_default_session_type + bookings_before_write + bookings_spend_credit + bookings_after_write;
-  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher), and
-  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's)
-  select private.recurring_fast_path_fingerprint() = '73f16fd8a091329e46c829b8dd877601'
+  -- admit_user_write on both fires only for PostgREST statements (never for the dispatcher),
+  -- bookings_legacy_insert only for rows without service_session_id (never the dispatcher's), and
+  -- approval (private.approval_deadline) never holds a service call's booking: confirmed, as here
+  select private.recurring_fast_path_fingerprint() = '5133fb03c909e691c10a2768e6fc1a19'
 $$;
 
 comment on function private.recurring_fast_path_verified() is
