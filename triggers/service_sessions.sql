@@ -49,3 +49,20 @@ create trigger service_sessions_no_overlap_insert
   for each statement
   execute function private.service_sessions_no_overlap_insert();
 alter table public.service_sessions enable always trigger service_sessions_no_overlap_insert;
+
+drop trigger if exists service_sessions_promote_waitlist on public.service_sessions;
+create trigger service_sessions_promote_waitlist
+  after update of current_participants, max_participants on public.service_sessions
+  for each row
+  when (new.kind is distinct from 'individual'
+        and new.status = 'scheduled'
+        and new.current_participants < new.max_participants
+        and (new.current_participants < old.current_participants or new.max_participants > old.max_participants))
+  execute function private.service_sessions_promote_waitlist();
+
+drop trigger if exists service_sessions_expire_waitlist on public.service_sessions;
+create trigger service_sessions_expire_waitlist
+  after update of status on public.service_sessions
+  for each row
+  when (new.status in ('cancelled', 'completed') and old.status is distinct from new.status)
+  execute function private.service_sessions_expire_waitlist();

@@ -1,10 +1,12 @@
 -- get_available_slots: the bookable start times of a service with a provider between two local
 -- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
--- `duration` from the start of each available window (weekly rules and overrides minus
--- exceptions, in the organization's / rule's time zone, DST-correct); each slot is a booking
--- candidate (purpose search) and the booking rules (functions/rules/) keep the ones a booking
--- would pass: not in the past, notice, booking window, availability, free of sessions and series
--- holds with buffers, daily limit. Booking asks the same rules again.
+-- `slot_step_minutes` (default: the session length) from the start of each available window
+-- (weekly rules and overrides minus exceptions, in the organization's / rule's time zone,
+-- DST-correct), each as long as the session; each slot is a booking candidate (purpose search)
+-- and the booking rules (functions/rules/) keep the ones a booking would pass: not in the past,
+-- notice, booking window, the organization's closures, availability, free of sessions and series
+-- holds with buffers, daily limit, and for a client asking, their limit per period. Booking asks
+-- the same rules again.
 --
 -- One computation (private.service_slots), two doors: get_available_slots for members of the
 -- organization, get_public_available_slots (functions/public_booking/) for a published booking
@@ -60,11 +62,15 @@ as $$
 declare
   v_type_id uuid;
   v_length interval;
+  v_step interval;
+  v_client uuid;
   v_free tstzmultirange;
   v_candidates private.booking_candidate[];
 begin
   -- the rules that need no time first (service offered, provider, session type): a probe
-  select t.session_type_id, make_interval(mins => t.duration_minutes) into v_type_id, v_length
+  select t.session_type_id, make_interval(mins => t.duration_minutes),
+         make_interval(mins => coalesce(p_service.slot_step_minutes, t.duration_minutes))
+  into v_type_id, v_length, v_step
   from private.session_type_for(p_service.organization_id, null, p_service.session_type_id) as t;
   perform private.assert_bookable(private.new_candidate(
     purpose => 'search',
@@ -79,12 +85,19 @@ begin
     return;
   end if;
 
-  -- every slot of every available window is a candidate; the rules keep the bookable ones
+  -- a client asking is asked about too (the limit per client and period)
+  if private.member_role(p_service.organization_id, (select auth.uid())) = 'client' then
+    v_client := (select auth.uid());
+  end if;
+
+  -- a slot every slot_step_minutes (default: the session length) from the start of each
+  -- available window, as long as the session; each is a candidate, the rules keep the bookable
   select coalesce(array_agg(private.new_candidate(
            purpose => 'search',
            organization_id => p_service.organization_id,
            service_id => p_service.id,
            provider_id => p_provider_id,
+           client_id => v_client,
            starts_at => s.slot_start,
            ends_at => s.slot_start + v_length,
            session_type_id => v_type_id,
@@ -92,11 +105,11 @@ begin
          )), '{}')
   into v_candidates
   from (
-    select (row_number() over (order by lower(w.r), g.k))::integer as n, lower(w.r) + g.k * v_length as slot_start
+    select (row_number() over (order by lower(w.r), g.k))::integer as n, lower(w.r) + g.k * v_step as slot_start
     from unnest(v_free) as w (r)
     cross join lateral generate_series(
       0,
-      floor(extract(epoch from upper(w.r) - lower(w.r)) / extract(epoch from v_length))::integer - 1
+      floor(extract(epoch from upper(w.r) - lower(w.r) - v_length) / extract(epoch from v_step))::integer
     ) as g (k)
   ) as s;
 
@@ -109,7 +122,7 @@ end
 $$;
 
 comment on function private.service_slots(public.services, uuid, date, date) is
-  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): a probe of the booking rules that need no time (SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then every slot of the provider''s availability between local dates p_from and p_to as a candidate of purpose search, kept when no booking rule refuses it.';
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): a probe of the booking rules that need no time (SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then a slot every slot_step_minutes (default: the session length) of the provider''s availability between local dates p_from and p_to, each a candidate of purpose search (with the caller as client when they are a client of the organization), kept when no booking rule refuses it.';
 
 revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
 grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
@@ -143,7 +156,7 @@ end
 $$;
 
 comment on function public.get_available_slots(uuid, uuid, date, date) is
-  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus existing sessions with buffers, slot length = the service''s session type, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
+  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus the organization''s closures minus existing sessions with buffers, slot length = the service''s session type, a slot every slot_step_minutes (default: the length) from the start of each available window, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
 
 revoke execute on function public.get_available_slots(uuid, uuid, date, date) from public, anon;
 grant execute on function public.get_available_slots(uuid, uuid, date, date) to authenticated, service_role;

@@ -96,6 +96,7 @@ begin
       session_group_id => v_group,
       session_number => v_booking.session_number
     );
+    perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
     perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "ends_at": "p_new_starts_at"}');
     begin
       update public.service_sessions as ss
@@ -134,6 +135,7 @@ begin
       service_session_id => v_target.id,
       exclude_booking_id => v_booking.id
     );
+    perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
     perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "client_id": "p_new_starts_at", "service_session_id": "p_new_starts_at"}');
     update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
   end if;

@@ -61,12 +61,16 @@ as $$
      'no booking closer to the start than the service''s min_notice_minutes'),
     (100, 'booking_window', array['book', 'search', 'move', 'join'], array['OUTSIDE_BOOKING_WINDOW'],
      'no booking further ahead than the service''s max_advance_days'),
+    (105, 'organization_open', array['book', 'search', 'schedule', 'move', 'join'], array['ORGANIZATION_CLOSED'],
+     'nothing takes place while the organization is closed (organization_closures)'),
     (110, 'availability', array['book', 'search', 'move'], array['OUTSIDE_AVAILABILITY'],
      'a 1-to-1 session lies inside the provider''s working hours and overrides, minus time off (organization time zone)'),
     (120, 'free_time', array['book', 'search', 'schedule', 'move', 'hold'], array['SLOT_TAKEN'],
      'the provider''s other sessions (every organization they accepted), legacy bookings and series holds keep their buffers free'),
     (130, 'daily_limit', array['book', 'search', 'move'], array['DAILY_LIMIT_REACHED'],
      'at most max_bookings_per_day booked 1-to-1 sessions of the service per provider and local day'),
+    (135, 'client_limit', array['book', 'search', 'move', 'join'], array['CLIENT_LIMIT_REACHED'],
+     'a client holds at most max_bookings_per_client live bookings of the service per local day, week or month'),
     (140, 'already_joined', array['join'], array['CONFLICT'],
      'a client joins a session once'),
     (150, 'capacity', array['join'], array['CAPACITY_REACHED'],
@@ -127,9 +131,11 @@ begin
     union all select x.n, 'not_in_past', x.code, x.detail, x.hint from private.rule_not_in_past(p_candidates, p_together) as x
     union all select x.n, 'min_notice', x.code, x.detail, x.hint from private.rule_min_notice(p_candidates, p_together) as x
     union all select x.n, 'booking_window', x.code, x.detail, x.hint from private.rule_booking_window(p_candidates, p_together) as x
+    union all select x.n, 'organization_open', x.code, x.detail, x.hint from private.rule_organization_open(p_candidates, p_together) as x
     union all select x.n, 'availability', x.code, x.detail, x.hint from private.rule_availability(p_candidates, p_together) as x
     union all select x.n, 'free_time', x.code, x.detail, x.hint from private.rule_free_time(p_candidates, p_together) as x
     union all select x.n, 'daily_limit', x.code, x.detail, x.hint from private.rule_daily_limit(p_candidates, p_together) as x
+    union all select x.n, 'client_limit', x.code, x.detail, x.hint from private.rule_client_limit(p_candidates, p_together) as x
     union all select x.n, 'already_joined', x.code, x.detail, x.hint from private.rule_already_joined(p_candidates, p_together) as x
     union all select x.n, 'capacity', x.code, x.detail, x.hint from private.rule_capacity(p_candidates, p_together) as x
     union all select x.n, 'credits', x.code, x.detail, x.hint from private.rule_credits(p_candidates, p_together) as x

@@ -84,6 +84,7 @@ declare
   v_session public.service_sessions;
 begin
   perform private.lock_provider(p_candidate.provider_id);
+  perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
   perform private.assert_bookable(p_candidate);
   begin
     insert into public.service_sessions
@@ -262,6 +263,7 @@ begin
   if v_session.id is null then
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
+  perform private.lock_client_limit(v_session.service_id, p_client_id);
   perform private.assert_bookable(private.new_candidate(
     purpose => 'join',
     organization_id => v_session.organization_id,
