@@ -7,11 +7,11 @@ create trigger organization_closures_before_write
   before insert or update on public.organization_closures
   for each row execute function private.organization_closures_before_write();
 
+drop trigger if exists touch_updated_at on public.organization_closures;
+create trigger touch_updated_at before update on public.organization_closures
+  for each row execute function private.touch_updated_at();
+
 drop trigger if exists organization_closures_announce on public.organization_closures;
 create trigger organization_closures_announce
   after insert or update or delete on public.organization_closures
   for each row execute function private.organization_closures_announce();
-
-drop trigger if exists touch_updated_at on public.organization_closures;
-create trigger touch_updated_at before update on public.organization_closures
-  for each row execute function private.touch_updated_at();

@@ -15,7 +15,7 @@ as $$
            to_char(cl.starts_at at time zone o.timezone, 'YYYY-MM-DD HH24:MI'),
            to_char(cl.ends_at at time zone o.timezone, 'YYYY-MM-DD HH24:MI'),
            o.timezone, cl.reason),
-    case when c.purpose = 'join' then 'service_session_id' else 'starts_at' end
+    case when c.purpose in ('join', 'wait') then 'service_session_id' else 'starts_at' end
   from unnest(p_candidates) as c
   join public.organizations as o on o.id = c.organization_id
   cross join lateral (

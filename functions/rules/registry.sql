@@ -24,6 +24,9 @@
 --   schedule  a session staff schedule or move (create_service_session, direct session writes)
 --   move      a 1-to-1 booking's session moved to a new time (reschedule_booking)
 --   join      a client joining a scheduled session (book_session; a workshop booking moved)
+--   wait      a client joining a full session's waitlist (join_waitlist): the rules about the
+--             session and its time, not capacity nor the client's credits and limits (asked when
+--             their turn comes, as a join)
 --   hold      an occurrence a recurring series holds (a new, changed or resumed series)
 --
 -- How to add a rule: see docs/scheduling.md ("How to add a rule").
@@ -39,7 +42,7 @@ as $$
      'a client moves a booking only until the late-cancellation window of its current start opens (staff always)'),
     (7, 'treatment_order', array['book', 'move'], array['TREATMENT_BUFFER_NOT_MET'],
      'a treatment session stays after the previous live session and before the next one, with the service''s gaps'),
-    (10, 'service_offered', array['book', 'search', 'schedule', 'join'], array['NOT_FOUND', 'SERVICE_INACTIVE'],
+    (10, 'service_offered', array['book', 'search', 'schedule', 'join', 'wait'], array['NOT_FOUND', 'SERVICE_INACTIVE'],
      'the service belongs to the organization and is still offered (nothing new for a retired service; moves are fine)'),
     (20, 'provider_member', array['book', 'search', 'schedule'], array['NOT_FOUND'],
      'the provider holds an accepted owner/admin/provider membership of the organization'),
@@ -53,15 +56,15 @@ as $$
      'a new session has an active session type of the organization (named, the service''s, or the default), unless it names its end'),
     (60, 'session_span', array['book', 'schedule', 'move'], array['INVALID_REQUEST'],
      'a session ends after it starts, within 24 hours'),
-    (70, 'session_open', array['join'], array['NOT_FOUND', 'FORBIDDEN', 'ALREADY_CANCELLED', 'BOOKING_IN_PAST'],
+    (70, 'session_open', array['join', 'wait'], array['NOT_FOUND', 'FORBIDDEN', 'ALREADY_CANCELLED', 'BOOKING_IN_PAST'],
      'the joined session exists, is scheduled, and is private only to staff booking a client in'),
-    (80, 'not_in_past', array['book', 'search', 'schedule', 'move', 'join'], array['BOOKING_IN_PAST'],
+    (80, 'not_in_past', array['book', 'search', 'schedule', 'move', 'join', 'wait'], array['BOOKING_IN_PAST'],
      'the session starts in the future'),
-    (90, 'min_notice', array['book', 'search', 'move', 'join'], array['TOO_LATE_TO_BOOK'],
+    (90, 'min_notice', array['book', 'search', 'move', 'join', 'wait'], array['TOO_LATE_TO_BOOK'],
      'no booking closer to the start than the service''s min_notice_minutes'),
-    (100, 'booking_window', array['book', 'search', 'move', 'join'], array['OUTSIDE_BOOKING_WINDOW'],
+    (100, 'booking_window', array['book', 'search', 'move', 'join', 'wait'], array['OUTSIDE_BOOKING_WINDOW'],
      'no booking further ahead than the service''s max_advance_days'),
-    (105, 'organization_open', array['book', 'search', 'schedule', 'move', 'join'], array['ORGANIZATION_CLOSED'],
+    (105, 'organization_open', array['book', 'search', 'schedule', 'move', 'join', 'wait'], array['ORGANIZATION_CLOSED'],
      'nothing takes place while the organization is closed (organization_closures)'),
     (110, 'availability', array['book', 'search', 'move'], array['OUTSIDE_AVAILABILITY'],
      'a 1-to-1 session lies inside the provider''s working hours and overrides, minus time off (organization time zone)'),
@@ -71,7 +74,7 @@ as $$
      'at most max_bookings_per_day booked 1-to-1 sessions of the service per provider and local day'),
     (135, 'client_limit', array['book', 'search', 'move', 'join'], array['CLIENT_LIMIT_REACHED'],
      'a client holds at most max_bookings_per_client live bookings of the service per local day, week or month'),
-    (140, 'already_joined', array['join'], array['CONFLICT'],
+    (140, 'already_joined', array['join', 'wait'], array['CONFLICT'],
      'a client joins a session once'),
     (150, 'capacity', array['join'], array['CAPACITY_REACHED'],
      'a session never holds more live bookings than max_participants'),

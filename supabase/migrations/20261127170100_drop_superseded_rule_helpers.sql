@@ -26,3 +26,7 @@ drop function if exists private.credit_for_move(public.bookings, timestamptz);
 drop function if exists private.assert_treatment_order(uuid, integer, timestamptz, uuid, text);
 -- squawk-ignore ban-drop-function
 drop function if exists private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz);
+-- squawk-ignore ban-drop-function
+drop function if exists private.client_full_periods(public.services, uuid, tstzrange, uuid);
+-- squawk-ignore ban-drop-function
+drop function if exists private.assert_client_limit(public.services, uuid, timestamptz, uuid, text);

@@ -2,6 +2,46 @@
 -- Re-creates the repeatable objects whose files changed since the previous bundle.
 set local check_function_bodies = off;
 
+-- >>> functions/rules/organization_open.sql
+-- Booking rule organization_open (registry: functions/rules/registry.sql; issue 14): nothing of
+-- an organization takes place while it is closed (organization_closures: holidays, a studio
+-- closed for a day or part of one). Every provider of the organization is blocked in slot search
+-- and every booking path; the detail names the closure in the organization's local time.
+
+create or replace function private.rule_organization_open(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'ORGANIZATION_CLOSED',
+    format('The organization is closed from %s to %s (%s): %s.',
+           to_char(cl.starts_at at time zone o.timezone, 'YYYY-MM-DD HH24:MI'),
+           to_char(cl.ends_at at time zone o.timezone, 'YYYY-MM-DD HH24:MI'),
+           o.timezone, cl.reason),
+    case when c.purpose in ('join', 'wait') then 'service_session_id' else 'starts_at' end
+  from unnest(p_candidates) as c
+  join public.organizations as o on o.id = c.organization_id
+  cross join lateral (
+    select x.starts_at, x.ends_at, x.reason
+    from public.organization_closures as x
+    where x.organization_id = c.organization_id
+      and tstzrange(x.starts_at, x.ends_at) && tstzrange(c.starts_at, c.ends_at)
+    order by x.starts_at
+    limit 1
+  ) as cl
+  where c.purpose = any (private.rule_purposes('organization_open'))
+    and c.starts_at is not null
+    and c.ends_at is not null
+$$;
+
+comment on function private.rule_organization_open(private.booking_candidate[], boolean) is
+  'Rule organization_open: ORGANIZATION_CLOSED when [starts_at, ends_at) overlaps a closure of the organization (the first one, named in the organization''s local time with its reason).';
+
+revoke all on function private.rule_organization_open(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_organization_open(private.booking_candidate[], boolean) to service_role;
+
 -- >>> functions/rules/registry.sql
 -- The booking rules, in one home (issue 13; docs/scheduling.md "Booking rules").
 --
@@ -29,6 +69,9 @@ set local check_function_bodies = off;
 --   schedule  a session staff schedule or move (create_service_session, direct session writes)
 --   move      a 1-to-1 booking's session moved to a new time (reschedule_booking)
 --   join      a client joining a scheduled session (book_session; a workshop booking moved)
+--   wait      a client joining a full session's waitlist (join_waitlist): the rules about the
+--             session and its time, not capacity nor the client's credits and limits (asked when
+--             their turn comes, as a join)
 --   hold      an occurrence a recurring series holds (a new, changed or resumed series)
 --
 -- How to add a rule: see docs/scheduling.md ("How to add a rule").
@@ -44,7 +87,7 @@ as $$
      'a client moves a booking only until the late-cancellation window of its current start opens (staff always)'),
     (7, 'treatment_order', array['book', 'move'], array['TREATMENT_BUFFER_NOT_MET'],
      'a treatment session stays after the previous live session and before the next one, with the service''s gaps'),
-    (10, 'service_offered', array['book', 'search', 'schedule', 'join'], array['NOT_FOUND', 'SERVICE_INACTIVE'],
+    (10, 'service_offered', array['book', 'search', 'schedule', 'join', 'wait'], array['NOT_FOUND', 'SERVICE_INACTIVE'],
      'the service belongs to the organization and is still offered (nothing new for a retired service; moves are fine)'),
     (20, 'provider_member', array['book', 'search', 'schedule'], array['NOT_FOUND'],
      'the provider holds an accepted owner/admin/provider membership of the organization'),
@@ -58,21 +101,25 @@ as $$
      'a new session has an active session type of the organization (named, the service''s, or the default), unless it names its end'),
     (60, 'session_span', array['book', 'schedule', 'move'], array['INVALID_REQUEST'],
      'a session ends after it starts, within 24 hours'),
-    (70, 'session_open', array['join'], array['NOT_FOUND', 'FORBIDDEN', 'ALREADY_CANCELLED', 'BOOKING_IN_PAST'],
+    (70, 'session_open', array['join', 'wait'], array['NOT_FOUND', 'FORBIDDEN', 'ALREADY_CANCELLED', 'BOOKING_IN_PAST'],
      'the joined session exists, is scheduled, and is private only to staff booking a client in'),
-    (80, 'not_in_past', array['book', 'search', 'schedule', 'move', 'join'], array['BOOKING_IN_PAST'],
+    (80, 'not_in_past', array['book', 'search', 'schedule', 'move', 'join', 'wait'], array['BOOKING_IN_PAST'],
      'the session starts in the future'),
-    (90, 'min_notice', array['book', 'search', 'move', 'join'], array['TOO_LATE_TO_BOOK'],
+    (90, 'min_notice', array['book', 'search', 'move', 'join', 'wait'], array['TOO_LATE_TO_BOOK'],
      'no booking closer to the start than the service''s min_notice_minutes'),
-    (100, 'booking_window', array['book', 'search', 'move', 'join'], array['OUTSIDE_BOOKING_WINDOW'],
+    (100, 'booking_window', array['book', 'search', 'move', 'join', 'wait'], array['OUTSIDE_BOOKING_WINDOW'],
      'no booking further ahead than the service''s max_advance_days'),
+    (105, 'organization_open', array['book', 'search', 'schedule', 'move', 'join', 'wait'], array['ORGANIZATION_CLOSED'],
+     'nothing takes place while the organization is closed (organization_closures)'),
     (110, 'availability', array['book', 'search', 'move'], array['OUTSIDE_AVAILABILITY'],
      'a 1-to-1 session lies inside the provider''s working hours and overrides, minus time off (organization time zone)'),
     (120, 'free_time', array['book', 'search', 'schedule', 'move', 'hold'], array['SLOT_TAKEN'],
      'the provider''s other sessions (every organization they accepted), legacy bookings and series holds keep their buffers free'),
     (130, 'daily_limit', array['book', 'search', 'move'], array['DAILY_LIMIT_REACHED'],
      'at most max_bookings_per_day booked 1-to-1 sessions of the service per provider and local day'),
-    (140, 'already_joined', array['join'], array['CONFLICT'],
+    (135, 'client_limit', array['book', 'search', 'move', 'join'], array['CLIENT_LIMIT_REACHED'],
+     'a client holds at most max_bookings_per_client live bookings of the service per local day, week or month'),
+    (140, 'already_joined', array['join', 'wait'], array['CONFLICT'],
      'a client joins a session once'),
     (150, 'capacity', array['join'], array['CAPACITY_REACHED'],
      'a session never holds more live bookings than max_participants'),
@@ -132,9 +179,11 @@ begin
     union all select x.n, 'not_in_past', x.code, x.detail, x.hint from private.rule_not_in_past(p_candidates, p_together) as x
     union all select x.n, 'min_notice', x.code, x.detail, x.hint from private.rule_min_notice(p_candidates, p_together) as x
     union all select x.n, 'booking_window', x.code, x.detail, x.hint from private.rule_booking_window(p_candidates, p_together) as x
+    union all select x.n, 'organization_open', x.code, x.detail, x.hint from private.rule_organization_open(p_candidates, p_together) as x
     union all select x.n, 'availability', x.code, x.detail, x.hint from private.rule_availability(p_candidates, p_together) as x
     union all select x.n, 'free_time', x.code, x.detail, x.hint from private.rule_free_time(p_candidates, p_together) as x
     union all select x.n, 'daily_limit', x.code, x.detail, x.hint from private.rule_daily_limit(p_candidates, p_together) as x
+    union all select x.n, 'client_limit', x.code, x.detail, x.hint from private.rule_client_limit(p_candidates, p_together) as x
     union all select x.n, 'already_joined', x.code, x.detail, x.hint from private.rule_already_joined(p_candidates, p_together) as x
     union all select x.n, 'capacity', x.code, x.detail, x.hint from private.rule_capacity(p_candidates, p_together) as x
     union all select x.n, 'credits', x.code, x.detail, x.hint from private.rule_credits(p_candidates, p_together) as x
@@ -204,3 +253,93 @@ comment on function private.assert_bookable(private.booking_candidate, text, jso
 
 revoke all on function private.assert_bookable(private.booking_candidate, text, jsonb) from public, anon, authenticated;
 grant execute on function private.assert_bookable(private.booking_candidate, text, jsonb) to service_role;
+
+-- >>> functions/waitlists/join_waitlist.sql
+-- join_waitlist: a client takes the next place in the queue of a full workshop or course session
+-- (or staff put a client there). Only a session that could be booked but for its capacity takes
+-- waiting clients: the booking rules of purpose wait (status, start, service, booking window,
+-- closures, a seat already held) are asked now; the client's own (credits, limits) when their
+-- turn comes, by the booking core.
+
+create or replace function public.join_waitlist(
+  p_service_session_id uuid,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_client uuid;
+  v_is_staff boolean;
+  v_entry public.waitlist_entries;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  select l.client_id, l.is_staff into v_client, v_is_staff
+  from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+
+  if v_session.kind = 'individual' then
+    perform private.raise_error('INVALID_REQUEST', 'Only workshops and course sessions have waitlists.', 'p_service_session_id');
+  end if;
+  -- the booking rules about the session and its time (purpose wait); the client's own (credits,
+  -- limits) and the capacity are asked when their turn comes
+  perform private.assert_bookable(
+    private.new_candidate(
+      purpose => 'wait',
+      organization_id => v_session.organization_id,
+      service_id => v_session.service_id,
+      provider_id => v_session.provider_id,
+      client_id => v_client,
+      starts_at => v_session.starts_at,
+      ends_at => v_session.ends_at,
+      booking_kind => p_booking_kind,
+      acting_as_staff => v_is_staff,
+      service_session_id => v_session.id
+    ),
+    'p_',
+    '{"starts_at": "p_service_session_id", "service_id": "p_service_session_id"}'
+  );
+
+  -- one place per client: joining again answers with the place already held
+  select e.* into v_entry
+  from public.waitlist_entries as e
+  where e.service_session_id = v_session.id
+    and e.client_id = v_client
+    and e.status = 'waiting';
+  if v_entry.id is not null then
+    return private.waitlist_entry_json(v_entry);
+  end if;
+
+  if v_session.current_participants < v_session.max_participants then
+    perform private.raise_error(
+      'SESSION_NOT_FULL',
+      format('This session has free places (%s of %s taken): book it with book_session.',
+             v_session.current_participants, v_session.max_participants),
+      'p_service_session_id'
+    );
+  end if;
+
+  insert into public.waitlist_entries (organization_id, service_session_id, client_id, booking_kind, joined_by)
+  values (v_session.organization_id, v_session.id, v_client, p_booking_kind, (select auth.uid()))
+  returning * into v_entry;
+
+  perform private.emit_event(v_session.organization_id, 'waitlist.joined', jsonb_build_object(
+    'entry_id', v_entry.id,
+    'service_session_id', v_session.id,
+    'client_id', v_client,
+    'starts_at', v_session.starts_at
+  ));
+  return private.waitlist_entry_json(v_entry);
+end
+$$;
+
+comment on function public.join_waitlist(uuid, text, uuid) is
+  'Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the waitlist of a full workshop/course session and returns {entry_id, service_session_id, client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the place already held. When a place frees the first waiting client is booked automatically (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+@returns {entry_id: uuid, service_session_id: uuid, client_id: uuid, booking_kind: ''regular'' | ''trial'' | ''guest'', status: ''waiting'' | ''promoted'' | ''skipped'' | ''left'' | ''expired'', position: integer | null, waiting: integer, joined_at: timestamptz}';
+
+revoke execute on function public.join_waitlist(uuid, text, uuid) from public, anon;
+grant execute on function public.join_waitlist(uuid, text, uuid) to authenticated, service_role;
