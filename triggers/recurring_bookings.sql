@@ -4,10 +4,12 @@
 
 drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
 create trigger protect_recurring_bookkeeping
-  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by
+  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by,
+    continues_id, valid_from
   on public.recurring_bookings
   for each row
-  when (coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated'))
+  -- what PostgREST sent (the series RPCs run as their owner and keep these columns right)
+  when (current_user in ('anon', 'authenticated'))
   execute function private.protect_recurring_bookkeeping();
 
 drop trigger if exists touch_updated_at on public.recurring_bookings;
@@ -47,3 +49,12 @@ create trigger validate_recurring_slots_on_update
     or new.timezone is distinct from old.timezone
   ))
   execute function private.recurring_booking_slots_free();
+
+-- named to fire before validate_recurring_booking, which trusts a continuation it is given
+drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
+create trigger protect_recurring_continuation
+  before insert
+  on public.recurring_bookings
+  for each row
+  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
+  execute function private.protect_recurring_bookkeeping();
