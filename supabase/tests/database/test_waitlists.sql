@@ -3,7 +3,7 @@
 -- client in the same transaction under every booking rule, credits included; one who can no
 -- longer be booked is skipped with the reason and the next one is tried. Every role, every code.
 begin;
-select plan(72);
+select plan(76);
 
 do $$
 declare
@@ -109,6 +109,7 @@ select results_eq($$select client_id, position from public.get_waitlist(tests.re
 select tests.act_as('acme_owner');
 select is((select count(*)::int from public.waitlist_entries where organization_id = tests.org_id('acme')), 5,
   'RLS: the owner reads every entry of the organization');
+select is((select count(*)::int from public.get_waitlist(tests.ref('full'))), 4, 'get_waitlist: the owner sees the queue');
 select tests.act_as('acme_admin');
 select is((select count(*)::int from public.get_waitlist(tests.ref('full'))), 4, 'get_waitlist: an admin sees the queue');
 select tests.act_as('rival_owner');
@@ -227,6 +228,13 @@ select throws_ok(format($$select public.leave_waitlist(%L, %L)$$, tests.ref('ful
   'leave_waitlist: NOT_FOUND for another organization');
 select tests.authenticate_as_anon();
 select throws_ok(format($$select public.leave_waitlist(%L)$$, tests.ref('full')), '42501', null, 'leave_waitlist: anon may not call it');
+select tests.authenticate_as_service_role();
+select is(public.join_waitlist(tests.ref('full'), p_client_id => tests.uid('acme_c4')) ->> 'status', 'waiting',
+  'join_waitlist: service_role puts a named client on the list');
+select is(public.leave_waitlist(tests.ref('full'), tests.uid('acme_c4')) ->> 'status', 'left',
+  'leave_waitlist: service_role takes a named client off');
+select throws_ok(format($$select public.leave_waitlist(%L)$$, tests.ref('full')), 'PT400', 'INVALID_REQUEST',
+  'leave_waitlist: service_role names the client');
 select tests.clear_authentication();
 
 -- a session that ends takes its queue with it ----------------------------------------------------
