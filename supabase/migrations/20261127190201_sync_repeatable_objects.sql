@@ -11612,6 +11612,15 @@ create trigger protect_recurring_bookkeeping
   when (current_user in ('anon', 'authenticated'))
   execute function private.protect_recurring_bookkeeping();
 
+-- named to fire before validate_recurring_booking, which trusts a continuation it is given
+drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
+create trigger protect_recurring_continuation
+  before insert
+  on public.recurring_bookings
+  for each row
+  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
+  execute function private.protect_recurring_bookkeeping();
+
 drop trigger if exists touch_updated_at on public.recurring_bookings;
 create trigger touch_updated_at before update on public.recurring_bookings
   for each row execute function private.touch_updated_at();
@@ -11649,15 +11658,6 @@ create trigger validate_recurring_slots_on_update
     or new.timezone is distinct from old.timezone
   ))
   execute function private.recurring_booking_slots_free();
-
--- named to fire before validate_recurring_booking, which trusts a continuation it is given
-drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
-create trigger protect_recurring_continuation
-  before insert
-  on public.recurring_bookings
-  for each row
-  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
-  execute function private.protect_recurring_bookkeeping();
 
 -- >>> triggers/service_sessions.sql
 -- The triggers of public.service_sessions, in firing order: BEFORE ROW triggers in name order, then AFTER
