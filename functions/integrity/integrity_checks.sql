@@ -265,6 +265,20 @@ begin
   select 16, 'orphaned_recording_objects',
     'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select e.id from public.waitlist_entries e
+    join public.service_sessions ss on ss.id = e.service_session_id
+    where e.status = 'waiting'
+      and ss.status = 'scheduled'
+      and ss.starts_at > now()
+      and ss.current_participants < ss.max_participants
+      and (p_organization_id is null or e.organization_id = p_organization_id)
+  )
+  select 17, 'waiting_behind_free_places',
+    'Clients still waiting for an upcoming session that has a free place: a freed place was not given to the first in line (the promotion trigger was bypassed). Sample: waitlist entry ids; private.promote_waitlist(session) fills them.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 end
 $$;
 
