@@ -239,6 +239,20 @@ begin
   select 16, 'orphaned_recording_objects',
     'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.recurring_booking_exceptions x
+    join public.bookings b
+      on b.recurring_booking_id = x.recurring_booking_id
+     and b.recurring_occurrence_date = x.occurrence_date
+    where x.kind = 'skipped'
+      and b.status in ('pending', 'confirmed')
+      and (p_organization_id is null or x.organization_id = p_organization_id)
+  )
+  select 17, 'skipped_occurrences_with_live_bookings',
+    'Occurrences of recurring series marked skipped whose booking is still live: skipping a booked occurrence cancels its booking (skip_recurring_occurrence), so the client would be expected for a session they skipped (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 end
 $$;
 

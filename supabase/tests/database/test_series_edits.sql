@@ -7,7 +7,7 @@
 -- Dates: day n = tests.next_weekday(1) + n (day 0 is the first Monday at least 7 days ahead),
 -- organization in UTC; the provider works 09:00-17:00 every day.
 begin;
-select plan(61);
+select plan(63);
 
 create temp table edit_results (label text primary key, result jsonb) on commit drop;
 
@@ -316,6 +316,16 @@ select throws_ok($$insert into public.recurring_bookings (user_id, specialist_id
 select tests.clear_authentication();
 select is((select count(*)::int from public.outbox_events where topic = 'recurring_booking.changed' and payload ->> 'recurring_booking_id' = tests.ref('v3')::text), 1,
   'change: announced in the outbox (recurring_booking.changed)');
+
+-- integrity: a skipped occurrence never keeps a live booking (only a direct write can do that)
+select is(tests.invariant(tests.org_id('sedit'), 'skipped_occurrences_with_live_bookings') -> 'violations', '0'::jsonb,
+  'integrity: every skipped occurrence of the suite holds no live booking');
+update public.recurring_booking_exceptions set kind = 'skipped', starts_at = null, dispatched_on = null, error_code = null
+where recurring_booking_id = tests.ref('series') and occurrence_date = tests.next_weekday(1) + 35;
+select is(tests.invariant(tests.org_id('sedit'), 'skipped_occurrences_with_live_bookings'),
+  jsonb_build_object('violations', 1, 'sample_ids', jsonb_build_array(
+    (select id::text from public.bookings where recurring_booking_id = tests.ref('series') and recurring_occurrence_date = tests.next_weekday(1) + 35))),
+  'integrity: an occurrence marked skipped behind the RPCs'' back while booked is counted');
 
 select * from finish();
 rollback;
