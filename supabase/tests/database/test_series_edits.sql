@@ -7,7 +7,7 @@
 -- Dates: day n = tests.next_weekday(1) + n (day 0 is the first Monday at least 7 days ahead),
 -- organization in UTC; the provider works 09:00-17:00 every day.
 begin;
-select plan(63);
+select plan(64);
 
 create temp table edit_results (label text primary key, result jsonb) on commit drop;
 
@@ -135,6 +135,12 @@ select throws_ok($$select public.move_recurring_occurrence(tests.ref('series'), 
   'PT409', 'SLOT_TAKEN', 'move: onto the series'' next occurrence is SLOT_TAKEN');
 select throws_ok($$select public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(42, '20:00'))$$,
   'PT422', 'OUTSIDE_AVAILABILITY', 'move: outside the provider''s hours is OUTSIDE_AVAILABILITY');
+select tests.clear_authentication();
+insert into public.organization_closures (organization_id, starts_at, ends_at, reason)
+values (tests.org_id('sedit'), tests.slot(44, '00:00'), tests.slot(45, '00:00'), 'Inventory');
+select tests.act_as('sedit_client');
+select throws_ok($$select public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(44, '10:00'))$$,
+  'PT422', 'ORGANIZATION_CLOSED', 'move: onto a day the organization is closed is ORGANIZATION_CLOSED');
 select is((select s ->> 'state' from public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(42, '10:30')) as s), 'moved',
   'move: half an hour later, overlapping its own regular time (an occurrence never collides with itself)');
 select is((select s ->> 'state' from public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(42, '10:00')) as s), 'held',
