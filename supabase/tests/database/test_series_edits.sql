@@ -7,7 +7,7 @@
 -- Dates: day n = tests.next_weekday(1) + n (day 0 is the first Monday at least 7 days ahead),
 -- organization in UTC; the provider works 09:00-17:00 every day.
 begin;
-select plan(64);
+select plan(65);
 
 create temp table edit_results (label text primary key, result jsonb) on commit drop;
 
@@ -285,6 +285,8 @@ select ok(exists (select 1 from public.get_available_slots(tests.uid('sedit_prov
 select tests.act_as('sedit_client');
 select throws_ok($$select public.change_recurring_booking(tests.ref('series'), tests.next_weekday(1) + 100, '12:00')$$,
   'PT409', 'CONFLICT', 'change: a series continued already is changed through its continuation');
+select throws_ok($$update public.recurring_bookings set end_date = null where id = tests.ref('series')$$,
+  'PT409', 'CONFLICT', 'change: nor can its end move (both would book the same dates)');
 select is((select s ->> 'state' from public.skip_recurring_occurrence(tests.ref('v2'), tests.next_weekday(1) + 98) as s), 'skipped',
   'skip: an occurrence of the continuation');
 do $$
