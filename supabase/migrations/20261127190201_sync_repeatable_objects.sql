@@ -2550,6 +2550,20 @@ begin
   select 17, 'waiting_behind_free_places',
     'Clients still waiting for an upcoming session that has a free place: a freed place was not given to the first in line (the promotion trigger was bypassed). Sample: waitlist entry ids; private.promote_waitlist(session) fills them.',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.recurring_booking_exceptions x
+    join public.bookings b
+      on b.recurring_booking_id = x.recurring_booking_id
+     and b.recurring_occurrence_date = x.occurrence_date
+    where x.kind = 'skipped'
+      and b.status in ('pending', 'confirmed')
+      and (p_organization_id is null or x.organization_id = p_organization_id)
+  )
+  select 18, 'skipped_occurrences_with_live_bookings',
+    'Occurrences of recurring series marked skipped whose booking is still live: skipping a booked occurrence cancels its booking (skip_recurring_occurrence), so the client would be expected for a session they skipped (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 end
 $$;
 
@@ -7099,6 +7113,17 @@ begin
   if new.end_date is not null and new.end_date < new.start_date then
     perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'end_date');
   end if;
+  -- a series continued by another (change_recurring_booking) ends the day before it: moving its
+  -- end would make both book the same dates
+  if tg_op = 'UPDATE' and new.end_date is distinct from old.end_date
+     and exists (select 1 from public.recurring_bookings as c
+                 where c.organization_id = old.organization_id and c.continues_id = old.id) then
+    perform private.raise_error(
+      'CONFLICT',
+      'This series continues as another series from the day after its end: change that one instead.',
+      'end_date'
+    );
+  end if;
 
   if tg_op = 'INSERT'
      or new.service_id is distinct from old.service_id
@@ -7174,7 +7199,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 
