@@ -31,6 +31,8 @@ INVARIANTS = [
     "sessions_of_non_members",
     "outbox_dead_letters",
     "orphaned_recording_objects",
+    "waiting_behind_free_places",
+    "skipped_occurrences_with_live_bookings",
 ]
 
 

@@ -35,6 +35,17 @@ begin
   if new.end_date is not null and new.end_date < new.start_date then
     perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'end_date');
   end if;
+  -- a series continued by another (change_recurring_booking) ends the day before it: moving its
+  -- end would make both book the same dates
+  if tg_op = 'UPDATE' and new.end_date is distinct from old.end_date
+     and exists (select 1 from public.recurring_bookings as c
+                 where c.organization_id = old.organization_id and c.continues_id = old.id) then
+    perform private.raise_error(
+      'CONFLICT',
+      'This series continues as another series from the day after its end: change that one instead.',
+      'end_date'
+    );
+  end if;
 
   if tg_op = 'INSERT'
      or new.service_id is distinct from old.service_id
@@ -110,16 +121,9 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
-
-drop trigger if exists validate_recurring_booking on public.recurring_bookings;
-create trigger validate_recurring_booking
-  before insert or update of organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date,
-    local_time, timezone
-  on public.recurring_bookings
-  for each row execute function private.validate_recurring_booking();
 
 create or replace function private.protect_recurring_bookkeeping()
 returns trigger
@@ -161,22 +165,3 @@ comment on function private.protect_recurring_bookkeeping() is
   'BEFORE UPDATE trigger on recurring_bookings for users'' direct writes (PostgREST; not the RPCs, service calls or jobs): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date, created_by, continues_id and valid_from are read-only (INVALID_REQUEST, hint = column); on INSERT (trigger protect_recurring_continuation) a continuation is refused: only change_recurring_booking makes one.';
 
 revoke all on function private.protect_recurring_bookkeeping() from public, anon;
-
-drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
-create trigger protect_recurring_bookkeeping
-  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by,
-    continues_id, valid_from
-  on public.recurring_bookings
-  for each row
-  -- what PostgREST sent (the series RPCs run as their owner and keep these columns right)
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.protect_recurring_bookkeeping();
-
--- named to fire before validate_recurring_booking, which trusts a continuation it is given
-drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
-create trigger protect_recurring_continuation
-  before insert
-  on public.recurring_bookings
-  for each row
-  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
-  execute function private.protect_recurring_bookkeeping();
