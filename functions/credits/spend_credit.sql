@@ -4,7 +4,7 @@
 -- statement triggers (functions/bookings/booking_triggers.sql) through
 -- private.settle_booking_credits, with the booking rule's own answer (private.candidate_credits,
 -- functions/rules/credits.sql):
---   * the subscriptions involved are locked first (select ... for update, in id order): the one
+--   * the subscriptions involved are locked first (select ... for no key update, in id order): the one
 --     each row names and the client's active one for rows that name none. Concurrent writers of
 --     one client queue here, and each then counts (a new statement, a new snapshot) what the
 --     ones before it spent;
@@ -37,7 +37,9 @@ begin
            select c.organization_id, c.client_id from unnest(p_candidates) as c where c.subscription_id is null
          ))
   order by s.id
-  for update of s;
+  -- no key update: the foreign key checks of the rows just written hold key share locks on these
+  -- same rows, which this mode (unlike for update) does not wait for
+  for no key update of s;
 
   -- a new statement: it sees every booking committed before our locks
   with judged as materialized (
