@@ -74,9 +74,9 @@ declare
   v_candidates private.booking_candidate[];
   v_passing private.booking_candidate[];
   v_retry private.booking_candidate[];
-  v_failed private.booking_candidate[] := '{}';
-  v_codes text[] := '{}';
-  v_details text[] := '{}';
+  v_failed private.booking_candidate[] := '{}'::private.booking_candidate[];
+  v_codes text[] := '{}'::text[];
+  v_details text[] := '{}'::text[];
   v_candidate private.booking_candidate;
   v_already integer := 0;
   v_skipped integer := 0;
