@@ -770,6 +770,9 @@ declare
   v_sessions uuid[];
   v_deltas integer[];
 begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
   -- credits: every live regular booking spends the credit it names (the booking core's choice)
   -- or the client's active subscription's, or is pay-per-session
   select array_agg(private.new_candidate(
@@ -858,6 +861,9 @@ declare
   v_sessions uuid[];
   v_deltas integer[];
 begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
   -- a credit named anew, or a cancelled booking brought back with one (service calls), is
   -- re-checked under its subscription's lock
   select array_agg(private.new_candidate(
@@ -953,6 +959,9 @@ declare
   v_sessions uuid[];
   v_deltas integer[];
 begin
+  if not exists (select 1 from old_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
   select array_agg(o.service_session_id), array_agg(-1)
   into v_sessions, v_deltas
   from old_rows as o
@@ -1302,6 +1311,9 @@ security definer
 set search_path = ''
 as $$
 begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
   -- the bookings as they were (for the audit), then cancelled with the reason for their history
   with before as materialized (
     select b.id, b.status, b.service_session_id, b.client_id, b.provider_id,
@@ -1832,6 +1844,9 @@ security definer
 set search_path = ''
 as $$
 begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
   update public.bookings as b
   set start_time = n.starts_at,
       end_time = n.ends_at,
@@ -2207,7 +2222,7 @@ grant execute on function private.can_view_subscription(uuid, uuid) to authentic
 -- statement triggers (functions/bookings/booking_triggers.sql) through
 -- private.settle_booking_credits, with the booking rule's own answer (private.candidate_credits,
 -- functions/rules/credits.sql):
---   * the subscriptions involved are locked first (select ... for update, in id order): the one
+--   * the subscriptions involved are locked first (select ... for no key update, in id order): the one
 --     each row names and the client's active one for rows that name none. Concurrent writers of
 --     one client queue here, and each then counts (a new statement, a new snapshot) what the
 --     ones before it spent;
@@ -2240,7 +2255,9 @@ begin
            select c.organization_id, c.client_id from unnest(p_candidates) as c where c.subscription_id is null
          ))
   order by s.id
-  for update of s;
+  -- no key update: the foreign key checks of the rows just written hold key share locks on these
+  -- same rows, which this mode (unlike for update) does not wait for
+  for no key update of s;
 
   -- a new statement: it sees every booking committed before our locks
   with judged as materialized (
@@ -5272,9 +5289,9 @@ declare
   v_candidates private.booking_candidate[];
   v_passing private.booking_candidate[];
   v_retry private.booking_candidate[];
-  v_failed private.booking_candidate[] := '{}';
-  v_codes text[] := '{}';
-  v_details text[] := '{}';
+  v_failed private.booking_candidate[] := '{}'::private.booking_candidate[];
+  v_codes text[] := '{}'::text[];
+  v_details text[] := '{}'::text[];
   v_candidate private.booking_candidate;
   v_already integer := 0;
   v_skipped integer := 0;
@@ -5559,8 +5576,8 @@ begin
   -- failures: the occurrence's state for its series' schedule (a moved occurrence keeps kind
   -- moved) and an outbox event each
   with failed as (
-    select f.c, f.code, f.detail
-    from unnest(v_failed, v_codes, v_details) as f (c, code, detail)
+    select v_failed[i] as c, v_codes[i] as code, v_details[i] as detail
+    from generate_subscripts(v_failed, 1) as i
   ),
   recorded as (
     insert into public.recurring_booking_exceptions
@@ -5630,7 +5647,10 @@ begin
                'error', f.code,
                'detail', f.detail
              ) order by (f.c).n)
-      from unnest(v_failed, v_codes, v_details) as f (c, code, detail)
+      from (
+        select v_failed[i] as c, v_codes[i] as code, v_details[i] as detail
+        from generate_subscripts(v_failed, 1) as i
+      ) as f
     ), '[]'::jsonb)
   );
 end
@@ -8979,6 +8999,7 @@ set search_path = ''
 as $$
 declare
   v_session public.service_sessions;
+  v_candidate private.booking_candidate;
   v_booking public.bookings;
   v_deadline timestamptz;
 begin
@@ -8993,7 +9014,7 @@ begin
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
   perform private.lock_client_limit(v_session.service_id, p_client_id);
-  perform private.assert_bookable(private.new_candidate(
+  v_candidate := private.new_candidate(
     purpose => 'join',
     organization_id => v_session.organization_id,
     service_id => v_session.service_id,
@@ -9004,17 +9025,20 @@ begin
     booking_kind => p_booking_kind,
     acting_as_staff => p_is_staff,
     service_session_id => v_session.id
-  ));
+  );
+  perform private.assert_bookable(v_candidate);
 
   v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, status_reason, approval_expires_at, booking_kind, price)
+     start_time, end_time, status, status_reason, approval_expires_at, booking_kind, price, subscription_id)
   select
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
     v_session.session_type_id, v_session.starts_at, v_session.ends_at,
-    case when v_deadline is null then 'confirmed' else 'pending' end, p_status_reason, v_deadline, p_booking_kind, sv.price
+    case when v_deadline is null then 'confirmed' else 'pending' end, p_status_reason, v_deadline, p_booking_kind, sv.price,
+    cr.subscription_id
   from public.services sv
+  left join private.candidate_credits(array[v_candidate], false) as cr on true
   where sv.id = v_session.service_id
   returning * into v_booking;
   return v_booking;
@@ -9191,6 +9215,9 @@ declare
   v_orgs uuid[];
   v_providers uuid[];
 begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
   if tg_op = 'INSERT' then
     select array_agg(n.organization_id), array_agg(n.provider_id) into v_orgs, v_providers
     from new_rows as n
@@ -11298,10 +11325,10 @@ create trigger bookings_clear_status_reason
 
 drop trigger if exists bookings_follow_session on public.bookings;
 create trigger bookings_follow_session
-  before update of service_session_id, start_time, end_time, provider_id, service_id on public.bookings
+  before update of service_session_id, start_time, end_time, provider_id on public.bookings
   for each row
-  when ((new.service_session_id, new.start_time, new.end_time, new.provider_id, new.service_id)
-        is distinct from (old.service_session_id, old.start_time, old.end_time, old.provider_id, old.service_id))
+  when ((new.service_session_id, new.start_time, new.end_time, new.provider_id)
+        is distinct from (old.service_session_id, old.start_time, old.end_time, old.provider_id))
   execute function private.bookings_follow_session();
 
 drop trigger if exists bookings_follow_session_on_insert on public.bookings;
