@@ -64,6 +64,18 @@ begin
     if private.member_role(new.organization_id, new.user_id) is distinct from 'client' then
       perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'user_id');
     end if;
+    -- the dispatcher books occurrences as the system (confirmed): a series of a service that
+    -- requires approval is the provider's or an admin's to set up, never a way around approval
+    if v_service.requires_approval and not v_is_service
+       and not private.has_role(new.organization_id, array['owner', 'admin', 'provider']) then
+      perform private.raise_error(
+        'FORBIDDEN',
+        format('Service "%s" requires the provider''s approval: a recurring series of it is set up by the provider or an admin.', v_service.name),
+        'service_id'
+      );
+    end if;
+    -- an anonymous sign-in's series books regular occurrences for them
+    perform private.assert_anonymous_booking(new.organization_id, new.user_id, 'regular', 'user_id');
   end if;
 
   if new.timezone is null or new.local_time is null
@@ -102,7 +114,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 

@@ -5,7 +5,7 @@
 -- booking.expired. Every role: owner, admin, provider, client, a member of another
 -- organization, anon, service_role.
 begin;
-select plan(72);
+select plan(74);
 
 do $$
 declare
@@ -272,6 +272,17 @@ select results_eq(
   $$values (20, 20)$$,
   'credits: completed + scheduled + forfeited + remaining = total through it all');
 select is(tests.balance(tests.ref('sub')) -> 'forfeited', '1'::jsonb, 'credits: only the late cancellation of a confirmed booking forfeited one');
+
+-- series: the dispatcher books as the system, so no client series around approval -----------------
+select tests.act_as('acme_client');
+select is(
+  tests.error_of($$select public.create_recurring_booking(tests.ref('vetted'), tests.uid('acme_provider'), 'weekly', tests.next_weekday(1) + 21)$$) ->> 'message',
+  'FORBIDDEN', 'series: a client cannot set up a series of a service that requires approval');
+select tests.act_as('acme_provider');
+select lives_ok(
+  format($$select public.create_recurring_booking(tests.ref('vetted'), tests.uid('acme_provider'), 'weekly', tests.next_weekday(1) + 21, null, '10:00', %L)$$,
+         tests.uid('acme_client')),
+  'series: the provider sets it up for the client (their approval)');
 
 -- services: the new columns are owner/admin settings -------------------------------------------------------------------
 select tests.act_as('acme_provider');

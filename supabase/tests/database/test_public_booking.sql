@@ -4,7 +4,7 @@
 -- becomes a client in the same transaction. Every role: owner, admin, provider, client, a member
 -- of another organization, anon, service_role, a signed-in non-member and an anonymous sign-in.
 begin;
-select plan(68);
+select plan(69);
 
 do $$
 declare
@@ -258,6 +258,9 @@ select is(
 select lives_ok(
   format($$select public.book_individual_session(%L, %L, tests.slot(1, '11:00'), null, 'guest')$$, tests.ref('physio'), tests.uid('acme_provider')),
   'anonymous: a guest booking through book_individual_session is fine');
+select is(
+  tests.error_of(format($$select public.create_recurring_booking(%L, %L, 'weekly', tests.next_weekday(1) + 21)$$, tests.ref('physio'), tests.uid('acme_provider'))) ->> 'hint',
+  'user_id', 'anonymous: nor a recurring series (its occurrences would be regular bookings)');
 select is(
   tests.error_of(format($$insert into public.bookings (organization_id, client_id, provider_id, service_id, start_time, end_time, status)
                           values (%L, %L, %L, %L, tests.slot(2, '09:00'), tests.slot(2, '10:00'), 'confirmed')$$,
