@@ -5,7 +5,7 @@
 -- booking.expired. Every role: owner, admin, provider, client, a member of another
 -- organization, anon, service_role.
 begin;
-select plan(74);
+select plan(75);
 
 do $$
 declare
@@ -240,6 +240,7 @@ select throws_ok($$select public.decline_booking(tests.ref('p9'), 'Late')$$, 'PT
 select is(tests.error_of($$update public.bookings set status = 'confirmed' where id = tests.ref('p9')$$) ->> 'message', 'APPROVAL_EXPIRED',
   'late: and a direct update');
 select throws_ok($$select public.confirm_booking(tests.ref('p10'))$$, 'PT422', 'BOOKING_IN_PAST', 'late: BOOKING_IN_PAST once the session has started');
+select throws_ok($$select public.complete_booking(tests.ref('p10'))$$, 'PT409', 'CONFLICT', 'late: a booking never confirmed is not completed (it expires)');
 
 -- expiry ------------------------------------------------------------------------------------------------------------
 select tests.act_as('acme_admin');
