@@ -150,3 +150,8 @@ values
    'Knee Rehab Programme', 'Six sessions after knee surgery, one a week, each booked after the previous one.',
    60.00, 'EUR', 1, '30000000-0000-4000-8000-000000000002', true, 6, 'sequential', '{"default_days": 7}')
 on conflict do nothing;
+
+-- the programme names its sessions (issue 14: preview, progress, bookings and events show them)
+update public.services
+set session_labels = array['Assessment & Plan', 'Mobility I', 'Mobility II', 'Strength I', 'Strength II', 'Return to Activity']
+where id = 'e6000000-0000-4000-8000-000000000101' and session_labels is null;

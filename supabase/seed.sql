@@ -154,6 +154,11 @@ values
    60.00, 'EUR', 1, '30000000-0000-4000-8000-000000000002', true, 6, 'sequential', '{"default_days": 7}')
 on conflict do nothing;
 
+-- the programme names its sessions (issue 14: preview, progress, bookings and events show them)
+update public.services
+set session_labels = array['Assessment & Plan', 'Mobility I', 'Mobility II', 'Strength I', 'Strength II', 'Return to Activity']
+where id = 'e6000000-0000-4000-8000-000000000101' and session_labels is null;
+
 -- >>> seeds/demo_scheduling.sql
 -- Demo data, scheduling (issue 4), loaded after demo.sql: services get their session type and
 -- booking rules, providers get weekly hours and exceptions, and next week holds a workshop and a

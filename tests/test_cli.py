@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sessionkit.config import Project
 
 from .helpers import sessionkit
@@ -33,6 +35,20 @@ def test_status_prints_url_version_migrations_and_cron_jobs(project: Project, db
     assert '"server_version": "15.' in result.stdout
     assert '"pending": 0' in result.stdout
     assert '"cron_jobs": [' in result.stdout
+
+
+def test_status_shows_the_server_clock(project: Project, db_url: str) -> None:
+    result = sessionkit(project, "db", "status", "--json", "--db-url", db_url)
+    clock = json.loads(result.stdout)["clock"]
+    assert set(clock) == {"now", "fake", "offset_seconds", "requested"}
+    assert clock["fake"] is (abs(clock["offset_seconds"]) > 5)
+
+
+def test_an_unreadable_clock_fails_with_one_line_reason(project: Project) -> None:
+    result = sessionkit(project, "db", "start", "--clock", "next tuesday")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --clock 'next tuesday': expected +Nd")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_build_check_passes_on_the_committed_bundle(project: Project) -> None:

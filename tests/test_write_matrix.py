@@ -344,6 +344,37 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ("0", "0", "0", "0", "0", "0", "ok"),
         ),
     },
+    "organization_closures": {
+        "insert": (
+            "insert into public.organization_closures (organization_id, starts_at, ends_at, reason)"
+            " values (%(org)s, tests.slot(9, '09:00'), tests.slot(9, '10:00'), 'Direct')",
+            ("ok", "ok", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.organization_closures set reason = 'Renamed' where id = %(closure)s",
+            ("ok", "ok", "0", "0", "0", "0", "ok"),
+        ),
+        "delete": (
+            "delete from public.organization_closures where id = %(closure)s",
+            ("ok", "ok", "0", "0", "0", "0", "ok"),
+        ),
+    },
+    "waitlist_entries": {
+        "insert": (
+            "insert into public.waitlist_entries (organization_id, service_session_id, client_id)"
+            " values (%(org)s, %(full_workshop)s, %(spare_client)s)",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.waitlist_entries set status = 'left', resolved_at = now()"
+            " where id = %(waitlist_entry)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "delete": (
+            "delete from public.waitlist_entries where id = %(waitlist_entry)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+    },
 }
 
 CASES = [
@@ -443,6 +474,19 @@ def _seed_world(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
     conn.execute("select public.record_webhook_attempt(%s, %s, 1, 503)", (ids["webhook"], event))
     ids["webhook_delivery"] = one(
         "select id from public.webhook_deliveries where subscription_id = %s", (ids["webhook"],)
+    )
+    ids["closure"] = one(
+        "insert into public.organization_closures (organization_id, starts_at, ends_at, reason)"
+        " values (%s, tests.slot(10, '00:00'), tests.slot(11, '00:00'), 'Holiday') returning id",
+        (org,),
+    )
+    ids["full_workshop"] = one(
+        "select tests.seed_group_session(%s, tests.slot(4, '18:00'), 1)", (ids["workshop_service"],)
+    )
+    conn.execute("select private.join_service_session(%s, %s)", (ids["full_workshop"], ids["client2"]))
+    ids["waitlist_entry"] = one(
+        "select (public.join_waitlist(%s, p_client_id => %s) ->> 'entry_id')::uuid",
+        (ids["full_workshop"], ids["client"]),
     )
     return ids
 

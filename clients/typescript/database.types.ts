@@ -356,8 +356,14 @@ export type Database = {
            * bookings.start_time).
            */
           computed_start_time: string | null
+          /**
+           * Computed field of bookings: the name of this treatment session
+           * (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+           * treatments or when the service names no sessions.
+           */
+          session_label: string | null
         }
-        ComputedFields: "computed_end_time" | "computed_start_time"
+        ComputedFields: "computed_end_time" | "computed_start_time" | "session_label"
         Insert: {
           approval_expires_at?: string | null
           booking_kind?: "regular" | "trial" | "guest"
@@ -522,6 +528,58 @@ export type Database = {
           },
           {
             foreignKeyName: "meeting_recordings_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      /**
+       * When the whole organization is closed (holidays, a studio closed for a day or part of one):
+       * no provider of the organization can be booked or scheduled then (ORGANIZATION_CLOSED, PT422)
+       * and get_available_slots offers nothing. Every member reads them; owners/admins write them
+       * (directly or with create_organization_closure). Sessions already scheduled inside a new
+       * closure stay: organization_closure_conflicts lists them.
+       */
+      organization_closures: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          /** End of the closure (exclusive); at most 366 days after starts_at. */
+          ends_at: string
+          id: string
+          organization_id: string
+          /** Shown to members, e.g. "Christmas" (1..200 characters). */
+          reason: string
+          /** Start of the closure (inclusive). */
+          starts_at: string
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          ends_at: string
+          id?: string
+          organization_id: string
+          reason: string
+          starts_at: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          ends_at?: string
+          id?: string
+          organization_id?: string
+          reason?: string
+          starts_at?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "organization_closures_organization_id_fkey"
             columns: ["organization_id"]
             isOneToOne: false
             referencedRelation: "organizations"
@@ -1104,6 +1162,17 @@ export type Database = {
            */
           max_advance_days: number | null
           /**
+           * At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+           * client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+           * refuses more with CLIENT_LIMIT_REACHED (PT422).
+           */
+          max_bookings_per_client: number | null
+          /**
+           * The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+           * organization's time zone; set together with the limit.
+           */
+          max_bookings_per_client_period: "day" | "week" | "month" | null
+          /**
            * At most this many 1-to-1 bookings of this service per provider and local day (1..1440;
            * DAILY_LIMIT_REACHED); null = unlimited.
            */
@@ -1140,10 +1209,22 @@ export type Database = {
            */
           session_buffer_config: Json | null
           /**
+           * Names of a treatment's sessions, one per session (cardinality = total_sessions_required),
+           * each 1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings
+           * (computed field session_label) and the treatment events. Null = unnamed.
+           */
+          session_labels: string[] | null
+          /**
            * Session type of this service: its duration is the slot length of get_available_slots and of
            * 1-to-1 bookings. Null = the organization default (or its only active type).
            */
           session_type_id: string | null
+          /**
+           * Minutes between the start times get_available_slots offers (5..1440), from the start of each
+           * available window; null = the session length. Booking paths do not require starts on the step
+           * (docs/scheduling.md).
+           */
+          slot_step_minutes: number | null
           /** Sessions in one treatment, 1..50. */
           total_sessions_required: number
           updated_at: string
@@ -1161,6 +1242,8 @@ export type Database = {
           is_active?: boolean
           is_public?: boolean
           max_advance_days?: number | null
+          max_bookings_per_client?: number | null
+          max_bookings_per_client_period?: "day" | "week" | "month" | null
           max_bookings_per_day?: number | null
           min_notice_minutes?: number
           multi_session_strategy?: "immediate" | "sequential" | "flexible"
@@ -1171,7 +1254,9 @@ export type Database = {
           requires_approval?: boolean
           requires_multiple_sessions?: boolean
           session_buffer_config?: Json | null
+          session_labels?: string[] | null
           session_type_id?: string | null
+          slot_step_minutes?: number | null
           total_sessions_required?: number
           updated_at?: string
         }
@@ -1187,6 +1272,8 @@ export type Database = {
           is_active?: boolean
           is_public?: boolean
           max_advance_days?: number | null
+          max_bookings_per_client?: number | null
+          max_bookings_per_client_period?: "day" | "week" | "month" | null
           max_bookings_per_day?: number | null
           min_notice_minutes?: number
           multi_session_strategy?: "immediate" | "sequential" | "flexible"
@@ -1197,7 +1284,9 @@ export type Database = {
           requires_approval?: boolean
           requires_multiple_sessions?: boolean
           session_buffer_config?: Json | null
+          session_labels?: string[] | null
           session_type_id?: string | null
+          slot_step_minutes?: number | null
           total_sessions_required?: number
           updated_at?: string
         }
@@ -1480,6 +1569,111 @@ export type Database = {
             columns: ["organization_id", "package_id"]
             isOneToOne: false
             referencedRelation: "packages"
+            referencedColumns: ["organization_id", "id"]
+          },
+        ]
+      }
+      /**
+       * Clients waiting for a place in a full workshop/course session. When a place frees, the first
+       * waiting client is booked automatically in the same transaction (status promoted, booking_id,
+       * outbox waitlist.promoted); one who can no longer be booked is skipped (status skipped,
+       * skip_code = the booking error) and the next is tried. Join with join_waitlist, leave with
+       * leave_waitlist, positions with get_waitlist. Clients read their own entries; owners, admins
+       * and providers their organization's.
+       */
+      waitlist_entries: {
+        Row: {
+          booking_id: string | null
+          /** The kind of booking the promotion makes: regular | trial | guest. */
+          booking_kind: "regular" | "trial" | "guest"
+          client_id: string
+          created_at: string
+          id: string
+          /** Who put the client on the list (the client, or staff for them). */
+          joined_by: string | null
+          organization_id: string
+          /**
+           * Order in the queue (lower = earlier): drawn under the session's row lock, so it is the order
+           * of the joins. The position among waiting clients is given by get_waitlist.
+           */
+          queue_number: number
+          /** When the entry left the queue (promoted, skipped, left, expired). */
+          resolved_at: string | null
+          service_session_id: string
+          /**
+           * The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+           * CLIENT_LIMIT_REACHED).
+           */
+          skip_code: string | null
+          skip_detail: string | null
+          /**
+           * waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+           * skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+           * completed before a place freed).
+           */
+          status: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          booking_id?: string | null
+          booking_kind?: "regular" | "trial" | "guest"
+          client_id: string
+          created_at?: string
+          id?: string
+          joined_by?: string | null
+          organization_id: string
+          queue_number?: never
+          resolved_at?: string | null
+          service_session_id: string
+          skip_code?: string | null
+          skip_detail?: string | null
+          status?: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          updated_at?: string
+        }
+        Update: {
+          booking_id?: string | null
+          booking_kind?: "regular" | "trial" | "guest"
+          client_id?: string
+          created_at?: string
+          id?: string
+          joined_by?: string | null
+          organization_id?: string
+          queue_number?: never
+          resolved_at?: string | null
+          service_session_id?: string
+          skip_code?: string | null
+          skip_detail?: string | null
+          status?: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "waitlist_entries_booking_fkey"
+            columns: ["organization_id", "booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["organization_id", "id"]
+          },
+          {
+            foreignKeyName: "waitlist_entries_client_fkey"
+            columns: ["organization_id", "client_id"]
+            isOneToOne: false
+            referencedRelation: "organization_members"
+            referencedColumns: ["organization_id", "user_id"]
+          },
+          {
+            foreignKeyName: "waitlist_entries_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "waitlist_entries_service_session_fkey"
+            columns: ["organization_id", "service_session_id"]
+            isOneToOne: false
+            referencedRelation: "service_sessions"
             referencedColumns: ["organization_id", "id"]
           },
         ]
@@ -1873,8 +2067,8 @@ export type Database = {
        * booking; creates its private individual service session. A client books for themself;
        * owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
        * field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST,
-       * TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422),
-       * SLOT_TAKEN (PT409).
+       * TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY,
+       * DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).
        */
       book_individual_session: {
         Args: {
@@ -2011,7 +2205,9 @@ export type Database = {
        * client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN
        * (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked),
        * CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE,
-       * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW (PT422).
+       * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+       * CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead
+       * (join_waitlist).
        */
       book_session: {
         Args: { p_booking_kind?: string; p_client_id?: string | null; p_service_session_id: string }
@@ -2054,8 +2250,9 @@ export type Database = {
        * a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id,
        * session_number and total_sessions. A client books for themself; owners/admins/providers name
        * p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id,
-       * session_number, starts_at, ends_at}], progress}. Errors: those of book_individual_session,
-       * INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
+       * session_number, session_label, starts_at, ends_at}], progress} (treatment.booked carries the
+       * same bookings). Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions)
+       * for a count the strategy does not allow.
        */
       book_treatment: {
         Args: {
@@ -2072,6 +2269,7 @@ export type Database = {
           bookings: {
             booking_id: string
             session_number: number
+            session_label: string | null
             starts_at: string
             ends_at: string
           }[]
@@ -2260,6 +2458,44 @@ export type Database = {
         }
       }
       /**
+       * Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local
+       * p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to p_end_time
+       * (default the end of the day) in the organization's time zone. From then on no provider of
+       * the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and slot search
+       * offers nothing there; sessions already scheduled stay (organization_closure_conflicts lists
+       * them). Audited; outbox organization.closure_created (as every write of the table:
+       * closure_changed, closure_deleted). Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+       * NOT_FOUND, FORBIDDEN.
+       */
+      create_organization_closure: {
+        Args: {
+          p_date?: string | null
+          p_end_date?: string | null
+          p_end_time?: string | null
+          p_ends_at?: string | null
+          p_organization_id: string
+          p_reason: string
+          p_start_time?: string | null
+          p_starts_at?: string | null
+        }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          ends_at: string
+          id: string
+          organization_id: string
+          reason: string
+          starts_at: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "organization_closures"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
        * Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date or
        * open-ended) at p_local_time (default: organization_settings.recurring_default_time) in
        * p_timezone (default: the organization's). A client sets one up for themself;
@@ -2312,7 +2548,8 @@ export type Database = {
        * p_max_participants (default the service capacity; individual = 1). The provider's weekly
        * hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers
        * are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN,
-       * SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN (PT409).
+       * SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED (PT422),
+       * SLOT_TAKEN (PT409).
        */
       create_service_session: {
         Args: {
@@ -2551,10 +2788,12 @@ export type Database = {
       /**
        * Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from
        * and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus
-       * existing sessions with buffers, slot length = the service's session type, in the
-       * organization's time zone across DST, honouring min_notice_minutes, max_advance_days and
-       * max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST
-       * (hint = field), NOT_FOUND, SERVICE_INACTIVE.
+       * the organization's closures minus existing sessions with buffers, slot length = the
+       * service's session type, a slot every slot_step_minutes (default: the length) from the start
+       * of each available window, in the organization's time zone across DST, honouring
+       * min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client asking,
+       * max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED,
+       * INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.
        */
       get_available_slots: {
         Args: { p_from: string; p_provider_id: string; p_service_id: string; p_to: string }
@@ -2609,6 +2848,24 @@ export type Database = {
         }
       }
       /**
+       * The waiting clients of a session in queue order: (entry_id, client_id, position (1 = next),
+       * waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of the
+       * organization see every waiting client; a client sees only their own row (with their true
+       * position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one the
+       * caller cannot see).
+       */
+      get_waitlist: {
+        Args: { p_service_session_id: string }
+        Returns: {
+          booking_kind: string
+          client_id: string
+          entry_id: string
+          joined_at: string
+          position: number
+          waiting: number
+        }[]
+      }
+      /**
        * Integrity report: {generated_at, organization_id, total_violations, invariants: [{name,
        * description, violations, sample_ids}]}, every invariant of private.integrity_checks.
        * Owners/admins of p_organization_id, or service_role for one or (null) all organizations.
@@ -2629,6 +2886,30 @@ export type Database = {
         }
       }
       /**
+       * Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the
+       * waitlist of a full workshop/course session and returns {entry_id, service_session_id,
+       * client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the
+       * place already held. When a place frees the first waiting client is booked automatically
+       * (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors:
+       * UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist),
+       * NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book
+       * it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK,
+       * OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+       */
+      join_waitlist: {
+        Args: { p_booking_kind?: string; p_client_id?: string | null; p_service_session_id: string }
+        Returns: {
+          entry_id: string
+          service_session_id: string
+          client_id: string
+          booking_kind: "regular" | "trial" | "guest"
+          status: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          position: number | null
+          waiting: number
+          joined_at: string
+        }
+      }
+      /**
        * The caller leaves the organization (an accepted membership; to decline an invitation use
        * decline_invitation). Refused while they are its last owner or have upcoming sessions (as
        * provider) or live bookings (as client) there; ends their recurring series and deletes their
@@ -2643,6 +2924,24 @@ export type Database = {
           message: string
           organization_id: string
           role: "owner" | "admin" | "provider" | "client"
+        }
+      }
+      /**
+       * Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the
+       * waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors:
+       * UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+       */
+      leave_waitlist: {
+        Args: { p_client_id?: string | null; p_service_session_id: string }
+        Returns: {
+          entry_id: string
+          service_session_id: string
+          client_id: string
+          booking_kind: "regular" | "trial" | "guest"
+          status: "waiting" | "promoted" | "skipped" | "left" | "expired"
+          position: number | null
+          waiting: number
+          joined_at: string
         }
       }
       /**
@@ -2704,16 +3003,35 @@ export type Database = {
         }
       }
       /**
+       * Scheduled sessions of the organization inside a closure (owner/admin), with their live
+       * bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST,
+       * NOT_FOUND, FORBIDDEN.
+       */
+      organization_closure_conflicts: {
+        Args: { p_closure_id: string }
+        Returns: {
+          ends_at: string
+          kind: string
+          live_bookings: number
+          provider_id: string
+          service_id: string
+          service_session_id: string
+          starts_at: string
+        }[]
+      }
+      /**
        * The dates of a treatment's sessions if it started at p_starts_at (all
        * total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap,
        * else default_days, else 7 days), same local time across DST, length from the service's
-       * session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the
-       * service must be a multi-session treatment), NOT_FOUND.
+       * session type, session_label from services.session_labels (null when unnamed). Nothing is
+       * booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-
+       * session treatment), NOT_FOUND.
        */
       preview_treatment_schedule: {
         Args: { p_service_id: string; p_sessions?: number | null; p_starts_at: string }
         Returns: {
           ends_at: string
+          session_label: string
           session_number: number
           starts_at: string
         }[]
@@ -2763,8 +3081,9 @@ export type Database = {
        * Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED,
        * INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN,
        * CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
-       * TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
-       * DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
+       * TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+       * OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET,
+       * BACKFILL_REQUIRED (PT422).
        */
       reschedule_booking: {
         Args: { p_booking_id: string; p_new_starts_at: string }
@@ -2811,6 +3130,17 @@ export type Database = {
           secret: string
           secret_hint: string
         }
+      }
+      /**
+       * Computed field of bookings: the name of this treatment session
+       * (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+       * treatments or when the service names no sessions.
+       */
+      session_label: {
+        Args: {
+          p_booking: Omit<Database["public"]["Tables"]["bookings"]["Row"], Database["public"]["Tables"]["bookings"]["ComputedFields"]>
+        }
+        Returns: string
       }
       /**
        * Sets (or, with null, clears) the organization default session type; the type must be active
@@ -2867,10 +3197,11 @@ export type Database = {
       /**
        * Progress of a multi-session treatment, computed from its bookings: {session_group_id,
        * service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming,
-       * remaining, next_session_number, message}. booked counts pending, confirmed and completed
-       * sessions; remaining = total - booked; cancelled and no-show sessions free their number. For
-       * the client, the treatment's providers and owners/admins. Errors: UNAUTHORIZED,
-       * INVALID_REQUEST, NOT_FOUND.
+       * remaining, next_session_number, next_session_label, session_labels, message}; the labels
+       * come from services.session_labels (null when the service names no sessions). booked counts
+       * pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-show
+       * sessions free their number. For the client, the treatment's providers and owners/admins.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
        */
       treatment_progress: {
         Args: { p_session_group_id: string }
@@ -2886,6 +3217,8 @@ export type Database = {
           upcoming: number
           remaining: number
           next_session_number: number | null
+          next_session_label: string | null
+          session_labels: string[] | null
           message: string
         }
       }
@@ -3101,6 +3434,7 @@ export const CheckValues = {
     },
     services: {
       multi_session_strategy: ["immediate", "sequential", "flexible"],
+      max_bookings_per_client_period: ["day", "week", "month"],
     },
     specialist_availability_exceptions: {
       reason: ["vacation", "sick_leave", "personal", "training", "conference", "other"],
@@ -3110,6 +3444,10 @@ export const CheckValues = {
     },
     subscriptions: {
       status: ["active", "paused", "completed", "expired", "cancelled", "superseded"],
+    },
+    waitlist_entries: {
+      booking_kind: ["regular", "trial", "guest"],
+      status: ["waiting", "promoted", "skipped", "left", "expired"],
     },
   },
 } as const
@@ -3126,6 +3464,7 @@ export const RpcErrors = {
   BOOKING_IN_PAST: { sqlstate: "PT422", status: 422 },
   BOOKING_NOT_STARTED: { sqlstate: "PT422", status: 422 },
   CAPACITY_REACHED: { sqlstate: "PT409", status: 409 },
+  CLIENT_LIMIT_REACHED: { sqlstate: "PT422", status: 422 },
   CONFLICT: { sqlstate: "PT409", status: 409 },
   DAILY_LIMIT_REACHED: { sqlstate: "PT422", status: 422 },
   FORBIDDEN: { sqlstate: "PT403", status: 403 },
@@ -3135,11 +3474,13 @@ export const RpcErrors = {
   NOT_FOUND: { sqlstate: "PT404", status: 404 },
   NO_CREDITS_LEFT: { sqlstate: "PT409", status: 409 },
   NO_SESSIONS_REMAINING: { sqlstate: "PT422", status: 422 },
+  ORGANIZATION_CLOSED: { sqlstate: "PT422", status: 422 },
   OUTSIDE_AVAILABILITY: { sqlstate: "PT422", status: 422 },
   OUTSIDE_BOOKING_WINDOW: { sqlstate: "PT422", status: 422 },
   PACKAGE_INACTIVE: { sqlstate: "PT422", status: 422 },
   PREVIOUS_SESSION_NOT_COMPLETED: { sqlstate: "PT422", status: 422 },
   SERVICE_INACTIVE: { sqlstate: "PT422", status: 422 },
+  SESSION_NOT_FULL: { sqlstate: "PT409", status: 409 },
   SESSION_TYPE_INACTIVE: { sqlstate: "PT422", status: 422 },
   SLOT_TAKEN: { sqlstate: "PT409", status: 409 },
   TOO_LATE_TO_BOOK: { sqlstate: "PT422", status: 422 },

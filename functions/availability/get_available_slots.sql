@@ -1,10 +1,12 @@
 -- get_available_slots: the bookable start times of a service with a provider between two local
 -- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
--- `duration` from the start of each available window (weekly rules and overrides minus
--- exceptions, in the organization's / rule's time zone, DST-correct), then dropped when they
--- collide with a session (buffers included), start too soon (min_notice_minutes), too far ahead
--- (max_advance_days) or fall on a day already at max_bookings_per_day. Booking re-checks all of
--- it (private.assert_slot_bookable).
+-- `slot_step_minutes` (default: the session length) from the start of each available window
+-- (weekly rules and overrides minus exceptions minus the organization's closures, in the
+-- organization's / rule's time zone, DST-correct), each as long as the session, then dropped
+-- when they collide with a session (buffers included), start too soon (min_notice_minutes), too
+-- far ahead (max_advance_days), fall on a day already at max_bookings_per_day or - for a client
+-- asking - in a period where they hold max_bookings_per_client. Booking re-checks all of it
+-- (private.assert_slot_bookable, private.assert_client_limit).
 --
 -- One computation (private.service_slots), two doors: get_available_slots for members of the
 -- organization, get_public_available_slots (functions/public_booking/) for a published booking
@@ -62,7 +64,9 @@ declare
   v_type public.session_types;
   v_tz text;
   v_length interval;
+  v_step interval;
   v_free tstzmultirange;
+  v_client_full tstzmultirange := '{}'::tstzmultirange;
   v_busy tstzmultirange;
   v_earliest timestamptz;
   v_latest timestamptz;
@@ -79,11 +83,28 @@ begin
 
   v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
   v_length := make_interval(mins => v_type.duration_minutes);
+  v_step := make_interval(mins => coalesce(v_service.slot_step_minutes, v_type.duration_minutes));
   select o.timezone into v_tz from public.organizations o where o.id = v_service.organization_id;
 
   v_free := private.provider_availability(v_service.organization_id, p_provider_id, p_from, p_to);
   if isempty(v_free) then
     return;
+  end if;
+  -- the organization's closures block every provider
+  v_free := v_free - coalesce((
+    select range_agg(tstzrange(c.starts_at, c.ends_at))
+    from private.organization_closures_within(array[v_service.organization_id], tstzrange(lower(v_free), upper(v_free))) as c
+  ), '{}'::tstzmultirange);
+  if isempty(v_free) then
+    return;
+  end if;
+  -- a client asking sees no slot in a period where they already hold the service's limit
+  if v_service.max_bookings_per_client is not null
+     and private.member_role(v_service.organization_id, (select auth.uid())) = 'client' then
+    v_client_full := coalesce((
+      select range_agg(f.period)
+      from private.client_full_periods(v_service, (select auth.uid()), tstzrange(lower(v_free), upper(v_free))) as f
+    ), '{}'::tstzmultirange);
   end if;
   v_busy := private.provider_busy(
     p_provider_id, tstzrange(lower(v_free), upper(v_free)),
@@ -98,11 +119,11 @@ begin
       select w.r from unnest(v_free) as w (r)
     ),
     candidates as (
-      select lower(w.r) + g.k * v_length as slot_start
+      select lower(w.r) + g.k * v_step as slot_start
       from windows w
       cross join lateral generate_series(
         0,
-        floor(extract(epoch from upper(w.r) - lower(w.r)) / extract(epoch from v_length))::integer - 1
+        floor(extract(epoch from upper(w.r) - lower(w.r) - v_length) / extract(epoch from v_step))::integer
       ) as g (k)
     ),
     day_counts as (
@@ -137,6 +158,7 @@ begin
       and c.slot_start > now()
       and (v_latest is null or c.slot_start <= v_latest)
       and not (v_busy && tstzrange(c.slot_start, c.slot_start + v_length))
+      and not (v_client_full @> c.slot_start)
       and not exists (
         select 1 from day_counts dc
         where dc.day = (c.slot_start at time zone v_tz)::date
@@ -147,7 +169,7 @@ end
 $$;
 
 comment on function private.service_slots(public.services, uuid, date, date) is
-  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): SERVICE_INACTIVE, NOT_FOUND (provider not an accepted provider-capable member), INVALID_REQUEST (another provider''s service), then the free slots of the service with the provider between local dates p_from and p_to.';
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): SERVICE_INACTIVE, NOT_FOUND (provider not an accepted provider-capable member), INVALID_REQUEST (another provider''s service), then the free slots of the service with the provider between local dates p_from and p_to: every slot_step_minutes (default: the session length) from the start of each window, minus the organization''s closures, and for a client of the organization asking, minus the periods where they hold max_bookings_per_client.';
 
 revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
 grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
@@ -181,7 +203,7 @@ end
 $$;
 
 comment on function public.get_available_slots(uuid, uuid, date, date) is
-  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus existing sessions with buffers, slot length = the service''s session type, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
+  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus the organization''s closures minus existing sessions with buffers, slot length = the service''s session type, a slot every slot_step_minutes (default: the length) from the start of each available window, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
 
 revoke execute on function public.get_available_slots(uuid, uuid, date, date) from public, anon;
 grant execute on function public.get_available_slots(uuid, uuid, date, date) to authenticated, service_role;

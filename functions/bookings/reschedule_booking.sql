@@ -87,6 +87,7 @@ begin
   if v_session.kind = 'individual' then
     v_new_ends_at := p_new_starts_at + (v_session.ends_at - v_session.starts_at);
     perform private.assert_slot_bookable(v_service, v_session.provider_id, p_new_starts_at, v_new_ends_at, v_session.id);
+    perform private.assert_client_limit(v_service, v_booking.client_id, p_new_starts_at, v_booking.id, 'p_new_starts_at');
     begin
       update public.service_sessions as ss
       set starts_at = p_new_starts_at, ends_at = v_new_ends_at
@@ -110,6 +111,7 @@ begin
       perform private.raise_error('NOT_FOUND', 'No session of this service starts at that time.', 'p_new_starts_at');
     end if;
     perform private.assert_booking_window(v_service, v_target.starts_at);
+    perform private.assert_organization_open(v_target.organization_id, v_target.starts_at, v_target.ends_at, 'p_new_starts_at');
     if exists (
       select 1 from public.bookings as b
       where b.service_session_id = v_target.id
@@ -121,6 +123,7 @@ begin
     if v_target.current_participants >= v_target.max_participants then
       perform private.raise_error('CAPACITY_REACHED', 'That session is full.', 'p_new_starts_at');
     end if;
+    perform private.assert_client_limit(v_service, v_booking.client_id, v_target.starts_at, v_booking.id, 'p_new_starts_at');
     update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
   end if;
 
@@ -163,7 +166,7 @@ end
 $$;
 
 comment on function public.reschedule_booking(uuid, timestamptz) is
-  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
+  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
 
 revoke execute on function public.reschedule_booking(uuid, timestamptz) from public, anon;
 grant execute on function public.reschedule_booking(uuid, timestamptz) to authenticated, service_role;

@@ -15,7 +15,7 @@ as $$
     when p_code = 'FORBIDDEN' then 'PT403'
     when p_code = 'NOT_FOUND' then 'PT404'
     when p_code in ('ALREADY_CANCELLED', 'SLOT_TAKEN', 'CAPACITY_REACHED', 'NO_CREDITS_LEFT',
-                    'ALREADY_ACTIVE_SUBSCRIPTION', 'CONFLICT') then 'PT409'
+                    'ALREADY_ACTIVE_SUBSCRIPTION', 'CONFLICT', 'SESSION_NOT_FULL') then 'PT409'
     else 'PT422'
   end
 $$;

@@ -72,3 +72,11 @@ create trigger touch_updated_at before update on public.recurring_bookings
 drop trigger if exists touch_updated_at on public.webhook_subscriptions;
 create trigger touch_updated_at before update on public.webhook_subscriptions
   for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_closures;
+create trigger touch_updated_at before update on public.organization_closures
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.waitlist_entries;
+create trigger touch_updated_at before update on public.waitlist_entries
+  for each row execute function private.touch_updated_at();

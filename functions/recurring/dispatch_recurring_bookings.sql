@@ -6,8 +6,8 @@
 --   * starts in the past (local_time in the series' time zone on that date)  -> skipped, counted;
 --   * already has its booking (unique (recurring_booking_id, recurring_occurrence_date))
 --                                                                             -> counted, left alone;
---   * otherwise booked under the booking core's rules (booking window, availability,
---     exceptions, buffers, daily limit, credits); a failure is reported in errors[] with its
+--   * otherwise booked under the booking core's rules (booking window, closures, availability,
+--     exceptions, buffers, daily limit, the client's limit per period, credits); a failure is reported in errors[] with its
 --     contract code and an outbox event recurring_booking.occurrence_failed, and never stops
 --     the other series.
 -- Every claimed series then advances past p_run_date (+7, +14 days, +1 month on the anchor
@@ -203,6 +203,13 @@ begin
     left join public.organization_settings as s on s.organization_id = o.id
     where o.id = any (v_orgs)
   ),
+  -- the organizations' closures around the run (private.organization_closures_within, the
+  -- closure rule's source): an occurrence inside one takes the exact path (ORGANIZATION_CLOSED)
+  closed as materialized (
+    select c.organization_id, range_agg(tstzrange(c.starts_at, c.ends_at)) as periods
+    from private.organization_closures_within(v_orgs, tstzrange(v_first_at, v_last_at)) as c
+    group by c.organization_id
+  ),
   -- providers with any session (or legacy unlinked booking) around the run's occurrences:
   -- only their candidates need the overlap probe below
   busy_providers as materialized (
@@ -260,6 +267,13 @@ begin
         and st.is_active
         and t.starts_at >= now() + make_interval(mins => sv.min_notice_minutes)
         and (sv.max_advance_days is null or t.starts_at <= now() + make_interval(days => sv.max_advance_days))
+        -- a closure of the organization, a limit per client: exact path
+        and not exists (
+          select 1 from closed as cl
+          where cl.organization_id = r.organization_id
+            and cl.periods && tstzrange(t.starts_at, t.ends_at)
+        )
+        and sv.max_bookings_per_client is null
         -- one weekly rule covers the whole session (adjacent rules, overrides: exact path)
         and exists (
           select 1

@@ -45,7 +45,7 @@ end
 $$;
 
 comment on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) is
-  'Books a 1-to-1 session with a provider at p_starts_at (length = the session type: p_session_type_id, else the service''s, else the organization default) and returns the booking; creates its private individual service session. A client books for themself; owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).';
+  'Books a 1-to-1 session with a provider at p_starts_at (length = the session type: p_session_type_id, else the service''s, else the organization default) and returns the booking; creates its private individual service session. A client books for themself; owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).';
 
 revoke execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) from public, anon;
 grant execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) to authenticated, service_role;

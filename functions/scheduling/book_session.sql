@@ -34,7 +34,7 @@ end
 $$;
 
 comment on function public.book_session(uuid, text, uuid) is
-  'Joins a scheduled session (workshop, course meeting, open 1-to-1 slot) and returns the booking. Public and unlisted sessions: any client of the organization (unlisted ones are simply not listed); private ones (such as someone''s 1-to-1 session): only staff booking a client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked), CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW (PT422).';
+  'Joins a scheduled session (workshop, course meeting, open 1-to-1 slot) and returns the booking. Public and unlisted sessions: any client of the organization (unlisted ones are simply not listed); private ones (such as someone''s 1-to-1 session): only staff booking a client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked), CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead (join_waitlist).';
 
 revoke execute on function public.book_session(uuid, text, uuid) from public, anon;
 grant execute on function public.book_session(uuid, text, uuid) to authenticated, service_role;

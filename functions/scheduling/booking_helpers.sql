@@ -179,6 +179,7 @@ declare
   v_count bigint;
 begin
   perform private.assert_booking_window(p_service, p_starts_at);
+  perform private.assert_organization_open(p_service.organization_id, p_starts_at, p_ends_at);
 
   select o.timezone into v_tz from public.organizations o where o.id = p_service.organization_id;
 
@@ -237,7 +238,7 @@ end
 $$;
 
 comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
-  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
+  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, organization closures, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
 
 revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
 grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;

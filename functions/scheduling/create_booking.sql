@@ -67,6 +67,7 @@ begin
 
   perform private.lock_provider(p_provider_id);
   perform private.assert_slot_bookable(v_service, p_provider_id, p_starts_at, v_ends_at);
+  perform private.assert_client_limit(v_service, p_client_id, p_starts_at);
 
   begin
     insert into public.service_sessions
@@ -85,7 +86,7 @@ end
 $$;
 
 comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) is
-  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
+  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule (private.assert_slot_bookable, then the client''s limit per period: CLIENT_LIMIT_REACHED) and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
 
 revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) from public, anon;
 grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) to service_role;
@@ -216,6 +217,7 @@ begin
     perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
   end if;
   perform private.assert_booking_window(v_service, v_session.starts_at);
+  perform private.assert_organization_open(v_session.organization_id, v_session.starts_at, v_session.ends_at, 'p_service_session_id');
 
   if private.member_role(v_session.organization_id, p_client_id) is distinct from 'client' then
     perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
@@ -236,6 +238,7 @@ begin
       'p_service_session_id'
     );
   end if;
+  perform private.assert_client_limit(v_service, p_client_id, v_session.starts_at, null, 'p_service_session_id');
 
   v_deadline := private.approval_deadline(v_service.id, v_session.starts_at);
   insert into public.bookings
@@ -253,7 +256,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, anonymous sign-ins (private.assert_anonymous_booking), duplicate booking and capacity, inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, organization closures (ORGANIZATION_CLOSED), anonymous sign-ins (private.assert_anonymous_booking), duplicate booking, capacity and the client''s limit per period (CLIENT_LIMIT_REACHED), inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;

@@ -89,7 +89,7 @@ end
 $$;
 
 comment on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) is
-  'Schedules a session of a service (owner/admin for any provider of the org, a provider for themself): length from the session type (named, the service''s, or the org default), capacity p_max_participants (default the service capacity; individual = 1). The provider''s weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN (PT409).';
+  'Schedules a session of a service (owner/admin for any provider of the org, a provider for themself): length from the session type (named, the service''s, or the org default), capacity p_max_participants (default the service capacity; individual = 1). The provider''s weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED (PT422), SLOT_TAKEN (PT409).';
 
 revoke execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) from public, anon;
 grant execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) to authenticated, service_role;

@@ -34,6 +34,7 @@ begin
   if p_starts_at <= now() then
     perform private.raise_error('BOOKING_IN_PAST', 'A session cannot be scheduled in the past.', p_hint);
   end if;
+  perform private.assert_organization_open(p_service.organization_id, p_starts_at, p_ends_at, p_hint);
   perform private.lock_provider(p_provider_id);
   if private.provider_busy(
        p_provider_id, tstzrange(p_starts_at, p_ends_at),
@@ -45,7 +46,7 @@ end
 $$;
 
 comment on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) is
-  'Schedule rules of a staff-created session [p_starts_at, p_ends_at) of a service (create_service_session, direct writes): BOOKING_IN_PAST, then under the provider lock no overlap with the provider''s other sessions, buffers included (SLOT_TAKEN); hint p_hint. Weekly hours are not required (classes run outside 1-to-1 hours).';
+  'Schedule rules of a staff-created session [p_starts_at, p_ends_at) of a service (create_service_session, direct writes): BOOKING_IN_PAST, ORGANIZATION_CLOSED (a closure of the organization), then under the provider lock no overlap with the provider''s other sessions, buffers included (SLOT_TAKEN); hint p_hint. Weekly hours are not required (classes run outside 1-to-1 hours).';
 
 revoke all on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) from public, anon;
 grant execute on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) to service_role;

@@ -133,7 +133,7 @@ begin
   end if;
 
   for v_session in
-    select s.session_number, s.starts_at
+    select s.session_number, s.starts_at, s.session_label
     from private.treatment_schedule(p_service_id, p_starts_at, 1, v_count) as s
     order by s.session_number
   loop
@@ -144,6 +144,7 @@ begin
     v_bookings := v_bookings || jsonb_build_object(
       'booking_id', v_booking.id,
       'session_number', v_booking.session_number,
+      'session_label', v_session.session_label,
       'starts_at', v_booking.start_time,
       'ends_at', v_booking.end_time
     );
@@ -170,8 +171,8 @@ end
 $$;
 
 comment on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) is
-  'Starts a multi-session treatment of the service with the provider (seed 004): immediate books every session at once on the schedule of preview_treatment_schedule (atomically: any conflict books nothing and the error detail names the session, "Session 2 of 3 (…): …"), sequential books session 1, flexible books p_sessions (1..total, default 1). Each session is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id, session_number and total_sessions. A client books for themself; owners/admins/providers name p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id, session_number, starts_at, ends_at}], progress}. Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
-@returns {session_group_id: uuid, strategy: text, total_sessions: integer, bookings: {booking_id: uuid, session_number: integer, starts_at: timestamptz, ends_at: timestamptz}[], progress: text}';
+  'Starts a multi-session treatment of the service with the provider (seed 004): immediate books every session at once on the schedule of preview_treatment_schedule (atomically: any conflict books nothing and the error detail names the session, "Session 2 of 3 (…): …"), sequential books session 1, flexible books p_sessions (1..total, default 1). Each session is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id, session_number and total_sessions. A client books for themself; owners/admins/providers name p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id, session_number, session_label, starts_at, ends_at}], progress} (treatment.booked carries the same bookings). Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
+@returns {session_group_id: uuid, strategy: text, total_sessions: integer, bookings: {booking_id: uuid, session_number: integer, session_label: text | null, starts_at: timestamptz, ends_at: timestamptz}[], progress: text}';
 
 revoke execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) from public, anon;
 grant execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) to authenticated, service_role;

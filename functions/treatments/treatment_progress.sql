@@ -53,6 +53,8 @@ as $$
     'upcoming', summary.upcoming,
     'remaining', summary.total_sessions - summary.booked,
     'next_session_number', next_free.next_session_number,
+    'next_session_label', sv.session_labels[next_free.next_session_number],
+    'session_labels', to_jsonb(sv.session_labels),
     'message', case
       when summary.completed >= summary.total_sessions then
         format('Treatment complete: all %s sessions done.', summary.total_sessions)
@@ -61,7 +63,9 @@ as $$
                summary.completed, summary.total_sessions, summary.upcoming,
                summary.total_sessions - summary.booked)
         || case when next_free.next_session_number is not null
-             then format(' Next: session %s.', next_free.next_session_number) else '' end
+             then format(' Next: session %s%s.', next_free.next_session_number,
+                         ' (' || sv.session_labels[next_free.next_session_number] || ')')
+             else '' end
     end
   ) end
   from summary
@@ -70,7 +74,7 @@ as $$
 $$;
 
 comment on function private.treatment_progress_of(uuid) is
-  'Progress of a treatment (session group) from its bookings: {session_group_id, organization_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, message}; null for an unknown group. No access check.';
+  'Progress of a treatment (session group) from its bookings: {session_group_id, organization_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, next_session_label, session_labels, message}; null for an unknown group. No access check.';
 
 revoke all on function private.treatment_progress_of(uuid) from public, anon;
 grant execute on function private.treatment_progress_of(uuid) to service_role;
@@ -110,8 +114,8 @@ end
 $$;
 
 comment on function public.treatment_progress(uuid) is
-  'Progress of a multi-session treatment, computed from its bookings: {session_group_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, message}. booked counts pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-show sessions free their number. For the client, the treatment''s providers and owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
-@returns {session_group_id: uuid, service_id: uuid, client_id: uuid, provider_id: uuid, strategy: text, total_sessions: integer, booked: integer, completed: integer, upcoming: integer, remaining: integer, next_session_number: integer | null, message: text}';
+  'Progress of a multi-session treatment, computed from its bookings: {session_group_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, next_session_label, session_labels, message}; the labels come from services.session_labels (null when the service names no sessions). booked counts pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-show sessions free their number. For the client, the treatment''s providers and owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
+@returns {session_group_id: uuid, service_id: uuid, client_id: uuid, provider_id: uuid, strategy: text, total_sessions: integer, booked: integer, completed: integer, upcoming: integer, remaining: integer, next_session_number: integer | null, next_session_label: text | null, session_labels: text[] | null, message: text}';
 
 revoke execute on function public.treatment_progress(uuid) from public, anon;
 grant execute on function public.treatment_progress(uuid) to authenticated, service_role;

@@ -3,6 +3,11 @@
 --           session_buffer_config.gaps_days[n] (1-based), else default_days, else 7.
 --   A schedule from a start keeps the wall-clock time of the start in the organization's time
 --   zone, so a 14:00 Europe/Berlin treatment stays at 14:00 across DST changes.
+--   Each session carries its label (services.session_labels[n], null when unnamed).
+
+-- (session_label was added by issue 14: the return type changed)
+drop function if exists public.preview_treatment_schedule(uuid, timestamptz, integer);
+drop function if exists private.treatment_schedule(uuid, timestamptz, integer, integer);
 
 create or replace function private.treatment_gap_days(p_config jsonb, p_after_session integer)
 returns integer
@@ -30,7 +35,7 @@ create or replace function private.treatment_schedule(
   p_from_session integer,
   p_sessions integer
 )
-returns table (session_number integer, starts_at timestamptz, ends_at timestamptz)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz, session_label text)
 language plpgsql
 stable
 security definer
@@ -55,13 +60,14 @@ begin
     session_number := v_number;
     starts_at := (v_local + make_interval(days => v_offset)) at time zone v_tz;
     ends_at := starts_at + make_interval(mins => v_type.duration_minutes);
+    session_label := v_service.session_labels[v_number];
     return next;
   end loop;
 end
 $$;
 
 comment on function private.treatment_schedule(uuid, timestamptz, integer, integer) is
-  'Sessions p_from_session .. p_from_session + p_sessions - 1 of a treatment of the service, the first at p_starts_at, each next one its gap later at the same local time (organization time zone); length from the service''s session type. No access check (callers do it).';
+  'Sessions p_from_session .. p_from_session + p_sessions - 1 of a treatment of the service, the first at p_starts_at, each next one its gap later at the same local time (organization time zone); length from the service''s session type; label from services.session_labels. No access check (callers do it).';
 
 revoke all on function private.treatment_schedule(uuid, timestamptz, integer, integer) from public, anon;
 grant execute on function private.treatment_schedule(uuid, timestamptz, integer, integer) to service_role;
@@ -71,7 +77,7 @@ create or replace function public.preview_treatment_schedule(
   p_starts_at timestamptz,
   p_sessions integer default null
 )
-returns table (session_number integer, starts_at timestamptz, ends_at timestamptz)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz, session_label text)
 language plpgsql
 stable
 security definer
@@ -108,13 +114,13 @@ begin
   end if;
 
   return query
-  select s.session_number, s.starts_at, s.ends_at
+  select s.session_number, s.starts_at, s.ends_at, s.session_label
   from private.treatment_schedule(p_service_id, p_starts_at, 1, coalesce(p_sessions, v_service.total_sessions_required)) as s;
 end
 $$;
 
 comment on function public.preview_treatment_schedule(uuid, timestamptz, integer) is
-  'The dates of a treatment''s sessions if it started at p_starts_at (all total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap, else default_days, else 7 days), same local time across DST, length from the service''s session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-session treatment), NOT_FOUND.';
+  'The dates of a treatment''s sessions if it started at p_starts_at (all total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap, else default_days, else 7 days), same local time across DST, length from the service''s session type, session_label from services.session_labels (null when unnamed). Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-session treatment), NOT_FOUND.';
 
 revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
 grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;

@@ -54,6 +54,9 @@ ServiceSessionsVisibility = Literal["public", "private", "unlisted"]
 ServicesMultiSessionStrategy = Literal["immediate", "sequential", "flexible"]
 """Allowed values of services.multi_session_strategy (check constraint)."""
 
+ServicesMaxBookingsPerClientPeriod = Literal["day", "week", "month"]
+"""Allowed values of services.max_bookings_per_client_period (check constraint)."""
+
 SpecialistAvailabilityExceptionsReason = Literal[
     "vacation",
     "sick_leave",
@@ -66,6 +69,9 @@ SpecialistAvailabilityExceptionsReason = Literal[
 
 SubscriptionsStatus = Literal["active", "paused", "completed", "expired", "cancelled", "superseded"]
 """Allowed values of subscriptions.status (check constraint)."""
+
+WaitlistEntriesStatus = Literal["waiting", "promoted", "skipped", "left", "expired"]
+"""Allowed values of waitlist_entries.status (check constraint)."""
 
 __all__ = [
     "AuditLogStatus",
@@ -81,7 +87,9 @@ __all__ = [
     "ServiceSessionsKind",
     "ServiceSessionsStatus",
     "ServiceSessionsVisibility",
+    "ServicesMaxBookingsPerClientPeriod",
     "ServicesMultiSessionStrategy",
     "SpecialistAvailabilityExceptionsReason",
     "SubscriptionsStatus",
+    "WaitlistEntriesStatus",
 ]

@@ -97,6 +97,10 @@ class CapacityReachedError(Http409Error):
     """CAPACITY_REACHED (HTTP 409)."""
 
 
+class ClientLimitReachedError(Http422Error):
+    """CLIENT_LIMIT_REACHED (HTTP 422)."""
+
+
 class ConflictError(Http409Error):
     """CONFLICT (HTTP 409)."""
 
@@ -133,6 +137,10 @@ class NoSessionsRemainingError(Http422Error):
     """NO_SESSIONS_REMAINING (HTTP 422)."""
 
 
+class OrganizationClosedError(Http422Error):
+    """ORGANIZATION_CLOSED (HTTP 422)."""
+
+
 class OutsideAvailabilityError(Http422Error):
     """OUTSIDE_AVAILABILITY (HTTP 422)."""
 
@@ -151,6 +159,10 @@ class PreviousSessionNotCompletedError(Http422Error):
 
 class ServiceInactiveError(Http422Error):
     """SERVICE_INACTIVE (HTTP 422)."""
+
+
+class SessionNotFullError(Http409Error):
+    """SESSION_NOT_FULL (HTTP 409)."""
 
 
 class SessionTypeInactiveError(Http422Error):
@@ -185,6 +197,7 @@ ERRORS: dict[str, type[RpcError]] = {
     "BOOKING_IN_PAST": BookingInPastError,
     "BOOKING_NOT_STARTED": BookingNotStartedError,
     "CAPACITY_REACHED": CapacityReachedError,
+    "CLIENT_LIMIT_REACHED": ClientLimitReachedError,
     "CONFLICT": ConflictError,
     "DAILY_LIMIT_REACHED": DailyLimitReachedError,
     "FORBIDDEN": ForbiddenError,
@@ -194,11 +207,13 @@ ERRORS: dict[str, type[RpcError]] = {
     "NOT_FOUND": NotFoundError,
     "NO_CREDITS_LEFT": NoCreditsLeftError,
     "NO_SESSIONS_REMAINING": NoSessionsRemainingError,
+    "ORGANIZATION_CLOSED": OrganizationClosedError,
     "OUTSIDE_AVAILABILITY": OutsideAvailabilityError,
     "OUTSIDE_BOOKING_WINDOW": OutsideBookingWindowError,
     "PACKAGE_INACTIVE": PackageInactiveError,
     "PREVIOUS_SESSION_NOT_COMPLETED": PreviousSessionNotCompletedError,
     "SERVICE_INACTIVE": ServiceInactiveError,
+    "SESSION_NOT_FULL": SessionNotFullError,
     "SESSION_TYPE_INACTIVE": SessionTypeInactiveError,
     "SLOT_TAKEN": SlotTakenError,
     "TOO_LATE_TO_BOOK": TooLateToBookError,
@@ -277,6 +292,7 @@ __all__ = [
     "BookingInPastError",
     "BookingNotStartedError",
     "CapacityReachedError",
+    "ClientLimitReachedError",
     "ConflictError",
     "DailyLimitReachedError",
     "ForbiddenError",
@@ -292,12 +308,14 @@ __all__ = [
     "NoSessionsRemainingError",
     "NotFoundError",
     "NoteLockedError",
+    "OrganizationClosedError",
     "OutsideAvailabilityError",
     "OutsideBookingWindowError",
     "PackageInactiveError",
     "PreviousSessionNotCompletedError",
     "RpcError",
     "ServiceInactiveError",
+    "SessionNotFullError",
     "SessionTypeInactiveError",
     "SlotTakenError",
     "TooLateToBookError",

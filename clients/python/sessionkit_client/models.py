@@ -28,9 +28,11 @@ from .enums import (
     ServiceSessionsKind,
     ServiceSessionsStatus,
     ServiceSessionsVisibility,
+    ServicesMaxBookingsPerClientPeriod,
     ServicesMultiSessionStrategy,
     SpecialistAvailabilityExceptionsReason,
     SubscriptionsStatus,
+    WaitlistEntriesStatus,
 )
 
 
@@ -471,6 +473,8 @@ class Bookings(RowModel):
     """Computed field computed_end_time() (only when selected)."""
     computed_start_time: datetime.datetime | None = None
     """Computed field computed_start_time() (only when selected)."""
+    session_label: str | None = None
+    """Computed field session_label() (only when selected)."""
 
 
 class BookingsInsert(InsertModel):
@@ -719,6 +723,83 @@ class MeetingRecordingsUpdate(UpdateModel):
     created_at: datetime.datetime | None = None
     expires_at: datetime.datetime | None = None
     """Deleted after this time; null = keep (subject to the organization's recording_retention_days)."""
+
+
+class OrganizationClosures(RowModel):
+    """When the whole organization is closed (holidays, a studio closed for a day or part of one): no
+    provider of the organization can be booked or scheduled then (ORGANIZATION_CLOSED, PT422) and
+    get_available_slots offers nothing. Every member reads them; owners/admins write them
+    (directly or with create_organization_closure). Sessions already scheduled inside a new
+    closure stay: organization_closure_conflicts lists them.
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    starts_at: datetime.datetime
+    """Start of the closure (inclusive)."""
+    ends_at: datetime.datetime
+    """End of the closure (exclusive); at most 366 days after starts_at."""
+    reason: str
+    """Shown to members, e.g. "Christmas" (1..200 characters)."""
+    created_by: uuid.UUID | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class OrganizationClosuresInsert(InsertModel):
+    """A new row for organization_closures: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "starts_at",
+            "ends_at",
+            "reason",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID
+    starts_at: datetime.datetime
+    """Start of the closure (inclusive)."""
+    ends_at: datetime.datetime
+    """End of the closure (exclusive); at most 366 days after starts_at."""
+    reason: str
+    """Shown to members, e.g. "Christmas" (1..200 characters)."""
+    created_by: uuid.UUID | None = None
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
+class OrganizationClosuresUpdate(UpdateModel):
+    """A change to organization_closures rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "starts_at",
+            "ends_at",
+            "reason",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    starts_at: datetime.datetime | None = None
+    """Start of the closure (inclusive)."""
+    ends_at: datetime.datetime | None = None
+    """End of the closure (exclusive); at most 366 days after starts_at."""
+    reason: str | None = None
+    """Shown to members, e.g. "Christmas" (1..200 characters)."""
+    created_by: uuid.UUID | None = None
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
 
 
 class OrganizationMembers(RowModel):
@@ -1677,6 +1758,25 @@ class Services(RowModel):
     """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
     the latest the session start.
     """
+    slot_step_minutes: int | None
+    """Minutes between the start times get_available_slots offers (5..1440), from the start of each
+    available window; null = the session length. Booking paths do not require starts on the step
+    (docs/scheduling.md).
+    """
+    max_bookings_per_client: int | None
+    """At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+    client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+    refuses more with CLIENT_LIMIT_REACHED (PT422).
+    """
+    max_bookings_per_client_period: ServicesMaxBookingsPerClientPeriod | None
+    """The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+    organization's time zone; set together with the limit.
+    """
+    session_labels: list[str] | None
+    """Names of a treatment's sessions, one per session (cardinality = total_sessions_required), each
+    1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings (computed
+    field session_label) and the treatment events. Null = unnamed.
+    """
 
 
 class ServicesInsert(InsertModel):
@@ -1772,6 +1872,25 @@ class ServicesInsert(InsertModel):
     """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
     the latest the session start.
     """
+    slot_step_minutes: int | None = None
+    """Minutes between the start times get_available_slots offers (5..1440), from the start of each
+    available window; null = the session length. Booking paths do not require starts on the step
+    (docs/scheduling.md).
+    """
+    max_bookings_per_client: int | None = None
+    """At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+    client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+    refuses more with CLIENT_LIMIT_REACHED (PT422).
+    """
+    max_bookings_per_client_period: ServicesMaxBookingsPerClientPeriod | None = None
+    """The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+    organization's time zone; set together with the limit.
+    """
+    session_labels: list[str] | None = None
+    """Names of a treatment's sessions, one per session (cardinality = total_sessions_required), each
+    1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings (computed
+    field session_label) and the treatment events. Null = unnamed.
+    """
 
 
 class ServicesUpdate(UpdateModel):
@@ -1866,6 +1985,25 @@ class ServicesUpdate(UpdateModel):
     approval_timeout_hours: int | None = None
     """Hours the provider/admin has to answer a pending booking (1..720); the answer deadline is at
     the latest the session start.
+    """
+    slot_step_minutes: int | None = None
+    """Minutes between the start times get_available_slots offers (5..1440), from the start of each
+    available window; null = the session length. Booking paths do not require starts on the step
+    (docs/scheduling.md).
+    """
+    max_bookings_per_client: int | None = None
+    """At most this many live (pending, confirmed, completed, no-show) bookings of the service per
+    client in one max_bookings_per_client_period (1..1000); null = no limit. Every booking path
+    refuses more with CLIENT_LIMIT_REACHED (PT422).
+    """
+    max_bookings_per_client_period: ServicesMaxBookingsPerClientPeriod | None = None
+    """The period of max_bookings_per_client: day | week (Monday to Sunday) | month, local to the
+    organization's time zone; set together with the limit.
+    """
+    session_labels: list[str] | None = None
+    """Names of a treatment's sessions, one per session (cardinality = total_sessions_required), each
+    1..200 characters: shown by preview_treatment_schedule, treatment_progress, bookings (computed
+    field session_label) and the treatment events. Null = unnamed.
     """
 
 
@@ -2333,6 +2471,126 @@ class TreatmentStats(RowModel):
     planned_sessions: int | None
 
 
+class WaitlistEntries(RowModel):
+    """Clients waiting for a place in a full workshop/course session. When a place frees, the first
+    waiting client is booked automatically in the same transaction (status promoted, booking_id,
+    outbox waitlist.promoted); one who can no longer be booked is skipped (status skipped,
+    skip_code = the booking error) and the next is tried. Join with join_waitlist, leave with
+    leave_waitlist, positions with get_waitlist. Clients read their own entries; owners, admins
+    and providers their organization's.
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: BookingsBookingKind
+    """The kind of booking the promotion makes: regular | trial | guest."""
+    queue_number: int
+    """Order in the queue (lower = earlier): drawn under the session's row lock, so it is the order
+    of the joins. The position among waiting clients is given by get_waitlist.
+    """
+    status: WaitlistEntriesStatus
+    """waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+    skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+    completed before a place freed).
+    """
+    booking_id: uuid.UUID | None
+    skip_code: str | None
+    """The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+    CLIENT_LIMIT_REACHED).
+    """
+    skip_detail: str | None
+    joined_by: uuid.UUID | None
+    """Who put the client on the list (the client, or staff for them)."""
+    created_at: datetime.datetime
+    resolved_at: datetime.datetime | None
+    """When the entry left the queue (promoted, skipped, left, expired)."""
+    updated_at: datetime.datetime
+
+
+class WaitlistEntriesInsert(InsertModel):
+    """A new row for waitlist_entries: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "service_session_id",
+            "client_id",
+            "booking_kind",
+            "status",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: BookingsBookingKind | None = None
+    """The kind of booking the promotion makes: regular | trial | guest."""
+    status: WaitlistEntriesStatus | None = None
+    """waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+    skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+    completed before a place freed).
+    """
+    booking_id: uuid.UUID | None = None
+    skip_code: str | None = None
+    """The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+    CLIENT_LIMIT_REACHED).
+    """
+    skip_detail: str | None = None
+    joined_by: uuid.UUID | None = None
+    """Who put the client on the list (the client, or staff for them)."""
+    created_at: datetime.datetime | None = None
+    resolved_at: datetime.datetime | None = None
+    """When the entry left the queue (promoted, skipped, left, expired)."""
+    updated_at: datetime.datetime | None = None
+
+
+class WaitlistEntriesUpdate(UpdateModel):
+    """A change to waitlist_entries rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "service_session_id",
+            "client_id",
+            "booking_kind",
+            "status",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    service_session_id: uuid.UUID | None = None
+    client_id: uuid.UUID | None = None
+    booking_kind: BookingsBookingKind | None = None
+    """The kind of booking the promotion makes: regular | trial | guest."""
+    status: WaitlistEntriesStatus | None = None
+    """waiting | promoted (booked: booking_id) | skipped (could not be booked when its turn came:
+    skip_code, skip_detail) | left (leave_waitlist) | expired (the session was cancelled or
+    completed before a place freed).
+    """
+    booking_id: uuid.UUID | None = None
+    skip_code: str | None = None
+    """The contract error code that made the promotion skip this client (e.g. NO_CREDITS_LEFT,
+    CLIENT_LIMIT_REACHED).
+    """
+    skip_detail: str | None = None
+    joined_by: uuid.UUID | None = None
+    """Who put the client on the list (the client, or staff for them)."""
+    created_at: datetime.datetime | None = None
+    resolved_at: datetime.datetime | None = None
+    """When the entry left the queue (promoted, skipped, left, expired)."""
+    updated_at: datetime.datetime | None = None
+
+
 class WebhookDeliveries(RowModel):
     """Every webhook delivery attempt (written by the outbox worker through record_webhook_attempt):
     HTTP status or error, duration. At most one successful attempt per (subscription, event).
@@ -2534,6 +2792,9 @@ __all__ = [
     "MeetingRecordings",
     "MeetingRecordingsInsert",
     "MeetingRecordingsUpdate",
+    "OrganizationClosures",
+    "OrganizationClosuresInsert",
+    "OrganizationClosuresUpdate",
     "OrganizationMembers",
     "OrganizationMembersInsert",
     "OrganizationMembersUpdate",
@@ -2575,6 +2836,9 @@ __all__ = [
     "SubscriptionsInsert",
     "SubscriptionsUpdate",
     "TreatmentStats",
+    "WaitlistEntries",
+    "WaitlistEntriesInsert",
+    "WaitlistEntriesUpdate",
     "WebhookDeliveries",
     "WebhookDeliveriesInsert",
     "WebhookDeliveriesUpdate",

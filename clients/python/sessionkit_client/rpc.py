@@ -27,6 +27,7 @@ from ._base import ArgsModel, ResultModel
 from .errors import error_from_body
 from .models import (
     Bookings,
+    OrganizationClosures,
     OrganizationMembers,
     Organizations,
     OrganizationSettings,
@@ -130,6 +131,7 @@ class BookSessionArgs(ArgsModel):
 class BookTreatmentResultBookingsItem(ResultModel):
     booking_id: uuid.UUID
     session_number: int
+    session_label: str | None
     starts_at: datetime.datetime
     ends_at: datetime.datetime
 
@@ -241,6 +243,22 @@ class CreateOrganizationArgs(ArgsModel):
     name: str = Field(serialization_alias="p_name")
     slug: str = Field(serialization_alias="p_slug")
     timezone: str | None = Field(default=None, serialization_alias="p_timezone")
+
+
+class CreateOrganizationClosureArgs(ArgsModel):
+    """Arguments of create_organization_closure(p_organization_id uuid, p_reason text, p_starts_at
+    timestamp with time zone, p_ends_at timestamp with time zone, p_date date, p_end_date date,
+    p_start_time time without time zone, p_end_time time without time zone).
+    """
+
+    organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+    reason: str = Field(serialization_alias="p_reason")
+    starts_at: datetime.datetime | None = Field(default=None, serialization_alias="p_starts_at")
+    ends_at: datetime.datetime | None = Field(default=None, serialization_alias="p_ends_at")
+    date: datetime.date | None = Field(default=None, serialization_alias="p_date")
+    end_date: datetime.date | None = Field(default=None, serialization_alias="p_end_date")
+    start_time: datetime.time | None = Field(default=None, serialization_alias="p_start_time")
+    end_time: datetime.time | None = Field(default=None, serialization_alias="p_end_time")
 
 
 class CreateRecurringBookingArgs(ArgsModel):
@@ -468,6 +486,23 @@ class GetPublicBookingPageArgs(ArgsModel):
     slug: str = Field(serialization_alias="p_slug")
 
 
+class GetWaitlistRow(ResultModel):
+    """A row returned by get_waitlist()."""
+
+    booking_kind: str | None
+    client_id: uuid.UUID | None
+    entry_id: uuid.UUID | None
+    joined_at: datetime.datetime | None
+    position: int | None
+    waiting: int | None
+
+
+class GetWaitlistArgs(ArgsModel):
+    """Arguments of get_waitlist(p_service_session_id uuid)."""
+
+    service_session_id: uuid.UUID = Field(serialization_alias="p_service_session_id")
+
+
 class IntegrityReportResultInvariantsItem(ResultModel):
     name: str
     description: str
@@ -488,6 +523,25 @@ class IntegrityReportArgs(ArgsModel):
     organization_id: uuid.UUID | None = Field(default=None, serialization_alias="p_organization_id")
 
 
+class JoinWaitlistResult(ResultModel):
+    entry_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: Literal["regular", "trial", "guest"]
+    status: Literal["waiting", "promoted", "skipped", "left", "expired"]
+    position: int | None
+    waiting: int
+    joined_at: datetime.datetime
+
+
+class JoinWaitlistArgs(ArgsModel):
+    """Arguments of join_waitlist(p_service_session_id uuid, p_booking_kind text, p_client_id uuid)."""
+
+    service_session_id: uuid.UUID = Field(serialization_alias="p_service_session_id")
+    booking_kind: str | None = Field(default=None, serialization_alias="p_booking_kind")
+    client_id: uuid.UUID | None = Field(default=None, serialization_alias="p_client_id")
+
+
 class LeaveOrganizationResult(ResultModel):
     success: bool
     message: str
@@ -499,6 +553,24 @@ class LeaveOrganizationArgs(ArgsModel):
     """Arguments of leave_organization(p_organization_id uuid)."""
 
     organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
+
+
+class LeaveWaitlistResult(ResultModel):
+    entry_id: uuid.UUID
+    service_session_id: uuid.UUID
+    client_id: uuid.UUID
+    booking_kind: Literal["regular", "trial", "guest"]
+    status: Literal["waiting", "promoted", "skipped", "left", "expired"]
+    position: int | None
+    waiting: int
+    joined_at: datetime.datetime
+
+
+class LeaveWaitlistArgs(ArgsModel):
+    """Arguments of leave_waitlist(p_service_session_id uuid, p_client_id uuid)."""
+
+    service_session_id: uuid.UUID = Field(serialization_alias="p_service_session_id")
+    client_id: uuid.UUID | None = Field(default=None, serialization_alias="p_client_id")
 
 
 class ListPublicServicesRow(ResultModel):
@@ -526,10 +598,29 @@ class MarkNoShowArgs(ArgsModel):
     booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
 
 
+class OrganizationClosureConflictsRow(ResultModel):
+    """A row returned by organization_closure_conflicts()."""
+
+    ends_at: datetime.datetime | None
+    kind: str | None
+    live_bookings: int | None
+    provider_id: uuid.UUID | None
+    service_id: uuid.UUID | None
+    service_session_id: uuid.UUID | None
+    starts_at: datetime.datetime | None
+
+
+class OrganizationClosureConflictsArgs(ArgsModel):
+    """Arguments of organization_closure_conflicts(p_closure_id uuid)."""
+
+    closure_id: uuid.UUID = Field(serialization_alias="p_closure_id")
+
+
 class PreviewTreatmentScheduleRow(ResultModel):
     """A row returned by preview_treatment_schedule()."""
 
     ends_at: datetime.datetime | None
+    session_label: str | None
     session_number: int | None
     starts_at: datetime.datetime | None
 
@@ -590,6 +681,12 @@ class RotateWebhookSecretArgs(ArgsModel):
     subscription_id: uuid.UUID = Field(serialization_alias="p_subscription_id")
 
 
+class SessionLabelArgs(ArgsModel):
+    """Arguments of session_label(p_booking bookings)."""
+
+    booking: Bookings = Field(serialization_alias="p_booking")
+
+
 class SetDefaultSessionTypeArgs(ArgsModel):
     """Arguments of set_default_session_type(p_organization_id uuid, p_session_type_id uuid)."""
 
@@ -626,6 +723,8 @@ class TreatmentProgressResult(ResultModel):
     upcoming: int
     remaining: int
     next_session_number: int | None
+    next_session_label: str | None
+    session_labels: list[str] | None
     message: str
 
 
@@ -682,6 +781,7 @@ _CONFIGURE_OUTBOX_CONSUMER_RESULT: TypeAdapter[ConfigureOutboxConsumerResult] = 
 )
 _CONFIRM_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _CREATE_ORGANIZATION_RESULT: TypeAdapter[Organizations] = TypeAdapter(Organizations)
+_CREATE_ORGANIZATION_CLOSURE_RESULT: TypeAdapter[OrganizationClosures] = TypeAdapter(OrganizationClosures)
 _CREATE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _CREATE_SERVICE_SESSION_RESULT: TypeAdapter[ServiceSessions] = TypeAdapter(ServiceSessions)
 _CREATE_SUBSCRIPTION_RESULT: TypeAdapter[Subscriptions] = TypeAdapter(Subscriptions)
@@ -705,12 +805,18 @@ _GET_PUBLIC_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetPublicAvailableSlotsRow]
 _GET_PUBLIC_BOOKING_PAGE_RESULT: TypeAdapter[GetPublicBookingPageResult] = TypeAdapter(
     GetPublicBookingPageResult
 )
+_GET_WAITLIST_RESULT: TypeAdapter[list[GetWaitlistRow]] = TypeAdapter(list[GetWaitlistRow])
 _INTEGRITY_REPORT_RESULT: TypeAdapter[IntegrityReportResult] = TypeAdapter(IntegrityReportResult)
+_JOIN_WAITLIST_RESULT: TypeAdapter[JoinWaitlistResult] = TypeAdapter(JoinWaitlistResult)
 _LEAVE_ORGANIZATION_RESULT: TypeAdapter[LeaveOrganizationResult] = TypeAdapter(LeaveOrganizationResult)
+_LEAVE_WAITLIST_RESULT: TypeAdapter[LeaveWaitlistResult] = TypeAdapter(LeaveWaitlistResult)
 _LIST_PUBLIC_SERVICES_RESULT: TypeAdapter[list[ListPublicServicesRow]] = TypeAdapter(
     list[ListPublicServicesRow]
 )
 _MARK_NO_SHOW_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_ORGANIZATION_CLOSURE_CONFLICTS_RESULT: TypeAdapter[list[OrganizationClosureConflictsRow]] = TypeAdapter(
+    list[OrganizationClosureConflictsRow]
+)
 _PREVIEW_TREATMENT_SCHEDULE_RESULT: TypeAdapter[list[PreviewTreatmentScheduleRow]] = TypeAdapter(
     list[PreviewTreatmentScheduleRow]
 )
@@ -719,6 +825,7 @@ _RELEASE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _REQUEUE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _RESCHEDULE_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _ROTATE_WEBHOOK_SECRET_RESULT: TypeAdapter[RotateWebhookSecretResult] = TypeAdapter(RotateWebhookSecretResult)
+_SESSION_LABEL_RESULT: TypeAdapter[str] = TypeAdapter(str)
 _SET_DEFAULT_SESSION_TYPE_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
 _SUBSCRIPTION_BALANCE_RESULT: TypeAdapter[SubscriptionBalanceResult] = TypeAdapter(SubscriptionBalanceResult)
 _TREATMENT_PROGRESS_RESULT: TypeAdapter[TreatmentProgressResult] = TypeAdapter(TreatmentProgressResult)
@@ -804,8 +911,8 @@ class SessionkitRpc:
         booking; creates its private individual service session. A client books for themself;
         owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
         field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST,
-        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED
-        (PT422), SLOT_TAKEN (PT409).
+        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY,
+        DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/book_individual_session: `book_individual_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid,
@@ -890,7 +997,9 @@ class SessionkitRpc:
         client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN
         (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked),
         CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE,
-        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW (PT422).
+        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead
+        (join_waitlist).
 
         POST /rest/v1/rpc/book_session: `book_session(p_service_session_id uuid, p_booking_kind
         text, p_client_id uuid)`. An argument left as None is not sent (the database default
@@ -920,9 +1029,9 @@ class SessionkitRpc:
         is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id,
         session_number and total_sessions. A client books for themself; owners/admins/providers
         name p_client_id. Returns {session_group_id, strategy, total_sessions,
-        bookings[{booking_id, session_number, starts_at, ends_at}], progress}. Errors: those of
-        book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does
-        not allow.
+        bookings[{booking_id, session_number, session_label, starts_at, ends_at}], progress}
+        (treatment.booked carries the same bookings). Errors: those of book_individual_session,
+        INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
 
         POST /rest/v1/rpc/book_treatment: `book_treatment(p_service_id uuid, p_provider_id uuid,
         p_starts_at timestamp with time zone, p_sessions integer, p_client_id uuid)`. An argument
@@ -1069,6 +1178,46 @@ class SessionkitRpc:
         data = self.call("create_organization", args.rest_payload())
         return _CREATE_ORGANIZATION_RESULT.validate_python(data)
 
+    def create_organization_closure(
+        self,
+        *,
+        organization_id: uuid.UUID,
+        reason: str,
+        starts_at: datetime.datetime | None = None,
+        ends_at: datetime.datetime | None = None,
+        date: datetime.date | None = None,
+        end_date: datetime.date | None = None,
+        start_time: datetime.time | None = None,
+        end_time: datetime.time | None = None,
+    ) -> OrganizationClosures:
+        """Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local
+        p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to
+        p_end_time (default the end of the day) in the organization's time zone. From then on no
+        provider of the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and
+        slot search offers nothing there; sessions already scheduled stay
+        (organization_closure_conflicts lists them). Audited; outbox organization.closure_created
+        (as every write of the table: closure_changed, closure_deleted). Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/create_organization_closure:
+        `create_organization_closure(p_organization_id uuid, p_reason text, p_starts_at timestamp
+        with time zone, p_ends_at timestamp with time zone, p_date date, p_end_date date,
+        p_start_time time without time zone, p_end_time time without time zone)`. An argument left
+        as None is not sent (the database default applies).
+        """
+        args = CreateOrganizationClosureArgs(
+            organization_id=organization_id,
+            reason=reason,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            date=date,
+            end_date=end_date,
+            start_time=start_time,
+            end_time=end_time,
+        )
+        data = self.call("create_organization_closure", args.rest_payload())
+        return _CREATE_ORGANIZATION_CLOSURE_RESULT.validate_python(data)
+
     def create_recurring_booking(
         self,
         *,
@@ -1126,8 +1275,8 @@ class SessionkitRpc:
         capacity p_max_participants (default the service capacity; individual = 1). The provider's
         weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with
         buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND,
-        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN
-        (PT409).
+        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED
+        (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/create_service_session: `create_service_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid, p_kind
@@ -1317,9 +1466,11 @@ class SessionkitRpc:
     ) -> list[GetAvailableSlotsRow]:
         """Bookable slots (starts_at, ends_at) of a service with a provider between local dates
         p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and
-        partial) minus existing sessions with buffers, slot length = the service's session type,
-        in the organization's time zone across DST, honouring min_notice_minutes, max_advance_days
-        and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED,
+        partial) minus the organization's closures minus existing sessions with buffers, slot
+        length = the service's session type, a slot every slot_step_minutes (default: the length)
+        from the start of each available window, in the organization's time zone across DST,
+        honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client
+        asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED,
         INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.
 
         POST /rest/v1/rpc/get_available_slots: `get_available_slots(p_provider_id uuid,
@@ -1372,6 +1523,19 @@ class SessionkitRpc:
         data = self.call("get_public_booking_page", args.rest_payload())
         return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
 
+    def get_waitlist(self, *, service_session_id: uuid.UUID) -> list[GetWaitlistRow]:
+        """The waiting clients of a session in queue order: (entry_id, client_id, position (1 =
+        next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of
+        the organization see every waiting client; a client sees only their own row (with their
+        true position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one
+        the caller cannot see).
+
+        POST /rest/v1/rpc/get_waitlist: `get_waitlist(p_service_session_id uuid)`.
+        """
+        args = GetWaitlistArgs(service_session_id=service_session_id)
+        data = self.call("get_waitlist", args.rest_payload())
+        return _GET_WAITLIST_RESULT.validate_python(data)
+
     def integrity_report(
         self,
         *,
@@ -1389,6 +1553,35 @@ class SessionkitRpc:
         data = self.call("integrity_report", args.rest_payload())
         return _INTEGRITY_REPORT_RESULT.validate_python(data)
 
+    def join_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        booking_kind: str | None = None,
+        client_id: uuid.UUID | None = None,
+    ) -> JoinWaitlistResult:
+        """Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the
+        waitlist of a full workshop/course session and returns {entry_id, service_session_id,
+        client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the
+        place already held. When a place frees the first waiting client is booked automatically
+        (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist),
+        NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book
+        it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK,
+        OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+
+        POST /rest/v1/rpc/join_waitlist: `join_waitlist(p_service_session_id uuid, p_booking_kind
+        text, p_client_id uuid)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = JoinWaitlistArgs(
+            service_session_id=service_session_id,
+            booking_kind=booking_kind,
+            client_id=client_id,
+        )
+        data = self.call("join_waitlist", args.rest_payload())
+        return _JOIN_WAITLIST_RESULT.validate_python(data)
+
     def leave_organization(self, *, organization_id: uuid.UUID) -> LeaveOrganizationResult:
         """The caller leaves the organization (an accepted membership; to decline an invitation use
         decline_invitation). Refused while they are its last owner or have upcoming sessions (as
@@ -1402,6 +1595,23 @@ class SessionkitRpc:
         args = LeaveOrganizationArgs(organization_id=organization_id)
         data = self.call("leave_organization", args.rest_payload())
         return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
+
+    def leave_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        client_id: uuid.UUID | None = None,
+    ) -> LeaveWaitlistResult:
+        """Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the
+        waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors:
+        UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+
+        POST /rest/v1/rpc/leave_waitlist: `leave_waitlist(p_service_session_id uuid, p_client_id
+        uuid)`. An argument left as None is not sent (the database default applies).
+        """
+        args = LeaveWaitlistArgs(service_session_id=service_session_id, client_id=client_id)
+        data = self.call("leave_waitlist", args.rest_payload())
+        return _LEAVE_WAITLIST_RESULT.validate_python(data)
 
     def list_public_services(self, *, slug: str) -> list[ListPublicServicesRow]:
         """The services listed on a published booking page (anyone, anon included): service_id, name,
@@ -1427,6 +1637,22 @@ class SessionkitRpc:
         data = self.call("mark_no_show", args.rest_payload())
         return _MARK_NO_SHOW_RESULT.validate_python(data)
 
+    def organization_closure_conflicts(
+        self,
+        *,
+        closure_id: uuid.UUID,
+    ) -> list[OrganizationClosureConflictsRow]:
+        """Scheduled sessions of the organization inside a closure (owner/admin), with their live
+        bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/organization_closure_conflicts:
+        `organization_closure_conflicts(p_closure_id uuid)`.
+        """
+        args = OrganizationClosureConflictsArgs(closure_id=closure_id)
+        data = self.call("organization_closure_conflicts", args.rest_payload())
+        return _ORGANIZATION_CLOSURE_CONFLICTS_RESULT.validate_python(data)
+
     def preview_treatment_schedule(
         self,
         *,
@@ -1437,8 +1663,9 @@ class SessionkitRpc:
         """The dates of a treatment's sessions if it started at p_starts_at (all
         total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per
         gap, else default_days, else 7 days), same local time across DST, length from the
-        service's session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
-        argument; the service must be a multi-session treatment), NOT_FOUND.
+        service's session type, session_label from services.session_labels (null when unnamed).
+        Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service
+        must be a multi-session treatment), NOT_FOUND.
 
         POST /rest/v1/rpc/preview_treatment_schedule: `preview_treatment_schedule(p_service_id
         uuid, p_starts_at timestamp with time zone, p_sessions integer)`. An argument left as None
@@ -1521,8 +1748,9 @@ class SessionkitRpc:
         order and gaps. Concurrent moves of one booking run one after the other. Errors:
         UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
         SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
-        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
-        DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
+        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET,
+        BACKFILL_REQUIRED (PT422).
 
         POST /rest/v1/rpc/reschedule_booking: `reschedule_booking(p_booking_id uuid,
         p_new_starts_at timestamp with time zone)`.
@@ -1541,6 +1769,17 @@ class SessionkitRpc:
         args = RotateWebhookSecretArgs(subscription_id=subscription_id)
         data = self.call("rotate_webhook_secret", args.rest_payload())
         return _ROTATE_WEBHOOK_SECRET_RESULT.validate_python(data)
+
+    def session_label(self, *, booking: Bookings) -> str:
+        """Computed field of bookings: the name of this treatment session
+        (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+        treatments or when the service names no sessions.
+
+        POST /rest/v1/rpc/session_label: `session_label(p_booking bookings)`.
+        """
+        args = SessionLabelArgs(booking=booking)
+        data = self.call("session_label", args.rest_payload())
+        return _SESSION_LABEL_RESULT.validate_python(data)
 
     def set_default_session_type(
         self,
@@ -1578,10 +1817,11 @@ class SessionkitRpc:
     def treatment_progress(self, *, session_group_id: uuid.UUID) -> TreatmentProgressResult:
         """Progress of a multi-session treatment, computed from its bookings: {session_group_id,
         service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming,
-        remaining, next_session_number, message}. booked counts pending, confirmed and completed
-        sessions; remaining = total - booked; cancelled and no-show sessions free their number.
-        For the client, the treatment's providers and owners/admins. Errors: UNAUTHORIZED,
-        INVALID_REQUEST, NOT_FOUND.
+        remaining, next_session_number, next_session_label, session_labels, message}; the labels
+        come from services.session_labels (null when the service names no sessions). booked counts
+        pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-
+        show sessions free their number. For the client, the treatment's providers and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
 
         POST /rest/v1/rpc/treatment_progress: `treatment_progress(p_session_group_id uuid)`.
         """
@@ -1708,8 +1948,8 @@ class AsyncSessionkitRpc:
         booking; creates its private individual service session. A client books for themself;
         owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
         field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST,
-        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED
-        (PT422), SLOT_TAKEN (PT409).
+        TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY,
+        DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/book_individual_session: `book_individual_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid,
@@ -1794,7 +2034,9 @@ class AsyncSessionkitRpc:
         client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN
         (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked),
         CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE,
-        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW (PT422).
+        BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead
+        (join_waitlist).
 
         POST /rest/v1/rpc/book_session: `book_session(p_service_session_id uuid, p_booking_kind
         text, p_client_id uuid)`. An argument left as None is not sent (the database default
@@ -1824,9 +2066,9 @@ class AsyncSessionkitRpc:
         is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id,
         session_number and total_sessions. A client books for themself; owners/admins/providers
         name p_client_id. Returns {session_group_id, strategy, total_sessions,
-        bookings[{booking_id, session_number, starts_at, ends_at}], progress}. Errors: those of
-        book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does
-        not allow.
+        bookings[{booking_id, session_number, session_label, starts_at, ends_at}], progress}
+        (treatment.booked carries the same bookings). Errors: those of book_individual_session,
+        INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
 
         POST /rest/v1/rpc/book_treatment: `book_treatment(p_service_id uuid, p_provider_id uuid,
         p_starts_at timestamp with time zone, p_sessions integer, p_client_id uuid)`. An argument
@@ -1973,6 +2215,46 @@ class AsyncSessionkitRpc:
         data = await self.call("create_organization", args.rest_payload())
         return _CREATE_ORGANIZATION_RESULT.validate_python(data)
 
+    async def create_organization_closure(
+        self,
+        *,
+        organization_id: uuid.UUID,
+        reason: str,
+        starts_at: datetime.datetime | None = None,
+        ends_at: datetime.datetime | None = None,
+        date: datetime.date | None = None,
+        end_date: datetime.date | None = None,
+        start_time: datetime.time | None = None,
+        end_time: datetime.time | None = None,
+    ) -> OrganizationClosures:
+        """Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local
+        p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to
+        p_end_time (default the end of the day) in the organization's time zone. From then on no
+        provider of the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and
+        slot search offers nothing there; sessions already scheduled stay
+        (organization_closure_conflicts lists them). Audited; outbox organization.closure_created
+        (as every write of the table: closure_changed, closure_deleted). Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/create_organization_closure:
+        `create_organization_closure(p_organization_id uuid, p_reason text, p_starts_at timestamp
+        with time zone, p_ends_at timestamp with time zone, p_date date, p_end_date date,
+        p_start_time time without time zone, p_end_time time without time zone)`. An argument left
+        as None is not sent (the database default applies).
+        """
+        args = CreateOrganizationClosureArgs(
+            organization_id=organization_id,
+            reason=reason,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            date=date,
+            end_date=end_date,
+            start_time=start_time,
+            end_time=end_time,
+        )
+        data = await self.call("create_organization_closure", args.rest_payload())
+        return _CREATE_ORGANIZATION_CLOSURE_RESULT.validate_python(data)
+
     async def create_recurring_booking(
         self,
         *,
@@ -2030,8 +2312,8 @@ class AsyncSessionkitRpc:
         capacity p_max_participants (default the service capacity; individual = 1). The provider's
         weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with
         buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND,
-        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN
-        (PT409).
+        FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED
+        (PT422), SLOT_TAKEN (PT409).
 
         POST /rest/v1/rpc/create_service_session: `create_service_session(p_service_id uuid,
         p_provider_id uuid, p_starts_at timestamp with time zone, p_session_type_id uuid, p_kind
@@ -2225,9 +2507,11 @@ class AsyncSessionkitRpc:
     ) -> list[GetAvailableSlotsRow]:
         """Bookable slots (starts_at, ends_at) of a service with a provider between local dates
         p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and
-        partial) minus existing sessions with buffers, slot length = the service's session type,
-        in the organization's time zone across DST, honouring min_notice_minutes, max_advance_days
-        and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED,
+        partial) minus the organization's closures minus existing sessions with buffers, slot
+        length = the service's session type, a slot every slot_step_minutes (default: the length)
+        from the start of each available window, in the organization's time zone across DST,
+        honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client
+        asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED,
         INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.
 
         POST /rest/v1/rpc/get_available_slots: `get_available_slots(p_provider_id uuid,
@@ -2280,6 +2564,19 @@ class AsyncSessionkitRpc:
         data = await self.call("get_public_booking_page", args.rest_payload())
         return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
 
+    async def get_waitlist(self, *, service_session_id: uuid.UUID) -> list[GetWaitlistRow]:
+        """The waiting clients of a session in queue order: (entry_id, client_id, position (1 =
+        next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of
+        the organization see every waiting client; a client sees only their own row (with their
+        true position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one
+        the caller cannot see).
+
+        POST /rest/v1/rpc/get_waitlist: `get_waitlist(p_service_session_id uuid)`.
+        """
+        args = GetWaitlistArgs(service_session_id=service_session_id)
+        data = await self.call("get_waitlist", args.rest_payload())
+        return _GET_WAITLIST_RESULT.validate_python(data)
+
     async def integrity_report(
         self,
         *,
@@ -2297,6 +2594,35 @@ class AsyncSessionkitRpc:
         data = await self.call("integrity_report", args.rest_payload())
         return _INTEGRITY_REPORT_RESULT.validate_python(data)
 
+    async def join_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        booking_kind: str | None = None,
+        client_id: uuid.UUID | None = None,
+    ) -> JoinWaitlistResult:
+        """Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the
+        waitlist of a full workshop/course session and returns {entry_id, service_session_id,
+        client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the
+        place already held. When a place frees the first waiting client is booked automatically
+        (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors:
+        UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist),
+        NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book
+        it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK,
+        OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+
+        POST /rest/v1/rpc/join_waitlist: `join_waitlist(p_service_session_id uuid, p_booking_kind
+        text, p_client_id uuid)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = JoinWaitlistArgs(
+            service_session_id=service_session_id,
+            booking_kind=booking_kind,
+            client_id=client_id,
+        )
+        data = await self.call("join_waitlist", args.rest_payload())
+        return _JOIN_WAITLIST_RESULT.validate_python(data)
+
     async def leave_organization(self, *, organization_id: uuid.UUID) -> LeaveOrganizationResult:
         """The caller leaves the organization (an accepted membership; to decline an invitation use
         decline_invitation). Refused while they are its last owner or have upcoming sessions (as
@@ -2310,6 +2636,23 @@ class AsyncSessionkitRpc:
         args = LeaveOrganizationArgs(organization_id=organization_id)
         data = await self.call("leave_organization", args.rest_payload())
         return _LEAVE_ORGANIZATION_RESULT.validate_python(data)
+
+    async def leave_waitlist(
+        self,
+        *,
+        service_session_id: uuid.UUID,
+        client_id: uuid.UUID | None = None,
+    ) -> LeaveWaitlistResult:
+        """Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the
+        waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors:
+        UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+
+        POST /rest/v1/rpc/leave_waitlist: `leave_waitlist(p_service_session_id uuid, p_client_id
+        uuid)`. An argument left as None is not sent (the database default applies).
+        """
+        args = LeaveWaitlistArgs(service_session_id=service_session_id, client_id=client_id)
+        data = await self.call("leave_waitlist", args.rest_payload())
+        return _LEAVE_WAITLIST_RESULT.validate_python(data)
 
     async def list_public_services(self, *, slug: str) -> list[ListPublicServicesRow]:
         """The services listed on a published booking page (anyone, anon included): service_id, name,
@@ -2335,6 +2678,22 @@ class AsyncSessionkitRpc:
         data = await self.call("mark_no_show", args.rest_payload())
         return _MARK_NO_SHOW_RESULT.validate_python(data)
 
+    async def organization_closure_conflicts(
+        self,
+        *,
+        closure_id: uuid.UUID,
+    ) -> list[OrganizationClosureConflictsRow]:
+        """Scheduled sessions of the organization inside a closure (owner/admin), with their live
+        bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/organization_closure_conflicts:
+        `organization_closure_conflicts(p_closure_id uuid)`.
+        """
+        args = OrganizationClosureConflictsArgs(closure_id=closure_id)
+        data = await self.call("organization_closure_conflicts", args.rest_payload())
+        return _ORGANIZATION_CLOSURE_CONFLICTS_RESULT.validate_python(data)
+
     async def preview_treatment_schedule(
         self,
         *,
@@ -2345,8 +2704,9 @@ class AsyncSessionkitRpc:
         """The dates of a treatment's sessions if it started at p_starts_at (all
         total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per
         gap, else default_days, else 7 days), same local time across DST, length from the
-        service's session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
-        argument; the service must be a multi-session treatment), NOT_FOUND.
+        service's session type, session_label from services.session_labels (null when unnamed).
+        Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service
+        must be a multi-session treatment), NOT_FOUND.
 
         POST /rest/v1/rpc/preview_treatment_schedule: `preview_treatment_schedule(p_service_id
         uuid, p_starts_at timestamp with time zone, p_sessions integer)`. An argument left as None
@@ -2429,8 +2789,9 @@ class AsyncSessionkitRpc:
         order and gaps. Concurrent moves of one booking run one after the other. Errors:
         UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED,
         SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
-        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
-        DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
+        TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET,
+        BACKFILL_REQUIRED (PT422).
 
         POST /rest/v1/rpc/reschedule_booking: `reschedule_booking(p_booking_id uuid,
         p_new_starts_at timestamp with time zone)`.
@@ -2453,6 +2814,17 @@ class AsyncSessionkitRpc:
         args = RotateWebhookSecretArgs(subscription_id=subscription_id)
         data = await self.call("rotate_webhook_secret", args.rest_payload())
         return _ROTATE_WEBHOOK_SECRET_RESULT.validate_python(data)
+
+    async def session_label(self, *, booking: Bookings) -> str:
+        """Computed field of bookings: the name of this treatment session
+        (services.session_labels[session_number], seed 004: "Healing Check"); null outside
+        treatments or when the service names no sessions.
+
+        POST /rest/v1/rpc/session_label: `session_label(p_booking bookings)`.
+        """
+        args = SessionLabelArgs(booking=booking)
+        data = await self.call("session_label", args.rest_payload())
+        return _SESSION_LABEL_RESULT.validate_python(data)
 
     async def set_default_session_type(
         self,
@@ -2494,10 +2866,11 @@ class AsyncSessionkitRpc:
     async def treatment_progress(self, *, session_group_id: uuid.UUID) -> TreatmentProgressResult:
         """Progress of a multi-session treatment, computed from its bookings: {session_group_id,
         service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming,
-        remaining, next_session_number, message}. booked counts pending, confirmed and completed
-        sessions; remaining = total - booked; cancelled and no-show sessions free their number.
-        For the client, the treatment's providers and owners/admins. Errors: UNAUTHORIZED,
-        INVALID_REQUEST, NOT_FOUND.
+        remaining, next_session_number, next_session_label, session_labels, message}; the labels
+        come from services.session_labels (null when the service names no sessions). booked counts
+        pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-
+        show sessions free their number. For the client, the treatment's providers and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
 
         POST /rest/v1/rpc/treatment_progress: `treatment_progress(p_session_group_id uuid)`.
         """
@@ -2570,6 +2943,7 @@ __all__ = [
     "ConfigureOutboxConsumerResult",
     "ConfirmBookingArgs",
     "CreateOrganizationArgs",
+    "CreateOrganizationClosureArgs",
     "CreateRecurringBookingArgs",
     "CreateServiceSessionArgs",
     "CreateSubscriptionArgs",
@@ -2596,14 +2970,22 @@ __all__ = [
     "GetPublicBookingPageResultOrganization",
     "GetPublicBookingPageResultServicesItem",
     "GetPublicBookingPageResultServicesItemProvidersItem",
+    "GetWaitlistArgs",
+    "GetWaitlistRow",
     "IntegrityReportArgs",
     "IntegrityReportResult",
     "IntegrityReportResultInvariantsItem",
+    "JoinWaitlistArgs",
+    "JoinWaitlistResult",
     "LeaveOrganizationArgs",
     "LeaveOrganizationResult",
+    "LeaveWaitlistArgs",
+    "LeaveWaitlistResult",
     "ListPublicServicesArgs",
     "ListPublicServicesRow",
     "MarkNoShowArgs",
+    "OrganizationClosureConflictsArgs",
+    "OrganizationClosureConflictsRow",
     "PreviewTreatmentScheduleArgs",
     "PreviewTreatmentScheduleRow",
     "RecordWebhookAttemptArgs",
@@ -2612,6 +2994,7 @@ __all__ = [
     "RescheduleBookingArgs",
     "RotateWebhookSecretArgs",
     "RotateWebhookSecretResult",
+    "SessionLabelArgs",
     "SessionkitRpc",
     "SetDefaultSessionTypeArgs",
     "SubscriptionBalanceArgs",

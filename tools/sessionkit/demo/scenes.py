@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sessionkit.demo.engine import Scene, Step
+from sessionkit.demo.waitlist_scenes import CLOSURES_AND_LIMITS, WAITLIST
 
 ANNA = "anna@physio-mitte.demo"  # owner, Praxis Physio Mitte (Berlin)
 BEN = "ben@physio-mitte.demo"  # admin, Praxis Physio Mitte
@@ -208,7 +209,7 @@ RECURRING_AND_TREATMENTS = Scene(
             BEN,
             "previews the knee rehab programme for a start next Tuesday at 09:00",
             f"""
-            select session_number,
+            select session_number, session_label,
                    to_char(starts_at at time zone 'Europe/Berlin', 'Dy DD Mon HH24:MI') as starts
             from public.preview_treatment_schedule('{KNEE_REHAB}',
                    ({NEXT_MONDAY} + 1 + time '09:00') at time zone 'Europe/Berlin')""",
@@ -258,7 +259,7 @@ RECURRING_AND_TREATMENTS = Scene(
             "reads her progress (computed, never stored)",
             f"""
             select p ->> 'completed' as completed, p ->> 'remaining' as remaining,
-                   p ->> 'next_session_number' as next, p ->> 'message' as message
+                   p ->> 'next_session_label' as next, p ->> 'message' as message
             from public.treatment_progress({LENAS_TREATMENT}) p""",
         ),
         Step(
@@ -412,4 +413,6 @@ SCENES: list[Scene] = [
         ),
     ),
     RECURRING_AND_TREATMENTS,
+    WAITLIST,
+    CLOSURES_AND_LIMITS,
 ]

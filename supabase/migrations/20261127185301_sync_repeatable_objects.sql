@@ -330,11 +330,13 @@ grant select on public.specialist_availability_exception_times to authenticated,
 -- >>> functions/availability/get_available_slots.sql
 -- get_available_slots: the bookable start times of a service with a provider between two local
 -- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
--- `duration` from the start of each available window (weekly rules and overrides minus
--- exceptions, in the organization's / rule's time zone, DST-correct), then dropped when they
--- collide with a session (buffers included), start too soon (min_notice_minutes), too far ahead
--- (max_advance_days) or fall on a day already at max_bookings_per_day. Booking re-checks all of
--- it (private.assert_slot_bookable).
+-- `slot_step_minutes` (default: the session length) from the start of each available window
+-- (weekly rules and overrides minus exceptions minus the organization's closures, in the
+-- organization's / rule's time zone, DST-correct), each as long as the session, then dropped
+-- when they collide with a session (buffers included), start too soon (min_notice_minutes), too
+-- far ahead (max_advance_days), fall on a day already at max_bookings_per_day or - for a client
+-- asking - in a period where they hold max_bookings_per_client. Booking re-checks all of it
+-- (private.assert_slot_bookable, private.assert_client_limit).
 --
 -- One computation (private.service_slots), two doors: get_available_slots for members of the
 -- organization, get_public_available_slots (functions/public_booking/) for a published booking
@@ -392,7 +394,9 @@ declare
   v_type public.session_types;
   v_tz text;
   v_length interval;
+  v_step interval;
   v_free tstzmultirange;
+  v_client_full tstzmultirange := '{}'::tstzmultirange;
   v_busy tstzmultirange;
   v_earliest timestamptz;
   v_latest timestamptz;
@@ -409,11 +413,28 @@ begin
 
   v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
   v_length := make_interval(mins => v_type.duration_minutes);
+  v_step := make_interval(mins => coalesce(v_service.slot_step_minutes, v_type.duration_minutes));
   select o.timezone into v_tz from public.organizations o where o.id = v_service.organization_id;
 
   v_free := private.provider_availability(v_service.organization_id, p_provider_id, p_from, p_to);
   if isempty(v_free) then
     return;
+  end if;
+  -- the organization's closures block every provider
+  v_free := v_free - coalesce((
+    select range_agg(tstzrange(c.starts_at, c.ends_at))
+    from private.organization_closures_within(array[v_service.organization_id], tstzrange(lower(v_free), upper(v_free))) as c
+  ), '{}'::tstzmultirange);
+  if isempty(v_free) then
+    return;
+  end if;
+  -- a client asking sees no slot in a period where they already hold the service's limit
+  if v_service.max_bookings_per_client is not null
+     and private.member_role(v_service.organization_id, (select auth.uid())) = 'client' then
+    v_client_full := coalesce((
+      select range_agg(f.period)
+      from private.client_full_periods(v_service, (select auth.uid()), tstzrange(lower(v_free), upper(v_free))) as f
+    ), '{}'::tstzmultirange);
   end if;
   v_busy := private.provider_busy(
     p_provider_id, tstzrange(lower(v_free), upper(v_free)),
@@ -428,11 +449,11 @@ begin
       select w.r from unnest(v_free) as w (r)
     ),
     candidates as (
-      select lower(w.r) + g.k * v_length as slot_start
+      select lower(w.r) + g.k * v_step as slot_start
       from windows w
       cross join lateral generate_series(
         0,
-        floor(extract(epoch from upper(w.r) - lower(w.r)) / extract(epoch from v_length))::integer - 1
+        floor(extract(epoch from upper(w.r) - lower(w.r) - v_length) / extract(epoch from v_step))::integer
       ) as g (k)
     ),
     day_counts as (
@@ -467,6 +488,7 @@ begin
       and c.slot_start > now()
       and (v_latest is null or c.slot_start <= v_latest)
       and not (v_busy && tstzrange(c.slot_start, c.slot_start + v_length))
+      and not (v_client_full @> c.slot_start)
       and not exists (
         select 1 from day_counts dc
         where dc.day = (c.slot_start at time zone v_tz)::date
@@ -477,7 +499,7 @@ end
 $$;
 
 comment on function private.service_slots(public.services, uuid, date, date) is
-  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): SERVICE_INACTIVE, NOT_FOUND (provider not an accepted provider-capable member), INVALID_REQUEST (another provider''s service), then the free slots of the service with the provider between local dates p_from and p_to.';
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): SERVICE_INACTIVE, NOT_FOUND (provider not an accepted provider-capable member), INVALID_REQUEST (another provider''s service), then the free slots of the service with the provider between local dates p_from and p_to: every slot_step_minutes (default: the session length) from the start of each window, minus the organization''s closures, and for a client of the organization asking, minus the periods where they hold max_bookings_per_client.';
 
 revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
 grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
@@ -511,7 +533,7 @@ end
 $$;
 
 comment on function public.get_available_slots(uuid, uuid, date, date) is
-  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus existing sessions with buffers, slot length = the service''s session type, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days and max_bookings_per_day. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
+  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus the organization''s closures minus existing sessions with buffers, slot length = the service''s session type, a slot every slot_step_minutes (default: the length) from the start of each available window, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
 
 revoke execute on function public.get_available_slots(uuid, uuid, date, date) from public, anon;
 grant execute on function public.get_available_slots(uuid, uuid, date, date) to authenticated, service_role;
@@ -1234,6 +1256,66 @@ comment on function public.mark_no_show(uuid) is
 revoke execute on function public.mark_no_show(uuid) from public, anon;
 grant execute on function public.mark_no_show(uuid) to authenticated, service_role;
 
+-- >>> functions/bookings/computed_times.sql
+-- PostgREST computed fields: bookings?select=*,computed_start_time,computed_end_time,session_label
+-- The service session is the source of truth; legacy bookings without one fall back to their
+-- own (deprecated) start_time/end_time.
+
+create or replace function public.computed_start_time(p_booking public.bookings)
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(
+    (select ss.starts_at from public.service_sessions ss where ss.id = p_booking.service_session_id),
+    p_booking.start_time
+  )
+$$;
+
+comment on function public.computed_start_time(public.bookings) is
+  'Computed field of bookings: the start of its service session (legacy rows: bookings.start_time).';
+
+revoke execute on function public.computed_start_time(public.bookings) from public, anon;
+grant execute on function public.computed_start_time(public.bookings) to authenticated, service_role;
+
+create or replace function public.computed_end_time(p_booking public.bookings)
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(
+    (select ss.ends_at from public.service_sessions ss where ss.id = p_booking.service_session_id),
+    p_booking.end_time
+  )
+$$;
+
+comment on function public.computed_end_time(public.bookings) is
+  'Computed field of bookings: the end of its service session (legacy rows: bookings.end_time).';
+
+revoke execute on function public.computed_end_time(public.bookings) from public, anon;
+grant execute on function public.computed_end_time(public.bookings) to authenticated, service_role;
+
+create or replace function public.session_label(p_booking public.bookings)
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  -- the label the treatment's service gives this session number (services.session_labels)
+  select sv.session_labels[p_booking.session_number]
+  from public.services sv
+  where sv.id = p_booking.service_id
+    and p_booking.session_group_id is not null
+$$;
+
+comment on function public.session_label(public.bookings) is
+  'Computed field of bookings: the name of this treatment session (services.session_labels[session_number], seed 004: "Healing Check"); null outside treatments or when the service names no sessions.';
+
+revoke execute on function public.session_label(public.bookings) from public, anon;
+grant execute on function public.session_label(public.bookings) to authenticated, service_role;
+
 -- >>> functions/bookings/late_cancellation_window.sql
 -- private.in_late_cancellation_window: the organization's late-cancellation window, one
 -- definition for every rule that depends on it: a client's late cancellation forfeits the
@@ -1349,6 +1431,7 @@ begin
   if v_session.kind = 'individual' then
     v_new_ends_at := p_new_starts_at + (v_session.ends_at - v_session.starts_at);
     perform private.assert_slot_bookable(v_service, v_session.provider_id, p_new_starts_at, v_new_ends_at, v_session.id);
+    perform private.assert_client_limit(v_service, v_booking.client_id, p_new_starts_at, v_booking.id, 'p_new_starts_at');
     begin
       update public.service_sessions as ss
       set starts_at = p_new_starts_at, ends_at = v_new_ends_at
@@ -1372,6 +1455,7 @@ begin
       perform private.raise_error('NOT_FOUND', 'No session of this service starts at that time.', 'p_new_starts_at');
     end if;
     perform private.assert_booking_window(v_service, v_target.starts_at);
+    perform private.assert_organization_open(v_target.organization_id, v_target.starts_at, v_target.ends_at, 'p_new_starts_at');
     if exists (
       select 1 from public.bookings as b
       where b.service_session_id = v_target.id
@@ -1383,6 +1467,7 @@ begin
     if v_target.current_participants >= v_target.max_participants then
       perform private.raise_error('CAPACITY_REACHED', 'That session is full.', 'p_new_starts_at');
     end if;
+    perform private.assert_client_limit(v_service, v_booking.client_id, v_target.starts_at, v_booking.id, 'p_new_starts_at');
     update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
   end if;
 
@@ -1425,7 +1510,7 @@ end
 $$;
 
 comment on function public.reschedule_booking(uuid, timestamptz) is
-  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
+  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
 
 revoke execute on function public.reschedule_booking(uuid, timestamptz) from public, anon;
 grant execute on function public.reschedule_booking(uuid, timestamptz) to authenticated, service_role;
@@ -1521,6 +1606,309 @@ comment on function private.credit_for_move(public.bookings, timestamptz) is
 
 revoke all on function private.credit_for_move(public.bookings, timestamptz) from public, anon, authenticated;
 grant execute on function private.credit_for_move(public.bookings, timestamptz) to service_role;
+
+-- >>> functions/closures/closure_rule.sql
+-- The closure rule (issue 14): nothing of an organization may take place while it is closed.
+--   private.organization_closures_within(orgs[], window)  the closures of these organizations
+--     overlapping a window, set-based (GiST index, one probe per organization): slot search
+--     subtracts them, the recurring dispatcher's set-based step joins them, and
+--   private.assert_organization_open(org, starts, ends, hint)  the one-row form every booking
+--     path calls: ORGANIZATION_CLOSED (PT422) when [starts, ends) overlaps a closure, the detail
+--     naming it in the organization's local time.
+-- Callers: private.assert_slot_bookable (1-to-1 bookings, legacy inserts, treatments, the
+-- dispatcher's exact path, moving a 1-to-1 booking), private.assert_session_schedulable
+-- (create_service_session, staff writing sessions), private.join_service_session (book_session,
+-- waitlist promotions) and reschedule_booking's workshop branch.
+
+create or replace function private.organization_closures_within(p_organization_ids uuid[], p_window tstzrange)
+returns setof public.organization_closures
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select c.*
+  from unnest(p_organization_ids) as o (id)
+  join public.organization_closures as c
+    on c.organization_id = o.id
+   and tstzrange(c.starts_at, c.ends_at) && p_window
+$$;
+
+comment on function private.organization_closures_within(uuid[], tstzrange) is
+  'Closures of the given organizations overlapping p_window (set-based; the closure rule''s source for slot search, the dispatcher and private.assert_organization_open).';
+
+revoke all on function private.organization_closures_within(uuid[], tstzrange) from public, anon, authenticated;
+grant execute on function private.organization_closures_within(uuid[], tstzrange) to service_role;
+
+create or replace function private.assert_organization_open(
+  p_organization_id uuid,
+  p_starts_at timestamptz,
+  p_ends_at timestamptz,
+  p_hint text default 'p_starts_at'
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_closure public.organization_closures;
+  v_tz text;
+begin
+  select c.* into v_closure
+  from private.organization_closures_within(array[p_organization_id], tstzrange(p_starts_at, p_ends_at)) as c
+  order by c.starts_at
+  limit 1;
+  if v_closure.id is not null then
+    select o.timezone into v_tz from public.organizations as o where o.id = p_organization_id;
+    perform private.raise_error(
+      'ORGANIZATION_CLOSED',
+      format('The organization is closed from %s to %s (%s): %s.',
+             to_char(v_closure.starts_at at time zone v_tz, 'YYYY-MM-DD HH24:MI'),
+             to_char(v_closure.ends_at at time zone v_tz, 'YYYY-MM-DD HH24:MI'),
+             v_tz, v_closure.reason),
+      p_hint
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) is
+  'ORGANIZATION_CLOSED (PT422, hint p_hint) when [p_starts_at, p_ends_at) overlaps a closure of the organization; the detail names the closure in the organization''s local time and its reason.';
+
+revoke all on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) from public, anon, authenticated;
+grant execute on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) to service_role;
+
+-- >>> functions/closures/organization_closures_write.sql
+-- Writing closures: owners/admins insert, update and delete organization_closures directly
+-- (RLS) or with create_organization_closure; either way the row passes
+-- private.validate_closure (trigger organization_closures_before_write, every writer).
+
+create or replace function private.validate_closure(
+  p_starts_at timestamptz,
+  p_ends_at timestamptz,
+  p_reason text,
+  p_hint_prefix text
+)
+returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+begin
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A closure needs a start.', p_hint_prefix || 'starts_at');
+  end if;
+  if p_ends_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A closure needs an end.', p_hint_prefix || 'ends_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, p_hint_prefix || 'starts_at');
+  perform private.require_sane_timestamp(p_ends_at, p_hint_prefix || 'ends_at');
+  if p_ends_at <= p_starts_at or p_ends_at > p_starts_at + interval '366 days' then
+    perform private.raise_error('INVALID_REQUEST', 'A closure ends after it starts, within 366 days.', p_hint_prefix || 'ends_at');
+  end if;
+  if v_reason is null or char_length(v_reason) > 200 then
+    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 200 characters is required.', p_hint_prefix || 'reason');
+  end if;
+  return v_reason;
+end
+$$;
+
+comment on function private.validate_closure(timestamptz, timestamptz, text, text) is
+  'Checks a closure''s range (both given, sane, ends after it starts, at most 366 days) and reason (1..200 characters after trimming); returns the trimmed reason. INVALID_REQUEST with hint p_hint_prefix || starts_at | ends_at | reason.';
+
+revoke all on function private.validate_closure(timestamptz, timestamptz, text, text) from public, anon, authenticated;
+grant execute on function private.validate_closure(timestamptz, timestamptz, text, text) to service_role;
+
+create or replace function private.organization_closures_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_column text;
+begin
+  if tg_op = 'UPDATE' and not private.is_service_call() then
+    v_column := case
+      when new.id is distinct from old.id then 'id'
+      when new.organization_id is distinct from old.organization_id then 'organization_id'
+      when new.created_by is distinct from old.created_by then 'created_by'
+      when new.created_at is distinct from old.created_at then 'created_at'
+    end;
+    if v_column is not null then
+      perform private.raise_error('INVALID_REQUEST', format('%s of a closure is fixed.', v_column), v_column);
+    end if;
+  end if;
+  new.reason := private.validate_closure(new.starts_at, new.ends_at, new.reason, '');
+  if (tg_op = 'INSERT' or new.ends_at is distinct from old.ends_at) and new.ends_at <= now() then
+    perform private.raise_error('INVALID_REQUEST', 'A closure must end in the future.', 'ends_at');
+  end if;
+  if tg_op = 'INSERT' then
+    new.created_by := coalesce((select auth.uid()), new.created_by);
+    new.created_at := now();
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.organization_closures_before_write() is
+  'BEFORE INSERT/UPDATE trigger on organization_closures (every writer): private.validate_closure, a new or changed end in the future, created_by = the caller; users cannot change id, organization_id, created_by, created_at (INVALID_REQUEST, hint = column).';
+
+revoke all on function private.organization_closures_before_write() from public, anon;
+
+drop trigger if exists organization_closures_before_write on public.organization_closures;
+create trigger organization_closures_before_write
+  before insert or update on public.organization_closures
+  for each row execute function private.organization_closures_before_write();
+
+create or replace function private.organization_closures_announce()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_row public.organization_closures := case when tg_op = 'DELETE' then old else new end;
+  v_action text := case tg_op when 'INSERT' then 'created' when 'UPDATE' then 'changed' else 'deleted' end;
+begin
+  if tg_op = 'DELETE' and not exists (select 1 from public.organizations as o where o.id = old.organization_id) then
+    return null;  -- the organization itself is being deleted: nothing to tell it
+  end if;
+  perform private.write_audit(
+    v_row.organization_id, 'organization_closure.' || v_action, 'organization_closures', v_row.id,
+    case when tg_op <> 'INSERT' then to_jsonb(old) end,
+    case when tg_op <> 'DELETE' then to_jsonb(new) end
+  );
+  perform private.emit_event(v_row.organization_id, 'organization.closure_' || v_action, jsonb_build_object(
+    'closure_id', v_row.id,
+    'starts_at', v_row.starts_at,
+    'ends_at', v_row.ends_at,
+    'reason', v_row.reason
+  ));
+  return null;
+end
+$$;
+
+comment on function private.organization_closures_announce() is
+  'AFTER INSERT/UPDATE/DELETE trigger on organization_closures (every writer): audit_log organization_closure.created | changed | deleted and outbox organization.closure_created | closure_changed | closure_deleted {closure_id, starts_at, ends_at, reason}.';
+
+revoke all on function private.organization_closures_announce() from public, anon;
+
+drop trigger if exists organization_closures_announce on public.organization_closures;
+create trigger organization_closures_announce
+  after insert or update or delete on public.organization_closures
+  for each row execute function private.organization_closures_announce();
+
+create or replace function public.create_organization_closure(
+  p_organization_id uuid,
+  p_reason text,
+  p_starts_at timestamptz default null,
+  p_ends_at timestamptz default null,
+  p_date date default null,
+  p_end_date date default null,
+  p_start_time time default null,
+  p_end_time time default null
+)
+returns public.organization_closures
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_tz text;
+  v_starts_at timestamptz := p_starts_at;
+  v_ends_at timestamptz := p_ends_at;
+  v_reason text;
+  v_closure public.organization_closures;
+begin
+  perform private.require_org_role(p_organization_id, array['owner', 'admin'], 'p_organization_id');
+  if p_date is not null then
+    if p_starts_at is not null or p_ends_at is not null then
+      perform private.raise_error('INVALID_REQUEST', 'Give either p_starts_at/p_ends_at or a local p_date (with p_end_date, p_start_time, p_end_time), not both.', 'p_date');
+    end if;
+    perform private.require_sane_timestamp(p_date::timestamptz, 'p_date');
+    perform private.require_sane_timestamp(p_end_date::timestamptz, 'p_end_date');
+    if p_end_date < p_date then
+      perform private.raise_error('INVALID_REQUEST', 'p_end_date is on or after p_date.', 'p_end_date');
+    end if;
+    select o.timezone into v_tz from public.organizations as o where o.id = p_organization_id;
+    -- local wall-clock times of the organization: the whole day(s) unless times are given
+    v_starts_at := (p_date + coalesce(p_start_time, time '00:00')) at time zone v_tz;
+    v_ends_at := case
+      when p_end_time is null then (coalesce(p_end_date, p_date) + 1)::timestamp
+      else coalesce(p_end_date, p_date) + p_end_time
+    end at time zone v_tz;
+  elsif p_end_date is not null or p_start_time is not null or p_end_time is not null then
+    perform private.raise_error('INVALID_REQUEST', 'p_end_date, p_start_time and p_end_time go with p_date.', 'p_date');
+  end if;
+  v_reason := private.validate_closure(v_starts_at, v_ends_at, p_reason, 'p_');
+  if v_ends_at <= now() then
+    perform private.raise_error('INVALID_REQUEST', 'A closure must end in the future.', 'p_ends_at');
+  end if;
+
+  insert into public.organization_closures (organization_id, starts_at, ends_at, reason, created_by)
+  values (p_organization_id, v_starts_at, v_ends_at, v_reason, (select auth.uid()))
+  returning * into v_closure;
+  return v_closure;
+end
+$$;
+
+comment on function public.create_organization_closure(uuid, text, timestamptz, timestamptz, date, date, time, time) is
+  'Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to p_end_time (default the end of the day) in the organization''s time zone. From then on no provider of the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and slot search offers nothing there; sessions already scheduled stay (organization_closure_conflicts lists them). Audited; outbox organization.closure_created (as every write of the table: closure_changed, closure_deleted). Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.create_organization_closure(uuid, text, timestamptz, timestamptz, date, date, time, time) from public, anon;
+grant execute on function public.create_organization_closure(uuid, text, timestamptz, timestamptz, date, date, time, time) to authenticated, service_role;
+
+create or replace function public.organization_closure_conflicts(p_closure_id uuid)
+returns table (
+  service_session_id uuid,
+  service_id uuid,
+  provider_id uuid,
+  kind text,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  live_bookings integer
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_closure public.organization_closures;
+begin
+  perform private.require_caller();
+  if p_closure_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A closure id is required.', 'p_closure_id');
+  end if;
+  select c.* into v_closure from public.organization_closures as c where c.id = p_closure_id;
+  if v_closure.id is null or not (private.is_service_call() or private.is_member(v_closure.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Closure not found.', 'p_closure_id');
+  end if;
+  perform private.require_org_role(v_closure.organization_id, array['owner', 'admin'], 'p_closure_id');
+
+  return query
+  select ss.id, ss.service_id, ss.provider_id, ss.kind, ss.starts_at, ss.ends_at,
+         (select count(*)::integer from public.bookings as b
+          where b.service_session_id = ss.id and b.status in ('pending', 'confirmed'))
+  from public.service_sessions as ss
+  where ss.organization_id = v_closure.organization_id
+    and ss.status = 'scheduled'
+    and ss.starts_at < v_closure.ends_at
+    and ss.ends_at > v_closure.starts_at
+  order by ss.starts_at, ss.id;
+end
+$$;
+
+comment on function public.organization_closure_conflicts(uuid) is
+  'Scheduled sessions of the organization inside a closure (owner/admin), with their live bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.organization_closure_conflicts(uuid) from public, anon;
+grant execute on function public.organization_closure_conflicts(uuid) to authenticated, service_role;
 
 -- >>> functions/credits/credit_helpers.sql
 -- Helpers of the credit rules: the credits a subscription has spent (read under its row lock by
@@ -3497,6 +3885,63 @@ comment on function private.member_role(uuid, uuid) is
 revoke all on function private.member_role(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.member_role(uuid, uuid) to service_role;
 
+-- >>> functions/private/raise_error.sql
+-- private.raise_error: the one way every RPC and rule trigger fails (contract section 4).
+-- message = stable UPPER_SNAKE code, detail = human sentence, hint = offending field,
+-- SQLSTATE = what PostgREST maps to the HTTP status.
+
+create or replace function private.error_sqlstate(p_code text)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case
+    when p_code = 'INVALID_REQUEST' then 'PT400'
+    when p_code = 'UNAUTHORIZED' then 'PT401'
+    when p_code = 'FORBIDDEN' then 'PT403'
+    when p_code = 'NOT_FOUND' then 'PT404'
+    when p_code in ('ALREADY_CANCELLED', 'SLOT_TAKEN', 'CAPACITY_REACHED', 'NO_CREDITS_LEFT',
+                    'ALREADY_ACTIVE_SUBSCRIPTION', 'CONFLICT', 'SESSION_NOT_FULL') then 'PT409'
+    else 'PT422'
+  end
+$$;
+
+comment on function private.error_sqlstate(text) is
+  'SQLSTATE for an RPC error code (contract section 4): PT400/401/403/404/409, any other rule violation PT422.';
+
+revoke all on function private.error_sqlstate(text) from public;
+grant execute on function private.error_sqlstate(text) to authenticated, service_role;
+
+create or replace function private.raise_error(p_code text, p_detail text, p_hint text default null)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+-- volatile on purpose: an immutable raiser could be folded (and raise) at plan time
+-- @plpgsql_check_options: performance_warnings = off
+begin
+  if p_hint is null then
+    raise exception using
+      message = p_code,
+      detail = coalesce(p_detail, p_code),
+      errcode = private.error_sqlstate(p_code);
+  end if;
+  raise exception using
+    message = p_code,
+    detail = coalesce(p_detail, p_code),
+    hint = p_hint,
+    errcode = private.error_sqlstate(p_code);
+end
+$$;
+
+comment on function private.raise_error(text, text, text) is
+  'Raises an RPC error: message = code (e.g. FORBIDDEN), detail = human sentence, hint = field name; SQLSTATE from private.error_sqlstate(code). Never returns.';
+
+revoke all on function private.raise_error(text, text, text) from public;
+grant execute on function private.raise_error(text, text, text) to authenticated, service_role;
+
 -- >>> functions/private/require_caller.sql
 -- private.require_caller: the "someone must be calling" check at the top of RPCs that serve
 -- both signed-in users and service calls. UNAUTHORIZED unless auth.uid() is set or the request
@@ -3719,6 +4164,14 @@ create trigger touch_updated_at before update on public.recurring_bookings
 
 drop trigger if exists touch_updated_at on public.webhook_subscriptions;
 create trigger touch_updated_at before update on public.webhook_subscriptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.organization_closures;
+create trigger touch_updated_at before update on public.organization_closures
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists touch_updated_at on public.waitlist_entries;
+create trigger touch_updated_at before update on public.waitlist_entries
   for each row execute function private.touch_updated_at();
 
 -- >>> functions/private/uuid_or_null.sql
@@ -4374,8 +4827,8 @@ grant execute on function public.create_recurring_booking(uuid, uuid, text, date
 --   * starts in the past (local_time in the series' time zone on that date)  -> skipped, counted;
 --   * already has its booking (unique (recurring_booking_id, recurring_occurrence_date))
 --                                                                             -> counted, left alone;
---   * otherwise booked under the booking core's rules (booking window, availability,
---     exceptions, buffers, daily limit, credits); a failure is reported in errors[] with its
+--   * otherwise booked under the booking core's rules (booking window, closures, availability,
+--     exceptions, buffers, daily limit, the client's limit per period, credits); a failure is reported in errors[] with its
 --     contract code and an outbox event recurring_booking.occurrence_failed, and never stops
 --     the other series.
 -- Every claimed series then advances past p_run_date (+7, +14 days, +1 month on the anchor
@@ -4571,6 +5024,13 @@ begin
     left join public.organization_settings as s on s.organization_id = o.id
     where o.id = any (v_orgs)
   ),
+  -- the organizations' closures around the run (private.organization_closures_within, the
+  -- closure rule's source): an occurrence inside one takes the exact path (ORGANIZATION_CLOSED)
+  closed as materialized (
+    select c.organization_id, range_agg(tstzrange(c.starts_at, c.ends_at)) as periods
+    from private.organization_closures_within(v_orgs, tstzrange(v_first_at, v_last_at)) as c
+    group by c.organization_id
+  ),
   -- providers with any session (or legacy unlinked booking) around the run's occurrences:
   -- only their candidates need the overlap probe below
   busy_providers as materialized (
@@ -4628,6 +5088,13 @@ begin
         and st.is_active
         and t.starts_at >= now() + make_interval(mins => sv.min_notice_minutes)
         and (sv.max_advance_days is null or t.starts_at <= now() + make_interval(days => sv.max_advance_days))
+        -- a closure of the organization, a limit per client: exact path
+        and not exists (
+          select 1 from closed as cl
+          where cl.organization_id = r.organization_id
+            and cl.periods && tstzrange(t.starts_at, t.ends_at)
+        )
+        and sv.max_bookings_per_client is null
         -- one weekly rule covers the whole session (adjacent rules, overrides: exact path)
         and exists (
           select 1
@@ -5844,10 +6311,52 @@ end
 $$;
 
 comment on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) is
-  'Books a 1-to-1 session with a provider at p_starts_at (length = the session type: p_session_type_id, else the service''s, else the organization default) and returns the booking; creates its private individual service session. A client books for themself; owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).';
+  'Books a 1-to-1 session with a provider at p_starts_at (length = the session type: p_session_type_id, else the service''s, else the organization default) and returns the booking; creates its private individual service session. A client books for themself; owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).';
 
 revoke execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) from public, anon;
 grant execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) to authenticated, service_role;
+
+-- >>> functions/scheduling/book_session.sql
+-- book_session: join a scheduled session - a workshop, a course meeting, or an open 1-to-1 slot
+-- staff created - with capacity enforced under the session's row lock.
+
+create or replace function public.book_session(
+  p_service_session_id uuid,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_client uuid;
+  v_is_staff boolean;
+begin
+  perform private.require_caller();
+  if p_service_session_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
+  end if;
+  perform private.validate_booking_kind(p_booking_kind);
+
+  select ss.organization_id into v_org from public.service_sessions ss where ss.id = p_service_session_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+  select r.client_id, r.is_staff into v_client, v_is_staff
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_session_id') as r;
+
+  return private.join_service_session(p_service_session_id, v_client, p_booking_kind, v_is_staff);
+end
+$$;
+
+comment on function public.book_session(uuid, text, uuid) is
+  'Joins a scheduled session (workshop, course meeting, open 1-to-1 slot) and returns the booking. Public and unlisted sessions: any client of the organization (unlisted ones are simply not listed); private ones (such as someone''s 1-to-1 session): only staff booking a client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked), CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead (join_waitlist).';
+
+revoke execute on function public.book_session(uuid, text, uuid) from public, anon;
+grant execute on function public.book_session(uuid, text, uuid) to authenticated, service_role;
 
 -- >>> functions/scheduling/booking_helpers.sql
 -- Shared pieces of every booking path: who the booking is for, the provider lock, the session
@@ -6031,6 +6540,7 @@ declare
   v_count bigint;
 begin
   perform private.assert_booking_window(p_service, p_starts_at);
+  perform private.assert_organization_open(p_service.organization_id, p_starts_at, p_ends_at);
 
   select o.timezone into v_tz from public.organizations o where o.id = p_service.organization_id;
 
@@ -6089,7 +6599,7 @@ end
 $$;
 
 comment on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) is
-  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
+  'Every booking rule for a provider''s new (or moved) session [p_starts_at, p_ends_at): booking window, organization closures, availability (rules + exceptions, org time zone), overlap with buffers (sessions and recurring series holds), daily limit (booked sessions and held occurrences of the service). Call under private.lock_provider(). Raises BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, SLOT_TAKEN, DAILY_LIMIT_REACHED.';
 
 revoke all on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) from public, anon, authenticated;
 grant execute on function private.assert_slot_bookable(public.services, uuid, timestamptz, timestamptz, uuid, boolean) to service_role;
@@ -6111,6 +6621,127 @@ comment on function private.validate_booking_kind(text) is
 
 revoke all on function private.validate_booking_kind(text) from public, anon, authenticated;
 grant execute on function private.validate_booking_kind(text) to service_role;
+
+-- >>> functions/scheduling/client_limit.sql
+-- The per-client booking limit (issue 14): services.max_bookings_per_client live bookings of the
+-- service per client and local day | week (Monday to Sunday) | month of the organization.
+--   private.client_limit_period(period, tz, at)        the local period containing a moment;
+--   private.client_full_periods(service, client, window, exclude)  set-based: the periods
+--     overlapping a window in which the client already holds the limit (slot search drops
+--     them for a client; the assert below is its one-row form);
+--   private.assert_client_limit(service, client, starts_at, exclude, hint)  every booking path:
+--     takes the (client, service) lock, then CLIENT_LIMIT_REACHED (PT422) when the period of
+--     starts_at is full.
+-- Live = pending, confirmed, completed, no_show (a no-show used its place; cancelled ones do
+-- not count). Callers: private.open_individual_session (1-to-1 bookings, legacy inserts,
+-- treatments, the dispatcher's exact path), private.join_service_session (book_session, waitlist
+-- promotions) and reschedule_booking (the moved booking itself excluded). The recurring
+-- dispatcher's set-based step sends every occurrence of a limited service to the exact path.
+-- Lock order: booking rows -> provider lock -> session row -> client limit lock -> subscription.
+
+create or replace function private.client_limit_period(p_period text, p_timezone text, p_at timestamptz)
+returns tstzrange
+language sql
+stable
+parallel safe
+set search_path = ''
+as $$
+  select tstzrange(l.start_local at time zone p_timezone,
+                   (l.start_local + case p_period when 'day' then interval '1 day'
+                                                  when 'week' then interval '7 days'
+                                                  else interval '1 month' end) at time zone p_timezone)
+  from (select date_trunc(p_period, p_at at time zone p_timezone) as start_local) as l
+$$;
+
+comment on function private.client_limit_period(text, text, timestamptz) is
+  'The local day | week (Monday to Sunday, ISO) | month of time zone p_timezone containing p_at, as a range of instants.';
+
+revoke all on function private.client_limit_period(text, text, timestamptz) from public, anon, authenticated;
+grant execute on function private.client_limit_period(text, text, timestamptz) to service_role;
+
+create or replace function private.client_full_periods(
+  p_service public.services,
+  p_client_id uuid,
+  p_window tstzrange,
+  p_exclude_booking_id uuid default null
+)
+returns table (period tstzrange, booked integer)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select f.period, f.booked
+  from (
+    select private.client_limit_period(p_service.max_bookings_per_client_period, o.timezone, b.start_time) as period,
+           count(*)::integer as booked
+    from public.organizations as o
+    join public.bookings as b
+      on b.client_id = p_client_id
+     and b.service_id = p_service.id
+     and b.status in ('pending', 'confirmed', 'completed', 'no_show')
+     and b.id is distinct from p_exclude_booking_id
+     -- a month reaches at most 31 days around the window (bookings_client_id_start_time_idx)
+     and b.start_time >= lower(p_window) - interval '32 days'
+     and b.start_time < upper(p_window) + interval '32 days'
+    where o.id = p_service.organization_id
+      and p_service.max_bookings_per_client is not null
+    group by 1
+    having count(*) >= p_service.max_bookings_per_client
+  ) as f
+  where f.period && p_window
+$$;
+
+comment on function private.client_full_periods(public.services, uuid, tstzrange, uuid) is
+  'Periods (services.max_bookings_per_client_period, organization time zone) overlapping p_window in which the client already holds max_bookings_per_client live bookings of the service (optionally ignoring one booking); none when the service has no limit. The client limit rule, set-based.';
+
+revoke all on function private.client_full_periods(public.services, uuid, tstzrange, uuid) from public, anon, authenticated;
+grant execute on function private.client_full_periods(public.services, uuid, tstzrange, uuid) to service_role;
+
+create or replace function private.assert_client_limit(
+  p_service public.services,
+  p_client_id uuid,
+  p_starts_at timestamptz,
+  p_exclude_booking_id uuid default null,
+  p_hint text default 'p_starts_at'
+)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_full record;
+  v_tz text;
+begin
+  if p_service.max_bookings_per_client is null then
+    return;
+  end if;
+  -- concurrent bookings of one client for one service count one after the other
+  perform pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('sessionkit.client_limit:' || p_client_id::text || ':' || p_service.id::text, 0)
+  );
+  select f.* into v_full
+  from private.client_full_periods(p_service, p_client_id, tstzrange(p_starts_at, p_starts_at, '[]'), p_exclude_booking_id) as f;
+  if v_full.period is not null then
+    select o.timezone into v_tz from public.organizations as o where o.id = p_service.organization_id;
+    perform private.raise_error(
+      'CLIENT_LIMIT_REACHED',
+      format('"%s" can be booked at most %s times per %s by each client; the client already has %s in the %s from %s.',
+             p_service.name, p_service.max_bookings_per_client, p_service.max_bookings_per_client_period,
+             v_full.booked, p_service.max_bookings_per_client_period,
+             to_char(lower(v_full.period) at time zone v_tz, 'YYYY-MM-DD')),
+      p_hint
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_client_limit(public.services, uuid, timestamptz, uuid, text) is
+  'CLIENT_LIMIT_REACHED (PT422, hint p_hint) when the client already holds services.max_bookings_per_client live bookings of the service in the local period containing p_starts_at (ignoring p_exclude_booking_id, a booking being moved). Takes a transaction lock per (client, service) first, so concurrent bookings count one after the other. No-op without a limit.';
+
+revoke all on function private.assert_client_limit(public.services, uuid, timestamptz, uuid, text) from public, anon, authenticated;
+grant execute on function private.assert_client_limit(public.services, uuid, timestamptz, uuid, text) to service_role;
 
 -- >>> functions/scheduling/create_booking.sql
 -- The booking core, one row at a time, shared by the booking RPCs and the recurring-bookings
@@ -6182,6 +6813,7 @@ begin
 
   perform private.lock_provider(p_provider_id);
   perform private.assert_slot_bookable(v_service, p_provider_id, p_starts_at, v_ends_at);
+  perform private.assert_client_limit(v_service, p_client_id, p_starts_at);
 
   begin
     insert into public.service_sessions
@@ -6200,7 +6832,7 @@ end
 $$;
 
 comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) is
-  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
+  'The session half of a 1-to-1 booking: validates service/provider/client/session type, takes the provider lock, checks every booking rule (private.assert_slot_bookable, then the client''s limit per period: CLIENT_LIMIT_REACHED) and creates the private individual service session (length: p_ends_at, else the session type). Used by create_individual_booking and by a legacy direct insert into bookings.';
 
 revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) from public, anon;
 grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz) to service_role;
@@ -6331,6 +6963,7 @@ begin
     perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
   end if;
   perform private.assert_booking_window(v_service, v_session.starts_at);
+  perform private.assert_organization_open(v_session.organization_id, v_session.starts_at, v_session.ends_at, 'p_service_session_id');
 
   if private.member_role(v_session.organization_id, p_client_id) is distinct from 'client' then
     perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
@@ -6351,6 +6984,7 @@ begin
       'p_service_session_id'
     );
   end if;
+  perform private.assert_client_limit(v_service, p_client_id, v_session.starts_at, null, 'p_service_session_id');
 
   v_deadline := private.approval_deadline(v_service.id, v_session.starts_at);
   insert into public.bookings
@@ -6368,7 +7002,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, anonymous sign-ins (private.assert_anonymous_booking), duplicate booking and capacity, inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, checks visibility (private: staff only), status, service, booking window, organization closures (ORGANIZATION_CLOSED), anonymous sign-ins (private.assert_anonymous_booking), duplicate booking, capacity and the client''s limit per period (CLIENT_LIMIT_REACHED), inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;
@@ -6465,7 +7099,7 @@ end
 $$;
 
 comment on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) is
-  'Schedules a session of a service (owner/admin for any provider of the org, a provider for themself): length from the session type (named, the service''s, or the org default), capacity p_max_participants (default the service capacity; individual = 1). The provider''s weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST (PT422), SLOT_TAKEN (PT409).';
+  'Schedules a session of a service (owner/admin for any provider of the org, a provider for themself): length from the session type (named, the service''s, or the org default), capacity p_max_participants (default the service capacity; individual = 1). The provider''s weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED (PT422), SLOT_TAKEN (PT409).';
 
 revoke execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) from public, anon;
 grant execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) to authenticated, service_role;
@@ -6564,6 +7198,7 @@ begin
   if p_starts_at <= now() then
     perform private.raise_error('BOOKING_IN_PAST', 'A session cannot be scheduled in the past.', p_hint);
   end if;
+  perform private.assert_organization_open(p_service.organization_id, p_starts_at, p_ends_at, p_hint);
   perform private.lock_provider(p_provider_id);
   if private.provider_busy(
        p_provider_id, tstzrange(p_starts_at, p_ends_at),
@@ -6575,7 +7210,7 @@ end
 $$;
 
 comment on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) is
-  'Schedule rules of a staff-created session [p_starts_at, p_ends_at) of a service (create_service_session, direct writes): BOOKING_IN_PAST, then under the provider lock no overlap with the provider''s other sessions, buffers included (SLOT_TAKEN); hint p_hint. Weekly hours are not required (classes run outside 1-to-1 hours).';
+  'Schedule rules of a staff-created session [p_starts_at, p_ends_at) of a service (create_service_session, direct writes): BOOKING_IN_PAST, ORGANIZATION_CLOSED (a closure of the organization), then under the provider lock no overlap with the provider''s other sessions, buffers included (SLOT_TAKEN); hint p_hint. Weekly hours are not required (classes run outside 1-to-1 hours).';
 
 revoke all on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) from public, anon;
 grant execute on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) to service_role;
@@ -7361,7 +7996,7 @@ begin
   end if;
 
   for v_session in
-    select s.session_number, s.starts_at
+    select s.session_number, s.starts_at, s.session_label
     from private.treatment_schedule(p_service_id, p_starts_at, 1, v_count) as s
     order by s.session_number
   loop
@@ -7372,6 +8007,7 @@ begin
     v_bookings := v_bookings || jsonb_build_object(
       'booking_id', v_booking.id,
       'session_number', v_booking.session_number,
+      'session_label', v_session.session_label,
       'starts_at', v_booking.start_time,
       'ends_at', v_booking.end_time
     );
@@ -7398,8 +8034,8 @@ end
 $$;
 
 comment on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) is
-  'Starts a multi-session treatment of the service with the provider (seed 004): immediate books every session at once on the schedule of preview_treatment_schedule (atomically: any conflict books nothing and the error detail names the session, "Session 2 of 3 (…): …"), sequential books session 1, flexible books p_sessions (1..total, default 1). Each session is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id, session_number and total_sessions. A client books for themself; owners/admins/providers name p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id, session_number, starts_at, ends_at}], progress}. Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
-@returns {session_group_id: uuid, strategy: text, total_sessions: integer, bookings: {booking_id: uuid, session_number: integer, starts_at: timestamptz, ends_at: timestamptz}[], progress: text}';
+  'Starts a multi-session treatment of the service with the provider (seed 004): immediate books every session at once on the schedule of preview_treatment_schedule (atomically: any conflict books nothing and the error detail names the session, "Session 2 of 3 (…): …"), sequential books session 1, flexible books p_sessions (1..total, default 1). Each session is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id, session_number and total_sessions. A client books for themself; owners/admins/providers name p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id, session_number, session_label, starts_at, ends_at}], progress} (treatment.booked carries the same bookings). Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
+@returns {session_group_id: uuid, strategy: text, total_sessions: integer, bookings: {booking_id: uuid, session_number: integer, session_label: text | null, starts_at: timestamptz, ends_at: timestamptz}[], progress: text}';
 
 revoke execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) from public, anon;
 grant execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) to authenticated, service_role;
@@ -7491,12 +8127,140 @@ comment on function private.assert_treatment_order(uuid, integer, timestamptz, u
 revoke all on function private.assert_treatment_order(uuid, integer, timestamptz, uuid, text) from public, anon, authenticated;
 grant execute on function private.assert_treatment_order(uuid, integer, timestamptz, uuid, text) to service_role;
 
+-- >>> functions/treatments/treatment_progress.sql
+-- Where a treatment stands, computed from its bookings (never stored): seed 004's
+-- getMultiSessionProgress + generateProgressMessage, in the database.
+--   live      = pending | confirmed | completed: holds its session number
+--   booked    = live sessions (completed ones included), completed = completed ones,
+--   upcoming  = pending | confirmed, remaining = total - booked (still to be booked),
+--   next_session_number = the lowest number no live booking holds (cancelled and no-show
+--   sessions free theirs), null when every session is booked.
+
+create or replace function private.treatment_progress_of(p_session_group_id uuid)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  with sessions as (
+    select b.*
+    from public.bookings as b
+    where b.session_group_id = p_session_group_id
+  ),
+  summary as (
+    select
+      max(s.total_sessions) as total_sessions,
+      count(*) filter (where s.status in ('pending', 'confirmed', 'completed')) as booked,
+      count(*) filter (where s.status = 'completed') as completed,
+      count(*) filter (where s.status in ('pending', 'confirmed')) as upcoming,
+      (array_agg(s.service_id order by s.session_number))[1] as service_id,
+      (array_agg(s.client_id order by s.session_number))[1] as client_id,
+      (array_agg(s.provider_id order by s.session_number desc, s.created_at desc))[1] as provider_id,
+      (array_agg(s.organization_id))[1] as organization_id
+    from sessions as s
+  ),
+  next_free as (
+    select min(n.n) as next_session_number
+    from summary
+    cross join lateral generate_series(1, summary.total_sessions) as n (n)
+    where not exists (
+      select 1 from sessions as s
+      where s.session_number = n.n
+        and s.status in ('pending', 'confirmed', 'completed')
+    )
+  )
+  select case when summary.total_sessions is null then null else jsonb_build_object(
+    'session_group_id', p_session_group_id,
+    'organization_id', summary.organization_id,
+    'service_id', summary.service_id,
+    'client_id', summary.client_id,
+    'provider_id', summary.provider_id,
+    'strategy', sv.multi_session_strategy,
+    'total_sessions', summary.total_sessions,
+    'booked', summary.booked,
+    'completed', summary.completed,
+    'upcoming', summary.upcoming,
+    'remaining', summary.total_sessions - summary.booked,
+    'next_session_number', next_free.next_session_number,
+    'next_session_label', sv.session_labels[next_free.next_session_number],
+    'session_labels', to_jsonb(sv.session_labels),
+    'message', case
+      when summary.completed >= summary.total_sessions then
+        format('Treatment complete: all %s sessions done.', summary.total_sessions)
+      else
+        format('%s of %s sessions completed, %s upcoming, %s still to book.',
+               summary.completed, summary.total_sessions, summary.upcoming,
+               summary.total_sessions - summary.booked)
+        || case when next_free.next_session_number is not null
+             then format(' Next: session %s%s.', next_free.next_session_number,
+                         ' (' || sv.session_labels[next_free.next_session_number] || ')')
+             else '' end
+    end
+  ) end
+  from summary
+  cross join next_free
+  left join public.services as sv on sv.id = summary.service_id
+$$;
+
+comment on function private.treatment_progress_of(uuid) is
+  'Progress of a treatment (session group) from its bookings: {session_group_id, organization_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, next_session_label, session_labels, message}; null for an unknown group. No access check.';
+
+revoke all on function private.treatment_progress_of(uuid) from public, anon;
+grant execute on function private.treatment_progress_of(uuid) to service_role;
+
+create or replace function public.treatment_progress(p_session_group_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_progress jsonb;
+  v_org uuid;
+begin
+  perform private.require_caller();
+  if p_session_group_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A session group id is required.', 'p_session_group_id');
+  end if;
+  v_progress := private.treatment_progress_of(p_session_group_id);
+  v_org := (v_progress ->> 'organization_id')::uuid;
+  -- the client and the providers of the treatment, and the organization's owners/admins
+  if v_progress is null or not (
+    private.is_service_call()
+    or private.has_role(v_org, array['owner', 'admin'])
+    or (private.is_member(v_org) and exists (
+      select 1 from public.bookings as b
+      where b.session_group_id = p_session_group_id
+        and (b.client_id = v_uid or b.provider_id = v_uid)
+    ))
+  ) then
+    perform private.raise_error('NOT_FOUND', 'Treatment not found.', 'p_session_group_id');
+  end if;
+  return v_progress - 'organization_id';
+end
+$$;
+
+comment on function public.treatment_progress(uuid) is
+  'Progress of a multi-session treatment, computed from its bookings: {session_group_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, next_session_label, session_labels, message}; the labels come from services.session_labels (null when the service names no sessions). booked counts pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-show sessions free their number. For the client, the treatment''s providers and owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
+@returns {session_group_id: uuid, service_id: uuid, client_id: uuid, provider_id: uuid, strategy: text, total_sessions: integer, booked: integer, completed: integer, upcoming: integer, remaining: integer, next_session_number: integer | null, next_session_label: text | null, session_labels: text[] | null, message: text}';
+
+revoke execute on function public.treatment_progress(uuid) from public, anon;
+grant execute on function public.treatment_progress(uuid) to authenticated, service_role;
+
 -- >>> functions/treatments/treatment_schedule.sql
 -- Multi-session treatments (seed 004): when the sessions of a treatment take place.
 --   gap n = days between session n and session n + 1 (local calendar days, same local time):
 --           session_buffer_config.gaps_days[n] (1-based), else default_days, else 7.
 --   A schedule from a start keeps the wall-clock time of the start in the organization's time
 --   zone, so a 14:00 Europe/Berlin treatment stays at 14:00 across DST changes.
+--   Each session carries its label (services.session_labels[n], null when unnamed).
+
+-- (session_label was added by issue 14: the return type changed)
+drop function if exists public.preview_treatment_schedule(uuid, timestamptz, integer);
+drop function if exists private.treatment_schedule(uuid, timestamptz, integer, integer);
 
 create or replace function private.treatment_gap_days(p_config jsonb, p_after_session integer)
 returns integer
@@ -7524,7 +8288,7 @@ create or replace function private.treatment_schedule(
   p_from_session integer,
   p_sessions integer
 )
-returns table (session_number integer, starts_at timestamptz, ends_at timestamptz)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz, session_label text)
 language plpgsql
 stable
 security definer
@@ -7549,13 +8313,14 @@ begin
     session_number := v_number;
     starts_at := (v_local + make_interval(days => v_offset)) at time zone v_tz;
     ends_at := starts_at + make_interval(mins => v_type.duration_minutes);
+    session_label := v_service.session_labels[v_number];
     return next;
   end loop;
 end
 $$;
 
 comment on function private.treatment_schedule(uuid, timestamptz, integer, integer) is
-  'Sessions p_from_session .. p_from_session + p_sessions - 1 of a treatment of the service, the first at p_starts_at, each next one its gap later at the same local time (organization time zone); length from the service''s session type. No access check (callers do it).';
+  'Sessions p_from_session .. p_from_session + p_sessions - 1 of a treatment of the service, the first at p_starts_at, each next one its gap later at the same local time (organization time zone); length from the service''s session type; label from services.session_labels. No access check (callers do it).';
 
 revoke all on function private.treatment_schedule(uuid, timestamptz, integer, integer) from public, anon;
 grant execute on function private.treatment_schedule(uuid, timestamptz, integer, integer) to service_role;
@@ -7565,7 +8330,7 @@ create or replace function public.preview_treatment_schedule(
   p_starts_at timestamptz,
   p_sessions integer default null
 )
-returns table (session_number integer, starts_at timestamptz, ends_at timestamptz)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz, session_label text)
 language plpgsql
 stable
 security definer
@@ -7602,16 +8367,552 @@ begin
   end if;
 
   return query
-  select s.session_number, s.starts_at, s.ends_at
+  select s.session_number, s.starts_at, s.ends_at, s.session_label
   from private.treatment_schedule(p_service_id, p_starts_at, 1, coalesce(p_sessions, v_service.total_sessions_required)) as s;
 end
 $$;
 
 comment on function public.preview_treatment_schedule(uuid, timestamptz, integer) is
-  'The dates of a treatment''s sessions if it started at p_starts_at (all total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap, else default_days, else 7 days), same local time across DST, length from the service''s session type. Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-session treatment), NOT_FOUND.';
+  'The dates of a treatment''s sessions if it started at p_starts_at (all total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap, else default_days, else 7 days), same local time across DST, length from the service''s session type, session_label from services.session_labels (null when unnamed). Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-session treatment), NOT_FOUND.';
 
 revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
 grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;
+
+-- >>> functions/treatments/treatment_session_completed.sql
+-- Seed 004's SessionCompletionTrigger, in the database: when a session of a treatment is
+-- completed (complete_booking, or any status update to completed), the same transaction writes
+--   treatment.next_session_due  (sequential treatments with sessions still to book and none
+--                                upcoming: the client should book the next one now), and
+--   treatment.completed         (any strategy, once every session is completed)
+-- to the outbox, with the progress message, so notifications go out only if the completion
+-- commits.
+
+create or replace function private.treatment_session_completed()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_progress jsonb := private.treatment_progress_of(new.session_group_id);
+  v_gap integer;
+  v_tz text;
+  v_config jsonb;
+  v_labels text[];
+  v_next integer := (v_progress ->> 'next_session_number')::integer;
+begin
+  if v_progress is null then
+    return null;
+  end if;
+
+  if (v_progress ->> 'completed')::integer >= (v_progress ->> 'total_sessions')::integer then
+    perform private.emit_event(new.organization_id, 'treatment.completed', jsonb_build_object(
+      'session_group_id', new.session_group_id,
+      'booking_id', new.id,
+      'client_id', new.client_id,
+      'provider_id', new.provider_id,
+      'service_id', new.service_id,
+      'total_sessions', v_progress -> 'total_sessions',
+      'message', v_progress -> 'message'
+    ));
+    return null;
+  end if;
+
+  if v_progress ->> 'strategy' = 'sequential'
+     and v_progress ->> 'next_session_number' is not null
+     and (v_progress ->> 'upcoming')::integer = 0 then
+    select o.timezone, sv.session_buffer_config, sv.session_labels into v_tz, v_config, v_labels
+    from public.organizations as o
+    left join public.services as sv on sv.id = new.service_id
+    where o.id = new.organization_id;
+    v_gap := private.treatment_gap_days(v_config, v_next - 1);
+    perform private.emit_event(new.organization_id, 'treatment.next_session_due', jsonb_build_object(
+      'session_group_id', new.session_group_id,
+      'completed_booking_id', new.id,
+      'completed_session_number', new.session_number,
+      'completed_session_label', v_labels[new.session_number],
+      'next_session_number', v_progress -> 'next_session_number',
+      'next_session_label', v_labels[v_next],
+      'earliest_date', (new.start_time at time zone v_tz)::date + v_gap,
+      'client_id', new.client_id,
+      'provider_id', new.provider_id,
+      'service_id', new.service_id,
+      'total_sessions', v_progress -> 'total_sessions',
+      'completed', v_progress -> 'completed',
+      'remaining', v_progress -> 'remaining',
+      'message', format('Great job completing session %s of %s%s! ', new.session_number, v_progress ->> 'total_sessions',
+                        ' (' || v_labels[new.session_number] || ')')
+        || (v_progress ->> 'message')
+        || format(' When would you like to schedule session %s%s?', v_next, ' (' || v_labels[v_next] || ')')
+    ));
+  end if;
+  return null;
+end
+$$;
+
+comment on function private.treatment_session_completed() is
+  'AFTER UPDATE OF status trigger on bookings (treatment sessions turning completed): emits treatment.next_session_due (sequential treatment, sessions left to book, none upcoming; payload with next_session_number, next_session_label, completed_session_label, earliest_date and the progress message) or treatment.completed (every session completed), in the same transaction.';
+
+revoke all on function private.treatment_session_completed() from public, anon;
+
+drop trigger if exists treatment_session_completed on public.bookings;
+create trigger treatment_session_completed
+  after update of status on public.bookings
+  for each row
+  when (new.session_group_id is not null and new.status = 'completed' and old.status is distinct from 'completed')
+  execute function private.treatment_session_completed();
+
+-- >>> functions/waitlists/get_waitlist.sql
+-- get_waitlist: the queue of a session with each waiting client's position. Staff (owners,
+-- admins, providers of the organization) see every waiting client; a client sees their own place
+-- (its position counts everyone ahead, whom they cannot see) and how many are waiting.
+
+create or replace function public.get_waitlist(p_service_session_id uuid)
+returns table (
+  entry_id uuid,
+  client_id uuid,
+  "position" integer,
+  waiting integer,
+  booking_kind text,
+  joined_at timestamptz
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_session public.service_sessions;
+  v_staff boolean;
+begin
+  perform private.require_caller();
+  if p_service_session_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
+  end if;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+  v_staff := private.is_service_call()
+    or private.has_role(v_session.organization_id, array['owner', 'admin', 'provider']);
+  -- what the caller may not see does not exist for them (RLS of service_sessions)
+  if v_session.id is null
+     or not (v_staff
+             or (private.is_member(v_session.organization_id)
+                 and (v_session.visibility is distinct from 'private'
+                      or exists (select 1 from public.waitlist_entries as e
+                                 where e.service_session_id = v_session.id and e.client_id = v_uid)
+                      or private.has_booking_in_session(v_session.id)))) then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+
+  return query
+  select q.id, q.client_id, q.position, q.waiting, q.booking_kind, q.created_at
+  from (
+    select e.id, e.client_id, e.booking_kind, e.created_at,
+           row_number() over (order by e.queue_number)::integer as position,
+           (count(*) over ())::integer as waiting
+    from public.waitlist_entries as e
+    where e.service_session_id = v_session.id
+      and e.status = 'waiting'
+  ) as q
+  where v_staff or q.client_id = v_uid
+  order by q.position;
+end
+$$;
+
+comment on function public.get_waitlist(uuid) is
+  'The waiting clients of a session in queue order: (entry_id, client_id, position (1 = next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of the organization see every waiting client; a client sees only their own row (with their true position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one the caller cannot see).';
+
+revoke execute on function public.get_waitlist(uuid) from public, anon;
+grant execute on function public.get_waitlist(uuid) to authenticated, service_role;
+
+-- >>> functions/waitlists/join_waitlist.sql
+-- join_waitlist: a client takes the next place in the queue of a full workshop or course session
+-- (or staff put a client there). Only a session that could be booked but for its capacity takes
+-- waiting clients: the rules that do not depend on the client (status, start, service, booking
+-- window, closures) are checked now; the client's own (credits, limits) when their turn comes.
+
+create or replace function public.join_waitlist(
+  p_service_session_id uuid,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_service public.services;
+  v_client uuid;
+  v_entry public.waitlist_entries;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  select l.client_id into v_client from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+
+  if v_session.kind = 'individual' then
+    perform private.raise_error('INVALID_REQUEST', 'Only workshops and course sessions have waitlists.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This session was cancelled.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'completed' or v_session.starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'This session has already started.', 'p_service_session_id');
+  end if;
+  select sv.* into v_service from public.services as sv where sv.id = v_session.service_id;
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
+  end if;
+  perform private.assert_booking_window(v_service, v_session.starts_at);
+  perform private.assert_organization_open(v_session.organization_id, v_session.starts_at, v_session.ends_at, 'p_service_session_id');
+  if exists (
+    select 1 from public.bookings as b
+    where b.service_session_id = v_session.id
+      and b.client_id = v_client
+      and b.status in ('pending', 'confirmed')
+  ) then
+    perform private.raise_error('CONFLICT', 'The client already has a booking for this session.', 'p_client_id');
+  end if;
+
+  -- one place per client: joining again answers with the place already held
+  select e.* into v_entry
+  from public.waitlist_entries as e
+  where e.service_session_id = v_session.id
+    and e.client_id = v_client
+    and e.status = 'waiting';
+  if v_entry.id is not null then
+    return private.waitlist_entry_json(v_entry);
+  end if;
+
+  if v_session.current_participants < v_session.max_participants then
+    perform private.raise_error(
+      'SESSION_NOT_FULL',
+      format('This session has free places (%s of %s taken): book it with book_session.',
+             v_session.current_participants, v_session.max_participants),
+      'p_service_session_id'
+    );
+  end if;
+
+  insert into public.waitlist_entries (organization_id, service_session_id, client_id, booking_kind, joined_by)
+  values (v_session.organization_id, v_session.id, v_client, p_booking_kind, (select auth.uid()))
+  returning * into v_entry;
+
+  perform private.emit_event(v_session.organization_id, 'waitlist.joined', jsonb_build_object(
+    'entry_id', v_entry.id,
+    'service_session_id', v_session.id,
+    'client_id', v_client,
+    'starts_at', v_session.starts_at
+  ));
+  return private.waitlist_entry_json(v_entry);
+end
+$$;
+
+comment on function public.join_waitlist(uuid, text, uuid) is
+  'Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the waitlist of a full workshop/course session and returns {entry_id, service_session_id, client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the place already held. When a place frees the first waiting client is booked automatically (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+@returns {entry_id: uuid, service_session_id: uuid, client_id: uuid, booking_kind: ''regular'' | ''trial'' | ''guest'', status: ''waiting'' | ''promoted'' | ''skipped'' | ''left'' | ''expired'', position: integer | null, waiting: integer, joined_at: timestamptz}';
+
+revoke execute on function public.join_waitlist(uuid, text, uuid) from public, anon;
+grant execute on function public.join_waitlist(uuid, text, uuid) to authenticated, service_role;
+
+-- >>> functions/waitlists/leave_waitlist.sql
+-- leave_waitlist: the client gives up their place (or staff take a client off the list).
+
+create or replace function public.leave_waitlist(
+  p_service_session_id uuid,
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_client uuid;
+  v_entry public.waitlist_entries;
+begin
+  select l.client_id into v_client from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+
+  update public.waitlist_entries as e
+  set status = 'left', resolved_at = now()
+  where e.service_session_id = v_session.id
+    and e.client_id = v_client
+    and e.status = 'waiting'
+  returning e.* into v_entry;
+  if v_entry.id is null then
+    perform private.raise_error('NOT_FOUND', 'The client is not waiting for this session.', 'p_service_session_id');
+  end if;
+
+  perform private.emit_event(v_session.organization_id, 'waitlist.left', jsonb_build_object(
+    'entry_id', v_entry.id,
+    'service_session_id', v_session.id,
+    'client_id', v_client,
+    'left_by', (select auth.uid())
+  ));
+  return private.waitlist_entry_json(v_entry);
+end
+$$;
+
+comment on function public.leave_waitlist(uuid, uuid) is
+  'Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+@returns {entry_id: uuid, service_session_id: uuid, client_id: uuid, booking_kind: ''regular'' | ''trial'' | ''guest'', status: ''waiting'' | ''promoted'' | ''skipped'' | ''left'' | ''expired'', position: integer | null, waiting: integer, joined_at: timestamptz}';
+
+revoke execute on function public.leave_waitlist(uuid, uuid) from public, anon;
+grant execute on function public.leave_waitlist(uuid, uuid) to authenticated, service_role;
+
+-- >>> functions/waitlists/promote_waitlist.sql
+-- Promotion: when a place of a workshop/course session frees - its participant count drops (a
+-- booking cancelled, moved to another session, declined or expired while pending, deleted) or its
+-- capacity is raised - the first waiting client is booked in the same transaction, through the
+-- booking core for scheduled sessions (private.join_service_session: every booking rule, credits
+-- by the credit trigger, the client's limit per period). A client who can no longer be booked
+-- is skipped (status skipped, skip_code = the contract code, waitlist.skipped) and the next one
+-- is tried, until the places are taken or nobody waits. Each promotion: waitlist.promoted.
+-- The trigger fires on service_sessions, whoever changed the count, so every path that frees a
+-- place promotes without knowing about waitlists. It runs under the session's row lock (the
+-- statement that changed the row holds it), the lock joins and leaves take too: the queue it
+-- reads is complete and in order.
+-- A cancelled or completed session ends its queue: waiting entries expire (waitlist.expired).
+
+create or replace function private.promote_waitlist(p_service_session_id uuid)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_entry public.waitlist_entries;
+  v_booking public.bookings;
+  v_reason text := current_setting('sessionkit.status_reason', true);
+  v_promoted integer := 0;
+  v_code text;
+  v_detail text;
+  v_state text;
+begin
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id for update;
+  loop
+    exit when v_session.id is null
+      or v_session.status <> 'scheduled'
+      or v_session.starts_at <= now()
+      or v_session.current_participants >= v_session.max_participants;
+
+    select e.* into v_entry
+    from public.waitlist_entries as e
+    where e.service_session_id = v_session.id
+      and e.organization_id = v_session.organization_id
+      and e.status = 'waiting'
+    order by e.queue_number
+    limit 1
+    for update;
+    exit when v_entry.id is null;
+
+    begin
+      -- the new booking's history says why it exists (not the reason of the change that freed the place)
+      perform set_config('sessionkit.status_reason', 'Promoted from the waitlist', true);
+      v_booking := private.join_service_session(v_session.id, v_entry.client_id, v_entry.booking_kind, true);
+      perform set_config('sessionkit.status_reason', coalesce(v_reason, ''), true);
+      update public.waitlist_entries as e
+      set status = 'promoted', booking_id = v_booking.id, resolved_at = now()
+      where e.id = v_entry.id;
+      perform private.emit_event(v_session.organization_id, 'waitlist.promoted', jsonb_build_object(
+        'entry_id', v_entry.id,
+        'booking_id', v_booking.id,
+        'service_session_id', v_session.id,
+        'client_id', v_entry.client_id,
+        'provider_id', v_session.provider_id,
+        'service_id', v_session.service_id,
+        'starts_at', v_session.starts_at,
+        'ends_at', v_session.ends_at,
+        'booking_kind', v_booking.booking_kind,
+        'subscription_id', v_booking.subscription_id
+      ));
+      v_promoted := v_promoted + 1;
+    exception when others then
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_state = returned_sqlstate;
+      if v_state not like 'PT%' then
+        raise;  -- not a booking rule (a deadlock, a bug): fail the change rather than skip the client unfairly
+      end if;
+      perform set_config('sessionkit.status_reason', coalesce(v_reason, ''), true);
+      update public.waitlist_entries as e
+      set status = 'skipped', skip_code = v_code, skip_detail = left(v_detail, 2000), resolved_at = now()
+      where e.id = v_entry.id;
+      perform private.emit_event(v_session.organization_id, 'waitlist.skipped', jsonb_build_object(
+        'entry_id', v_entry.id,
+        'service_session_id', v_session.id,
+        'client_id', v_entry.client_id,
+        'starts_at', v_session.starts_at,
+        'code', v_code,
+        'detail', v_detail
+      ));
+    end;
+    v_entry := null;
+    select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+  end loop;
+  return v_promoted;
+end
+$$;
+
+comment on function private.promote_waitlist(uuid) is
+  'Fills the free places of a scheduled, future session from its waitlist in queue order: each waiting client is booked through private.join_service_session (every rule, credits, limits; status promoted, booking_id, outbox waitlist.promoted) or, when a booking rule refuses them (a PT4xx error), skipped with the code (status skipped, skip_code, skip_detail, outbox waitlist.skipped). Other errors propagate. Returns how many were promoted. Locks the session row.';
+
+revoke all on function private.promote_waitlist(uuid) from public, anon, authenticated;
+grant execute on function private.promote_waitlist(uuid) to service_role;
+
+create or replace function private.service_sessions_promote_waitlist()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.promote_waitlist(new.id);
+  return null;
+end
+$$;
+
+comment on function private.service_sessions_promote_waitlist() is
+  'AFTER UPDATE OF current_participants, max_participants trigger on service_sessions: a place of a scheduled workshop/course session freed (fewer participants, or more places) -> private.promote_waitlist.';
+
+revoke all on function private.service_sessions_promote_waitlist() from public, anon;
+
+drop trigger if exists service_sessions_promote_waitlist on public.service_sessions;
+create trigger service_sessions_promote_waitlist
+  after update of current_participants, max_participants on public.service_sessions
+  for each row
+  when (new.kind is distinct from 'individual'
+        and new.status = 'scheduled'
+        and new.current_participants < new.max_participants
+        and (new.current_participants < old.current_participants or new.max_participants > old.max_participants))
+  execute function private.service_sessions_promote_waitlist();
+
+create or replace function private.service_sessions_expire_waitlist()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_expired integer;
+begin
+  with expired as (
+    update public.waitlist_entries as e
+    set status = 'expired', resolved_at = now()
+    where e.service_session_id = new.id
+      and e.status = 'waiting'
+    returning e.id, e.client_id
+  )
+  select count(private.emit_event(new.organization_id, 'waitlist.expired', jsonb_build_object(
+           'entry_id', x.id,
+           'service_session_id', new.id,
+           'client_id', x.client_id,
+           'starts_at', new.starts_at,
+           'session_status', new.status)))::integer
+  into v_expired
+  from expired as x;
+  return null;
+end
+$$;
+
+comment on function private.service_sessions_expire_waitlist() is
+  'AFTER UPDATE OF status trigger on service_sessions: a session cancelled or completed expires its waiting entries (status expired, outbox waitlist.expired each).';
+
+revoke all on function private.service_sessions_expire_waitlist() from public, anon;
+
+drop trigger if exists service_sessions_expire_waitlist on public.service_sessions;
+create trigger service_sessions_expire_waitlist
+  after update of status on public.service_sessions
+  for each row
+  when (new.status in ('cancelled', 'completed') and old.status is distinct from new.status)
+  execute function private.service_sessions_expire_waitlist();
+
+-- >>> functions/waitlists/waitlist_access.sql
+-- Shared start of the waitlist RPCs: the session, locked, and who the entry is for.
+-- The session's row lock is the waitlist's lock: joins, leaves and promotions of one session run
+-- one after the other, so queue_number (drawn under it) is the order of the joins and a promotion
+-- always sees every earlier join. Lock order as for bookings: session row -> client limit ->
+-- subscription (a promotion books through private.join_service_session).
+
+create or replace function private.lock_waitlist_session(
+  p_service_session_id uuid,
+  p_client_id uuid,
+  out client_id uuid,
+  out is_staff boolean
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_visibility text;
+begin
+  perform private.require_caller();
+  if p_service_session_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
+  end if;
+  select ss.organization_id into v_org from public.service_sessions as ss where ss.id = p_service_session_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+  -- a client for themself, staff (or service_role) naming a client of the organization
+  select r.client_id, r.is_staff into client_id, is_staff
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_session_id') as r;
+
+  select ss.visibility into v_visibility
+  from public.service_sessions as ss
+  where ss.id = p_service_session_id
+  for update;
+  if v_visibility = 'private' and not is_staff then
+    perform private.raise_error('FORBIDDEN', 'This session is private: only staff can put clients on its waitlist.', 'p_service_session_id');
+  end if;
+end
+$$;
+
+comment on function private.lock_waitlist_session(uuid, uuid) is
+  'Start of join_waitlist / leave_waitlist: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND; who the entry is for (private.resolve_booking_client: the calling client, or a client named by staff); locks the session row (the waitlist''s lock, held until the end of the transaction: the caller reads the row after this); FORBIDDEN for a client on a private session.';
+
+revoke all on function private.lock_waitlist_session(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.lock_waitlist_session(uuid, uuid) to service_role;
+
+create or replace function private.waitlist_entry_json(p_entry public.waitlist_entries)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- position = 1 + waiting entries ahead of it (null once the entry left the queue)
+  select jsonb_build_object(
+    'entry_id', p_entry.id,
+    'service_session_id', p_entry.service_session_id,
+    'client_id', p_entry.client_id,
+    'booking_kind', p_entry.booking_kind,
+    'status', p_entry.status,
+    'position', case when p_entry.status = 'waiting' then (
+      select count(*)::integer + 1
+      from public.waitlist_entries as e
+      where e.service_session_id = p_entry.service_session_id
+        and e.status = 'waiting'
+        and e.queue_number < p_entry.queue_number
+    ) end,
+    'waiting', (
+      select count(*)::integer
+      from public.waitlist_entries as e
+      where e.service_session_id = p_entry.service_session_id
+        and e.status = 'waiting'
+    ),
+    'joined_at', p_entry.created_at
+  )
+$$;
+
+comment on function private.waitlist_entry_json(public.waitlist_entries) is
+  'What join_waitlist and leave_waitlist return about an entry: {entry_id, service_session_id, client_id, booking_kind, status, position (1 = next; null unless waiting), waiting (clients waiting for the session), joined_at}.';
+
+revoke all on function private.waitlist_entry_json(public.waitlist_entries) from public, anon, authenticated;
+grant execute on function private.waitlist_entry_json(public.waitlist_entries) to service_role;
 
 -- >>> functions/webhooks/create_webhook_subscription.sql
 -- create_webhook_subscription / rotate_webhook_secret: owners and admins subscribe an endpoint
@@ -7941,6 +9242,32 @@ create policy meeting_recordings_delete_owner_admin on public.meeting_recordings
   for delete to authenticated
   using (private.has_role(organization_id, array['owner', 'admin']));
 
+-- >>> policies/organization_closures.sql
+-- organization_closures: every member of the organization reads its closures (clients see when
+-- the studio is closed); owners/admins insert, update and delete them (validated by the
+-- organization_closures_before_write trigger, or with create_organization_closure).
+
+drop policy if exists organization_closures_select_members on public.organization_closures;
+create policy organization_closures_select_members on public.organization_closures
+  for select to authenticated
+  using (private.is_member(organization_id));
+
+drop policy if exists organization_closures_insert_owner_admin on public.organization_closures;
+create policy organization_closures_insert_owner_admin on public.organization_closures
+  for insert to authenticated
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists organization_closures_update_owner_admin on public.organization_closures;
+create policy organization_closures_update_owner_admin on public.organization_closures
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists organization_closures_delete_owner_admin on public.organization_closures;
+create policy organization_closures_delete_owner_admin on public.organization_closures
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
 -- >>> policies/organization_members.sql
 -- organization_members: who sees whom. Everyone sees their own memberships (invitations
 -- included: that is how an invited user finds them). Owners/admins see their organization's
@@ -8110,6 +9437,20 @@ create policy meeting_recordings_objects_delete on storage.objects
   using (
     bucket_id = 'meeting-recordings'
     and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+-- >>> policies/waitlist_entries.sql
+-- waitlist_entries: a client reads their own entries; owners, admins and providers of the
+-- organization read all of its entries (providers run the sessions). Nobody writes directly
+-- (insert/update/delete are not granted): join_waitlist, leave_waitlist and the promotion
+-- trigger are the only writers.
+
+drop policy if exists waitlist_entries_select_participants on public.waitlist_entries;
+create policy waitlist_entries_select_participants on public.waitlist_entries
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin', 'provider'])
+    or (client_id = (select auth.uid()) and private.is_member(organization_id))
   );
 
 -- >>> policies/webhook_deliveries.sql

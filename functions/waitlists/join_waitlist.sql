@@ -1,0 +1,88 @@
+-- join_waitlist: a client takes the next place in the queue of a full workshop or course session
+-- (or staff put a client there). Only a session that could be booked but for its capacity takes
+-- waiting clients: the rules that do not depend on the client (status, start, service, booking
+-- window, closures) are checked now; the client's own (credits, limits) when their turn comes.
+
+create or replace function public.join_waitlist(
+  p_service_session_id uuid,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_service public.services;
+  v_client uuid;
+  v_entry public.waitlist_entries;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  select l.client_id into v_client from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+
+  if v_session.kind = 'individual' then
+    perform private.raise_error('INVALID_REQUEST', 'Only workshops and course sessions have waitlists.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This session was cancelled.', 'p_service_session_id');
+  end if;
+  if v_session.status = 'completed' or v_session.starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'This session has already started.', 'p_service_session_id');
+  end if;
+  select sv.* into v_service from public.services as sv where sv.id = v_session.service_id;
+  if not v_service.is_active then
+    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
+  end if;
+  perform private.assert_booking_window(v_service, v_session.starts_at);
+  perform private.assert_organization_open(v_session.organization_id, v_session.starts_at, v_session.ends_at, 'p_service_session_id');
+  if exists (
+    select 1 from public.bookings as b
+    where b.service_session_id = v_session.id
+      and b.client_id = v_client
+      and b.status in ('pending', 'confirmed')
+  ) then
+    perform private.raise_error('CONFLICT', 'The client already has a booking for this session.', 'p_client_id');
+  end if;
+
+  -- one place per client: joining again answers with the place already held
+  select e.* into v_entry
+  from public.waitlist_entries as e
+  where e.service_session_id = v_session.id
+    and e.client_id = v_client
+    and e.status = 'waiting';
+  if v_entry.id is not null then
+    return private.waitlist_entry_json(v_entry);
+  end if;
+
+  if v_session.current_participants < v_session.max_participants then
+    perform private.raise_error(
+      'SESSION_NOT_FULL',
+      format('This session has free places (%s of %s taken): book it with book_session.',
+             v_session.current_participants, v_session.max_participants),
+      'p_service_session_id'
+    );
+  end if;
+
+  insert into public.waitlist_entries (organization_id, service_session_id, client_id, booking_kind, joined_by)
+  values (v_session.organization_id, v_session.id, v_client, p_booking_kind, (select auth.uid()))
+  returning * into v_entry;
+
+  perform private.emit_event(v_session.organization_id, 'waitlist.joined', jsonb_build_object(
+    'entry_id', v_entry.id,
+    'service_session_id', v_session.id,
+    'client_id', v_client,
+    'starts_at', v_session.starts_at
+  ));
+  return private.waitlist_entry_json(v_entry);
+end
+$$;
+
+comment on function public.join_waitlist(uuid, text, uuid) is
+  'Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the waitlist of a full workshop/course session and returns {entry_id, service_session_id, client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the place already held. When a place frees the first waiting client is booked automatically (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+@returns {entry_id: uuid, service_session_id: uuid, client_id: uuid, booking_kind: ''regular'' | ''trial'' | ''guest'', status: ''waiting'' | ''promoted'' | ''skipped'' | ''left'' | ''expired'', position: integer | null, waiting: integer, joined_at: timestamptz}';
+
+revoke execute on function public.join_waitlist(uuid, text, uuid) from public, anon;
+grant execute on function public.join_waitlist(uuid, text, uuid) to authenticated, service_role;
