@@ -240,7 +240,7 @@ begin
   end if;
   perform private.assert_client_limit(v_service, p_client_id, v_session.starts_at, null, 'p_service_session_id');
 
-  v_deadline := private.approval_deadline(v_service.id, v_session.starts_at);
+  v_deadline := private.approval_deadline(v_service.id, v_session.starts_at, p_is_staff);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
      start_time, end_time, status, approval_expires_at, booking_kind, price)

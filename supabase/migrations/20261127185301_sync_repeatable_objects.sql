@@ -1128,6 +1128,10 @@ begin
   if p_booking.status in ('completed', 'no_show') then
     perform private.raise_error('CONFLICT', format('This booking is already marked %s.', p_booking.status), p_hint);
   end if;
+  if p_booking.status = 'pending' and p_booking.approval_expires_at is not null then
+    -- never confirmed: it expires (private.expire_pending_bookings), it did not take place
+    perform private.raise_error('CONFLICT', 'This booking was never confirmed: it expires unanswered.', p_hint);
+  end if;
   if public.computed_start_time(p_booking) > now() then
     perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', p_hint);
   end if;
@@ -1135,7 +1139,7 @@ end
 $$;
 
 comment on function private.assert_booking_finishable(public.bookings, text) is
-  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
+  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked; awaiting approval, never confirmed), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
 
 revoke all on function private.assert_booking_finishable(public.bookings, text) from public, anon;
 grant execute on function private.assert_booking_finishable(public.bookings, text) to service_role;
@@ -2333,6 +2337,18 @@ begin
   select 16, 'orphaned_recording_objects',
     'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
     (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.status = 'pending'
+      and b.approval_expires_at is not null
+      and least(b.approval_expires_at, b.start_time) < now() - interval '1 hour'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 17, 'pending_bookings_past_deadline',
+    'Bookings still awaiting approval more than an hour after their answer deadline (or start): they hold a slot and a credit nobody will release - the expire-pending-bookings pg_cron job is not running (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 end
 $$;
 
@@ -6035,6 +6051,18 @@ begin
     if private.member_role(new.organization_id, new.user_id) is distinct from 'client' then
       perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'user_id');
     end if;
+    -- the dispatcher books occurrences as the system (confirmed): a series of a service that
+    -- requires approval is the provider's or an admin's to set up, never a way around approval
+    if v_service.requires_approval and not v_is_service
+       and not private.has_role(new.organization_id, array['owner', 'admin', 'provider']) then
+      perform private.raise_error(
+        'FORBIDDEN',
+        format('Service "%s" requires the provider''s approval: a recurring series of it is set up by the provider or an admin.', v_service.name),
+        'service_id'
+      );
+    end if;
+    -- an anonymous sign-in's series books regular occurrences for them
+    perform private.assert_anonymous_booking(new.organization_id, new.user_id, 'regular', 'user_id');
   end if;
 
   if new.timezone is null or new.local_time is null
@@ -6073,7 +6101,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 

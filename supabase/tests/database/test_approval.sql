@@ -5,7 +5,7 @@
 -- booking.expired. Every role: owner, admin, provider, client, a member of another
 -- organization, anon, service_role.
 begin;
-select plan(75);
+select plan(78);
 
 do $$
 declare
@@ -273,6 +273,34 @@ select results_eq(
   $$values (20, 20)$$,
   'credits: completed + scheduled + forfeited + remaining = total through it all');
 select is(tests.balance(tests.ref('sub')) -> 'forfeited', '1'::jsonb, 'credits: only the late cancellation of a confirmed booking forfeited one');
+
+-- waitlist: a promotion is the waiting client's request --------------------------------------------
+do $$
+begin
+  perform tests.remember('workshop2', tests.seed_group_session(tests.ref('class'), tests.slot(5, '14:00'), 1));
+end
+$$;
+select tests.act_as('acme_provider');
+do $$
+begin
+  perform tests.remember('w2', (select id from public.book_session(tests.ref('workshop2'), 'regular', tests.uid('acme_client2'))));
+end
+$$;
+select is((select status from public.bookings where id = tests.ref('w2')), 'confirmed',
+  'waitlist: the provider books a client into the class (confirmed)');
+select tests.act_as('acme_client');
+select lives_ok($$select public.join_waitlist(tests.ref('workshop2'))$$, 'waitlist: the client waits for the full class');
+select tests.act_as('acme_admin');
+do $$
+begin
+  perform public.cancel_booking(tests.ref('w2'), 'Moved away');
+end
+$$;
+select results_eq(
+  $$select status, approval_expires_at is not null from public.bookings
+    where service_session_id = tests.ref('workshop2') and client_id = tests.uid('acme_client')$$,
+  $$values ('pending'::text, true)$$,
+  'waitlist: promoted from their own place on the list (whoever freed it), the client''s booking awaits approval');
 
 -- series: the dispatcher books as the system, so no client series around approval -----------------
 select tests.act_as('acme_client');
