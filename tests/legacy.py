@@ -3,6 +3,7 @@ from one template database per test session (CREATE DATABASE … TEMPLATE is a f
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,8 @@ import psycopg
 from psycopg import sql
 
 from sessionkit import stack
-from sessionkit.backfill.registry import backfills, get
-from sessionkit.backfill.runner import Outcome, Runner, RunOptions
+from sessionkit.backfill import practice
+from sessionkit.backfill.runner import Outcome, RunOptions
 from sessionkit.config import Project, Target, with_database
 from sessionkit.db.admin import MAINTENANCE_DATABASE, create_database, drop_database
 from sessionkit.db.connect import connect
@@ -40,77 +41,79 @@ def make_template(project: Project, server_url: str, scale: int = SCALE, seed: i
     return name
 
 
+def clone_database(server_url: str, source: str, name: str) -> str:
+    """CREATE DATABASE name TEMPLATE source (retried while an autovacuum worker holds the source)."""
+    with connect(with_database(server_url, MAINTENANCE_DATABASE)) as conn:
+        for attempt in range(10):
+            conn.execute(
+                """select pg_terminate_backend(pid) from pg_stat_activity
+                   where datname = %s and pid <> pg_backend_pid()""",
+                (source,),
+            )
+            try:
+                conn.execute(
+                    sql.SQL("create database {} template {}").format(
+                        sql.Identifier(name), sql.Identifier(source)
+                    )
+                )
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 9:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+    return with_database(server_url, name)
+
+
 @contextmanager
 def legacy_copy(server_url: str, template: str) -> Iterator[str]:
     """A throwaway copy of the template database; yields its URL."""
     name = f"sk_legacy_{uuid.uuid4().hex[:10]}"
-    with connect(with_database(server_url, MAINTENANCE_DATABASE)) as conn:
-        conn.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template))
-        )
+    url = clone_database(server_url, template, name)
     try:
-        yield with_database(server_url, name)
+        yield url
     finally:
         drop_database(server_url, name)
 
 
 def push(project: Project, url: str) -> MigrationRefused | None:
     """`db push`: None when everything applied, else the guard's refusal (where it stopped)."""
-    try:
-        stack.push_target(project, Target(url=url, is_local=True))
-    except MigrationRefused as refused:
-        return refused
-    return None
+    return practice.push(project, Target(url=url, is_local=True))
 
 
 def run(project: Project, url: str, name: str, **options: Any) -> Outcome:
-    with psycopg.connect(url, autocommit=True) as conn:
-        return Runner(conn, get(name), project.bundle_dir, RunOptions(**options)).run()
+    return practice.run(project.bundle_dir, url, name, RunOptions(**options))
 
 
 def run_all(project: Project, url: str, **options: Any) -> dict[str, Outcome]:
-    return {b.name: run(project, url, b.name, **options) for b in backfills()}
+    return practice.run_all(project.bundle_dir, url, RunOptions(**options))
 
 
-def resolve_conflicts(url: str) -> set[str]:
-    """What the runbook tells an operator to do about every open blocking conflict; returns the
-    bookings whose client/provider/time/status the operator changed."""
-    touched: set[str] = set()
-    with psycopg.connect(url, autocommit=True) as conn:
-        # legacy double-bookings: the later of each overlapping pair is cancelled (as postgres)
-        rows = conn.execute(
-            """select c.row_key, c.payload from ops.backfill_conflicts c
-               where c.backfill = 'service_sessions' and c.kind = 'provider_double_booked'
-                 and c.resolved_at is null"""
-        ).fetchall()
-        for key, payload in rows:
-            others = payload.get("bookings") or []
-            if payload.get("sessions") or any(other < key for other in others):
-                conn.execute("update public.bookings set status = 'cancelled' where id = %s", (key,))
-                touched.add(key)
-        # package durations the backfill could not read: "3" meant three hours, the rest are cleared
-        conn.execute(
-            """update public.packages p
-               set duration = case when p.duration = '3' then '3h' end
-               from ops.backfill_conflicts c
-               where c.backfill = 'session_types' and c.resolved_at is null and c.row_key = p.id::text
-                 and c.kind in ('unparseable_duration', 'ambiguous_duration')"""
-        )
-    return touched
-
-
-def resolve_credits(url: str) -> None:
-    """Cancelled bookings that had spent a credit: the credit is restored (runbook)."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            """update public.bookings b set subscription_id = null
-               from ops.backfill_conflicts c
-               where c.backfill = 'cancellations' and c.kind = 'cancelled_booking_with_credit'
-                 and c.resolved_at is null and c.row_key = b.id::text"""
-        )
+resolve_conflicts = practice.resolve_conflicts
+resolve_credits = practice.restore_credits
 
 
 def fingerprints(url: str) -> dict[str, str]:
     """Booking id -> digest of its client, provider, times and status."""
     with psycopg.connect(url) as conn:
         return {str(k): str(v) for k, v in conn.execute(BOOKING_FINGERPRINTS).fetchall()}
+
+
+def applied(url: str, version: str) -> bool:
+    """The migration is recorded as applied."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select exists (select 1 from supabase_migrations.schema_migrations where version = %s)",
+            (version,),
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def without_duplicate_subscriptions(url: str) -> None:
+    """Pause every duplicate active subscription, so the first guard to refuse is one of issue 12."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            """update public.subscriptions s set status = 'paused'
+               where s.status = 'active' and exists (
+                 select 1 from public.subscriptions o where o.organization_id = s.organization_id
+                   and o.client_id = s.client_id and o.status = 'active' and o.id < s.id)"""
+        )

@@ -20,7 +20,16 @@ from sessionkit.backfill.runner import Outcome
 from sessionkit.config import Project
 from sessionkit.testing.acting import acting_as
 from tests.helpers import scalar
-from tests.legacy import fingerprints, legacy_copy, push, resolve_conflicts, resolve_credits, run, run_all
+from tests.legacy import (
+    fingerprints,
+    legacy_copy,
+    push,
+    resolve_conflicts,
+    resolve_credits,
+    run,
+    run_all,
+    without_duplicate_subscriptions,
+)
 
 
 @dataclass
@@ -49,14 +58,7 @@ def upgrade(
 ) -> Iterator[Upgrade]:
     with legacy_copy(db_url, legacy_template) as url:
         if request.param == "no_duplicates":
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(
-                    """update public.subscriptions s set status = 'paused'
-                       where s.status = 'active' and exists (
-                         select 1 from public.subscriptions o
-                         where o.organization_id = s.organization_id and o.client_id = s.client_id
-                           and o.status = 'active' and o.id < s.id)"""
-                )
+            without_duplicate_subscriptions(url)
         counts_before, before = table_counts(url), fingerprints(url)
         stop = push(project, url)
         assert stop is not None

@@ -13,33 +13,20 @@ from sessionkit.config import Project
 from sessionkit.legacy.generate import LEGACY_BASELINE_VERSION
 from sessionkit.migrate.push import MigrationRefused
 from tests.helpers import scalar, temporary_database
-from tests.legacy import legacy_copy, push, resolve_conflicts, run, run_all
+from tests.legacy import (
+    applied,
+    legacy_copy,
+    push,
+    resolve_conflicts,
+    run,
+    run_all,
+    without_duplicate_subscriptions,
+)
 
 
 def constraint_exists(url: str, name: str) -> bool:
     with psycopg.connect(url) as conn:
         return bool(scalar(conn, "select exists (select 1 from pg_constraint where conname = %s)", (name,)))
-
-
-def applied(url: str, version: str) -> bool:
-    with psycopg.connect(url) as conn:
-        return bool(
-            scalar(
-                conn,
-                "select exists (select 1 from supabase_migrations.schema_migrations where version = %s)",
-                (version,),
-            )
-        )
-
-
-def only_one_active_subscription(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            """update public.subscriptions s set status = 'paused'
-               where s.status = 'active' and exists (
-                 select 1 from public.subscriptions o where o.organization_id = s.organization_id
-                   and o.client_id = s.client_id and o.status = 'active' and o.id < s.id)"""
-        )
 
 
 def expect_refusal(project: Project, url: str, version: str, command: str) -> MigrationRefused:
@@ -55,7 +42,7 @@ def test_each_guard_refuses_until_its_backfill_has_run(
     project: Project, db_url: str, legacy_template: str
 ) -> None:
     with legacy_copy(db_url, legacy_template) as url:
-        only_one_active_subscription(url)
+        without_duplicate_subscriptions(url)
         expect_refusal(project, url, "20261127140200", "sessionkit backfill run service_sessions")
         assert not constraint_exists(url, "service_sessions_kind_required"), "nothing of it ran"
 
@@ -94,7 +81,7 @@ def test_dry_run_reports_where_push_would_stop_and_every_pending_guard(
     project: Project, db_url: str, legacy_template: str
 ) -> None:
     with legacy_copy(db_url, legacy_template) as url:
-        only_one_active_subscription(url)
+        without_duplicate_subscriptions(url)
         assert push(project, url) is not None  # stops at 20261127140200
         result = CliRunner().invoke(app, ["db", "push", "--dry-run", "--db-url", url])
         assert result.exit_code == 0, result.output

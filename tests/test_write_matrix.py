@@ -187,6 +187,22 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ("ok", "ok", "0", "ok", "0", "0", "ok"),
         ),
     },
+    "recurring_booking_exceptions": {
+        "insert": (
+            "insert into public.recurring_booking_exceptions (organization_id, recurring_booking_id, "
+            "occurrence_date, kind) values (%(org)s, %(series)s, tests.next_weekday(3, 21) + 14, 'skipped')",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "update": (
+            "update public.recurring_booking_exceptions set reason = 'Rewritten'"
+            " where id = %(series_exception)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+        "delete": (
+            "delete from public.recurring_booking_exceptions where id = %(series_exception)s",
+            ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
+        ),
+    },
     "availability_rules": {
         "insert": (
             "insert into public.availability_rules (organization_id, provider_id, weekday, start_time, "
@@ -438,6 +454,12 @@ def _seed_world(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
     ids["series"] = one(
         "select tests.seed_series(%s, %s, %s, %s, 'weekly', tests.next_weekday(3, 21))",
         (org, f"{slug}_client", f"{slug}_provider", ids["service"]),
+    )
+    conn.execute(
+        "select public.skip_recurring_occurrence(%s, tests.next_weekday(3, 21) + 7)", (ids["series"],)
+    )
+    ids["series_exception"] = one(
+        "select id from public.recurring_booking_exceptions where recurring_booking_id = %s", (ids["series"],)
     )
     ids["rule"] = one(
         "select id from public.availability_rules where provider_id = %s limit 1", (ids["provider"],)

@@ -919,6 +919,98 @@ export type Database = {
         ]
       }
       /**
+       * Occurrences of a recurring series that differ from its rule (one row per series and
+       * occurrence date): skipped (not dispatched, holds nothing), moved (held and dispatched at
+       * starts_at instead), failed (the dispatcher could not book it: error_code). Read by the
+       * parties of the series; written only by skip_recurring_occurrence, move_recurring_occurrence,
+       * restore_recurring_occurrence and dispatch_recurring_bookings. See get_series_schedule.
+       */
+      recurring_booking_exceptions: {
+        Row: {
+          created_at: string
+          /**
+           * auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+           * service_role).
+           */
+          created_by: string | null
+          /**
+           * Run date of the dispatch that handled this occurrence (a moved one is claimed when the
+           * earlier of its regular and its new local date comes due); null while pending.
+           */
+          dispatched_on: string | null
+          /**
+           * Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+           * SLOT_TAKEN); null when it did not fail.
+           */
+          error_code: string | null
+          error_detail: string | null
+          id: string
+          /**
+           * skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved
+           * and gets error_code).
+           */
+          kind: "skipped" | "moved" | "failed"
+          /**
+           * The occurrence this row is about: its local date in the series' rule (the regular date, also
+           * for a moved occurrence).
+           */
+          occurrence_date: string
+          organization_id: string
+          reason: string | null
+          recurring_booking_id: string
+          /** moved: the new start (the length stays the service's); null otherwise. */
+          starts_at: string | null
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          dispatched_on?: string | null
+          error_code?: string | null
+          error_detail?: string | null
+          id?: string
+          kind: "skipped" | "moved" | "failed"
+          occurrence_date: string
+          organization_id: string
+          reason?: string | null
+          recurring_booking_id: string
+          starts_at?: string | null
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          dispatched_on?: string | null
+          error_code?: string | null
+          error_detail?: string | null
+          id?: string
+          kind?: "skipped" | "moved" | "failed"
+          occurrence_date?: string
+          organization_id?: string
+          reason?: string | null
+          recurring_booking_id?: string
+          starts_at?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "recurring_booking_exceptions_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "recurring_booking_exceptions_series_fkey"
+            columns: ["organization_id", "recurring_booking_id"]
+            isOneToOne: false
+            referencedRelation: "recurring_bookings"
+            referencedColumns: ["organization_id", "id"]
+          },
+        ]
+      }
+      /**
        * A standing appointment (seed 002): client user_id sees provider specialist_id for service_id
        * every week, two weeks or month from start_date (until end_date), at local_time in timezone.
        * dispatch_recurring_bookings() (pg_cron, daily) books each occurrence once. Create with
@@ -926,6 +1018,12 @@ export type Database = {
        */
       recurring_bookings: {
         Row: {
+          /**
+           * The series this one continues from valid_from on (change_recurring_booking: a new time or
+           * provider from a date on); null for a series set up as such. The series it continues ended
+           * the day before valid_from.
+           */
+          continues_id: string | null
           created_at: string
           /**
            * auth.users id of whoever created the series (the client, or staff acting for them); null for
@@ -974,9 +1072,15 @@ export type Database = {
           updated_at: string
           /** auth.users id of the client who attends (seed 002 name). */
           user_id: string
+          /**
+           * First local date of this series' own occurrences when it continues another (start_date stays
+           * the anchor of the rule, so monthly series keep their day); null = start_date.
+           */
+          valid_from: string | null
         }
         ComputedFields: never
         Insert: {
+          continues_id?: string | null
           created_at?: string
           created_by?: string | null
           end_date?: string | null
@@ -993,8 +1097,10 @@ export type Database = {
           timezone: string
           updated_at?: string
           user_id: string
+          valid_from?: string | null
         }
         Update: {
+          continues_id?: string | null
           created_at?: string
           created_by?: string | null
           end_date?: string | null
@@ -1011,8 +1117,16 @@ export type Database = {
           timezone?: string
           updated_at?: string
           user_id?: string
+          valid_from?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "recurring_bookings_continues_fkey"
+            columns: ["organization_id", "continues_id"]
+            isOneToOne: false
+            referencedRelation: "recurring_bookings"
+            referencedColumns: ["organization_id", "id"]
+          },
           {
             foreignKeyName: "recurring_bookings_organization_id_fkey"
             columns: ["organization_id"]
@@ -2296,6 +2410,56 @@ export type Database = {
         }
       }
       /**
+       * Changes the local time and/or the provider of a recurring series from p_from_date on (today
+       * or later): its occurrences from then on follow, those before stay as they were. The series
+       * ends the day before its first occurrence on or after p_from_date that is not handled yet,
+       * and a continuation (continues_id = this series, valid_from = that date; same client,
+       * service, frequency, anchor and end) takes over with the new time and provider, its skipped
+       * and moved occurrences included; a series none of whose occurrences came before is changed in
+       * place. Returns the series that runs from p_from_date (get_series_schedule follows the
+       * chain). Every occurrence the new rule holds must be free. For the series' client, the
+       * provider who runs it and owners/admins. Audited; outbox event recurring_booking.changed.
+       * Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND (series; p_provider_id
+       * not a provider of the organization), FORBIDDEN, SLOT_TAKEN (PT409, the detail names the
+       * first colliding date), CONFLICT (PT409: an occurrence from p_from_date on is booked already
+       * - move or skip it first -, or the series was changed from a date on already),
+       * BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE (PT422).
+       */
+      change_recurring_booking: {
+        Args: {
+          p_from_date: string
+          p_local_time?: string | null
+          p_provider_id?: string | null
+          p_recurring_booking_id: string
+        }
+        Returns: {
+          continues_id: string | null
+          created_at: string
+          created_by: string | null
+          end_date: string | null
+          frequency: "weekly" | "biweekly" | "monthly"
+          id: string
+          is_active: boolean
+          last_generated_date: string | null
+          local_time: string
+          next_booking_date: string | null
+          organization_id: string
+          service_id: string
+          specialist_id: string
+          start_date: string
+          timezone: string
+          updated_at: string
+          user_id: string
+          valid_from: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "recurring_bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
        * Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer
        * (service_role): each event to one worker at a time, for the consumer's lease. Every consumer
        * sees every event once; a new name registers a consumer that receives events from now on, for
@@ -2518,6 +2682,7 @@ export type Database = {
           p_timezone?: string | null
         }
         Returns: {
+          continues_id: string | null
           created_at: string
           created_by: string | null
           end_date: string | null
@@ -2534,6 +2699,7 @@ export type Database = {
           timezone: string
           updated_at: string
           user_id: string
+          valid_from: string | null
         }
         SetofOptions: {
           from: "*"
@@ -2685,12 +2851,15 @@ export type Database = {
        * next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
        * deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
        * concurrent runs split the work (skip locked). A failing occurrence is reported in
-       * errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event
-       * recurring_booking.occurrence_failed and never stops the others. One audit_log entry per run
-       * (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success |
-       * success_with_errors). Returns {success, message, run_date, count, bookings[], skipped,
-       * already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run
-       * between concurrent connections.
+       * errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
+       * recurring_booking_exceptions (kind failed, error_code) with an outbox event
+       * recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
+       * skipped are not booked (skipped_on_request); moved ones are booked at their new time when
+       * the earlier of their regular and new date comes due (moved). One audit_log entry per run
+       * (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors, …},
+       * success | success_with_errors). Returns {success, message, run_date, count, bookings[],
+       * skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}. p_shard/p_shards
+       * (default 0 of 1) split one run between concurrent connections.
        */
       dispatch_recurring_bookings: {
         Args: { p_run_date?: string; p_shard?: number; p_shards?: number }
@@ -2702,6 +2871,8 @@ export type Database = {
           bookings: string[]
           skipped: number
           already_booked: number
+          skipped_on_request: number
+          moved: number
           deactivated: number
           errors: {
             recurring_id: string
@@ -2846,6 +3017,35 @@ export type Database = {
             }[]
           }[]
         }
+      }
+      /**
+       * The next p_count (1..100, default 10) occurrences of a recurring series from p_from
+       * (default: today in the series' time zone), following its continuations
+       * (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to),
+       * occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved | failed
+       * | missed | paused | held | scheduled), starts_at/ends_at (where it is: the booking's, the
+       * moved time or the regular one), regular_starts_at, held (its slot is held now), provider_id,
+       * booking_id, booking_status, error_code/error_detail (the dispatcher's failure), reason (of a
+       * skip or move). For the series' client, the provider who runs it and owners/admins. Errors:
+       * UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.
+       */
+      get_series_schedule: {
+        Args: { p_count?: number; p_from?: string | null; p_recurring_booking_id: string }
+        Returns: {
+          booking_id: string
+          booking_status: string
+          ends_at: string
+          error_code: string
+          error_detail: string
+          held: boolean
+          occurrence_date: string
+          provider_id: string
+          reason: string
+          recurring_booking_id: string
+          regular_starts_at: string
+          starts_at: string
+          state: string
+        }[]
       }
       /**
        * The waiting clients of a session in queue order: (entry_id, client_id, position (1 = next),
@@ -3003,6 +3203,46 @@ export type Database = {
         }
       }
       /**
+       * Moves one occurrence of a recurring series (p_occurrence_date: its date in the series' rule)
+       * to p_new_starts_at, same provider and length. Not booked yet: checked under every booking
+       * rule at the new time (window, notice, working hours and exceptions, buffers, sessions and
+       * other occurrences' holds, daily limit), then it holds the new time instead of its regular
+       * one and the dispatcher books it there (credits are spent then) when the earlier of its
+       * regular and new date comes due. Already booked: reschedule_booking's rules. Moving it back
+       * to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is
+       * retried at the new time. For the series' client, the provider who runs it and owners/admins.
+       * Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event
+       * recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+       * NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409),
+       * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
+       * DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE,
+       * SERIES_ENDED (PT422).
+       */
+      move_recurring_occurrence: {
+        Args: {
+          p_new_starts_at: string
+          p_occurrence_date: string
+          p_reason?: string | null
+          p_recurring_booking_id: string
+        }
+        Returns: {
+          success: boolean
+          recurring_booking_id: string
+          occurrence_date: string
+          state: string
+          starts_at: string
+          ends_at: string
+          regular_starts_at: string
+          held: boolean
+          provider_id: string
+          booking_id: string | null
+          booking_status: string | null
+          error_code: string | null
+          error_detail: string | null
+          reason: string | null
+        }
+      }
+      /**
        * Scheduled sessions of the organization inside a closure (owner/admin), with their live
        * bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST,
        * NOT_FOUND, FORBIDDEN.
@@ -3018,6 +3258,43 @@ export type Database = {
           service_session_id: string
           starts_at: string
         }[]
+      }
+      /**
+       * Pauses a recurring series: it holds nothing and is not dispatched until
+       * resume_recurring_booking; occurrences already booked stay booked (skip_recurring_occurrence
+       * cancels them). Pausing a paused series changes nothing. For the series' client, the provider
+       * who runs it and owners/admins. Returns the series. Audited; outbox event
+       * recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+       * NOT_FOUND, FORBIDDEN.
+       */
+      pause_recurring_booking: {
+        Args: { p_reason?: string | null; p_recurring_booking_id: string }
+        Returns: {
+          continues_id: string | null
+          created_at: string
+          created_by: string | null
+          end_date: string | null
+          frequency: "weekly" | "biweekly" | "monthly"
+          id: string
+          is_active: boolean
+          last_generated_date: string | null
+          local_time: string
+          next_booking_date: string | null
+          organization_id: string
+          service_id: string
+          specialist_id: string
+          start_date: string
+          timezone: string
+          updated_at: string
+          user_id: string
+          valid_from: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "recurring_bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       /**
        * The dates of a treatment's sessions if it started at p_starts_at (all
@@ -3119,6 +3396,44 @@ export type Database = {
         }
       }
       /**
+       * Resumes a paused recurring series from its first occurrence on or after today (occurrences
+       * of the pause are not booked late): every occurrence it holds again must be free, else
+       * SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
+       * the series' client, the provider who runs it and owners/admins. Returns the series. Audited;
+       * outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
+       * FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by
+       * another series).
+       */
+      resume_recurring_booking: {
+        Args: { p_recurring_booking_id: string }
+        Returns: {
+          continues_id: string | null
+          created_at: string
+          created_by: string | null
+          end_date: string | null
+          frequency: "weekly" | "biweekly" | "monthly"
+          id: string
+          is_active: boolean
+          last_generated_date: string | null
+          local_time: string
+          next_booking_date: string | null
+          organization_id: string
+          service_id: string
+          specialist_id: string
+          start_date: string
+          timezone: string
+          updated_at: string
+          user_id: string
+          valid_from: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "recurring_bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      /**
        * Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once:
        * {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it. Errors:
        * UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
@@ -3173,6 +3488,38 @@ export type Database = {
           to: "organization_settings"
           isOneToOne: true
           isSetofReturn: false
+        }
+      }
+      /**
+       * Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'
+       * rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled
+       * with cancel_booking's rules (p_reason, default "Skipped occurrence of a recurring booking.";
+       * a client's late skip forfeits the credit like a late cancellation). Skipping a skipped
+       * occurrence changes nothing. For the series' client, the provider who runs it and
+       * owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus
+       * success and cancellation_policy_applied (null when nothing was booked). Audited; outbox
+       * event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+       * argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409:
+       * its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or started).
+       */
+      skip_recurring_occurrence: {
+        Args: { p_occurrence_date: string; p_reason?: string | null; p_recurring_booking_id: string }
+        Returns: {
+          success: boolean
+          recurring_booking_id: string
+          occurrence_date: string
+          state: string
+          starts_at: string
+          ends_at: string
+          regular_starts_at: string
+          held: boolean
+          provider_id: string
+          booking_id: string | null
+          booking_status: string | null
+          error_code: string | null
+          error_detail: string | null
+          reason: string | null
+          cancellation_policy_applied: "no_refund" | "credit_restored" | "credit_forfeited" | null
         }
       }
       /**
@@ -3420,6 +3767,9 @@ export const CheckValues = {
     organization_settings: {
       public_booking_anonymous_kind: ["regular", "trial", "guest"],
     },
+    recurring_booking_exceptions: {
+      kind: ["skipped", "moved", "failed"],
+    },
     recurring_bookings: {
       frequency: ["weekly", "biweekly", "monthly"],
     },
@@ -3479,6 +3829,7 @@ export const RpcErrors = {
   OUTSIDE_BOOKING_WINDOW: { sqlstate: "PT422", status: 422 },
   PACKAGE_INACTIVE: { sqlstate: "PT422", status: 422 },
   PREVIOUS_SESSION_NOT_COMPLETED: { sqlstate: "PT422", status: 422 },
+  SERIES_ENDED: { sqlstate: "PT422", status: 422 },
   SERVICE_INACTIVE: { sqlstate: "PT422", status: 422 },
   SESSION_NOT_FULL: { sqlstate: "PT409", status: 409 },
   SESSION_TYPE_INACTIVE: { sqlstate: "PT422", status: 422 },

@@ -69,6 +69,10 @@ drop trigger if exists touch_updated_at on public.recurring_bookings;
 create trigger touch_updated_at before update on public.recurring_bookings
   for each row execute function private.touch_updated_at();
 
+drop trigger if exists touch_updated_at on public.recurring_booking_exceptions;
+create trigger touch_updated_at before update on public.recurring_booking_exceptions
+  for each row execute function private.touch_updated_at();
+
 drop trigger if exists touch_updated_at on public.webhook_subscriptions;
 create trigger touch_updated_at before update on public.webhook_subscriptions
   for each row execute function private.touch_updated_at();

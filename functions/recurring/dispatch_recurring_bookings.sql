@@ -10,6 +10,9 @@
 --     exceptions, buffers, daily limit, the client's limit per period, credits); a failure is reported in errors[] with its
 --     contract code and an outbox event recurring_booking.occurrence_failed, and never stops
 --     the other series.
+-- Occurrences the parties skipped (recurring_booking_exceptions) are not booked; moved ones are
+-- booked at their new time, claimed from that table when the earlier of their regular and their
+-- new local date comes due; a failure is recorded there too (the series' schedule shows it).
 -- Every claimed series then advances past p_run_date (+7, +14 days, +1 month on the anchor
 -- day), records last_generated_date, and is deactivated once the next occurrence is past end_date.
 -- Catch-up: after missed runs one call handles every occurrence due since next_booking_date
@@ -73,6 +76,14 @@ declare
   v_last_at timestamptz;
   v_series integer := 0;
   v_deactivated integer := 0;
+  -- moved occurrences that came due (recurring_booking_exceptions)
+  v_moved_ids uuid[];
+  v_moved_dates date[];
+  v_moved_providers uuid[];
+  v_moved_orgs uuid[];
+  v_moved_first timestamptz;
+  v_moved_last timestamptz;
+  v_skipped_on_request integer := 0;
   -- occurrences, as parallel arrays
   w_rid uuid[];
   w_day date[];
@@ -121,6 +132,43 @@ begin
   end if;
 
   -- 1. claim and advance ------------------------------------------------------------------
+  -- moved occurrences (recurring_booking_exceptions) come due on the earlier of their regular
+  -- and their new local date: claimed like the series (skip locked, the series row too, so an
+  -- edit of the series in progress keeps them for the next run) and marked handled before they
+  -- are booked, so their own hold never blocks them. Claimed first: a series the claim below
+  -- ends (past end_date) still books a last occurrence moved beyond its end.
+  with due_moves as (
+    select x.ctid as row_id, r.specialist_id, r.organization_id
+    from public.recurring_booking_exceptions as x
+    join public.recurring_bookings as r
+      on r.organization_id = x.organization_id
+     and r.id = x.recurring_booking_id
+    where x.kind = 'moved'
+      and x.dispatched_on is null
+      and r.is_active
+      and least(x.occurrence_date, (x.starts_at at time zone r.timezone)::date) <= p_run_date
+      and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
+      and (r.end_date is null or x.occurrence_date <= r.end_date)
+      and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+    for no key update of x, r skip locked
+  ),
+  marked as (
+    update public.recurring_booking_exceptions as x
+    set dispatched_on = p_run_date
+    from due_moves as d
+    where x.ctid = d.row_id
+    returning x.recurring_booking_id, x.occurrence_date, x.starts_at, d.specialist_id, d.organization_id
+  )
+  select
+    coalesce(array_agg(m.recurring_booking_id), '{}'),
+    coalesce(array_agg(m.occurrence_date), '{}'),
+    coalesce(array_agg(distinct m.specialist_id), '{}'),
+    coalesce(array_agg(distinct m.organization_id), '{}'),
+    min(m.starts_at) - interval '2 days',
+    max(m.starts_at) + interval '3 days'
+  into v_moved_ids, v_moved_dates, v_moved_providers, v_moved_orgs, v_moved_first, v_moved_last
+  from marked as m;
+
   with due as (
     select
       r.ctid as row_id,
@@ -165,6 +213,24 @@ begin
     (count(*) filter (where not a.is_active))::integer
   into v_ids, v_from, v_to, v_providers, v_orgs, v_first_at, v_last_at, v_series, v_deactivated
   from advanced as a;
+
+  if cardinality(v_moved_ids) > 0 then
+    v_providers := array(select distinct p.id from unnest(v_providers || v_moved_providers) as p (id));
+    v_orgs := array(select distinct o.id from unnest(v_orgs || v_moved_orgs) as o (id));
+    v_first_at := least(v_first_at, v_moved_first);
+    v_last_at := greatest(v_last_at, v_moved_last);
+  end if;
+
+  -- occurrences the parties skipped: not booked, counted
+  select count(*)::integer into v_skipped_on_request
+  from unnest(v_ids, v_from, v_to) as c (id, from_date, to_date)
+  join public.recurring_bookings as r on r.id = c.id
+  join public.recurring_booking_exceptions as x
+    on x.organization_id = r.organization_id
+   and x.recurring_booking_id = r.id
+   and x.kind = 'skipped'
+   and x.occurrence_date between c.from_date and c.to_date
+  where private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date);
 
   -- 2. occurrences and the set-based test ----------------------------------------------------
   -- the booking core's provider locks, in a fixed order (no deadlock between dispatchers);
@@ -327,11 +393,31 @@ begin
     from (
       select
         r.id, r.organization_id, r.user_id, r.specialist_id, r.service_id, r.local_time, r.timezone,
-        o.occurrence_date
+        o.occurrence_date, null::timestamptz as moved_to
       from claimed as c
       join public.recurring_bookings as r on r.id = c.id
       cross join lateral private.recurring_occurrences(r.start_date, r.frequency, c.from_date, c.to_date)
         as o (occurrence_date)
+      -- skipped occurrences are not booked, moved ones not at their regular time
+      where not exists (
+        select 1
+        from public.recurring_booking_exceptions as x
+        where x.organization_id = r.organization_id
+          and x.recurring_booking_id = r.id
+          and x.occurrence_date = o.occurrence_date
+          and x.kind in ('skipped', 'moved')
+      )
+      union all
+      -- the moved occurrences claimed above, at their new time
+      select
+        r.id, r.organization_id, r.user_id, r.specialist_id, r.service_id, r.local_time, r.timezone,
+        x.occurrence_date, x.starts_at
+      from unnest(v_moved_ids, v_moved_dates) as m (id, occurrence_date)
+      join public.recurring_bookings as r on r.id = m.id
+      join public.recurring_booking_exceptions as x
+        on x.organization_id = r.organization_id
+       and x.recurring_booking_id = r.id
+       and x.occurrence_date = m.occurrence_date
       offset 0  -- each occurrence date computed once
     ) as r
     join orgs on orgs.organization_id = r.organization_id
@@ -345,10 +431,10 @@ begin
       on cm.organization_id = r.organization_id and cm.user_id = r.user_id
     cross join lateral (
       select
-        (r.occurrence_date + r.local_time) at time zone r.timezone as starts_at,
-        (r.occurrence_date + r.local_time) at time zone r.timezone
+        coalesce(r.moved_to, (r.occurrence_date + r.local_time) at time zone r.timezone) as starts_at,
+        coalesce(r.moved_to, (r.occurrence_date + r.local_time) at time zone r.timezone)
           + make_interval(mins => coalesce(st.duration_minutes, 0)) as ends_at,
-        (((r.occurrence_date + r.local_time) at time zone r.timezone) at time zone orgs.org_tz)::date as local_day
+        (coalesce(r.moved_to, (r.occurrence_date + r.local_time) at time zone r.timezone) at time zone orgs.org_tz)::date as local_day
       offset 0  -- computed once per occurrence, not inlined into every rule below
     ) as t
   ),
@@ -623,6 +709,14 @@ begin
         else 'INTERNAL_ERROR'
       end;
       v_error_count := v_error_count + 1;
+      -- the occurrence's state for its series' schedule (a moved occurrence keeps kind moved)
+      insert into public.recurring_booking_exceptions
+        (organization_id, recurring_booking_id, occurrence_date, kind, dispatched_on, error_code, error_detail)
+      values (w_org[i], w_rid[i], w_day[i], 'failed', p_run_date, v_code, left(nullif(v_detail, ''), 2000))
+      on conflict (organization_id, recurring_booking_id, occurrence_date) do update
+      set dispatched_on = excluded.dispatched_on,
+          error_code = excluded.error_code,
+          error_detail = excluded.error_detail;
       v_errors := v_errors || jsonb_build_object(
         'recurring_id', w_rid[i],
         'occurrence_date', w_day[i],
@@ -658,6 +752,8 @@ begin
       'dispatched', cardinality(v_booked),
       'skipped', v_skipped,
       'already_booked', v_already,
+      'skipped_on_request', v_skipped_on_request,
+      'moved', cardinality(v_moved_ids),
       'errors', v_error_count,
       'deactivated', v_deactivated,
       'set_based', v_set_based,
@@ -674,6 +770,8 @@ begin
     'bookings', to_jsonb(v_booked),
     'skipped', v_skipped,
     'already_booked', v_already,
+    'skipped_on_request', v_skipped_on_request,
+    'moved', cardinality(v_moved_ids),
     'deactivated', v_deactivated,
     'errors', v_errors
   );
@@ -681,8 +779,8 @@ end
 $$;
 
 comment on function public.dispatch_recurring_bookings(date, integer, integer) is
-  'Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence of every active series due on or before p_run_date (catch-up: past occurrences are skipped and counted, never booked) under the booking core''s rules and credits; advances next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event recurring_booking.occurrence_failed and never stops the others. One audit_log entry per run (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success | success_with_errors). Returns {success, message, run_date, count, bookings[], skipped, already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
-@returns {success: boolean, message: text, run_date: date, count: integer, bookings: uuid[], skipped: integer, already_booked: integer, deactivated: integer, errors: {recurring_id: uuid, occurrence_date: date, starts_at: timestamptz, error: text, detail: text | null}[]}';
+  'Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence of every active series due on or before p_run_date (catch-up: past occurrences are skipped and counted, never booked) under the booking core''s rules and credits; advances next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in recurring_booking_exceptions (kind failed, error_code) with an outbox event recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties skipped are not booked (skipped_on_request); moved ones are booked at their new time when the earlier of their regular and new date comes due (moved). One audit_log entry per run (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors, …}, success | success_with_errors). Returns {success, message, run_date, count, bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
+@returns {success: boolean, message: text, run_date: date, count: integer, bookings: uuid[], skipped: integer, already_booked: integer, skipped_on_request: integer, moved: integer, deactivated: integer, errors: {recurring_id: uuid, occurrence_date: date, starts_at: timestamptz, error: text, detail: text | null}[]}';
 
 revoke execute on function public.dispatch_recurring_bookings(date, integer, integer) from public, anon, authenticated;
 grant execute on function public.dispatch_recurring_bookings(date, integer, integer) to service_role;

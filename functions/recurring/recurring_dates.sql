@@ -127,3 +127,19 @@ comment on function private.recurring_first_on_or_after(date, text, date) is
 
 revoke all on function private.recurring_first_on_or_after(date, text, date) from public, anon;
 grant execute on function private.recurring_first_on_or_after(date, text, date) to authenticated, service_role;
+
+create or replace function private.recurring_is_occurrence(p_start_date date, p_frequency text, p_day date)
+returns boolean
+language sql
+immutable
+parallel safe
+as $$
+  select p_day >= p_start_date
+     and private.recurring_first_on_or_after(p_start_date, p_frequency, p_day) = p_day
+$$;
+
+comment on function private.recurring_is_occurrence(date, text, date) is
+  'Whether p_day is an occurrence of a series (start_date, frequency) by its rule: on or after start_date and on its grid (+7 / +14 days, or the anchor day of a month clamped to the month end). The end date is the caller''s to check.';
+
+revoke all on function private.recurring_is_occurrence(date, text, date) from public, anon;
+grant execute on function private.recurring_is_occurrence(date, text, date) to authenticated, service_role;

@@ -5,7 +5,8 @@
 -- bookings, staff-scheduled sessions, reschedules, treatments, the dispatcher's booking core)
 -- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
 --
--- What an occurrence of series r on local date d holds:
+-- What an occurrence of series r on local date d holds (unless skipped; a moved occurrence holds
+-- its new time instead, see recurring_booking_exceptions):
 --   * r is active, its service is active and r's provider holds an accepted provider-capable
 --     membership of r's organization;
 --   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
@@ -102,12 +103,63 @@ begin
       from public.bookings as b
       where b.recurring_booking_id = r.id
         and b.recurring_occurrence_date = o.occurrence_date
+    )
+    -- a skipped occurrence holds nothing; a moved one holds its new time (below), not this one
+    and not exists (
+      select 1
+      from public.recurring_booking_exceptions as x
+      where x.organization_id = r.organization_id
+        and x.recurring_booking_id = r.id
+        and x.occurrence_date = o.occurrence_date
+        and x.kind in ('skipped', 'moved')
+    )
+  union all
+  -- moved occurrences the dispatcher has not handled yet hold their new time
+  select
+    r.id,
+    r.specialist_id,
+    r.service_id,
+    x.occurrence_date,
+    x.starts_at,
+    x.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    sv.buffer_before_minutes,
+    sv.buffer_after_minutes
+  from unnest(p_series) as r
+  join public.recurring_booking_exceptions as x
+    on x.organization_id = r.organization_id
+   and x.recurring_booking_id = r.id
+   and x.kind = 'moved'
+   and x.dispatched_on is null
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+   and st.organization_id = sv.organization_id
+  join public.organization_members as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+   and pm.status = 'accepted'
+   and pm.role in ('owner', 'admin', 'provider')
+  where r.is_active
+    and x.starts_at > pg_catalog.now()
+    and x.starts_at <= pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365))
+    and (p_window is null
+         or tstzrange(x.starts_at, x.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+    -- still an occurrence of the series' rule (its frequency or end may have changed since)
+    and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
+    and (r.end_date is null or x.occurrence_date <= r.end_date)
+    and not exists (
+      select 1
+      from public.bookings as b
+      where b.recurring_booking_id = r.id
+        and b.recurring_occurrence_date = x.occurrence_date
     );
 end
 $$;
 
 comment on function private.series_occurrences(public.recurring_bookings[], tstzrange) is
-  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. Set-based; also takes a series not written yet (a new row in a trigger).';
+  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. A skipped occurrence (recurring_booking_exceptions) holds nothing; a moved one holds its new time until the dispatcher handles it. Set-based; also takes a series not written yet (a new row in a trigger).';
 
 revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
 grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
@@ -149,11 +201,19 @@ begin
       and r.is_active
       and r.id is distinct from p_exclude_recurring_id
       -- cheap pre-filters: a series whose next pending occurrence starts after the window holds
-      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it
-      and (pg_catalog.upper(p_window) is null
-           or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
-      and (pg_catalog.lower(p_window) is null or r.end_date is null
-           or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it -
+      -- unless it has moved occurrences still to book (they may lie anywhere)
+      and ((
+            (pg_catalog.upper(p_window) is null
+             or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
+            and (pg_catalog.lower(p_window) is null or r.end_date is null
+                 or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+          )
+          or r.id in (
+            select x.recurring_booking_id
+            from public.recurring_booking_exceptions as x
+            where x.kind = 'moved' and x.dispatched_on is null
+          ))
   ), p_window) as o;
 end
 $$;

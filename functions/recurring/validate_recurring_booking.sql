@@ -4,8 +4,9 @@
 -- BEFORE INSERT / UPDATE OF the data columns: defaults (organization from the service, time zone
 -- from the organization, local_time from organization_settings.recurring_default_time,
 -- next_booking_date = start_date) and validation with contract codes; hints name the column.
--- BEFORE UPDATE OF the bookkeeping columns: users (not service_role, jobs or backfills) cannot
--- move next_booking_date/last_generated_date or re-anchor/re-own a series.
+-- BEFORE UPDATE OF the bookkeeping columns: users' direct writes (not the series RPCs,
+-- service_role, jobs or backfills) cannot move next_booking_date/last_generated_date,
+-- re-anchor/re-own a series or rewrite its continuation (continues_id, valid_from).
 
 create or replace function private.validate_recurring_booking()
 returns trigger
@@ -99,6 +100,13 @@ begin
   if tg_op = 'INSERT' then
     if v_is_service then
       new.next_booking_date := coalesce(new.next_booking_date, new.start_date);
+    elsif new.continues_id is not null or new.valid_from is not null then
+      -- a continuation (change_recurring_booking running for the user; users' direct writes of
+      -- one are refused by protect_recurring_bookkeeping): it keeps the anchor start_date of the
+      -- series it continues and starts at valid_from
+      new.next_booking_date := greatest(new.next_booking_date, new.valid_from);
+      new.last_generated_date := null;
+      new.created_by := (select auth.uid());
     else
       if new.start_date < (now() at time zone new.timezone)::date then
         perform private.raise_error('BOOKING_IN_PAST', 'A series cannot start before today.', 'start_date');
@@ -114,7 +122,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 
@@ -133,6 +141,13 @@ as $$
 declare
   v_column text;
 begin
+  if tg_op = 'INSERT' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A series continues another only through change_recurring_booking.',
+      case when new.continues_id is not null then 'continues_id' else 'valid_from' end
+    );
+  end if;
   v_column := case
     when new.organization_id is distinct from old.organization_id then 'organization_id'
     when new.user_id is distinct from old.user_id then 'user_id'
@@ -140,6 +155,8 @@ begin
     when new.next_booking_date is distinct from old.next_booking_date then 'next_booking_date'
     when new.last_generated_date is distinct from old.last_generated_date then 'last_generated_date'
     when new.created_by is distinct from old.created_by then 'created_by'
+    when new.continues_id is distinct from old.continues_id then 'continues_id'
+    when new.valid_from is distinct from old.valid_from then 'valid_from'
   end;
   if v_column is not null then
     perform private.raise_error(
@@ -153,14 +170,25 @@ end
 $$;
 
 comment on function private.protect_recurring_bookkeeping() is
-  'BEFORE UPDATE trigger on recurring_bookings for users (not service calls): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date and created_by are read-only (INVALID_REQUEST, hint = column).';
+  'BEFORE UPDATE trigger on recurring_bookings for users'' direct writes (PostgREST; not the RPCs, service calls or jobs): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date, created_by, continues_id and valid_from are read-only (INVALID_REQUEST, hint = column); on INSERT (trigger protect_recurring_continuation) a continuation is refused: only change_recurring_booking makes one.';
 
 revoke all on function private.protect_recurring_bookkeeping() from public, anon;
 
 drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
 create trigger protect_recurring_bookkeeping
-  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by
+  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by,
+    continues_id, valid_from
   on public.recurring_bookings
   for each row
-  when (coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated'))
+  -- what PostgREST sent (the series RPCs run as their owner and keep these columns right)
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.protect_recurring_bookkeeping();
+
+-- named to fire before validate_recurring_booking, which trusts a continuation it is given
+drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
+create trigger protect_recurring_continuation
+  before insert
+  on public.recurring_bookings
+  for each row
+  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
   execute function private.protect_recurring_bookkeeping();

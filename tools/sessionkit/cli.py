@@ -173,13 +173,17 @@ def db_status(db_url: DbUrl = None, as_json: JsonFlag = False) -> None:
 def db_reset(
     db_url: DbUrl = None,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Skip seeds/.")] = False,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Apply migrations up to this version only (no seeds).")
+    ] = None,
 ) -> None:
     """Drop and recreate the local stack's database, apply every migration, load seeds."""
     project, target = _target(db_url)
     with migration_progress() as listener:
-        applied = stack.reset(project, target, with_seed=not no_seed, listener=listener)
+        applied = stack.reset(project, target, with_seed=not no_seed, listener=listener, to=to)
+    seeded = not no_seed and to is None
     out.print(
-        f"reset {target.display}: {len(applied)} migrations applied" + ("" if no_seed else ", seeds loaded"),
+        f"reset {target.display}: {len(applied)} migrations applied" + (", seeds loaded" if seeded else ""),
         highlight=False,
     )
 
@@ -378,7 +382,7 @@ def demo(db_url: DbUrl = None) -> None:
     from sessionkit.demo.run import run_demo
 
     _, target = _target(db_url)
-    run_demo(target.url, out)
+    run_demo(target.url, out, legacy_upgrade=target.is_local)
 
 
 def main() -> None:

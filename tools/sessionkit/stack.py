@@ -107,8 +107,10 @@ def reset(
     target: Target,
     with_seed: bool = True,
     listener: PushListener | None = None,
+    to: str | None = None,
 ) -> list[MigrationFile]:
-    """Drop and recreate the local stack's database, apply every migration, then the seeds."""
+    """Drop and recreate the local stack's database, apply every migration (or those up to `to`,
+    e.g. the legacy baseline to practise an upgrade on), then the seeds (only with all of them)."""
     if not target.is_local:
         raise SessionkitError(
             f"refusing to reset {target.display}: reset drops and recreates the database, which on a "
@@ -117,7 +119,7 @@ def reset(
     recreate_database(target.url)
     # pg_cron's scheduler exits for good when its database is dropped: restart it.
     LocalCluster(project).restart()
-    applied = push_target(project, target, listener=listener)
-    if with_seed:
+    applied = push_target(project, target, to=to, listener=listener)
+    if with_seed and to is None:
         seed(project, target)
     return applied

@@ -39,6 +39,9 @@ OrganizationMembersRole = Literal["owner", "admin", "provider", "client"]
 OrganizationMembersStatus = Literal["invited", "accepted"]
 """Allowed values of organization_members.status (check constraint)."""
 
+RecurringBookingExceptionsKind = Literal["skipped", "moved", "failed"]
+"""Allowed values of recurring_booking_exceptions.kind (check constraint)."""
+
 RecurringBookingsFrequency = Literal["weekly", "biweekly", "monthly"]
 """Allowed values of recurring_bookings.frequency (check constraint)."""
 
@@ -83,6 +86,7 @@ __all__ = [
     "MeetingRecordingsFileFormat",
     "OrganizationMembersRole",
     "OrganizationMembersStatus",
+    "RecurringBookingExceptionsKind",
     "RecurringBookingsFrequency",
     "ServiceSessionsKind",
     "ServiceSessionsStatus",

@@ -157,6 +157,10 @@ class PreviousSessionNotCompletedError(Http422Error):
     """PREVIOUS_SESSION_NOT_COMPLETED (HTTP 422)."""
 
 
+class SeriesEndedError(Http422Error):
+    """SERIES_ENDED (HTTP 422)."""
+
+
 class ServiceInactiveError(Http422Error):
     """SERVICE_INACTIVE (HTTP 422)."""
 
@@ -212,6 +216,7 @@ ERRORS: dict[str, type[RpcError]] = {
     "OUTSIDE_BOOKING_WINDOW": OutsideBookingWindowError,
     "PACKAGE_INACTIVE": PackageInactiveError,
     "PREVIOUS_SESSION_NOT_COMPLETED": PreviousSessionNotCompletedError,
+    "SERIES_ENDED": SeriesEndedError,
     "SERVICE_INACTIVE": ServiceInactiveError,
     "SESSION_NOT_FULL": SessionNotFullError,
     "SESSION_TYPE_INACTIVE": SessionTypeInactiveError,
@@ -314,6 +319,7 @@ __all__ = [
     "PackageInactiveError",
     "PreviousSessionNotCompletedError",
     "RpcError",
+    "SeriesEndedError",
     "ServiceInactiveError",
     "SessionNotFullError",
     "SessionTypeInactiveError",

@@ -24,6 +24,7 @@ from .enums import (
     MeetingRecordingsFileFormat,
     OrganizationMembersRole,
     OrganizationMembersStatus,
+    RecurringBookingExceptionsKind,
     RecurringBookingsFrequency,
     ServiceSessionsKind,
     ServiceSessionsStatus,
@@ -1346,6 +1347,137 @@ class PackagesUpdate(UpdateModel):
     updated_at: datetime.datetime | None = None
 
 
+class RecurringBookingExceptions(RowModel):
+    """Occurrences of a recurring series that differ from its rule (one row per series and occurrence
+    date): skipped (not dispatched, holds nothing), moved (held and dispatched at starts_at
+    instead), failed (the dispatcher could not book it: error_code). Read by the parties of the
+    series; written only by skip_recurring_occurrence, move_recurring_occurrence,
+    restore_recurring_occurrence and dispatch_recurring_bookings. See get_series_schedule.
+    """
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    """The occurrence this row is about: its local date in the series' rule (the regular date, also
+    for a moved occurrence).
+    """
+    kind: RecurringBookingExceptionsKind
+    """skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved and
+    gets error_code).
+    """
+    starts_at: datetime.datetime | None
+    """moved: the new start (the length stays the service's); null otherwise."""
+    reason: str | None
+    dispatched_on: datetime.date | None
+    """Run date of the dispatch that handled this occurrence (a moved one is claimed when the earlier
+    of its regular and its new local date comes due); null while pending.
+    """
+    error_code: str | None
+    """Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+    SLOT_TAKEN); null when it did not fail.
+    """
+    error_detail: str | None
+    created_by: uuid.UUID | None
+    """auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+    service_role).
+    """
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class RecurringBookingExceptionsInsert(InsertModel):
+    """A new row for recurring_booking_exceptions: omitted fields take the database default."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "recurring_booking_id",
+            "occurrence_date",
+            "kind",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    """The occurrence this row is about: its local date in the series' rule (the regular date, also
+    for a moved occurrence).
+    """
+    kind: RecurringBookingExceptionsKind
+    """skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved and
+    gets error_code).
+    """
+    starts_at: datetime.datetime | None = None
+    """moved: the new start (the length stays the service's); null otherwise."""
+    reason: str | None = None
+    dispatched_on: datetime.date | None = None
+    """Run date of the dispatch that handled this occurrence (a moved one is claimed when the earlier
+    of its regular and its new local date comes due); null while pending.
+    """
+    error_code: str | None = None
+    """Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+    SLOT_TAKEN); null when it did not fail.
+    """
+    error_detail: str | None = None
+    created_by: uuid.UUID | None = None
+    """auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+    service_role).
+    """
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
+class RecurringBookingExceptionsUpdate(UpdateModel):
+    """A change to recurring_booking_exceptions rows: only the fields set are sent."""
+
+    not_null_columns: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+            "organization_id",
+            "recurring_booking_id",
+            "occurrence_date",
+            "kind",
+            "created_at",
+            "updated_at",
+        }
+    )
+
+    id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    recurring_booking_id: uuid.UUID | None = None
+    occurrence_date: datetime.date | None = None
+    """The occurrence this row is about: its local date in the series' rule (the regular date, also
+    for a moved occurrence).
+    """
+    kind: RecurringBookingExceptionsKind | None = None
+    """skipped | moved | failed (the dispatcher's; a moved occurrence that fails keeps kind moved and
+    gets error_code).
+    """
+    starts_at: datetime.datetime | None = None
+    """moved: the new start (the length stays the service's); null otherwise."""
+    reason: str | None = None
+    dispatched_on: datetime.date | None = None
+    """Run date of the dispatch that handled this occurrence (a moved one is claimed when the earlier
+    of its regular and its new local date comes due); null while pending.
+    """
+    error_code: str | None = None
+    """Contract code of the dispatcher's failure to book the occurrence (e.g. NO_CREDITS_LEFT,
+    SLOT_TAKEN); null when it did not fail.
+    """
+    error_detail: str | None = None
+    created_by: uuid.UUID | None = None
+    """auth.users id of who skipped or moved the occurrence last (null for the dispatcher and
+    service_role).
+    """
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+
+
 class RecurringBookings(RowModel):
     """A standing appointment (seed 002): client user_id sees provider specialist_id for service_id
     every week, two weeks or month from start_date (until end_date), at local_time in timezone.
@@ -1395,6 +1527,15 @@ class RecurringBookings(RowModel):
     """
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    continues_id: uuid.UUID | None
+    """The series this one continues from valid_from on (change_recurring_booking: a new time or
+    provider from a date on); null for a series set up as such. The series it continues ended the
+    day before valid_from.
+    """
+    valid_from: datetime.date | None
+    """First local date of this series' own occurrences when it continues another (start_date stays
+    the anchor of the rule, so monthly series keep their day); null = start_date.
+    """
 
 
 class RecurringBookingsInsert(InsertModel):
@@ -1459,6 +1600,15 @@ class RecurringBookingsInsert(InsertModel):
     """
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
+    continues_id: uuid.UUID | None = None
+    """The series this one continues from valid_from on (change_recurring_booking: a new time or
+    provider from a date on); null for a series set up as such. The series it continues ended the
+    day before valid_from.
+    """
+    valid_from: datetime.date | None = None
+    """First local date of this series' own occurrences when it continues another (start_date stays
+    the anchor of the rule, so monthly series keep their day); null = start_date.
+    """
 
 
 class RecurringBookingsUpdate(UpdateModel):
@@ -1523,6 +1673,15 @@ class RecurringBookingsUpdate(UpdateModel):
     """
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
+    continues_id: uuid.UUID | None = None
+    """The series this one continues from valid_from on (change_recurring_booking: a new time or
+    provider from a date on); null for a series set up as such. The series it continues ended the
+    day before valid_from.
+    """
+    valid_from: datetime.date | None = None
+    """First local date of this series' own occurrences when it continues another (start_date stays
+    the anchor of the rule, so monthly series keep their day); null = start_date.
+    """
 
 
 class ServiceSessionDistribution(RowModel):
@@ -2810,6 +2969,9 @@ __all__ = [
     "Packages",
     "PackagesInsert",
     "PackagesUpdate",
+    "RecurringBookingExceptions",
+    "RecurringBookingExceptionsInsert",
+    "RecurringBookingExceptionsUpdate",
     "RecurringBookings",
     "RecurringBookingsInsert",
     "RecurringBookingsUpdate",

@@ -171,6 +171,17 @@ class CancelBookingArgs(ArgsModel):
     reason: str = Field(serialization_alias="p_reason")
 
 
+class ChangeRecurringBookingArgs(ArgsModel):
+    """Arguments of change_recurring_booking(p_recurring_booking_id uuid, p_from_date date,
+    p_local_time time without time zone, p_provider_id uuid).
+    """
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    from_date: datetime.date = Field(serialization_alias="p_from_date")
+    local_time: datetime.time | None = Field(default=None, serialization_alias="p_local_time")
+    provider_id: uuid.UUID | None = Field(default=None, serialization_alias="p_provider_id")
+
+
 class ClaimOutboxEventsRow(ResultModel):
     """A row returned by claim_outbox_events()."""
 
@@ -375,6 +386,8 @@ class DispatchRecurringBookingsResult(ResultModel):
     bookings: list[uuid.UUID]
     skipped: int
     already_booked: int
+    skipped_on_request: int
+    moved: int
     deactivated: int
     errors: list[DispatchRecurringBookingsResultErrorsItem]
 
@@ -484,6 +497,32 @@ class GetPublicBookingPageArgs(ArgsModel):
     """Arguments of get_public_booking_page(p_slug text)."""
 
     slug: str = Field(serialization_alias="p_slug")
+
+
+class GetSeriesScheduleRow(ResultModel):
+    """A row returned by get_series_schedule()."""
+
+    booking_id: uuid.UUID | None
+    booking_status: str | None
+    ends_at: datetime.datetime | None
+    error_code: str | None
+    error_detail: str | None
+    held: bool | None
+    occurrence_date: datetime.date | None
+    provider_id: uuid.UUID | None
+    reason: str | None
+    recurring_booking_id: uuid.UUID | None
+    regular_starts_at: datetime.datetime | None
+    starts_at: datetime.datetime | None
+    state: str | None
+
+
+class GetSeriesScheduleArgs(ArgsModel):
+    """Arguments of get_series_schedule(p_recurring_booking_id uuid, p_count integer, p_from date)."""
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    count: int | None = Field(default=None, serialization_alias="p_count")
+    from_: datetime.date | None = Field(default=None, serialization_alias="p_from")
 
 
 class GetWaitlistRow(ResultModel):
@@ -598,6 +637,34 @@ class MarkNoShowArgs(ArgsModel):
     booking_id: uuid.UUID = Field(serialization_alias="p_booking_id")
 
 
+class MoveRecurringOccurrenceResult(ResultModel):
+    success: bool
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    state: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    regular_starts_at: datetime.datetime
+    held: bool
+    provider_id: uuid.UUID
+    booking_id: uuid.UUID | None
+    booking_status: str | None
+    error_code: str | None
+    error_detail: str | None
+    reason: str | None
+
+
+class MoveRecurringOccurrenceArgs(ArgsModel):
+    """Arguments of move_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+    p_new_starts_at timestamp with time zone, p_reason text).
+    """
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    occurrence_date: datetime.date = Field(serialization_alias="p_occurrence_date")
+    new_starts_at: datetime.datetime = Field(serialization_alias="p_new_starts_at")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
+
+
 class OrganizationClosureConflictsRow(ResultModel):
     """A row returned by organization_closure_conflicts()."""
 
@@ -614,6 +681,13 @@ class OrganizationClosureConflictsArgs(ArgsModel):
     """Arguments of organization_closure_conflicts(p_closure_id uuid)."""
 
     closure_id: uuid.UUID = Field(serialization_alias="p_closure_id")
+
+
+class PauseRecurringBookingArgs(ArgsModel):
+    """Arguments of pause_recurring_booking(p_recurring_booking_id uuid, p_reason text)."""
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
 
 
 class PreviewTreatmentScheduleRow(ResultModel):
@@ -669,6 +743,12 @@ class RescheduleBookingArgs(ArgsModel):
     new_starts_at: datetime.datetime = Field(serialization_alias="p_new_starts_at")
 
 
+class ResumeRecurringBookingArgs(ArgsModel):
+    """Arguments of resume_recurring_booking(p_recurring_booking_id uuid)."""
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+
+
 class RotateWebhookSecretResult(ResultModel):
     subscription_id: uuid.UUID
     secret: str
@@ -692,6 +772,34 @@ class SetDefaultSessionTypeArgs(ArgsModel):
 
     organization_id: uuid.UUID = Field(serialization_alias="p_organization_id")
     session_type_id: uuid.UUID = Field(serialization_alias="p_session_type_id")
+
+
+class SkipRecurringOccurrenceResult(ResultModel):
+    success: bool
+    recurring_booking_id: uuid.UUID
+    occurrence_date: datetime.date
+    state: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    regular_starts_at: datetime.datetime
+    held: bool
+    provider_id: uuid.UUID
+    booking_id: uuid.UUID | None
+    booking_status: str | None
+    error_code: str | None
+    error_detail: str | None
+    reason: str | None
+    cancellation_policy_applied: Literal["no_refund", "credit_restored", "credit_forfeited"] | None
+
+
+class SkipRecurringOccurrenceArgs(ArgsModel):
+    """Arguments of skip_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+    p_reason text).
+    """
+
+    recurring_booking_id: uuid.UUID = Field(serialization_alias="p_recurring_booking_id")
+    occurrence_date: datetime.date = Field(serialization_alias="p_occurrence_date")
+    reason: str | None = Field(default=None, serialization_alias="p_reason")
 
 
 class SubscriptionBalanceResult(ResultModel):
@@ -772,6 +880,7 @@ _BOOK_PUBLIC_SLOT_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_SESSION_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _BOOK_TREATMENT_RESULT: TypeAdapter[BookTreatmentResult] = TypeAdapter(BookTreatmentResult)
 _CANCEL_BOOKING_RESULT: TypeAdapter[CancelBookingResult] = TypeAdapter(CancelBookingResult)
+_CHANGE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _CLAIM_OUTBOX_EVENTS_RESULT: TypeAdapter[list[ClaimOutboxEventsRow]] = TypeAdapter(list[ClaimOutboxEventsRow])
 _COMPLETE_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
 _COMPUTED_END_TIME_RESULT: TypeAdapter[datetime.datetime] = TypeAdapter(datetime.datetime)
@@ -805,6 +914,7 @@ _GET_PUBLIC_AVAILABLE_SLOTS_RESULT: TypeAdapter[list[GetPublicAvailableSlotsRow]
 _GET_PUBLIC_BOOKING_PAGE_RESULT: TypeAdapter[GetPublicBookingPageResult] = TypeAdapter(
     GetPublicBookingPageResult
 )
+_GET_SERIES_SCHEDULE_RESULT: TypeAdapter[list[GetSeriesScheduleRow]] = TypeAdapter(list[GetSeriesScheduleRow])
 _GET_WAITLIST_RESULT: TypeAdapter[list[GetWaitlistRow]] = TypeAdapter(list[GetWaitlistRow])
 _INTEGRITY_REPORT_RESULT: TypeAdapter[IntegrityReportResult] = TypeAdapter(IntegrityReportResult)
 _JOIN_WAITLIST_RESULT: TypeAdapter[JoinWaitlistResult] = TypeAdapter(JoinWaitlistResult)
@@ -814,9 +924,13 @@ _LIST_PUBLIC_SERVICES_RESULT: TypeAdapter[list[ListPublicServicesRow]] = TypeAda
     list[ListPublicServicesRow]
 )
 _MARK_NO_SHOW_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_MOVE_RECURRING_OCCURRENCE_RESULT: TypeAdapter[MoveRecurringOccurrenceResult] = TypeAdapter(
+    MoveRecurringOccurrenceResult
+)
 _ORGANIZATION_CLOSURE_CONFLICTS_RESULT: TypeAdapter[list[OrganizationClosureConflictsRow]] = TypeAdapter(
     list[OrganizationClosureConflictsRow]
 )
+_PAUSE_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _PREVIEW_TREATMENT_SCHEDULE_RESULT: TypeAdapter[list[PreviewTreatmentScheduleRow]] = TypeAdapter(
     list[PreviewTreatmentScheduleRow]
 )
@@ -824,9 +938,13 @@ _RECORD_WEBHOOK_ATTEMPT_RESULT: TypeAdapter[bool] = TypeAdapter(bool)
 _RELEASE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _REQUEUE_OUTBOX_EVENTS_RESULT: TypeAdapter[int] = TypeAdapter(int)
 _RESCHEDULE_BOOKING_RESULT: TypeAdapter[Bookings] = TypeAdapter(Bookings)
+_RESUME_RECURRING_BOOKING_RESULT: TypeAdapter[RecurringBookings] = TypeAdapter(RecurringBookings)
 _ROTATE_WEBHOOK_SECRET_RESULT: TypeAdapter[RotateWebhookSecretResult] = TypeAdapter(RotateWebhookSecretResult)
 _SESSION_LABEL_RESULT: TypeAdapter[str] = TypeAdapter(str)
 _SET_DEFAULT_SESSION_TYPE_RESULT: TypeAdapter[OrganizationSettings] = TypeAdapter(OrganizationSettings)
+_SKIP_RECURRING_OCCURRENCE_RESULT: TypeAdapter[SkipRecurringOccurrenceResult] = TypeAdapter(
+    SkipRecurringOccurrenceResult
+)
 _SUBSCRIPTION_BALANCE_RESULT: TypeAdapter[SubscriptionBalanceResult] = TypeAdapter(SubscriptionBalanceResult)
 _TREATMENT_PROGRESS_RESULT: TypeAdapter[TreatmentProgressResult] = TypeAdapter(TreatmentProgressResult)
 _UPSERT_SESSION_NOTE_RESULT: TypeAdapter[SessionNotes] = TypeAdapter(SessionNotes)
@@ -1062,6 +1180,44 @@ class SessionkitRpc:
         args = CancelBookingArgs(booking_id=booking_id, reason=reason)
         data = self.call("cancel_booking", args.rest_payload())
         return _CANCEL_BOOKING_RESULT.validate_python(data)
+
+    def change_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        from_date: datetime.date,
+        local_time: datetime.time | None = None,
+        provider_id: uuid.UUID | None = None,
+    ) -> RecurringBookings:
+        """Changes the local time and/or the provider of a recurring series from p_from_date on
+        (today or later): its occurrences from then on follow, those before stay as they were. The
+        series ends the day before its first occurrence on or after p_from_date that is not
+        handled yet, and a continuation (continues_id = this series, valid_from = that date; same
+        client, service, frequency, anchor and end) takes over with the new time and provider, its
+        skipped and moved occurrences included; a series none of whose occurrences came before is
+        changed in place. Returns the series that runs from p_from_date (get_series_schedule
+        follows the chain). Every occurrence the new rule holds must be free. For the series'
+        client, the provider who runs it and owners/admins. Audited; outbox event
+        recurring_booking.changed. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+        NOT_FOUND (series; p_provider_id not a provider of the organization), FORBIDDEN,
+        SLOT_TAKEN (PT409, the detail names the first colliding date), CONFLICT (PT409: an
+        occurrence from p_from_date on is booked already - move or skip it first -, or the series
+        was changed from a date on already), BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE
+        (PT422).
+
+        POST /rest/v1/rpc/change_recurring_booking:
+        `change_recurring_booking(p_recurring_booking_id uuid, p_from_date date, p_local_time time
+        without time zone, p_provider_id uuid)`. An argument left as None is not sent (the
+        database default applies).
+        """
+        args = ChangeRecurringBookingArgs(
+            recurring_booking_id=recurring_booking_id,
+            from_date=from_date,
+            local_time=local_time,
+            provider_id=provider_id,
+        )
+        data = self.call("change_recurring_booking", args.rest_payload())
+        return _CHANGE_RECURRING_BOOKING_RESULT.validate_python(data)
 
     def claim_outbox_events(
         self,
@@ -1394,12 +1550,15 @@ class SessionkitRpc:
         next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
         deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
         concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event
-        recurring_booking.occurrence_failed and never stops the others. One audit_log entry per
-        run (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success |
-        success_with_errors). Returns {success, message, run_date, count, bookings[], skipped,
-        already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run
-        between concurrent connections.
+        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
+        recurring_booking_exceptions (kind failed, error_code) with an outbox event
+        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
+        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
+        the earlier of their regular and new date comes due (moved). One audit_log entry per run
+        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
+        …}, success | success_with_errors). Returns {success, message, run_date, count,
+        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
+        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
@@ -1523,6 +1682,36 @@ class SessionkitRpc:
         data = self.call("get_public_booking_page", args.rest_payload())
         return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
 
+    def get_series_schedule(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        count: int | None = None,
+        from_: datetime.date | None = None,
+    ) -> list[GetSeriesScheduleRow]:
+        """The next p_count (1..100, default 10) occurrences of a recurring series from p_from
+        (default: today in the series' time zone), following its continuations
+        (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to),
+        occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved |
+        failed | missed | paused | held | scheduled), starts_at/ends_at (where it is: the
+        booking's, the moved time or the regular one), regular_starts_at, held (its slot is held
+        now), provider_id, booking_id, booking_status, error_code/error_detail (the dispatcher's
+        failure), reason (of a skip or move). For the series' client, the provider who runs it and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND,
+        FORBIDDEN.
+
+        POST /rest/v1/rpc/get_series_schedule: `get_series_schedule(p_recurring_booking_id uuid,
+        p_count integer, p_from date)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = GetSeriesScheduleArgs(
+            recurring_booking_id=recurring_booking_id,
+            count=count,
+            from_=from_,
+        )
+        data = self.call("get_series_schedule", args.rest_payload())
+        return _GET_SERIES_SCHEDULE_RESULT.validate_python(data)
+
     def get_waitlist(self, *, service_session_id: uuid.UUID) -> list[GetWaitlistRow]:
         """The waiting clients of a session in queue order: (entry_id, client_id, position (1 =
         next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of
@@ -1637,6 +1826,43 @@ class SessionkitRpc:
         data = self.call("mark_no_show", args.rest_payload())
         return _MARK_NO_SHOW_RESULT.validate_python(data)
 
+    def move_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        new_starts_at: datetime.datetime,
+        reason: str | None = None,
+    ) -> MoveRecurringOccurrenceResult:
+        """Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every
+        booking rule at the new time (window, notice, working hours and exceptions, buffers,
+        sessions and other occurrences' holds, daily limit), then it holds the new time instead of
+        its regular one and the dispatcher books it there (credits are spent then) when the
+        earlier of its regular and new date comes due. Already booked: reschedule_booking's rules.
+        Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher
+        failed to book is retried at the new time. For the series' client, the provider who runs
+        it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success.
+        Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED,
+        NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE,
+        SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+
+        POST /rest/v1/rpc/move_recurring_occurrence:
+        `move_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+        p_new_starts_at timestamp with time zone, p_reason text)`. An argument left as None is not
+        sent (the database default applies).
+        """
+        args = MoveRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            new_starts_at=new_starts_at,
+            reason=reason,
+        )
+        data = self.call("move_recurring_occurrence", args.rest_payload())
+        return _MOVE_RECURRING_OCCURRENCE_RESULT.validate_python(data)
+
     def organization_closure_conflicts(
         self,
         *,
@@ -1652,6 +1878,27 @@ class SessionkitRpc:
         args = OrganizationClosureConflictsArgs(closure_id=closure_id)
         data = self.call("organization_closure_conflicts", args.rest_payload())
         return _ORGANIZATION_CLOSURE_CONFLICTS_RESULT.validate_python(data)
+
+    def pause_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> RecurringBookings:
+        """Pauses a recurring series: it holds nothing and is not dispatched until
+        resume_recurring_booking; occurrences already booked stay booked
+        (skip_recurring_occurrence cancels them). Pausing a paused series changes nothing. For the
+        series' client, the provider who runs it and owners/admins. Returns the series. Audited;
+        outbox event recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/pause_recurring_booking: `pause_recurring_booking(p_recurring_booking_id
+        uuid, p_reason text)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = PauseRecurringBookingArgs(recurring_booking_id=recurring_booking_id, reason=reason)
+        data = self.call("pause_recurring_booking", args.rest_payload())
+        return _PAUSE_RECURRING_BOOKING_RESULT.validate_python(data)
 
     def preview_treatment_schedule(
         self,
@@ -1759,6 +2006,22 @@ class SessionkitRpc:
         data = self.call("reschedule_booking", args.rest_payload())
         return _RESCHEDULE_BOOKING_RESULT.validate_python(data)
 
+    def resume_recurring_booking(self, *, recurring_booking_id: uuid.UUID) -> RecurringBookings:
+        """Resumes a paused recurring series from its first occurrence on or after today (occurrences
+        of the pause are not booked late): every occurrence it holds again must be free, else
+        SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
+        the series' client, the provider who runs it and owners/admins. Returns the series.
+        Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or
+        continued by another series).
+
+        POST /rest/v1/rpc/resume_recurring_booking:
+        `resume_recurring_booking(p_recurring_booking_id uuid)`.
+        """
+        args = ResumeRecurringBookingArgs(recurring_booking_id=recurring_booking_id)
+        data = self.call("resume_recurring_booking", args.rest_payload())
+        return _RESUME_RECURRING_BOOKING_RESULT.validate_python(data)
+
     def rotate_webhook_secret(self, *, subscription_id: uuid.UUID) -> RotateWebhookSecretResult:
         """Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once:
         {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it.
@@ -1801,6 +2064,37 @@ class SessionkitRpc:
         )
         data = self.call("set_default_session_type", args.rest_payload())
         return _SET_DEFAULT_SESSION_TYPE_RESULT.validate_python(data)
+
+    def skip_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        reason: str | None = None,
+    ) -> SkipRecurringOccurrenceResult:
+        """Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled
+        with cancel_booking's rules (p_reason, default "Skipped occurrence of a recurring
+        booking."; a client's late skip forfeits the credit like a late cancellation). Skipping a
+        skipped occurrence changes nothing. For the series' client, the provider who runs it and
+        owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus
+        success and cancellation_policy_applied (null when nothing was booked). Audited; outbox
+        event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED
+        (PT409: its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or
+        started).
+
+        POST /rest/v1/rpc/skip_recurring_occurrence:
+        `skip_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date, p_reason
+        text)`. An argument left as None is not sent (the database default applies).
+        """
+        args = SkipRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            reason=reason,
+        )
+        data = self.call("skip_recurring_occurrence", args.rest_payload())
+        return _SKIP_RECURRING_OCCURRENCE_RESULT.validate_python(data)
 
     def subscription_balance(self, *, subscription_id: uuid.UUID) -> SubscriptionBalanceResult:
         """Balance of a subscription: {subscription_id, status, expires_at, total, completed,
@@ -2099,6 +2393,44 @@ class AsyncSessionkitRpc:
         args = CancelBookingArgs(booking_id=booking_id, reason=reason)
         data = await self.call("cancel_booking", args.rest_payload())
         return _CANCEL_BOOKING_RESULT.validate_python(data)
+
+    async def change_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        from_date: datetime.date,
+        local_time: datetime.time | None = None,
+        provider_id: uuid.UUID | None = None,
+    ) -> RecurringBookings:
+        """Changes the local time and/or the provider of a recurring series from p_from_date on
+        (today or later): its occurrences from then on follow, those before stay as they were. The
+        series ends the day before its first occurrence on or after p_from_date that is not
+        handled yet, and a continuation (continues_id = this series, valid_from = that date; same
+        client, service, frequency, anchor and end) takes over with the new time and provider, its
+        skipped and moved occurrences included; a series none of whose occurrences came before is
+        changed in place. Returns the series that runs from p_from_date (get_series_schedule
+        follows the chain). Every occurrence the new rule holds must be free. For the series'
+        client, the provider who runs it and owners/admins. Audited; outbox event
+        recurring_booking.changed. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
+        NOT_FOUND (series; p_provider_id not a provider of the organization), FORBIDDEN,
+        SLOT_TAKEN (PT409, the detail names the first colliding date), CONFLICT (PT409: an
+        occurrence from p_from_date on is booked already - move or skip it first -, or the series
+        was changed from a date on already), BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE
+        (PT422).
+
+        POST /rest/v1/rpc/change_recurring_booking:
+        `change_recurring_booking(p_recurring_booking_id uuid, p_from_date date, p_local_time time
+        without time zone, p_provider_id uuid)`. An argument left as None is not sent (the
+        database default applies).
+        """
+        args = ChangeRecurringBookingArgs(
+            recurring_booking_id=recurring_booking_id,
+            from_date=from_date,
+            local_time=local_time,
+            provider_id=provider_id,
+        )
+        data = await self.call("change_recurring_booking", args.rest_payload())
+        return _CHANGE_RECURRING_BOOKING_RESULT.validate_python(data)
 
     async def claim_outbox_events(
         self,
@@ -2431,12 +2763,15 @@ class AsyncSessionkitRpc:
         next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
         deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
         concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event
-        recurring_booking.occurrence_failed and never stops the others. One audit_log entry per
-        run (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success |
-        success_with_errors). Returns {success, message, run_date, count, bookings[], skipped,
-        already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run
-        between concurrent connections.
+        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
+        recurring_booking_exceptions (kind failed, error_code) with an outbox event
+        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
+        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
+        the earlier of their regular and new date comes due (moved). One audit_log entry per run
+        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
+        …}, success | success_with_errors). Returns {success, message, run_date, count,
+        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
+        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
@@ -2564,6 +2899,36 @@ class AsyncSessionkitRpc:
         data = await self.call("get_public_booking_page", args.rest_payload())
         return _GET_PUBLIC_BOOKING_PAGE_RESULT.validate_python(data)
 
+    async def get_series_schedule(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        count: int | None = None,
+        from_: datetime.date | None = None,
+    ) -> list[GetSeriesScheduleRow]:
+        """The next p_count (1..100, default 10) occurrences of a recurring series from p_from
+        (default: today in the series' time zone), following its continuations
+        (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to),
+        occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved |
+        failed | missed | paused | held | scheduled), starts_at/ends_at (where it is: the
+        booking's, the moved time or the regular one), regular_starts_at, held (its slot is held
+        now), provider_id, booking_id, booking_status, error_code/error_detail (the dispatcher's
+        failure), reason (of a skip or move). For the series' client, the provider who runs it and
+        owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND,
+        FORBIDDEN.
+
+        POST /rest/v1/rpc/get_series_schedule: `get_series_schedule(p_recurring_booking_id uuid,
+        p_count integer, p_from date)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = GetSeriesScheduleArgs(
+            recurring_booking_id=recurring_booking_id,
+            count=count,
+            from_=from_,
+        )
+        data = await self.call("get_series_schedule", args.rest_payload())
+        return _GET_SERIES_SCHEDULE_RESULT.validate_python(data)
+
     async def get_waitlist(self, *, service_session_id: uuid.UUID) -> list[GetWaitlistRow]:
         """The waiting clients of a session in queue order: (entry_id, client_id, position (1 =
         next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of
@@ -2678,6 +3043,43 @@ class AsyncSessionkitRpc:
         data = await self.call("mark_no_show", args.rest_payload())
         return _MARK_NO_SHOW_RESULT.validate_python(data)
 
+    async def move_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        new_starts_at: datetime.datetime,
+        reason: str | None = None,
+    ) -> MoveRecurringOccurrenceResult:
+        """Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every
+        booking rule at the new time (window, notice, working hours and exceptions, buffers,
+        sessions and other occurrences' holds, daily limit), then it holds the new time instead of
+        its regular one and the dispatcher books it there (credits are spent then) when the
+        earlier of its regular and new date comes due. Already booked: reschedule_booking's rules.
+        Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher
+        failed to book is retried at the new time. For the series' client, the provider who runs
+        it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success.
+        Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
+        INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED,
+        NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
+        OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE,
+        SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+
+        POST /rest/v1/rpc/move_recurring_occurrence:
+        `move_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date,
+        p_new_starts_at timestamp with time zone, p_reason text)`. An argument left as None is not
+        sent (the database default applies).
+        """
+        args = MoveRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            new_starts_at=new_starts_at,
+            reason=reason,
+        )
+        data = await self.call("move_recurring_occurrence", args.rest_payload())
+        return _MOVE_RECURRING_OCCURRENCE_RESULT.validate_python(data)
+
     async def organization_closure_conflicts(
         self,
         *,
@@ -2693,6 +3095,27 @@ class AsyncSessionkitRpc:
         args = OrganizationClosureConflictsArgs(closure_id=closure_id)
         data = await self.call("organization_closure_conflicts", args.rest_payload())
         return _ORGANIZATION_CLOSURE_CONFLICTS_RESULT.validate_python(data)
+
+    async def pause_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        reason: str | None = None,
+    ) -> RecurringBookings:
+        """Pauses a recurring series: it holds nothing and is not dispatched until
+        resume_recurring_booking; occurrences already booked stay booked
+        (skip_recurring_occurrence cancels them). Pausing a paused series changes nothing. For the
+        series' client, the provider who runs it and owners/admins. Returns the series. Audited;
+        outbox event recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument), NOT_FOUND, FORBIDDEN.
+
+        POST /rest/v1/rpc/pause_recurring_booking: `pause_recurring_booking(p_recurring_booking_id
+        uuid, p_reason text)`. An argument left as None is not sent (the database default
+        applies).
+        """
+        args = PauseRecurringBookingArgs(recurring_booking_id=recurring_booking_id, reason=reason)
+        data = await self.call("pause_recurring_booking", args.rest_payload())
+        return _PAUSE_RECURRING_BOOKING_RESULT.validate_python(data)
 
     async def preview_treatment_schedule(
         self,
@@ -2800,6 +3223,26 @@ class AsyncSessionkitRpc:
         data = await self.call("reschedule_booking", args.rest_payload())
         return _RESCHEDULE_BOOKING_RESULT.validate_python(data)
 
+    async def resume_recurring_booking(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+    ) -> RecurringBookings:
+        """Resumes a paused recurring series from its first occurrence on or after today (occurrences
+        of the pause are not booked late): every occurrence it holds again must be free, else
+        SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
+        the series' client, the provider who runs it and owners/admins. Returns the series.
+        Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST,
+        NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or
+        continued by another series).
+
+        POST /rest/v1/rpc/resume_recurring_booking:
+        `resume_recurring_booking(p_recurring_booking_id uuid)`.
+        """
+        args = ResumeRecurringBookingArgs(recurring_booking_id=recurring_booking_id)
+        data = await self.call("resume_recurring_booking", args.rest_payload())
+        return _RESUME_RECURRING_BOOKING_RESULT.validate_python(data)
+
     async def rotate_webhook_secret(
         self,
         *,
@@ -2846,6 +3289,37 @@ class AsyncSessionkitRpc:
         )
         data = await self.call("set_default_session_type", args.rest_payload())
         return _SET_DEFAULT_SESSION_TYPE_RESULT.validate_python(data)
+
+    async def skip_recurring_occurrence(
+        self,
+        *,
+        recurring_booking_id: uuid.UUID,
+        occurrence_date: datetime.date,
+        reason: str | None = None,
+    ) -> SkipRecurringOccurrenceResult:
+        """Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'
+        rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled
+        with cancel_booking's rules (p_reason, default "Skipped occurrence of a recurring
+        booking."; a client's late skip forfeits the credit like a late cancellation). Skipping a
+        skipped occurrence changes nothing. For the series' client, the provider who runs it and
+        owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus
+        success and cancellation_policy_applied (null when nothing was booked). Audited; outbox
+        event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint =
+        argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED
+        (PT409: its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or
+        started).
+
+        POST /rest/v1/rpc/skip_recurring_occurrence:
+        `skip_recurring_occurrence(p_recurring_booking_id uuid, p_occurrence_date date, p_reason
+        text)`. An argument left as None is not sent (the database default applies).
+        """
+        args = SkipRecurringOccurrenceArgs(
+            recurring_booking_id=recurring_booking_id,
+            occurrence_date=occurrence_date,
+            reason=reason,
+        )
+        data = await self.call("skip_recurring_occurrence", args.rest_payload())
+        return _SKIP_RECURRING_OCCURRENCE_RESULT.validate_python(data)
 
     async def subscription_balance(
         self,
@@ -2934,6 +3408,7 @@ __all__ = [
     "BookTreatmentResultBookingsItem",
     "CancelBookingArgs",
     "CancelBookingResult",
+    "ChangeRecurringBookingArgs",
     "ClaimOutboxEventsArgs",
     "ClaimOutboxEventsRow",
     "CompleteBookingArgs",
@@ -2970,6 +3445,8 @@ __all__ = [
     "GetPublicBookingPageResultOrganization",
     "GetPublicBookingPageResultServicesItem",
     "GetPublicBookingPageResultServicesItemProvidersItem",
+    "GetSeriesScheduleArgs",
+    "GetSeriesScheduleRow",
     "GetWaitlistArgs",
     "GetWaitlistRow",
     "IntegrityReportArgs",
@@ -2984,19 +3461,25 @@ __all__ = [
     "ListPublicServicesArgs",
     "ListPublicServicesRow",
     "MarkNoShowArgs",
+    "MoveRecurringOccurrenceArgs",
+    "MoveRecurringOccurrenceResult",
     "OrganizationClosureConflictsArgs",
     "OrganizationClosureConflictsRow",
+    "PauseRecurringBookingArgs",
     "PreviewTreatmentScheduleArgs",
     "PreviewTreatmentScheduleRow",
     "RecordWebhookAttemptArgs",
     "ReleaseOutboxEventsArgs",
     "RequeueOutboxEventsArgs",
     "RescheduleBookingArgs",
+    "ResumeRecurringBookingArgs",
     "RotateWebhookSecretArgs",
     "RotateWebhookSecretResult",
     "SessionLabelArgs",
     "SessionkitRpc",
     "SetDefaultSessionTypeArgs",
+    "SkipRecurringOccurrenceArgs",
+    "SkipRecurringOccurrenceResult",
     "SubscriptionBalanceArgs",
     "SubscriptionBalanceResult",
     "SyncRpcClient",

@@ -49,3 +49,15 @@ def get(name: str) -> Backfill:
     if name not in known:
         raise SessionkitError(f"unknown backfill {name!r}; choose from {', '.join(known)}")
     return known[name]
+
+
+def prerequisites(backfill: Backfill) -> list[Backfill]:
+    """The backfills `backfill` builds on, directly or not, in run order."""
+    needed: set[str] = set()
+    pending = list(backfill.depends_on)
+    while pending:
+        name = pending.pop()
+        if name not in needed:
+            needed.add(name)
+            pending.extend(REGISTRY[name].depends_on)
+    return [b for b in backfills() if b.name in needed]

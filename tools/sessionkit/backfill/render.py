@@ -19,7 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from sessionkit.audit.report import IntegrityReport
@@ -149,12 +149,13 @@ def conflict_summary(backfill: Backfill, rows: list[ConflictRow]) -> Table:
 
 
 def conflicts_table(rows: list[ConflictRow], limit: int = 50) -> Table:
-    table = Table("id", "kind", "row", "reason", "state", title="conflicts")
+    table = Table("id", "kind", "reason", "state", title="conflicts")
+    table.add_column("row", no_wrap=True, min_width=36)
     for c in rows[:limit]:
         state = c.resolution or "open"
-        table.add_row(str(c.id), c.kind, c.row_key, c.reason, state)
+        table.add_row(str(c.id), c.kind, c.reason, state, c.row_key)
     if len(rows) > limit:
-        table.add_row("…", "", "", f"{len(rows) - limit} more (--json lists all)", "")
+        table.add_row("…", "", f"{len(rows) - limit} more (--json lists all)", "", "")
     return table
 
 
@@ -186,7 +187,8 @@ def plan_tables(plan: Plan) -> list[Table | str]:
 
 
 def status_table(statuses: list[Status]) -> Table:
-    table = Table("backfill", "state", "step", "rows done", "conflicts open", "started", "finished", "rows/s")
+    table = Table("state", "step", "rows done", "conflicts open", "started", "finished", "rows/s")
+    table.columns.insert(0, Column("backfill", no_wrap=True))
     for s in statuses:
         run = s.run
         rate = f"{run.rows_done / run.seconds_running:,.0f}" if run and run.seconds_running else "—"

@@ -26,7 +26,7 @@ from typing import Protocol
 import psycopg
 from psycopg import errors
 
-from sessionkit.backfill import ledger, reports
+from sessionkit.backfill import ledger, registry, reports
 from sessionkit.backfill.base import Backfill, BatchContext, Key, Step
 from sessionkit.backfill.ledger import Run
 from sessionkit.backfill.reports import Report, Verification
@@ -134,6 +134,7 @@ class Runner:
         conn.execute(
             "select set_config('application_name', %s, false)", (f"sessionkit backfill {self.backfill.name}",)
         )
+        self._check_dependencies()
         bootstrapped = False if self.options.dry_run else ledger.ensure_ledger(conn, self.bundle_dir)
         if bootstrapped:
             self._notice(
@@ -142,7 +143,6 @@ class Runner:
             )
         self._lock()
         try:
-            self._check_dependencies()
             self._check_bypass()
             if self.options.dry_run:
                 return self._dry_run()
@@ -176,12 +176,18 @@ class Runner:
         raise BackfillBusy(f"backfill {self.backfill.name} is already running{where}; one runner at a time")
 
     def _check_dependencies(self) -> None:
-        for dependency in self.backfill.depends_on:
-            if not ledger.succeeded_once(self.conn, dependency):
-                raise BackfillRefused(
-                    f"{self.backfill.name} depends on {dependency}: "
-                    f"run `sessionkit backfill run {dependency}` first"
-                )
+        """Every backfill this one builds on (transitively) has finished once."""
+        missing = [
+            b.name
+            for b in registry.prerequisites(self.backfill)
+            if not ledger.succeeded_once(self.conn, b.name)
+        ]
+        if missing:
+            raise BackfillRefused(
+                f"{self.backfill.name} runs after {', '.join(missing)}, which "
+                f"{'has' if len(missing) == 1 else 'have'} not finished: "
+                f"run `sessionkit backfill run {missing[0]}` first"
+            )
 
     def _check_bypass(self) -> None:
         try:

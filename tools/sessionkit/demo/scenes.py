@@ -274,6 +274,70 @@ RECURRING_AND_TREATMENTS = Scene(
 )
 
 
+# Emma's series set up in the series scene (the scene is rolled back)
+EMMAS_SERIES = """(select r.id from public.recurring_bookings r
+  where r.user_id = '10000000-0000-4000-8000-000000000005' order by r.created_at desc limit 1)"""
+SERIES_SCHEDULE = f"""
+select occurrence_date as occurrence, state,
+       to_char(starts_at at time zone 'Europe/Berlin', 'Dy DD Mon HH24:MI') as starts,
+       held, coalesce(error_code, reason) as note
+from public.get_series_schedule({EMMAS_SERIES}, 4, {NEXT_MONDAY})"""
+
+SERIES_EDITS = Scene(
+    "A series Emma can edit",
+    "Emma's standing Monday appointment is hers to edit: she skips the Monday she is away (the"
+    " slot is released at once, the dispatcher will not book it), moves another to a Wednesday"
+    " (checked under every booking rule; the new time is held, the old one freed) and reads her"
+    " schedule, where each occurrence says what it is: booked, skipped, moved, held - or failed,"
+    " with the dispatcher's code.",
+    (
+        Step(
+            EMMA,
+            "sets up a weekly series with David for four Mondays",
+            f"""
+            select frequency, start_date, end_date, local_time, timezone
+            from public.create_recurring_booking('{PHYSIO}', '{DAVID_ID}', 'weekly',
+                   {NEXT_MONDAY}, {NEXT_MONDAY} + 21)""",
+        ),
+        Step(
+            EMMA,
+            "skips the second Monday (she is away)",
+            f"""
+            select s ->> 'occurrence_date' as occurrence, s ->> 'state' as state, s ->> 'held' as held
+            from public.skip_recurring_occurrence({EMMAS_SERIES}, {NEXT_MONDAY} + 7,
+                   'Holiday in the mountains') s""",
+        ),
+        Step(
+            EMMA,
+            "moves the third to the Wednesday at 17:00",
+            f"""
+            select s ->> 'occurrence_date' as occurrence, s ->> 'state' as state, s ->> 'held' as held,
+                   to_char((s ->> 'starts_at')::timestamptz at time zone 'Europe/Berlin', 'Dy DD Mon HH24:MI')
+                     as starts
+            from public.move_recurring_occurrence({EMMAS_SERIES}, {NEXT_MONDAY} + 14,
+                   ({NEXT_MONDAY} + 16 + time '17:00') at time zone 'Europe/Berlin') s""",
+        ),
+        Step(
+            LENA,
+            "looks for a morning slot with David on the skipped Monday: 08:30 is free again",
+            f"""
+            select to_char(starts_at at time zone 'Europe/Berlin', 'Dy DD Mon HH24:MI') as starts
+            from public.get_available_slots('{DAVID_ID}', '{PHYSIO}', {NEXT_MONDAY} + 7, {NEXT_MONDAY} + 7)
+            where (starts_at at time zone 'Europe/Berlin')::time < '10:00'""",
+        ),
+        Step(
+            "service_role",
+            "runs the dispatcher for the next four weeks",
+            """
+            select r ->> 'message' as message, r ->> 'skipped_on_request' as skipped_on_request,
+                   r ->> 'moved' as moved
+            from public.dispatch_recurring_bookings(current_date + 28) r""",
+        ),
+        Step(EMMA, "reads her schedule", SERIES_SCHEDULE),
+    ),
+)
+
+
 SCENES: list[Scene] = [
     Scene(
         "Two organizations, every role",
@@ -415,4 +479,5 @@ SCENES: list[Scene] = [
     RECURRING_AND_TREATMENTS,
     WAITLIST,
     CLOSURES_AND_LIMITS,
+    SERIES_EDITS,
 ]
