@@ -21,29 +21,40 @@ set local check_function_bodies = off;
 --   private.assert_booking_answerable(booking)     may it still be confirmed or declined?
 --   private.emit_booking_confirmed(booking)        booking.confirmed event + audit entry
 
-create or replace function private.approval_deadline(p_service_id uuid, p_starts_at timestamptz)
+-- (p_acting_as_staff was added for waitlist promotions: the two-argument signature goes)
+drop function if exists private.approval_deadline(uuid, timestamptz);
+
+create or replace function private.approval_deadline(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_acting_as_staff boolean default null
+)
 returns timestamptz
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  -- staff booking for a client (their booking is their approval) and the system start confirmed
+  -- staff booking for a client (their booking is their approval) and the system start confirmed;
+  -- p_acting_as_staff says who made it when the caller does not (a waitlist promotion runs as
+  -- whoever freed the place: it is the waiting client's request unless staff put them there)
   select case
     when sv.requires_approval
-         and not private.is_service_call()
-         and not private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+         and not coalesce(
+           p_acting_as_staff,
+           private.is_service_call() or private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+         )
       then least(now() + make_interval(hours => sv.approval_timeout_hours), p_starts_at)
   end
   from public.services sv
   where sv.id = p_service_id
 $$;
 
-comment on function private.approval_deadline(uuid, timestamptz) is
-  'Whether a new booking of the service made by the caller awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the caller is not staff of the organization nor the system; null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
+comment on function private.approval_deadline(uuid, timestamptz, boolean) is
+  'Whether a new booking of the service awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the booking is not made by staff of the organization or the system (p_acting_as_staff; null = decided from the caller); null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
 
-revoke all on function private.approval_deadline(uuid, timestamptz) from public, anon, authenticated;
-grant execute on function private.approval_deadline(uuid, timestamptz) to service_role;
+revoke all on function private.approval_deadline(uuid, timestamptz, boolean) from public, anon, authenticated;
+grant execute on function private.approval_deadline(uuid, timestamptz, boolean) to service_role;
 
 create or replace function private.assert_booking_answerable(p_booking public.bookings, p_hint text)
 returns void
@@ -4178,6 +4189,10 @@ drop trigger if exists touch_updated_at on public.recurring_bookings;
 create trigger touch_updated_at before update on public.recurring_bookings
   for each row execute function private.touch_updated_at();
 
+drop trigger if exists touch_updated_at on public.recurring_booking_exceptions;
+create trigger touch_updated_at before update on public.recurring_booking_exceptions
+  for each row execute function private.touch_updated_at();
+
 drop trigger if exists touch_updated_at on public.webhook_subscriptions;
 create trigger touch_updated_at before update on public.webhook_subscriptions
   for each row execute function private.touch_updated_at();
@@ -4731,6 +4746,165 @@ comment on function private.purge_expired_recordings() is
 revoke all on function private.purge_expired_recordings() from public, anon, authenticated;
 grant execute on function private.purge_expired_recordings() to service_role;
 
+-- >>> functions/recurring/change_recurring_booking.sql
+-- change_recurring_booking (issue 14): "from 1 March, at 11:00 with Anna". The occurrences from
+-- p_from_date on follow the new time and/or provider; everything before stays as it was.
+--
+-- How: the series is split. It ends the day before its first occurrence on or after
+-- p_from_date that the dispatcher has not handled yet, and a continuation takes over from that
+-- occurrence (continues_id = this series, valid_from = that date): same client, service,
+-- frequency, anchor (start_date: a monthly series keeps its day) and end, the new local time
+-- and/or provider, paused if this series is paused. Its skipped and moved occurrences from that
+-- date on go with it. The old row keeps its rule and its bookings - the history of what was
+-- booked under which rule - and get_series_schedule shows the chain as one schedule. A series
+-- none of whose occurrences came before the change is changed in place.
+-- The new rule must find every occurrence it holds free (SLOT_TAKEN naming the first colliding
+-- date). An occurrence from p_from_date on that is already booked is refused (CONFLICT): move or
+-- skip it first, or change the series from a later date.
+
+create or replace function public.change_recurring_booking(
+  p_recurring_booking_id uuid,
+  p_from_date date,
+  p_local_time time default null,
+  p_provider_id uuid default null
+)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_old public.recurring_bookings;
+  v_new public.recurring_bookings;
+  v_first date;
+  v_booked date;
+  v_local_time time;
+  v_provider uuid;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  perform private.require_caller();
+  if p_from_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'The date the change starts on is required.', 'p_from_date');
+  end if;
+  perform private.require_sane_timestamp(p_from_date::timestamptz, 'p_from_date');
+  if p_local_time is null and p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'Name the new local time, the new provider or both.', 'p_local_time');
+  end if;
+  v_old := private.series_for_party(p_recurring_booking_id);
+  if exists (select 1 from public.recurring_bookings as c
+             where c.organization_id = v_old.organization_id and c.continues_id = v_old.id) then
+    perform private.raise_error(
+      'CONFLICT',
+      'This series was changed from a date on already and continues as another series: change that one.',
+      'p_recurring_booking_id'
+    );
+  end if;
+  if p_from_date < (now() at time zone v_old.timezone)::date then
+    perform private.raise_error('BOOKING_IN_PAST', 'A change cannot start in the past.', 'p_from_date');
+  end if;
+  v_local_time := coalesce(p_local_time, v_old.local_time);
+  v_provider := coalesce(p_provider_id, v_old.specialist_id);
+  if v_local_time = v_old.local_time and v_provider = v_old.specialist_id then
+    return v_old;  -- nothing changes
+  end if;
+
+  -- the first occurrence the change takes over: on or after p_from_date, not handled yet
+  v_first := private.recurring_first_on_or_after(
+    v_old.start_date, v_old.frequency,
+    greatest(p_from_date, v_old.next_booking_date, coalesce(v_old.valid_from, v_old.start_date))
+  );
+  if v_first > v_old.end_date then
+    perform private.raise_error(
+      'SERIES_ENDED',
+      format('This series has no occurrence left on or after %s (it ends on %s).', p_from_date, v_old.end_date),
+      'p_from_date'
+    );
+  end if;
+  select min(b.recurring_occurrence_date) into v_booked
+  from public.bookings as b
+  where b.recurring_booking_id = v_old.id
+    and b.recurring_occurrence_date >= p_from_date
+    and b.status in ('pending', 'confirmed');
+  if v_booked is not null then
+    perform private.raise_error(
+      'CONFLICT',
+      format('The occurrence of %s is booked already: move or skip it (move_recurring_occurrence, skip_recurring_occurrence), or change the series from a later date.', v_booked),
+      'p_from_date'
+    );
+  end if;
+
+  -- the schedule of the provider(s) involved changes: one change at a time (fixed order)
+  perform private.lock_provider(p.id)
+  from (select distinct unnest(array[v_old.specialist_id, v_provider]) as id) as p
+  order by p.id;
+
+  begin
+    if v_first <= private.recurring_first_on_or_after(v_old.start_date, v_old.frequency, coalesce(v_old.valid_from, v_old.start_date)) then
+      -- nothing of the series comes before the change: the series itself changes
+      update public.recurring_bookings as r
+      set local_time = v_local_time,
+          specialist_id = v_provider
+      where r.id = v_old.id
+      returning r.* into v_new;
+    else
+      -- the series ends before its first changed occurrence ...
+      update public.recurring_bookings as r
+      set end_date = v_first - 1,
+          is_active = r.is_active and r.next_booking_date <= v_first - 1
+      where r.id = v_old.id;
+      -- ... and its continuation takes over (paused while its occurrences move over, so the
+      -- check below sees them all)
+      insert into public.recurring_bookings
+        (organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date, local_time,
+         timezone, is_active, next_booking_date, continues_id, valid_from)
+      values
+        (v_old.organization_id, v_old.user_id, v_provider, v_old.service_id, v_old.frequency, v_old.start_date,
+         v_old.end_date, v_local_time, v_old.timezone, false, v_first, v_old.id, v_first)
+      returning * into v_new;
+      update public.recurring_booking_exceptions as x
+      set recurring_booking_id = v_new.id
+      where x.organization_id = v_old.organization_id
+        and x.recurring_booking_id = v_old.id
+        and x.occurrence_date >= v_first;
+      if v_old.is_active then
+        update public.recurring_bookings as r
+        set is_active = true
+        where r.id = v_new.id
+        returning r.* into v_new;
+      end if;
+    end if;
+    -- users' writes are checked by the row triggers, service callers' here
+    if private.is_service_call() then
+      perform private.assert_series_slots_free(v_new);
+    end if;
+  exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+    perform private.raise_error(v_code, v_detail, case v_hint
+      when 'specialist_id' then 'p_provider_id'
+      when 'local_time' then case when p_local_time is null then 'p_provider_id' else 'p_local_time' end
+      when 'service_id' then 'p_recurring_booking_id'
+      else v_hint
+    end);
+  end;
+
+  perform private.record_series_change(
+    v_new, 'recurring_booking.changed',
+    jsonb_build_object('recurring_booking_id', v_old.id, 'local_time', v_old.local_time, 'specialist_id', v_old.specialist_id),
+    jsonb_build_object('from_date', p_from_date, 'valid_from', v_first, 'continues_id', v_new.continues_id,
+                       'local_time', v_new.local_time, 'specialist_id', v_new.specialist_id)
+  );
+  return v_new;
+end
+$$;
+
+comment on function public.change_recurring_booking(uuid, date, time, uuid) is
+  'Changes the local time and/or the provider of a recurring series from p_from_date on (today or later): its occurrences from then on follow, those before stay as they were. The series ends the day before its first occurrence on or after p_from_date that is not handled yet, and a continuation (continues_id = this series, valid_from = that date; same client, service, frequency, anchor and end) takes over with the new time and provider, its skipped and moved occurrences included; a series none of whose occurrences came before is changed in place. Returns the series that runs from p_from_date (get_series_schedule follows the chain). Every occurrence the new rule holds must be free. For the series'' client, the provider who runs it and owners/admins. Audited; outbox event recurring_booking.changed. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND (series; p_provider_id not a provider of the organization), FORBIDDEN, SLOT_TAKEN (PT409, the detail names the first colliding date), CONFLICT (PT409: an occurrence from p_from_date on is booked already - move or skip it first -, or the series was changed from a date on already), BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE (PT422).';
+
+revoke execute on function public.change_recurring_booking(uuid, date, time, uuid) from public, anon;
+grant execute on function public.change_recurring_booking(uuid, date, time, uuid) to authenticated, service_role;
+
 -- >>> functions/recurring/create_recurring_booking.sql
 -- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
 -- monthly series; dispatch_recurring_bookings() books each occurrence.
@@ -4847,6 +5021,9 @@ grant execute on function public.create_recurring_booking(uuid, uuid, text, date
 --     exceptions, buffers, daily limit, the client's limit per period, credits); a failure is reported in errors[] with its
 --     contract code and an outbox event recurring_booking.occurrence_failed, and never stops
 --     the other series.
+-- Occurrences the parties skipped (recurring_booking_exceptions) are not booked; moved ones are
+-- booked at their new time, claimed from that table when the earlier of their regular and their
+-- new local date comes due; a failure is recorded there too (the series' schedule shows it).
 -- Every claimed series then advances past p_run_date (+7, +14 days, +1 month on the anchor
 -- day), records last_generated_date, and is deactivated once the next occurrence is past end_date.
 -- Catch-up: after missed runs one call handles every occurrence due since next_booking_date
@@ -4910,6 +5087,14 @@ declare
   v_last_at timestamptz;
   v_series integer := 0;
   v_deactivated integer := 0;
+  -- moved occurrences that came due (recurring_booking_exceptions)
+  v_moved_ids uuid[];
+  v_moved_dates date[];
+  v_moved_providers uuid[];
+  v_moved_orgs uuid[];
+  v_moved_first timestamptz;
+  v_moved_last timestamptz;
+  v_skipped_on_request integer := 0;
   -- occurrences, as parallel arrays
   w_rid uuid[];
   w_day date[];
@@ -4958,6 +5143,43 @@ begin
   end if;
 
   -- 1. claim and advance ------------------------------------------------------------------
+  -- moved occurrences (recurring_booking_exceptions) come due on the earlier of their regular
+  -- and their new local date: claimed like the series (skip locked, the series row too, so an
+  -- edit of the series in progress keeps them for the next run) and marked handled before they
+  -- are booked, so their own hold never blocks them. Claimed first: a series the claim below
+  -- ends (past end_date) still books a last occurrence moved beyond its end.
+  with due_moves as (
+    select x.ctid as row_id, r.specialist_id, r.organization_id
+    from public.recurring_booking_exceptions as x
+    join public.recurring_bookings as r
+      on r.organization_id = x.organization_id
+     and r.id = x.recurring_booking_id
+    where x.kind = 'moved'
+      and x.dispatched_on is null
+      and r.is_active
+      and least(x.occurrence_date, (x.starts_at at time zone r.timezone)::date) <= p_run_date
+      and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
+      and (r.end_date is null or x.occurrence_date <= r.end_date)
+      and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+    for no key update of x, r skip locked
+  ),
+  marked as (
+    update public.recurring_booking_exceptions as x
+    set dispatched_on = p_run_date
+    from due_moves as d
+    where x.ctid = d.row_id
+    returning x.recurring_booking_id, x.occurrence_date, x.starts_at, d.specialist_id, d.organization_id
+  )
+  select
+    coalesce(array_agg(m.recurring_booking_id), '{}'),
+    coalesce(array_agg(m.occurrence_date), '{}'),
+    coalesce(array_agg(distinct m.specialist_id), '{}'),
+    coalesce(array_agg(distinct m.organization_id), '{}'),
+    min(m.starts_at) - interval '2 days',
+    max(m.starts_at) + interval '3 days'
+  into v_moved_ids, v_moved_dates, v_moved_providers, v_moved_orgs, v_moved_first, v_moved_last
+  from marked as m;
+
   with due as (
     select
       r.ctid as row_id,
@@ -5002,6 +5224,24 @@ begin
     (count(*) filter (where not a.is_active))::integer
   into v_ids, v_from, v_to, v_providers, v_orgs, v_first_at, v_last_at, v_series, v_deactivated
   from advanced as a;
+
+  if cardinality(v_moved_ids) > 0 then
+    v_providers := array(select distinct p.id from unnest(v_providers || v_moved_providers) as p (id));
+    v_orgs := array(select distinct o.id from unnest(v_orgs || v_moved_orgs) as o (id));
+    v_first_at := least(v_first_at, v_moved_first);
+    v_last_at := greatest(v_last_at, v_moved_last);
+  end if;
+
+  -- occurrences the parties skipped: not booked, counted
+  select count(*)::integer into v_skipped_on_request
+  from unnest(v_ids, v_from, v_to) as c (id, from_date, to_date)
+  join public.recurring_bookings as r on r.id = c.id
+  join public.recurring_booking_exceptions as x
+    on x.organization_id = r.organization_id
+   and x.recurring_booking_id = r.id
+   and x.kind = 'skipped'
+   and x.occurrence_date between c.from_date and c.to_date
+  where private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date);
 
   -- 2. occurrences and the set-based test ----------------------------------------------------
   -- the booking core's provider locks, in a fixed order (no deadlock between dispatchers);
@@ -5164,11 +5404,31 @@ begin
     from (
       select
         r.id, r.organization_id, r.user_id, r.specialist_id, r.service_id, r.local_time, r.timezone,
-        o.occurrence_date
+        o.occurrence_date, null::timestamptz as moved_to
       from claimed as c
       join public.recurring_bookings as r on r.id = c.id
       cross join lateral private.recurring_occurrences(r.start_date, r.frequency, c.from_date, c.to_date)
         as o (occurrence_date)
+      -- skipped occurrences are not booked, moved ones not at their regular time
+      where not exists (
+        select 1
+        from public.recurring_booking_exceptions as x
+        where x.organization_id = r.organization_id
+          and x.recurring_booking_id = r.id
+          and x.occurrence_date = o.occurrence_date
+          and x.kind in ('skipped', 'moved')
+      )
+      union all
+      -- the moved occurrences claimed above, at their new time
+      select
+        r.id, r.organization_id, r.user_id, r.specialist_id, r.service_id, r.local_time, r.timezone,
+        x.occurrence_date, x.starts_at
+      from unnest(v_moved_ids, v_moved_dates) as m (id, occurrence_date)
+      join public.recurring_bookings as r on r.id = m.id
+      join public.recurring_booking_exceptions as x
+        on x.organization_id = r.organization_id
+       and x.recurring_booking_id = r.id
+       and x.occurrence_date = m.occurrence_date
       offset 0  -- each occurrence date computed once
     ) as r
     join orgs on orgs.organization_id = r.organization_id
@@ -5182,10 +5442,10 @@ begin
       on cm.organization_id = r.organization_id and cm.user_id = r.user_id
     cross join lateral (
       select
-        (r.occurrence_date + r.local_time) at time zone r.timezone as starts_at,
-        (r.occurrence_date + r.local_time) at time zone r.timezone
+        coalesce(r.moved_to, (r.occurrence_date + r.local_time) at time zone r.timezone) as starts_at,
+        coalesce(r.moved_to, (r.occurrence_date + r.local_time) at time zone r.timezone)
           + make_interval(mins => coalesce(st.duration_minutes, 0)) as ends_at,
-        (((r.occurrence_date + r.local_time) at time zone r.timezone) at time zone orgs.org_tz)::date as local_day
+        (coalesce(r.moved_to, (r.occurrence_date + r.local_time) at time zone r.timezone) at time zone orgs.org_tz)::date as local_day
       offset 0  -- computed once per occurrence, not inlined into every rule below
     ) as t
   ),
@@ -5460,6 +5720,14 @@ begin
         else 'INTERNAL_ERROR'
       end;
       v_error_count := v_error_count + 1;
+      -- the occurrence's state for its series' schedule (a moved occurrence keeps kind moved)
+      insert into public.recurring_booking_exceptions
+        (organization_id, recurring_booking_id, occurrence_date, kind, dispatched_on, error_code, error_detail)
+      values (w_org[i], w_rid[i], w_day[i], 'failed', p_run_date, v_code, left(nullif(v_detail, ''), 2000))
+      on conflict (organization_id, recurring_booking_id, occurrence_date) do update
+      set dispatched_on = excluded.dispatched_on,
+          error_code = excluded.error_code,
+          error_detail = excluded.error_detail;
       v_errors := v_errors || jsonb_build_object(
         'recurring_id', w_rid[i],
         'occurrence_date', w_day[i],
@@ -5495,6 +5763,8 @@ begin
       'dispatched', cardinality(v_booked),
       'skipped', v_skipped,
       'already_booked', v_already,
+      'skipped_on_request', v_skipped_on_request,
+      'moved', cardinality(v_moved_ids),
       'errors', v_error_count,
       'deactivated', v_deactivated,
       'set_based', v_set_based,
@@ -5511,6 +5781,8 @@ begin
     'bookings', to_jsonb(v_booked),
     'skipped', v_skipped,
     'already_booked', v_already,
+    'skipped_on_request', v_skipped_on_request,
+    'moved', cardinality(v_moved_ids),
     'deactivated', v_deactivated,
     'errors', v_errors
   );
@@ -5518,8 +5790,8 @@ end
 $$;
 
 comment on function public.dispatch_recurring_bookings(date, integer, integer) is
-  'Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence of every active series due on or before p_run_date (catch-up: past occurrences are skipped and counted, never booked) under the booking core''s rules and credits; advances next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error, detail}] with an outbox event recurring_booking.occurrence_failed and never stops the others. One audit_log entry per run (recurring_bookings_dispatched, {dispatched, skipped, errors, …}, success | success_with_errors). Returns {success, message, run_date, count, bookings[], skipped, already_booked, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
-@returns {success: boolean, message: text, run_date: date, count: integer, bookings: uuid[], skipped: integer, already_booked: integer, deactivated: integer, errors: {recurring_id: uuid, occurrence_date: date, starts_at: timestamptz, error: text, detail: text | null}[]}';
+  'Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence of every active series due on or before p_run_date (catch-up: past occurrences are skipped and counted, never booked) under the booking core''s rules and credits; advances next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in recurring_booking_exceptions (kind failed, error_code) with an outbox event recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties skipped are not booked (skipped_on_request); moved ones are booked at their new time when the earlier of their regular and new date comes due (moved). One audit_log entry per run (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors, …}, success | success_with_errors). Returns {success, message, run_date, count, bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
+@returns {success: boolean, message: text, run_date: date, count: integer, bookings: uuid[], skipped: integer, already_booked: integer, skipped_on_request: integer, moved: integer, deactivated: integer, errors: {recurring_id: uuid, occurrence_date: date, starts_at: timestamptz, error: text, detail: text | null}[]}';
 
 revoke execute on function public.dispatch_recurring_bookings(date, integer, integer) from public, anon, authenticated;
 grant execute on function public.dispatch_recurring_bookings(date, integer, integer) to service_role;
@@ -5589,6 +5861,466 @@ comment on function private.recurring_fast_path_verified() is
 
 revoke all on function private.recurring_fast_path_verified() from public, anon;
 grant execute on function private.recurring_fast_path_verified() to service_role;
+
+-- >>> functions/recurring/get_series_schedule.sql
+-- The schedule of a recurring series (issue 14): its next occurrences, each with its state, from
+-- the same facts the dispatcher and the series holds use (the rule, next_booking_date, the
+-- occurrence's booking, recurring_booking_exceptions, private.series_occurrences).
+--
+-- States, first match wins:
+--   skipped    a party skipped it (if it had been booked, that booking was cancelled)
+--   cancelled  its booking was cancelled (not through a skip)
+--   booked     booked at its regular time (booking_id, booking_status)
+--   moved      booked at another time, or moved and waiting to be booked at starts_at
+--   failed     the dispatcher could not book it (error_code: the contract code)
+--   missed     past, or handled by the dispatcher without a booking (it was already past)
+--   paused     the series is paused: not held, not dispatched until it is resumed
+--   held       waiting to be booked; its slot is held
+--   scheduled  waiting, not held yet (beyond the service's booking window, or its service or
+--              provider cannot be booked at the moment)
+
+create or replace function private.series_schedule(p_series public.recurring_bookings, p_from date, p_count integer)
+returns table (
+  recurring_booking_id uuid,
+  occurrence_date date,
+  state text,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  regular_starts_at timestamptz,
+  held boolean,
+  provider_id uuid,
+  booking_id uuid,
+  booking_status text,
+  error_code text,
+  error_detail text,
+  reason text
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_from date := greatest(p_from, coalesce(p_series.valid_from, p_series.start_date));
+  v_first date := private.recurring_first_on_or_after(p_series.start_date, p_series.frequency, v_from);
+  -- enough days for p_count occurrences (a month has at most 31 days)
+  v_to date := least(
+    p_series.end_date,
+    v_first + p_count * case p_series.frequency when 'monthly' then 31 when 'biweekly' then 14 else 7 end
+  );
+  v_length interval;
+begin
+  select pg_catalog.make_interval(mins => st.duration_minutes) into v_length
+  from public.services as sv
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+  where sv.id = p_series.service_id;
+
+  return query
+  with dates as (
+    select o.occurrence_date, (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as regular_at
+    from private.recurring_occurrences(p_series.start_date, p_series.frequency, v_first, v_to) as o (occurrence_date)
+    order by o.occurrence_date
+    limit p_count
+  ),
+  holds as (
+    select h.occurrence_date
+    from private.series_occurrences(array[p_series], null) as h
+  )
+  select
+    p_series.id,
+    d.occurrence_date,
+    case
+      when b.id is not null and b.status = 'cancelled' then
+        case when x.kind = 'skipped' then 'skipped' else 'cancelled' end
+      when b.id is not null then
+        case when b.start_time = d.regular_at then 'booked' else 'moved' end
+      when x.kind = 'skipped' then 'skipped'
+      when x.error_code is not null then 'failed'
+      when x.dispatched_on is not null
+           or (x.kind is distinct from 'moved' and d.occurrence_date < p_series.next_booking_date)
+           or coalesce(x.starts_at, d.regular_at) <= pg_catalog.now() then 'missed'
+      when not p_series.is_active then 'paused'
+      when x.kind = 'moved' then 'moved'
+      when h.occurrence_date is not null then 'held'
+      else 'scheduled'
+    end,
+    coalesce(b.start_time, x.starts_at, d.regular_at),
+    coalesce(b.end_time, coalesce(x.starts_at, d.regular_at) + v_length),
+    d.regular_at,
+    h.occurrence_date is not null,
+    coalesce(b.provider_id, p_series.specialist_id),
+    b.id,
+    b.status,
+    x.error_code,
+    x.error_detail,
+    x.reason
+  from dates as d
+  left join public.bookings as b
+    on b.recurring_booking_id = p_series.id
+   and b.recurring_occurrence_date = d.occurrence_date
+  left join public.recurring_booking_exceptions as x
+    on x.organization_id = p_series.organization_id
+   and x.recurring_booking_id = p_series.id
+   and x.occurrence_date = d.occurrence_date
+  left join holds as h on h.occurrence_date = d.occurrence_date
+  order by d.occurrence_date;
+end
+$$;
+
+comment on function private.series_schedule(public.recurring_bookings, date, integer) is
+  'The first p_count occurrences of one series on or after p_from (its own ones: from valid_from for a continuation, up to end_date), each with its state (skipped | cancelled | booked | moved | failed | missed | paused | held | scheduled), times, whether it holds its slot, its booking and its failure. What get_series_schedule returns for each series of a chain, and the series RPCs for the occurrence they changed.';
+
+revoke all on function private.series_schedule(public.recurring_bookings, date, integer) from public, anon, authenticated;
+grant execute on function private.series_schedule(public.recurring_bookings, date, integer) to service_role;
+
+create or replace function public.get_series_schedule(
+  p_recurring_booking_id uuid,
+  p_count integer default 10,
+  p_from date default null
+)
+returns table (
+  recurring_booking_id uuid,
+  occurrence_date date,
+  state text,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  regular_starts_at timestamptz,
+  held boolean,
+  provider_id uuid,
+  booking_id uuid,
+  booking_status text,
+  error_code text,
+  error_detail text,
+  reason text
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_series public.recurring_bookings;
+  v_from date;
+begin
+  perform private.require_caller();
+  if p_count is null or p_count < 1 or p_count > 100 then
+    perform private.raise_error('INVALID_REQUEST', 'p_count must be between 1 and 100.', 'p_count');
+  end if;
+  perform private.require_sane_timestamp(p_from::timestamptz, 'p_from');
+  v_series := private.series_for_party(p_recurring_booking_id, false);
+  v_from := coalesce(p_from, (pg_catalog.now() at time zone v_series.timezone)::date);
+
+  -- the series and the ones it continues or that continue it (change_recurring_booking): one
+  -- schedule, each occurrence from the series whose dates it falls in
+  return query
+  with recursive before as (
+    select r as series, 0 as depth
+    from public.recurring_bookings as r
+    where r.id = v_series.id
+    union all
+    select p, b.depth + 1
+    from before as b
+    join public.recurring_bookings as p
+      on p.organization_id = (b.series).organization_id
+     and p.id = (b.series).continues_id
+    where b.depth < 1000
+  ),
+  after as (
+    select r as series, 0 as depth
+    from public.recurring_bookings as r
+    where r.id = v_series.id
+    union all
+    select c, a.depth + 1
+    from after as a
+    join public.recurring_bookings as c
+      on c.organization_id = (a.series).organization_id
+     and c.continues_id = (a.series).id
+    where a.depth < 1000
+  ),
+  chain as (
+    select b.series from before as b
+    union
+    select a.series from after as a
+  )
+  select s.*
+  from chain as c
+  cross join lateral private.series_schedule(c.series, v_from, p_count) as s
+  order by s.occurrence_date
+  limit p_count;
+end
+$$;
+
+comment on function public.get_series_schedule(uuid, integer, date) is
+  'The next p_count (1..100, default 10) occurrences of a recurring series from p_from (default: today in the series'' time zone), following its continuations (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to), occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved | failed | missed | paused | held | scheduled), starts_at/ends_at (where it is: the booking''s, the moved time or the regular one), regular_starts_at, held (its slot is held now), provider_id, booking_id, booking_status, error_code/error_detail (the dispatcher''s failure), reason (of a skip or move). For the series'' client, the provider who runs it and owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.get_series_schedule(uuid, integer, date) from public, anon;
+grant execute on function public.get_series_schedule(uuid, integer, date) to authenticated, service_role;
+
+-- >>> functions/recurring/move_recurring_occurrence.sql
+-- move_recurring_occurrence (issue 14): "this week on Wednesday at 11:00 instead". The
+-- occurrence is checked at its new time under every booking rule, like a new booking of the
+-- series' service with its provider (booking window and notice, working hours and exceptions,
+-- buffers, sessions and every other series' holds - this series' other occurrences included -,
+-- the daily limit), then holds the new time instead of its regular one
+-- (recurring_booking_exceptions kind moved) and is dispatched there when the earlier of its
+-- regular and its new date comes due; credits are spent then, as for every occurrence.
+-- An occurrence the dispatcher already booked is moved with reschedule_booking's rules (the
+-- client's late-move window, credits, ...). Moving an occurrence back to its regular time
+-- undoes a move or a skip; moving one the dispatcher failed to book retries it at that time.
+
+create or replace function public.move_recurring_occurrence(
+  p_recurring_booking_id uuid,
+  p_occurrence_date date,
+  p_new_starts_at timestamptz,
+  p_reason text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+  v_series public.recurring_bookings;
+  v_exception public.recurring_booking_exceptions;
+  v_booking public.bookings;
+  v_service public.services;
+  v_type public.session_types;
+  v_regular_at timestamptz;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  perform private.require_caller();
+  if p_occurrence_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'The occurrence date is required.', 'p_occurrence_date');
+  end if;
+  if p_new_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'The new start time is required.', 'p_new_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_occurrence_date::timestamptz, 'p_occurrence_date');
+  perform private.require_sane_timestamp(p_new_starts_at, 'p_new_starts_at');
+  if char_length(v_reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'The reason may have at most 2000 characters.', 'p_reason');
+  end if;
+  v_series := private.series_for_party(p_recurring_booking_id);
+  perform private.assert_series_occurrence(v_series, p_occurrence_date);
+  v_regular_at := (p_occurrence_date + v_series.local_time) at time zone v_series.timezone;
+
+  select x.* into v_exception
+  from public.recurring_booking_exceptions as x
+  where x.organization_id = v_series.organization_id
+    and x.recurring_booking_id = v_series.id
+    and x.occurrence_date = p_occurrence_date;
+  select b.* into v_booking
+  from public.bookings as b
+  where b.recurring_booking_id = v_series.id
+    and b.recurring_occurrence_date = p_occurrence_date;
+
+  begin
+    if v_booking.id is not null then
+      if v_booking.status = 'cancelled' then
+        perform private.raise_error('ALREADY_CANCELLED', 'This occurrence''s booking is cancelled.', 'p_occurrence_date');
+      end if;
+      -- dispatched: moving it is rescheduling its booking, with every rule of reschedule_booking
+      perform public.reschedule_booking(v_booking.id, p_new_starts_at);
+    else
+      if not v_series.is_active and v_series.end_date is not null and v_series.next_booking_date > v_series.end_date then
+        perform private.raise_error('SERIES_ENDED', 'This series has ended: book a single session instead.', 'p_recurring_booking_id');
+      end if;
+      -- an occurrence that has taken place stays where it was; one the dispatcher could not book
+      -- may be moved (it is retried at the new time)
+      if v_exception.error_code is null
+         and (coalesce(v_exception.starts_at, v_regular_at) <= now()
+              or (v_exception.kind is distinct from 'moved' and p_occurrence_date < v_series.next_booking_date)
+              or v_exception.dispatched_on is not null) then
+        perform private.raise_error('BOOKING_IN_PAST', 'This occurrence has already taken place.', 'p_occurrence_date');
+      end if;
+      select sv.* into v_service from public.services as sv where sv.id = v_series.service_id;
+      if not v_service.is_active then
+        perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_recurring_booking_id');
+      end if;
+      v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
+
+      perform private.lock_provider(v_series.specialist_id);
+      -- while it is checked at its new time the occurrence holds nothing (it must not collide
+      -- with itself; the series' other occurrences still count like anyone's)
+      insert into public.recurring_booking_exceptions
+        (organization_id, recurring_booking_id, occurrence_date, kind)
+      values (v_series.organization_id, v_series.id, p_occurrence_date, 'skipped')
+      on conflict (organization_id, recurring_booking_id, occurrence_date) do update
+      set kind = 'skipped', starts_at = null, dispatched_on = null, error_code = null, error_detail = null;
+      perform private.assert_slot_bookable(
+        v_service, v_series.specialist_id, p_new_starts_at,
+        p_new_starts_at + make_interval(mins => v_type.duration_minutes)
+      );
+
+      if p_new_starts_at = v_regular_at and p_occurrence_date >= v_series.next_booking_date then
+        -- back to its rule
+        delete from public.recurring_booking_exceptions as x
+        where x.organization_id = v_series.organization_id
+          and x.recurring_booking_id = v_series.id
+          and x.occurrence_date = p_occurrence_date;
+      else
+        update public.recurring_booking_exceptions as x
+        set kind = 'moved',
+            starts_at = p_new_starts_at,
+            reason = v_reason,
+            created_by = (select auth.uid())
+        where x.organization_id = v_series.organization_id
+          and x.recurring_booking_id = v_series.id
+          and x.occurrence_date = p_occurrence_date;
+      end if;
+    end if;
+  exception when sqlstate 'PT400' or sqlstate 'PT403' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+    -- the booking rules name their own arguments: report ours
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+    perform private.raise_error(v_code, v_detail, case v_hint
+      when 'p_booking_id' then 'p_occurrence_date'
+      when 'p_starts_at' then 'p_new_starts_at'
+      when 'p_session_type_id' then 'p_recurring_booking_id'
+      else v_hint
+    end);
+  end;
+
+  perform private.record_series_change(
+    v_series, 'recurring_booking.occurrence_moved',
+    jsonb_build_object('kind', v_exception.kind,
+                       'starts_at', coalesce(v_booking.start_time, v_exception.starts_at, v_regular_at)),
+    jsonb_build_object('occurrence_date', p_occurrence_date, 'starts_at', p_new_starts_at,
+                       'regular_starts_at', v_regular_at, 'reason', v_reason, 'booking_id', v_booking.id)
+  );
+  return (
+    select to_jsonb(s) || jsonb_build_object('success', true)
+    from private.series_schedule(v_series, p_occurrence_date, 1) as s
+  );
+end
+$$;
+
+comment on function public.move_recurring_occurrence(uuid, date, timestamptz, text) is
+  'Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every booking rule at the new time (window, notice, working hours and exceptions, buffers, sessions and other occurrences'' holds, daily limit), then it holds the new time instead of its regular one and the dispatcher books it there (credits are spent then) when the earlier of its regular and new date comes due. Already booked: reschedule_booking''s rules. Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is retried at the new time. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+@returns {success: boolean, recurring_booking_id: uuid, occurrence_date: date, state: text, starts_at: timestamptz, ends_at: timestamptz, regular_starts_at: timestamptz, held: boolean, provider_id: uuid, booking_id: uuid | null, booking_status: text | null, error_code: text | null, error_detail: text | null, reason: text | null}';
+
+revoke execute on function public.move_recurring_occurrence(uuid, date, timestamptz, text) from public, anon;
+grant execute on function public.move_recurring_occurrence(uuid, date, timestamptz, text) to authenticated, service_role;
+
+-- >>> functions/recurring/pause_recurring_booking.sql
+-- pause_recurring_booking / resume_recurring_booking (issue 14): a series on hold (holiday,
+-- injury) and back. Paused, it holds nothing and the dispatcher leaves it alone; occurrences it
+-- already booked stay booked (skip them to cancel them). Resumed, it continues with its first
+-- occurrence from today on (the paused ones are not "missed" by a catch-up run), and every
+-- occurrence it would hold again must be free (SLOT_TAKEN names the first one that is not).
+-- Before these RPCs a pause was a direct write of is_active; that stays possible (the row
+-- triggers check a resume the same way), these record who and when and announce it.
+
+create or replace function public.pause_recurring_booking(p_recurring_booking_id uuid, p_reason text default null)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+  v_series public.recurring_bookings;
+begin
+  perform private.require_caller();
+  if char_length(v_reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'The reason may have at most 2000 characters.', 'p_reason');
+  end if;
+  v_series := private.series_for_party(p_recurring_booking_id);
+  if not v_series.is_active then
+    return v_series;  -- paused (or ended) already
+  end if;
+
+  update public.recurring_bookings as r
+  set is_active = false
+  where r.id = v_series.id
+  returning r.* into v_series;
+  perform private.record_series_change(
+    v_series, 'recurring_booking.paused',
+    jsonb_build_object('is_active', true),
+    jsonb_build_object('is_active', false, 'reason', v_reason)
+  );
+  return v_series;
+end
+$$;
+
+comment on function public.pause_recurring_booking(uuid, text) is
+  'Pauses a recurring series: it holds nothing and is not dispatched until resume_recurring_booking; occurrences already booked stay booked (skip_recurring_occurrence cancels them). Pausing a paused series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.pause_recurring_booking(uuid, text) from public, anon;
+grant execute on function public.pause_recurring_booking(uuid, text) to authenticated, service_role;
+
+create or replace function public.resume_recurring_booking(p_recurring_booking_id uuid)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_series public.recurring_bookings;
+  v_next date;
+  v_code text;
+  v_detail text;
+begin
+  perform private.require_caller();
+  v_series := private.series_for_party(p_recurring_booking_id);
+  if v_series.is_active then
+    return v_series;  -- running already
+  end if;
+  if exists (select 1 from public.recurring_bookings as c
+             where c.organization_id = v_series.organization_id and c.continues_id = v_series.id) then
+    perform private.raise_error(
+      'SERIES_ENDED',
+      'This series was changed from a date on and continues as another series: resume that one.',
+      'p_recurring_booking_id'
+    );
+  end if;
+  -- its first occurrence from today on (the paused ones were never due)
+  v_next := private.recurring_first_on_or_after(
+    v_series.start_date, v_series.frequency,
+    greatest(v_series.next_booking_date, (now() at time zone v_series.timezone)::date)
+  );
+  if v_next > v_series.end_date then
+    perform private.raise_error(
+      'SERIES_ENDED',
+      format('This series ended on %s: set up a new one.', v_series.end_date),
+      'p_recurring_booking_id'
+    );
+  end if;
+
+  perform private.lock_provider(v_series.specialist_id);
+  begin
+    update public.recurring_bookings as r
+    set is_active = true,
+        next_booking_date = v_next
+    where r.id = v_series.id
+    returning r.* into v_series;
+    -- users' writes are checked by the row trigger (validate_recurring_slots_on_update), service
+    -- callers' here
+    if private.is_service_call() then
+      perform private.assert_series_slots_free(v_series);
+    end if;
+  exception when sqlstate 'PT409' then
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail;
+    perform private.raise_error(v_code, v_detail, 'p_recurring_booking_id');
+  end;
+  perform private.record_series_change(
+    v_series, 'recurring_booking.resumed',
+    jsonb_build_object('is_active', false),
+    jsonb_build_object('is_active', true, 'next_booking_date', v_next)
+  );
+  return v_series;
+end
+$$;
+
+comment on function public.resume_recurring_booking(uuid) is
+  'Resumes a paused recurring series from its first occurrence on or after today (occurrences of the pause are not booked late): every occurrence it holds again must be free, else SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by another series).';
+
+revoke execute on function public.resume_recurring_booking(uuid) from public, anon;
+grant execute on function public.resume_recurring_booking(uuid) to authenticated, service_role;
 
 -- >>> functions/recurring/recurring_dates.sql
 -- Occurrence arithmetic of recurring bookings (pure date math, no table access).
@@ -5721,6 +6453,128 @@ comment on function private.recurring_first_on_or_after(date, text, date) is
 revoke all on function private.recurring_first_on_or_after(date, text, date) from public, anon;
 grant execute on function private.recurring_first_on_or_after(date, text, date) to authenticated, service_role;
 
+create or replace function private.recurring_is_occurrence(p_start_date date, p_frequency text, p_day date)
+returns boolean
+language sql
+immutable
+parallel safe
+as $$
+  select p_day >= p_start_date
+     and private.recurring_first_on_or_after(p_start_date, p_frequency, p_day) = p_day
+$$;
+
+comment on function private.recurring_is_occurrence(date, text, date) is
+  'Whether p_day is an occurrence of a series (start_date, frequency) by its rule: on or after start_date and on its grid (+7 / +14 days, or the anchor day of a month clamped to the month end). The end date is the caller''s to check.';
+
+revoke all on function private.recurring_is_occurrence(date, text, date) from public, anon;
+grant execute on function private.recurring_is_occurrence(date, text, date) to authenticated, service_role;
+
+-- >>> functions/recurring/series_access.sql
+-- Shared pieces of the series RPCs (issue 14: skip, move, change, pause, resume, schedule):
+-- who may act on a series, whether a date is one of its occurrences, and how a change of a
+-- series is recorded (audit_log entry + outbox event in the same transaction).
+
+create or replace function private.series_for_party(p_recurring_booking_id uuid, p_lock boolean default true)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_series public.recurring_bookings;
+begin
+  perform private.require_caller();
+  if p_recurring_booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A recurring booking id is required.', 'p_recurring_booking_id');
+  end if;
+  if p_lock then
+    -- the dispatcher's claim skips a locked series (skip locked): it is handled by the next run,
+    -- with the edit in place; concurrent edits of one series run one after the other
+    select r.* into v_series from public.recurring_bookings as r where r.id = p_recurring_booking_id for no key update;
+  else
+    select r.* into v_series from public.recurring_bookings as r where r.id = p_recurring_booking_id;
+  end if;
+  if v_series.id is null or (not v_service_call and not private.is_member(v_series.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Recurring booking not found.', 'p_recurring_booking_id');
+  end if;
+  if not v_service_call
+     and v_uid is distinct from v_series.user_id
+     and v_uid is distinct from v_series.specialist_id
+     and not private.has_role(v_series.organization_id, array['owner', 'admin']) then
+    perform private.raise_error(
+      'FORBIDDEN',
+      'Only the series'' client, the provider who runs it or an owner/admin can do this.',
+      'p_recurring_booking_id'
+    );
+  end if;
+  return v_series;
+end
+$$;
+
+comment on function private.series_for_party(uuid, boolean) is
+  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
+
+revoke all on function private.series_for_party(uuid, boolean) from public, anon, authenticated;
+grant execute on function private.series_for_party(uuid, boolean) to service_role;
+
+create or replace function private.assert_series_occurrence(p_series public.recurring_bookings, p_occurrence_date date)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if not private.recurring_is_occurrence(p_series.start_date, p_series.frequency, p_occurrence_date)
+     or p_occurrence_date < coalesce(p_series.valid_from, p_series.start_date)
+     or p_occurrence_date > p_series.end_date then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('%s is not an occurrence of this series (%s from %s%s).', p_occurrence_date, p_series.frequency,
+             coalesce(p_series.valid_from, p_series.start_date),
+             coalesce(' to ' || p_series.end_date, '')),
+      'p_occurrence_date'
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_series_occurrence(public.recurring_bookings, date) is
+  'INVALID_REQUEST (hint p_occurrence_date) unless the date is an occurrence of the series: on its rule''s grid, from its start (valid_from for a continuation) up to its end.';
+
+revoke all on function private.assert_series_occurrence(public.recurring_bookings, date) from public, anon, authenticated;
+grant execute on function private.assert_series_occurrence(public.recurring_bookings, date) to service_role;
+
+create or replace function private.record_series_change(
+  p_series public.recurring_bookings,
+  p_action text,
+  p_old_values jsonb,
+  p_new_values jsonb
+)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit(p_series.organization_id, p_action, 'recurring_bookings', p_series.id, p_old_values, p_new_values);
+  perform private.emit_event(p_series.organization_id, p_action, jsonb_build_object(
+    'recurring_booking_id', p_series.id,
+    'client_id', p_series.user_id,
+    'provider_id', p_series.specialist_id,
+    'service_id', p_series.service_id,
+    'changed_by', (select auth.uid())
+  ) || coalesce(p_new_values, '{}'::jsonb));
+end
+$$;
+
+comment on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) is
+  'Records a change of a recurring series in the transaction that makes it: an audit_log entry (action p_action, old and new values) and an outbox event of topic p_action carrying the series'' parties and the new values.';
+
+revoke all on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) from public, anon, authenticated;
+grant execute on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) to service_role;
+
 -- >>> functions/recurring/series_holds.sql
 -- A recurring series holds its slots (issue 10): the occurrences of an active series that the
 -- dispatcher has not handled yet, from now up to the service's booking window, occupy the
@@ -5729,7 +6583,8 @@ grant execute on function private.recurring_first_on_or_after(date, text, date) 
 -- bookings, staff-scheduled sessions, reschedules, treatments, the dispatcher's booking core)
 -- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
 --
--- What an occurrence of series r on local date d holds:
+-- What an occurrence of series r on local date d holds (unless skipped; a moved occurrence holds
+-- its new time instead, see recurring_booking_exceptions):
 --   * r is active, its service is active and r's provider holds an accepted provider-capable
 --     membership of r's organization;
 --   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
@@ -5826,12 +6681,63 @@ begin
       from public.bookings as b
       where b.recurring_booking_id = r.id
         and b.recurring_occurrence_date = o.occurrence_date
+    )
+    -- a skipped occurrence holds nothing; a moved one holds its new time (below), not this one
+    and not exists (
+      select 1
+      from public.recurring_booking_exceptions as x
+      where x.organization_id = r.organization_id
+        and x.recurring_booking_id = r.id
+        and x.occurrence_date = o.occurrence_date
+        and x.kind in ('skipped', 'moved')
+    )
+  union all
+  -- moved occurrences the dispatcher has not handled yet hold their new time
+  select
+    r.id,
+    r.specialist_id,
+    r.service_id,
+    x.occurrence_date,
+    x.starts_at,
+    x.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    sv.buffer_before_minutes,
+    sv.buffer_after_minutes
+  from unnest(p_series) as r
+  join public.recurring_booking_exceptions as x
+    on x.organization_id = r.organization_id
+   and x.recurring_booking_id = r.id
+   and x.kind = 'moved'
+   and x.dispatched_on is null
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+   and st.organization_id = sv.organization_id
+  join public.organization_members as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+   and pm.status = 'accepted'
+   and pm.role in ('owner', 'admin', 'provider')
+  where r.is_active
+    and x.starts_at > pg_catalog.now()
+    and x.starts_at <= pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365))
+    and (p_window is null
+         or tstzrange(x.starts_at, x.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+    -- still an occurrence of the series' rule (its frequency or end may have changed since)
+    and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
+    and (r.end_date is null or x.occurrence_date <= r.end_date)
+    and not exists (
+      select 1
+      from public.bookings as b
+      where b.recurring_booking_id = r.id
+        and b.recurring_occurrence_date = x.occurrence_date
     );
 end
 $$;
 
 comment on function private.series_occurrences(public.recurring_bookings[], tstzrange) is
-  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. Set-based; also takes a series not written yet (a new row in a trigger).';
+  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. A skipped occurrence (recurring_booking_exceptions) holds nothing; a moved one holds its new time until the dispatcher handles it. Set-based; also takes a series not written yet (a new row in a trigger).';
 
 revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
 grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
@@ -5873,11 +6779,19 @@ begin
       and r.is_active
       and r.id is distinct from p_exclude_recurring_id
       -- cheap pre-filters: a series whose next pending occurrence starts after the window holds
-      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it
-      and (pg_catalog.upper(p_window) is null
-           or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
-      and (pg_catalog.lower(p_window) is null or r.end_date is null
-           or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it -
+      -- unless it has moved occurrences still to book (they may lie anywhere)
+      and ((
+            (pg_catalog.upper(p_window) is null
+             or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
+            and (pg_catalog.lower(p_window) is null or r.end_date is null
+                 or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+          )
+          or r.id in (
+            select x.recurring_booking_id
+            from public.recurring_booking_exceptions as x
+            where x.kind = 'moved' and x.dispatched_on is null
+          ))
   ), p_window) as o;
 end
 $$;
@@ -5984,6 +6898,109 @@ create trigger validate_recurring_slots_on_update
   ))
   execute function private.recurring_booking_slots_free();
 
+-- >>> functions/recurring/skip_recurring_occurrence.sql
+-- skip_recurring_occurrence (issue 14): "not this Monday". The occurrence is not dispatched and
+-- its hold is released (recurring_booking_exceptions kind skipped: the dispatcher and the series
+-- holds read it). An occurrence the dispatcher already booked is cancelled through
+-- cancel_booking's rules: who cancels decides the credit (a client's late skip forfeits it, as a
+-- late cancellation does), a started or past booking cannot be skipped. Skipping twice is
+-- harmless (the second call changes nothing).
+
+create or replace function public.skip_recurring_occurrence(
+  p_recurring_booking_id uuid,
+  p_occurrence_date date,
+  p_reason text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+  v_series public.recurring_bookings;
+  v_exception public.recurring_booking_exceptions;
+  v_booking public.bookings;
+  v_cancellation jsonb;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  perform private.require_caller();
+  if p_occurrence_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'The occurrence date is required.', 'p_occurrence_date');
+  end if;
+  perform private.require_sane_timestamp(p_occurrence_date::timestamptz, 'p_occurrence_date');
+  if char_length(v_reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'The reason may have at most 2000 characters.', 'p_reason');
+  end if;
+  v_series := private.series_for_party(p_recurring_booking_id);
+  perform private.assert_series_occurrence(v_series, p_occurrence_date);
+
+  select x.* into v_exception
+  from public.recurring_booking_exceptions as x
+  where x.organization_id = v_series.organization_id
+    and x.recurring_booking_id = v_series.id
+    and x.occurrence_date = p_occurrence_date;
+  select b.* into v_booking
+  from public.bookings as b
+  where b.recurring_booking_id = v_series.id
+    and b.recurring_occurrence_date = p_occurrence_date;
+
+  if v_exception.kind = 'skipped' then
+    null;  -- skipped already: nothing changes
+  elsif v_booking.id is not null then
+    if v_booking.status = 'cancelled' then
+      perform private.raise_error('ALREADY_CANCELLED', 'This occurrence''s booking is already cancelled.', 'p_occurrence_date');
+    end if;
+    -- dispatched: skipping it is cancelling its booking, with every rule of cancel_booking
+    begin
+      v_cancellation := public.cancel_booking(v_booking.id, coalesce(v_reason, 'Skipped occurrence of a recurring booking.'));
+    exception when sqlstate 'PT400' or sqlstate 'PT403' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform private.raise_error(v_code, v_detail, case v_hint when 'p_booking_id' then 'p_occurrence_date' else v_hint end);
+    end;
+  elsif coalesce(v_exception.starts_at, (p_occurrence_date + v_series.local_time) at time zone v_series.timezone) <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'This occurrence has already taken place.', 'p_occurrence_date');
+  end if;
+
+  if v_exception.kind is distinct from 'skipped' then
+    insert into public.recurring_booking_exceptions
+      (organization_id, recurring_booking_id, occurrence_date, kind, reason, created_by)
+    values (v_series.organization_id, v_series.id, p_occurrence_date, 'skipped', v_reason, (select auth.uid()))
+    on conflict (organization_id, recurring_booking_id, occurrence_date) do update
+    set kind = 'skipped',
+        starts_at = null,
+        reason = excluded.reason,
+        dispatched_on = null,
+        error_code = null,
+        error_detail = null,
+        created_by = excluded.created_by;
+    perform private.record_series_change(
+      v_series, 'recurring_booking.occurrence_skipped',
+      jsonb_build_object('kind', v_exception.kind, 'starts_at', v_exception.starts_at, 'booking_status', v_booking.status),
+      jsonb_build_object('occurrence_date', p_occurrence_date, 'reason', v_reason, 'booking_id', v_booking.id,
+                         'cancellation_policy_applied', v_cancellation ->> 'cancellation_policy_applied')
+    );
+  end if;
+
+  return (
+    select to_jsonb(s) || jsonb_build_object(
+      'success', true,
+      'cancellation_policy_applied', v_cancellation ->> 'cancellation_policy_applied'
+    )
+    from private.series_schedule(v_series, p_occurrence_date, 1) as s
+  );
+end
+$$;
+
+comment on function public.skip_recurring_occurrence(uuid, date, text) is
+  'Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled with cancel_booking''s rules (p_reason, default "Skipped occurrence of a recurring booking."; a client''s late skip forfeits the credit like a late cancellation). Skipping a skipped occurrence changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus success and cancellation_policy_applied (null when nothing was booked). Audited; outbox event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409: its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or started).
+@returns {success: boolean, recurring_booking_id: uuid, occurrence_date: date, state: text, starts_at: timestamptz, ends_at: timestamptz, regular_starts_at: timestamptz, held: boolean, provider_id: uuid, booking_id: uuid | null, booking_status: text | null, error_code: text | null, error_detail: text | null, reason: text | null, cancellation_policy_applied: ''no_refund'' | ''credit_restored'' | ''credit_forfeited'' | null}';
+
+revoke execute on function public.skip_recurring_occurrence(uuid, date, text) from public, anon;
+grant execute on function public.skip_recurring_occurrence(uuid, date, text) to authenticated, service_role;
+
 -- >>> functions/recurring/validate_recurring_booking.sql
 -- recurring_bookings: the same rules whoever writes the row (create_recurring_booking, a client's
 -- direct insert as in seed 002, an admin's update), and the dispatcher's columns stay its own.
@@ -5991,8 +7008,9 @@ create trigger validate_recurring_slots_on_update
 -- BEFORE INSERT / UPDATE OF the data columns: defaults (organization from the service, time zone
 -- from the organization, local_time from organization_settings.recurring_default_time,
 -- next_booking_date = start_date) and validation with contract codes; hints name the column.
--- BEFORE UPDATE OF the bookkeeping columns: users (not service_role, jobs or backfills) cannot
--- move next_booking_date/last_generated_date or re-anchor/re-own a series.
+-- BEFORE UPDATE OF the bookkeeping columns: users' direct writes (not the series RPCs,
+-- service_role, jobs or backfills) cannot move next_booking_date/last_generated_date,
+-- re-anchor/re-own a series or rewrite its continuation (continues_id, valid_from).
 
 create or replace function private.validate_recurring_booking()
 returns trigger
@@ -6086,6 +7104,13 @@ begin
   if tg_op = 'INSERT' then
     if v_is_service then
       new.next_booking_date := coalesce(new.next_booking_date, new.start_date);
+    elsif new.continues_id is not null or new.valid_from is not null then
+      -- a continuation (change_recurring_booking running for the user; users' direct writes of
+      -- one are refused by protect_recurring_bookkeeping): it keeps the anchor start_date of the
+      -- series it continues and starts at valid_from
+      new.next_booking_date := greatest(new.next_booking_date, new.valid_from);
+      new.last_generated_date := null;
+      new.created_by := (select auth.uid());
     else
       if new.start_date < (now() at time zone new.timezone)::date then
         perform private.raise_error('BOOKING_IN_PAST', 'A series cannot start before today.', 'start_date');
@@ -6101,7 +7126,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 
@@ -6120,6 +7145,13 @@ as $$
 declare
   v_column text;
 begin
+  if tg_op = 'INSERT' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A series continues another only through change_recurring_booking.',
+      case when new.continues_id is not null then 'continues_id' else 'valid_from' end
+    );
+  end if;
   v_column := case
     when new.organization_id is distinct from old.organization_id then 'organization_id'
     when new.user_id is distinct from old.user_id then 'user_id'
@@ -6127,6 +7159,8 @@ begin
     when new.next_booking_date is distinct from old.next_booking_date then 'next_booking_date'
     when new.last_generated_date is distinct from old.last_generated_date then 'last_generated_date'
     when new.created_by is distinct from old.created_by then 'created_by'
+    when new.continues_id is distinct from old.continues_id then 'continues_id'
+    when new.valid_from is distinct from old.valid_from then 'valid_from'
   end;
   if v_column is not null then
     perform private.raise_error(
@@ -6140,16 +7174,27 @@ end
 $$;
 
 comment on function private.protect_recurring_bookkeeping() is
-  'BEFORE UPDATE trigger on recurring_bookings for users (not service calls): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date and created_by are read-only (INVALID_REQUEST, hint = column).';
+  'BEFORE UPDATE trigger on recurring_bookings for users'' direct writes (PostgREST; not the RPCs, service calls or jobs): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date, created_by, continues_id and valid_from are read-only (INVALID_REQUEST, hint = column); on INSERT (trigger protect_recurring_continuation) a continuation is refused: only change_recurring_booking makes one.';
 
 revoke all on function private.protect_recurring_bookkeeping() from public, anon;
 
 drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
 create trigger protect_recurring_bookkeeping
-  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by
+  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by,
+    continues_id, valid_from
   on public.recurring_bookings
   for each row
-  when (coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated'))
+  -- what PostgREST sent (the series RPCs run as their owner and keep these columns right)
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.protect_recurring_bookkeeping();
+
+-- named to fire before validate_recurring_booking, which trusts a continuation it is given
+drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
+create trigger protect_recurring_continuation
+  before insert
+  on public.recurring_bookings
+  for each row
+  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
   execute function private.protect_recurring_bookkeeping();
 
 -- >>> functions/reminders/emit_booking_reminders.sql
@@ -7014,7 +8059,7 @@ begin
   end if;
   perform private.assert_client_limit(v_service, p_client_id, v_session.starts_at, null, 'p_service_session_id');
 
-  v_deadline := private.approval_deadline(v_service.id, v_session.starts_at);
+  v_deadline := private.approval_deadline(v_service.id, v_session.starts_at, p_is_staff);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
      start_time, end_time, status, approval_expires_at, booking_kind, price)
@@ -8740,7 +9785,11 @@ begin
     begin
       -- the new booking's history says why it exists (not the reason of the change that freed the place)
       perform set_config('sessionkit.status_reason', 'Promoted from the waitlist', true);
-      v_booking := private.join_service_session(v_session.id, v_entry.client_id, v_entry.booking_kind, true);
+      -- staff book the waiting client in when staff put them on the list; a client's own entry is
+      -- their request (a service requiring approval: the promoted booking is pending)
+      v_booking := private.join_service_session(
+        v_session.id, v_entry.client_id, v_entry.booking_kind, v_entry.joined_by is distinct from v_entry.client_id
+      );
       perform set_config('sessionkit.status_reason', coalesce(v_reason, ''), true);
       update public.waitlist_entries as e
       set status = 'promoted', booking_id = v_booking.id, resolved_at = now()
@@ -9369,6 +10418,24 @@ create policy organizations_update_owner_admin on public.organizations
   for update to authenticated
   using (private.has_role(id, array['owner', 'admin']))
   with check (private.has_role(id, array['owner', 'admin']));
+
+-- >>> policies/recurring_booking_exceptions.sql
+-- recurring_booking_exceptions (issue 14): whoever reads a series reads its skipped, moved and
+-- failed occurrences (the client, the provider who runs it, owners/admins: the recurring_bookings
+-- policy, applied to the caller inside this one). Nobody writes them directly (not granted): the
+-- series RPCs and the dispatcher do.
+
+drop policy if exists recurring_booking_exceptions_select_parties on public.recurring_booking_exceptions;
+create policy recurring_booking_exceptions_select_parties on public.recurring_booking_exceptions
+  for select to authenticated
+  using (
+    exists (
+      select 1
+      from public.recurring_bookings as r
+      where r.organization_id = recurring_booking_exceptions.organization_id
+        and r.id = recurring_booking_exceptions.recurring_booking_id
+    )
+  );
 
 -- >>> policies/specialist_availability_exceptions.sql
 -- specialist_availability_exceptions (seed 002): owners/admins and the specialist (provider)
