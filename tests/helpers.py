@@ -19,7 +19,16 @@ from sessionkit.testing.parallel import run_parallel
 
 __all__ = ["copy_project", "run_parallel", "scalar", "sessionkit", "temporary_database"]
 
-PROJECT_PARTS = ("pyproject.toml", ".squawk.toml", "migrations", "functions", "policies", "seeds", "supabase")
+PROJECT_PARTS = (
+    "pyproject.toml",
+    ".squawk.toml",
+    "migrations",
+    "functions",
+    "triggers",
+    "policies",
+    "seeds",
+    "supabase",
+)
 
 
 @contextmanager

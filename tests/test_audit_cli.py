@@ -31,7 +31,7 @@ INVARIANTS = [
     "sessions_of_non_members",
     "outbox_dead_letters",
     "orphaned_recording_objects",
-    "pending_bookings_past_deadline",
+    "waiting_behind_free_places",
 ]
 
 

@@ -63,3 +63,18 @@ def test_stale_bundle_file_without_source_is_reported(project: Project, tmp_path
     copy = copy_project(project, tmp_path)
     (copy.bundle_dir / "29990101000000_orphan.sql").write_text("select 1;\n")
     assert any("29990101000000_orphan.sql" in r for r in plan_build(copy).reasons)
+
+
+def test_generated_migration_recreates_triggers_after_functions_and_before_policies(
+    project: Project, tmp_path
+) -> None:
+    copy = copy_project(project, tmp_path)
+    (copy.functions_dir / "zz_probe.sql").write_text("select 1;\n")
+    (copy.triggers_dir / "zz_probe.sql").write_text("select 2;\n")
+    (copy.policies_dir / "zz_probe.sql").write_text("select 3;\n")
+    apply_build(plan_build(copy))
+    text = list_migrations(copy.bundle_dir)[-1].text
+    positions = [
+        text.index(f"-- >>> {folder}/zz_probe.sql") for folder in ("functions", "triggers", "policies")
+    ]
+    assert positions == sorted(positions)

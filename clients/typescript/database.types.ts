@@ -3358,9 +3358,8 @@ export type Database = {
        * Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED,
        * INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN,
        * CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST,
-       * TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED,
-       * OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET,
-       * BACKFILL_REQUIRED (PT422).
+       * TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
+       * DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).
        */
       reschedule_booking: {
         Args: { p_booking_id: string; p_new_starts_at: string }
@@ -3814,9 +3813,7 @@ export const RpcErrors = {
   BOOKING_IN_PAST: { sqlstate: "PT422", status: 422 },
   BOOKING_NOT_STARTED: { sqlstate: "PT422", status: 422 },
   CAPACITY_REACHED: { sqlstate: "PT409", status: 409 },
-  CLIENT_LIMIT_REACHED: { sqlstate: "PT422", status: 422 },
   CONFLICT: { sqlstate: "PT409", status: 409 },
-  DAILY_LIMIT_REACHED: { sqlstate: "PT422", status: 422 },
   FORBIDDEN: { sqlstate: "PT403", status: 403 },
   IMMUTABLE_RECORD: { sqlstate: "PT422", status: 422 },
   INVALID_REQUEST: { sqlstate: "PT400", status: 400 },
@@ -3824,9 +3821,7 @@ export const RpcErrors = {
   NOT_FOUND: { sqlstate: "PT404", status: 404 },
   NO_CREDITS_LEFT: { sqlstate: "PT409", status: 409 },
   NO_SESSIONS_REMAINING: { sqlstate: "PT422", status: 422 },
-  ORGANIZATION_CLOSED: { sqlstate: "PT422", status: 422 },
   OUTSIDE_AVAILABILITY: { sqlstate: "PT422", status: 422 },
-  OUTSIDE_BOOKING_WINDOW: { sqlstate: "PT422", status: 422 },
   PACKAGE_INACTIVE: { sqlstate: "PT422", status: 422 },
   PREVIOUS_SESSION_NOT_COMPLETED: { sqlstate: "PT422", status: 422 },
   SERIES_ENDED: { sqlstate: "PT422", status: 422 },
@@ -3834,9 +3829,6 @@ export const RpcErrors = {
   SESSION_NOT_FULL: { sqlstate: "PT409", status: 409 },
   SESSION_TYPE_INACTIVE: { sqlstate: "PT422", status: 422 },
   SLOT_TAKEN: { sqlstate: "PT409", status: 409 },
-  TOO_LATE_TO_BOOK: { sqlstate: "PT422", status: 422 },
-  TOO_LATE_TO_RESCHEDULE: { sqlstate: "PT422", status: 422 },
-  TREATMENT_BUFFER_NOT_MET: { sqlstate: "PT422", status: 422 },
   UNAUTHORIZED: { sqlstate: "PT401", status: 401 },
 } as const
 

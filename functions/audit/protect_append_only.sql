@@ -44,18 +44,3 @@ comment on function private.protect_append_only() is
   'BEFORE UPDATE/DELETE trigger of append-only tables: IMMUTABLE_RECORD (PT422) unless service_role/direct database session, or the row''s organization/booking is being deleted.';
 
 revoke all on function private.protect_append_only() from public, anon;
-
-drop trigger if exists protect_append_only on public.audit_log;
-create trigger protect_append_only
-  before update or delete on public.audit_log
-  for each row execute function private.protect_append_only();
-
-drop trigger if exists protect_append_only on public.booking_status_history;
-create trigger protect_append_only
-  before update or delete on public.booking_status_history
-  for each row execute function private.protect_append_only();
-
-drop trigger if exists protect_append_only on public.booking_cancellations;
-create trigger protect_append_only
-  before update or delete on public.booking_cancellations
-  for each row execute function private.protect_append_only();

@@ -42,13 +42,3 @@ comment on function private.validate_availability() is
   'BEFORE INSERT/UPDATE trigger on availability_rules and specialist_availability_exceptions: the provider must be a provider/admin/owner of the organization, a rule''s time zone an IANA name (INVALID_REQUEST).';
 
 revoke all on function private.validate_availability() from public, anon;
-
-drop trigger if exists validate_availability on public.availability_rules;
-create trigger validate_availability
-  before insert or update on public.availability_rules
-  for each row execute function private.validate_availability();
-
-drop trigger if exists validate_availability on public.specialist_availability_exceptions;
-create trigger validate_availability
-  before insert or update on public.specialist_availability_exceptions
-  for each row execute function private.validate_availability();

@@ -54,11 +54,6 @@ comment on function private.bookings_before_write() is
 
 revoke all on function private.bookings_before_write() from public, anon;
 
-drop trigger if exists bookings_before_write on public.bookings;
-create trigger bookings_before_write
-  before insert or update on public.bookings
-  for each row execute function private.bookings_before_write();
-
 create or replace function private.bookings_after_write()
 returns trigger
 language plpgsql
@@ -125,8 +120,3 @@ comment on function private.bookings_after_write() is
   'AFTER INSERT/UPDATE/DELETE trigger on bookings: maintains service_sessions.current_participants (CAPACITY_REACHED when full), writes booking_status_history (reason from sessionkit.status_reason), cancels/completes the individual service session with its booking.';
 
 revoke all on function private.bookings_after_write() from public, anon;
-
-drop trigger if exists bookings_after_write on public.bookings;
-create trigger bookings_after_write
-  after insert or delete or update of status, service_session_id on public.bookings
-  for each row execute function private.bookings_after_write();

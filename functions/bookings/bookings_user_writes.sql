@@ -77,9 +77,9 @@ begin
       if v_service.id is null or v_service.organization_id is distinct from new.organization_id then
         perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'p_service_id');
       end if;
-      perform private.assert_anonymous_booking(new.organization_id, new.client_id, new.booking_kind, 'booking_kind');
       v_session := private.open_individual_session(
-        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time
+        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time,
+        new.booking_kind
       );
     exception when sqlstate 'PT400' or sqlstate 'PT401' or sqlstate 'PT403' or sqlstate 'PT404'
                    or sqlstate 'PT409' or sqlstate 'PT422' then
@@ -92,6 +92,7 @@ begin
         when 'p_starts_at' then 'start_time'
         when 'p_ends_at' then 'end_time'
         when 'p_session_type_id' then 'session_type_id'
+        when 'p_booking_kind' then 'booking_kind'
         else nullif(v_hint, '')
       end);
     end;
@@ -173,11 +174,3 @@ comment on function private.bookings_admit_user_write() is
   'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking under confirm_booking''s rules (booking.confirmed), or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
 
 revoke all on function private.bookings_admit_user_write() from public, anon;
-
--- named to fire first (triggers fire in name order): before apply_default_session_type & co.
-drop trigger if exists admit_user_write on public.bookings;
-create trigger admit_user_write
-  before insert or update on public.bookings
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.bookings_admit_user_write();

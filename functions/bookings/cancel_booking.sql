@@ -6,7 +6,7 @@
 --     expired): the same effects, a booking.declined / booking.expired event instead of
 --     booking.cancelled, and the credit always restored.
 --   * insert into booking_cancellations (booking_id, reason) through PostgREST (seed 002's
---     frontend code): the BEFORE INSERT trigger below IS the cancellation logic, so both run
+--     frontend code): the BEFORE INSERT trigger (triggers/booking_cancellations.sql) IS the cancellation logic, so both run
 --     the same checks, raise the same errors and have the same effects:
 --       booking status -> cancelled (status history row with the reason), participant count
 --       decremented and a 1-to-1 service session cancelled with it (bookings triggers), the
@@ -165,11 +165,6 @@ comment on function private.booking_cancellations_before_insert() is
   'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking and decline_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation of a confirmed booking forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role. cancellation_kind declined (the provider or an owner/admin refusing a pending booking: private.assert_booking_answerable) and expired (the system only, a pending booking) emit booking.declined / booking.expired instead.';
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
-
-drop trigger if exists booking_cancellations_before_insert on public.booking_cancellations;
-create trigger booking_cancellations_before_insert
-  before insert on public.booking_cancellations
-  for each row execute function private.booking_cancellations_before_insert();
 
 create or replace function private.record_cancellation(p_booking_id uuid, p_reason text, p_kind text)
 returns jsonb

@@ -1,7 +1,7 @@
 -- private.in_late_cancellation_window: the organization's late-cancellation window, one
 -- definition for every rule that depends on it: a client's late cancellation forfeits the
 -- credit (private.cancellation_policy) and a client may not move a booking once the window has
--- opened (private.assert_reschedule_window).
+-- opened (the booking rule reschedule_window).
 
 create or replace function private.in_late_cancellation_window(p_organization_id uuid, p_starts_at timestamptz)
 returns boolean

@@ -4,10 +4,11 @@
 --   by trigger.
 --   Workshop/course booking: the booking moves to the session of the same service starting at
 --   p_new_starts_at (capacity checked under that session's row lock).
--- And the rules of moving (issue 10): a client cannot move a booking inside the late-cancellation
--- window (TOO_LATE_TO_RESCHEDULE; staff can), a credit-paid booking keeps a valid credit (its
--- subscription's, else the client's other active subscription covering the new time: the credit
--- moves there, audited; else NO_CREDITS_LEFT), a treatment session keeps its order and gaps.
+-- The rules of moving are booking rules (functions/rules/: purposes move and join): a client
+-- cannot move a booking inside the late-cancellation window (TOO_LATE_TO_RESCHEDULE; staff can),
+-- a credit-paid booking keeps a valid credit (its subscription's, else the client's other active
+-- subscription covering the new time: the credit moves there, audited; else NO_CREDITS_LEFT), a
+-- treatment session keeps its order and gaps.
 -- The booking row is locked before anything about it is read (a treatment's bookings together,
 -- in id order), so concurrent moves of one booking run one after the other, each seeing where the
 -- previous one left it. Lock order: booking rows -> provider lock -> session rows -> subscription.
@@ -25,9 +26,8 @@ declare
   v_booking public.bookings;
   v_session public.service_sessions;
   v_target public.service_sessions;
-  v_service public.services;
   v_is_staff boolean;
-  v_new_ends_at timestamptz;
+  v_candidate private.booking_candidate;
   v_previous_subscription uuid;
   v_subscription uuid;
 begin
@@ -65,7 +65,6 @@ begin
   end if;
 
   select ss.* into v_session from public.service_sessions as ss where ss.id = v_booking.service_session_id;
-  select sv.* into v_service from public.services as sv where sv.id = v_session.service_id;
   if v_session.kind = 'individual' then
     perform private.lock_provider(v_session.provider_id);
   end if;
@@ -79,23 +78,36 @@ begin
   if p_new_starts_at = v_session.starts_at then
     return v_booking;  -- already there (e.g. a concurrent identical move went first)
   end if;
-  perform private.assert_reschedule_window(v_booking, v_session.starts_at, v_is_staff);
-  if v_group is not null then
-    perform private.assert_treatment_order(v_group, v_booking.session_number, p_new_starts_at, v_booking.id, 'p_new_starts_at');
-  end if;
 
   if v_session.kind = 'individual' then
-    v_new_ends_at := p_new_starts_at + (v_session.ends_at - v_session.starts_at);
-    perform private.assert_slot_bookable(v_service, v_session.provider_id, p_new_starts_at, v_new_ends_at, v_session.id);
-    perform private.assert_client_limit(v_service, v_booking.client_id, p_new_starts_at, v_booking.id, 'p_new_starts_at');
+    -- the session moves (same length) under every booking rule of purpose move
+    v_candidate := private.new_candidate(
+      purpose => 'move',
+      organization_id => v_booking.organization_id,
+      service_id => v_session.service_id,
+      provider_id => v_session.provider_id,
+      client_id => v_booking.client_id,
+      starts_at => p_new_starts_at,
+      ends_at => p_new_starts_at + (v_session.ends_at - v_session.starts_at),
+      booking_kind => v_booking.booking_kind,
+      acting_as_staff => v_is_staff,
+      exclude_session_id => v_session.id,
+      exclude_booking_id => v_booking.id,
+      session_group_id => v_group,
+      session_number => v_booking.session_number
+    );
+    perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
+    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "ends_at": "p_new_starts_at"}');
     begin
       update public.service_sessions as ss
-      set starts_at = p_new_starts_at, ends_at = v_new_ends_at
+      set starts_at = v_candidate.starts_at, ends_at = v_candidate.ends_at
       where ss.id = v_session.id;
     exception when exclusion_violation then
       perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_new_starts_at');
     end;
   else
+    -- the booking moves to the session of the same service starting then (rules of purpose join,
+    -- under that session's row lock)
     select ss.* into v_target
     from public.service_sessions as ss
     where ss.service_id = v_session.service_id
@@ -110,27 +122,28 @@ begin
     if v_target.id is null then
       perform private.raise_error('NOT_FOUND', 'No session of this service starts at that time.', 'p_new_starts_at');
     end if;
-    perform private.assert_booking_window(v_service, v_target.starts_at);
-    perform private.assert_organization_open(v_target.organization_id, v_target.starts_at, v_target.ends_at, 'p_new_starts_at');
-    if exists (
-      select 1 from public.bookings as b
-      where b.service_session_id = v_target.id
-        and b.client_id = v_booking.client_id
-        and b.status in ('pending', 'confirmed')
-    ) then
-      perform private.raise_error('CONFLICT', 'The client already has a booking for that session.', 'p_new_starts_at');
-    end if;
-    if v_target.current_participants >= v_target.max_participants then
-      perform private.raise_error('CAPACITY_REACHED', 'That session is full.', 'p_new_starts_at');
-    end if;
-    perform private.assert_client_limit(v_service, v_booking.client_id, v_target.starts_at, v_booking.id, 'p_new_starts_at');
+    v_candidate := private.new_candidate(
+      purpose => 'join',
+      organization_id => v_booking.organization_id,
+      service_id => v_target.service_id,
+      provider_id => v_target.provider_id,
+      client_id => v_booking.client_id,
+      starts_at => v_target.starts_at,
+      ends_at => v_target.ends_at,
+      booking_kind => v_booking.booking_kind,
+      acting_as_staff => v_is_staff,
+      service_session_id => v_target.id,
+      exclude_booking_id => v_booking.id
+    );
+    perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
+    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "client_id": "p_new_starts_at", "service_session_id": "p_new_starts_at"}');
     update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
   end if;
 
-  -- the credit must be valid at the new time; moving it re-checks its balance under the new
-  -- subscription's row lock (bookings_spend_credit)
+  -- the credit valid at the new time (the credits rule answered it above; moving it re-checks its
+  -- balance under the new subscription's row lock: bookings_spend_credit)
   v_previous_subscription := v_booking.subscription_id;
-  v_subscription := private.credit_for_move(v_booking, p_new_starts_at);
+  select cr.subscription_id into v_subscription from private.candidate_credits(array[v_candidate], false) as cr;
   if v_subscription is distinct from v_previous_subscription then
     update public.bookings as b set subscription_id = v_subscription where b.id = v_booking.id;
     perform private.write_audit(
@@ -166,7 +179,7 @@ end
 $$;
 
 comment on function public.reschedule_booking(uuid, timestamptz) is
-  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
+  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
 
 revoke execute on function public.reschedule_booking(uuid, timestamptz) from public, anon;
 grant execute on function public.reschedule_booking(uuid, timestamptz) to authenticated, service_role;

@@ -47,11 +47,6 @@ comment on function private.service_sessions_before_write() is
 
 revoke all on function private.service_sessions_before_write() from public, anon;
 
-drop trigger if exists service_sessions_before_write on public.service_sessions;
-create trigger service_sessions_before_write
-  before insert or update on public.service_sessions
-  for each row execute function private.service_sessions_before_write();
-
 create or replace function private.service_sessions_sync_bookings()
 returns trigger
 language plpgsql
@@ -75,8 +70,3 @@ comment on function private.service_sessions_sync_bookings() is
   'AFTER UPDATE OF starts_at, ends_at, provider_id trigger on service_sessions: copies the schedule to the session''s bookings (deprecated start_time/end_time).';
 
 revoke all on function private.service_sessions_sync_bookings() from public, anon;
-
-drop trigger if exists service_sessions_sync_bookings on public.service_sessions;
-create trigger service_sessions_sync_bookings
-  after update of starts_at, ends_at, provider_id on public.service_sessions
-  for each row execute function private.service_sessions_sync_bookings();

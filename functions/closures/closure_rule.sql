@@ -1,14 +1,10 @@
--- The closure rule (issue 14): nothing of an organization may take place while it is closed.
+-- The closure rule (issue 14): nothing of an organization may take place while it is closed. The
+-- rule itself is the booking rule organization_open (functions/rules/organization_open.sql),
+-- which every booking path and slot search ask with the other rules; here:
 --   private.organization_closures_within(orgs[], window)  the closures of these organizations
---     overlapping a window, set-based (GiST index, one probe per organization): slot search
---     subtracts them, the recurring dispatcher's set-based step joins them, and
---   private.assert_organization_open(org, starts, ends, hint)  the one-row form every booking
---     path calls: ORGANIZATION_CLOSED (PT422) when [starts, ends) overlaps a closure, the detail
---     naming it in the organization's local time.
--- Callers: private.assert_slot_bookable (1-to-1 bookings, legacy inserts, treatments, the
--- dispatcher's exact path, moving a 1-to-1 booking), private.assert_session_schedulable
--- (create_service_session, staff writing sessions), private.join_service_session (book_session,
--- waitlist promotions) and reschedule_booking's workshop branch.
+--     overlapping a window, set-based (GiST index, one probe per organization);
+--   private.assert_organization_open(org, starts, ends, hint)  the rule asked on its own
+--     (joining a waitlist): ORGANIZATION_CLOSED (PT422) with the caller's hint.
 
 create or replace function private.organization_closures_within(p_organization_ids uuid[], p_window tstzrange)
 returns setof public.organization_closures
@@ -43,29 +39,23 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_closure public.organization_closures;
-  v_tz text;
+  v_failure record;
 begin
-  select c.* into v_closure
-  from private.organization_closures_within(array[p_organization_id], tstzrange(p_starts_at, p_ends_at)) as c
-  order by c.starts_at
-  limit 1;
-  if v_closure.id is not null then
-    select o.timezone into v_tz from public.organizations as o where o.id = p_organization_id;
-    perform private.raise_error(
-      'ORGANIZATION_CLOSED',
-      format('The organization is closed from %s to %s (%s): %s.',
-             to_char(v_closure.starts_at at time zone v_tz, 'YYYY-MM-DD HH24:MI'),
-             to_char(v_closure.ends_at at time zone v_tz, 'YYYY-MM-DD HH24:MI'),
-             v_tz, v_closure.reason),
-      p_hint
-    );
+  -- the booking rule organization_open (functions/rules/organization_open.sql), asked on its own
+  select f.code, f.detail into v_failure
+  from private.rule_organization_open(
+    array[private.new_candidate(purpose => 'schedule', organization_id => p_organization_id,
+                                starts_at => p_starts_at, ends_at => p_ends_at)],
+    false
+  ) as f;
+  if found then
+    perform private.raise_error(v_failure.code, v_failure.detail, p_hint);
   end if;
 end
 $$;
 
 comment on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) is
-  'ORGANIZATION_CLOSED (PT422, hint p_hint) when [p_starts_at, p_ends_at) overlaps a closure of the organization; the detail names the closure in the organization''s local time and its reason.';
+  'The booking rule organization_open on its own: ORGANIZATION_CLOSED (PT422, hint p_hint) when [p_starts_at, p_ends_at) overlaps a closure of the organization; the detail names the closure in the organization''s local time and its reason.';
 
 revoke all on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) to service_role;

@@ -77,11 +77,6 @@ comment on function private.organization_closures_before_write() is
 
 revoke all on function private.organization_closures_before_write() from public, anon;
 
-drop trigger if exists organization_closures_before_write on public.organization_closures;
-create trigger organization_closures_before_write
-  before insert or update on public.organization_closures
-  for each row execute function private.organization_closures_before_write();
-
 create or replace function private.organization_closures_announce()
 returns trigger
 language plpgsql
@@ -114,11 +109,6 @@ comment on function private.organization_closures_announce() is
   'AFTER INSERT/UPDATE/DELETE trigger on organization_closures (every writer): audit_log organization_closure.created | changed | deleted and outbox organization.closure_created | closure_changed | closure_deleted {closure_id, starts_at, ends_at, reason}.';
 
 revoke all on function private.organization_closures_announce() from public, anon;
-
-drop trigger if exists organization_closures_announce on public.organization_closures;
-create trigger organization_closures_announce
-  after insert or update or delete on public.organization_closures
-  for each row execute function private.organization_closures_announce();
 
 create or replace function public.create_organization_closure(
   p_organization_id uuid,

@@ -124,8 +124,3 @@ comment on function private.bookings_spend_credit() is
   'BEFORE INSERT/UPDATE trigger on bookings: a live regular booking spends a credit of the client''s active subscription (chosen and locked by the database; NO_CREDITS_LEFT when none remain, when the session is outside the subscription''s validity, or when the organization requires a subscription and the client has none; otherwise pay-per-session). Re-checks the balance under the lock when a subscription is named or changed.';
 
 revoke all on function private.bookings_spend_credit() from public, anon;
-
-drop trigger if exists bookings_spend_credit on public.bookings;
-create trigger bookings_spend_credit
-  before insert or update of subscription_id, status on public.bookings
-  for each row execute function private.bookings_spend_credit();

@@ -242,13 +242,26 @@ begin
 
   return query
   with v as (
+    select e.id from public.waitlist_entries e
+    join public.service_sessions ss on ss.id = e.service_session_id
+    where e.status = 'waiting'
+      and ss.status = 'scheduled'
+      and ss.starts_at > now()
+      and ss.current_participants < ss.max_participants
+      and (p_organization_id is null or e.organization_id = p_organization_id)
+  )
+  select 17, 'waiting_behind_free_places',
+    'Clients still waiting for an upcoming session that has a free place: a freed place was not given to the first in line (the promotion trigger was bypassed). Sample: waitlist entry ids; private.promote_waitlist(session) fills them.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+  return query
+  with v as (
     select b.id from public.bookings b
     where b.status = 'pending'
       and b.approval_expires_at is not null
       and least(b.approval_expires_at, b.start_time) < now() - interval '1 hour'
       and (p_organization_id is null or b.organization_id = p_organization_id)
   )
-  select 17, 'pending_bookings_past_deadline',
+  select 19, 'pending_bookings_past_deadline',
     'Bookings still awaiting approval more than an hour after their answer deadline (or start): they hold a slot and a credit nobody will release - the expire-pending-bookings pg_cron job is not running (sample: booking ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 end

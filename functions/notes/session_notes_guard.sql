@@ -55,8 +55,3 @@ comment on function private.session_notes_before_write() is
   'BEFORE INSERT/UPDATE trigger on session_notes: insert copies organization_id (and by default provider_id) from the booking, refuses a cancelled booking for users (ALREADY_CANCELLED) and sets locks_at = created_at + note_lock_hours; update raises NOTE_LOCKED (PT422) once locked and keeps identity fields.';
 
 revoke all on function private.session_notes_before_write() from public, anon;
-
-drop trigger if exists session_notes_before_write on public.session_notes;
-create trigger session_notes_before_write
-  before insert or update on public.session_notes
-  for each row execute function private.session_notes_before_write();

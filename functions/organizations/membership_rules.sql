@@ -87,12 +87,6 @@ revoke all on function private.organization_members_admit_user_write() from publ
 
 -- named to fire first (triggers fire in name order)
 drop trigger if exists organization_members_admit_user_write on public.organization_members;
-drop trigger if exists admit_user_write on public.organization_members;
-create trigger admit_user_write
-  before insert or update on public.organization_members
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.organization_members_admit_user_write();
 
 create or replace function private.assert_no_upcoming_commitments(
   p_organization_id uuid,
@@ -200,11 +194,6 @@ comment on function private.organization_members_guard_departure() is
 
 revoke all on function private.organization_members_guard_departure() from public, anon;
 
-drop trigger if exists organization_members_guard_departure on public.organization_members;
-create trigger organization_members_guard_departure
-  before update of role or delete on public.organization_members
-  for each row execute function private.organization_members_guard_departure();
-
 create or replace function private.organization_members_announce()
 returns trigger
 language plpgsql
@@ -250,8 +239,3 @@ comment on function private.organization_members_announce() is
   'AFTER INSERT/UPDATE OF status/DELETE trigger on organization_members: audit_log entry and outbox event member.invited | member.accepted | member.joined | member.invitation_declined | member.invitation_withdrawn | member.left | member.removed (payload organization_id, user_id, role, invited_by, actor_id).';
 
 revoke all on function private.organization_members_announce() from public, anon;
-
-drop trigger if exists organization_members_announce on public.organization_members;
-create trigger organization_members_announce
-  after insert or update of status or delete on public.organization_members
-  for each row execute function private.organization_members_announce();

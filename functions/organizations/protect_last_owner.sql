@@ -38,8 +38,3 @@ comment on function private.protect_last_owner() is
   'BEFORE UPDATE/DELETE trigger on organization_members: refuses to remove or demote the last accepted owner (CONFLICT, PT409).';
 
 revoke all on function private.protect_last_owner() from public, anon;
-
-drop trigger if exists protect_last_owner on public.organization_members;
-create trigger protect_last_owner
-  before update or delete on public.organization_members
-  for each row execute function private.protect_last_owner();

@@ -38,8 +38,3 @@ comment on function private.validate_organization() is
   'BEFORE INSERT/UPDATE trigger on organizations: the time zone must be an IANA name (INVALID_REQUEST, PT400).';
 
 revoke all on function private.validate_organization() from public, anon;
-
-drop trigger if exists validate_organization on public.organizations;
-create trigger validate_organization
-  before insert or update of timezone on public.organizations
-  for each row execute function private.validate_organization();

@@ -4,8 +4,7 @@
 --   private.published_organization(slug)     the organization behind a published booking page
 --   private.listed_service(service_id)       a service listed on a published page (else null)
 --   private.listed_providers(service)        who offers a listed service, with public names
---   private.assert_anonymous_booking(...)    an anonymous sign-in books only as its organization
---                                            allows (every client booking path)
+--   private.assert_anonymous_booking(...)    the booking rule anonymous_booking asked on its own
 --   private.join_as_public_client(org)       a signed-in visitor becomes a client of the
 --                                            organization (accepted at once: they asked)
 -- What anon may see is exactly what these return: no other organization (unpublished pages are
@@ -126,33 +125,23 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_settings public.organization_settings;
+  v_failure record;
 begin
-  if p_organization_id is null
-     or not private.is_anonymous_caller()
-     or (select auth.uid()) is distinct from p_client_id then
-    return;  -- the rule is about anonymous sign-ins booking for themselves (in an organization)
-  end if;
-  select s.* into v_settings from public.organization_settings s where s.organization_id = p_organization_id;
-  if not coalesce(v_settings.public_booking_allows_anonymous, false) then
-    perform private.raise_error(
-      'FORBIDDEN',
-      'This organization does not take bookings from anonymous sign-ins: sign in with an account.',
-      'is_anonymous'
-    );
-  end if;
-  if p_booking_kind is distinct from v_settings.public_booking_anonymous_kind then
-    perform private.raise_error(
-      'FORBIDDEN',
-      format('Anonymous sign-ins book here as %s.', v_settings.public_booking_anonymous_kind),
-      p_hint
-    );
+  -- the booking rule anonymous_booking (functions/rules/people.sql), asked on its own
+  select f.code, f.detail, f.hint into v_failure
+  from private.rule_anonymous_booking(
+    array[private.new_candidate(purpose => 'book', organization_id => p_organization_id, client_id => p_client_id,
+                                booking_kind => p_booking_kind)],
+    false
+  ) as f;
+  if found then
+    perform private.raise_error(v_failure.code, v_failure.detail, private.rule_hint(v_failure.hint, '', jsonb_build_object('booking_kind', p_hint)));
   end if;
 end
 $$;
 
 comment on function private.assert_anonymous_booking(uuid, uuid, text, text) is
-  'Rule of every client booking path: an anonymous sign-in (private.is_anonymous_caller) booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint p_hint). No-op for everyone else.';
+  'The booking rule anonymous_booking on its own (every client booking path asks it with the rest): an anonymous sign-in booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint p_hint). No-op for everyone else.';
 
 revoke all on function private.assert_anonymous_booking(uuid, uuid, text, text) from public, anon, authenticated;
 grant execute on function private.assert_anonymous_booking(uuid, uuid, text, text) to service_role;

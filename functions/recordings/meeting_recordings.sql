@@ -27,11 +27,6 @@ comment on function private.meeting_recordings_before_write() is
 
 revoke all on function private.meeting_recordings_before_write() from public, anon;
 
-drop trigger if exists meeting_recordings_before_write on public.meeting_recordings;
-create trigger meeting_recordings_before_write
-  before insert or update of booking_id, organization_id on public.meeting_recordings
-  for each row execute function private.meeting_recordings_before_write();
-
 create or replace function private.meeting_recordings_after_delete()
 returns trigger
 language plpgsql
@@ -75,11 +70,6 @@ comment on function private.meeting_recordings_after_delete() is
   'AFTER DELETE trigger on meeting_recordings: deletes the recording''s storage.objects row (bucket meeting-recordings) and emits recording.purged {recording_id, booking_id, bucket_id, object_name, object_id, object_version, size_bytes, reason: expired|retention|deleted} so a worker removes the file from the Storage backend. Nothing when the organization itself is being deleted.';
 
 revoke all on function private.meeting_recordings_after_delete() from public, anon, authenticated;
-
-drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
-create trigger meeting_recordings_after_delete
-  after delete on public.meeting_recordings
-  for each row execute function private.meeting_recordings_after_delete();
 
 create or replace function private.purge_expired_recordings()
 returns integer

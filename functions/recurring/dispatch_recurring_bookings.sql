@@ -107,6 +107,7 @@ declare
   v_errors jsonb := '[]'::jsonb;
   v_error_count integer := 0;
   v_booking public.bookings;
+  v_candidate private.booking_candidate;
   v_code text;
   v_detail text;
   v_sqlstate text;
@@ -689,11 +690,10 @@ begin
   for i in 1 .. coalesce(cardinality(w_state), 0) loop
     continue when w_state[i] <> 'exact';
     begin
-      v_booking := private.create_individual_booking(w_service[i], w_provider[i], w_starts[i], w_client[i]);
-      update public.bookings as b
-      set recurring_booking_id = w_rid[i],
-          recurring_occurrence_date = w_day[i]
-      where b.id = v_booking.id;
+      v_candidate := private.individual_candidate(w_service[i], w_provider[i], w_starts[i], w_client[i]);
+      v_candidate.recurring_booking_id := w_rid[i];
+      v_candidate.occurrence_date := w_day[i];
+      v_booking := private.book_individual(v_candidate);
       v_booked := v_booked || v_booking.id;
     exception when others then
       get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_sqlstate = returned_sqlstate;

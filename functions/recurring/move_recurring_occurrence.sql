@@ -25,8 +25,8 @@ declare
   v_series public.recurring_bookings;
   v_exception public.recurring_booking_exceptions;
   v_booking public.bookings;
-  v_service public.services;
-  v_type public.session_types;
+  v_type_id uuid;
+  v_minutes integer;
   v_regular_at timestamptz;
   v_code text;
   v_detail text;
@@ -77,11 +77,10 @@ begin
               or v_exception.dispatched_on is not null) then
         perform private.raise_error('BOOKING_IN_PAST', 'This occurrence has already taken place.', 'p_occurrence_date');
       end if;
-      select sv.* into v_service from public.services as sv where sv.id = v_series.service_id;
-      if not v_service.is_active then
-        perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_recurring_booking_id');
-      end if;
-      v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
+      select t.session_type_id, t.duration_minutes into v_type_id, v_minutes
+      from public.services as sv
+      cross join lateral private.session_type_for(sv.organization_id, null, sv.session_type_id) as t
+      where sv.id = v_series.service_id;
 
       perform private.lock_provider(v_series.specialist_id);
       -- while it is checked at its new time the occurrence holds nothing (it must not collide
@@ -91,10 +90,17 @@ begin
       values (v_series.organization_id, v_series.id, p_occurrence_date, 'skipped')
       on conflict (organization_id, recurring_booking_id, occurrence_date) do update
       set kind = 'skipped', starts_at = null, dispatched_on = null, error_code = null, error_detail = null;
-      perform private.assert_slot_bookable(
-        v_service, v_series.specialist_id, p_new_starts_at,
-        p_new_starts_at + make_interval(mins => v_type.duration_minutes)
-      );
+      -- every booking rule of a new booking of the series' service with its provider (the
+      -- client's credits are spent, and asked about, when it is dispatched)
+      perform private.assert_bookable(private.new_candidate(
+        purpose => 'book',
+        organization_id => v_series.organization_id,
+        service_id => v_series.service_id,
+        provider_id => v_series.specialist_id,
+        starts_at => p_new_starts_at,
+        ends_at => p_new_starts_at + make_interval(mins => v_minutes),
+        session_type_id => v_type_id
+      ));
 
       if p_new_starts_at = v_regular_at and p_occurrence_date >= v_series.next_booking_date then
         -- back to its rule
@@ -120,6 +126,8 @@ begin
       when 'p_booking_id' then 'p_occurrence_date'
       when 'p_starts_at' then 'p_new_starts_at'
       when 'p_session_type_id' then 'p_recurring_booking_id'
+      when 'p_service_id' then 'p_recurring_booking_id'
+      when 'p_provider_id' then 'p_recurring_booking_id'
       else v_hint
     end);
   end;

@@ -1,9 +1,9 @@
 -- A recurring series holds its slots (issue 10): the occurrences of an active series that the
 -- dispatcher has not handled yet, from now up to the service's booking window, occupy the
--- provider exactly like booked sessions (with the service's buffers). private.provider_busy
--- adds them to everything else that is busy, so slot search and every booking path (1-to-1
--- bookings, staff-scheduled sessions, reschedules, treatments, the dispatcher's booking core)
--- see them; a new (or changed, or resumed) series must find all of its held occurrences free.
+-- provider exactly like booked sessions (with the service's buffers). The booking rule free_time
+-- (functions/rules/free_time.sql) counts them as busy, so slot search and every booking path
+-- (1-to-1 bookings, staff-scheduled sessions, reschedules, treatments, the dispatcher) see them;
+-- a new (or changed, or resumed) series must find all of its held occurrences free.
 --
 -- What an occurrence of series r on local date d holds (unless skipped; a moved occurrence holds
 -- its new time instead, see recurring_booking_exceptions):
@@ -64,7 +64,7 @@ begin
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  -- only a provider who accepted their membership is occupied by it (as in private.provider_busy)
+  -- only a provider who accepted their membership is occupied by it (as the booking rule free_time)
   join public.organization_members as pm
     on pm.organization_id = r.organization_id
    and pm.user_id = r.specialist_id
@@ -190,8 +190,8 @@ begin
   if p_window is null or isempty(p_window) then
     return;  -- nothing asked (e.g. a dispatch run without candidates)
   end if;
-  -- plpgsql, not inlined: the statement is planned once per session and reused (provider_busy
-  -- runs on every booking)
+  -- plpgsql, not inlined: the statement is planned once per session and reused (the booking
+  -- rule free_time runs on every booking)
   return query
   select o.*
   from private.series_occurrences(array(
@@ -219,7 +219,7 @@ end
 $$;
 
 comment on function private.series_holds(uuid[], tstzrange, uuid) is
-  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what private.provider_busy counts besides sessions, what the daily limit counts besides booked sessions of the same service (private.assert_slot_bookable, get_available_slots), and what the dispatcher''s set-based step leaves to the booking core.';
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what the booking rules free_time (busy time) and daily_limit (places of the same service that day) count besides sessions.';
 
 revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
 grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
@@ -232,28 +232,32 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_service public.services;
-  v_span tstzrange;
-  v_busy tstzmultirange;
+  v_candidates private.booking_candidate[];
   v_day date;
 begin
-  select sv.* into v_service from public.services as sv where sv.id = p_series.service_id;
-  select tstzrange(min(o.starts_at), max(o.ends_at)) into v_span
-  from private.series_occurrences(array[p_series], null) as o
-  having count(*) > 0;
-  if v_span is null then
+  -- every occurrence the series would hold is a candidate (purpose hold): the booking rule
+  -- free_time finds those that collide with the provider's sessions or other series' holds
+  select coalesce(array_agg(private.new_candidate(
+           purpose => 'hold',
+           organization_id => p_series.organization_id,
+           service_id => p_series.service_id,
+           provider_id => o.provider_id,
+           starts_at => o.starts_at,
+           ends_at => o.ends_at,
+           recurring_booking_id => p_series.id,
+           occurrence_date => o.occurrence_date,
+           n => (extract(epoch from o.occurrence_date::timestamp) / 86400)::integer
+         )), '{}')
+  into v_candidates
+  from private.series_occurrences(array[p_series], null) as o;
+  if cardinality(v_candidates) = 0 then
     return;  -- holds nothing (paused, ended, or nothing within the booking window yet)
   end if;
 
-  -- everything else the provider is busy with (sessions, other series), with buffers
-  v_busy := private.provider_busy(
-    p_series.specialist_id, v_span, v_service.buffer_before_minutes, v_service.buffer_after_minutes,
-    null, p_series.id
-  );
-  select o.occurrence_date into v_day
-  from private.series_occurrences(array[p_series], null) as o
-  where v_busy && tstzrange(o.starts_at, o.ends_at)
-  order by o.occurrence_date
+  select c.occurrence_date into v_day
+  from unnest(v_candidates) as c
+  where c.n in (select f.n from private.booking_rule_failures(v_candidates, false) as f)
+  order by c.occurrence_date
   limit 1;
   if v_day is not null then
     perform private.raise_error(
@@ -267,7 +271,7 @@ end
 $$;
 
 comment on function private.assert_series_slots_free(public.recurring_bookings) is
-  'SLOT_TAKEN (hint local_time; the detail names the first colliding date) unless every occurrence the series would hold is free of the provider''s sessions and other series'' holds (buffers included). Nothing to check for a paused or ended series.';
+  'SLOT_TAKEN (hint local_time; the detail names the first colliding date) unless every occurrence the series would hold passes the booking rules of purpose hold (free_time: the provider''s sessions and other series'' holds, buffers included). Nothing to check for a paused or ended series.';
 
 revoke all on function private.assert_series_slots_free(public.recurring_bookings) from public, anon, authenticated;
 grant execute on function private.assert_series_slots_free(public.recurring_bookings) to service_role;
@@ -292,30 +296,3 @@ comment on function private.recurring_booking_slots_free() is
   'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN).';
 
 revoke all on function private.recurring_booking_slots_free() from public, anon, authenticated;
-
--- named to fire after validate_recurring_booking (which fills the defaults it reads)
-drop trigger if exists validate_recurring_slots on public.recurring_bookings;
-create trigger validate_recurring_slots
-  before insert on public.recurring_bookings
-  for each row
-  when (new.is_active)
-  execute function private.recurring_booking_slots_free();
-
--- only when the schedule changes or a paused series resumes: the dispatcher's daily update
--- (next_booking_date, is_active -> false) never calls the function
-drop trigger if exists validate_recurring_slots_on_update on public.recurring_bookings;
-create trigger validate_recurring_slots_on_update
-  before update of specialist_id, service_id, frequency, start_date, end_date, local_time, timezone, is_active
-  on public.recurring_bookings
-  for each row
-  when (new.is_active and (
-    not old.is_active
-    or new.specialist_id is distinct from old.specialist_id
-    or new.service_id is distinct from old.service_id
-    or new.frequency is distinct from old.frequency
-    or new.start_date is distinct from old.start_date
-    or new.end_date is distinct from old.end_date
-    or new.local_time is distinct from old.local_time
-    or new.timezone is distinct from old.timezone
-  ))
-  execute function private.recurring_booking_slots_free();

@@ -126,13 +126,6 @@ comment on function private.validate_recurring_booking() is
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 
-drop trigger if exists validate_recurring_booking on public.recurring_bookings;
-create trigger validate_recurring_booking
-  before insert or update of organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date,
-    local_time, timezone
-  on public.recurring_bookings
-  for each row execute function private.validate_recurring_booking();
-
 create or replace function private.protect_recurring_bookkeeping()
 returns trigger
 language plpgsql
@@ -173,22 +166,3 @@ comment on function private.protect_recurring_bookkeeping() is
   'BEFORE UPDATE trigger on recurring_bookings for users'' direct writes (PostgREST; not the RPCs, service calls or jobs): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date, created_by, continues_id and valid_from are read-only (INVALID_REQUEST, hint = column); on INSERT (trigger protect_recurring_continuation) a continuation is refused: only change_recurring_booking makes one.';
 
 revoke all on function private.protect_recurring_bookkeeping() from public, anon;
-
-drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
-create trigger protect_recurring_bookkeeping
-  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by,
-    continues_id, valid_from
-  on public.recurring_bookings
-  for each row
-  -- what PostgREST sent (the series RPCs run as their owner and keep these columns right)
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.protect_recurring_bookkeeping();
-
--- named to fire before validate_recurring_booking, which trusts a continuation it is given
-drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
-create trigger protect_recurring_continuation
-  before insert
-  on public.recurring_bookings
-  for each row
-  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
-  execute function private.protect_recurring_bookkeeping();

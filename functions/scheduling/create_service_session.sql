@@ -19,9 +19,10 @@ as $$
 declare
   v_service public.services;
   v_role text;
-  v_type public.session_types;
+  v_type_id uuid;
+  v_minutes integer;
+  v_candidate private.booking_candidate;
   v_max integer;
-  v_ends_at timestamptz;
   v_session public.service_sessions;
 begin
   perform private.require_caller();
@@ -56,30 +57,31 @@ begin
   if v_role = 'provider' and p_provider_id <> (select auth.uid()) then
     perform private.raise_error('FORBIDDEN', 'A provider schedules only their own sessions.', 'p_provider_id');
   end if;
-  if not v_service.is_active then
-    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_id');
-  end if;
-  if coalesce(private.member_role(v_service.organization_id, p_provider_id), '') not in ('owner', 'admin', 'provider') then
-    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'p_provider_id');
-  end if;
-  if v_service.provider_id is not null and v_service.provider_id <> p_provider_id then
-    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'p_provider_id');
-  end if;
 
-  v_type := private.resolve_session_type(v_service.organization_id, p_session_type_id, v_service.session_type_id);
-  v_ends_at := p_starts_at + make_interval(mins => v_type.duration_minutes);
+  -- everything about the session itself is the booking rules' (purpose schedule, shared with
+  -- direct writes: private.service_sessions_admit_user_write)
+  select t.session_type_id, t.duration_minutes into v_type_id, v_minutes
+  from private.session_type_for(v_service.organization_id, p_session_type_id, v_service.session_type_id) as t;
+  v_candidate := private.new_candidate(
+    purpose => 'schedule',
+    organization_id => v_service.organization_id,
+    service_id => v_service.id,
+    provider_id => p_provider_id,
+    starts_at => p_starts_at,
+    ends_at => p_starts_at + make_interval(mins => v_minutes),
+    session_type_id => v_type_id
+  );
+  perform private.lock_provider(p_provider_id);
+  perform private.assert_bookable(v_candidate);
   v_max := case when p_kind = 'individual' then 1 else coalesce(p_max_participants, v_service.capacity) end;
-
-  -- the schedule rules shared with direct writes (private.service_sessions_admit_user_write)
-  perform private.assert_session_schedulable(v_service, p_provider_id, p_starts_at, v_ends_at, null, 'p_starts_at');
 
   begin
     insert into public.service_sessions
       (organization_id, service_id, provider_id, session_type_id, kind, visibility,
        starts_at, ends_at, max_participants)
     values
-      (v_service.organization_id, v_service.id, p_provider_id, v_type.id, p_kind, p_visibility,
-       p_starts_at, v_ends_at, v_max)
+      (v_service.organization_id, v_service.id, p_provider_id, v_type_id, p_kind, p_visibility,
+       p_starts_at, v_candidate.ends_at, v_max)
     returning * into v_session;
   exception when exclusion_violation then
     perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');

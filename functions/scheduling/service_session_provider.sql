@@ -48,8 +48,3 @@ comment on function private.service_sessions_require_provider() is
   'BEFORE INSERT/UPDATE trigger on service_sessions (every writer): a session that occupies time is placed only for a provider with an accepted owner/admin/provider membership of its organization (NOT_FOUND, hint provider_id); locks that membership row (for share) against a concurrent leave/demotion.';
 
 revoke all on function private.service_sessions_require_provider() from public, anon;
-
-drop trigger if exists service_sessions_require_provider on public.service_sessions;
-create trigger service_sessions_require_provider
-  before insert or update of provider_id, organization_id, starts_at, ends_at, status on public.service_sessions
-  for each row execute function private.service_sessions_require_provider();

@@ -1,8 +1,9 @@
 -- Scheduling a session has one set of rules, whoever writes it: create_service_session, or staff
 -- writing service_sessions directly through PostgREST (the legacy admin app creates workshops
--- and courses that way). private.assert_session_schedulable is the shared part; the trigger
--- below (direct writes by signed-in users only: current_user anon/authenticated, never our
--- security definer functions) applies it and everything else create_service_session checks.
+-- and courses that way). The booking rules of purpose schedule (functions/rules/) are the shared
+-- part; the trigger function below (triggers/service_sessions.sql; direct writes by signed-in users only: current_user
+-- anon/authenticated, never our security definer functions) asks them like
+-- create_service_session does.
 --
 -- INSERT: status scheduled, the service of the organization and active (SERVICE_INACTIVE), the
 --   provider an accepted provider-capable member (NOT_FOUND) and the service's provider if it
@@ -17,40 +18,6 @@
 --   only once started; completed and cancelled are final otherwise. organization, service, kind,
 --   session type and creation time are fixed.
 
-create or replace function private.assert_session_schedulable(
-  p_service public.services,
-  p_provider_id uuid,
-  p_starts_at timestamptz,
-  p_ends_at timestamptz,
-  p_exclude_session_id uuid,
-  p_hint text
-)
-returns void
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  if p_starts_at <= now() then
-    perform private.raise_error('BOOKING_IN_PAST', 'A session cannot be scheduled in the past.', p_hint);
-  end if;
-  perform private.assert_organization_open(p_service.organization_id, p_starts_at, p_ends_at, p_hint);
-  perform private.lock_provider(p_provider_id);
-  if private.provider_busy(
-       p_provider_id, tstzrange(p_starts_at, p_ends_at),
-       p_service.buffer_before_minutes, p_service.buffer_after_minutes, p_exclude_session_id
-     ) && tstzrange(p_starts_at, p_ends_at) then
-    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', p_hint);
-  end if;
-end
-$$;
-
-comment on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) is
-  'Schedule rules of a staff-created session [p_starts_at, p_ends_at) of a service (create_service_session, direct writes): BOOKING_IN_PAST, ORGANIZATION_CLOSED (a closure of the organization), then under the provider lock no overlap with the provider''s other sessions, buffers included (SLOT_TAKEN); hint p_hint. Weekly hours are not required (classes run outside 1-to-1 hours).';
-
-revoke all on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) from public, anon;
-grant execute on function private.assert_session_schedulable(public.services, uuid, timestamptz, timestamptz, uuid, text) to service_role;
-
 create or replace function private.service_sessions_admit_user_write()
 returns trigger
 language plpgsql
@@ -58,12 +25,10 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_service public.services;
-  v_type public.session_types;
+  v_service_type uuid;
+  v_type_id uuid;
+  v_minutes integer;
   v_column text;
-  v_code text;
-  v_detail text;
-  v_hint text;
 begin
   if tg_op = 'UPDATE' then
     v_column := case
@@ -109,42 +74,31 @@ begin
     perform private.raise_error('INVALID_REQUEST', 'A new session is scheduled.', 'status');
   end if;
 
-  select sv.* into v_service from public.services sv where sv.id = new.service_id;
-  if v_service.id is null or v_service.organization_id is distinct from new.organization_id then
-    perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'service_id');
-  end if;
-  if tg_op = 'INSERT' and not v_service.is_active then
-    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'service_id');
-  end if;
-  if coalesce(private.member_role(new.organization_id, new.provider_id), '') not in ('owner', 'admin', 'provider') then
-    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'provider_id');
-  end if;
-  if v_service.provider_id is not null and v_service.provider_id <> new.provider_id then
-    perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'provider_id');
-  end if;
-  -- the session type as create_service_session resolves it (a session that names its end needs
-  -- none when none applies)
-  if tg_op = 'INSERT'
-     and (new.ends_at is null
-          or coalesce(new.session_type_id, v_service.session_type_id,
-                      private.applicable_session_type(new.organization_id)) is not null) then
-    begin
-      v_type := private.resolve_session_type(new.organization_id, new.session_type_id, v_service.session_type_id);
-    exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT422' then
-      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-      perform private.raise_error(v_code, v_detail, 'session_type_id');
-    end;
-    new.session_type_id := v_type.id;
-    new.ends_at := coalesce(new.ends_at, new.starts_at + make_interval(mins => v_type.duration_minutes));
-  end if;
   perform private.require_sane_timestamp(new.starts_at, 'starts_at');
-  if new.ends_at <= new.starts_at or new.ends_at > new.starts_at + interval '24 hours' then
-    perform private.raise_error('INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'ends_at');
+  if tg_op = 'INSERT' then
+    -- the session type as create_service_session resolves it (a session that names its end
+    -- needs none when none applies)
+    select sv.session_type_id into v_service_type from public.services sv where sv.id = new.service_id;
+    select t.session_type_id, t.duration_minutes into v_type_id, v_minutes
+    from private.session_type_for(new.organization_id, new.session_type_id, v_service_type) as t;
+    new.session_type_id := v_type_id;
+    new.ends_at := coalesce(new.ends_at, new.starts_at + make_interval(mins => v_minutes));
   end if;
 
-  perform private.assert_session_schedulable(
-    v_service, new.provider_id, new.starts_at, new.ends_at,
-    case when tg_op = 'UPDATE' then new.id end, 'starts_at'
+  -- the rules of create_service_session (purpose schedule), hints naming the columns
+  perform private.lock_provider(new.provider_id);
+  perform private.assert_bookable(
+    private.new_candidate(
+      purpose => 'schedule',
+      organization_id => new.organization_id,
+      service_id => new.service_id,
+      provider_id => new.provider_id,
+      starts_at => new.starts_at,
+      ends_at => new.ends_at,
+      session_type_id => new.session_type_id,
+      exclude_session_id => case when tg_op = 'UPDATE' then new.id end
+    ),
+    ''
   );
   return new;
 end
@@ -154,11 +108,3 @@ comment on function private.service_sessions_admit_user_write() is
   'BEFORE INSERT/UPDATE trigger on service_sessions for direct writes by signed-in users (PostgREST): the rules of create_service_session (service of the organization and active, accepted provider, session type, at most 24 hours, not in the past, no overlap with buffers under the provider lock) for a new, moved or revived session; status transitions scheduled -> cancelled | completed (once started), cancelled -> scheduled; organization, service, kind and session type fixed; a booked 1-to-1 session moves only with reschedule_booking. INVALID_REQUEST, NOT_FOUND, SERVICE_INACTIVE, BOOKING_IN_PAST, BOOKING_NOT_STARTED, SLOT_TAKEN; hints name columns.';
 
 revoke all on function private.service_sessions_admit_user_write() from public, anon;
-
--- named to fire first (triggers fire in name order): before apply_default_session_type & co.
-drop trigger if exists admit_user_write on public.service_sessions;
-create trigger admit_user_write
-  before insert or update on public.service_sessions
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.service_sessions_admit_user_write();

@@ -38,13 +38,3 @@ comment on function private.apply_default_session_type() is
   'BEFORE INSERT trigger on service_sessions and bookings: fills a missing session_type_id with the applicable default (see private.applicable_session_type).';
 
 revoke all on function private.apply_default_session_type() from public, anon;
-
-drop trigger if exists apply_default_session_type on public.service_sessions;
-create trigger apply_default_session_type
-  before insert on public.service_sessions
-  for each row execute function private.apply_default_session_type();
-
-drop trigger if exists apply_default_session_type on public.bookings;
-create trigger apply_default_session_type
-  before insert on public.bookings
-  for each row execute function private.apply_default_session_type();

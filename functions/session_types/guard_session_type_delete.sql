@@ -59,8 +59,3 @@ comment on function private.guard_session_type_delete() is
   'BEFORE DELETE trigger on session_types: refuses to delete a type referenced by sessions, bookings or anything else (CONFLICT, PT409), pointing to soft delete.';
 
 revoke all on function private.guard_session_type_delete() from public, anon;
-
-drop trigger if exists guard_session_type_delete on public.session_types;
-create trigger guard_session_type_delete
-  before delete on public.session_types
-  for each row execute function private.guard_session_type_delete();

@@ -22,8 +22,3 @@ comment on function private.normalize_session_type() is
   'BEFORE INSERT/UPDATE trigger on session_types: trims text fields, records the creator (auth.uid()), forbids changing organization.';
 
 revoke all on function private.normalize_session_type() from public, anon;
-
-drop trigger if exists normalize_session_type on public.session_types;
-create trigger normalize_session_type
-  before insert or update on public.session_types
-  for each row execute function private.normalize_session_type();

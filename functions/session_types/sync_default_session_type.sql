@@ -77,8 +77,3 @@ comment on function private.session_types_sync_default() is
   'AFTER INSERT/UPDATE/DELETE trigger on session_types: re-applies the organization default rule.';
 
 revoke all on function private.session_types_sync_default() from public, anon;
-
-drop trigger if exists sync_default_session_type on public.session_types;
-create trigger sync_default_session_type
-  after insert or delete or update of is_active, organization_id on public.session_types
-  for each row execute function private.session_types_sync_default();

@@ -31,8 +31,3 @@ comment on function private.validate_default_session_type() is
   'BEFORE INSERT/UPDATE trigger on organization_settings: the default session type must be active (SESSION_TYPE_INACTIVE, PT422).';
 
 revoke all on function private.validate_default_session_type() from public, anon;
-
-drop trigger if exists validate_default_session_type on public.organization_settings;
-create trigger validate_default_session_type
-  before insert or update of default_session_type_id on public.organization_settings
-  for each row execute function private.validate_default_session_type();

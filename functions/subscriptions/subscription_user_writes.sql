@@ -70,11 +70,3 @@ comment on function private.subscriptions_user_write() is
   'BEFORE INSERT/UPDATE trigger on subscriptions for direct writes by signed-in users, after subscriptions_before_write: an insert is a sale (package still sold: PACKAGE_INACTIVE; status active or paused; audit + subscription.created); an update changes status (active <-> paused, -> cancelled), total_sessions (not below the credits spent) and expires_at only (INVALID_REQUEST, hint = column).';
 
 revoke all on function private.subscriptions_user_write() from public, anon;
-
--- named to fire after subscriptions_before_write (triggers fire in name order)
-drop trigger if exists subscriptions_user_write on public.subscriptions;
-create trigger subscriptions_user_write
-  before insert or update on public.subscriptions
-  for each row
-  when (current_user in ('anon', 'authenticated'))
-  execute function private.subscriptions_user_write();

@@ -55,8 +55,3 @@ comment on function private.subscriptions_before_write() is
   'BEFORE INSERT/UPDATE trigger on subscriptions: package of the same organization, client a client member (users), expires_at defaults to starts_at + the package''s valid_for_days (calendar days of the organization''s time zone), total_sessions never below the credits already spent (INVALID_REQUEST).';
 
 revoke all on function private.subscriptions_before_write() from public, anon;
-
-drop trigger if exists subscriptions_before_write on public.subscriptions;
-create trigger subscriptions_before_write
-  before insert or update on public.subscriptions
-  for each row execute function private.subscriptions_before_write();

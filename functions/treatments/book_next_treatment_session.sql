@@ -73,9 +73,8 @@ begin
     );
   end if;
 
-  -- the live session before and after the new one keep their order and their gaps
-  perform private.assert_treatment_order(p_session_group_id, v_next, p_starts_at);
-
+  -- the live session before and after the new one keep their order and their gaps: the booking
+  -- rule treatment_order, asked by the booking core with the rest
   return private.book_treatment_session(
     v_service.id, v_provider, p_starts_at, v_client, p_session_group_id, v_next, v_total
   );

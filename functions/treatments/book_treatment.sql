@@ -1,6 +1,6 @@
 -- book_treatment: start a multi-session treatment (seed 004 strategies), every session through
--- the booking core (private.create_individual_booking: availability, buffers, booking window,
--- daily limit, credits), all in the caller's transaction:
+-- the booking core (private.book_individual: every booking rule, credits), all in the caller's
+-- transaction:
 --   immediate  : all total_sessions_required sessions, scheduled from p_starts_at by the
 --                service's gaps; any failure books nothing and names the failing session;
 --   sequential : session 1 (the next ones with book_next_treatment_session after completion);
@@ -22,6 +22,7 @@ security definer
 set search_path = ''
 as $$
 declare
+  v_candidate private.booking_candidate;
   v_booking public.bookings;
   v_code text;
   v_detail text;
@@ -29,13 +30,11 @@ declare
   v_state text;
 begin
   begin
-    v_booking := private.create_individual_booking(p_service_id, p_provider_id, p_starts_at, p_client_id);
-    update public.bookings as b
-    set session_group_id = p_session_group_id,
-        session_number = p_session_number,
-        total_sessions = p_total_sessions
-    where b.id = v_booking.id
-    returning b.* into v_booking;
+    v_candidate := private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id);
+    v_candidate.session_group_id := p_session_group_id;
+    v_candidate.session_number := p_session_number;
+    v_candidate.total_sessions := p_total_sessions;
+    v_booking := private.book_individual(v_candidate);
   exception when others then
     get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail,
                             v_hint = pg_exception_hint, v_state = returned_sqlstate;
@@ -52,7 +51,7 @@ end
 $$;
 
 comment on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) is
-  'Books one session of a treatment through private.create_individual_booking and tags it (session_group_id, session_number, total_sessions); an error keeps its code and names the session ("Session 2 of 3 (…): …").';
+  'Books one session of a treatment through the booking core (private.book_individual, with the treatment''s group and session number on the candidate, so the booking rule treatment_order applies and the booking is written tagged); an error keeps its code and names the session ("Session 2 of 3 (…): …").';
 
 revoke all on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) from public, anon;
 grant execute on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) to service_role;

@@ -73,10 +73,3 @@ comment on function private.treatment_session_completed() is
   'AFTER UPDATE OF status trigger on bookings (treatment sessions turning completed): emits treatment.next_session_due (sequential treatment, sessions left to book, none upcoming; payload with next_session_number, next_session_label, completed_session_label, earliest_date and the progress message) or treatment.completed (every session completed), in the same transaction.';
 
 revoke all on function private.treatment_session_completed() from public, anon;
-
-drop trigger if exists treatment_session_completed on public.bookings;
-create trigger treatment_session_completed
-  after update of status on public.bookings
-  for each row
-  when (new.session_group_id is not null and new.status = 'completed' and old.status is distinct from 'completed')
-  execute function private.treatment_session_completed();

@@ -1,7 +1,8 @@
 -- join_waitlist: a client takes the next place in the queue of a full workshop or course session
 -- (or staff put a client there). Only a session that could be booked but for its capacity takes
--- waiting clients: the rules that do not depend on the client (status, start, service, booking
--- window, closures) are checked now; the client's own (credits, limits) when their turn comes.
+-- waiting clients: the booking rules of purpose wait (status, start, service, booking window,
+-- closures, a seat already held) are asked now; the client's own (credits, limits) when their
+-- turn comes, by the booking core.
 
 create or replace function public.join_waitlist(
   p_service_session_id uuid,
@@ -15,37 +16,36 @@ set search_path = ''
 as $$
 declare
   v_session public.service_sessions;
-  v_service public.services;
   v_client uuid;
+  v_is_staff boolean;
   v_entry public.waitlist_entries;
 begin
   perform private.validate_booking_kind(p_booking_kind);
-  select l.client_id into v_client from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select l.client_id, l.is_staff into v_client, v_is_staff
+  from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
   select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
 
   if v_session.kind = 'individual' then
     perform private.raise_error('INVALID_REQUEST', 'Only workshops and course sessions have waitlists.', 'p_service_session_id');
   end if;
-  if v_session.status = 'cancelled' then
-    perform private.raise_error('ALREADY_CANCELLED', 'This session was cancelled.', 'p_service_session_id');
-  end if;
-  if v_session.status = 'completed' or v_session.starts_at <= now() then
-    perform private.raise_error('BOOKING_IN_PAST', 'This session has already started.', 'p_service_session_id');
-  end if;
-  select sv.* into v_service from public.services as sv where sv.id = v_session.service_id;
-  if not v_service.is_active then
-    perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'p_service_session_id');
-  end if;
-  perform private.assert_booking_window(v_service, v_session.starts_at);
-  perform private.assert_organization_open(v_session.organization_id, v_session.starts_at, v_session.ends_at, 'p_service_session_id');
-  if exists (
-    select 1 from public.bookings as b
-    where b.service_session_id = v_session.id
-      and b.client_id = v_client
-      and b.status in ('pending', 'confirmed')
-  ) then
-    perform private.raise_error('CONFLICT', 'The client already has a booking for this session.', 'p_client_id');
-  end if;
+  -- the booking rules about the session and its time (purpose wait); the client's own (credits,
+  -- limits) and the capacity are asked when their turn comes
+  perform private.assert_bookable(
+    private.new_candidate(
+      purpose => 'wait',
+      organization_id => v_session.organization_id,
+      service_id => v_session.service_id,
+      provider_id => v_session.provider_id,
+      client_id => v_client,
+      starts_at => v_session.starts_at,
+      ends_at => v_session.ends_at,
+      booking_kind => p_booking_kind,
+      acting_as_staff => v_is_staff,
+      service_session_id => v_session.id
+    ),
+    'p_',
+    '{"starts_at": "p_service_session_id", "service_id": "p_service_session_id"}'
+  );
 
   -- one place per client: joining again answers with the place already held
   select e.* into v_entry

@@ -117,16 +117,6 @@ comment on function private.service_sessions_promote_waitlist() is
 
 revoke all on function private.service_sessions_promote_waitlist() from public, anon;
 
-drop trigger if exists service_sessions_promote_waitlist on public.service_sessions;
-create trigger service_sessions_promote_waitlist
-  after update of current_participants, max_participants on public.service_sessions
-  for each row
-  when (new.kind is distinct from 'individual'
-        and new.status = 'scheduled'
-        and new.current_participants < new.max_participants
-        and (new.current_participants < old.current_participants or new.max_participants > old.max_participants))
-  execute function private.service_sessions_promote_waitlist();
-
 create or replace function private.service_sessions_expire_waitlist()
 returns trigger
 language plpgsql
@@ -159,10 +149,3 @@ comment on function private.service_sessions_expire_waitlist() is
   'AFTER UPDATE OF status trigger on service_sessions: a session cancelled or completed expires its waiting entries (status expired, outbox waitlist.expired each).';
 
 revoke all on function private.service_sessions_expire_waitlist() from public, anon;
-
-drop trigger if exists service_sessions_expire_waitlist on public.service_sessions;
-create trigger service_sessions_expire_waitlist
-  after update of status on public.service_sessions
-  for each row
-  when (new.status in ('cancelled', 'completed') and old.status is distinct from new.status)
-  execute function private.service_sessions_expire_waitlist();

@@ -39,8 +39,3 @@ comment on function private.webhook_subscriptions_before_write() is
   'BEFORE INSERT/UPDATE trigger on webhook_subscriptions: INVALID_REQUEST for a bad URL, bad topic patterns or a change of organization; topics normalized (sorted, no duplicates).';
 
 revoke all on function private.webhook_subscriptions_before_write() from public, anon;
-
-drop trigger if exists webhook_subscriptions_before_write on public.webhook_subscriptions;
-create trigger webhook_subscriptions_before_write
-  before insert or update on public.webhook_subscriptions
-  for each row execute function private.webhook_subscriptions_before_write();

@@ -46,8 +46,18 @@ class Project:
         return self.root / "functions"
 
     @property
+    def triggers_dir(self) -> Path:
+        return self.root / "triggers"
+
+    @property
     def policies_dir(self) -> Path:
         return self.root / "policies"
+
+    @property
+    def repeatable_dirs(self) -> tuple[Path, ...]:
+        """The repeatable sources, in the order a generated migration re-creates them: functions,
+        then the triggers that call them, then the policies."""
+        return (self.functions_dir, self.triggers_dir, self.policies_dir)
 
     @property
     def seeds_dir(self) -> Path:

@@ -97,16 +97,8 @@ class CapacityReachedError(Http409Error):
     """CAPACITY_REACHED (HTTP 409)."""
 
 
-class ClientLimitReachedError(Http422Error):
-    """CLIENT_LIMIT_REACHED (HTTP 422)."""
-
-
 class ConflictError(Http409Error):
     """CONFLICT (HTTP 409)."""
-
-
-class DailyLimitReachedError(Http422Error):
-    """DAILY_LIMIT_REACHED (HTTP 422)."""
 
 
 class ForbiddenError(Http403Error):
@@ -137,16 +129,8 @@ class NoSessionsRemainingError(Http422Error):
     """NO_SESSIONS_REMAINING (HTTP 422)."""
 
 
-class OrganizationClosedError(Http422Error):
-    """ORGANIZATION_CLOSED (HTTP 422)."""
-
-
 class OutsideAvailabilityError(Http422Error):
     """OUTSIDE_AVAILABILITY (HTTP 422)."""
-
-
-class OutsideBookingWindowError(Http422Error):
-    """OUTSIDE_BOOKING_WINDOW (HTTP 422)."""
 
 
 class PackageInactiveError(Http422Error):
@@ -177,18 +161,6 @@ class SlotTakenError(Http409Error):
     """SLOT_TAKEN (HTTP 409)."""
 
 
-class TooLateToBookError(Http422Error):
-    """TOO_LATE_TO_BOOK (HTTP 422)."""
-
-
-class TooLateToRescheduleError(Http422Error):
-    """TOO_LATE_TO_RESCHEDULE (HTTP 422)."""
-
-
-class TreatmentBufferNotMetError(Http422Error):
-    """TREATMENT_BUFFER_NOT_MET (HTTP 422)."""
-
-
 class UnauthorizedError(Http401Error):
     """UNAUTHORIZED (HTTP 401)."""
 
@@ -201,9 +173,7 @@ ERRORS: dict[str, type[RpcError]] = {
     "BOOKING_IN_PAST": BookingInPastError,
     "BOOKING_NOT_STARTED": BookingNotStartedError,
     "CAPACITY_REACHED": CapacityReachedError,
-    "CLIENT_LIMIT_REACHED": ClientLimitReachedError,
     "CONFLICT": ConflictError,
-    "DAILY_LIMIT_REACHED": DailyLimitReachedError,
     "FORBIDDEN": ForbiddenError,
     "IMMUTABLE_RECORD": ImmutableRecordError,
     "INVALID_REQUEST": InvalidRequestError,
@@ -211,9 +181,7 @@ ERRORS: dict[str, type[RpcError]] = {
     "NOT_FOUND": NotFoundError,
     "NO_CREDITS_LEFT": NoCreditsLeftError,
     "NO_SESSIONS_REMAINING": NoSessionsRemainingError,
-    "ORGANIZATION_CLOSED": OrganizationClosedError,
     "OUTSIDE_AVAILABILITY": OutsideAvailabilityError,
-    "OUTSIDE_BOOKING_WINDOW": OutsideBookingWindowError,
     "PACKAGE_INACTIVE": PackageInactiveError,
     "PREVIOUS_SESSION_NOT_COMPLETED": PreviousSessionNotCompletedError,
     "SERIES_ENDED": SeriesEndedError,
@@ -221,9 +189,6 @@ ERRORS: dict[str, type[RpcError]] = {
     "SESSION_NOT_FULL": SessionNotFullError,
     "SESSION_TYPE_INACTIVE": SessionTypeInactiveError,
     "SLOT_TAKEN": SlotTakenError,
-    "TOO_LATE_TO_BOOK": TooLateToBookError,
-    "TOO_LATE_TO_RESCHEDULE": TooLateToRescheduleError,
-    "TREATMENT_BUFFER_NOT_MET": TreatmentBufferNotMetError,
     "UNAUTHORIZED": UnauthorizedError,
 }
 """Exception class by error code."""
@@ -297,9 +262,7 @@ __all__ = [
     "BookingInPastError",
     "BookingNotStartedError",
     "CapacityReachedError",
-    "ClientLimitReachedError",
     "ConflictError",
-    "DailyLimitReachedError",
     "ForbiddenError",
     "Http400Error",
     "Http401Error",
@@ -313,9 +276,7 @@ __all__ = [
     "NoSessionsRemainingError",
     "NotFoundError",
     "NoteLockedError",
-    "OrganizationClosedError",
     "OutsideAvailabilityError",
-    "OutsideBookingWindowError",
     "PackageInactiveError",
     "PreviousSessionNotCompletedError",
     "RpcError",
@@ -324,9 +285,6 @@ __all__ = [
     "SessionNotFullError",
     "SessionTypeInactiveError",
     "SlotTakenError",
-    "TooLateToBookError",
-    "TooLateToRescheduleError",
-    "TreatmentBufferNotMetError",
     "UnauthorizedError",
     "error_from_body",
     "status_of",

@@ -134,11 +134,11 @@ begin
   -- a weekly series of a limited service on Thursdays; the client already holds two that week
   perform tests.remember('series', tests.seed_series(tests.org_id('acme'), 'acme_client', 'acme_provider2', tests.ref('physio'),
                                                    'weekly', tests.next_weekday(1) + 3, '16:00', null, 'America/New_York'));
-  perform set_config('tests.fast', coalesce(tests.dispatch(tests.next_weekday(1) + 3, true) -> 'errors' -> 0 ->> 'error', 'none'), true);
+  perform set_config('tests.fast', coalesce(tests.dispatch_series(tests.next_weekday(1) + 3, tests.ref('series'), true) -> 'errors' ->> 0, 'none'), true);
   update public.recurring_bookings set next_booking_date = start_date where id = tests.ref('series');
-  perform set_config('tests.exact', coalesce(tests.dispatch(tests.next_weekday(1) + 3, false) -> 'errors' -> 0 ->> 'error', 'none'), true);
+  perform set_config('tests.exact', coalesce(tests.dispatch_series(tests.next_weekday(1) + 3, tests.ref('series'), false) -> 'errors' ->> 0, 'none'), true);
   update public.recurring_bookings set next_booking_date = start_date + 14 where id = tests.ref('series');
-  perform set_config('tests.later_week', coalesce(tests.dispatch(tests.next_weekday(1) + 17, true) ->> 'count', 'none'), true);
+  perform set_config('tests.later_week', tests.dispatch_series(tests.next_weekday(1) + 17, tests.ref('series'), true) ->> 'booked', true);
 end
 $$;
 select is(current_setting('tests.fast'), 'CLIENT_LIMIT_REACHED', 'dispatcher: the occurrence in a full week fails with CLIENT_LIMIT_REACHED');

@@ -160,14 +160,14 @@ do $$
 begin
   perform tests.remember('series', tests.seed_series(tests.org_id('acme'), 'acme_client', 'acme_provider', tests.ref('physio'),
                                                    'weekly', (tests.next_weekday(1) + 0), '09:00', null, 'Europe/Berlin'));
-  perform set_config('tests.fast', (tests.dispatch((tests.next_weekday(1) + 0), true) -> 'errors' -> 0 ->> 'error'), true);
+  perform set_config('tests.fast', tests.dispatch_series(tests.next_weekday(1) + 0, tests.ref('series'), true) -> 'errors' ->> 0, true);
 end
 $$;
 select is(current_setting('tests.fast'), 'ORGANIZATION_CLOSED', 'dispatcher: the occurrence on the closed day fails with ORGANIZATION_CLOSED');
 select is((select count(*)::int from public.bookings where recurring_booking_id = tests.ref('series')), 0,
   'dispatcher: nothing is booked on the closed day');
 update public.recurring_bookings set next_booking_date = start_date where id = tests.ref('series');
-select is(tests.dispatch((tests.next_weekday(1) + 0), false) -> 'errors' -> 0 ->> 'error', 'ORGANIZATION_CLOSED',
+select is(tests.dispatch_series(tests.next_weekday(1) + 0, tests.ref('series'), false) -> 'errors' ->> 0, 'ORGANIZATION_CLOSED',
   'dispatcher: one by one, the same answer');
 
 -- what the closure hits ---------------------------------------------------------------------------

@@ -41,8 +41,8 @@ select is(
         'cancelled_bookings_without_cancellation', 'cancellations_of_uncancelled_bookings',
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
         'active_subscriptions_past_expiry', 'sessions_of_non_members', 'outbox_dead_letters',
-        'orphaned_recording_objects', 'pending_bookings_past_deadline'],
-  'shape: the invariants, in a stable order');
+        'orphaned_recording_objects', 'waiting_behind_free_places'],
+  'shape: the invariants, in a stable order (waiting_behind_free_places: test_waitlists.sql)');
 select is(
   public.integrity_report(tests.org_id('healthy')) -> 'organization_id',
   to_jsonb(tests.org_id('healthy')), 'shape: organization_id is the organization reported on');

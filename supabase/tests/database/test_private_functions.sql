@@ -58,9 +58,9 @@ select throws_ok(
   format($$select private.member_role(%L, %L)$$, tests.org_id('rival'), tests.uid('rival_client')),
   '42501', null, 'member_role: nobody reads another organization''s members by direct SQL');
 select throws_ok(
-  format($$select private.provider_busy(%L, tstzrange(now(), now() + interval '1 year'), 0, 0, null)$$,
-         tests.uid('rival_provider')),
-  '42501', null, 'provider_busy: nobody reads another provider''s calendar by direct SQL');
+  format($$select * from private.booking_rule_failures(array[private.new_candidate('search', %L, null, %L, null, now(), now() + interval '1 hour')], false)$$,
+         tests.org_id('rival'), tests.uid('rival_provider')),
+  '42501', null, 'booking_rule_failures: nobody asks about another provider''s calendar by direct SQL');
 select throws_ok(
   format($$select * from private.provider_availability(%L, %L, current_date, current_date + 7)$$,
          tests.uid('rival_provider'), tests.org_id('rival')),

@@ -3,7 +3,7 @@
 -- client in the same transaction under every booking rule, credits included; one who can no
 -- longer be booked is skipped with the reason and the next one is tried. Every role, every code.
 begin;
-select plan(64);
+select plan(76);
 
 do $$
 declare
@@ -109,6 +109,7 @@ select results_eq($$select client_id, position from public.get_waitlist(tests.re
 select tests.act_as('acme_owner');
 select is((select count(*)::int from public.waitlist_entries where organization_id = tests.org_id('acme')), 5,
   'RLS: the owner reads every entry of the organization');
+select is((select count(*)::int from public.get_waitlist(tests.ref('full'))), 4, 'get_waitlist: the owner sees the queue');
 select tests.act_as('acme_admin');
 select is((select count(*)::int from public.get_waitlist(tests.ref('full'))), 4, 'get_waitlist: an admin sees the queue');
 select tests.act_as('rival_owner');
@@ -227,6 +228,13 @@ select throws_ok(format($$select public.leave_waitlist(%L, %L)$$, tests.ref('ful
   'leave_waitlist: NOT_FOUND for another organization');
 select tests.authenticate_as_anon();
 select throws_ok(format($$select public.leave_waitlist(%L)$$, tests.ref('full')), '42501', null, 'leave_waitlist: anon may not call it');
+select tests.authenticate_as_service_role();
+select is(public.join_waitlist(tests.ref('full'), p_client_id => tests.uid('acme_c4')) ->> 'status', 'waiting',
+  'join_waitlist: service_role puts a named client on the list');
+select is(public.leave_waitlist(tests.ref('full'), tests.uid('acme_c4')) ->> 'status', 'left',
+  'leave_waitlist: service_role takes a named client off');
+select throws_ok(format($$select public.leave_waitlist(%L)$$, tests.ref('full')), 'PT400', 'INVALID_REQUEST',
+  'leave_waitlist: service_role names the client');
 select tests.clear_authentication();
 
 -- a session that ends takes its queue with it ----------------------------------------------------
@@ -242,6 +250,49 @@ select tests.act_as('acme_c3');
 select throws_ok($$select public.join_waitlist(tests.ref('ending'))$$, 'PT422', 'BOOKING_IN_PAST',
   'expiry: nobody joins the queue of a session that took place');
 select tests.clear_authentication();
+
+-- a declined pending booking frees its place (approvals) ----------------------------------------
+do $$
+begin
+  perform tests.remember('approved', tests.seed_bookable_service(tests.org_id('acme'), 'Pilates', 60, 1));
+  update public.services set requires_approval = true where id = tests.ref('approved');
+  perform tests.remember('pilates', tests.seed_group_session(tests.ref('approved'), tests.slot(6, '18:00'), 1));
+end
+$$;
+select tests.act_as('acme_c3');
+select is((public.book_session(tests.ref('pilates'))).status, 'pending', 'approval: the client''s booking waits for approval, holding the place');
+select tests.act_as('acme_c4');
+select is(public.join_waitlist(tests.ref('pilates')) ->> 'position', '1', 'approval: the next client waits');
+select tests.act_as('acme_provider');
+select lives_ok($$select public.decline_booking(tests.booking_id(tests.ref('pilates'), tests.uid('acme_c3')), 'Fully booked for you')$$,
+  'approval: the provider declines the pending booking');
+select tests.clear_authentication();
+select results_eq(
+  $$select e.status, b.client_id from public.waitlist_entries e join public.bookings b on b.id = e.booking_id
+    where e.service_session_id = tests.ref('pilates')$$,
+  $$values ('promoted'::text, tests.uid('acme_c4'))$$,
+  'approval: the declined place goes to the waiting client');
+
+-- the integrity report counts a client waiting behind a free place -------------------------------
+select is(public.integrity_report(tests.org_id('acme')) -> 'invariants' -> 16 -> 'violations', '0'::jsonb,
+  'integrity: nobody waits behind a free place');
+do $$
+begin
+  -- a place freed behind the promotion trigger's back (an operator's session with it disabled)
+  perform public.join_waitlist(tests.ref('later'), p_client_id => tests.uid('acme_c4'))
+  from (select private.join_service_session(tests.ref('later'), tests.uid('acme_c3'))) as b3;
+  alter table public.service_sessions disable trigger service_sessions_promote_waitlist;
+  update public.service_sessions set max_participants = 3 where id = tests.ref('later');
+  alter table public.service_sessions enable trigger service_sessions_promote_waitlist;
+end
+$$;
+select is(tests.invariant(tests.org_id('acme'), 'waiting_behind_free_places'),
+  jsonb_build_object('violations', 1, 'sample_ids', jsonb_build_array(
+    (select id::text from public.waitlist_entries where service_session_id = tests.ref('later') and status = 'waiting'))),
+  'integrity: waiting_behind_free_places counts the client left waiting behind a free place');
+select is(private.promote_waitlist(tests.ref('later')), 1, 'integrity: private.promote_waitlist repairs it');
+select is(tests.invariant(tests.org_id('acme'), 'waiting_behind_free_places') -> 'violations', '0'::jsonb,
+  'integrity: and the report is clean again');
 
 select * from finish();
 rollback;

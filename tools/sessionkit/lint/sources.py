@@ -10,7 +10,7 @@ from sessionkit.config import Project
 
 def sql_sources(project: Project) -> list[Path]:
     paths: list[Path] = []
-    for folder in (project.migrations_dir, project.functions_dir, project.policies_dir):
+    for folder in (project.migrations_dir, *project.repeatable_dirs):
         paths.extend(sorted(folder.rglob("*.sql")))
     return paths
 

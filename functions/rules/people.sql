@@ -1,0 +1,124 @@
+-- Booking rules about the service and the people (registry: functions/rules/registry.sql).
+-- Each rule: plain SQL (no SET, schema-qualified) so private.booking_rule_failures inlines it;
+-- returns (n, code, detail, hint) for the candidates it refuses.
+
+create or replace function private.rule_service_offered(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- only for something new: a session or booking of a service retired since is still moved
+  select
+    c.n,
+    case when sv.id is null or sv.organization_id is distinct from c.organization_id then 'NOT_FOUND' else 'SERVICE_INACTIVE' end,
+    case when sv.id is null or sv.organization_id is distinct from c.organization_id
+         then 'Service not found in this organization.'
+         else format('Service "%s" is no longer offered.', sv.name) end,
+    'service_id'
+  from unnest(p_candidates) as c
+  left join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('service_offered'))
+    and c.exclude_session_id is null
+    and c.exclude_booking_id is null
+    and (sv.id is null or sv.organization_id is distinct from c.organization_id or not sv.is_active)
+$$;
+
+comment on function private.rule_service_offered(private.booking_candidate[], boolean) is
+  'Rule service_offered: NOT_FOUND (service not of the organization), SERVICE_INACTIVE (retired) for anything new.';
+
+create or replace function private.rule_provider_member(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'NOT_FOUND', 'Provider not found in this organization.', 'provider_id'
+  from unnest(p_candidates) as c
+  where c.purpose = any (private.rule_purposes('provider_member'))
+    and not exists (
+      select 1
+      from public.organization_members as m
+      where m.organization_id = c.organization_id
+        and m.user_id = c.provider_id
+        and m.status = 'accepted'
+        and m.role in ('owner', 'admin', 'provider')
+    )
+$$;
+
+comment on function private.rule_provider_member(private.booking_candidate[], boolean) is
+  'Rule provider_member: NOT_FOUND unless the provider holds an accepted owner/admin/provider membership of the organization.';
+
+create or replace function private.rule_service_provider(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'INVALID_REQUEST', 'This service is offered by another provider.', 'provider_id'
+  from unnest(p_candidates) as c
+  join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('service_provider'))
+    and sv.provider_id is not null
+    and sv.provider_id is distinct from c.provider_id
+$$;
+
+comment on function private.rule_service_provider(private.booking_candidate[], boolean) is
+  'Rule service_provider: INVALID_REQUEST when the service is tied to another provider.';
+
+create or replace function private.rule_client_member(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'NOT_FOUND', 'Client not found in this organization.', 'client_id'
+  from unnest(p_candidates) as c
+  where c.purpose = any (private.rule_purposes('client_member'))
+    and c.client_id is not null
+    and not exists (
+      select 1
+      from public.organization_members as m
+      where m.organization_id = c.organization_id
+        and m.user_id = c.client_id
+        and m.status = 'accepted'
+        and m.role = 'client'
+    )
+$$;
+
+comment on function private.rule_client_member(private.booking_candidate[], boolean) is
+  'Rule client_member: NOT_FOUND unless the client holds an accepted client membership of the organization.';
+
+create or replace function private.rule_anonymous_booking(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- a Supabase anonymous sign-in booking for themself: only where the organization takes them,
+  -- and only as the booking kind it sets (organization_settings.public_booking_*)
+  select
+    c.n,
+    'FORBIDDEN',
+    case when not coalesce(s.public_booking_allows_anonymous, false)
+         then 'This organization does not take bookings from anonymous sign-ins: sign in with an account.'
+         else format('Anonymous sign-ins book here as %s.', s.public_booking_anonymous_kind) end,
+    case when not coalesce(s.public_booking_allows_anonymous, false) then 'is_anonymous' else 'booking_kind' end
+  from unnest(p_candidates) as c
+  left join public.organization_settings as s on s.organization_id = c.organization_id
+  where c.purpose = any (private.rule_purposes('anonymous_booking'))
+    and c.client_id is not null
+    and c.client_id = (select auth.uid())
+    and private.is_anonymous_caller()
+    and (not coalesce(s.public_booking_allows_anonymous, false)
+         or c.booking_kind is distinct from s.public_booking_anonymous_kind)
+$$;
+
+comment on function private.rule_anonymous_booking(private.booking_candidate[], boolean) is
+  'Rule anonymous_booking: an anonymous sign-in (JWT is_anonymous) booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint booking_kind).';
+
+revoke all on function private.rule_service_offered(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_provider_member(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_service_provider(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_client_member(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_anonymous_booking(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_service_offered(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_provider_member(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_service_provider(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;
