@@ -32,6 +32,8 @@ INVARIANTS = [
     "outbox_dead_letters",
     "orphaned_recording_objects",
     "waiting_behind_free_places",
+    "skipped_occurrences_with_live_bookings",
+    "pending_bookings_past_deadline",
 ]
 
 

@@ -253,6 +253,21 @@ begin
   select 17, 'waiting_behind_free_places',
     'Clients still waiting for an upcoming session that has a free place: a freed place was not given to the first in line (the promotion trigger was bypassed). Sample: waitlist entry ids; private.promote_waitlist(session) fills them.',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.recurring_booking_exceptions x
+    join public.bookings b
+      on b.recurring_booking_id = x.recurring_booking_id
+     and b.recurring_occurrence_date = x.occurrence_date
+    where x.kind = 'skipped'
+      and b.status in ('pending', 'confirmed')
+      and (p_organization_id is null or x.organization_id = p_organization_id)
+  )
+  select 18, 'skipped_occurrences_with_live_bookings',
+    'Occurrences of recurring series marked skipped whose booking is still live: skipping a booked occurrence cancels its booking (skip_recurring_occurrence), so the client would be expected for a session they skipped (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
   return query
   with v as (
     select b.id from public.bookings b

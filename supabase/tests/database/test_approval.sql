@@ -5,7 +5,7 @@
 -- booking.expired. Every role: owner, admin, provider, client, a member of another
 -- organization, anon, service_role.
 begin;
-select plan(78);
+select plan(80);
 
 do $$
 declare
@@ -265,6 +265,13 @@ select is(private.expire_pending_bookings() >= 0 and (select status from public.
   'expiry: running it again changes nothing of ours');
 select ok(tests.cron_job_count('expire-pending-bookings') is null or tests.cron_job_count('expire-pending-bookings') = 1,
   'expiry: scheduled by pg_cron where it is installed');
+select is(tests.invariant(tests.org_id('acme'), 'pending_bookings_past_deadline') -> 'violations', '0'::jsonb,
+  'expiry: once the job ran, integrity_report finds no booking pending past its deadline');
+update public.bookings set approval_expires_at = now() - interval '2 hours' where id = tests.ref('p11');
+select is(tests.invariant(tests.org_id('acme'), 'pending_bookings_past_deadline'),
+  jsonb_build_object('violations', 1, 'sample_ids', jsonb_build_array(tests.ref('p11')::text)),
+  'expiry: a booking still pending two hours past its deadline (the job did not run) is an integrity violation');
+update public.bookings set approval_expires_at = now() + interval '1 day' where id = tests.ref('p11');
 
 -- the credits add up -------------------------------------------------------------------------------------------------
 select results_eq(
