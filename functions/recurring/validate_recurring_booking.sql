@@ -76,18 +76,23 @@ begin
     if private.member_role(new.organization_id, new.user_id) is distinct from 'client' then
       perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'user_id');
     end if;
-    -- the dispatcher books occurrences as the system (confirmed): a series of a service that
-    -- requires approval is the provider's or an admin's to set up, never a way around approval
-    if v_service.requires_approval and not v_is_service
-       and not private.has_role(new.organization_id, array['owner', 'admin', 'provider']) then
-      perform private.raise_error(
-        'FORBIDDEN',
-        format('Service "%s" requires the provider''s approval: a recurring series of it is set up by the provider or an admin.', v_service.name),
-        'service_id'
-      );
-    end if;
-    -- an anonymous sign-in's series books regular occurrences for them
-    perform private.assert_anonymous_booking(new.organization_id, new.user_id, 'regular', 'user_id');
+    -- who may set the series up for this client: the booking rules of the series itself (a hold
+    -- probe naming its client): series_approval (the dispatcher books occurrences confirmed, so a
+    -- series of a service requiring approval is staff's to set up) and anonymous_booking (an
+    -- anonymous sign-in's occurrences are regular bookings)
+    perform private.assert_bookable(
+      private.new_candidate(
+        purpose => 'hold',
+        organization_id => new.organization_id,
+        service_id => new.service_id,
+        provider_id => new.specialist_id,
+        client_id => new.user_id,
+        booking_kind => 'regular',
+        acting_as_staff => v_is_service or private.has_role(new.organization_id, array['owner', 'admin', 'provider'])
+      ),
+      '',
+      jsonb_build_object('client_id', 'user_id', 'booking_kind', 'user_id', 'provider_id', 'specialist_id')
+    );
   end if;
 
   if new.timezone is null or new.local_time is null
