@@ -32,6 +32,7 @@ INVARIANTS = [
     "outbox_dead_letters",
     "orphaned_recording_objects",
     "waiting_behind_free_places",
+    "skipped_occurrences_with_live_bookings",
 ]
 
 

@@ -19,7 +19,7 @@ from sessionkit.bench.sweep import chart
 from sessionkit.config import Project
 from sessionkit.db.connect import connect
 
-from .helpers import scalar
+from .helpers import scalar, sessionkit
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +116,14 @@ def test_sweep_chart_plots_figures_and_floors_against_scale(tmp_path: Path) -> N
     facts = ServerFacts("15", "off", "off", "off", "256MB", "cpu", 2)
     path = chart(points, tmp_path / "probe.png", facts)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_cli_lists_the_scenarios_and_refuses_an_unknown_one_in_one_line(project: Project) -> None:
+    listed = sessionkit(project, "bench", "--list")
+    assert listed.returncode == 0 and "slots" in listed.stdout and "cancel" in listed.stdout
+    unknown = sessionkit(project, "bench", "no-such-scenario", "--scale", "10")
+    assert unknown.returncode != 0
+    assert (
+        unknown.stderr.strip().splitlines() == [unknown.stderr.strip().splitlines()[0]]
+        and "unknown scenario 'no-such-scenario'" in unknown.stderr
+    )

@@ -1,4 +1,4 @@
-"""Turning the live append-only logs into monthly partitions (migration 20261127160300) on a
+"""Turning the live append-only logs into monthly partitions (migrations 20261127160300/0400) on a
 database that already holds rows: a throwaway database is migrated up to the migration before
 it, gets audit and status-history rows spread over two and a half years, then takes the rest of
 the migrations. Every row, id, policy, trigger, grant and comment must survive; the identity
@@ -21,7 +21,7 @@ from sessionkit.testing.install import install_test_helpers
 from .helpers import scalar, temporary_database
 
 BEFORE_PARTITIONS = "20261127160200"
-TABLES = ("audit_log", "booking_status_history")
+TABLES = ("audit_log", "booking_status_history", "outbox_events")
 
 ROWS = """
 do $$
@@ -39,6 +39,9 @@ begin
   select v_org, v_booking, 'pending', 'confirmed', case when g % 2 = 0 then tests.uid('legacy_owner') end,
          now() - make_interval(days => 13 * g)
   from generate_series(1, 60) as g;
+  insert into public.outbox_events (organization_id, topic, payload, created_at)
+  select v_org, 'legacy.probe', jsonb_build_object('n', g), now() - make_interval(days => 11 * g)
+  from generate_series(0, 80) as g;
 end
 $$;
 """
@@ -105,8 +108,9 @@ def test_every_month_of_the_old_rows_has_its_partition_and_the_default_partition
     upgraded: tuple[str, dict[str, dict[str, Any]]], table: str
 ) -> None:
     url, _ = upgraded
+    column = "created_at" if table == "outbox_events" else "at"
     with connect(url) as conn:
-        months = scalar(conn, f"select count(distinct date_trunc('month', at)) from public.{table}")
+        months = scalar(conn, f"select count(distinct date_trunc('month', {column})) from public.{table}")
         partitions = scalar(conn, "select count(*) from partman.show_partitions(%s)", (f"public.{table}",))
         assert partitions >= months
         assert scalar(conn, f"select count(*) from only public.{table}_default") == 0

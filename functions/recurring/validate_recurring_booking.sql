@@ -35,6 +35,17 @@ begin
   if new.end_date is not null and new.end_date < new.start_date then
     perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'end_date');
   end if;
+  -- a series continued by another (change_recurring_booking) ends the day before it: moving its
+  -- end would make both book the same dates
+  if tg_op = 'UPDATE' and new.end_date is distinct from old.end_date
+     and exists (select 1 from public.recurring_bookings as c
+                 where c.organization_id = old.organization_id and c.continues_id = old.id) then
+    perform private.raise_error(
+      'CONFLICT',
+      'This series continues as another series from the day after its end: change that one instead.',
+      'end_date'
+    );
+  end if;
 
   if tg_op = 'INSERT'
      or new.service_id is distinct from old.service_id
@@ -110,7 +121,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 

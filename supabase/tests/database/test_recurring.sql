@@ -4,7 +4,7 @@
 -- (one bad series among good ones), credits, the audit entry, and the set-based path agreeing
 -- with the one-by-one path.
 begin;
-select plan(68);
+select plan(69);
 
 create temp table dispatch_results (label text primary key, result jsonb) on commit drop;
 
@@ -344,6 +344,13 @@ begin
     perform tests.seed_series(v_org, v_slug || '_c3', v_slug || '_p2', tests.ref(v_slug || '_plain'), 'weekly', v_day, '13:30', v_day);
     perform tests.seed_series(v_org, v_slug || '_c4', v_slug || '_p2', tests.ref(v_slug || '_plain'), 'weekly', v_day, '15:00', v_day);
     perform tests.seed_series(v_org, v_slug || '_client', v_slug || '_p3', tests.ref(v_slug || '_plain'), 'weekly', v_day, '11:30', v_day);
+    -- edited series (issue 14): one moved from 16:00 to 13:00 that day, one skipped
+    perform public.move_recurring_occurrence(
+      tests.seed_series(v_org, v_slug || '_c2', v_slug || '_p3', tests.ref(v_slug || '_plain'), 'weekly', v_day, '16:00', v_day),
+      v_day, (v_day + time '13:00') at time zone 'Europe/Berlin');
+    perform public.skip_recurring_occurrence(
+      tests.seed_series(v_org, v_slug || '_c3', v_slug || '_p3', tests.ref(v_slug || '_plain'), 'weekly', v_day, '14:30', v_day),
+      v_day);
   end loop;
   insert into dispatch_results values ('exactpath', tests.dispatch(current_date + 4, false));
   insert into dispatch_results values ('fastpath', tests.dispatch(current_date + 5, true));
@@ -352,7 +359,7 @@ $$;
 create temp view path_outcomes as
 select o.slug, to_char(r.local_time, 'HH24:MI') as local_time, r.specialist_id = tests.uid(o.slug || '_provider') as first_provider,
        coalesce(b.status, (select e ->> 'error' from dispatch_results d, jsonb_array_elements(d.result -> 'errors') e
-                           where d.label = o.slug and (e ->> 'recurring_id')::uuid = r.id)) as outcome
+                           where d.label = o.slug and (e ->> 'recurring_id')::uuid = r.id), 'not booked') as outcome
 from (values ('fastpath'), ('exactpath')) as o (slug)
 join public.recurring_bookings r on r.organization_id = tests.org_id(o.slug)
 left join public.bookings b on b.recurring_booking_id = r.id;
@@ -363,8 +370,14 @@ select results_eq(
 select set_eq(
   $$select local_time || ' ' || outcome from path_outcomes where slug = 'exactpath'$$,
   $$values ('09:00 confirmed'), ('09:30 SLOT_TAKEN'), ('10:15 SLOT_TAKEN'), ('11:30 confirmed'), ('10:00 confirmed'),
-           ('11:00 DAILY_LIMIT_REACHED'), ('13:30 OUTSIDE_AVAILABILITY'), ('15:00 confirmed')$$,
-  'the booking core''s rules: overlap, buffer, daily limit, exceptions (and two adjacent rules making one day)');
+           ('11:00 DAILY_LIMIT_REACHED'), ('13:30 OUTSIDE_AVAILABILITY'), ('15:00 confirmed'),
+           ('16:00 confirmed'), ('14:30 not booked')$$,
+  'the booking core''s rules: overlap, buffer, daily limit, exceptions (and two adjacent rules making one day), a moved and a skipped occurrence');
+select is((select array_agg(to_char(b.start_time at time zone 'Europe/Berlin', 'HH24:MI') order by b.start_time)
+           from public.recurring_bookings r join public.bookings b on b.recurring_booking_id = r.id
+           where r.organization_id in (tests.org_id('fastpath'), tests.org_id('exactpath')) and r.local_time = '16:00'),
+  array['13:00', '13:00'],
+  'a moved occurrence is booked at its new time, set-based and one by one');
 create temp view path_bookings as
 select o.slug, to_char(r.local_time, 'HH24:MI') as local_time, r.specialist_id = tests.uid(o.slug || '_provider') as first_provider,
        b.status, b.booking_kind, b.price, b.subscription_id is not null as paid_with_credit,
@@ -390,7 +403,7 @@ select results_eq(
 select is((select count(*)::int from path_bookings where slug = 'fastpath' and paid_with_credit), 3,
   'set-based bookings spend the client''s credits like the credit trigger');
 -- (the run also dispatches other organizations' series due that day: its counters cover them too)
-select ok((select count(*) from path_bookings where slug = 'fastpath') = 5
+select ok((select count(*) from path_bookings where slug = 'fastpath') = 6
   and (select (new_values ->> 'set_based')::int from public.audit_log where action = 'recurring_bookings_dispatched' and at = now() order by id desc limit 1)
       between 1 and (select (result ->> 'count')::int - 1 from dispatch_results where label = 'fastpath'),
   'the set-based run booked the clear cases itself and left the doubtful ones to the booking core');

@@ -7,7 +7,7 @@
 -- Dates: day n = tests.next_weekday(1) + n (day 0 is the first Monday at least 7 days ahead),
 -- organization in UTC; the provider works 09:00-17:00 every day.
 begin;
-select plan(61);
+select plan(65);
 
 create temp table edit_results (label text primary key, result jsonb) on commit drop;
 
@@ -135,6 +135,12 @@ select throws_ok($$select public.move_recurring_occurrence(tests.ref('series'), 
   'PT409', 'SLOT_TAKEN', 'move: onto the series'' next occurrence is SLOT_TAKEN');
 select throws_ok($$select public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(42, '20:00'))$$,
   'PT422', 'OUTSIDE_AVAILABILITY', 'move: outside the provider''s hours is OUTSIDE_AVAILABILITY');
+select tests.clear_authentication();
+insert into public.organization_closures (organization_id, starts_at, ends_at, reason)
+values (tests.org_id('sedit'), tests.slot(44, '00:00'), tests.slot(45, '00:00'), 'Inventory');
+select tests.act_as('sedit_client');
+select throws_ok($$select public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(44, '10:00'))$$,
+  'PT422', 'ORGANIZATION_CLOSED', 'move: onto a day the organization is closed is ORGANIZATION_CLOSED');
 select is((select s ->> 'state' from public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(42, '10:30')) as s), 'moved',
   'move: half an hour later, overlapping its own regular time (an occurrence never collides with itself)');
 select is((select s ->> 'state' from public.move_recurring_occurrence(tests.ref('series'), tests.next_weekday(1) + 42, tests.slot(42, '10:00')) as s), 'held',
@@ -279,6 +285,8 @@ select ok(exists (select 1 from public.get_available_slots(tests.uid('sedit_prov
 select tests.act_as('sedit_client');
 select throws_ok($$select public.change_recurring_booking(tests.ref('series'), tests.next_weekday(1) + 100, '12:00')$$,
   'PT409', 'CONFLICT', 'change: a series continued already is changed through its continuation');
+select throws_ok($$update public.recurring_bookings set end_date = null where id = tests.ref('series')$$,
+  'PT409', 'CONFLICT', 'change: nor can its end move (both would book the same dates)');
 select is((select s ->> 'state' from public.skip_recurring_occurrence(tests.ref('v2'), tests.next_weekday(1) + 98) as s), 'skipped',
   'skip: an occurrence of the continuation');
 do $$
@@ -316,6 +324,16 @@ select throws_ok($$insert into public.recurring_bookings (user_id, specialist_id
 select tests.clear_authentication();
 select is((select count(*)::int from public.outbox_events where topic = 'recurring_booking.changed' and payload ->> 'recurring_booking_id' = tests.ref('v3')::text), 1,
   'change: announced in the outbox (recurring_booking.changed)');
+
+-- integrity: a skipped occurrence never keeps a live booking (only a direct write can do that)
+select is(tests.invariant(tests.org_id('sedit'), 'skipped_occurrences_with_live_bookings') -> 'violations', '0'::jsonb,
+  'integrity: every skipped occurrence of the suite holds no live booking');
+update public.recurring_booking_exceptions set kind = 'skipped', starts_at = null, dispatched_on = null, error_code = null
+where recurring_booking_id = tests.ref('series') and occurrence_date = tests.next_weekday(1) + 35;
+select is(tests.invariant(tests.org_id('sedit'), 'skipped_occurrences_with_live_bookings'),
+  jsonb_build_object('violations', 1, 'sample_ids', jsonb_build_array(
+    (select id::text from public.bookings where recurring_booking_id = tests.ref('series') and recurring_occurrence_date = tests.next_weekday(1) + 35))),
+  'integrity: an occurrence marked skipped behind the RPCs'' back while booked is counted');
 
 select * from finish();
 rollback;

@@ -3,6 +3,22 @@
 
 create schema if not exists bench;
 
+-- a version 7 uuid for a given moment (private.uuid_generate_v7() makes one for now): generated
+-- rows get the ids they would have had if they had been created at their created_at
+create or replace function bench.uuid_v7_at(p_at timestamptz)
+returns uuid
+language sql
+volatile
+as $$
+  select encode(
+    set_bit(set_bit(
+      overlay(uuid_send(gen_random_uuid())
+              placing substring(int8send(floor(extract(epoch from p_at) * 1000)::bigint) from 3)
+              from 1 for 6),
+      52, 1), 53, 1),
+    'hex')::uuid
+$$;
+
 -- bench.populate: p_orgs organizations, each with p_providers providers and p_clients clients,
 -- one 60-minute session type, one service, one package; every provider works Monday to Friday
 -- 08:00-18:00 and has p_sessions individual sessions 73 hours apart around now (past ones
@@ -83,8 +99,8 @@ begin
 
   create temp table pop_sessions on commit drop as
   select
-    gen_random_uuid() as session_id,
-    gen_random_uuid() as booking_id,
+    bench.uuid_v7_at(s.created_at) as session_id,
+    bench.uuid_v7_at(s.created_at) as booking_id,
     s.*,
     case when s.cancelled then 'cancelled' when s.starts_at < now() then 'completed' else 'scheduled' end as session_status,
     case when s.cancelled then 'cancelled' when s.starts_at < now() then 'completed' else 'confirmed' end as booking_status
@@ -98,6 +114,7 @@ begin
       sub.id as subscription_id,
       t.starts_at,
       t.starts_at + interval '60 minutes' as ends_at,
+      least(now(), t.starts_at - interval '7 days') as created_at,
       ((p.org_n * p_providers + p.n) * p_sessions + k) % p_cancel_every = 0 as cancelled
     from pop_people as p
     join pop_orgs as o on o.id = p.organization_id
@@ -120,16 +137,15 @@ begin
   select s.session_id, s.organization_id, s.service_id, s.provider_id, s.type_id, 'individual', 'private',
          s.starts_at, s.ends_at, 1, case when s.cancelled then 0 else 1 end, s.session_status
   from pop_sessions as s
-  order by s.starts_at;
+  order by s.created_at;
 
   insert into public.bookings
     (id, organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
      start_time, end_time, status, booking_kind, price, subscription_id, created_at)
   select s.booking_id, s.organization_id, s.client_id, s.provider_id, s.service_id, s.session_id, s.type_id,
-         s.starts_at, s.ends_at, s.booking_status, 'regular', 50, s.subscription_id,
-         least(now(), s.starts_at - interval '7 days')
+         s.starts_at, s.ends_at, s.booking_status, 'regular', 50, s.subscription_id, s.created_at
   from pop_sessions as s
-  order by s.starts_at;
+  order by s.created_at;
 
   insert into public.booking_cancellations (booking_id, organization_id, cancelled_by, reason, cancellation_policy_applied, created_at)
   select s.booking_id, s.organization_id, s.client_id, 'bench',

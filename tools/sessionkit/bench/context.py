@@ -45,6 +45,7 @@ class ServerFacts:
     shared_buffers: str
     cpu: str
     cores: int
+    load: float = 0.0
 
     @property
     def durable(self) -> bool:
@@ -68,6 +69,7 @@ class ServerFacts:
             shared_buffers,
             cpu_model(),
             os.cpu_count() or 1,
+            os.getloadavg()[0],  # the machine's load: figures on a shared machine vary with it
         )
 
 

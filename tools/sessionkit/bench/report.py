@@ -26,6 +26,7 @@ def facts_line(facts: ServerFacts, runs: int) -> Text:
         f"PostgreSQL {facts.version} · {durability}: fsync={facts.fsync},"
         f" synchronous_commit={facts.synchronous_commit}, full_page_writes={facts.full_page_writes}"
         f" · shared_buffers={facts.shared_buffers} · {facts.cpu} x {facts.cores} cores"
+        f" (load average {facts.load:.1f} at the start)"
         f" · {runs} run(s) per figure"
     )
 
@@ -101,6 +102,7 @@ def as_json(facts: ServerFacts, runs: int, results: list[Result]) -> dict[str, A
             "durable": facts.durable,
             "cpu": facts.cpu,
             "cores": facts.cores,
+            "load_average": facts.load,
         },
         "runs": runs,
         "results": [

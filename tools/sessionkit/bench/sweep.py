@@ -26,27 +26,37 @@ def sweep(
 ) -> tuple[ServerFacts, list[Result], list[Path]]:
     results: list[Result] = []
     charts: list[Path] = []
+    chosen = select(names)
     with bench_server(project, server_url, durable) as url:
         facts = ServerFacts.read(url)
-        for scenario in select(names):
-            points: list[Result] = []
-            for scale in scenario.sweep_scales:
-                ctx = BenchContext(project, url, runs, plans_dir=None)
-                try:
-                    points.append(scenario.run(ctx, scale))
-                finally:
-                    ctx.close()
+        by_scenario: dict[str, list[Result]] = defaultdict(list)
+        # one context per scale: scenarios of the same scale share its fixtures (slots and
+        # integrity read the same population), and each scale's databases go before the next
+        for scale in sorted({n for s in chosen for n in s.sweep_scales}):
+            ctx = BenchContext(project, url, runs, plans_dir=None)
+            try:
+                for scenario in chosen:
+                    if scale in scenario.sweep_scales:
+                        by_scenario[scenario.name].append(scenario.run(ctx, scale))
+            finally:
+                ctx.close()
+        for scenario in chosen:
+            points = by_scenario[scenario.name]
             results += points
             charts.append(chart(points, charts_dir / f"{scenario.name}.png", facts))
     return facts, results, charts
 
 
 def chart(points: list[Result], path: Path, facts: ServerFacts) -> Path:
-    """Medians (with min..max bars) of every time figure and floor against scale."""
+    """Medians (with min..max bars) of every figure and floor in the chart's time unit (the
+    floors' unit: seconds of work, or milliseconds of latency) against scale, log axes."""
+    first = points[0]
+    timed = [f.unit for f in (*first.floors, *first.figures) if f.unit in TIME_UNITS]
+    unit = timed[0] if timed else "s"
     series: dict[str, list[tuple[int, Figure]]] = defaultdict(list)
     for result in points:
         for f in (*result.figures, *result.floors):
-            if f.unit in TIME_UNITS:
+            if f.unit == unit:
                 series[f.label].append((result.scale, f))
     fig, ax = plt.subplots(figsize=(8, 5))
     floor_labels = {f.label for r in points for f in r.floors}
@@ -64,8 +74,6 @@ def chart(points: list[Result], path: Path, facts: ServerFacts) -> Path:
             label=label,
             linestyle="--" if label in floor_labels else "-",
         )
-    first = points[0]
-    unit = next((f.unit for f in (*first.figures, *first.floors) if f.unit in TIME_UNITS), "s")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(first.scale_unit)

@@ -176,6 +176,8 @@ def run(ctx: BenchContext, scale: int) -> Result:
             "recurring-dispatch.dispatch_recurring_bookings",
             "select public.dispatch_recurring_bookings(current_date + 2)",
             role="service_role",
+            # the claim visits every due series, the decision joins every client's membership
+            expected_scans=("recurring_bookings", "organization_members"),
         )
     return result
 
