@@ -112,9 +112,6 @@ comment on function private.listed_providers(public.services) is
 revoke all on function private.listed_providers(public.services) from public, anon, authenticated;
 grant execute on function private.listed_providers(public.services) to service_role;
 
--- (the anonymous-booking rule lives in the rule home: private.rule_anonymous_booking)
-drop function if exists private.assert_anonymous_booking(uuid, uuid, text, text);
-
 create or replace function private.join_as_public_client(p_organization_id uuid)
 returns public.organization_members
 language plpgsql
