@@ -3208,12 +3208,14 @@ export type Database = {
        * rule at the new time (window, notice, working hours and exceptions, buffers, sessions and
        * other occurrences' holds, daily limit), then it holds the new time instead of its regular
        * one and the dispatcher books it there (credits are spent then) when the earlier of its
-       * regular and new date comes due. Already booked: reschedule_booking's rules. Moving it back
-       * to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is
-       * retried at the new time. For the series' client, the provider who runs it and owners/admins.
-       * Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event
-       * recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
-       * NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409),
+       * regular and new date comes due; a move into the days the nightly run has already booked (up
+       * to tomorrow, UTC) is booked at once (booking_id set; the booking core's errors,
+       * NO_CREDITS_LEFT included, fail the move). Already booked: reschedule_booking's rules. Moving
+       * it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to
+       * book is retried at the new time. For the series' client, the provider who runs it and
+       * owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited;
+       * outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
+       * = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409),
        * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
        * DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE,
        * SERIES_ENDED (PT422).

@@ -18,6 +18,10 @@ begin
   if p_booking.status in ('completed', 'no_show') then
     perform private.raise_error('CONFLICT', format('This booking is already marked %s.', p_booking.status), p_hint);
   end if;
+  if p_booking.status = 'pending' and p_booking.approval_expires_at is not null then
+    -- never confirmed: it expires (private.expire_pending_bookings), it did not take place
+    perform private.raise_error('CONFLICT', 'This booking was never confirmed: it expires unanswered.', p_hint);
+  end if;
   if public.computed_start_time(p_booking) > now() then
     perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', p_hint);
   end if;
@@ -25,7 +29,7 @@ end
 $$;
 
 comment on function private.assert_booking_finishable(public.bookings, text) is
-  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
+  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked; awaiting approval, never confirmed), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
 
 revoke all on function private.assert_booking_finishable(public.bookings, text) from public, anon;
 grant execute on function private.assert_booking_finishable(public.bookings, text) to service_role;

@@ -340,7 +340,7 @@ begin
   );
   perform private.assert_bookable(v_candidate);
 
-  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at, p_is_staff);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
      start_time, end_time, status, status_reason, approval_expires_at, booking_kind, price, subscription_id)

@@ -45,8 +45,12 @@ begin
 
     begin
       -- the new booking's history says why it exists (not the reason of the change that freed the place)
-      v_booking := private.join_service_session(v_session.id, v_entry.client_id, v_entry.booking_kind, true,
-                                                'Promoted from the waitlist');
+      -- staff book the waiting client in when staff put them on the list; a client's own entry is
+      -- their request (a service requiring approval: the promoted booking is pending)
+      v_booking := private.join_service_session(
+        v_session.id, v_entry.client_id, v_entry.booking_kind, v_entry.joined_by is distinct from v_entry.client_id,
+        'Promoted from the waitlist'
+      );
       update public.waitlist_entries as e
       set status = 'promoted', booking_id = v_booking.id, resolved_at = now()
       where e.id = v_entry.id;

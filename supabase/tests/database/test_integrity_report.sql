@@ -31,7 +31,7 @@ select is(
   (select count(*)::int from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') i
    where (select array_agg(k order by k) from jsonb_object_keys(i) k) = array['description', 'name', 'sample_ids', 'violations']
      and jsonb_typeof(i -> 'violations') = 'number' and jsonb_typeof(i -> 'sample_ids') = 'array'),
-  18, 'shape: 18 invariants, each {name, description, violations (number), sample_ids (array)}');
+  19, 'shape: 19 invariants, each {name, description, violations (number), sample_ids (array)}');
 select is(
   (select array_agg(i.value ->> 'name' order by i.ordinality)
    from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') with ordinality as i),
@@ -42,8 +42,8 @@ select is(
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
         'active_subscriptions_past_expiry', 'sessions_of_non_members', 'outbox_dead_letters',
         'orphaned_recording_objects', 'waiting_behind_free_places',
-        'skipped_occurrences_with_live_bookings'],
-  'shape: the invariants, in a stable order (waiting_behind_free_places: test_waitlists.sql; skipped_occurrences_with_live_bookings: test_series_edits.sql)');
+        'skipped_occurrences_with_live_bookings', 'pending_bookings_past_deadline'],
+  'shape: the invariants, in a stable order (waiting_behind_free_places: test_waitlists.sql; skipped_occurrences_with_live_bookings: test_series_edits.sql; pending_bookings_past_deadline: test_approval.sql)');
 select is(
   public.integrity_report(tests.org_id('healthy')) -> 'organization_id',
   to_jsonb(tests.org_id('healthy')), 'shape: organization_id is the organization reported on');
