@@ -21,29 +21,40 @@ set local check_function_bodies = off;
 --   private.assert_booking_answerable(booking)     may it still be confirmed or declined?
 --   private.emit_booking_confirmed(booking)        booking.confirmed event + audit entry
 
-create or replace function private.approval_deadline(p_service_id uuid, p_starts_at timestamptz)
+-- (p_acting_as_staff was added for waitlist promotions: the two-argument signature goes)
+drop function if exists private.approval_deadline(uuid, timestamptz);
+
+create or replace function private.approval_deadline(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_acting_as_staff boolean default null
+)
 returns timestamptz
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  -- staff booking for a client (their booking is their approval) and the system start confirmed
+  -- staff booking for a client (their booking is their approval) and the system start confirmed;
+  -- p_acting_as_staff says who made it when the caller does not (a waitlist promotion runs as
+  -- whoever freed the place: it is the waiting client's request unless staff put them there)
   select case
     when sv.requires_approval
-         and not private.is_service_call()
-         and not private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+         and not coalesce(
+           p_acting_as_staff,
+           private.is_service_call() or private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+         )
       then least(now() + make_interval(hours => sv.approval_timeout_hours), p_starts_at)
   end
   from public.services sv
   where sv.id = p_service_id
 $$;
 
-comment on function private.approval_deadline(uuid, timestamptz) is
-  'Whether a new booking of the service made by the caller awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the caller is not staff of the organization nor the system; null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
+comment on function private.approval_deadline(uuid, timestamptz, boolean) is
+  'Whether a new booking of the service awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the booking is not made by staff of the organization or the system (p_acting_as_staff; null = decided from the caller); null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
 
-revoke all on function private.approval_deadline(uuid, timestamptz) from public, anon, authenticated;
-grant execute on function private.approval_deadline(uuid, timestamptz) to service_role;
+revoke all on function private.approval_deadline(uuid, timestamptz, boolean) from public, anon, authenticated;
+grant execute on function private.approval_deadline(uuid, timestamptz, boolean) to service_role;
 
 create or replace function private.assert_booking_answerable(p_booking public.bookings, p_hint text)
 returns void
@@ -423,11 +434,15 @@ comment on function private.require_slot_search(uuid, uuid, date, date) is
 revoke all on function private.require_slot_search(uuid, uuid, date, date) from public, anon, authenticated;
 grant execute on function private.require_slot_search(uuid, uuid, date, date) to service_role;
 
+-- (p_public_page was added for the public booking page: the four-argument signature goes)
+drop function if exists private.service_slots(public.services, uuid, date, date);
+
 create or replace function private.service_slots(
   p_service public.services,
   p_provider_id uuid,
   p_from date,
-  p_to date
+  p_to date,
+  p_public_page boolean default false
 )
 returns table (starts_at timestamptz, ends_at timestamptz)
 language plpgsql
@@ -443,7 +458,8 @@ declare
   v_free tstzmultirange;
   v_candidates private.booking_candidate[];
 begin
-  -- the rules that need no time first (service offered, provider, session type): a probe
+  -- the rules that need no time first (listed on the page, service offered, provider, session
+  -- type): a probe
   select t.session_type_id, make_interval(mins => t.duration_minutes),
          make_interval(mins => coalesce(p_service.slot_step_minutes, t.duration_minutes))
   into v_type_id, v_length, v_step
@@ -453,7 +469,8 @@ begin
     organization_id => p_service.organization_id,
     service_id => p_service.id,
     provider_id => p_provider_id,
-    session_type_id => v_type_id
+    session_type_id => v_type_id,
+    public_page => p_public_page
   ));
 
   v_free := private.provider_availability(p_service.organization_id, p_provider_id, p_from, p_to);
@@ -477,7 +494,8 @@ begin
            starts_at => s.slot_start,
            ends_at => s.slot_start + v_length,
            session_type_id => v_type_id,
-           n => s.n
+           n => s.n,
+           public_page => p_public_page
          )), '{}')
   into v_candidates
   from (
@@ -497,11 +515,11 @@ begin
 end
 $$;
 
-comment on function private.service_slots(public.services, uuid, date, date) is
-  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): a probe of the booking rules that need no time (SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then a slot every slot_step_minutes (default: the session length) of the provider''s availability between local dates p_from and p_to, each a candidate of purpose search (with the caller as client when they are a client of the organization), kept when no booking rule refuses it.';
+comment on function private.service_slots(public.services, uuid, date, date, boolean) is
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments; p_public_page: the page''s candidates, rule public_listing): a probe of the booking rules that need no time (NOT_FOUND unlisted on the page, SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then a slot every slot_step_minutes (default: the session length) of the provider''s availability between local dates p_from and p_to, each a candidate of purpose search (with the caller as client when they are a client of the organization), kept when no booking rule refuses it.';
 
-revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
-grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
+revoke all on function private.service_slots(public.services, uuid, date, date, boolean) from public, anon, authenticated;
+grant execute on function private.service_slots(public.services, uuid, date, date, boolean) to service_role;
 
 create or replace function public.get_available_slots(
   p_provider_id uuid,
@@ -1457,6 +1475,10 @@ begin
   if p_booking.status in ('completed', 'no_show') then
     perform private.raise_error('CONFLICT', format('This booking is already marked %s.', p_booking.status), p_hint);
   end if;
+  if p_booking.status = 'pending' and p_booking.approval_expires_at is not null then
+    -- never confirmed: it expires (private.expire_pending_bookings), it did not take place
+    perform private.raise_error('CONFLICT', 'This booking was never confirmed: it expires unanswered.', p_hint);
+  end if;
   if public.computed_start_time(p_booking) > now() then
     perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', p_hint);
   end if;
@@ -1464,7 +1486,7 @@ end
 $$;
 
 comment on function private.assert_booking_finishable(public.bookings, text) is
-  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
+  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked; awaiting approval, never confirmed), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
 
 revoke all on function private.assert_booking_finishable(public.bookings, text) from public, anon;
 grant execute on function private.assert_booking_finishable(public.bookings, text) to service_role;
@@ -1868,11 +1890,10 @@ revoke all on function private.service_sessions_sync_bookings() from public, ano
 -- >>> functions/closures/closure_rule.sql
 -- The closure rule (issue 14): nothing of an organization may take place while it is closed. The
 -- rule itself is the booking rule organization_open (functions/rules/organization_open.sql),
--- which every booking path and slot search ask with the other rules; here:
+-- which every booking path, joining a waitlist and slot search ask with the other rules; here:
 --   private.organization_closures_within(orgs[], window)  the closures of these organizations
---     overlapping a window, set-based (GiST index, one probe per organization);
---   private.assert_organization_open(org, starts, ends, hint)  the rule asked on its own
---     (joining a waitlist): ORGANIZATION_CLOSED (PT422) with the caller's hint.
+--     overlapping a window, set-based (GiST index, one probe per organization), for the
+--     recurring dispatcher's set-based step (an occurrence inside one takes the exact path).
 
 create or replace function private.organization_closures_within(p_organization_ids uuid[], p_window tstzrange)
 returns setof public.organization_closures
@@ -1889,44 +1910,10 @@ as $$
 $$;
 
 comment on function private.organization_closures_within(uuid[], tstzrange) is
-  'Closures of the given organizations overlapping p_window (set-based; the closure rule''s source for slot search, the dispatcher and private.assert_organization_open).';
+  'Closures of the given organizations overlapping p_window (set-based): what the recurring dispatcher''s set-based step keeps away from (the rule itself: private.rule_organization_open).';
 
 revoke all on function private.organization_closures_within(uuid[], tstzrange) from public, anon, authenticated;
 grant execute on function private.organization_closures_within(uuid[], tstzrange) to service_role;
-
-create or replace function private.assert_organization_open(
-  p_organization_id uuid,
-  p_starts_at timestamptz,
-  p_ends_at timestamptz,
-  p_hint text default 'p_starts_at'
-)
-returns void
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_failure record;
-begin
-  -- the booking rule organization_open (functions/rules/organization_open.sql), asked on its own
-  select f.code, f.detail into v_failure
-  from private.rule_organization_open(
-    array[private.new_candidate(purpose => 'schedule', organization_id => p_organization_id,
-                                starts_at => p_starts_at, ends_at => p_ends_at)],
-    false
-  ) as f;
-  if found then
-    perform private.raise_error(v_failure.code, v_failure.detail, p_hint);
-  end if;
-end
-$$;
-
-comment on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) is
-  'The booking rule organization_open on its own: ORGANIZATION_CLOSED (PT422, hint p_hint) when [p_starts_at, p_ends_at) overlaps a closure of the organization; the detail names the closure in the organization''s local time and its reason.';
-
-revoke all on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) from public, anon, authenticated;
-grant execute on function private.assert_organization_open(uuid, timestamptz, timestamptz, text) to service_role;
 
 -- >>> functions/closures/organization_closures_write.sql
 -- Writing closures: owners/admins insert, update and delete organization_closures directly
@@ -2703,6 +2690,18 @@ begin
   )
   select 18, 'skipped_occurrences_with_live_bookings',
     'Occurrences of recurring series marked skipped whose booking is still live: skipping a booked occurrence cancels its booking (skip_recurring_occurrence), so the client would be expected for a session they skipped (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.status = 'pending'
+      and b.approval_expires_at is not null
+      and least(b.approval_expires_at, b.start_time) < now() - interval '1 hour'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 19, 'pending_bookings_past_deadline',
+    'Bookings still awaiting approval more than an hour after their answer deadline (or start): they hold a slot and a credit nobody will release - the expire-pending-bookings pg_cron job is not running (sample: booking ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 end
 $$;
@@ -4482,7 +4481,8 @@ grant execute on function private.uuid_or_null(text) to authenticated, service_r
 -- organization allows it (booking as its public_booking_anonymous_kind, default guest) - and a
 -- visitor who is not a member yet becomes an accepted client of the organization in the same
 -- transaction (nothing is left behind when the booking is refused). The booking itself is the
--- booking core's (private.create_individual_booking): every rule, credits, approval.
+-- booking core's (private.book_individual, the candidate marked public_page): every rule of the
+-- rule home (public_listing and anonymous_booking among them), credits, approval.
 
 create or replace function public.book_public_slot(
   p_service_id uuid,
@@ -4496,9 +4496,9 @@ set search_path = ''
 as $$
 declare
   v_uid uuid := (select auth.uid());
-  v_service public.services;
-  v_settings public.organization_settings;
   v_kind text := 'regular';
+  v_candidate private.booking_candidate;
+  v_probe private.booking_candidate;
 begin
   if v_uid is null then
     perform private.raise_error('UNAUTHORIZED', 'Sign in (an anonymous sign-in will do where the organization allows it) to book.');
@@ -4509,27 +4509,32 @@ begin
   if p_provider_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
   end if;
-  if p_starts_at is null then
-    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
-  end if;
-  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
-
-  v_service := private.listed_service(p_service_id);
-  if v_service.id is null then
+  if not exists (select 1 from public.services sv where sv.id = p_service_id) then
     perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
   end if;
-  if not exists (select 1 from private.listed_providers(v_service) as p where p.provider_id = p_provider_id) then
-    perform private.raise_error('NOT_FOUND', 'This provider does not offer the service on the booking page.', 'p_provider_id');
-  end if;
 
+  -- an anonymous sign-in books as the organization says (rule anonymous_booking refuses it where
+  -- the organization does not take them); everyone else books regular
   if private.is_anonymous_caller() then
-    select s.* into v_settings from public.organization_settings s where s.organization_id = v_service.organization_id;
-    v_kind := v_settings.public_booking_anonymous_kind;  -- assert_anonymous_booking refuses when not allowed
+    select s.public_booking_anonymous_kind into v_kind
+    from public.services sv
+    join public.organization_settings s on s.organization_id = sv.organization_id
+    where sv.id = p_service_id;
   end if;
-  perform private.assert_anonymous_booking(v_service.organization_id, v_uid, v_kind, 'is_anonymous');
-  perform private.join_as_public_client(v_service.organization_id);
+  v_candidate := private.individual_candidate(p_service_id, p_provider_id, p_starts_at, v_uid, null, null, v_kind);
+  v_candidate.public_page := true;
 
-  return private.create_individual_booking(p_service_id, p_provider_id, p_starts_at, v_uid, null, v_kind);
+  -- before the visitor joins: the rules that need neither a client nor a time (a probe of
+  -- purpose search): listed on a published page with that provider, offered, the session type
+  v_probe := v_candidate;
+  v_probe.purpose := 'search';
+  v_probe.client_id := null;
+  v_probe.starts_at := null;
+  v_probe.ends_at := null;
+  perform private.assert_bookable(v_probe);
+
+  perform private.join_as_public_client(v_candidate.organization_id);
+  return private.book_individual(v_candidate);
 end
 $$;
 
@@ -4542,8 +4547,9 @@ grant execute on function public.book_public_slot(uuid, uuid, timestamptz) to an
 -- >>> functions/public_booking/get_public_available_slots.sql
 -- get_public_available_slots: the free slots of a listed service with one of its listed
 -- providers, for a published booking page (anyone, anon included). The same computation as a
--- member's get_available_slots (private.service_slots); only the door differs: the service must
--- be listed on a published page and the provider one of those the page shows.
+-- member's get_available_slots (private.service_slots); only the door differs: its candidates
+-- come from the page (public_page), so the rule public_listing answers NOT_FOUND for a service
+-- that is not listed on a published page, or a provider the page does not show for it.
 
 create or replace function public.get_public_available_slots(
   p_provider_id uuid,
@@ -4562,16 +4568,13 @@ declare
 begin
   perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
 
-  v_service := private.listed_service(p_service_id);
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
   if v_service.id is null then
     perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
   end if;
-  if not exists (select 1 from private.listed_providers(v_service) as p where p.provider_id = p_provider_id) then
-    perform private.raise_error('NOT_FOUND', 'This provider does not offer the service on the booking page.', 'p_provider_id');
-  end if;
 
   return query
-    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to) as s;
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to, true) as s;
 end
 $$;
 
@@ -4613,12 +4616,12 @@ begin
              from private.listed_providers(sv) as p
            ), '[]'::jsonb)
     from public.services sv
+    cross join lateral private.listed_service(sv.id) as listed
     left join public.session_types st
       on st.organization_id = sv.organization_id
      and st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
     where sv.organization_id = v_org.id
-      and sv.is_public
-      and sv.is_active
+      and listed.id is not null
     order by sv.name, sv.id;
 end
 $$;
@@ -4662,13 +4665,13 @@ revoke execute on function public.get_public_booking_page(text) from public;
 grant execute on function public.get_public_booking_page(text) to anon, authenticated, service_role;
 
 -- >>> functions/public_booking/public_booking_rules.sql
--- The rules of public booking, shared by its RPCs (functions/public_booking/*) and the booking
--- core:
+-- The definitions of public booking, shared by its RPCs (functions/public_booking/*) and the rule
+-- home (functions/rules/: public_listing asks listed_service/listed_providers, anonymous_booking
+-- asks is_anonymous_caller):
 --   private.is_anonymous_caller()            a Supabase anonymous sign-in is calling
 --   private.published_organization(slug)     the organization behind a published booking page
 --   private.listed_service(service_id)       a service listed on a published page (else null)
 --   private.listed_providers(service)        who offers a listed service, with public names
---   private.assert_anonymous_booking(...)    the booking rule anonymous_booking asked on its own
 --   private.join_as_public_client(org)       a signed-in visitor becomes a client of the
 --                                            organization (accepted at once: they asked)
 -- What anon may see is exactly what these return: no other organization (unpublished pages are
@@ -4775,40 +4778,6 @@ comment on function private.listed_providers(public.services) is
 
 revoke all on function private.listed_providers(public.services) from public, anon, authenticated;
 grant execute on function private.listed_providers(public.services) to service_role;
-
-create or replace function private.assert_anonymous_booking(
-  p_organization_id uuid,
-  p_client_id uuid,
-  p_booking_kind text,
-  p_hint text default 'p_booking_kind'
-)
-returns void
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_failure record;
-begin
-  -- the booking rule anonymous_booking (functions/rules/people.sql), asked on its own
-  select f.code, f.detail, f.hint into v_failure
-  from private.rule_anonymous_booking(
-    array[private.new_candidate(purpose => 'book', organization_id => p_organization_id, client_id => p_client_id,
-                                booking_kind => p_booking_kind)],
-    false
-  ) as f;
-  if found then
-    perform private.raise_error(v_failure.code, v_failure.detail, private.rule_hint(v_failure.hint, '', jsonb_build_object('booking_kind', p_hint)));
-  end if;
-end
-$$;
-
-comment on function private.assert_anonymous_booking(uuid, uuid, text, text) is
-  'The booking rule anonymous_booking on its own (every client booking path asks it with the rest): an anonymous sign-in booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint p_hint). No-op for everyone else.';
-
-revoke all on function private.assert_anonymous_booking(uuid, uuid, text, text) from public, anon, authenticated;
-grant execute on function private.assert_anonymous_booking(uuid, uuid, text, text) to service_role;
 
 create or replace function private.join_as_public_client(p_organization_id uuid)
 returns public.organization_members
@@ -5906,7 +5875,8 @@ grant execute on function public.get_series_schedule(uuid, integer, date) to aut
 -- buffers, sessions and every other series' holds - this series' other occurrences included -,
 -- the daily limit), then holds the new time instead of its regular one
 -- (recurring_booking_exceptions kind moved) and is dispatched there when the earlier of its
--- regular and its new date comes due; credits are spent then, as for every occurrence.
+-- regular and its new date comes due; credits are spent then, as for every occurrence. A move
+-- into the days the nightly run has already booked (up to tomorrow, UTC) is booked at once.
 -- An occurrence the dispatcher already booked is moved with reschedule_booking's rules (the
 -- client's late-move window, credits, ...). Moving an occurrence back to its regular time
 -- undoes a move or a skip; moving one the dispatcher failed to book retries it at that time.
@@ -6019,6 +5989,25 @@ begin
         where x.organization_id = v_series.organization_id
           and x.recurring_booking_id = v_series.id
           and x.occurrence_date = p_occurrence_date;
+        -- due already for the nightly run (it books the next day, UTC): that run has passed or
+        -- would be too late, so the occurrence is booked now, by the booking core like any
+        -- dispatched occurrence (credits, the client's limits); a failure fails the move
+        if v_series.is_active
+           and least(p_occurrence_date, (p_new_starts_at at time zone v_series.timezone)::date)
+               <= (now() at time zone 'UTC')::date + 1 then
+          update public.recurring_booking_exceptions as x
+          set dispatched_on = (now() at time zone 'UTC')::date
+          where x.organization_id = v_series.organization_id
+            and x.recurring_booking_id = v_series.id
+            and x.occurrence_date = p_occurrence_date;
+          v_booking := private.create_individual_booking(
+            v_series.service_id, v_series.specialist_id, p_new_starts_at, v_series.user_id
+          );
+          update public.bookings as b
+          set recurring_booking_id = v_series.id,
+              recurring_occurrence_date = p_occurrence_date
+          where b.id = v_booking.id;
+        end if;
       end if;
     end if;
   exception when sqlstate 'PT400' or sqlstate 'PT403' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
@@ -6049,7 +6038,7 @@ end
 $$;
 
 comment on function public.move_recurring_occurrence(uuid, date, timestamptz, text) is
-  'Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every booking rule at the new time (window, notice, working hours and exceptions, buffers, sessions and other occurrences'' holds, daily limit), then it holds the new time instead of its regular one and the dispatcher books it there (credits are spent then) when the earlier of its regular and new date comes due. Already booked: reschedule_booking''s rules. Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is retried at the new time. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+  'Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every booking rule at the new time (window, notice, working hours and exceptions, buffers, sessions and other occurrences'' holds, daily limit), then it holds the new time instead of its regular one and the dispatcher books it there (credits are spent then) when the earlier of its regular and new date comes due; a move into the days the nightly run has already booked (up to tomorrow, UTC) is booked at once (booking_id set; the booking core''s errors, NO_CREDITS_LEFT included, fail the move). Already booked: reschedule_booking''s rules. Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is retried at the new time. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
 @returns {success: boolean, recurring_booking_id: uuid, occurrence_date: date, state: text, starts_at: timestamptz, ends_at: timestamptz, regular_starts_at: timestamptz, held: boolean, provider_id: uuid, booking_id: uuid | null, booking_status: text | null, error_code: text | null, error_detail: text | null, reason: text | null}';
 
 revoke execute on function public.move_recurring_occurrence(uuid, date, timestamptz, text) from public, anon;
@@ -6906,6 +6895,23 @@ begin
     if private.member_role(new.organization_id, new.user_id) is distinct from 'client' then
       perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'user_id');
     end if;
+    -- who may set the series up for this client: the booking rules of the series itself (a hold
+    -- probe naming its client): series_approval (the dispatcher books occurrences confirmed, so a
+    -- series of a service requiring approval is staff's to set up) and anonymous_booking (an
+    -- anonymous sign-in's occurrences are regular bookings)
+    perform private.assert_bookable(
+      private.new_candidate(
+        purpose => 'hold',
+        organization_id => new.organization_id,
+        service_id => new.service_id,
+        provider_id => new.specialist_id,
+        client_id => new.user_id,
+        booking_kind => 'regular',
+        acting_as_staff => v_is_service or private.has_role(new.organization_id, array['owner', 'admin', 'provider'])
+      ),
+      '',
+      jsonb_build_object('client_id', 'user_id', 'booking_kind', 'user_id', 'provider_id', 'specialist_id')
+    );
   end if;
 
   if new.timezone is null or new.local_time is null
@@ -6951,7 +6957,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 
@@ -7227,6 +7233,9 @@ grant execute on function private.rule_availability(private.booking_candidate[],
 -- one optional), so callers never depend on the order of the type's attributes and keep working
 -- when a rule adds one. Plain SQL without SET: the planner inlines it into set-based callers.
 
+-- (public_page was added for the public booking page: the twenty-argument signature goes)
+drop function if exists private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer);
+
 create or replace function private.new_candidate(
   purpose text,
   organization_id uuid default null,
@@ -7247,7 +7256,8 @@ create or replace function private.new_candidate(
   session_group_id uuid default null,
   session_number integer default null,
   total_sessions integer default null,
-  n integer default 1
+  n integer default 1,
+  public_page boolean default false
 )
 returns private.booking_candidate
 language sql
@@ -7258,15 +7268,15 @@ as $$
     n, purpose, organization_id, service_id, provider_id, client_id, starts_at, ends_at,
     session_type_id, booking_kind, subscription_id, acting_as_staff, service_session_id,
     exclude_session_id, exclude_booking_id, recurring_booking_id, occurrence_date, session_group_id,
-    session_number, total_sessions
+    session_number, total_sessions, public_page
   )::private.booking_candidate
 $$;
 
-comment on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer) is
+comment on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) is
   'A booking candidate (private.booking_candidate) from named arguments; n defaults to 1 (a one-candidate call).';
 
-revoke all on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer) from public, anon, authenticated;
-grant execute on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer) to service_role;
+revoke all on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) from public, anon, authenticated;
+grant execute on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) to service_role;
 
 -- >>> functions/rules/client_limit.sql
 -- Booking rule client_limit (registry: functions/rules/registry.sql; issue 14): a client holds
@@ -7895,6 +7905,77 @@ grant execute on function private.rule_service_provider(private.booking_candidat
 grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;
 
+-- >>> functions/rules/public_page.sql
+-- Booking rules of the public booking page and of approval (registry: functions/rules/registry.sql).
+--   public_listing   a candidate from a published booking page (public_page) is a listed service
+--                    with one of the providers the page shows for it (private.listed_service,
+--                    private.listed_providers: the page's own definitions)
+--   series_approval  a client does not set up a recurring series of a service that requires
+--                    approval: the dispatcher books occurrences as the system (confirmed), so
+--                    staff set such a series up for the client
+
+create or replace function private.rule_public_listing(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- one lookup per (service, provider) pair, however many slots a search asks about
+  with pairs as (
+    select distinct c.service_id, c.provider_id
+    from unnest(p_candidates) as c
+    where c.purpose = any (private.rule_purposes('public_listing'))
+      and c.public_page
+  ),
+  refused as (
+    select p.service_id, p.provider_id, l.id is null as unlisted
+    from pairs as p
+    left join lateral private.listed_service(p.service_id) as l on true
+    where l.id is null
+       or not exists (select 1 from private.listed_providers(l) as lp where lp.provider_id = p.provider_id)
+  )
+  select
+    c.n,
+    'NOT_FOUND',
+    case when r.unlisted then 'Service not found on a published booking page.'
+         else 'This provider does not offer the service on the booking page.' end,
+    case when r.unlisted then 'service_id' else 'provider_id' end
+  from unnest(p_candidates) as c
+  join refused as r
+    on r.service_id is not distinct from c.service_id
+   and r.provider_id is not distinct from c.provider_id
+  where c.purpose = any (private.rule_purposes('public_listing'))
+    and c.public_page
+$$;
+
+comment on function private.rule_public_listing(private.booking_candidate[], boolean) is
+  'Rule public_listing: a candidate from a published booking page (public_page) is NOT_FOUND unless its service is listed there (public, active, the page published: hint service_id) and its provider is one the page shows for it (hint provider_id) - an unpublished page looks like an absent one.';
+
+create or replace function private.rule_series_approval(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'FORBIDDEN',
+    format('Service "%s" requires the provider''s approval: a recurring series of it is set up by the provider or an admin.', sv.name),
+    'service_id'
+  from unnest(p_candidates) as c
+  join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('series_approval'))
+    and c.client_id is not null  -- the series itself (its occurrences' holds name no client)
+    and sv.requires_approval
+    and not coalesce(c.acting_as_staff, false)
+$$;
+
+comment on function private.rule_series_approval(private.booking_candidate[], boolean) is
+  'Rule series_approval: FORBIDDEN (hint service_id) for a series of a service that requires approval set up by anyone but staff (the dispatcher books its occurrences as the system, confirmed).';
+
+revoke all on function private.rule_public_listing(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_series_approval(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_public_listing(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_series_approval(private.booking_candidate[], boolean) to service_role;
+
 -- >>> functions/rules/registry.sql
 -- The booking rules, in one home (issue 13; docs/scheduling.md "Booking rules").
 --
@@ -7925,7 +8006,8 @@ grant execute on function private.rule_anonymous_booking(private.booking_candida
 --   wait      a client joining a full session's waitlist (join_waitlist): the rules about the
 --             session and its time, not capacity nor the client's credits and limits (asked when
 --             their turn comes, as a join)
---   hold      an occurrence a recurring series holds (a new, changed or resumed series)
+--   hold      an occurrence a recurring series holds (a new, changed or resumed series), or the
+--             series itself (a probe naming its client: who may set it up)
 --
 -- How to add a rule: see docs/scheduling.md ("How to add a rule").
 
@@ -7940,6 +8022,8 @@ as $$
      'a client moves a booking only until the late-cancellation window of its current start opens (staff always)'),
     (7, 'treatment_order', array['book', 'move'], array['TREATMENT_BUFFER_NOT_MET'],
      'a treatment session stays after the previous live session and before the next one, with the service''s gaps'),
+    (8, 'public_listing', array['book', 'search'], array['NOT_FOUND'],
+     'a booking or slot from a published booking page is of a listed service with a provider the page shows (else it looks absent)'),
     (10, 'service_offered', array['book', 'search', 'schedule', 'join', 'wait'], array['NOT_FOUND', 'SERVICE_INACTIVE'],
      'the service belongs to the organization and is still offered (nothing new for a retired service; moves are fine)'),
     (20, 'provider_member', array['book', 'search', 'schedule'], array['NOT_FOUND'],
@@ -7948,8 +8032,10 @@ as $$
      'a service tied to one provider is booked with that provider'),
     (40, 'client_member', array['book', 'join'], array['NOT_FOUND'],
      'the client holds an accepted client membership of the organization'),
-    (45, 'anonymous_booking', array['book', 'join'], array['FORBIDDEN'],
-     'an anonymous sign-in books for themself only where the organization takes them, and only as the kind it sets'),
+    (45, 'anonymous_booking', array['book', 'join', 'hold'], array['FORBIDDEN'],
+     'an anonymous sign-in books for themself (and sets up a series of regular bookings) only where the organization takes them, and only as the kind it sets'),
+    (47, 'series_approval', array['hold'], array['FORBIDDEN'],
+     'a series of a service that requires approval is set up by staff, never by the client (its occurrences are booked confirmed)'),
     (50, 'session_type', array['book', 'search', 'schedule'], array['INVALID_REQUEST', 'NOT_FOUND', 'SESSION_TYPE_INACTIVE'],
      'a new session has an active session type of the organization (named, the service''s, or the default), unless it names its end'),
     (60, 'session_span', array['book', 'schedule', 'move'], array['INVALID_REQUEST'],
@@ -8029,7 +8115,9 @@ begin
     union all select x.n, 'provider_member', x.code, x.detail, x.hint from private.rule_provider_member(p_candidates, p_together) as x
     union all select x.n, 'service_provider', x.code, x.detail, x.hint from private.rule_service_provider(p_candidates, p_together) as x
     union all select x.n, 'client_member', x.code, x.detail, x.hint from private.rule_client_member(p_candidates, p_together) as x
+    union all select x.n, 'public_listing', x.code, x.detail, x.hint from private.rule_public_listing(p_candidates, p_together) as x
     union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint from private.rule_anonymous_booking(p_candidates, p_together) as x
+    union all select x.n, 'series_approval', x.code, x.detail, x.hint from private.rule_series_approval(p_candidates, p_together) as x
     union all select x.n, 'session_type', x.code, x.detail, x.hint from private.rule_session_type(p_candidates, p_together) as x
     union all select x.n, 'session_span', x.code, x.detail, x.hint from private.rule_session_span(p_candidates, p_together) as x
     union all select x.n, 'session_open', x.code, x.detail, x.hint from private.rule_session_open(p_candidates, p_together) as x
@@ -9093,7 +9181,7 @@ begin
   );
   perform private.assert_bookable(v_candidate);
 
-  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at, p_is_staff);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
      start_time, end_time, status, status_reason, approval_expires_at, booking_kind, price, subscription_id)
@@ -10869,8 +10957,12 @@ begin
 
     begin
       -- the new booking's history says why it exists (not the reason of the change that freed the place)
-      v_booking := private.join_service_session(v_session.id, v_entry.client_id, v_entry.booking_kind, true,
-                                                'Promoted from the waitlist');
+      -- staff book the waiting client in when staff put them on the list; a client's own entry is
+      -- their request (a service requiring approval: the promoted booking is pending)
+      v_booking := private.join_service_session(
+        v_session.id, v_entry.client_id, v_entry.booking_kind, v_entry.joined_by is distinct from v_entry.client_id,
+        'Promoted from the waitlist'
+      );
       update public.waitlist_entries as e
       set status = 'promoted', booking_id = v_booking.id, resolved_at = now()
       where e.id = v_entry.id;
