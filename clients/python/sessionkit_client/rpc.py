@@ -1546,19 +1546,19 @@ class SessionkitRpc:
     ) -> DispatchRecurringBookingsResult:
         """Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence
         of every active series due on or before p_run_date (catch-up: past occurrences are skipped
-        and counted, never booked) under the booking core's rules and credits; advances
-        next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
-        deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
-        concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
-        recurring_booking_exceptions (kind failed, error_code) with an outbox event
-        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
-        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
-        the earlier of their regular and new date comes due (moved). One audit_log entry per run
-        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
-        …}, success | success_with_errors). Returns {success, message, run_date, count,
-        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
-        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
+        and counted, never booked) under every booking rule and credits (the booking core, for all
+        due occurrences at once); advances next_booking_date (+7 / +14 days / +1 month on the
+        anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per
+        (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A
+        failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error,
+        detail}], recorded in recurring_booking_exceptions (kind failed, error_code) with an
+        outbox event recurring_booking.occurrence_failed, and never stops the others. Occurrences
+        the parties skipped are not booked (skipped_on_request); moved ones are booked at their
+        new time when the earlier of their regular and new date comes due (moved). One audit_log
+        entry per run (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request,
+        moved, errors, …}, success | success_with_errors). Returns {success, message, run_date,
+        count, bookings[], skipped, already_booked, skipped_on_request, moved, deactivated,
+        errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
@@ -2760,19 +2760,19 @@ class AsyncSessionkitRpc:
     ) -> DispatchRecurringBookingsResult:
         """Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence
         of every active series due on or before p_run_date (catch-up: past occurrences are skipped
-        and counted, never booked) under the booking core's rules and credits; advances
-        next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
-        deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
-        concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
-        recurring_booking_exceptions (kind failed, error_code) with an outbox event
-        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
-        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
-        the earlier of their regular and new date comes due (moved). One audit_log entry per run
-        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
-        …}, success | success_with_errors). Returns {success, message, run_date, count,
-        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
-        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
+        and counted, never booked) under every booking rule and credits (the booking core, for all
+        due occurrences at once); advances next_booking_date (+7 / +14 days / +1 month on the
+        anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per
+        (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A
+        failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error,
+        detail}], recorded in recurring_booking_exceptions (kind failed, error_code) with an
+        outbox event recurring_booking.occurrence_failed, and never stops the others. Occurrences
+        the parties skipped are not booked (skipped_on_request); moved ones are booked at their
+        new time when the earlier of their regular and new date comes due (moved). One audit_log
+        entry per run (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request,
+        moved, errors, …}, success | success_with_errors). Returns {success, message, run_date,
+        count, bookings[], skipped, already_booked, skipped_on_request, moved, deactivated,
+        errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
