@@ -5,7 +5,7 @@
 -- booking.expired. Every role: owner, admin, provider, client, a member of another
 -- organization, anon, service_role.
 begin;
-select plan(80);
+select plan(82);
 
 do $$
 declare
@@ -136,6 +136,15 @@ select tests.act_as('acme_admin');
 select results_eq($$select status from public.confirm_booking(tests.ref('p3'))$$, $$values ('confirmed'::text)$$, 'confirm: an admin confirms');
 select tests.authenticate_as_service_role();
 select results_eq($$select status from public.confirm_booking(tests.ref('p4'))$$, $$values ('confirmed'::text)$$, 'confirm: service_role confirms');
+select tests.act_as('acme_client2');
+do $$
+begin
+  perform tests.remember('o1', (select id from public.book_individual_session(tests.ref('vetted'), tests.uid('acme_provider'), tests.slot(1, '10:00'))));
+  perform tests.remember('o2', (select id from public.book_individual_session(tests.ref('vetted'), tests.uid('acme_provider'), tests.slot(2, '10:00'))));
+end
+$$;
+select tests.act_as('acme_owner');
+select results_eq($$select status from public.confirm_booking(tests.ref('o1'))$$, $$values ('confirmed'::text)$$, 'confirm: the owner confirms');
 select is(
   (select payload ->> 'confirmed_by' from public.outbox_events where topic = 'booking.confirmed' and payload ->> 'booking_id' = tests.ref('p1')::text),
   tests.uid('acme_provider')::text,
@@ -198,6 +207,8 @@ select results_eq(
   'events: booking.declined (and no booking.cancelled)');
 select tests.act_as('acme_admin');
 select is(public.decline_booking(tests.ref('p6')) ->> 'success', 'true', 'decline: an admin declines, a reason is optional');
+select tests.act_as('acme_owner');
+select is(public.decline_booking(tests.ref('o2'), 'Not this week') ->> 'success', 'true', 'decline: the owner declines');
 select is((select reason from public.booking_status_history where booking_id = tests.ref('p6') and to_status = 'cancelled'),
   'declined', 'decline: without a reason the history says declined');
 select tests.act_as('acme_provider');
