@@ -30,6 +30,13 @@ from (values
 ) as u (id, email, name)
 on conflict do nothing;
 
+-- Public booking (issue 14): a visitor of the clinic's booking page who signed in anonymously
+-- (Supabase signInAnonymously(): no email, no password, is_anonymous; the JWT says so too)
+insert into auth.users (instance_id, id, aud, role, is_anonymous, raw_app_meta_data, raw_user_meta_data)
+values ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000021', 'authenticated',
+        'authenticated', true, '{}'::jsonb, '{"name": "anonymous visitor"}'::jsonb)
+on conflict do nothing;
+
 insert into public.organizations (id, name, slug, timezone, created_by)
 values
   ('20000000-0000-4000-8000-000000000001', 'Praxis Physio Mitte', 'physio-mitte', 'Europe/Berlin',

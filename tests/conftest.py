@@ -43,15 +43,15 @@ def server_today(conn: psycopg.Connection) -> date:
 
 @pytest.fixture
 def act_as(db_url: str) -> Iterator[ActAs]:
-    """act_as(user_id=None, role=None): one PostgREST-like request on its own connection."""
+    """act_as(user_id=None, role=None, anonymous=False): one PostgREST-like request on its own connection."""
     connections: list[psycopg.Connection] = []
 
     def factory(
-        user_id: UUID | str | None = None, role: Role | None = None
+        user_id: UUID | str | None = None, role: Role | None = None, anonymous: bool = False
     ) -> AbstractContextManager[psycopg.Connection]:
         connection = psycopg.connect(db_url, autocommit=True)
         connections.append(connection)
-        return acting_as(connection, user_id=user_id, role=role)
+        return acting_as(connection, user_id=user_id, role=role, anonymous=anonymous)
 
     yield factory
     for connection in connections:

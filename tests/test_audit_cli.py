@@ -33,6 +33,7 @@ INVARIANTS = [
     "orphaned_recording_objects",
     "waiting_behind_free_places",
     "skipped_occurrences_with_live_bookings",
+    "pending_bookings_past_deadline",
 ]
 
 

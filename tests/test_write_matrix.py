@@ -146,6 +146,10 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             "update public.bookings set notes = 'Bring the X-ray' where id = %(booking)s",
             ("ok", "ok", "ok", "0", "0", "0", "ok"),
         ),
+        "confirm": (
+            "update public.bookings set status = 'confirmed' where id = %(pending)s",
+            ("ok", "ok", "ok", "0", "0", "0", "ok"),
+        ),
         "delete": (
             "delete from public.bookings where id = %(booking)s",
             ("42501", "42501", "42501", "42501", "42501", "42501", "ok"),
@@ -267,6 +271,11 @@ MATRIX: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             "insert into public.booking_cancellations (booking_id, reason) values (%(booking)s, "
             "'Cannot make it')",
             ("ok", "ok", "ok", "ok", "PT404", "PT401", "ok"),
+        ),
+        "decline": (
+            "insert into public.booking_cancellations (booking_id, reason, cancellation_kind)"
+            " values (%(pending)s, 'No room', 'declined')",
+            ("ok", "ok", "ok", "PT403", "PT404", "PT401", "ok"),
         ),
         "update": (
             "update public.booking_cancellations set reason = 'Rewritten' where id = %(cancellation)s",
@@ -437,6 +446,10 @@ def _seed_world(conn: psycopg.Connection, slug: str) -> dict[str, Any]:
     )
     ids["booking2"] = one(
         "select tests.seed_booking(%s, %s, tests.slot(1, '09:00'))", (ids["service"], ids["client"])
+    )
+    ids["pending"] = one(
+        "select tests.seed_booking(%s, %s, tests.slot(1, '11:00'), null, 'pending')",
+        (ids["service"], ids["client"]),
     )
     ids["series"] = one(
         "select tests.seed_series(%s, %s, %s, %s, 'weekly', tests.next_weekday(3, 21))",

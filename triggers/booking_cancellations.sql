@@ -11,3 +11,9 @@ drop trigger if exists protect_append_only on public.booking_cancellations;
 create trigger protect_append_only
   before update or delete on public.booking_cancellations
   for each row execute function private.protect_append_only();
+
+drop trigger if exists booking_cancellations_apply on public.booking_cancellations;
+create trigger booking_cancellations_apply
+  after insert on public.booking_cancellations
+  referencing new table as new_rows
+  for each statement execute function private.booking_cancellations_apply();

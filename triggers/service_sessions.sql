@@ -13,17 +13,9 @@ create trigger admit_user_write
 drop trigger if exists apply_default_session_type on public.service_sessions;
 create trigger apply_default_session_type
   before insert on public.service_sessions
-  for each row execute function private.apply_default_session_type();
-
-drop trigger if exists service_sessions_before_write on public.service_sessions;
-create trigger service_sessions_before_write
-  before insert or update on public.service_sessions
-  for each row execute function private.service_sessions_before_write();
-
-drop trigger if exists service_sessions_require_provider on public.service_sessions;
-create trigger service_sessions_require_provider
-  before insert or update of provider_id, organization_id, starts_at, ends_at, status on public.service_sessions
-  for each row execute function private.service_sessions_require_provider();
+  for each row
+  when (new.session_type_id is null)
+  execute function private.apply_default_session_type();
 
 drop trigger if exists touch_updated_at on public.service_sessions;
 create trigger touch_updated_at before update on public.service_sessions
@@ -54,11 +46,6 @@ create trigger service_sessions_promote_waitlist
         and (new.current_participants < old.current_participants or new.max_participants > old.max_participants))
   execute function private.service_sessions_promote_waitlist();
 
-drop trigger if exists service_sessions_sync_bookings on public.service_sessions;
-create trigger service_sessions_sync_bookings
-  after update of starts_at, ends_at, provider_id on public.service_sessions
-  for each row execute function private.service_sessions_sync_bookings();
-
 drop trigger if exists service_sessions_no_overlap_insert on public.service_sessions;
 create trigger service_sessions_no_overlap_insert
   after insert on public.service_sessions
@@ -66,3 +53,21 @@ create trigger service_sessions_no_overlap_insert
   for each statement
   execute function private.service_sessions_no_overlap_insert();
 alter table public.service_sessions enable always trigger service_sessions_no_overlap_insert;
+
+drop trigger if exists service_sessions_require_provider_on_insert on public.service_sessions;
+create trigger service_sessions_require_provider_on_insert
+  after insert on public.service_sessions
+  referencing new table as new_rows
+  for each statement execute function private.service_sessions_require_provider();
+
+drop trigger if exists service_sessions_require_provider_on_update on public.service_sessions;
+create trigger service_sessions_require_provider_on_update
+  after update on public.service_sessions
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.service_sessions_require_provider();
+
+drop trigger if exists service_sessions_sync_bookings on public.service_sessions;
+create trigger service_sessions_sync_bookings
+  after update on public.service_sessions
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.service_sessions_sync_bookings();

@@ -338,6 +338,12 @@ export type Database = {
           /** pending | confirmed | completed | cancelled | no_show. */
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
           /**
+           * Why the booking has its current status, as given by whoever changed it (the cancellation
+           * reason, completed, Promoted from the waitlist, …); null when nobody said. Copied into
+           * booking_status_history.reason.
+           */
+          status_reason: string | null
+          /**
            * Subscription whose credit this booking spent (set by the database when a regular booking is
            * created; kept when it is cancelled, so a restored credit returns to this subscription and no
            * other). Null = pay-per-session, and always null for trial and guest bookings.
@@ -384,6 +390,7 @@ export type Database = {
           session_type_id?: string | null
           start_time: string
           status?: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason?: string | null
           subscription_id?: string | null
           total_sessions?: number | null
           updated_at?: string
@@ -408,6 +415,7 @@ export type Database = {
           session_type_id?: string | null
           start_time?: string
           status?: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason?: string | null
           subscription_id?: string | null
           total_sessions?: number | null
           updated_at?: string
@@ -2213,6 +2221,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string
@@ -2255,6 +2264,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string
@@ -2301,6 +2311,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string
@@ -2345,6 +2356,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string
@@ -2506,6 +2518,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string
@@ -2587,6 +2600,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string
@@ -2847,12 +2861,12 @@ export type Database = {
       /**
        * Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence of
        * every active series due on or before p_run_date (catch-up: past occurrences are skipped and
-       * counted, never booked) under the booking core's rules and credits; advances
-       * next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
-       * deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
-       * concurrent runs split the work (skip locked). A failing occurrence is reported in
-       * errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
-       * recurring_booking_exceptions (kind failed, error_code) with an outbox event
+       * counted, never booked) under every booking rule and credits (the booking core, for all due
+       * occurrences at once); advances next_booking_date (+7 / +14 days / +1 month on the anchor
+       * day), sets last_generated_date, deactivates series past end_date. Idempotent per (series,
+       * occurrence) by a unique index; concurrent runs split the work (skip locked). A failing
+       * occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error, detail}],
+       * recorded in recurring_booking_exceptions (kind failed, error_code) with an outbox event
        * recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
        * skipped are not booked (skipped_on_request); moved ones are booked at their new time when
        * the earlier of their regular and new date comes due (moved). One audit_log entry per run
@@ -3191,6 +3205,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string
@@ -3208,12 +3223,14 @@ export type Database = {
        * rule at the new time (window, notice, working hours and exceptions, buffers, sessions and
        * other occurrences' holds, daily limit), then it holds the new time instead of its regular
        * one and the dispatcher books it there (credits are spent then) when the earlier of its
-       * regular and new date comes due. Already booked: reschedule_booking's rules. Moving it back
-       * to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is
-       * retried at the new time. For the series' client, the provider who runs it and owners/admins.
-       * Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event
-       * recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument),
-       * NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409),
+       * regular and new date comes due; a move into the days the nightly run has already booked (up
+       * to tomorrow, UTC) is booked at once (booking_id set; the booking core's errors,
+       * NO_CREDITS_LEFT included, fail the move). Already booked: reschedule_booking's rules. Moving
+       * it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to
+       * book is retried at the new time. For the series' client, the provider who runs it and
+       * owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited;
+       * outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint
+       * = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409),
        * BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY,
        * DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE,
        * SERIES_ENDED (PT422).
@@ -3383,6 +3400,7 @@ export type Database = {
           session_type_id: string | null
           start_time: string
           status: "pending" | "confirmed" | "completed" | "cancelled" | "no_show"
+          status_reason: string | null
           subscription_id: string | null
           total_sessions: number | null
           updated_at: string

@@ -16,29 +16,40 @@
 --   private.assert_booking_answerable(booking)     may it still be confirmed or declined?
 --   private.emit_booking_confirmed(booking)        booking.confirmed event + audit entry
 
-create or replace function private.approval_deadline(p_service_id uuid, p_starts_at timestamptz)
+-- (p_acting_as_staff was added for waitlist promotions: the two-argument signature goes)
+drop function if exists private.approval_deadline(uuid, timestamptz);
+
+create or replace function private.approval_deadline(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_acting_as_staff boolean default null
+)
 returns timestamptz
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  -- staff booking for a client (their booking is their approval) and the system start confirmed
+  -- staff booking for a client (their booking is their approval) and the system start confirmed;
+  -- p_acting_as_staff says who made it when the caller does not (a waitlist promotion runs as
+  -- whoever freed the place: it is the waiting client's request unless staff put them there)
   select case
     when sv.requires_approval
-         and not private.is_service_call()
-         and not private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+         and not coalesce(
+           p_acting_as_staff,
+           private.is_service_call() or private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+         )
       then least(now() + make_interval(hours => sv.approval_timeout_hours), p_starts_at)
   end
   from public.services sv
   where sv.id = p_service_id
 $$;
 
-comment on function private.approval_deadline(uuid, timestamptz) is
-  'Whether a new booking of the service made by the caller awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the caller is not staff of the organization nor the system; null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
+comment on function private.approval_deadline(uuid, timestamptz, boolean) is
+  'Whether a new booking of the service awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the booking is not made by staff of the organization or the system (p_acting_as_staff; null = decided from the caller); null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
 
-revoke all on function private.approval_deadline(uuid, timestamptz) from public, anon, authenticated;
-grant execute on function private.approval_deadline(uuid, timestamptz) to service_role;
+revoke all on function private.approval_deadline(uuid, timestamptz, boolean) from public, anon, authenticated;
+grant execute on function private.approval_deadline(uuid, timestamptz, boolean) to service_role;
 
 create or replace function private.assert_booking_answerable(p_booking public.bookings, p_hint text)
 returns void

@@ -13,10 +13,8 @@ declare
 begin
   perform private.assert_booking_answerable(v_booking, 'p_booking_id');
 
-  perform set_config('sessionkit.status_reason', 'confirmed', true);
-  update public.bookings b set status = 'confirmed' where b.id = v_booking.id
+  update public.bookings b set status = 'confirmed', status_reason = 'confirmed' where b.id = v_booking.id
   returning b.* into v_booking;
-  perform set_config('sessionkit.status_reason', '', true);
 
   perform private.emit_booking_confirmed(v_booking);
   return v_booking;

@@ -47,11 +47,15 @@ comment on function private.require_slot_search(uuid, uuid, date, date) is
 revoke all on function private.require_slot_search(uuid, uuid, date, date) from public, anon, authenticated;
 grant execute on function private.require_slot_search(uuid, uuid, date, date) to service_role;
 
+-- (p_public_page was added for the public booking page: the four-argument signature goes)
+drop function if exists private.service_slots(public.services, uuid, date, date);
+
 create or replace function private.service_slots(
   p_service public.services,
   p_provider_id uuid,
   p_from date,
-  p_to date
+  p_to date,
+  p_public_page boolean default false
 )
 returns table (starts_at timestamptz, ends_at timestamptz)
 language plpgsql
@@ -67,7 +71,8 @@ declare
   v_free tstzmultirange;
   v_candidates private.booking_candidate[];
 begin
-  -- the rules that need no time first (service offered, provider, session type): a probe
+  -- the rules that need no time first (listed on the page, service offered, provider, session
+  -- type): a probe
   select t.session_type_id, make_interval(mins => t.duration_minutes),
          make_interval(mins => coalesce(p_service.slot_step_minutes, t.duration_minutes))
   into v_type_id, v_length, v_step
@@ -77,7 +82,8 @@ begin
     organization_id => p_service.organization_id,
     service_id => p_service.id,
     provider_id => p_provider_id,
-    session_type_id => v_type_id
+    session_type_id => v_type_id,
+    public_page => p_public_page
   ));
 
   v_free := private.provider_availability(p_service.organization_id, p_provider_id, p_from, p_to);
@@ -101,7 +107,8 @@ begin
            starts_at => s.slot_start,
            ends_at => s.slot_start + v_length,
            session_type_id => v_type_id,
-           n => s.n
+           n => s.n,
+           public_page => p_public_page
          )), '{}')
   into v_candidates
   from (
@@ -121,11 +128,11 @@ begin
 end
 $$;
 
-comment on function private.service_slots(public.services, uuid, date, date) is
-  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments): a probe of the booking rules that need no time (SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then a slot every slot_step_minutes (default: the session length) of the provider''s availability between local dates p_from and p_to, each a candidate of purpose search (with the caller as client when they are a client of the organization), kept when no booking rule refuses it.';
+comment on function private.service_slots(public.services, uuid, date, date, boolean) is
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments; p_public_page: the page''s candidates, rule public_listing): a probe of the booking rules that need no time (NOT_FOUND unlisted on the page, SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then a slot every slot_step_minutes (default: the session length) of the provider''s availability between local dates p_from and p_to, each a candidate of purpose search (with the caller as client when they are a client of the organization), kept when no booking rule refuses it.';
 
-revoke all on function private.service_slots(public.services, uuid, date, date) from public, anon, authenticated;
-grant execute on function private.service_slots(public.services, uuid, date, date) to service_role;
+revoke all on function private.service_slots(public.services, uuid, date, date, boolean) from public, anon, authenticated;
+grant execute on function private.service_slots(public.services, uuid, date, date, boolean) to service_role;
 
 create or replace function public.get_available_slots(
   p_provider_id uuid,

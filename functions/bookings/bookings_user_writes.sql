@@ -11,14 +11,14 @@
 --   creates its private service session under every rule (private.open_individual_session:
 --   accepted provider and client, service, availability, buffers, window, daily limit, the
 --   provider lock) and the row becomes that session's booking (price snapshot from the service,
---   credit chosen by bookings_spend_credit, booking.created event). A user's insert cannot name
+--   credit chosen and the booking.created event by the statement triggers). A user's insert cannot name
 --   a session (book_session), a credit, a series occurrence or a treatment session, nor start
 --   in any status but pending or confirmed. Hints name the columns.
 -- UPDATE: notes may change; status only pending -> confirmed under confirm_booking's rules
 --   (private.assert_booking_answerable; event booking.confirmed), or -> completed / no_show under
 --   complete_booking's rules (private.assert_booking_finishable: started, still live; event
 --   booking.completed / booking.no_show). Cancelling is cancel_booking or an insert into
---   booking_cancellations (bookings_before_write); everything else - who, when, which session,
+--   booking_cancellations; status_reason changes with the status; everything else - who, when, which session,
 --   service, credit, price, kind, series or treatment - is fixed when the booking is made
 --   (reschedule_booking moves it).
 -- DELETE: not granted to users (bookings are cancelled, never deleted: a deleted booking would
@@ -111,8 +111,7 @@ begin
     end if;
     new.created_at := now();
     new.updated_at := now();
-    perform private.emit_booking_created(new);
-    return new;
+    return new;  -- the statement triggers spend the credit, count, log and announce it
   end if;
 
   v_column := case
@@ -135,6 +134,7 @@ begin
     when new.total_sessions is distinct from old.total_sessions then 'total_sessions'
     when new.approval_expires_at is distinct from old.approval_expires_at then 'approval_expires_at'
     when new.created_at is distinct from old.created_at then 'created_at'
+    when new.status_reason is distinct from old.status_reason and new.status is not distinct from old.status then 'status_reason'
   end;
   if v_column is not null then
     perform private.raise_error('INVALID_REQUEST', case
@@ -142,6 +142,8 @@ begin
         then format('%s of a booking changes only through reschedule_booking().', v_column)
       when v_column = 'subscription_id'
         then 'The credit a booking spends is the database''s to choose and to give back (cancel_booking).'
+      when v_column = 'status_reason'
+        then 'status_reason says why the booking has its status: it changes with the status.'
       else format('%s is fixed when a booking is made.', v_column)
     end, v_column);
   end if;
@@ -150,21 +152,25 @@ begin
     if old.status = 'cancelled' then
       perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled; a cancellation is final.', 'status');
     end if;
-    if new.status in ('completed', 'no_show') then
-      perform private.assert_booking_finishable(old, 'status');
-      perform private.emit_booking_finished(new);
+    if new.status = 'cancelled' then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        'Cancel a booking with cancel_booking() (or by inserting into booking_cancellations), not by updating its status.',
+        'status'
+      );
+    elsif new.status in ('completed', 'no_show') then
+      perform private.assert_booking_finishable(old, 'status');  -- booking.<status>: the statement trigger
     elsif old.status = 'pending' and new.status = 'confirmed' then
       -- confirm_booking's rules and effects
       perform private.assert_booking_answerable(old, 'status');
       perform private.emit_booking_confirmed(new);
-    elsif new.status <> 'cancelled' then
+    else
       perform private.raise_error(
         'INVALID_REQUEST',
         format('A booking does not go from %s to %s: it is confirmed once, then completed, marked a no-show or cancelled.', old.status, new.status),
         'status'
       );
     end if;
-    -- -> cancelled: refused by bookings_before_write (cancel_booking is the way)
   end if;
   return new;
 end

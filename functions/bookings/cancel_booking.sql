@@ -6,8 +6,10 @@
 --     expired): the same effects, a booking.declined / booking.expired event instead of
 --     booking.cancelled, and the credit always restored.
 --   * insert into booking_cancellations (booking_id, reason) through PostgREST (seed 002's
---     frontend code): the BEFORE INSERT trigger (triggers/booking_cancellations.sql) IS the cancellation logic, so both run
---     the same checks, raise the same errors and have the same effects:
+--     frontend code): the table's triggers (triggers/booking_cancellations.sql) ARE the
+--     cancellation logic - the BEFORE INSERT row trigger checks and fills the record, the AFTER
+--     INSERT statement trigger applies it - so every entry point runs the same checks, raises the
+--     same errors and has the same effects:
 --       booking status -> cancelled (status history row with the reason), participant count
 --       decremented and a 1-to-1 service session cancelled with it (bookings triggers), the
 --       canceller's role and the credit policy decided by the database (only the client's own
@@ -60,12 +62,11 @@ declare
   v_service_call boolean := private.is_service_call();
   v_booking public.bookings;
   v_starts_at timestamptz;
-  v_hint_prefix text := coalesce(nullif(current_setting('sessionkit.cancel_hint_prefix', true), ''), '');
   v_kind text := coalesce(new.cancellation_kind, 'cancelled');
 begin
   perform private.require_caller('You must be signed in to cancel a booking.');
   if new.booking_id is null then
-    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', v_hint_prefix || 'booking_id');
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'booking_id');
   end if;
   if v_kind = 'expired' and not v_service_call then
     perform private.raise_error('FORBIDDEN', 'Only the system expires a pending booking.', 'cancellation_kind');
@@ -73,7 +74,7 @@ begin
   new.reason := nullif(btrim(new.reason), '');
   -- a cancellation says why; declining may (the client is told), expiry is the system's
   if (v_kind = 'cancelled' and new.reason is null) or char_length(new.reason) > 2000 then
-    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', v_hint_prefix || 'reason');
+    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', 'reason');
   end if;
 
   -- the booking row lock serialises concurrent cancellations (and reschedules) of the booking
@@ -82,7 +83,7 @@ begin
   where b.id = new.booking_id
   for update;
   if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
-    perform private.raise_error('NOT_FOUND', 'Booking not found.', v_hint_prefix || 'booking_id');
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
   end if;
   if not v_service_call
      and v_uid is distinct from v_booking.provider_id
@@ -92,25 +93,25 @@ begin
       'FORBIDDEN',
       case when v_kind = 'declined' then 'Only the provider or an admin can decline this booking.'
            else 'Only the client, the provider or an admin can cancel this booking.' end,
-      v_hint_prefix || 'booking_id'
+      'booking_id'
     );
   end if;
   if v_booking.status = 'cancelled' then
-    perform private.raise_error('ALREADY_CANCELLED', 'This booking is already cancelled.', v_hint_prefix || 'booking_id');
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is already cancelled.', 'booking_id');
   end if;
 
   select coalesce(ss.starts_at, v_booking.start_time) into v_starts_at
   from (select 1) as one
   left join public.service_sessions ss on ss.id = v_booking.service_session_id;
   if v_kind = 'declined' then
-    perform private.assert_booking_answerable(v_booking, v_hint_prefix || 'booking_id');
+    perform private.assert_booking_answerable(v_booking, 'booking_id');
   elsif v_kind = 'expired' then
     -- the job expires a pending booking past its deadline, even once the session has started
     if v_booking.status <> 'pending' then
       perform private.raise_error('CONFLICT', format('This booking is %s, not awaiting approval.', v_booking.status), 'booking_id');
     end if;
   elsif v_booking.status in ('completed', 'no_show') or v_starts_at <= now() then
-    perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be cancelled.', v_hint_prefix || 'booking_id');
+    perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be cancelled.', 'booking_id');
   end if;
 
   new.id := coalesce(new.id, gen_random_uuid());
@@ -127,44 +128,82 @@ begin
   new.cancellation_policy_applied := private.cancellation_policy(v_booking, v_starts_at, new.cancelled_by_role);
   new.cancellation_kind := v_kind;
 
-  perform set_config('sessionkit.cancelling', v_booking.id::text, true);
-  perform set_config('sessionkit.status_reason', case
-    when v_kind = 'cancelled' then new.reason
-    else v_kind || coalesce(': ' || new.reason, '')
-  end, true);
-  update public.bookings b set status = 'cancelled' where b.id = v_booking.id;
-  perform set_config('sessionkit.cancelling', '', true);
-  perform set_config('sessionkit.status_reason', '', true);
-
-  perform private.write_audit(
-    v_booking.organization_id, 'booking.' || v_kind, 'bookings', v_booking.id,
-    jsonb_build_object('status', v_booking.status),
-    jsonb_build_object('status', 'cancelled', 'reason', new.reason, 'cancelled_by_role', new.cancelled_by_role,
-                       'cancellation_kind', v_kind,
-                       'cancellation_policy_applied', new.cancellation_policy_applied)
-  );
-  -- booking.cancelled, booking.declined or booking.expired
-  perform private.emit_event(v_booking.organization_id, 'booking.' || v_kind, jsonb_build_object(
-    'booking_id', v_booking.id,
-    'cancellation_id', new.id,
-    'service_session_id', v_booking.service_session_id,
-    'client_id', v_booking.client_id,
-    'provider_id', v_booking.provider_id,
-    'starts_at', v_starts_at,
-    'cancelled_by', v_uid,
-    'cancelled_by_role', new.cancelled_by_role,
-    'cancellation_kind', v_kind,
-    'reason', new.reason,
-    'cancellation_policy_applied', new.cancellation_policy_applied
-  ));
+  -- the booking is cancelled, audited and announced by the statement trigger
+  -- (private.booking_cancellations_apply), for every cancellation the statement records
   return new;
 end
 $$;
 
 comment on function private.booking_cancellations_before_insert() is
-  'BEFORE INSERT trigger on booking_cancellations = the cancellation logic (shared with cancel_booking and decline_booking): checks caller and booking, sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation of a confirmed booking forfeits), cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role. cancellation_kind declined (the provider or an owner/admin refusing a pending booking: private.assert_booking_answerable) and expired (the system only, a pending booking) emit booking.declined / booking.expired instead.';
+  'BEFORE INSERT trigger on booking_cancellations = the cancellation''s checks (shared with cancel_booking and decline_booking): checks caller and booking (hints name the columns), sets organization_id/cancelled_by/cancelled_by_role (client | provider | owner | admin | system)/created_at/cancellation_policy_applied (only a client''s late cancellation of a confirmed booking forfeits); private.booking_cancellations_apply then cancels the booking, writes audit_log and a booking.cancelled outbox event carrying cancelled_by_role. cancellation_kind declined (the provider or an owner/admin refusing a pending booking: private.assert_booking_answerable) and expired (the system only, a pending booking) emit booking.declined / booking.expired instead.';
 
 revoke all on function private.booking_cancellations_before_insert() from public, anon;
+
+create or replace function private.booking_cancellations_apply()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
+  -- the bookings as they were (for the audit), then cancelled with the reason for their history
+  with before as materialized (
+    select b.id, b.status, b.service_session_id, b.client_id, b.provider_id,
+           coalesce(ss.starts_at, b.start_time) as starts_at
+    from new_rows as c
+    join public.bookings as b on b.id = c.booking_id
+    left join public.service_sessions as ss on ss.id = b.service_session_id
+    where b.status <> 'cancelled'
+  ),
+  cancelled as (
+    update public.bookings as b
+    set status = 'cancelled',
+        status_reason = case when c.cancellation_kind = 'cancelled' then c.reason
+                             else c.cancellation_kind || coalesce(': ' || c.reason, '') end
+    from new_rows as c
+    where b.id = c.booking_id
+      and b.status <> 'cancelled'
+    returning b.id
+  ),
+  audited as (
+    insert into public.audit_log (organization_id, actor_id, action, entity, entity_id, old_values, new_values)
+    select c.organization_id, c.cancelled_by, 'booking.' || c.cancellation_kind, 'bookings', c.booking_id,
+           jsonb_build_object('status', x.status),
+           jsonb_build_object('status', 'cancelled', 'reason', c.reason, 'cancelled_by_role', c.cancelled_by_role,
+                              'cancellation_kind', c.cancellation_kind,
+                              'cancellation_policy_applied', c.cancellation_policy_applied)
+    from new_rows as c
+    join before as x on x.id = c.booking_id
+    returning 1
+  )
+  -- booking.cancelled, booking.declined or booking.expired
+  insert into public.outbox_events (organization_id, topic, payload)
+  select c.organization_id, 'booking.' || c.cancellation_kind, jsonb_build_object(
+    'booking_id', c.booking_id,
+    'cancellation_id', c.id,
+    'service_session_id', x.service_session_id,
+    'client_id', x.client_id,
+    'provider_id', x.provider_id,
+    'starts_at', x.starts_at,
+    'cancelled_by', c.cancelled_by,
+    'cancelled_by_role', c.cancelled_by_role,
+    'cancellation_kind', c.cancellation_kind,
+    'reason', c.reason,
+    'cancellation_policy_applied', c.cancellation_policy_applied
+  )
+  from new_rows as c
+  join before as x on x.id = c.booking_id;
+  return null;
+end
+$$;
+
+comment on function private.booking_cancellations_apply() is
+  'AFTER INSERT statement trigger on booking_cancellations (new_rows): the effects of every cancellation recorded - the booking cancelled (status_reason: the reason, or declined/expired: reason; the bookings triggers free the place, restore nothing and log the history), an audit_log entry booking.<kind> and a booking.<kind> outbox event (cancelled, declined, expired) carrying cancelled_by_role and the policy. A cancellation recorded for a booking already cancelled (a backfill of history) has no effect.';
+
+revoke all on function private.booking_cancellations_apply() from public, anon, authenticated;
 
 create or replace function private.record_cancellation(p_booking_id uuid, p_reason text, p_kind text)
 returns jsonb
@@ -174,15 +213,26 @@ set search_path = ''
 as $$
 declare
   v_cancellation public.booking_cancellations;
+  v_code text;
+  v_detail text;
+  v_hint text;
 begin
   perform private.require_caller('You must be signed in to cancel a booking.');
 
-  -- same logic as a direct insert; only the hints name the RPC's arguments
-  perform set_config('sessionkit.cancel_hint_prefix', 'p_', true);
-  insert into public.booking_cancellations (booking_id, reason, cancellation_kind)
-  values (p_booking_id, p_reason, p_kind)
-  returning * into v_cancellation;
-  perform set_config('sessionkit.cancel_hint_prefix', '', true);
+  -- same logic as a direct insert (the table's triggers); only the hints name the RPC's arguments
+  begin
+    insert into public.booking_cancellations (booking_id, reason, cancellation_kind)
+    values (p_booking_id, p_reason, p_kind)
+    returning * into v_cancellation;
+  exception when sqlstate 'PT400' or sqlstate 'PT401' or sqlstate 'PT403' or sqlstate 'PT404'
+                 or sqlstate 'PT409' or sqlstate 'PT422' then
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+    perform private.raise_error(v_code, v_detail, case v_hint
+      when 'booking_id' then 'p_booking_id'
+      when 'reason' then 'p_reason'
+      else nullif(v_hint, '')
+    end);
+  end;
 
   return jsonb_build_object(
     'success', true,

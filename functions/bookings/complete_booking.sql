@@ -1,7 +1,7 @@
 -- complete_booking / mark_no_show: the provider of the booking (or an owner/admin) records
 -- what happened once the session has started. One implementation: private.finish_booking. Its
--- rules (private.assert_booking_finishable) and its event (private.emit_booking_finished) are
--- shared with a direct `update bookings set status = 'completed' | 'no_show'` through PostgREST
+-- rules (private.assert_booking_finishable) and its effects (status history, the booking.<status>
+-- event: the bookings statement trigger) are shared with a direct `update bookings set status = 'completed' | 'no_show'` through PostgREST
 -- (private.bookings_admit_user_write), so that path has the same rules and effects.
 
 create or replace function private.assert_booking_finishable(p_booking public.bookings, p_hint text)
@@ -18,6 +18,10 @@ begin
   if p_booking.status in ('completed', 'no_show') then
     perform private.raise_error('CONFLICT', format('This booking is already marked %s.', p_booking.status), p_hint);
   end if;
+  if p_booking.status = 'pending' and p_booking.approval_expires_at is not null then
+    -- never confirmed: it expires (private.expire_pending_bookings), it did not take place
+    perform private.raise_error('CONFLICT', 'This booking was never confirmed: it expires unanswered.', p_hint);
+  end if;
   if public.computed_start_time(p_booking) > now() then
     perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', p_hint);
   end if;
@@ -25,34 +29,10 @@ end
 $$;
 
 comment on function private.assert_booking_finishable(public.bookings, text) is
-  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
+  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked; awaiting approval, never confirmed), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
 
 revoke all on function private.assert_booking_finishable(public.bookings, text) from public, anon;
 grant execute on function private.assert_booking_finishable(public.bookings, text) to service_role;
-
-create or replace function private.emit_booking_finished(p_booking public.bookings)
-returns void
-language sql
-security definer
-set search_path = ''
-as $$
-  select null::void
-  from (
-    select private.emit_event(p_booking.organization_id, 'booking.' || p_booking.status, jsonb_build_object(
-      'booking_id', p_booking.id,
-      'client_id', p_booking.client_id,
-      'provider_id', p_booking.provider_id,
-      'service_session_id', p_booking.service_session_id,
-      'starts_at', public.computed_start_time(p_booking)
-    ))
-  ) as emitted
-$$;
-
-comment on function private.emit_booking_finished(public.bookings) is
-  'Writes the booking.completed / booking.no_show outbox event of a booking that has just been given that status.';
-
-revoke all on function private.emit_booking_finished(public.bookings) from public, anon;
-grant execute on function private.emit_booking_finished(public.bookings) to service_role;
 
 create or replace function private.lock_booking_for_staff(p_booking_id uuid)
 returns public.bookings
@@ -100,12 +80,9 @@ declare
 begin
   perform private.assert_booking_finishable(v_booking, 'p_booking_id');
 
-  perform set_config('sessionkit.status_reason', p_status, true);
-  update public.bookings b set status = p_status where b.id = v_booking.id
+  -- history (reason: the status) and the booking.<status> event: the statement trigger
+  update public.bookings b set status = p_status, status_reason = p_status where b.id = v_booking.id
   returning b.* into v_booking;
-  perform set_config('sessionkit.status_reason', '', true);
-
-  perform private.emit_booking_finished(v_booking);
   return v_booking;
 end
 $$;

@@ -1,51 +1,8 @@
--- Service sessions: the participant count belongs to the database, a session with live
--- bookings cannot be cancelled from under them, and bookings follow a moved session (their
--- deprecated start_time/end_time, provider_id).
-
-create or replace function private.service_sessions_before_write()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  if private.is_service_call() then
-    return new;
-  end if;
-
-  if tg_op = 'INSERT' then
-    new.current_participants := 0;
-    return new;
-  end if;
-
-  -- only the bookings trigger (nested, trigger depth > 1) moves the count
-  if new.current_participants is distinct from old.current_participants and pg_trigger_depth() <= 1 then
-    perform private.raise_error(
-      'INVALID_REQUEST',
-      'current_participants is maintained by the database from the session''s bookings.',
-      'current_participants'
-    );
-  end if;
-
-  if new.status = 'cancelled' and old.status <> 'cancelled' and exists (
-    select 1 from public.bookings b
-    where b.service_session_id = new.id
-      and b.status in ('pending', 'confirmed')
-  ) then
-    perform private.raise_error(
-      'CONFLICT',
-      'This session still has bookings; cancel them first.',
-      'status'
-    );
-  end if;
-  return new;
-end
-$$;
-
-comment on function private.service_sessions_before_write() is
-  'BEFORE INSERT/UPDATE trigger on service_sessions (users only): a new session starts with 0 participants, the count cannot be written directly (INVALID_REQUEST), a session with live bookings cannot be cancelled (CONFLICT).';
-
-revoke all on function private.service_sessions_before_write() from public, anon;
+-- Service sessions: bookings follow a moved session (their deprecated start_time/end_time,
+-- provider_id), per statement. What users may write to a session (a new one starts empty, the
+-- participant count is the database's, a session with live bookings is not cancelled from under
+-- them) is private.service_sessions_admit_user_write's; the count itself is kept by the bookings
+-- statement triggers (functions/bookings/booking_triggers.sql).
 
 create or replace function private.service_sessions_sync_bookings()
 returns trigger
@@ -54,19 +11,23 @@ security definer
 set search_path = ''
 as $$
 begin
-  update public.bookings b
-  set start_time = new.starts_at,
-      end_time = new.ends_at,
-      provider_id = new.provider_id
-  where b.service_session_id = new.id
-    and (b.start_time is distinct from new.starts_at
-         or b.end_time is distinct from new.ends_at
-         or b.provider_id is distinct from new.provider_id);
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
+  update public.bookings as b
+  set start_time = n.starts_at,
+      end_time = n.ends_at,
+      provider_id = n.provider_id
+  from new_rows as n
+  join old_rows as o on o.id = n.id
+  where b.service_session_id = n.id
+    and (n.starts_at, n.ends_at, n.provider_id) is distinct from (o.starts_at, o.ends_at, o.provider_id)
+    and (b.start_time, b.end_time, b.provider_id) is distinct from (n.starts_at, n.ends_at, n.provider_id);
   return null;
 end
 $$;
 
 comment on function private.service_sessions_sync_bookings() is
-  'AFTER UPDATE OF starts_at, ends_at, provider_id trigger on service_sessions: copies the schedule to the session''s bookings (deprecated start_time/end_time).';
+  'AFTER UPDATE statement trigger on service_sessions (old_rows, new_rows): the bookings of the sessions that moved (time or provider) take the new schedule (deprecated start_time/end_time, provider_id).';
 
-revoke all on function private.service_sessions_sync_bookings() from public, anon;
+revoke all on function private.service_sessions_sync_bookings() from public, anon, authenticated;

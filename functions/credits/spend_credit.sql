@@ -1,126 +1,77 @@
 -- Spending a credit: every regular booking written to public.bookings, by whatever path (the
--- booking core behind book_session / book_individual_session / book_treatment, the recurring
--- dispatcher, a direct insert by staff), goes through this trigger. It fires after
--- bookings_before_write (trigger names order them), so start_time is already the session's.
---
--- INSERT of a live regular booking without subscription_id: the client's active subscription
--- in the organization is locked (select ... for update), so concurrent bookings of the same
--- client queue here and each counts the credits already spent by the ones before it:
---   * none active: pay-per-session (subscription_id stays null), unless the organization's
---     requires_subscription is on: NO_CREDITS_LEFT;
---   * active but the session is outside its validity, or no credit left: NO_CREDITS_LEFT;
---   * otherwise the booking spends a credit: subscription_id is set.
--- INSERT with a subscription_id, a changed subscription_id or a cancelled booking brought back
--- (service calls only) re-checks the balance under the same lock. Cancelling, completing and
--- no-shows spend nothing new: the buckets of private.subscription_usage account for them.
+-- booking core behind book_session / book_individual_session / book_treatment / the recurring
+-- dispatcher, a legacy frontend's insert, a service writing rows), is settled by the bookings
+-- statement triggers (functions/bookings/booking_triggers.sql) through
+-- private.settle_booking_credits, with the booking rule's own answer (private.candidate_credits,
+-- functions/rules/credits.sql):
+--   * the subscriptions involved are locked first (select ... for no key update, in id order): the one
+--     each row names and the client's active one for rows that name none. Concurrent writers of
+--     one client queue here, and each then counts (a new statement, a new snapshot) what the
+--     ones before it spent;
+--   * a row that names a subscription must be allowed to spend it (active, for users; a credit
+--     left counting every row of the statement); a row that names none spends the client's active
+--     subscription's credit when it has one (valid at its start, a credit left), else it is
+--     pay-per-session, unless the organization requires a subscription: NO_CREDITS_LEFT;
+--   * the rows that named none get their subscription_id.
+-- Cancelling, completing and no-shows spend nothing new: the buckets of
+-- private.subscription_usage account for them.
 
-create or replace function private.bookings_spend_credit()
-returns trigger
+create or replace function private.settle_booking_credits(p_candidates private.booking_candidate[])
+returns void
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-  v_sub public.subscriptions;
-  v_requires boolean;
-  v_used integer;
-  v_recheck boolean;
+  v_failure record;
 begin
-  if new.booking_kind <> 'regular' or new.status = 'cancelled' then
-    -- trial/guest never spend (bookings_subscription_kind_check); a cancelled row spends nothing new
-    return new;
+  if p_candidates is null then
+    return;
   end if;
 
-  if tg_op = 'INSERT' and new.subscription_id is null then
-    -- the unique index allows one active subscription; legacy duplicates: the oldest is spent.
-    -- Twice at most: if the row we waited for stopped being active (a renewal closed it, the
-    -- expiry job expired it), its successor is only visible to a new statement.
-    for v_attempt in 1..2 loop
-      select s.* into v_sub
-      from public.subscriptions s
-      where s.organization_id = new.organization_id
-        and s.client_id = new.client_id
-        and s.status = 'active'
-      order by s.starts_at, s.id
-      limit 1
-      for update;
-      exit when v_sub.id is not null;
-    end loop;
+  perform 1
+  from public.subscriptions as s
+  where s.id in (select c.subscription_id from unnest(p_candidates) as c where c.subscription_id is not null)
+     or (s.status = 'active'
+         and (s.organization_id, s.client_id) in (
+           select c.organization_id, c.client_id from unnest(p_candidates) as c where c.subscription_id is null
+         ))
+  order by s.id
+  -- no key update: the foreign key checks of the rows just written hold key share locks on these
+  -- same rows, which this mode (unlike for update) does not wait for
+  for no key update of s;
 
-    if v_sub.id is null then
-      select os.requires_subscription into v_requires
-      from public.organization_settings os
-      where os.organization_id = new.organization_id;
-      if coalesce(v_requires, false) then
-        perform private.raise_error(
-          'NO_CREDITS_LEFT',
-          'This organization requires an active subscription to book, and the client has none.',
-          'p_client_id'
-        );
-      end if;
-      return new;  -- pay-per-session: the booking keeps the service's price snapshot
-    end if;
-
-    if new.start_time < v_sub.starts_at
-       or (v_sub.expires_at is not null and new.start_time >= v_sub.expires_at) then
-      perform private.raise_error(
-        'NO_CREDITS_LEFT',
-        format('The client''s subscription is valid from %s to %s; its credits cannot be spent on a session starting %s.',
-               v_sub.starts_at, coalesce(v_sub.expires_at::text, 'no expiry'), new.start_time),
-        'p_starts_at'
-      );
-    end if;
-
-    -- a new statement, so a new snapshot: it sees every booking committed before our lock
-    v_used := private.subscription_credits_used(v_sub.id);
-    if v_used >= v_sub.total_sessions then
-      perform private.raise_error(
-        'NO_CREDITS_LEFT',
-        format('No credits left: all %s credits of the client''s subscription are used or booked.', v_sub.total_sessions),
-        'p_client_id'
-      );
-    end if;
-    new.subscription_id := v_sub.id;
-    return new;
+  -- a new statement: it sees every booking committed before our locks
+  with judged as materialized (
+    select cr.n, cr.subscription_id, cr.code, cr.detail, cr.hint, c.exclude_booking_id as booking_id,
+           c.subscription_id as named_id
+    from private.candidate_credits(p_candidates, true) as cr
+    join unnest(p_candidates) as c on c.n = cr.n
+  ),
+  chosen as (
+    update public.bookings as b
+    set subscription_id = j.subscription_id
+    from judged as j
+    where b.id = j.booking_id
+      and j.named_id is null
+      and j.subscription_id is not null
+      and not exists (select 1 from judged as f where f.code is not null)
+    returning b.id
+  )
+  select j.code, j.detail, j.hint into v_failure
+  from judged as j
+  where j.code is not null
+  order by j.n
+  limit 1;
+  if found then
+    perform private.raise_error(v_failure.code, v_failure.detail,
+                                private.rule_hint(v_failure.hint, 'p_', '{"subscription_id": "subscription_id"}'));
   end if;
-
-  if new.subscription_id is null then
-    return new;
-  end if;
-
-  v_recheck := tg_op = 'INSERT'
-    or new.subscription_id is distinct from old.subscription_id
-    or old.status = 'cancelled';
-
-  if v_recheck then
-    select s.* into v_sub
-    from public.subscriptions s
-    where s.id = new.subscription_id
-    for update;
-    if v_sub.id is null or v_sub.client_id <> new.client_id or v_sub.organization_id <> new.organization_id then
-      return new;  -- not this client's subscription: the foreign key reports it (23503)
-    end if;
-    if v_sub.status <> 'active' and not private.is_service_call() then
-      perform private.raise_error(
-        'NO_CREDITS_LEFT',
-        format('This subscription is %s: its credits cannot be spent.', v_sub.status),
-        'subscription_id'
-      );
-    end if;
-    v_used := private.subscription_credits_used(v_sub.id, new.id);
-    if v_used >= v_sub.total_sessions then
-      perform private.raise_error(
-        'NO_CREDITS_LEFT',
-        format('No credits left: all %s credits of this subscription are used or booked.', v_sub.total_sessions),
-        'subscription_id'
-      );
-    end if;
-  end if;
-  return new;
 end
 $$;
 
-comment on function private.bookings_spend_credit() is
-  'BEFORE INSERT/UPDATE trigger on bookings: a live regular booking spends a credit of the client''s active subscription (chosen and locked by the database; NO_CREDITS_LEFT when none remain, when the session is outside the subscription''s validity, or when the organization requires a subscription and the client has none; otherwise pay-per-session). Re-checks the balance under the lock when a subscription is named or changed.';
+comment on function private.settle_booking_credits(private.booking_candidate[]) is
+  'Credits of bookings just written (candidates of purpose book: exclude_booking_id = the booking, subscription_id = the credit it names or null): locks the subscriptions involved in id order, asks private.candidate_credits (together) on a fresh snapshot, raises the first NO_CREDITS_LEFT, and writes the chosen subscription_id on the rows that named none.';
 
-revoke all on function private.bookings_spend_credit() from public, anon;
+revoke all on function private.settle_booking_credits(private.booking_candidate[]) from public, anon, authenticated;
+grant execute on function private.settle_booking_credits(private.booking_candidate[]) to service_role;

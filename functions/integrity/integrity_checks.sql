@@ -293,6 +293,18 @@ begin
   select 18, 'skipped_occurrences_with_live_bookings',
     'Occurrences of recurring series marked skipped whose booking is still live: skipping a booked occurrence cancels its booking (skip_recurring_occurrence), so the client would be expected for a session they skipped (sample: booking ids).',
     (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.status = 'pending'
+      and b.approval_expires_at is not null
+      and least(b.approval_expires_at, b.start_time) < now() - interval '1 hour'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 19, 'pending_bookings_past_deadline',
+    'Bookings still awaiting approval more than an hour after their answer deadline (or start): they hold a slot and a credit nobody will release - the expire-pending-bookings pg_cron job is not running (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
 end
 $$;
 

@@ -3,7 +3,8 @@
 -- organization allows it (booking as its public_booking_anonymous_kind, default guest) - and a
 -- visitor who is not a member yet becomes an accepted client of the organization in the same
 -- transaction (nothing is left behind when the booking is refused). The booking itself is the
--- booking core's (private.create_individual_booking): every rule, credits, approval.
+-- booking core's (private.book_individual, the candidate marked public_page): every rule of the
+-- rule home (public_listing and anonymous_booking among them), credits, approval.
 
 create or replace function public.book_public_slot(
   p_service_id uuid,
@@ -17,9 +18,9 @@ set search_path = ''
 as $$
 declare
   v_uid uuid := (select auth.uid());
-  v_service public.services;
-  v_settings public.organization_settings;
   v_kind text := 'regular';
+  v_candidate private.booking_candidate;
+  v_probe private.booking_candidate;
 begin
   if v_uid is null then
     perform private.raise_error('UNAUTHORIZED', 'Sign in (an anonymous sign-in will do where the organization allows it) to book.');
@@ -30,27 +31,32 @@ begin
   if p_provider_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
   end if;
-  if p_starts_at is null then
-    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
-  end if;
-  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
-
-  v_service := private.listed_service(p_service_id);
-  if v_service.id is null then
+  if not exists (select 1 from public.services sv where sv.id = p_service_id) then
     perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
   end if;
-  if not exists (select 1 from private.listed_providers(v_service) as p where p.provider_id = p_provider_id) then
-    perform private.raise_error('NOT_FOUND', 'This provider does not offer the service on the booking page.', 'p_provider_id');
-  end if;
 
+  -- an anonymous sign-in books as the organization says (rule anonymous_booking refuses it where
+  -- the organization does not take them); everyone else books regular
   if private.is_anonymous_caller() then
-    select s.* into v_settings from public.organization_settings s where s.organization_id = v_service.organization_id;
-    v_kind := v_settings.public_booking_anonymous_kind;  -- assert_anonymous_booking refuses when not allowed
+    select s.public_booking_anonymous_kind into v_kind
+    from public.services sv
+    join public.organization_settings s on s.organization_id = sv.organization_id
+    where sv.id = p_service_id;
   end if;
-  perform private.assert_anonymous_booking(v_service.organization_id, v_uid, v_kind, 'is_anonymous');
-  perform private.join_as_public_client(v_service.organization_id);
+  v_candidate := private.individual_candidate(p_service_id, p_provider_id, p_starts_at, v_uid, null, null, v_kind);
+  v_candidate.public_page := true;
 
-  return private.create_individual_booking(p_service_id, p_provider_id, p_starts_at, v_uid, null, v_kind);
+  -- before the visitor joins: the rules that need neither a client nor a time (a probe of
+  -- purpose search): listed on a published page with that provider, offered, the session type
+  v_probe := v_candidate;
+  v_probe.purpose := 'search';
+  v_probe.client_id := null;
+  v_probe.starts_at := null;
+  v_probe.ends_at := null;
+  perform private.assert_bookable(v_probe);
+
+  perform private.join_as_public_client(v_candidate.organization_id);
+  return private.book_individual(v_candidate);
 end
 $$;
 

@@ -1,7 +1,8 @@
 -- get_public_available_slots: the free slots of a listed service with one of its listed
 -- providers, for a published booking page (anyone, anon included). The same computation as a
--- member's get_available_slots (private.service_slots); only the door differs: the service must
--- be listed on a published page and the provider one of those the page shows.
+-- member's get_available_slots (private.service_slots); only the door differs: its candidates
+-- come from the page (public_page), so the rule public_listing answers NOT_FOUND for a service
+-- that is not listed on a published page, or a provider the page does not show for it.
 
 create or replace function public.get_public_available_slots(
   p_provider_id uuid,
@@ -20,16 +21,13 @@ declare
 begin
   perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
 
-  v_service := private.listed_service(p_service_id);
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
   if v_service.id is null then
     perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
   end if;
-  if not exists (select 1 from private.listed_providers(v_service) as p where p.provider_id = p_provider_id) then
-    perform private.raise_error('NOT_FOUND', 'This provider does not offer the service on the booking page.', 'p_provider_id');
-  end if;
 
   return query
-    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to) as s;
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to, true) as s;
 end
 $$;
 

@@ -29,12 +29,12 @@ begin
              from private.listed_providers(sv) as p
            ), '[]'::jsonb)
     from public.services sv
+    cross join lateral private.listed_service(sv.id) as listed
     left join public.session_types st
       on st.organization_id = sv.organization_id
      and st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
     where sv.organization_id = v_org.id
-      and sv.is_public
-      and sv.is_active
+      and listed.id is not null
     order by sv.name, sv.id;
 end
 $$;

@@ -1,10 +1,10 @@
--- The rules of public booking, shared by its RPCs (functions/public_booking/*) and the booking
--- core:
+-- The definitions of public booking, shared by its RPCs (functions/public_booking/*) and the rule
+-- home (functions/rules/: public_listing asks listed_service/listed_providers, anonymous_booking
+-- asks is_anonymous_caller):
 --   private.is_anonymous_caller()            a Supabase anonymous sign-in is calling
 --   private.published_organization(slug)     the organization behind a published booking page
 --   private.listed_service(service_id)       a service listed on a published page (else null)
 --   private.listed_providers(service)        who offers a listed service, with public names
---   private.assert_anonymous_booking(...)    the booking rule anonymous_booking asked on its own
 --   private.join_as_public_client(org)       a signed-in visitor becomes a client of the
 --                                            organization (accepted at once: they asked)
 -- What anon may see is exactly what these return: no other organization (unpublished pages are
@@ -111,40 +111,6 @@ comment on function private.listed_providers(public.services) is
 
 revoke all on function private.listed_providers(public.services) from public, anon, authenticated;
 grant execute on function private.listed_providers(public.services) to service_role;
-
-create or replace function private.assert_anonymous_booking(
-  p_organization_id uuid,
-  p_client_id uuid,
-  p_booking_kind text,
-  p_hint text default 'p_booking_kind'
-)
-returns void
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_failure record;
-begin
-  -- the booking rule anonymous_booking (functions/rules/people.sql), asked on its own
-  select f.code, f.detail, f.hint into v_failure
-  from private.rule_anonymous_booking(
-    array[private.new_candidate(purpose => 'book', organization_id => p_organization_id, client_id => p_client_id,
-                                booking_kind => p_booking_kind)],
-    false
-  ) as f;
-  if found then
-    perform private.raise_error(v_failure.code, v_failure.detail, private.rule_hint(v_failure.hint, '', jsonb_build_object('booking_kind', p_hint)));
-  end if;
-end
-$$;
-
-comment on function private.assert_anonymous_booking(uuid, uuid, text, text) is
-  'The booking rule anonymous_booking on its own (every client booking path asks it with the rest): an anonymous sign-in booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint p_hint). No-op for everyone else.';
-
-revoke all on function private.assert_anonymous_booking(uuid, uuid, text, text) from public, anon, authenticated;
-grant execute on function private.assert_anonymous_booking(uuid, uuid, text, text) to service_role;
 
 create or replace function private.join_as_public_client(p_organization_id uuid)
 returns public.organization_members

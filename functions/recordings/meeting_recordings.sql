@@ -27,6 +27,27 @@ comment on function private.meeting_recordings_before_write() is
 
 revoke all on function private.meeting_recordings_before_write() from public, anon;
 
+create or replace function private.recording_past_retention(p_organization_id uuid, p_created_at timestamptz)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce((
+    select p_created_at <= now() - make_interval(days => s.recording_retention_days)
+    from public.organization_settings as s
+    where s.organization_id = p_organization_id
+      and s.recording_retention_days is not null
+  ), false)
+$$;
+
+comment on function private.recording_past_retention(uuid, timestamptz) is
+  'True when a recording made at p_created_at is older than its organization''s recording_retention_days (null = kept): the purge job deletes it, and its recording.purged event says retention.';
+
+revoke all on function private.recording_past_retention(uuid, timestamptz) from public, anon, authenticated;
+grant execute on function private.recording_past_retention(uuid, timestamptz) to service_role;
+
 create or replace function private.meeting_recordings_after_delete()
 returns trigger
 language plpgsql
@@ -58,7 +79,7 @@ begin
     'size_bytes', coalesce((v_object.metadata ->> 'size')::bigint, old.storage_size_bytes),
     'reason', case
       when old.expires_at <= now() then 'expired'
-      when coalesce(current_setting('sessionkit.recording_purge', true), '') = 'retention' then 'retention'
+      when private.recording_past_retention(old.organization_id, old.created_at) then 'retention'
       else 'deleted'
     end
   ));
@@ -81,16 +102,11 @@ declare
   v_deleted integer;
   v_by_org jsonb;
 begin
-  -- the rows' trigger removes each object and announces it (reason retention unless expired)
-  perform set_config('sessionkit.recording_purge', 'retention', true);
+  -- the rows' trigger removes each object and announces it (reason expired or retention)
   with purged as (
     delete from public.meeting_recordings r
-    using public.organizations o
-    left join public.organization_settings s on s.organization_id = o.id
-    where o.id = r.organization_id
-      and (r.expires_at <= now()
-           or (s.recording_retention_days is not null
-               and r.created_at <= now() - make_interval(days => s.recording_retention_days)))
+    where r.expires_at <= now()
+       or private.recording_past_retention(r.organization_id, r.created_at)
     returning r.organization_id
   ),
   counts as (
@@ -100,7 +116,6 @@ begin
          coalesce(jsonb_object_agg(c.organization_id, c.deleted), '{}'::jsonb)
   into v_deleted, v_by_org
   from counts c;
-  perform set_config('sessionkit.recording_purge', '', true);
 
   perform private.write_audit(
     null, 'recordings.purged', 'meeting_recordings', null, null,

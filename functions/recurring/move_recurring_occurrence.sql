@@ -4,7 +4,8 @@
 -- buffers, sessions and every other series' holds - this series' other occurrences included -,
 -- the daily limit), then holds the new time instead of its regular one
 -- (recurring_booking_exceptions kind moved) and is dispatched there when the earlier of its
--- regular and its new date comes due; credits are spent then, as for every occurrence.
+-- regular and its new date comes due; credits are spent then, as for every occurrence. A move
+-- into the days the nightly run has already booked (up to tomorrow, UTC) is booked at once.
 -- An occurrence the dispatcher already booked is moved with reschedule_booking's rules (the
 -- client's late-move window, credits, ...). Moving an occurrence back to its regular time
 -- undoes a move or a skip; moving one the dispatcher failed to book retries it at that time.
@@ -117,6 +118,25 @@ begin
         where x.organization_id = v_series.organization_id
           and x.recurring_booking_id = v_series.id
           and x.occurrence_date = p_occurrence_date;
+        -- due already for the nightly run (it books the next day, UTC): that run has passed or
+        -- would be too late, so the occurrence is booked now, by the booking core like any
+        -- dispatched occurrence (credits, the client's limits); a failure fails the move
+        if v_series.is_active
+           and least(p_occurrence_date, (p_new_starts_at at time zone v_series.timezone)::date)
+               <= (now() at time zone 'UTC')::date + 1 then
+          update public.recurring_booking_exceptions as x
+          set dispatched_on = (now() at time zone 'UTC')::date
+          where x.organization_id = v_series.organization_id
+            and x.recurring_booking_id = v_series.id
+            and x.occurrence_date = p_occurrence_date;
+          v_booking := private.create_individual_booking(
+            v_series.service_id, v_series.specialist_id, p_new_starts_at, v_series.user_id
+          );
+          update public.bookings as b
+          set recurring_booking_id = v_series.id,
+              recurring_occurrence_date = p_occurrence_date
+          where b.id = v_booking.id;
+        end if;
       end if;
     end if;
   exception when sqlstate 'PT400' or sqlstate 'PT403' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
@@ -147,7 +167,7 @@ end
 $$;
 
 comment on function public.move_recurring_occurrence(uuid, date, timestamptz, text) is
-  'Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every booking rule at the new time (window, notice, working hours and exceptions, buffers, sessions and other occurrences'' holds, daily limit), then it holds the new time instead of its regular one and the dispatcher books it there (credits are spent then) when the earlier of its regular and new date comes due. Already booked: reschedule_booking''s rules. Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is retried at the new time. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+  'Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every booking rule at the new time (window, notice, working hours and exceptions, buffers, sessions and other occurrences'' holds, daily limit), then it holds the new time instead of its regular one and the dispatcher books it there (credits are spent then) when the earlier of its regular and new date comes due; a move into the days the nightly run has already booked (up to tomorrow, UTC) is booked at once (booking_id set; the booking core''s errors, NO_CREDITS_LEFT included, fail the move). Already booked: reschedule_booking''s rules. Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is retried at the new time. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
 @returns {success: boolean, recurring_booking_id: uuid, occurrence_date: date, state: text, starts_at: timestamptz, ends_at: timestamptz, regular_starts_at: timestamptz, held: boolean, provider_id: uuid, booking_id: uuid | null, booking_status: text | null, error_code: text | null, error_detail: text | null, reason: text | null}';
 
 revoke execute on function public.move_recurring_occurrence(uuid, date, timestamptz, text) from public, anon;

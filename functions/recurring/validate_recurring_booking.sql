@@ -76,6 +76,23 @@ begin
     if private.member_role(new.organization_id, new.user_id) is distinct from 'client' then
       perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'user_id');
     end if;
+    -- who may set the series up for this client: the booking rules of the series itself (a hold
+    -- probe naming its client): series_approval (the dispatcher books occurrences confirmed, so a
+    -- series of a service requiring approval is staff's to set up) and anonymous_booking (an
+    -- anonymous sign-in's occurrences are regular bookings)
+    perform private.assert_bookable(
+      private.new_candidate(
+        purpose => 'hold',
+        organization_id => new.organization_id,
+        service_id => new.service_id,
+        provider_id => new.specialist_id,
+        client_id => new.user_id,
+        booking_kind => 'regular',
+        acting_as_staff => v_is_service or private.has_role(new.organization_id, array['owner', 'admin', 'provider'])
+      ),
+      '',
+      jsonb_build_object('client_id', 'user_id', 'booking_kind', 'user_id', 'provider_id', 'specialist_id')
+    );
   end if;
 
   if new.timezone is null or new.local_time is null
@@ -121,7 +138,7 @@ end
 $$;
 
 comment on function private.validate_recurring_booking() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
 
 revoke all on function private.validate_recurring_booking() from public, anon;
 

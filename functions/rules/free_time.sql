@@ -48,65 +48,75 @@ as $$
     from candidates as x
     window earlier as (partition by x.provider_id order by x.starts_at, x.n rows between unbounded preceding and 1 preceding)
   )
-  select o.n, 'SLOT_TAKEN', 'The provider already has a session at that time.', 'starts_at'
-  from ordered as o
-  where (p_together
-         and (o.starts_at < o.earlier_padded_end
-              or o.starts_at < o.earlier_end + pg_catalog.make_interval(mins => o.before_minutes)))
-     or exists (
-       select 1
-       from public.service_sessions as ss
-       left join public.services as ssv on ssv.id = ss.service_id
-       where ss.provider_id = o.provider_id
-         and ss.status <> 'cancelled'
-         -- buffers are at most a day and sessions last at most a day (service_sessions_length_check):
-         -- a bounded range of the (provider, start) index
-         and ss.starts_at > o.starts_at - interval '2 days'
-         and ss.starts_at < o.ends_at + interval '1 day'
-         and ss.ends_at > o.starts_at - interval '1 day'
-         and ss.id is distinct from o.exclude_session_id
-         and tstzrange(o.starts_at, o.ends_at) && tstzrange(
-               ss.starts_at - pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), o.after_minutes)),
-               ss.ends_at + pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_after_minutes, 0), o.before_minutes)))
-         and exists (
-           select 1
-           from public.organization_members as m
-           where m.organization_id = ss.organization_id
-             and m.user_id = o.provider_id
-             and m.status = 'accepted'
-             and m.role in ('owner', 'admin', 'provider')
-         )
-     )
-     or exists (
-       select 1
-       from public.bookings as b
-       left join public.services as bsv on bsv.id = b.service_id
-       where b.provider_id = o.provider_id
-         and b.service_session_id is null
-         and b.status in ('pending', 'confirmed')
-         and b.start_time < o.ends_at + interval '1 day'
-         and b.end_time > o.starts_at - interval '1 day'
-         and tstzrange(o.starts_at, o.ends_at) && tstzrange(
-               b.start_time - pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_before_minutes, 0), o.after_minutes)),
-               b.end_time + pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_after_minutes, 0), o.before_minutes)))
-         and exists (
-           select 1
-           from public.organization_members as m
-           where m.organization_id = b.organization_id
-             and m.user_id = o.provider_id
-             and m.status = 'accepted'
-             and m.role in ('owner', 'admin', 'provider')
-         )
-     )
-     or exists (
-       select 1
-       from holds as h
-       where h.provider_id = o.provider_id
-         and h.recurring_booking_id is distinct from o.recurring_booking_id
-         and tstzrange(o.starts_at, o.ends_at) && tstzrange(
-               h.starts_at - pg_catalog.make_interval(mins => greatest(h.buffer_before_minutes, o.after_minutes)),
-               h.ends_at + pg_catalog.make_interval(mins => greatest(h.buffer_after_minutes, o.before_minutes)))
-     )
+  -- (one branch per kind of busy time, each a join the planner can run set-based)
+  select x.n, 'SLOT_TAKEN', 'The provider already has a session at that time.', 'starts_at'
+  from (
+    select o.n
+    from ordered as o
+    where p_together
+      and (o.starts_at < o.earlier_padded_end
+           or o.starts_at < o.earlier_end + pg_catalog.make_interval(mins => o.before_minutes))
+    union
+    select o.n
+    from candidates as o
+    where exists (
+      select 1
+      from public.service_sessions as ss
+      left join public.services as ssv on ssv.id = ss.service_id
+      where ss.provider_id = o.provider_id
+        and ss.status <> 'cancelled'
+        -- buffers are at most a day and sessions last at most a day (service_sessions_length_check):
+        -- a bounded range of the (provider, start) index
+        and ss.starts_at > o.starts_at - interval '2 days'
+        and ss.starts_at < o.ends_at + interval '1 day'
+        and ss.ends_at > o.starts_at - interval '1 day'
+        and ss.id is distinct from o.exclude_session_id
+        and tstzrange(o.starts_at, o.ends_at) && tstzrange(
+              ss.starts_at - pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), o.after_minutes)),
+              ss.ends_at + pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_after_minutes, 0), o.before_minutes)))
+        and exists (
+          select 1
+          from public.organization_members as m
+          where m.organization_id = ss.organization_id
+            and m.user_id = o.provider_id
+            and m.status = 'accepted'
+            and m.role in ('owner', 'admin', 'provider')
+        )
+    )
+    union
+    select o.n
+    from candidates as o
+    where exists (
+      select 1
+      from public.bookings as b
+      left join public.services as bsv on bsv.id = b.service_id
+      where b.provider_id = o.provider_id
+        and b.service_session_id is null
+        and b.status in ('pending', 'confirmed')
+        and b.start_time < o.ends_at + interval '1 day'
+        and b.end_time > o.starts_at - interval '1 day'
+        and tstzrange(o.starts_at, o.ends_at) && tstzrange(
+              b.start_time - pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_before_minutes, 0), o.after_minutes)),
+              b.end_time + pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_after_minutes, 0), o.before_minutes)))
+        and exists (
+          select 1
+          from public.organization_members as m
+          where m.organization_id = b.organization_id
+            and m.user_id = o.provider_id
+            and m.status = 'accepted'
+            and m.role in ('owner', 'admin', 'provider')
+        )
+    )
+    union
+    select o.n
+    from candidates as o
+    join holds as h
+      on h.provider_id = o.provider_id
+     and h.recurring_booking_id is distinct from o.recurring_booking_id
+     and tstzrange(o.starts_at, o.ends_at) && tstzrange(
+           h.starts_at - pg_catalog.make_interval(mins => greatest(h.buffer_before_minutes, o.after_minutes)),
+           h.ends_at + pg_catalog.make_interval(mins => greatest(h.buffer_after_minutes, o.before_minutes)))
+  ) as x
 $$;
 
 comment on function private.rule_free_time(private.booking_candidate[], boolean) is

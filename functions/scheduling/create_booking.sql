@@ -6,15 +6,18 @@
 --   private.individual_candidate(...)       a 1-to-1 booking as a candidate: the service, the
 --     people, the start, and the length from the session type (named, the service's, the
 --     organization's default) or the end a legacy booking names.
---   private.book_individual(candidate)      1-to-1: under the provider lock, every rule, then the
---     private `individual` service session and its confirmed booking (price snapshot, the credit
---     the credits rule chose, series or treatment tags from the candidate) in the caller's
---     transaction; the exclusion constraint backs the overlap rule up (SLOT_TAKEN).
+--   private.book_individual(candidate)      1-to-1: under the provider lock, every rule, then
+--     private.book_individuals of that one candidate: the private `individual` service session,
+--     created holding its booking, and the booking (price snapshot, the credit the credits rule
+--     chose, series or treatment tags from the candidate) in one statement. The recurring
+--     dispatcher asks the rules about all its candidates at once and writes the passing ones with
+--     the same private.book_individuals; the overlap guarantee backs the rule up (SLOT_TAKEN).
 --   private.open_individual_session_for(candidate)  the session half of it, shared with a legacy
 --     frontend's direct insert into bookings (private.bookings_admit_user_write), which then
 --     inserts its own row as the booking; private.open_individual_session(...) and
 --     private.create_individual_booking(...) are the same by arguments.
---   private.emit_booking_created(booking)   the booking.created outbox event of every path.
+--   private.booking_created_events(booking) the booking.created (booking.pending) outbox events
+--     of every path, written by the bookings statement trigger.
 --   private.join_service_session(...)       a scheduled session (workshop, course, or an open
 --     1-to-1 slot staff created): the session row is locked (select ... for update), so
 --     capacity can never be oversubscribed (CAPACITY_REACHED; a booked 1-to-1 session is full).
@@ -74,6 +77,26 @@ comment on function private.individual_candidate(uuid, uuid, timestamptz, uuid, 
 revoke all on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
 
+create or replace function private.admit_candidate(p_candidate private.booking_candidate)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- lock order: provider -> client limit -> (the statement triggers) subscriptions
+  perform private.lock_provider(p_candidate.provider_id);
+  perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
+  perform private.assert_bookable(p_candidate);
+end
+$$;
+
+comment on function private.admit_candidate(private.booking_candidate) is
+  'Before a 1-to-1 booking (or its session) is written: the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
+
+revoke all on function private.admit_candidate(private.booking_candidate) from public, anon, authenticated;
+grant execute on function private.admit_candidate(private.booking_candidate) to service_role;
+
 create or replace function private.open_individual_session_for(p_candidate private.booking_candidate)
 returns public.service_sessions
 language plpgsql
@@ -83,9 +106,7 @@ as $$
 declare
   v_session public.service_sessions;
 begin
-  perform private.lock_provider(p_candidate.provider_id);
-  perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
-  perform private.assert_bookable(p_candidate);
+  perform private.admit_candidate(p_candidate);
   begin
     insert into public.service_sessions
       (organization_id, service_id, provider_id, session_type_id, kind, visibility,
@@ -133,6 +154,64 @@ comment on function private.open_individual_session(uuid, uuid, timestamptz, uui
 revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
 
+create or replace function private.book_individuals(p_candidates private.booking_candidate[], p_notes text default null)
+returns setof public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- one statement for any number of 1-to-1 bookings (a single booking, a dispatch run): each
+  -- candidate's private individual session, created holding its booking (current_participants
+  -- = 1: the bookings trigger does not count a founding booking again), and the booking itself
+  -- (price snapshot; the credit the credits rule chose, all candidates together; pending until
+  -- approval where the service asks for it). The statement triggers of both tables do the rest.
+  return query
+  with c as materialized (
+    select x.*, sv.price, sv.requires_approval
+    from unnest(p_candidates) as x
+    join public.services as sv on sv.id = x.service_id
+  ),
+  credit as materialized (
+    select cr.n, cr.subscription_id from private.candidate_credits(p_candidates, true) as cr
+  ),
+  sessions as (
+    insert into public.service_sessions
+      (organization_id, service_id, provider_id, session_type_id, kind, visibility,
+       starts_at, ends_at, max_participants, current_participants)
+    select c.organization_id, c.service_id, c.provider_id, c.session_type_id, 'individual', 'private',
+           c.starts_at, c.ends_at, 1, 1
+    from c
+    order by c.n
+    returning id, provider_id, starts_at, session_type_id
+  )
+  insert into public.bookings
+    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
+     start_time, end_time, status, approval_expires_at, booking_kind, price, notes, subscription_id,
+     recurring_booking_id, recurring_occurrence_date, session_group_id, session_number, total_sessions)
+  select
+    c.organization_id, c.client_id, c.provider_id, c.service_id, s.id, s.session_type_id,
+    c.starts_at, c.ends_at, case when a.deadline is null then 'confirmed' else 'pending' end, a.deadline,
+    c.booking_kind, c.price, p_notes, cr.subscription_id,
+    c.recurring_booking_id, c.occurrence_date, c.session_group_id, c.session_number, c.total_sessions
+  from c
+  -- a provider's live sessions never overlap: (provider, start) names the new one
+  join sessions as s on s.provider_id = c.provider_id and s.starts_at = c.starts_at
+  left join credit as cr on cr.n = c.n
+  cross join lateral (
+    select case when c.requires_approval then private.approval_deadline(c.service_id, c.starts_at) end as deadline
+  ) as a
+  order by c.n
+  returning *;
+end
+$$;
+
+comment on function private.book_individuals(private.booking_candidate[], text) is
+  'The write of the 1-to-1 booking core, for any number of candidates at once (callers hold the provider locks and asked the booking rules, together): one statement inserts each candidate''s private individual session, created holding its booking, and its booking (price snapshot, the credit private.candidate_credits chose, series or treatment tags from the candidate, pending until approval where the service asks for it); the tables'' statement triggers settle credits, log history and emit booking.created. Returns the bookings in candidate order.';
+
+revoke all on function private.book_individuals(private.booking_candidate[], text) from public, anon, authenticated;
+grant execute on function private.book_individuals(private.booking_candidate[], text) to service_role;
+
 create or replace function private.book_individual(p_candidate private.booking_candidate, p_notes text default null)
 returns public.bookings
 language plpgsql
@@ -140,37 +219,22 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_session public.service_sessions;
   v_booking public.bookings;
-  v_deadline timestamptz;
 begin
   perform private.validate_booking_kind(p_candidate.booking_kind);
-  v_session := private.open_individual_session_for(p_candidate);
-  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
-
-  insert into public.bookings
-    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, approval_expires_at, booking_kind, price, notes, subscription_id,
-     recurring_booking_id, recurring_occurrence_date, session_group_id, session_number, total_sessions)
-  select
-    v_session.organization_id, p_candidate.client_id, v_session.provider_id, v_session.service_id, v_session.id,
-    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
-    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_candidate.booking_kind,
-    sv.price, p_notes, cr.subscription_id,
-    p_candidate.recurring_booking_id, p_candidate.occurrence_date,
-    p_candidate.session_group_id, p_candidate.session_number, p_candidate.total_sessions
-  from public.services sv
-  left join private.candidate_credits(array[p_candidate], false) as cr on true
-  where sv.id = v_session.service_id
-  returning * into v_booking;
-
-  perform private.emit_booking_created(v_booking);
+  perform private.admit_candidate(p_candidate);
+  begin
+    select b.* into v_booking from private.book_individuals(array[p_candidate], p_notes) as b;
+  exception when exclusion_violation then
+    -- someone wrote the provider's schedule without the provider lock (direct table write)
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end;
   return v_booking;
 end
 $$;
 
 comment on function private.book_individual(private.booking_candidate, text) is
-  'Booking core for 1-to-1 sessions: the candidate''s private individual session (private.open_individual_session_for: provider lock, every booking rule) and its booking (confirmed, or pending until approval when private.approval_deadline says so) - price snapshot, the credit the credits rule chose (private.candidate_credits), series occurrence or treatment session tags from the candidate - and a booking.created outbox event. Caller authorisation is the caller''s job.';
+  'Booking core for one 1-to-1 booking: the provider lock (and the client''s limit lock), every booking rule for the candidate (private.assert_bookable: the first failure raised with its code), then private.book_individuals of that one candidate - the same write a dispatch run makes for many. Caller authorisation is the caller''s job.';
 
 revoke all on function private.book_individual(private.booking_candidate, text) from public, anon, authenticated;
 grant execute on function private.book_individual(private.booking_candidate, text) to service_role;
@@ -201,47 +265,44 @@ comment on function private.create_individual_booking(uuid, uuid, timestamptz, u
 revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon, authenticated;
 grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
 
-create or replace function private.emit_booking_created(p_booking public.bookings)
-returns void
+create or replace function private.booking_created_events(p_booking public.bookings)
+returns table (topic text, payload jsonb)
 language sql
-security definer
-set search_path = ''
+stable
 as $$
   -- booking.created for every booking; booking.pending too when it awaits approval (the
   -- provider or an owner/admin has until approval_expires_at to answer)
-  select null::void
+  select t.topic, jsonb_build_object(
+    'booking_id', p_booking.id,
+    'service_session_id', p_booking.service_session_id,
+    'client_id', p_booking.client_id,
+    'provider_id', p_booking.provider_id,
+    'service_id', p_booking.service_id,
+    'starts_at', p_booking.start_time,
+    'ends_at', p_booking.end_time,
+    'booking_kind', p_booking.booking_kind
+  ) || t.extra
   from (
-    select private.emit_event(p_booking.organization_id, t.topic, jsonb_build_object(
-      'booking_id', p_booking.id,
-      'service_session_id', p_booking.service_session_id,
-      'client_id', p_booking.client_id,
-      'provider_id', p_booking.provider_id,
-      'service_id', p_booking.service_id,
-      'starts_at', p_booking.start_time,
-      'ends_at', p_booking.end_time,
-      'booking_kind', p_booking.booking_kind
-    ) || t.extra)
-    from (
-      select 1, 'booking.created', '{}'::jsonb
-      union all
-      select 2, 'booking.pending', jsonb_build_object('approval_expires_at', p_booking.approval_expires_at)
-      where p_booking.status = 'pending' and p_booking.approval_expires_at is not null
-    ) as t (n, topic, extra)
-    order by t.n
-  ) as emitted
+    select 1, 'booking.created', '{}'::jsonb
+    union all
+    select 2, 'booking.pending', jsonb_build_object('approval_expires_at', p_booking.approval_expires_at)
+    where p_booking.status = 'pending' and p_booking.approval_expires_at is not null
+  ) as t (n, topic, extra)
+  order by t.n
 $$;
 
-comment on function private.emit_booking_created(public.bookings) is
-  'Writes the booking.created outbox event of a new booking (every booking path), and booking.pending (the same payload + approval_expires_at) when it awaits approval.';
+comment on function private.booking_created_events(public.bookings) is
+  'The outbox events of a new booking (every booking path; written by the bookings insert statement trigger): booking.created, and booking.pending (the same payload + approval_expires_at) when it awaits approval.';
 
-revoke all on function private.emit_booking_created(public.bookings) from public, anon;
-grant execute on function private.emit_booking_created(public.bookings) to service_role;
+revoke all on function private.booking_created_events(public.bookings) from public, anon, authenticated;
+grant execute on function private.booking_created_events(public.bookings) to service_role;
 
 create or replace function private.join_service_session(
   p_service_session_id uuid,
   p_client_id uuid,
   p_booking_kind text default 'regular',
-  p_is_staff boolean default false
+  p_is_staff boolean default false,
+  p_status_reason text default null
 )
 returns public.bookings
 language plpgsql
@@ -250,6 +311,7 @@ set search_path = ''
 as $$
 declare
   v_session public.service_sessions;
+  v_candidate private.booking_candidate;
   v_booking public.bookings;
   v_deadline timestamptz;
 begin
@@ -264,7 +326,7 @@ begin
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
   perform private.lock_client_limit(v_session.service_id, p_client_id);
-  perform private.assert_bookable(private.new_candidate(
+  v_candidate := private.new_candidate(
     purpose => 'join',
     organization_id => v_session.organization_id,
     service_id => v_session.service_id,
@@ -275,27 +337,28 @@ begin
     booking_kind => p_booking_kind,
     acting_as_staff => p_is_staff,
     service_session_id => v_session.id
-  ));
+  );
+  perform private.assert_bookable(v_candidate);
 
-  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at);
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at, p_is_staff);
   insert into public.bookings
     (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
-     start_time, end_time, status, approval_expires_at, booking_kind, price)
+     start_time, end_time, status, status_reason, approval_expires_at, booking_kind, price, subscription_id)
   select
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
     v_session.session_type_id, v_session.starts_at, v_session.ends_at,
-    case when v_deadline is null then 'confirmed' else 'pending' end, v_deadline, p_booking_kind, sv.price
+    case when v_deadline is null then 'confirmed' else 'pending' end, p_status_reason, v_deadline, p_booking_kind, sv.price,
+    cr.subscription_id
   from public.services sv
+  left join private.candidate_credits(array[v_candidate], false) as cr on true
   where sv.id = v_session.service_id
   returning * into v_booking;
-
-  perform private.emit_booking_created(v_booking);
   return v_booking;
 end
 $$;
 
-comment on function private.join_service_session(uuid, uuid, text, boolean) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; the trigger counts the participant either way) and a booking.created outbox event.';
+comment on function private.join_service_session(uuid, uuid, text, boolean, text) is
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
 
-revoke all on function private.join_service_session(uuid, uuid, text, boolean) from public, anon;
-grant execute on function private.join_service_session(uuid, uuid, text, boolean) to service_role;
+revoke all on function private.join_service_session(uuid, uuid, text, boolean, text) from public, anon;
+grant execute on function private.join_service_session(uuid, uuid, text, boolean, text) to service_role;

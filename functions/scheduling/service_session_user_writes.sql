@@ -11,10 +11,12 @@
 --   default), at most 24 hours long, not in the past (BOOKING_IN_PAST) and free of the provider's
 --   other sessions with buffers, under the provider lock (SLOT_TAKEN). The participant count
 --   starts at 0 (service_sessions_before_write).
--- UPDATE: location, visibility, capacity (never below the participants) and status; a move
+-- INSERT also starts the participant count at 0.
+-- UPDATE: location, visibility, capacity (never below the participants) and status (not to
+--   cancelled while live bookings remain: CONFLICT; current_participants is the database's); a move
 --   (starts_at/ends_at/provider_id) or a revival (cancelled -> scheduled) passes the same
 --   schedule rules; a 1-to-1 session with a live booking moves only with reschedule_booking;
---   scheduled -> cancelled needs no live bookings (service_sessions_before_write), -> completed
+--   scheduled -> cancelled needs no live bookings, -> completed
 --   only once started; completed and cancelled are final otherwise. organization, service, kind,
 --   session type and creation time are fixed.
 
@@ -41,6 +43,20 @@ begin
     end;
     if v_column is not null then
       perform private.raise_error('INVALID_REQUEST', format('%s of a session is fixed when it is scheduled.', v_column), v_column);
+    end if;
+    if new.current_participants is distinct from old.current_participants then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        'current_participants is maintained by the database from the session''s bookings.',
+        'current_participants'
+      );
+    end if;
+    if new.status = 'cancelled' and old.status <> 'cancelled' and exists (
+      select 1 from public.bookings b
+      where b.service_session_id = new.id
+        and b.status in ('pending', 'confirmed')
+    ) then
+      perform private.raise_error('CONFLICT', 'This session still has bookings; cancel them first.', 'status');
     end if;
     if new.status is distinct from old.status and not (
          (old.status = 'scheduled' and new.status in ('cancelled', 'completed'))
@@ -72,6 +88,8 @@ begin
     return new;  -- not theirs to schedule (the insert policy's test): row level security refuses it
   elsif new.status is distinct from 'scheduled' then
     perform private.raise_error('INVALID_REQUEST', 'A new session is scheduled.', 'status');
+  else
+    new.current_participants := 0;  -- the bookings trigger counts them
   end if;
 
   perform private.require_sane_timestamp(new.starts_at, 'starts_at');

@@ -1,8 +1,8 @@
 -- The default session type is applied server-side: a service session or booking created
 -- without a session type gets the organization default (or its only active type) when exactly
--- one applies; a booking of a service session inherits that session's type instead.
--- Backfills that must leave the type null on purpose set
---   set local sessionkit.skip_session_type_default = 'on';
+-- one applies; a booking of a service session inherits that session's type instead. The
+-- trigger fires only for rows written without a type (triggers/service_sessions.sql,
+-- triggers/bookings.sql), so bulk writes that name theirs pay nothing.
 
 create or replace function private.apply_default_session_type()
 returns trigger
@@ -13,11 +13,6 @@ as $$
 declare
   v_service_session_id uuid;
 begin
-  if new.session_type_id is not null
-     or coalesce(current_setting('sessionkit.skip_session_type_default', true), '') = 'on' then
-    return new;
-  end if;
-
   if tg_table_name = 'bookings' then
     -- read through jsonb: service_session_id is added by the scheduling migrations
     v_service_session_id := (to_jsonb(new) ->> 'service_session_id')::uuid;

@@ -21,7 +21,6 @@ declare
   v_session public.service_sessions;
   v_entry public.waitlist_entries;
   v_booking public.bookings;
-  v_reason text := current_setting('sessionkit.status_reason', true);
   v_promoted integer := 0;
   v_code text;
   v_detail text;
@@ -46,9 +45,12 @@ begin
 
     begin
       -- the new booking's history says why it exists (not the reason of the change that freed the place)
-      perform set_config('sessionkit.status_reason', 'Promoted from the waitlist', true);
-      v_booking := private.join_service_session(v_session.id, v_entry.client_id, v_entry.booking_kind, true);
-      perform set_config('sessionkit.status_reason', coalesce(v_reason, ''), true);
+      -- staff book the waiting client in when staff put them on the list; a client's own entry is
+      -- their request (a service requiring approval: the promoted booking is pending)
+      v_booking := private.join_service_session(
+        v_session.id, v_entry.client_id, v_entry.booking_kind, v_entry.joined_by is distinct from v_entry.client_id,
+        'Promoted from the waitlist'
+      );
       update public.waitlist_entries as e
       set status = 'promoted', booking_id = v_booking.id, resolved_at = now()
       where e.id = v_entry.id;
@@ -70,7 +72,6 @@ begin
       if v_state not like 'PT%' then
         raise;  -- not a booking rule (a deadlock, a bug): fail the change rather than skip the client unfairly
       end if;
-      perform set_config('sessionkit.status_reason', coalesce(v_reason, ''), true);
       update public.waitlist_entries as e
       set status = 'skipped', skip_code = v_code, skip_detail = left(v_detail, 2000), resolved_at = now()
       where e.id = v_entry.id;

@@ -465,6 +465,11 @@ class Bookings(RowModel):
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
     """
+    status_reason: str | None
+    """Why the booking has its current status, as given by whoever changed it (the cancellation
+    reason, completed, Promoted from the waitlist, …); null when nobody said. Copied into
+    booking_status_history.reason.
+    """
     approval_expires_at: datetime.datetime | None
     """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
     service's approval_timeout_hours, at the latest its start). A pending booking past it is
@@ -551,6 +556,11 @@ class BookingsInsert(InsertModel):
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
     """
+    status_reason: str | None = None
+    """Why the booking has its current status, as given by whoever changed it (the cancellation
+    reason, completed, Promoted from the waitlist, …); null when nobody said. Copied into
+    booking_status_history.reason.
+    """
     approval_expires_at: datetime.datetime | None = None
     """Answer deadline of a booking awaiting approval (set when it is made pending: now + the
     service's approval_timeout_hours, at the latest its start). A pending booking past it is
@@ -630,6 +640,11 @@ class BookingsUpdate(UpdateModel):
     total_sessions: int | None = None
     """Sessions in the treatment (the service's total_sessions_required when the treatment was
     booked).
+    """
+    status_reason: str | None = None
+    """Why the booking has its current status, as given by whoever changed it (the cancellation
+    reason, completed, Promoted from the waitlist, …); null when nobody said. Copied into
+    booking_status_history.reason.
     """
     approval_expires_at: datetime.datetime | None = None
     """Answer deadline of a booking awaiting approval (set when it is made pending: now + the

@@ -1546,19 +1546,19 @@ class SessionkitRpc:
     ) -> DispatchRecurringBookingsResult:
         """Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence
         of every active series due on or before p_run_date (catch-up: past occurrences are skipped
-        and counted, never booked) under the booking core's rules and credits; advances
-        next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
-        deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
-        concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
-        recurring_booking_exceptions (kind failed, error_code) with an outbox event
-        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
-        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
-        the earlier of their regular and new date comes due (moved). One audit_log entry per run
-        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
-        …}, success | success_with_errors). Returns {success, message, run_date, count,
-        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
-        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
+        and counted, never booked) under every booking rule and credits (the booking core, for all
+        due occurrences at once); advances next_booking_date (+7 / +14 days / +1 month on the
+        anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per
+        (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A
+        failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error,
+        detail}], recorded in recurring_booking_exceptions (kind failed, error_code) with an
+        outbox event recurring_booking.occurrence_failed, and never stops the others. Occurrences
+        the parties skipped are not booked (skipped_on_request); moved ones are booked at their
+        new time when the earlier of their regular and new date comes due (moved). One audit_log
+        entry per run (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request,
+        moved, errors, …}, success | success_with_errors). Returns {success, message, run_date,
+        count, bookings[], skipped, already_booked, skipped_on_request, moved, deactivated,
+        errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
@@ -1839,11 +1839,13 @@ class SessionkitRpc:
         booking rule at the new time (window, notice, working hours and exceptions, buffers,
         sessions and other occurrences' holds, daily limit), then it holds the new time instead of
         its regular one and the dispatcher books it there (credits are spent then) when the
-        earlier of its regular and new date comes due. Already booked: reschedule_booking's rules.
-        Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher
-        failed to book is retried at the new time. For the series' client, the provider who runs
-        it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success.
-        Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
+        earlier of its regular and new date comes due; a move into the days the nightly run has
+        already booked (up to tomorrow, UTC) is booked at once (booking_id set; the booking core's
+        errors, NO_CREDITS_LEFT included, fail the move). Already booked: reschedule_booking's
+        rules. Moving it back to its regular time undoes a move or a skip; an occurrence the
+        dispatcher failed to book is retried at the new time. For the series' client, the provider
+        who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus
+        success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
         INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED,
         NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
         OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE,
@@ -2758,19 +2760,19 @@ class AsyncSessionkitRpc:
     ) -> DispatchRecurringBookingsResult:
         """Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence
         of every active series due on or before p_run_date (catch-up: past occurrences are skipped
-        and counted, never booked) under the booking core's rules and credits; advances
-        next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date,
-        deactivates series past end_date. Idempotent per (series, occurrence) by a unique index;
-        concurrent runs split the work (skip locked). A failing occurrence is reported in
-        errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in
-        recurring_booking_exceptions (kind failed, error_code) with an outbox event
-        recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties
-        skipped are not booked (skipped_on_request); moved ones are booked at their new time when
-        the earlier of their regular and new date comes due (moved). One audit_log entry per run
-        (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors,
-        …}, success | success_with_errors). Returns {success, message, run_date, count,
-        bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}.
-        p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
+        and counted, never booked) under every booking rule and credits (the booking core, for all
+        due occurrences at once); advances next_booking_date (+7 / +14 days / +1 month on the
+        anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per
+        (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A
+        failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error,
+        detail}], recorded in recurring_booking_exceptions (kind failed, error_code) with an
+        outbox event recurring_booking.occurrence_failed, and never stops the others. Occurrences
+        the parties skipped are not booked (skipped_on_request); moved ones are booked at their
+        new time when the earlier of their regular and new date comes due (moved). One audit_log
+        entry per run (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request,
+        moved, errors, …}, success | success_with_errors). Returns {success, message, run_date,
+        count, bookings[], skipped, already_booked, skipped_on_request, moved, deactivated,
+        errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
 
         POST /rest/v1/rpc/dispatch_recurring_bookings: `dispatch_recurring_bookings(p_run_date
         date, p_shard integer, p_shards integer)`. An argument left as None is not sent (the
@@ -3055,11 +3057,13 @@ class AsyncSessionkitRpc:
         booking rule at the new time (window, notice, working hours and exceptions, buffers,
         sessions and other occurrences' holds, daily limit), then it holds the new time instead of
         its regular one and the dispatcher books it there (credits are spent then) when the
-        earlier of its regular and new date comes due. Already booked: reschedule_booking's rules.
-        Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher
-        failed to book is retried at the new time. For the series' client, the provider who runs
-        it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success.
-        Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
+        earlier of its regular and new date comes due; a move into the days the nightly run has
+        already booked (up to tomorrow, UTC) is booked at once (booking_id set; the booking core's
+        errors, NO_CREDITS_LEFT included, fail the move). Already booked: reschedule_booking's
+        rules. Moving it back to its regular time undoes a move or a skip; an occurrence the
+        dispatcher failed to book is retried at the new time. For the series' client, the provider
+        who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus
+        success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED,
         INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED,
         NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW,
         OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE,

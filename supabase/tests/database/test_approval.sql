@@ -5,7 +5,7 @@
 -- booking.expired. Every role: owner, admin, provider, client, a member of another
 -- organization, anon, service_role.
 begin;
-select plan(72);
+select plan(82);
 
 do $$
 declare
@@ -136,6 +136,15 @@ select tests.act_as('acme_admin');
 select results_eq($$select status from public.confirm_booking(tests.ref('p3'))$$, $$values ('confirmed'::text)$$, 'confirm: an admin confirms');
 select tests.authenticate_as_service_role();
 select results_eq($$select status from public.confirm_booking(tests.ref('p4'))$$, $$values ('confirmed'::text)$$, 'confirm: service_role confirms');
+select tests.act_as('acme_client2');
+do $$
+begin
+  perform tests.remember('o1', (select id from public.book_individual_session(tests.ref('vetted'), tests.uid('acme_provider'), tests.slot(1, '10:00'))));
+  perform tests.remember('o2', (select id from public.book_individual_session(tests.ref('vetted'), tests.uid('acme_provider'), tests.slot(2, '10:00'))));
+end
+$$;
+select tests.act_as('acme_owner');
+select results_eq($$select status from public.confirm_booking(tests.ref('o1'))$$, $$values ('confirmed'::text)$$, 'confirm: the owner confirms');
 select is(
   (select payload ->> 'confirmed_by' from public.outbox_events where topic = 'booking.confirmed' and payload ->> 'booking_id' = tests.ref('p1')::text),
   tests.uid('acme_provider')::text,
@@ -198,6 +207,8 @@ select results_eq(
   'events: booking.declined (and no booking.cancelled)');
 select tests.act_as('acme_admin');
 select is(public.decline_booking(tests.ref('p6')) ->> 'success', 'true', 'decline: an admin declines, a reason is optional');
+select tests.act_as('acme_owner');
+select is(public.decline_booking(tests.ref('o2'), 'Not this week') ->> 'success', 'true', 'decline: the owner declines');
 select is((select reason from public.booking_status_history where booking_id = tests.ref('p6') and to_status = 'cancelled'),
   'declined', 'decline: without a reason the history says declined');
 select tests.act_as('acme_provider');
@@ -240,6 +251,7 @@ select throws_ok($$select public.decline_booking(tests.ref('p9'), 'Late')$$, 'PT
 select is(tests.error_of($$update public.bookings set status = 'confirmed' where id = tests.ref('p9')$$) ->> 'message', 'APPROVAL_EXPIRED',
   'late: and a direct update');
 select throws_ok($$select public.confirm_booking(tests.ref('p10'))$$, 'PT422', 'BOOKING_IN_PAST', 'late: BOOKING_IN_PAST once the session has started');
+select throws_ok($$select public.complete_booking(tests.ref('p10'))$$, 'PT409', 'CONFLICT', 'late: a booking never confirmed is not completed (it expires)');
 
 -- expiry ------------------------------------------------------------------------------------------------------------
 select tests.act_as('acme_admin');
@@ -264,6 +276,13 @@ select is(private.expire_pending_bookings() >= 0 and (select status from public.
   'expiry: running it again changes nothing of ours');
 select ok(tests.cron_job_count('expire-pending-bookings') is null or tests.cron_job_count('expire-pending-bookings') = 1,
   'expiry: scheduled by pg_cron where it is installed');
+select is(tests.invariant(tests.org_id('acme'), 'pending_bookings_past_deadline') -> 'violations', '0'::jsonb,
+  'expiry: once the job ran, integrity_report finds no booking pending past its deadline');
+update public.bookings set approval_expires_at = now() - interval '2 hours' where id = tests.ref('p11');
+select is(tests.invariant(tests.org_id('acme'), 'pending_bookings_past_deadline'),
+  jsonb_build_object('violations', 1, 'sample_ids', jsonb_build_array(tests.ref('p11')::text)),
+  'expiry: a booking still pending two hours past its deadline (the job did not run) is an integrity violation');
+update public.bookings set approval_expires_at = now() + interval '1 day' where id = tests.ref('p11');
 
 -- the credits add up -------------------------------------------------------------------------------------------------
 select results_eq(
@@ -272,6 +291,45 @@ select results_eq(
   $$values (20, 20)$$,
   'credits: completed + scheduled + forfeited + remaining = total through it all');
 select is(tests.balance(tests.ref('sub')) -> 'forfeited', '1'::jsonb, 'credits: only the late cancellation of a confirmed booking forfeited one');
+
+-- waitlist: a promotion is the waiting client's request --------------------------------------------
+do $$
+begin
+  perform tests.remember('workshop2', tests.seed_group_session(tests.ref('class'), tests.slot(5, '14:00'), 1));
+end
+$$;
+select tests.act_as('acme_provider');
+do $$
+begin
+  perform tests.remember('w2', (select id from public.book_session(tests.ref('workshop2'), 'regular', tests.uid('acme_client2'))));
+end
+$$;
+select is((select status from public.bookings where id = tests.ref('w2')), 'confirmed',
+  'waitlist: the provider books a client into the class (confirmed)');
+select tests.act_as('acme_client');
+select lives_ok($$select public.join_waitlist(tests.ref('workshop2'))$$, 'waitlist: the client waits for the full class');
+select tests.act_as('acme_admin');
+do $$
+begin
+  perform public.cancel_booking(tests.ref('w2'), 'Moved away');
+end
+$$;
+select results_eq(
+  $$select status, approval_expires_at is not null from public.bookings
+    where service_session_id = tests.ref('workshop2') and client_id = tests.uid('acme_client')$$,
+  $$values ('pending'::text, true)$$,
+  'waitlist: promoted from their own place on the list (whoever freed it), the client''s booking awaits approval');
+
+-- series: the dispatcher books as the system, so no client series around approval -----------------
+select tests.act_as('acme_client');
+select is(
+  tests.error_of($$select public.create_recurring_booking(tests.ref('vetted'), tests.uid('acme_provider'), 'weekly', tests.next_weekday(1) + 21)$$) ->> 'message',
+  'FORBIDDEN', 'series: a client cannot set up a series of a service that requires approval');
+select tests.act_as('acme_provider');
+select lives_ok(
+  format($$select public.create_recurring_booking(tests.ref('vetted'), tests.uid('acme_provider'), 'weekly', tests.next_weekday(1) + 21, null, '10:00', %L)$$,
+         tests.uid('acme_client')),
+  'series: the provider sets it up for the client (their approval)');
 
 -- services: the new columns are owner/admin settings -------------------------------------------------------------------
 select tests.act_as('acme_provider');

@@ -31,7 +31,7 @@ select is(
   (select count(*)::int from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') i
    where (select array_agg(k order by k) from jsonb_object_keys(i) k) = array['description', 'name', 'sample_ids', 'violations']
      and jsonb_typeof(i -> 'violations') = 'number' and jsonb_typeof(i -> 'sample_ids') = 'array'),
-  18, 'shape: 18 invariants, each {name, description, violations (number), sample_ids (array)}');
+  19, 'shape: 19 invariants, each {name, description, violations (number), sample_ids (array)}');
 select is(
   (select array_agg(i.value ->> 'name' order by i.ordinality)
    from jsonb_array_elements(public.integrity_report(tests.org_id('healthy')) -> 'invariants') with ordinality as i),
@@ -42,8 +42,8 @@ select is(
         'overlapping_provider_sessions', 'bookings_with_foreign_subscription', 'cancellation_policy_mismatch',
         'active_subscriptions_past_expiry', 'sessions_of_non_members', 'outbox_dead_letters',
         'orphaned_recording_objects', 'waiting_behind_free_places',
-        'skipped_occurrences_with_live_bookings'],
-  'shape: the invariants, in a stable order (waiting_behind_free_places: test_waitlists.sql; skipped_occurrences_with_live_bookings: test_series_edits.sql)');
+        'skipped_occurrences_with_live_bookings', 'pending_bookings_past_deadline'],
+  'shape: the invariants, in a stable order (waiting_behind_free_places: test_waitlists.sql; skipped_occurrences_with_live_bookings: test_series_edits.sql; pending_bookings_past_deadline: test_approval.sql)');
 select is(
   public.integrity_report(tests.org_id('healthy')) -> 'organization_id',
   to_jsonb(tests.org_id('healthy')), 'shape: organization_id is the organization reported on');
@@ -64,12 +64,12 @@ begin
   alter table public.bookings enable trigger bookings_legacy_insert;
 
   -- 2: a regular booking that spent nothing in an organization requiring a subscription
-  --    (the credit trigger, which would refuse it, is off for this insert)
-  alter table public.bookings disable trigger bookings_spend_credit;
-  insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time, notes)
-  select ss.organization_id, tests.uid('inv-2_client'), ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at, 'unpaid'
+  --    (written as a trial, which spends nothing, then turned regular: the credit trigger only
+  --    looks at credits named or revived)
+  insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time, notes, booking_kind)
+  select ss.organization_id, tests.uid('inv-2_client'), ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at, 'unpaid', 'trial'
   from public.service_sessions ss where ss.id = tests.session_id(tests.org_id('inv-2'), 'b');
-  alter table public.bookings enable trigger bookings_spend_credit;
+  update public.bookings set booking_kind = 'regular' where organization_id = tests.org_id('inv-2') and notes = 'unpaid';
 
   -- 3: a trial booking carrying a subscription (the check constraint is dropped for the test)
   alter table public.bookings drop constraint bookings_subscription_kind_check;
@@ -83,36 +83,36 @@ begin
   -- 5: a booking that spent a credit, cancelled without saying whether it was restored
   update public.bookings set status = 'cancelled' where organization_id = tests.org_id('inv-5');
 
-  -- 6: more credits spent than the subscription holds (the credit trigger is off for this insert)
-  update public.subscriptions set total_sessions = 1 where organization_id = tests.org_id('inv-6');
-  alter table public.bookings disable trigger bookings_spend_credit;
+  -- 6: more credits spent than the subscription holds (a second credit spent, then the total
+  --    lowered with the trigger that would refuse it off for this update)
   insert into public.bookings (organization_id, client_id, provider_id, service_id, service_session_id, start_time, end_time, subscription_id)
   select ss.organization_id, s.client_id, ss.provider_id, ss.service_id, ss.id, ss.starts_at, ss.ends_at, s.id
   from public.service_sessions ss
   join public.subscriptions s on s.organization_id = ss.organization_id
   where ss.id = tests.session_id(tests.org_id('inv-6'), 'b');
-  alter table public.bookings enable trigger bookings_spend_credit;
+  alter table public.subscriptions disable trigger subscriptions_before_write;
+  update public.subscriptions set total_sessions = 1 where organization_id = tests.org_id('inv-6');
+  alter table public.subscriptions enable trigger subscriptions_before_write;
 
-  -- 7: a participant count that drifted (the trigger maintaining it is off for this update)
-  alter table public.service_sessions disable trigger service_sessions_before_write;
+  -- 7: a participant count that drifted (only users' writes are refused it: the table owner's
+  --    direct update goes through)
   update public.service_sessions set current_participants = 0 where id = tests.session_id(tests.org_id('inv-7'), 'a');
-  alter table public.service_sessions enable trigger service_sessions_before_write;
 
   -- 9: a cancellation record for a booking that is not cancelled (the trigger that would cancel
   --    the booking is off for this insert)
   alter table public.booking_cancellations disable trigger booking_cancellations_before_insert;
+  alter table public.booking_cancellations disable trigger booking_cancellations_apply;
   insert into public.booking_cancellations (organization_id, booking_id, reason, cancellation_policy_applied)
   select b.organization_id, b.id, 'phantom', 'credit_restored'
   from public.bookings b where b.organization_id = tests.org_id('inv-9');
+  alter table public.booking_cancellations enable trigger booking_cancellations_apply;
   alter table public.booking_cancellations enable trigger booking_cancellations_before_insert;
 
   -- 11: a booking spending another client's subscription (the composite foreign key is dropped
-  --     for the test, the credit trigger is off for this update)
+  --     for the test)
   alter table public.bookings drop constraint bookings_subscription_fkey;
-  alter table public.bookings disable trigger bookings_spend_credit;
   update public.bookings b set subscription_id = tests.active_subscription(tests.org_id('inv-11'), tests.uid('inv-11_client2'))
   where b.organization_id = tests.org_id('inv-11');
-  alter table public.bookings enable trigger bookings_spend_credit;
 
   -- 8: a cancelled booking without its cancellation record (a backfill-style status change)
   update public.bookings set status = 'cancelled', subscription_id = null where organization_id = tests.org_id('inv-8');
@@ -296,9 +296,7 @@ select is(
   1, 'snapshot: unchanged counts raise no new alert');
 do $$
 begin
-  alter table public.service_sessions disable trigger service_sessions_before_write;
   update public.service_sessions set current_participants = 5 where id = tests.session_id(tests.org_id('inv-7'), 'b');
-  alter table public.service_sessions enable trigger service_sessions_before_write;
   perform private.snapshot_integrity();
 end
 $$;

@@ -4,7 +4,7 @@
 -- becomes a client in the same transaction. Every role: owner, admin, provider, client, a member
 -- of another organization, anon, service_role, a signed-in non-member and an anonymous sign-in.
 begin;
-select plan(68);
+select plan(70);
 
 do $$
 declare
@@ -259,6 +259,9 @@ select lives_ok(
   format($$select public.book_individual_session(%L, %L, tests.slot(1, '11:00'), null, 'guest')$$, tests.ref('physio'), tests.uid('acme_provider')),
   'anonymous: a guest booking through book_individual_session is fine');
 select is(
+  tests.error_of(format($$select public.create_recurring_booking(%L, %L, 'weekly', tests.next_weekday(1) + 21)$$, tests.ref('physio'), tests.uid('acme_provider'))) ->> 'hint',
+  'user_id', 'anonymous: nor a recurring series (its occurrences would be regular bookings)');
+select is(
   tests.error_of(format($$insert into public.bookings (organization_id, client_id, provider_id, service_id, start_time, end_time, status)
                           values (%L, %L, %L, %L, tests.slot(2, '09:00'), tests.slot(2, '10:00'), 'confirmed')$$,
                         tests.org_id('acme'), tests.uid('guest'), tests.uid('acme_provider'), tests.ref('physio'))) ->> 'hint',
@@ -287,7 +290,26 @@ select lives_ok(
          tests.ref('physio'), tests.uid('acme_provider'), tests.uid('guest')),
   'anonymous: staff still book for such a client (the rule is about anonymous sign-ins booking for themselves)');
 
+-- the rule home: the page's rule is one rule among the others ----------------------------------------------------
+select tests.clear_authentication();
+select results_eq(
+  $$select f.n, f.rule, f.code, f.hint
+    from private.booking_rule_failures(array[
+      private.new_candidate(purpose => 'search', organization_id => tests.org_id('acme'), service_id => tests.ref('internal'),
+                            provider_id => tests.uid('acme_provider'), public_page => true, n => 1,
+                            session_type_id => (select session_type_id from public.services where id = tests.ref('internal'))),
+      private.new_candidate(purpose => 'search', organization_id => tests.org_id('acme'), service_id => tests.ref('physio'),
+                            provider_id => tests.uid('acme_provider2'), public_page => true, n => 2,
+                            session_type_id => (select session_type_id from public.services where id = tests.ref('physio'))),
+      private.new_candidate(purpose => 'search', organization_id => tests.org_id('acme'), service_id => tests.ref('internal'),
+                            provider_id => tests.uid('acme_provider'), n => 3,
+                            session_type_id => (select session_type_id from public.services where id = tests.ref('internal')))
+    ], false) as f order by f.n$$,
+  $$values (1, 'public_listing'::text, 'NOT_FOUND'::text, 'service_id'::text), (2, 'public_listing', 'NOT_FOUND', 'provider_id')$$,
+  'rule home: public_listing refuses the page''s candidates of an unlisted service or provider, and leaves the members'' alone');
+
 -- unpublishing ------------------------------------------------------------------------------------------------
+select tests.act_as('acme_owner');
 select lives_ok($$update public.organization_settings set public_booking_enabled = false where organization_id = tests.org_id('acme')$$,
   'settings: the owner unpublishes the page');
 select tests.authenticate_as_anon();

@@ -7,7 +7,7 @@
 -- Dates: day n = tests.next_weekday(1) + n (day 0 is the first Monday at least 7 days ahead),
 -- organization in UTC; the provider works 09:00-17:00 every day.
 begin;
-select plan(65);
+select plan(67);
 
 create temp table edit_results (label text primary key, result jsonb) on commit drop;
 
@@ -309,7 +309,7 @@ select ok(not exists (select 1 from public.get_available_slots(tests.uid('sedit_
 select tests.act_as('sedit_client3');
 select is((tests.error_of($$select public.change_recurring_booking(tests.ref('other'), tests.next_weekday(1) + 56, '16:00')$$)) ->> 'message', 'CONFLICT',
   'change: refused while an occurrence from the date on is booked (move or skip it first)');
-select throws_ok($$select public.change_recurring_booking(tests.ref('other'), current_date - 1, '16:00')$$,
+select throws_ok($$select public.change_recurring_booking(tests.ref('other'), (now() at time zone 'UTC')::date - 1, '16:00')$$,
   'PT422', 'BOOKING_IN_PAST', 'change: not from a date in the past');
 select results_eq(
   $$select e ->> 'message', e ->> 'hint', e ->> 'detail' like '%' || (tests.next_weekday(1) + 84)::text || '%'
@@ -318,6 +318,13 @@ select results_eq(
   'change: onto another series'' time is SLOT_TAKEN naming the first colliding date');
 select is((tests.error_of($$select public.change_recurring_booking(tests.ref('other'), tests.next_weekday(1) + 70, p_provider_id => tests.uid('sedit-rival_provider'))$$)) ->> 'hint',
   'p_provider_id', 'change: a provider of another organization is NOT_FOUND naming p_provider_id');
+select results_eq(
+  $$select s ->> 'state', (s ->> 'starts_at')::timestamptz, s ->> 'booking_status'
+    from public.move_recurring_occurrence(tests.ref('other'), tests.next_weekday(1) + 70, tests.local_ts((now() at time zone 'UTC')::date + 1, '12:00')) as s$$,
+  $$values ('moved'::text, tests.local_ts((now() at time zone 'UTC')::date + 1, '12:00'), 'confirmed'::text)$$,
+  'move into tomorrow (the nightly run has booked that day already): booked at once');
+select is((select start_time from public.bookings where recurring_booking_id = tests.ref('other') and recurring_occurrence_date = tests.next_weekday(1) + 70),
+  tests.local_ts((now() at time zone 'UTC')::date + 1, '12:00'), '... as the occurrence''s booking');
 select throws_ok($$insert into public.recurring_bookings (user_id, specialist_id, service_id, frequency, start_date, continues_id, valid_from)
   values (tests.uid('sedit_client3'), tests.uid('sedit_provider'), tests.ref('session'), 'weekly', current_date + 200, tests.ref('other'), current_date + 200)$$,
   'PT400', 'INVALID_REQUEST', 'direct writes cannot make a continuation');

@@ -163,7 +163,7 @@ declare
   v_org uuid := tests.seed_org('holdtz');
   v_day date := (tests.next_weekday(1) + 2);
 begin
-  insert into hold_results values ('exact', tests.dispatch(tests.next_weekday(1), false));
+  insert into hold_results values ('exact', tests.dispatch(tests.next_weekday(1)));
   -- a provider working around the clock (UTC), two series at the same instant: day 2 20:00 in
   -- Pago Pago (UTC-11) and day 3 21:00 in Kiritimati (UTC+14) are both day 3 07:00 UTC. Written
   -- as imports (service calls are not checked), as legacy data could be.
@@ -172,14 +172,14 @@ begin
   perform tests.seed_weekly_hours(v_org, tests.uid('holdtz_provider'), '00:00', '24:00');
   perform tests.remember('tz_first', tests.seed_series(v_org, 'holdtz_client', 'holdtz_provider', tests.ref('tz_service'), 'weekly', v_day, '20:00', v_day, 'Pacific/Pago_Pago'));
   perform tests.remember('tz_holder', tests.seed_series(v_org, 'holdtz_client2', 'holdtz_provider', tests.ref('tz_service'), 'weekly', v_day + 1, '21:00', v_day + 1, 'Pacific/Kiritimati'));
-  insert into hold_results values ('held', tests.dispatch(v_day, true));
-  insert into hold_results values ('fast', tests.dispatch((tests.next_weekday(1) + 7), true));
+  insert into hold_results values ('held', tests.dispatch(v_day));
+  insert into hold_results values ('fast', tests.dispatch((tests.next_weekday(1) + 7)));
 end
 $$;
 select results_eq(
   $$select b.start_time, b.status from public.bookings b where b.recurring_booking_id = tests.ref('ended') order by b.start_time$$,
   $$values (tests.slot(0, '16:00'), 'confirmed'::text), (tests.slot(7, '16:00'), 'confirmed'::text)$$,
-  'dispatch: the series'' own occurrences are booked, one by one and set-based');
+  'dispatch: the series'' own occurrences are booked');
 select is((select count(*)::int from hold_results, jsonb_array_elements(result -> 'errors') e
            where (e ->> 'recurring_id')::uuid in (tests.ref('ended'), tests.ref('series'))), 0,
   'dispatch: no occurrence of the series failed');
@@ -191,7 +191,7 @@ select results_eq(
   $$select e ->> 'error' from hold_results, jsonb_array_elements(result -> 'errors') e
     where label = 'held' and (e ->> 'recurring_id')::uuid = tests.ref('tz_first')$$,
   $$values ('SLOT_TAKEN'::text)$$,
-  'dispatch: the set-based path does not book over another series'' hold (the booking core decides)');
+  'dispatch: the run does not book over another series'' hold (the free_time rule)');
 select is((select count(*)::int from public.bookings where recurring_booking_id = tests.ref('tz_first')), 0,
   'dispatch: so nothing was booked over it');
 

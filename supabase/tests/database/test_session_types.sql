@@ -2,7 +2,7 @@
 -- set_default_session_type, deactivation), the default applied to new sessions and bookings,
 -- delete protection and column rules.
 begin;
-select plan(60);
+select plan(59);
 
 do $$
 begin
@@ -258,17 +258,6 @@ select is(
   (select session_type_id from public.service_sessions where starts_at = now() + interval '6 days'),
   tests.session_type_id(tests.org_id('trio'), '30 Minute Session'),
   'applied default: the only active type applies');
-set local sessionkit.skip_session_type_default = 'on';
-do $$
-begin
-  perform tests.seed_service_session(tests.service_id(tests.org_id('acme'), 'Physio'), p_starts_at => now() + interval '5 days');
-end
-$$;
-select results_eq(
-  $$select session_type_id from public.service_sessions where starts_at = now() + interval '5 days'$$,
-  $$values (null::uuid)$$,
-  'applied default: backfills may opt out with sessionkit.skip_session_type_default');
-set local sessionkit.skip_session_type_default = 'off';
 
 -- delete protection ---------------------------------------------------------------------
 select tests.act_as('acme_admin');

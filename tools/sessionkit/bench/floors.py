@@ -101,8 +101,8 @@ def _insert_all(conn: psycopg.Connection, schema: str, written: Sequence[Written
 
 
 def schema_floor(url: str, written: Sequence[Written], foreign_keys: bool = False) -> FloorTime:
-    """Seconds to write the staged rows into the real tables, triggers off: every trigger the
-    dispatcher's set-based path bypasses (session_replication_role = replica), or with
+    """Seconds to write the staged rows into the real tables, triggers off (the floor's
+    definition: session_replication_role = replica; the operations write through them), or with
     `foreign_keys` the same user triggers disabled but the foreign keys checked row by row.
     Triggers enabled `always` (the overlap guarantee of service_sessions) are part of the schema
     and fire in both."""

@@ -4,7 +4,7 @@ measurement once per run on a fresh clone, and saving the plans of a hot call.""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -38,16 +38,6 @@ def settle(url: str) -> None:
     """Flush what arranging left dirty, so no measurement pays for the previous step's writes."""
     with connect(url) as conn:
         conn.execute("checkpoint")
-
-
-def on_clones(ctx: BenchContext, fixture_url: str, measure: Callable[[str], float]) -> tuple[float, ...]:
-    """measure(clone_url) on a fresh clone of the fixture, once per run."""
-    samples: list[float] = []
-    for _ in range(ctx.runs):
-        with ctx.clone(fixture_url) as url:
-            settle(url)
-            samples.append(measure(url))
-    return tuple(samples)
 
 
 def save_plans(

@@ -47,10 +47,15 @@ def become_actor(conn: psycopg.Connection, actor: str) -> None:
     if actor == "service_role":
         become(conn, role="service_role")
         return
-    row = conn.execute("select id from auth.users where email = %s", (actor,)).fetchone()
+    # a demo user by email, or an anonymous sign-in (no email) by its name
+    row = conn.execute(
+        "select id, is_anonymous from auth.users where email = %s"
+        " or (is_anonymous and raw_user_meta_data ->> 'name' = %s)",
+        (actor, actor),
+    ).fetchone()
     if row is None:
         raise LookupError(f"demo user {actor} is missing: run `sessionkit db reset`")
-    become(conn, user_id=row[0])
+    become(conn, user_id=row[0], anonymous=bool(row[1]))
 
 
 def run_step(conn: psycopg.Connection, step: Step) -> Table | str:
