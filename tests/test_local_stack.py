@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import socket
+import struct
+import threading
 import time
+from collections.abc import Iterator
 
 import psycopg
 import pytest
 
 from sessionkit import stack
-from sessionkit.config import DEFAULT_DATABASE, Project
+from sessionkit.config import DEFAULT_DATABASE, Project, local_port
+from sessionkit.db.cluster import PORT_WAIT_SECONDS, LocalCluster, port_bindable, port_has_listener
 from sessionkit.db.compat import install_compat
+from sessionkit.errors import SessionkitError
 
 
 def test_start_is_idempotent_and_reports_already_running(project: Project, db_url: str) -> None:
@@ -80,3 +86,57 @@ def test_supabase_roles_exist_with_supabase_attributes(conn: psycopg.Connection)
         ).fetchall()
     )
     assert rows == {"anon": False, "authenticated": False, "service_role": True, "authenticator": False}
+
+
+# -- a port held as a client connection's local end (the team's ports lie in Linux's ephemeral range)
+PORT_WAIT_OFFSET = 4  # +1 shaped server, +2 durable bench, +3 standby, +7/+9 calendar, +8 clock
+
+
+def hold_port(port: int) -> socket.socket:
+    """A connection to the stack whose local end is 127.0.0.1:`port`; closing it resets the
+    connection (SO_LINGER 0), so the port is free at once rather than after TIME_WAIT."""
+    client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.bind(("127.0.0.1", port))
+    client.connect(("127.0.0.1", local_port()))
+    return client
+
+
+def test_a_port_held_by_a_connection_is_not_bindable_until_it_closes() -> None:
+    port = local_port() + PORT_WAIT_OFFSET
+    client = hold_port(port)
+    assert (port_bindable(port), port_has_listener(port)) == (False, False)
+    client.close()
+    assert port_bindable(port) is True
+
+
+@pytest.fixture(scope="module")
+def side_cluster(project: Project) -> Iterator[LocalCluster]:
+    cluster = LocalCluster(project, name="port-wait", port_offset=PORT_WAIT_OFFSET)
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def test_a_side_cluster_waits_for_the_connection_holding_its_port(side_cluster: LocalCluster) -> None:
+    client = hold_port(side_cluster.port)
+    release = threading.Timer(2.0, client.close)
+    try:
+        release.start()
+        began = time.monotonic()
+        assert side_cluster.start() is True
+        assert time.monotonic() - began >= 2.0
+        assert port_has_listener(side_cluster.port)
+    finally:
+        release.cancel()
+        client.close()
+        side_cluster.stop()
+
+
+def test_a_start_refuses_at_once_when_another_server_listens_on_its_port(side_cluster: LocalCluster) -> None:
+    with socket.create_server(("127.0.0.1", side_cluster.port)):
+        began = time.monotonic()
+        with pytest.raises(SessionkitError, match="another server listens on it"):
+            side_cluster.start()
+        assert time.monotonic() - began < PORT_WAIT_SECONDS

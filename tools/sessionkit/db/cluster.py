@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -21,7 +22,13 @@ from sessionkit.db.clock import Clock, faketime_env, read_clock, wait_shim, writ
 from sessionkit.errors import SessionkitError
 
 CLUSTER_USER = "sessionkit"
-START_ATTEMPTS = 5
+# How long a start waits for its port while a client connection holds it as its ephemeral local
+# port (the team's ports lie inside Linux's ephemeral range, 32768-60999): such a connection
+# keeps it while it lives and, when the client closed first, 60 s more in TIME_WAIT (a client
+# socket without SO_REUSEADDR blocks even postgres's SO_REUSEADDR bind). Tries back off from
+# 0.5 s to 8 s apart.
+PORT_WAIT_SECONDS = 120.0
+PORT_WAIT_MAX_DELAY = 8.0
 PG_BINDIRS = (Path("/usr/lib/postgresql/15/bin"),)
 
 SETTINGS = """\
@@ -203,17 +210,26 @@ class LocalCluster:
         if clock is not None:
             under_clock = ["env", *faketime_env(clock, wait_shim(self.project.state_dir))]
         start = [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)]
-        for attempt in range(START_ATTEMPTS):
-            logged = self.log_file.stat().st_size if self.log_file.exists() else 0
-            result = self._run([*under_clock, *start], check=False)
-            if result.returncode == 0:
-                return True
-            reason = self._start_failure(result, logged)
-            # the port may be some client connection's ephemeral local port for a moment
-            if "could not create any TCP/IP sockets" not in reason or attempt == START_ATTEMPTS - 1:
-                raise SessionkitError(f"postgres did not start on port {self.port}: {reason}")
-            time.sleep(1 + attempt)
-        return True
+        refused = f"postgres did not start on port {self.port}"
+        deadline = time.monotonic() + PORT_WAIT_SECONDS
+        delay = 0.5
+        while True:
+            if port_has_listener(self.port):
+                raise SessionkitError(f"{refused}: another server listens on it")
+            reason = f"a connection holds 127.0.0.1:{self.port} as its local port"
+            if port_bindable(self.port):
+                logged = self.log_file.stat().st_size if self.log_file.exists() else 0
+                result = self._run([*under_clock, *start], check=False)
+                if result.returncode == 0:
+                    return True
+                reason = self._start_failure(result, logged)
+                # taken between the probe and postgres's bind: wait as for a held port
+                if "could not create any TCP/IP sockets" not in reason:
+                    raise SessionkitError(f"{refused}: {reason}")
+            if time.monotonic() + delay > deadline:
+                raise SessionkitError(f"{refused}: {reason}")
+            time.sleep(delay)
+            delay = min(delay * 2, PORT_WAIT_MAX_DELAY)
 
     def _start_failure(self, result: subprocess.CompletedProcess[str], logged: int) -> str:
         """This start's FATAL log line (e.g. the port is taken), else its last one, else pg_ctl's output."""
@@ -257,6 +273,25 @@ class LocalCluster:
             source = ["-h", "127.0.0.1", "-p", str(primary.port), "-U", DEFAULT_SUPERUSER]
             self._run([basebackup, *args, *source])
         self.start()
+
+
+def port_has_listener(port: int) -> bool:
+    """A server already listens on 127.0.0.1:`port` (final: waiting won't free it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def port_bindable(port: int) -> bool:
+    """Postgres could listen on 127.0.0.1:`port` now: no connection uses it as its local end (a
+    client's ephemeral port, live or in TIME_WAIT). Binds as postgres does, with SO_REUSEADDR."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def as_cluster_owner(args: list[str]) -> list[str]:
