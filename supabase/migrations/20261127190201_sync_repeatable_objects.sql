@@ -2629,11 +2629,9 @@ begin
       and ss.ends_at > now()
       and (p_organization_id is null or ss.organization_id = p_organization_id)
       and not exists (
-        select 1 from public.organization_members m
+        select 1 from private.provider_memberships() m
         where m.organization_id = ss.organization_id
-          and m.user_id = ss.provider_id
-          and m.status = 'accepted'
-          and m.role in ('owner', 'admin', 'provider'))
+          and m.user_id = ss.provider_id)
   )
   select 14, 'sessions_of_non_members',
     'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
@@ -6481,11 +6479,9 @@ begin
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
   -- only a provider who accepted their membership is occupied by it (as the booking rule free_time)
-  join public.organization_members as pm
+  join private.provider_memberships() as pm
     on pm.organization_id = r.organization_id
    and pm.user_id = r.specialist_id
-   and pm.status = 'accepted'
-   and pm.role in ('owner', 'admin', 'provider')
   -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
   -- instead of its expression being copied into every use, which made planning slow)
   cross join lateral (
@@ -6552,11 +6548,9 @@ begin
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  join public.organization_members as pm
+  join private.provider_memberships() as pm
     on pm.organization_id = r.organization_id
    and pm.user_id = r.specialist_id
-   and pm.status = 'accepted'
-   and pm.role in ('owner', 'admin', 'provider')
   where r.is_active
     and x.starts_at > pg_catalog.now()
     and x.starts_at <= pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365))
@@ -7690,11 +7684,8 @@ as $$
               ss.ends_at + pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_after_minutes, 0), o.before_minutes)))
         and exists (
           select 1
-          from public.organization_members as m
-          where m.organization_id = ss.organization_id
-            and m.user_id = o.provider_id
-            and m.status = 'accepted'
-            and m.role in ('owner', 'admin', 'provider')
+          from private.provider_memberships() as m
+          where m.organization_id = ss.organization_id and m.user_id = o.provider_id
         )
     )
     union
@@ -7714,11 +7705,8 @@ as $$
               b.end_time + pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_after_minutes, 0), o.before_minutes)))
         and exists (
           select 1
-          from public.organization_members as m
-          where m.organization_id = b.organization_id
-            and m.user_id = o.provider_id
-            and m.status = 'accepted'
-            and m.role in ('owner', 'admin', 'provider')
+          from private.provider_memberships() as m
+          where m.organization_id = b.organization_id and m.user_id = o.provider_id
         )
     )
     union
@@ -7784,6 +7772,26 @@ grant execute on function private.rule_organization_open(private.booking_candida
 -- Each rule: plain SQL (no SET, schema-qualified) so private.booking_rule_failures inlines it;
 -- returns (n, code, detail, hint) for the candidates it refuses.
 
+-- private.provider_memberships(): the one definition of "may be put on the organization's
+-- calendar" - an accepted owner/admin/provider membership. A plain SQL set-returning function (no
+-- SET, no sublink): the planner inlines it into its callers' queries as the table scan it is.
+create or replace function private.provider_memberships()
+returns table (organization_id uuid, user_id uuid)
+language sql
+stable
+as $$
+  select m.organization_id, m.user_id
+  from public.organization_members as m
+  where m.status = 'accepted'
+    and m.role in ('owner', 'admin', 'provider')
+$$;
+
+comment on function private.provider_memberships() is
+  'The (organization, user) pairs whose sessions may occupy the user''s time: accepted owner/admin/provider memberships (rules provider_member and free_time, series holds, the provider check of service_sessions, integrity_report).';
+
+revoke all on function private.provider_memberships() from public, anon, authenticated;
+grant execute on function private.provider_memberships() to service_role;
+
 create or replace function private.rule_service_offered(p_candidates private.booking_candidate[], p_together boolean)
 returns table (n integer, code text, detail text, hint text)
 language sql
@@ -7818,11 +7826,8 @@ as $$
   where c.purpose = any (private.rule_purposes('provider_member'))
     and not exists (
       select 1
-      from public.organization_members as m
-      where m.organization_id = c.organization_id
-        and m.user_id = c.provider_id
-        and m.status = 'accepted'
-        and m.role in ('owner', 'admin', 'provider')
+      from private.provider_memberships() as m
+      where m.organization_id = c.organization_id and m.user_id = c.provider_id
     )
 $$;
 
@@ -9336,11 +9341,8 @@ begin
     from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
     where not exists (
       select 1
-      from public.organization_members as m
-      where m.organization_id = x.organization_id
-        and m.user_id = x.provider_id
-        and m.status = 'accepted'
-        and m.role in ('owner', 'admin', 'provider')
+      from private.provider_memberships() as m
+      where m.organization_id = x.organization_id and m.user_id = x.provider_id
     )
   ) then
     perform private.raise_error(
