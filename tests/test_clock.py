@@ -6,8 +6,10 @@ The server tests use a cluster of their own (.sessionkit/clock-test/, port SESSI
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -15,7 +17,15 @@ import pytest
 from sessionkit import stack
 from sessionkit.config import Project
 from sessionkit.db.admin import server_clock_offset
-from sessionkit.db.clock import describe_clock, describe_offset, faketime_env, is_fake, parse_clock
+from sessionkit.db.clock import (
+    describe_clock,
+    describe_offset,
+    faketime_env,
+    is_fake,
+    libfaketime,
+    parse_clock,
+    wait_shim,
+)
 from sessionkit.db.cluster import LocalCluster, pg_bindir
 from sessionkit.errors import SessionkitError
 
@@ -45,11 +55,15 @@ def test_an_unreadable_clock_is_refused_with_one_line() -> None:
         parse_clock("tomorrow")
 
 
-def test_libfaketime_gets_signed_seconds_and_a_real_monotonic_clock() -> None:
-    env = faketime_env(parse_clock("-1d"))
+def test_libfaketime_gets_signed_seconds_a_real_monotonic_clock_and_the_wait_shim_first(
+    project: Project,
+) -> None:
+    env = faketime_env(parse_clock("-1d"), wait_shim(project.state_dir))
     assert "FAKETIME=-86400.000000" in env
     assert "FAKETIME_DONT_FAKE_MONOTONIC=1" in env
-    assert env[0].startswith("LD_PRELOAD=") and env[0].endswith("libfaketime.so.1")
+    shim, library = env[0].removeprefix("LD_PRELOAD=").split(" ")
+    assert shim.endswith(".so") and Path(shim).is_file() and "faketime-waits" in shim
+    assert library.endswith("libfaketime.so.1")
 
 
 def test_offsets_read_as_days_and_time() -> None:
@@ -78,18 +92,16 @@ def cluster(project: Project) -> Iterator[LocalCluster]:
         cluster.stop()
 
 
-def server_facts(cluster: LocalCluster) -> tuple[datetime, date, datetime, str]:
+def server_facts(cluster: LocalCluster) -> tuple[datetime, date, datetime]:
     with psycopg.connect(cluster.url) as conn:
-        row = conn.execute(
-            "select now(), current_date, clock_timestamp(), current_setting('cron.use_background_workers')"
-        ).fetchone()
+        row = conn.execute("select now(), current_date, clock_timestamp()").fetchone()
     assert row is not None
-    return row[0], row[1], row[2], row[3]
+    return row[0], row[1], row[2]
 
 
 def test_a_moment_moves_now_current_date_and_clock_timestamp(cluster: LocalCluster) -> None:
     stack.start_cluster_at(cluster, parse_clock("2028-02-29T23:30Z"))
-    now, today, clock, _ = server_facts(cluster)
+    now, today, clock = server_facts(cluster)
     leap_night = datetime(2028, 2, 29, 23, 30, tzinfo=UTC)
     assert leap_night <= now <= clock < leap_night + timedelta(minutes=5)
     assert today == date(2028, 2, 29)
@@ -102,12 +114,31 @@ def test_a_relative_clock_keeps_time_flowing_from_the_offset(cluster: LocalClust
     assert abs(offset - timedelta(days=-3)) < timedelta(seconds=5)
 
 
-def test_pg_cron_runs_jobs_over_connections_whose_backends_see_the_fake_clock(cluster: LocalCluster) -> None:
-    # background workers are started from a postmaster signal handler, which libfaketime leaves unfaked
+def test_background_workers_see_the_fake_clock(cluster: LocalCluster) -> None:
+    # Postgres 15 starts them from a signal handler that interrupts a wait (the wait shim's job)
+    stack.start_cluster_at(cluster, parse_clock("2028-02-29T12:00Z"))
+    with psycopg.connect(cluster.url) as conn:
+        conn.execute("set force_parallel_mode = on")
+        conn.execute("set parallel_setup_cost = 0")
+        plan = "\n".join(str(r[0]) for r in conn.execute("explain select clock_timestamp()").fetchall())
+        worker_clock = conn.execute("select clock_timestamp()").fetchone()
+    assert "Gather" in plan, "clock_timestamp() runs in a parallel worker"
+    assert worker_clock is not None and worker_clock[0].date() == date(2028, 2, 29)
+
+
+def test_timeouts_fire_under_a_fake_clock(cluster: LocalCluster) -> None:
+    # a timeout's signal arrives while the backend waits: without the shim it never fired
     stack.start_cluster_at(cluster, parse_clock("+400d"))
-    assert server_facts(cluster)[3] == "off"
-    stack.start_cluster_at(cluster, None)
-    assert server_facts(cluster)[3] == "on"
+    with psycopg.connect(cluster.url, autocommit=True) as holder, psycopg.connect(cluster.url) as waiter:
+        holder.execute("create table if not exists clock_probe (id int)")
+        holder.execute("begin")
+        holder.execute("lock table clock_probe in access exclusive mode")
+        waiter.execute("set lock_timeout = '1s'")
+        started = time.monotonic()
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            waiter.execute("select * from clock_probe")
+        assert time.monotonic() - started < 10
+        holder.execute("rollback")
 
 
 def test_a_restart_keeps_the_recorded_clock(cluster: LocalCluster) -> None:
@@ -132,10 +163,9 @@ def test_a_server_started_under_libfaketime_by_hand_is_seen_and_put_back(cluster
     # what the calendar spot-check hook does: pg_ctl under LD_PRELOAD + FAKETIME='@<moment>'
     stack.start_cluster_at(cluster, None)
     cluster.stop()
-    library = faketime_env(parse_clock("+1d"))[0]
-    pg_ctl = str(pg_bindir() / "pg_ctl")
-    command = ["env", library, "FAKETIME=@2027-10-31 00:30:00", pg_ctl, "-D", str(cluster.data_dir)]
-    cluster._run([*command, "-l", str(cluster.log_file), "-w", "start"])
+    hook_env = ["env", f"LD_PRELOAD={libfaketime()}", "FAKETIME=@2027-10-31 00:30:00"]
+    pg_ctl = [str(pg_bindir() / "pg_ctl"), "-D", str(cluster.data_dir), "-l", str(cluster.log_file)]
+    cluster._run([*hook_env, *pg_ctl, "-w", "start"])
     with psycopg.connect(cluster.url) as conn:
         moment, offset = server_clock_offset(conn)
     assert moment.date() == date(2027, 10, 31) and is_fake(offset)

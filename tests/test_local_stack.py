@@ -10,7 +10,6 @@ import pytest
 
 from sessionkit import stack
 from sessionkit.config import DEFAULT_DATABASE, Project
-from sessionkit.db.cluster import LocalCluster
 from sessionkit.db.compat import install_compat
 
 
@@ -18,7 +17,7 @@ def test_start_is_idempotent_and_reports_already_running(project: Project, db_ur
     assert stack.start_local(project) is False
 
 
-def test_cluster_preloads_pg_cron_and_listens_on_loopback(project: Project, conn: psycopg.Connection) -> None:
+def test_cluster_preloads_pg_cron_and_listens_on_loopback(conn: psycopg.Connection) -> None:
     settings = dict(
         conn.execute(
             "select name, setting from pg_settings where name in"
@@ -29,8 +28,7 @@ def test_cluster_preloads_pg_cron_and_listens_on_loopback(project: Project, conn
     assert settings == {
         "shared_preload_libraries": "pg_cron",
         "listen_addresses": "127.0.0.1",
-        # under a fake clock (`db start --clock`) jobs run over connections (docs/local-stack.md)
-        "cron.use_background_workers": "off" if LocalCluster(project).clock else "on",
+        "cron.use_background_workers": "on",
         "cron.database_name": DEFAULT_DATABASE,
     }
 

@@ -1,7 +1,7 @@
 -- Organization RPCs: create_organization, add_organization_member, ensure_organization_settings,
 -- and the rules that guard organizations and their members whoever writes them.
 begin;
-select plan(46);
+select plan(50);
 
 do $$
 begin
@@ -180,6 +180,29 @@ select is(
 select is(
   (select updated_at from public.organizations where id = tests.org_id('rival')),
   now(), 'updated_at is refreshed on update');
+
+-- the time zone check: exactly the names pg_timezone_names lists, without scanning it per row
+select is(
+  (select array_agg(tz.name order by tz.name) from pg_catalog.pg_timezone_names as tz
+   where tz.name !~ '[0-9]' and not private.is_valid_timezone(tz.name)),
+  null,
+  'is_valid_timezone: every zone name the server lists is valid');
+select ok(
+  private.is_valid_timezone('Etc/GMT+5') and private.is_valid_timezone('EST5EDT'),
+  'is_valid_timezone: listed names with digits (Etc/GMT+5, EST5EDT) are valid');
+select is(
+  (select array_agg(n order by n) from unnest(array[
+     'europe/berlin', 'UTC ', ':Europe/Berlin', 'PST', 'CEST', 'right/UTC', 'FOO5BAR', '+05', '5', '-3.5',
+     'Europe', 'zone.tab', '../zoneinfo/UTC', 'Mars/Olympus_Mons', '']) as n
+   where private.is_valid_timezone(n)
+      or exists (select 1 from pg_catalog.pg_timezone_names as tz where tz.name = n)),
+  null,
+  'is_valid_timezone: other spellings, abbreviations, POSIX rules, offsets and paths are not time zones');
+set local timezone = 'America/New_York';
+do $$ begin perform private.is_valid_timezone('Asia/Kolkata'), private.is_valid_timezone('Nowhere/Land'); end $$;
+select is(current_setting('timezone'), 'America/New_York',
+  'is_valid_timezone: the caller''s TimeZone setting is left as it was');
+reset timezone;
 
 select tests.act_as('acme_owner');
 select is(

@@ -118,9 +118,10 @@ select is((select count(*)::int from public.audit_log where action = 'recurring_
 delete from public.recurring_bookings where id in (tests.ref('created'), tests.ref('by_provider'), tests.ref('direct'));
 
 -- a year of daily runs ----------------------------------------------------------------------
+insert into dispatch_results values ('year', tests.dispatch_daily(current_date, current_date + 430));
 select is(
-  (select coalesce(jsonb_agg(e), '[]') from jsonb_array_elements(tests.dispatch_daily(current_date, current_date + 430) -> 'errors') as e
-   where (e ->> 'recurring_id')::uuid in (select id from public.recurring_bookings where organization_id in (tests.org_id('rec'), tests.org_id('recny')))),
+  (select coalesce(jsonb_agg(e), '[]') from dispatch_results as d, jsonb_array_elements(d.result -> 'errors') as e
+   where d.label = 'year' and (e ->> 'recurring_id')::uuid in (select id from public.recurring_bookings where organization_id in (tests.org_id('rec'), tests.org_id('recny')))),
   '[]'::jsonb,
   'a year of daily runs: no errors in this suite''s series');
 select is(cardinality(tests.series_local_starts(tests.ref('weekly'))), 53, 'weekly: 53 bookings in a year (+7 days)');
@@ -182,7 +183,8 @@ select is((select count(*)::int from public.outbox_events e where e.topic = 'boo
                                                        and organization_id in (tests.org_id('rec'), tests.org_id('recny')))),
   (select count(*)::int from public.bookings where recurring_booking_id is not null and organization_id in (tests.org_id('rec'), tests.org_id('recny'))),
   'dispatched bookings: one booking.created event each');
-select is((select count(*)::int from public.audit_log where action = 'recurring_bookings_dispatched' and at = now()), 431,
+select is((select count(*)::int from public.audit_log where action = 'recurring_bookings_dispatched' and at = now()),
+  (select (result ->> 'runs')::int from dispatch_results where label = 'year'),
   'audit: one recurring_bookings_dispatched entry per run');
 
 -- catch-up, idempotency, past occurrences --------------------------------------------------

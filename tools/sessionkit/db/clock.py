@@ -3,17 +3,23 @@
 A fake clock is an offset from real time (`--clock +3d`, or a moment such as
 `--clock 2027-03-27T12:00` turned into the offset that reaches it now). The server runs under
 libfaketime (`LD_PRELOAD`, `FAKETIME=<offset in seconds>`), so `now()`, `current_date` and
-`clock_timestamp()` of every backend move, and time keeps flowing from there. The offset is
-recorded in `.sessionkit/clock.json` so that a restart (`db reset` restarts the cluster) keeps it;
-`db start` without `--clock` removes it.
+`clock_timestamp()` of every process move, and time keeps flowing from there. A small library
+preloaded first (faketime_waits.c, built here with the C compiler) keeps libfaketime out of
+Postgres' waits, where it would show signal handlers the real time (background workers on real
+time, timeouts that never fire). The offset is recorded in `.sessionkit/clock.json` so that a
+restart (`db reset` restarts the cluster) keeps it; `db start` without `--clock` removes it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from pathlib import Path
 
 from sessionkit.errors import SessionkitError
@@ -72,14 +78,42 @@ def libfaketime() -> Path:
     raise SessionkitError("libfaketime is not installed: run `make setup` (Debian package faketime)")
 
 
-def faketime_env(clock: Clock) -> list[str]:
+def wait_shim(state_dir: Path) -> Path:
+    """faketime_waits.c built into the state folder (once per version of the source)."""
+    source = files("sessionkit.db").joinpath("faketime_waits.c").read_bytes()
+    library = state_dir / f"faketime-waits-{hashlib.sha256(source).hexdigest()[:12]}.so"
+    if library.is_file():
+        return library
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise SessionkitError(
+            "a fake clock needs a C compiler for its preload library: install gcc (make setup)"
+        )
+    state_dir.mkdir(parents=True, exist_ok=True)
+    source_file = library.with_suffix(".c")
+    source_file.write_bytes(source)
+    built = subprocess.run(
+        [compiler, "-shared", "-fPIC", "-O2", "-o", str(library), str(source_file)],
+        capture_output=True,
+        text=True,
+    )
+    source_file.unlink()
+    if built.returncode != 0:
+        reason = (built.stderr.strip().splitlines() or [f"exit {built.returncode}"])[-1]
+        raise SessionkitError(f"building {library.name} failed: {reason}")
+    library.chmod(0o755)  # the cluster's owner loads it
+    return library
+
+
+def faketime_env(clock: Clock, shim: Path) -> list[str]:
     """`NAME=value` assignments that start a program under the clock (for `env`).
 
-    The monotonic clock stays real: Postgres times waits and durations with it, and a
-    negative offset would otherwise take it below zero.
+    The wait shim comes first, so Postgres' waits bypass libfaketime's. The monotonic clock
+    stays real: Postgres times waits and durations with it, and a negative offset would
+    otherwise take it below zero.
     """
     return [
-        f"LD_PRELOAD={libfaketime()}",
+        f"LD_PRELOAD={shim} {libfaketime()}",
         f"FAKETIME={clock.faketime}",
         "FAKETIME_DONT_FAKE_MONOTONIC=1",
     ]

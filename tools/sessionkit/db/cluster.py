@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sessionkit.config import DEFAULT_DATABASE, DEFAULT_SUPERUSER, Project, local_port
-from sessionkit.db.clock import Clock, faketime_env, read_clock, write_clock
+from sessionkit.db.clock import Clock, faketime_env, read_clock, wait_shim, write_clock
 from sessionkit.errors import SessionkitError
 
 CLUSTER_USER = "sessionkit"
@@ -33,7 +33,7 @@ max_connections = 200
 shared_buffers = 256MB
 shared_preload_libraries = 'pg_cron'
 cron.database_name = '{database}'
-{cron_workers}
+cron.use_background_workers = on
 max_worker_processes = 32
 timezone = 'UTC'
 log_timezone = 'UTC'
@@ -52,13 +52,6 @@ fsync = on
 synchronous_commit = on
 full_page_writes = on
 """
-
-# pg_cron runs jobs in background workers. Postgres 15's postmaster starts those from a signal
-# handler that interrupts its select(), which libfaketime runs with faking switched off, so
-# under a fake clock they would see real time: pg_cron then runs its jobs over local
-# connections instead, whose backends see the fake clock like every other session.
-CRON_IN_WORKERS = "cron.use_background_workers = on"
-CRON_OVER_CONNECTIONS = "cron.use_background_workers = off\ncron.host = '{socket_dir}'"
 
 
 def pg_bindir() -> Path:
@@ -182,13 +175,11 @@ class LocalCluster:
         with (self.data_dir / "postgresql.conf").open("a") as conf:
             conf.write("\ninclude_if_exists = 'sessionkit.conf'\n")
 
-    def write_settings(self, clock: Clock | None) -> None:
-        cron_workers = CRON_IN_WORKERS if clock is None else CRON_OVER_CONNECTIONS
+    def write_settings(self) -> None:
         text = SETTINGS.format(
             port=self.port,
             socket_dir=self.socket_dir,
             database=DEFAULT_DATABASE,
-            cron_workers=cron_workers.format(socket_dir=self.socket_dir),
             durability=DURABLE if self.durable else FAST,
         )
         subprocess.run(
@@ -205,10 +196,12 @@ class LocalCluster:
         if self.is_running():
             return False
         clock = self.clock
-        self.write_settings(clock)
+        self.write_settings()
         pg_ctl = str(pg_bindir() / "pg_ctl")
         # pg_ctl runs under the same clock: it compares the server's start time with its own.
-        under_clock = [] if clock is None else ["env", *faketime_env(clock)]
+        under_clock = []
+        if clock is not None:
+            under_clock = ["env", *faketime_env(clock, wait_shim(self.project.state_dir))]
         start = [pg_ctl, "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file)]
         for attempt in range(START_ATTEMPTS):
             logged = self.log_file.stat().st_size if self.log_file.exists() else 0
