@@ -777,6 +777,33 @@ comment on function private.count_session_participants(uuid[], integer[]) is
 revoke all on function private.count_session_participants(uuid[], integer[]) from public, anon, authenticated;
 grant execute on function private.count_session_participants(uuid[], integer[]) to service_role;
 
+create or replace function private.credit_candidate(p_booking public.bookings, p_n integer)
+returns private.booking_candidate
+language sql
+stable
+set search_path = ''
+as $$
+  select private.new_candidate(
+    purpose => 'book',
+    organization_id => p_booking.organization_id,
+    service_id => p_booking.service_id,
+    provider_id => p_booking.provider_id,
+    client_id => p_booking.client_id,
+    starts_at => p_booking.start_time,
+    ends_at => p_booking.end_time,
+    booking_kind => p_booking.booking_kind,
+    subscription_id => p_booking.subscription_id,
+    exclude_booking_id => p_booking.id,
+    n => p_n
+  )
+$$;
+
+comment on function private.credit_candidate(public.bookings, integer) is
+  'The credit candidate (number p_n) of a written booking, as the bookings statement triggers hand it to private.settle_booking_credits.';
+
+revoke all on function private.credit_candidate(public.bookings, integer) from public, anon, authenticated;
+grant execute on function private.credit_candidate(public.bookings, integer) to service_role;
+
 create or replace function private.bookings_after_insert()
 returns trigger
 language plpgsql
@@ -793,21 +820,9 @@ begin
   end if;
   -- credits: every live regular booking spends the credit it names (the booking core's choice)
   -- or the client's active subscription's, or is pay-per-session
-  select array_agg(private.new_candidate(
-           purpose => 'book',
-           organization_id => n.organization_id,
-           service_id => n.service_id,
-           provider_id => n.provider_id,
-           client_id => n.client_id,
-           starts_at => n.start_time,
-           ends_at => n.end_time,
-           booking_kind => n.booking_kind,
-           subscription_id => n.subscription_id,
-           exclude_booking_id => n.id,
-           n => n.k
-         ))
+  select array_agg(private.credit_candidate(n.booking, n.k))
   into v_credits
-  from (select x.*, (row_number() over ())::integer as k from new_rows as x) as n
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
   where n.booking_kind = 'regular'
     and n.status <> 'cancelled';
   perform private.settle_booking_credits(v_credits);
@@ -884,21 +899,9 @@ begin
   end if;
   -- a credit named anew, or a cancelled booking brought back with one (service calls), is
   -- re-checked under its subscription's lock
-  select array_agg(private.new_candidate(
-           purpose => 'book',
-           organization_id => n.organization_id,
-           service_id => n.service_id,
-           provider_id => n.provider_id,
-           client_id => n.client_id,
-           starts_at => n.start_time,
-           ends_at => n.end_time,
-           booking_kind => n.booking_kind,
-           subscription_id => n.subscription_id,
-           exclude_booking_id => n.id,
-           n => n.k
-         ))
+  select array_agg(private.credit_candidate(n.booking, n.k))
   into v_credits
-  from (select x.*, (row_number() over ())::integer as k from new_rows as x) as n
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
   join old_rows as o on o.id = n.id
   where n.booking_kind = 'regular'
     and n.status <> 'cancelled'
@@ -3456,11 +3459,7 @@ as $$
 declare
   v_acked integer;
 begin
-  perform private.require_service_call('Only service_role acknowledges outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The delivered event ids are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'acknowledge');
 
   update ops.outbox_deliveries d
   set status = 'delivered',
@@ -3938,6 +3937,31 @@ comment on function private.require_outbox_consumer(text) is
 revoke all on function private.require_outbox_consumer(text) from public, anon, authenticated;
 grant execute on function private.require_outbox_consumer(text) to service_role;
 
+create or replace function private.require_outbox_batch(p_consumer text, p_event_ids bigint[], p_verb text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call(format('Only service_role may %s outbox events.', p_verb));
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', format('The event ids to %s are required.', p_verb), 'p_event_ids');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_batch(text, bigint[], text) is
+  'The checks shared by ack/release/requeue_outbox_events: a service call (UNAUTHORIZED, FORBIDDEN), the event ids given (INVALID_REQUEST), the registered consumer (INVALID_REQUEST, NOT_FOUND); p_verb names the action in the messages.';
+
+revoke all on function private.require_outbox_batch(text, bigint[], text) from public, anon, authenticated;
+grant execute on function private.require_outbox_batch(text, bigint[], text) to service_role;
+
 -- >>> functions/outbox/prune_outbox.sql
 -- private.prune_outbox: the nightly pg_cron job prune-outbox (migration 20261127150200).
 -- Deletes events older than p_retention that every consumer is done with: behind its safe
@@ -4031,11 +4055,7 @@ as $$
 declare
   v_released integer;
 begin
-  perform private.require_service_call('Only service_role releases outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The event ids to release are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'release');
 
   update ops.outbox_deliveries d
   set available_at = clock_timestamp(),
@@ -4068,11 +4088,7 @@ as $$
 declare
   v_requeued integer;
 begin
-  perform private.require_service_call('Only service_role requeues outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The dead-lettered event ids are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'requeue');
 
   update ops.outbox_deliveries d
   set status = 'pending', dead_at = null, attempts = 0, available_at = clock_timestamp()
