@@ -103,6 +103,33 @@ comment on function private.count_session_participants(uuid[], integer[]) is
 revoke all on function private.count_session_participants(uuid[], integer[]) from public, anon, authenticated;
 grant execute on function private.count_session_participants(uuid[], integer[]) to service_role;
 
+create or replace function private.credit_candidate(p_booking public.bookings, p_n integer)
+returns private.booking_candidate
+language sql
+stable
+set search_path = ''
+as $$
+  select private.new_candidate(
+    purpose => 'book',
+    organization_id => p_booking.organization_id,
+    service_id => p_booking.service_id,
+    provider_id => p_booking.provider_id,
+    client_id => p_booking.client_id,
+    starts_at => p_booking.start_time,
+    ends_at => p_booking.end_time,
+    booking_kind => p_booking.booking_kind,
+    subscription_id => p_booking.subscription_id,
+    exclude_booking_id => p_booking.id,
+    n => p_n
+  )
+$$;
+
+comment on function private.credit_candidate(public.bookings, integer) is
+  'The credit candidate (number p_n) of a written booking, as the bookings statement triggers hand it to private.settle_booking_credits.';
+
+revoke all on function private.credit_candidate(public.bookings, integer) from public, anon, authenticated;
+grant execute on function private.credit_candidate(public.bookings, integer) to service_role;
+
 create or replace function private.bookings_after_insert()
 returns trigger
 language plpgsql
@@ -119,21 +146,9 @@ begin
   end if;
   -- credits: every live regular booking spends the credit it names (the booking core's choice)
   -- or the client's active subscription's, or is pay-per-session
-  select array_agg(private.new_candidate(
-           purpose => 'book',
-           organization_id => n.organization_id,
-           service_id => n.service_id,
-           provider_id => n.provider_id,
-           client_id => n.client_id,
-           starts_at => n.start_time,
-           ends_at => n.end_time,
-           booking_kind => n.booking_kind,
-           subscription_id => n.subscription_id,
-           exclude_booking_id => n.id,
-           n => n.k
-         ))
+  select array_agg(private.credit_candidate(n.booking, n.k))
   into v_credits
-  from (select x.*, (row_number() over ())::integer as k from new_rows as x) as n
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
   where n.booking_kind = 'regular'
     and n.status <> 'cancelled';
   perform private.settle_booking_credits(v_credits);
@@ -210,21 +225,9 @@ begin
   end if;
   -- a credit named anew, or a cancelled booking brought back with one (service calls), is
   -- re-checked under its subscription's lock
-  select array_agg(private.new_candidate(
-           purpose => 'book',
-           organization_id => n.organization_id,
-           service_id => n.service_id,
-           provider_id => n.provider_id,
-           client_id => n.client_id,
-           starts_at => n.start_time,
-           ends_at => n.end_time,
-           booking_kind => n.booking_kind,
-           subscription_id => n.subscription_id,
-           exclude_booking_id => n.id,
-           n => n.k
-         ))
+  select array_agg(private.credit_candidate(n.booking, n.k))
   into v_credits
-  from (select x.*, (row_number() over ())::integer as k from new_rows as x) as n
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
   join old_rows as o on o.id = n.id
   where n.booking_kind = 'regular'
     and n.status <> 'cancelled'

@@ -231,11 +231,9 @@ begin
       and ss.ends_at > now()
       and (p_organization_id is null or ss.organization_id = p_organization_id)
       and not exists (
-        select 1 from public.organization_members m
+        select 1 from private.provider_memberships() m
         where m.organization_id = ss.organization_id
-          and m.user_id = ss.provider_id
-          and m.status = 'accepted'
-          and m.role in ('owner', 'admin', 'provider'))
+          and m.user_id = ss.provider_id)
   )
   select 14, 'sessions_of_non_members',
     'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',

@@ -11,11 +11,7 @@ as $$
 declare
   v_acked integer;
 begin
-  perform private.require_service_call('Only service_role acknowledges outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The delivered event ids are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'acknowledge');
 
   update ops.outbox_deliveries d
   set status = 'delivered',

@@ -167,3 +167,28 @@ comment on function private.require_outbox_consumer(text) is
 
 revoke all on function private.require_outbox_consumer(text) from public, anon, authenticated;
 grant execute on function private.require_outbox_consumer(text) to service_role;
+
+create or replace function private.require_outbox_batch(p_consumer text, p_event_ids bigint[], p_verb text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call(format('Only service_role may %s outbox events.', p_verb));
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', format('The event ids to %s are required.', p_verb), 'p_event_ids');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_batch(text, bigint[], text) is
+  'The checks shared by ack/release/requeue_outbox_events: a service call (UNAUTHORIZED, FORBIDDEN), the event ids given (INVALID_REQUEST), the registered consumer (INVALID_REQUEST, NOT_FOUND); p_verb names the action in the messages.';
+
+revoke all on function private.require_outbox_batch(text, bigint[], text) from public, anon, authenticated;
+grant execute on function private.require_outbox_batch(text, bigint[], text) to service_role;

@@ -10,11 +10,7 @@ as $$
 declare
   v_requeued integer;
 begin
-  perform private.require_service_call('Only service_role requeues outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The dead-lettered event ids are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'requeue');
 
   update ops.outbox_deliveries d
   set status = 'pending', dead_at = null, attempts = 0, available_at = clock_timestamp()

@@ -65,11 +65,9 @@ begin
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
   -- only a provider who accepted their membership is occupied by it (as the booking rule free_time)
-  join public.organization_members as pm
+  join private.provider_memberships() as pm
     on pm.organization_id = r.organization_id
    and pm.user_id = r.specialist_id
-   and pm.status = 'accepted'
-   and pm.role in ('owner', 'admin', 'provider')
   -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
   -- instead of its expression being copied into every use, which made planning slow)
   cross join lateral (
@@ -136,11 +134,9 @@ begin
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  join public.organization_members as pm
+  join private.provider_memberships() as pm
     on pm.organization_id = r.organization_id
    and pm.user_id = r.specialist_id
-   and pm.status = 'accepted'
-   and pm.role in ('owner', 'admin', 'provider')
   where r.is_active
     and x.starts_at > pg_catalog.now()
     and x.starts_at <= pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365))

@@ -76,11 +76,8 @@ as $$
               ss.ends_at + pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_after_minutes, 0), o.before_minutes)))
         and exists (
           select 1
-          from public.organization_members as m
-          where m.organization_id = ss.organization_id
-            and m.user_id = o.provider_id
-            and m.status = 'accepted'
-            and m.role in ('owner', 'admin', 'provider')
+          from private.provider_memberships() as m
+          where m.organization_id = ss.organization_id and m.user_id = o.provider_id
         )
     )
     union
@@ -100,11 +97,8 @@ as $$
               b.end_time + pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_after_minutes, 0), o.before_minutes)))
         and exists (
           select 1
-          from public.organization_members as m
-          where m.organization_id = b.organization_id
-            and m.user_id = o.provider_id
-            and m.status = 'accepted'
-            and m.role in ('owner', 'admin', 'provider')
+          from private.provider_memberships() as m
+          where m.organization_id = b.organization_id and m.user_id = o.provider_id
         )
     )
     union

@@ -2,6 +2,26 @@
 -- Each rule: plain SQL (no SET, schema-qualified) so private.booking_rule_failures inlines it;
 -- returns (n, code, detail, hint) for the candidates it refuses.
 
+-- private.provider_memberships(): the one definition of "may be put on the organization's
+-- calendar" - an accepted owner/admin/provider membership. A plain SQL set-returning function (no
+-- SET, no sublink): the planner inlines it into its callers' queries as the table scan it is.
+create or replace function private.provider_memberships()
+returns table (organization_id uuid, user_id uuid)
+language sql
+stable
+as $$
+  select m.organization_id, m.user_id
+  from public.organization_members as m
+  where m.status = 'accepted'
+    and m.role in ('owner', 'admin', 'provider')
+$$;
+
+comment on function private.provider_memberships() is
+  'The (organization, user) pairs whose sessions may occupy the user''s time: accepted owner/admin/provider memberships (rules provider_member and free_time, series holds, the provider check of service_sessions, integrity_report).';
+
+revoke all on function private.provider_memberships() from public, anon, authenticated;
+grant execute on function private.provider_memberships() to service_role;
+
 create or replace function private.rule_service_offered(p_candidates private.booking_candidate[], p_together boolean)
 returns table (n integer, code text, detail text, hint text)
 language sql
@@ -36,11 +56,8 @@ as $$
   where c.purpose = any (private.rule_purposes('provider_member'))
     and not exists (
       select 1
-      from public.organization_members as m
-      where m.organization_id = c.organization_id
-        and m.user_id = c.provider_id
-        and m.status = 'accepted'
-        and m.role in ('owner', 'admin', 'provider')
+      from private.provider_memberships() as m
+      where m.organization_id = c.organization_id and m.user_id = c.provider_id
     )
 $$;
 

@@ -30,11 +30,8 @@ begin
     from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
     where not exists (
       select 1
-      from public.organization_members as m
-      where m.organization_id = x.organization_id
-        and m.user_id = x.provider_id
-        and m.status = 'accepted'
-        and m.role in ('owner', 'admin', 'provider')
+      from private.provider_memberships() as m
+      where m.organization_id = x.organization_id and m.user_id = x.provider_id
     )
   ) then
     perform private.raise_error(

@@ -777,6 +777,33 @@ comment on function private.count_session_participants(uuid[], integer[]) is
 revoke all on function private.count_session_participants(uuid[], integer[]) from public, anon, authenticated;
 grant execute on function private.count_session_participants(uuid[], integer[]) to service_role;
 
+create or replace function private.credit_candidate(p_booking public.bookings, p_n integer)
+returns private.booking_candidate
+language sql
+stable
+set search_path = ''
+as $$
+  select private.new_candidate(
+    purpose => 'book',
+    organization_id => p_booking.organization_id,
+    service_id => p_booking.service_id,
+    provider_id => p_booking.provider_id,
+    client_id => p_booking.client_id,
+    starts_at => p_booking.start_time,
+    ends_at => p_booking.end_time,
+    booking_kind => p_booking.booking_kind,
+    subscription_id => p_booking.subscription_id,
+    exclude_booking_id => p_booking.id,
+    n => p_n
+  )
+$$;
+
+comment on function private.credit_candidate(public.bookings, integer) is
+  'The credit candidate (number p_n) of a written booking, as the bookings statement triggers hand it to private.settle_booking_credits.';
+
+revoke all on function private.credit_candidate(public.bookings, integer) from public, anon, authenticated;
+grant execute on function private.credit_candidate(public.bookings, integer) to service_role;
+
 create or replace function private.bookings_after_insert()
 returns trigger
 language plpgsql
@@ -793,21 +820,9 @@ begin
   end if;
   -- credits: every live regular booking spends the credit it names (the booking core's choice)
   -- or the client's active subscription's, or is pay-per-session
-  select array_agg(private.new_candidate(
-           purpose => 'book',
-           organization_id => n.organization_id,
-           service_id => n.service_id,
-           provider_id => n.provider_id,
-           client_id => n.client_id,
-           starts_at => n.start_time,
-           ends_at => n.end_time,
-           booking_kind => n.booking_kind,
-           subscription_id => n.subscription_id,
-           exclude_booking_id => n.id,
-           n => n.k
-         ))
+  select array_agg(private.credit_candidate(n.booking, n.k))
   into v_credits
-  from (select x.*, (row_number() over ())::integer as k from new_rows as x) as n
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
   where n.booking_kind = 'regular'
     and n.status <> 'cancelled';
   perform private.settle_booking_credits(v_credits);
@@ -884,21 +899,9 @@ begin
   end if;
   -- a credit named anew, or a cancelled booking brought back with one (service calls), is
   -- re-checked under its subscription's lock
-  select array_agg(private.new_candidate(
-           purpose => 'book',
-           organization_id => n.organization_id,
-           service_id => n.service_id,
-           provider_id => n.provider_id,
-           client_id => n.client_id,
-           starts_at => n.start_time,
-           ends_at => n.end_time,
-           booking_kind => n.booking_kind,
-           subscription_id => n.subscription_id,
-           exclude_booking_id => n.id,
-           n => n.k
-         ))
+  select array_agg(private.credit_candidate(n.booking, n.k))
   into v_credits
-  from (select x.*, (row_number() over ())::integer as k from new_rows as x) as n
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
   join old_rows as o on o.id = n.id
   where n.booking_kind = 'regular'
     and n.status <> 'cancelled'
@@ -2629,11 +2632,9 @@ begin
       and ss.ends_at > now()
       and (p_organization_id is null or ss.organization_id = p_organization_id)
       and not exists (
-        select 1 from public.organization_members m
+        select 1 from private.provider_memberships() m
         where m.organization_id = ss.organization_id
-          and m.user_id = ss.provider_id
-          and m.status = 'accepted'
-          and m.role in ('owner', 'admin', 'provider'))
+          and m.user_id = ss.provider_id)
   )
   select 14, 'sessions_of_non_members',
     'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
@@ -3458,11 +3459,7 @@ as $$
 declare
   v_acked integer;
 begin
-  perform private.require_service_call('Only service_role acknowledges outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The delivered event ids are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'acknowledge');
 
   update ops.outbox_deliveries d
   set status = 'delivered',
@@ -3940,6 +3937,31 @@ comment on function private.require_outbox_consumer(text) is
 revoke all on function private.require_outbox_consumer(text) from public, anon, authenticated;
 grant execute on function private.require_outbox_consumer(text) to service_role;
 
+create or replace function private.require_outbox_batch(p_consumer text, p_event_ids bigint[], p_verb text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call(format('Only service_role may %s outbox events.', p_verb));
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', format('The event ids to %s are required.', p_verb), 'p_event_ids');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_batch(text, bigint[], text) is
+  'The checks shared by ack/release/requeue_outbox_events: a service call (UNAUTHORIZED, FORBIDDEN), the event ids given (INVALID_REQUEST), the registered consumer (INVALID_REQUEST, NOT_FOUND); p_verb names the action in the messages.';
+
+revoke all on function private.require_outbox_batch(text, bigint[], text) from public, anon, authenticated;
+grant execute on function private.require_outbox_batch(text, bigint[], text) to service_role;
+
 -- >>> functions/outbox/prune_outbox.sql
 -- private.prune_outbox: the nightly pg_cron job prune-outbox (migration 20261127150200).
 -- Deletes events older than p_retention that every consumer is done with: behind its safe
@@ -4033,11 +4055,7 @@ as $$
 declare
   v_released integer;
 begin
-  perform private.require_service_call('Only service_role releases outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The event ids to release are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'release');
 
   update ops.outbox_deliveries d
   set available_at = clock_timestamp(),
@@ -4070,11 +4088,7 @@ as $$
 declare
   v_requeued integer;
 begin
-  perform private.require_service_call('Only service_role requeues outbox events.');
-  perform private.require_outbox_consumer(p_consumer);
-  if p_event_ids is null then
-    perform private.raise_error('INVALID_REQUEST', 'The dead-lettered event ids are required.', 'p_event_ids');
-  end if;
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'requeue');
 
   update ops.outbox_deliveries d
   set status = 'pending', dead_at = null, attempts = 0, available_at = clock_timestamp()
@@ -6502,11 +6516,9 @@ begin
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
   -- only a provider who accepted their membership is occupied by it (as the booking rule free_time)
-  join public.organization_members as pm
+  join private.provider_memberships() as pm
     on pm.organization_id = r.organization_id
    and pm.user_id = r.specialist_id
-   and pm.status = 'accepted'
-   and pm.role in ('owner', 'admin', 'provider')
   -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
   -- instead of its expression being copied into every use, which made planning slow)
   cross join lateral (
@@ -6573,11 +6585,9 @@ begin
   join public.session_types as st
     on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
    and st.organization_id = sv.organization_id
-  join public.organization_members as pm
+  join private.provider_memberships() as pm
     on pm.organization_id = r.organization_id
    and pm.user_id = r.specialist_id
-   and pm.status = 'accepted'
-   and pm.role in ('owner', 'admin', 'provider')
   where r.is_active
     and x.starts_at > pg_catalog.now()
     and x.starts_at <= pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365))
@@ -7711,11 +7721,8 @@ as $$
               ss.ends_at + pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_after_minutes, 0), o.before_minutes)))
         and exists (
           select 1
-          from public.organization_members as m
-          where m.organization_id = ss.organization_id
-            and m.user_id = o.provider_id
-            and m.status = 'accepted'
-            and m.role in ('owner', 'admin', 'provider')
+          from private.provider_memberships() as m
+          where m.organization_id = ss.organization_id and m.user_id = o.provider_id
         )
     )
     union
@@ -7735,11 +7742,8 @@ as $$
               b.end_time + pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_after_minutes, 0), o.before_minutes)))
         and exists (
           select 1
-          from public.organization_members as m
-          where m.organization_id = b.organization_id
-            and m.user_id = o.provider_id
-            and m.status = 'accepted'
-            and m.role in ('owner', 'admin', 'provider')
+          from private.provider_memberships() as m
+          where m.organization_id = b.organization_id and m.user_id = o.provider_id
         )
     )
     union
@@ -7805,6 +7809,26 @@ grant execute on function private.rule_organization_open(private.booking_candida
 -- Each rule: plain SQL (no SET, schema-qualified) so private.booking_rule_failures inlines it;
 -- returns (n, code, detail, hint) for the candidates it refuses.
 
+-- private.provider_memberships(): the one definition of "may be put on the organization's
+-- calendar" - an accepted owner/admin/provider membership. A plain SQL set-returning function (no
+-- SET, no sublink): the planner inlines it into its callers' queries as the table scan it is.
+create or replace function private.provider_memberships()
+returns table (organization_id uuid, user_id uuid)
+language sql
+stable
+as $$
+  select m.organization_id, m.user_id
+  from public.organization_members as m
+  where m.status = 'accepted'
+    and m.role in ('owner', 'admin', 'provider')
+$$;
+
+comment on function private.provider_memberships() is
+  'The (organization, user) pairs whose sessions may occupy the user''s time: accepted owner/admin/provider memberships (rules provider_member and free_time, series holds, the provider check of service_sessions, integrity_report).';
+
+revoke all on function private.provider_memberships() from public, anon, authenticated;
+grant execute on function private.provider_memberships() to service_role;
+
 create or replace function private.rule_service_offered(p_candidates private.booking_candidate[], p_together boolean)
 returns table (n integer, code text, detail text, hint text)
 language sql
@@ -7839,11 +7863,8 @@ as $$
   where c.purpose = any (private.rule_purposes('provider_member'))
     and not exists (
       select 1
-      from public.organization_members as m
-      where m.organization_id = c.organization_id
-        and m.user_id = c.provider_id
-        and m.status = 'accepted'
-        and m.role in ('owner', 'admin', 'provider')
+      from private.provider_memberships() as m
+      where m.organization_id = c.organization_id and m.user_id = c.provider_id
     )
 $$;
 
@@ -9357,11 +9378,8 @@ begin
     from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
     where not exists (
       select 1
-      from public.organization_members as m
-      where m.organization_id = x.organization_id
-        and m.user_id = x.provider_id
-        and m.status = 'accepted'
-        and m.role in ('owner', 'admin', 'provider')
+      from private.provider_memberships() as m
+      where m.organization_id = x.organization_id and m.user_id = x.provider_id
     )
   ) then
     perform private.raise_error(

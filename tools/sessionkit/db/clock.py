@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
@@ -90,18 +92,22 @@ def wait_shim(state_dir: Path) -> Path:
             "a fake clock needs a C compiler for its preload library: install gcc (make setup)"
         )
     state_dir.mkdir(parents=True, exist_ok=True)
-    source_file = library.with_suffix(".c")
-    source_file.write_bytes(source)
-    built = subprocess.run(
-        [compiler, "-shared", "-fPIC", "-O2", "-o", str(library), str(source_file)],
-        capture_output=True,
-        text=True,
-    )
-    source_file.unlink()
-    if built.returncode != 0:
-        reason = (built.stderr.strip().splitlines() or [f"exit {built.returncode}"])[-1]
-        raise SessionkitError(f"building {library.name} failed: {reason}")
-    library.chmod(0o755)  # the cluster's owner loads it
+    # built in a folder of its own and renamed into place: clusters started at once (the
+    # calendar matrix) each build it without touching another's files or loading a half-written one
+    with tempfile.TemporaryDirectory(dir=state_dir) as scratch:
+        source_file = Path(scratch) / "faketime_waits.c"
+        source_file.write_bytes(source)
+        built_library = Path(scratch) / library.name
+        built = subprocess.run(
+            [compiler, "-shared", "-fPIC", "-O2", "-o", str(built_library), str(source_file)],
+            capture_output=True,
+            text=True,
+        )
+        if built.returncode != 0:
+            reason = (built.stderr.strip().splitlines() or [f"exit {built.returncode}"])[-1]
+            raise SessionkitError(f"building {library.name} failed: {reason}")
+        built_library.chmod(0o755)  # the cluster's owner loads it
+        os.replace(built_library, library)
     return library
 
 
