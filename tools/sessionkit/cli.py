@@ -18,6 +18,7 @@ from rich.table import Table
 from sessionkit import stack
 from sessionkit.backfill.cli import backfill_app
 from sessionkit.bench.cli import bench_command
+from sessionkit.cli_options import DbUrl, JsonFlag
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import cron_jobs, server_clock_offset, server_version
 from sessionkit.db.clock import describe_clock, is_fake, parse_clock
@@ -56,12 +57,6 @@ app.command("bench")(bench_command)
 
 out = Console()
 err = Console(stderr=True)
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
-]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print data as JSON.")]
 
 
 def _target(db_url: str | None) -> tuple[Project, Target]:

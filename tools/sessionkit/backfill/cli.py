@@ -17,6 +17,7 @@ from sessionkit import stack
 from sessionkit.backfill import operations, render
 from sessionkit.backfill.registry import backfills, get
 from sessionkit.backfill.runner import Outcome, Runner, RunOptions
+from sessionkit.cli_options import DbUrl, JsonFlag
 from sessionkit.config import Project, Target
 from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
@@ -26,11 +27,6 @@ backfill_app = typer.Typer(help="Staged, resumable data backfills (legacy upgrad
 out = Console()
 err = Console(stderr=True)
 
-DbUrl = Annotated[
-    str | None,
-    typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
-]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print data as JSON.")]
 Name = Annotated[str, typer.Argument(help="Backfill name (see `sessionkit backfill list`).")]
 BatchSize = Annotated[int, typer.Option("--batch-size", help="Rows per batch (one transaction each).")]
 Sleep = Annotated[float, typer.Option("--sleep", help="Seconds to pause between batches.")]

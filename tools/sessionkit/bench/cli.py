@@ -14,6 +14,7 @@ from sessionkit import stack
 from sessionkit.bench import report
 from sessionkit.bench.registry import scenarios
 from sessionkit.bench.run import DEFAULT_RUNS, run_benchmarks
+from sessionkit.cli_options import DbUrl
 from sessionkit.config import Project, Target
 from sessionkit.errors import SessionkitError
 
@@ -53,10 +54,7 @@ def bench_command(
         typer.Option("--plans/--no-plans", help="Save EXPLAIN (ANALYZE, BUFFERS) of the hot statements."),
     ] = True,
     list_only: Annotated[bool, typer.Option("--list", help="List the scenarios and exit.")] = False,
-    db_url: Annotated[
-        str | None,
-        typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
-    ] = None,
+    db_url: DbUrl = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Benchmarks: figures (median/min/max) against floors measured in the same run."""

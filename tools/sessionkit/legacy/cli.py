@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from sessionkit import stack
+from sessionkit.cli_options import DbUrl
 from sessionkit.config import Project, Target
 from sessionkit.db.connect import connect
 from sessionkit.legacy.generate import generate
@@ -27,10 +28,7 @@ def generate_command(
         datetime | None,
         typer.Option("--anchor", formats=["%Y-%m-%d"], help="'Today' of the data (default: today)."),
     ] = None,
-    db_url: Annotated[
-        str | None,
-        typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
-    ] = None,
+    db_url: DbUrl = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Fill a database at the legacy baseline with messy production-like data."""

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sessionkit import stack
+from sessionkit.cli_options import DbUrl
 from sessionkit.config import Project, Target
 from sessionkit.db.connect import connect
 from sessionkit.outbox.rpc import ConsumerRpc
@@ -102,10 +103,7 @@ def work_command(
             help="Also call webhooks on loopback/private addresses (local testing).",
         ),
     ] = False,
-    db_url: Annotated[
-        str | None,
-        typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
-    ] = None,
+    db_url: DbUrl = None,
 ) -> None:
     """Deliver outbox events to the organizations' webhooks: claim, POST (signed), ack or retry."""
     target = Target.resolve(db_url)

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sessionkit import stack
+from sessionkit.cli_options import DbUrl
 from sessionkit.config import Project, Target
 from sessionkit.db.admin import server_today
 from sessionkit.db.connect import connect
@@ -133,10 +134,7 @@ def dispatch_command(
             help="Book every occurrence due on or before this date (default: the database's today).",
         ),
     ] = None,
-    db_url: Annotated[
-        str | None,
-        typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
-    ] = None,
+    db_url: DbUrl = None,
     shards: Annotated[
         int, typer.Option("--shards", help="Split the run between this many concurrent connections.")
     ] = 1,

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from sessionkit import stack
+from sessionkit.cli_options import DbUrl
 from sessionkit.config import Project, Target
 from sessionkit.db.connect import connect
 from sessionkit.errors import SessionkitError
@@ -34,10 +35,7 @@ def gen_types(
     check_only: Annotated[
         bool, typer.Option("--check", help="Fail, naming the objects, if the files differ from the database.")
     ] = False,
-    db_url: Annotated[
-        str | None,
-        typer.Option("--db-url", envvar="SESSIONKIT_DB_URL", help="Any Postgres (default: local stack)."),
-    ] = None,
+    db_url: DbUrl = None,
 ) -> None:
     """Generate typed clients from the migrated database's public schema."""
     project = Project.discover()
