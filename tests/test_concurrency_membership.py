@@ -52,10 +52,13 @@ def make_org(conn: psycopg.Connection) -> Iterator[Callable[..., Org]]:
         created.append(org_id)
         provider = scalar(conn, "select tests.uid(%s)", (f"{slug}_provider",))
         conn.execute("select tests.seed_weekly_hours(%s, %s, '07:00', '22:00')", (org_id, provider))
-        service = scalar(conn, "select tests.seed_bookable_service(%s, 'Session', 30, %s)", (org_id, capacity))
+        service = scalar(
+            conn, "select tests.seed_bookable_service(%s, 'Session', 30, %s)", (org_id, capacity)
+        )
         org = Org(org_id, slug, scalar(conn, "select tests.uid(%s)", (f"{slug}_owner",)), provider, service)
         org.clients = [
-            scalar(conn, "select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}")) for i in range(CLIENTS)
+            scalar(conn, "select tests.add_member(%s, %s, 'client')", (slug, f"{slug}_c{i}"))
+            for i in range(CLIENTS)
         ]
         return org
 
@@ -64,7 +67,9 @@ def make_org(conn: psycopg.Connection) -> Iterator[Callable[..., Org]]:
         conn.execute("delete from public.organizations where id = %s", (org_id,))
 
 
-def request(db_url: str, sql: str, params: tuple[Any, ...], **actor: Any) -> Callable[[threading.Barrier], str]:
+def request(
+    db_url: str, sql: str, params: tuple[Any, ...], **actor: Any
+) -> Callable[[threading.Barrier], str]:
     """One request at the barrier: 'ok' or the contract code (message) it failed with, or the
     SQLSTATE of anything else (a deadlock would be 40P01)."""
 
@@ -106,7 +111,11 @@ def live_bookings(conn: psycopg.Connection, org: Org, client: uuid.UUID) -> int:
 
 
 def assert_one_side_won(
-    conn: psycopg.Connection, org: Org, booking: list[str], leave: list[str], refused_booking: str = "NOT_FOUND"
+    conn: psycopg.Connection,
+    org: Org,
+    booking: list[str],
+    leave: list[str],
+    refused_booking: str = "NOT_FOUND",
 ) -> None:
     """Per client: booked and the leave refused, or left and the booking refused - never both."""
     for client, booked, left in zip(org.clients, booking, leave, strict=True):
@@ -119,7 +128,9 @@ def assert_one_side_won(
 
 def slot(conn: psycopg.Connection, i: int) -> Any:
     """A distinct slot per client: 30 minutes apart on day 0 of the test week, from 08:00 Berlin."""
-    return scalar(conn, "select tests.slot(0, time '08:00' + make_interval(mins => 30 * %s), 'Europe/Berlin')", (i,))
+    return scalar(
+        conn, "select tests.slot(0, time '08:00' + make_interval(mins => 30 * %s), 'Europe/Berlin')", (i,)
+    )
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -131,7 +142,9 @@ def test_a_booking_made_by_the_provider_while_the_client_leaves_never_outlives_t
     leave = "select public.leave_organization(%s)"
     tasks = []
     for i, client in enumerate(org.clients):
-        tasks.append(request(db_url, book, (org.service, org.provider, slot(conn, i), client), user_id=org.provider))
+        tasks.append(
+            request(db_url, book, (org.service, org.provider, slot(conn, i), client), user_id=org.provider)
+        )
         tasks.append(request(db_url, leave, (org.id,), user_id=client))
 
     outcomes = run_parallel(tasks)
@@ -145,7 +158,9 @@ def test_a_client_joining_a_workshop_while_leaving_ends_up_either_booked_or_gone
 ) -> None:
     org = make_org(capacity=CLIENTS)
     session = scalar(
-        conn, "select tests.seed_group_session(%s, tests.slot(1, '18:00', 'Europe/Berlin'), %s)", (org.service, CLIENTS)
+        conn,
+        "select tests.seed_group_session(%s, tests.slot(1, '18:00', 'Europe/Berlin'), %s)",
+        (org.service, CLIENTS),
     )
     join = "select public.book_session(%s)"
     leave = "select public.leave_organization(%s)"
@@ -157,7 +172,9 @@ def test_a_client_joining_a_workshop_while_leaving_ends_up_either_booked_or_gone
     outcomes = run_parallel(tasks)
 
     assert_one_side_won(conn, org, outcomes[0::2], outcomes[1::2])
-    participants = scalar(conn, "select current_participants from public.service_sessions where id = %s", (session,))
+    participants = scalar(
+        conn, "select current_participants from public.service_sessions where id = %s", (session,)
+    )
     assert participants == outcomes[0::2].count("ok")
 
 
@@ -171,7 +188,9 @@ def test_an_owner_removing_clients_while_the_provider_books_them_never_leaves_a_
     remove = "delete from public.organization_members where organization_id = %s and user_id = %s"
     tasks = []
     for i, client in enumerate(org.clients):
-        tasks.append(request(db_url, book, (org.service, org.provider, slot(conn, i), client), user_id=org.provider))
+        tasks.append(
+            request(db_url, book, (org.service, org.provider, slot(conn, i), client), user_id=org.provider)
+        )
         tasks.append(request(db_url, remove, (org.id, client), user_id=org.owner))
 
     outcomes = run_parallel(tasks)
@@ -188,7 +207,8 @@ def test_the_dispatcher_racing_clients_leaving_books_only_those_who_stay(
     series = [
         scalar(
             conn,
-            "select tests.seed_series(%s, %s, %s, %s, 'weekly', %s, time '08:00' + make_interval(mins => 30 * %s))",
+            "select tests.seed_series(%s, %s, %s, %s, 'weekly', %s,"
+            " time '08:00' + make_interval(mins => 30 * %s))",
             (org.id, f"{org.slug}_c{i}", f"{org.slug}_provider", org.service, first_day, i),
         )
         for i in range(CLIENTS)
@@ -217,7 +237,9 @@ def test_a_waitlist_promotion_racing_the_first_waiting_clients_leave_books_someo
 ) -> None:
     org = make_org(capacity=1)
     session = scalar(
-        conn, "select tests.seed_group_session(%s, tests.slot(2, '18:00', 'Europe/Berlin'), 1)", (org.service,)
+        conn,
+        "select tests.seed_group_session(%s, tests.slot(2, '18:00', 'Europe/Berlin'), 1)",
+        (org.service,),
     )
     holder, *waiting = org.clients
     booking = scalar(conn, "select id from public.book_session(%s, p_client_id => %s)", (session, holder))
