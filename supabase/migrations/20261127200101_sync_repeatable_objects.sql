@@ -2,6 +2,1187 @@
 -- Re-creates the repeatable objects whose files changed since the previous bundle.
 set local check_function_bodies = off;
 
+-- >>> functions/approvals/booking_approval.sql
+-- Approval: a booking of a service that requires it (services.requires_approval) and that a
+-- client makes for themself starts pending. A pending booking holds its slot (its service session
+-- is scheduled: slot search, every booking path and the exclusion constraint see it) and its
+-- credit (pending counts as scheduled in the credit buckets) until
+--   * the provider or an owner/admin confirms it: confirm_booking, or their direct
+--     `update bookings set status = 'confirmed'` (same rules, same event: private.bookings_admit_user_write);
+--   * the provider or an owner/admin declines it: decline_booking, or an insert into
+--     booking_cancellations with cancellation_kind 'declined' (the cancellation trigger);
+--   * nobody answered by approval_expires_at (or the start): the expire-pending-bookings job
+--     (private.expire_pending_bookings) cancels it with cancellation_kind 'expired';
+--   * the client withdraws it: cancel_booking (a pending booking never forfeits its credit).
+-- Declined and expired bookings are cancelled bookings: the slot is released and the credit
+-- restored by the cancellation path every cancellation takes.
+--
+--   private.approval_deadline(service, starts_at)  null (starts confirmed) or the answer deadline
+--   private.assert_booking_answerable(booking)     may it still be confirmed or declined?
+--   private.emit_booking_confirmed(booking)        booking.confirmed event + audit entry
+
+-- (p_acting_as_staff was added for waitlist promotions: the two-argument signature goes)
+drop function if exists private.approval_deadline(uuid, timestamptz);
+
+create or replace function private.approval_deadline(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_acting_as_staff boolean default null
+)
+returns timestamptz
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- staff booking for a client (their booking is their approval) and the system start confirmed;
+  -- p_acting_as_staff says who made it when the caller does not (a waitlist promotion runs as
+  -- whoever freed the place: it is the waiting client's request unless staff put them there)
+  select case
+    when sv.requires_approval
+         and not coalesce(
+           p_acting_as_staff,
+           private.is_service_call() or private.has_role(sv.organization_id, array['owner', 'admin', 'provider'])
+         )
+      then least(now() + make_interval(hours => sv.approval_timeout_hours), p_starts_at)
+  end
+  from public.services sv
+  where sv.id = p_service_id
+$$;
+
+comment on function private.approval_deadline(uuid, timestamptz, boolean) is
+  'Whether a new booking of the service awaits approval: its answer deadline (now + approval_timeout_hours, at the latest p_starts_at) when the service requires approval and the booking is not made by staff of the organization or the system (p_acting_as_staff; null = decided from the caller); null when it starts confirmed. Every booking path sets status pending and approval_expires_at from it.';
+
+revoke all on function private.approval_deadline(uuid, timestamptz, boolean) from public, anon, authenticated;
+grant execute on function private.approval_deadline(uuid, timestamptz, boolean) to service_role;
+
+create or replace function private.assert_booking_answerable(p_booking public.bookings, p_hint text)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', p_hint);
+  end if;
+  if p_booking.status <> 'pending' then
+    perform private.raise_error(
+      'CONFLICT',
+      format('This booking is %s, not awaiting approval (cancel it with cancel_booking()).', p_booking.status),
+      p_hint
+    );
+  end if;
+  if public.computed_start_time(p_booking) <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'The session has started: the booking can no longer be answered.', p_hint);
+  end if;
+  if p_booking.approval_expires_at <= now() then
+    perform private.raise_error(
+      'APPROVAL_EXPIRED',
+      format('The answer was due by %s; the booking expires.', p_booking.approval_expires_at),
+      p_hint
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_booking_answerable(public.bookings, text) is
+  'Whether a booking may still be confirmed or declined: ALREADY_CANCELLED, CONFLICT (not pending), BOOKING_IN_PAST (started), APPROVAL_EXPIRED (PT422: past approval_expires_at), hint p_hint.';
+
+revoke all on function private.assert_booking_answerable(public.bookings, text) from public, anon, authenticated;
+grant execute on function private.assert_booking_answerable(public.bookings, text) to service_role;
+
+create or replace function private.emit_booking_confirmed(p_booking public.bookings)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit(
+    p_booking.organization_id, 'booking.confirmed', 'bookings', p_booking.id,
+    jsonb_build_object('status', 'pending'), jsonb_build_object('status', 'confirmed')
+  );
+  perform private.emit_event(p_booking.organization_id, 'booking.confirmed', jsonb_build_object(
+    'booking_id', p_booking.id,
+    'service_session_id', p_booking.service_session_id,
+    'client_id', p_booking.client_id,
+    'provider_id', p_booking.provider_id,
+    'service_id', p_booking.service_id,
+    'starts_at', public.computed_start_time(p_booking),
+    'confirmed_by', (select auth.uid())
+  ));
+end
+$$;
+
+comment on function private.emit_booking_confirmed(public.bookings) is
+  'The effects of confirming a pending booking, whichever path confirmed it (confirm_booking, a direct update): audit_log entry and booking.confirmed outbox event (confirmed_by = the caller, null for the system).';
+
+revoke all on function private.emit_booking_confirmed(public.bookings) from public, anon, authenticated;
+grant execute on function private.emit_booking_confirmed(public.bookings) to service_role;
+
+-- >>> functions/approvals/confirm_booking.sql
+-- confirm_booking: the provider of a pending booking (or an owner/admin) accepts it. The same
+-- rules and effects as their direct `update bookings set status = 'confirmed'`
+-- (private.bookings_admit_user_write): private.assert_booking_answerable, private.emit_booking_confirmed.
+
+create or replace function public.confirm_booking(p_booking_id uuid)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings := private.lock_booking_for_staff(p_booking_id);
+begin
+  perform private.assert_booking_answerable(v_booking, 'p_booking_id');
+
+  update public.bookings b set status = 'confirmed', status_reason = 'confirmed' where b.id = v_booking.id
+  returning b.* into v_booking;
+
+  perform private.emit_booking_confirmed(v_booking);
+  return v_booking;
+end
+$$;
+
+comment on function public.confirm_booking(uuid) is
+  'Confirms a booking awaiting approval (its provider or an owner/admin; service_role) and returns it; booking.confirmed event. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).';
+
+revoke execute on function public.confirm_booking(uuid) from public, anon;
+grant execute on function public.confirm_booking(uuid) to authenticated, service_role;
+
+-- >>> functions/approvals/decline_booking.sql
+-- decline_booking: the provider of a pending booking (or an owner/admin) refuses it. A decline
+-- is a cancellation of kind 'declined' (private.record_cancellation -> the booking_cancellations
+-- trigger): the booking is cancelled, its slot released, its credit restored, and
+-- booking_cancellations records who declined and why; a booking.declined event tells the client.
+
+create or replace function public.decline_booking(p_booking_id uuid, p_reason text default null)
+returns jsonb
+language sql
+security definer
+set search_path = ''
+as $$
+  select private.record_cancellation(p_booking_id, p_reason, 'declined')
+$$;
+
+comment on function public.decline_booking(uuid, text) is
+  'Declines a booking awaiting approval (its provider or an owner/admin; service_role) with an optional reason (at most 2000 characters) and returns {success, message, booking_id, cancellation_id, cancellation_policy_applied}: the booking is cancelled (booking_cancellations.cancellation_kind declined, cancelled_by = who declined), the slot released, a spent credit restored; booking.declined event. Same as inserting into booking_cancellations with cancellation_kind declined. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_booking_id or p_reason), NOT_FOUND, FORBIDDEN (the client, another provider), ALREADY_CANCELLED, CONFLICT (not pending) (PT409), BOOKING_IN_PAST, APPROVAL_EXPIRED (PT422).
+@returns {success: boolean, message: text, booking_id: uuid, cancellation_id: uuid, cancellation_policy_applied: ''no_refund'' | ''credit_restored''}';
+
+revoke execute on function public.decline_booking(uuid, text) from public, anon;
+grant execute on function public.decline_booking(uuid, text) to authenticated, service_role;
+
+-- >>> functions/approvals/expire_pending_bookings.sql
+-- private.expire_pending_bookings: run every 5 minutes by the pg_cron job expire-pending-bookings
+-- (migration 20261127180200). A booking still pending at its answer deadline (approval_expires_at,
+-- or its start if that comes first) is cancelled by the system as 'expired': the cancellation
+-- path releases the slot, restores the credit and emits booking.expired. Rows another
+-- transaction is answering right now are skipped (for update skip locked) and looked at again on
+-- the next run; one failing row never stops the others.
+
+create or replace function private.expire_pending_bookings()
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+  v_count integer := 0;
+begin
+  for v_id in
+    select b.id
+    from public.bookings b
+    where b.status = 'pending'
+      and b.approval_expires_at is not null
+      and least(b.approval_expires_at, b.start_time) <= now()
+    order by b.approval_expires_at, b.id
+    for update skip locked
+  loop
+    begin
+      insert into public.booking_cancellations (booking_id, reason, cancellation_kind)
+      values (v_id, 'Not answered in time.', 'expired');
+      v_count := v_count + 1;
+    exception when others then
+      raise warning 'expire_pending_bookings: booking % not expired: %', v_id, sqlerrm;
+    end;
+  end loop;
+  return v_count;
+end
+$$;
+
+comment on function private.expire_pending_bookings() is
+  'pg_cron job expire-pending-bookings (every 5 minutes): every pending booking past its approval_expires_at (or its start) is cancelled by the system with cancellation_kind expired (slot released, credit restored, booking.expired event). Returns how many expired.';
+
+revoke all on function private.expire_pending_bookings() from public, anon, authenticated;
+grant execute on function private.expire_pending_bookings() to service_role;
+
+-- >>> functions/audit/protect_append_only.sql
+-- Append-only records (audit_log, booking_status_history, booking_cancellations) are never
+-- changed or deleted by users: only service_role and direct database sessions may, and rows
+-- still go away with their organization or booking (cascading deletes).
+
+create or replace function private.protect_append_only()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_parent_gone boolean;
+begin
+  if private.is_service_call() then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+
+  if tg_op = 'DELETE' then
+    -- cascading delete of the organization or of the booking the row belongs to
+    if tg_table_name = 'audit_log' then
+      v_parent_gone := old.organization_id is not null
+        and not exists (select 1 from public.organizations o where o.id = old.organization_id);
+    else
+      v_parent_gone := not exists (
+        select 1 from public.bookings b where b.id = (to_jsonb(old) ->> 'booking_id')::uuid
+      );
+    end if;
+    if v_parent_gone then
+      return old;
+    end if;
+  end if;
+
+  perform private.raise_error(
+    'IMMUTABLE_RECORD',
+    format('%s rows are append-only: they cannot be %s.', tg_table_name,
+           case when tg_op = 'DELETE' then 'deleted' else 'changed' end),
+    tg_table_name
+  );
+  return null;
+end
+$$;
+
+comment on function private.protect_append_only() is
+  'BEFORE UPDATE/DELETE trigger of append-only tables: IMMUTABLE_RECORD (PT422) unless service_role/direct database session, or the row''s organization/booking is being deleted.';
+
+revoke all on function private.protect_append_only() from public, anon;
+
+-- >>> functions/audit/write_audit.sql
+-- Audit trail and outbox helpers: the one way RPCs, triggers and jobs record what happened
+-- (audit_log) and announce it (outbox_events), inside the caller's transaction.
+
+create or replace function private.write_audit(
+  p_organization_id uuid,
+  p_action text,
+  p_entity text default null,
+  p_entity_id uuid default null,
+  p_old_values jsonb default null,
+  p_new_values jsonb default null,
+  p_status text default 'success'
+)
+returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id bigint;
+begin
+  insert into public.audit_log (organization_id, actor_id, action, entity, entity_id, old_values, new_values, status)
+  values (p_organization_id, (select auth.uid()), p_action, p_entity, p_entity_id, p_old_values, p_new_values, p_status)
+  returning id into v_id;
+  return v_id;
+end
+$$;
+
+comment on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) is
+  'Appends an audit_log entry (actor = auth.uid(), null for service_role and jobs); returns its id.';
+
+revoke all on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) from public, anon, authenticated;
+grant execute on function private.write_audit(uuid, text, text, uuid, jsonb, jsonb, text) to service_role;
+
+create or replace function private.emit_event(p_organization_id uuid, p_topic text, p_payload jsonb default '{}'::jsonb)
+returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id bigint;
+begin
+  insert into public.outbox_events (organization_id, topic, payload)
+  values (p_organization_id, p_topic, coalesce(p_payload, '{}'::jsonb))
+  returning id into v_id;
+  return v_id;
+end
+$$;
+
+comment on function private.emit_event(uuid, text, jsonb) is
+  'Writes an outbox event (topic like booking.cancelled, JSON object payload) in the current transaction; returns its id.';
+
+revoke all on function private.emit_event(uuid, text, jsonb) from public, anon, authenticated;
+grant execute on function private.emit_event(uuid, text, jsonb) to service_role;
+
+-- >>> functions/availability/exception_times.sql
+-- When a provider is unavailable is every member's business (to pick a time); why is not. The
+-- table specialist_availability_exceptions (reason: sick_leave, vacation…; free-text notes) is
+-- read by owners/admins and by the provider themself (policies/specialist_availability_exceptions.sql);
+-- every member of the organization reads the times through the view below, which has no reason
+-- and no notes. The view is security_invoker; the function it reads is security definer (the
+-- members cannot read the table's rows) and answers only about the caller: the exceptions of the
+-- organizations where the caller holds an accepted membership (service calls: all).
+
+create or replace function private.visible_exception_times()
+returns table (
+  id uuid,
+  organization_id uuid,
+  specialist_id uuid,
+  exception_date date,
+  is_available boolean,
+  all_day boolean,
+  start_time time,
+  end_time time
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select e.id, e.organization_id, e.specialist_id, e.exception_date, e.is_available, e.all_day, e.start_time, e.end_time
+  from public.specialist_availability_exceptions e
+  where private.is_service_call()
+     or e.organization_id in (
+       select m.organization_id
+       from public.organization_members m
+       where m.user_id = (select auth.uid())
+         and m.status = 'accepted'
+     )
+$$;
+
+comment on function private.visible_exception_times() is
+  'The times (never reason or notes) of the availability exceptions of every organization where the caller holds an accepted membership (service calls: all). Read by the security_invoker view specialist_availability_exception_times as the caller; takes no argument, so a direct call reveals nothing more than the view.';
+
+revoke all on function private.visible_exception_times() from public, anon;
+grant execute on function private.visible_exception_times() to authenticated, service_role;
+
+create or replace view public.specialist_availability_exception_times
+with (security_invoker = true) as
+select
+  t.id,
+  t.organization_id,
+  t.specialist_id,
+  t.exception_date,
+  t.is_available,
+  t.all_day,
+  t.start_time,
+  t.end_time
+from private.visible_exception_times() as t;
+
+comment on view public.specialist_availability_exception_times is
+  'When each provider of the caller''s organizations is unavailable (is_available = false: all day or start_time..end_time) or works other hours (is_available = true), without the reason or notes. Every member reads it; the table itself is read by owners/admins and the provider.';
+
+revoke all on public.specialist_availability_exception_times from public, anon;
+grant select on public.specialist_availability_exception_times to authenticated, service_role;
+
+-- >>> functions/availability/get_available_slots.sql
+-- get_available_slots: the bookable start times of a service with a provider between two local
+-- dates, computed by the database (seed 002 did this in the browser). Slots are laid out every
+-- `slot_step_minutes` (default: the session length) from the start of each available window
+-- (weekly rules and overrides minus exceptions, in the organization's / rule's time zone,
+-- DST-correct), each as long as the session; each slot is a booking candidate (purpose search)
+-- and the booking rules (functions/rules/) keep the ones a booking would pass: not in the past,
+-- notice, booking window, the organization's closures, availability, free of sessions and series
+-- holds with buffers, daily limit, and for a client asking, their limit per period. Booking asks
+-- the same rules again.
+--
+-- One computation (private.service_slots), two doors: get_available_slots for members of the
+-- organization, get_public_available_slots (functions/public_booking/) for a published booking
+-- page. Both first check their arguments with private.require_slot_search.
+
+create or replace function private.require_slot_search(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_from is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'p_from');
+  end if;
+  perform private.require_sane_timestamp(p_from::timestamptz, 'p_from');
+  perform private.require_sane_timestamp(p_to::timestamptz, 'p_to');
+  if p_to is null or p_to < p_from or p_to - p_from > 92 then
+    perform private.raise_error('INVALID_REQUEST', 'p_to must be on or after p_from, at most 92 days later.', 'p_to');
+  end if;
+end
+$$;
+
+comment on function private.require_slot_search(uuid, uuid, date, date) is
+  'Argument checks of a slot search (get_available_slots, get_public_available_slots): INVALID_REQUEST naming p_provider_id, p_service_id, p_from or p_to (insane dates, p_to before p_from or more than 92 days later).';
+
+revoke all on function private.require_slot_search(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.require_slot_search(uuid, uuid, date, date) to service_role;
+
+-- (p_public_page was added for the public booking page: the four-argument signature goes)
+drop function if exists private.service_slots(public.services, uuid, date, date);
+
+create or replace function private.service_slots(
+  p_service public.services,
+  p_provider_id uuid,
+  p_from date,
+  p_to date,
+  p_public_page boolean default false
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_type_id uuid;
+  v_length interval;
+  v_step interval;
+  v_client uuid;
+  v_free tstzmultirange;
+  v_candidates private.booking_candidate[];
+begin
+  -- the rules that need no time first (listed on the page, service offered, provider, session
+  -- type): a probe
+  select t.session_type_id, make_interval(mins => t.duration_minutes),
+         make_interval(mins => coalesce(p_service.slot_step_minutes, t.duration_minutes))
+  into v_type_id, v_length, v_step
+  from private.session_type_for(p_service.organization_id, null, p_service.session_type_id) as t;
+  perform private.assert_bookable(private.new_candidate(
+    purpose => 'search',
+    organization_id => p_service.organization_id,
+    service_id => p_service.id,
+    provider_id => p_provider_id,
+    session_type_id => v_type_id,
+    public_page => p_public_page
+  ));
+
+  v_free := private.provider_availability(p_service.organization_id, p_provider_id, p_from, p_to);
+  if isempty(v_free) then
+    return;
+  end if;
+
+  -- a client asking is asked about too (the limit per client and period)
+  if private.member_role(p_service.organization_id, (select auth.uid())) = 'client' then
+    v_client := (select auth.uid());
+  end if;
+
+  -- a slot every slot_step_minutes (default: the session length) from the start of each
+  -- available window, as long as the session; each is a candidate, the rules keep the bookable
+  select coalesce(array_agg(private.new_candidate(
+           purpose => 'search',
+           organization_id => p_service.organization_id,
+           service_id => p_service.id,
+           provider_id => p_provider_id,
+           client_id => v_client,
+           starts_at => s.slot_start,
+           ends_at => s.slot_start + v_length,
+           session_type_id => v_type_id,
+           n => s.n,
+           public_page => p_public_page
+         )), '{}')
+  into v_candidates
+  from (
+    select (row_number() over (order by lower(w.r), g.k))::integer as n, lower(w.r) + g.k * v_step as slot_start
+    from unnest(v_free) as w (r)
+    cross join lateral generate_series(
+      0,
+      floor(extract(epoch from upper(w.r) - lower(w.r) - v_length) / extract(epoch from v_step))::integer
+    ) as g (k)
+  ) as s;
+
+  return query
+    select c.starts_at, c.ends_at
+    from unnest(v_candidates) as c
+    where c.n not in (select f.n from private.booking_rule_failures(v_candidates, false) as f)
+    order by c.starts_at;
+end
+$$;
+
+comment on function private.service_slots(public.services, uuid, date, date, boolean) is
+  'The slot computation behind get_available_slots and get_public_available_slots (callers check who asks and the arguments; p_public_page: the page''s candidates, rule public_listing): a probe of the booking rules that need no time (NOT_FOUND unlisted on the page, SERVICE_INACTIVE, NOT_FOUND provider, INVALID_REQUEST another provider''s service, the session type), then a slot every slot_step_minutes (default: the session length) of the provider''s availability between local dates p_from and p_to, each a candidate of purpose search (with the caller as client when they are a client of the organization), kept when no booking rule refuses it.';
+
+revoke all on function private.service_slots(public.services, uuid, date, date, boolean) from public, anon, authenticated;
+grant execute on function private.service_slots(public.services, uuid, date, date, boolean) to service_role;
+
+create or replace function public.get_available_slots(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  perform private.require_org_role(v_service.organization_id, null, 'p_service_id');
+
+  return query
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to) as s;
+end
+$$;
+
+comment on function public.get_available_slots(uuid, uuid, date, date) is
+  'Bookable slots (starts_at, ends_at) of a service with a provider between local dates p_from and p_to (at most 92 days): availability rules minus exceptions (all-day and partial) minus the organization''s closures minus existing sessions with buffers, slot length = the service''s session type, a slot every slot_step_minutes (default: the length) from the start of each available window, in the organization''s time zone across DST, honouring min_notice_minutes, max_advance_days, max_bookings_per_day and, for a client asking, max_bookings_per_client. Any member of the organization. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, SERVICE_INACTIVE.';
+
+revoke execute on function public.get_available_slots(uuid, uuid, date, date) from public, anon;
+grant execute on function public.get_available_slots(uuid, uuid, date, date) to authenticated, service_role;
+
+-- >>> functions/availability/provider_availability.sql
+-- Availability as time ranges, computed set-based with multiranges (one query per call):
+--   working time = weekly availability_rules on the dates without an is_available override,
+--                  plus the override windows (is_available = true) of the dates that have one;
+--   availability = working time - blocking exceptions (is_available = false: all day or a window).
+-- Dates are local dates of the organization's time zone; a rule's times are wall-clock times in
+-- the rule's time zone (default: the organization's), so DST changes need no special case.
+
+create or replace function private.provider_availability(
+  p_organization_id uuid,
+  p_provider_id uuid,
+  p_from date,
+  p_to date
+)
+returns tstzmultirange
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  with org as (
+    select o.timezone as tz
+    from public.organizations o
+    where o.id = p_organization_id
+  ),
+  exceptions as (
+    select
+      e.exception_date as day,
+      e.is_available,
+      case
+        when e.all_day then tstzrange(e.exception_date::timestamp at time zone org.tz,
+                                      (e.exception_date + 1)::timestamp at time zone org.tz)
+        else tstzrange((e.exception_date + e.start_time) at time zone org.tz,
+                       (e.exception_date + e.end_time) at time zone org.tz)
+      end as window_range
+    from public.specialist_availability_exceptions e
+    cross join org
+    where e.organization_id = p_organization_id
+      and e.specialist_id = p_provider_id
+      and e.exception_date between p_from - 1 and p_to + 1
+  ),
+  working as (
+    select tstzrange((g.day + r.start_time) at time zone coalesce(r.timezone, org.tz),
+                     (g.day + r.end_time) at time zone coalesce(r.timezone, org.tz)) as window_range
+    from generate_series(p_from - 1, p_to + 1, interval '1 day') as d (ts)
+    cross join lateral (select d.ts::date as day) as g
+    cross join org
+    join public.availability_rules r
+      on r.organization_id = p_organization_id
+     and r.provider_id = p_provider_id
+     and r.weekday = extract(dow from g.day)::integer
+     and (r.valid_from is null or g.day >= r.valid_from)
+     and (r.valid_until is null or g.day <= r.valid_until)
+    where not exists (select 1 from exceptions x where x.day = g.day and x.is_available)
+    union all
+    select x.window_range from exceptions x where x.is_available
+  )
+  select (
+      coalesce((select range_agg(w.window_range) from working w), '{}'::tstzmultirange)
+      - coalesce((select range_agg(x.window_range) from exceptions x where not x.is_available), '{}'::tstzmultirange)
+    ) * tstzmultirange(tstzrange(p_from::timestamp at time zone org.tz, (p_to + 1)::timestamp at time zone org.tz))
+  from org
+$$;
+
+comment on function private.provider_availability(uuid, uuid, date, date) is
+  'When the provider is available in the organization between local dates p_from and p_to (inclusive): weekly rules, date overrides (is_available = true) and blocking exceptions (all-day and partial), as a tstzmultirange. Sessions are not subtracted (the booking rule free_time looks at them).';
+
+revoke all on function private.provider_availability(uuid, uuid, date, date) from public, anon, authenticated;
+grant execute on function private.provider_availability(uuid, uuid, date, date) to service_role;
+
+-- >>> functions/availability/validate_availability.sql
+-- Availability rows name a real provider of the organization and a real time zone, whoever
+-- writes them (PostgREST or RPC).
+
+create or replace function private.validate_availability()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_provider uuid;
+  v_field text;
+begin
+  if tg_table_name = 'availability_rules' then
+    v_provider := (to_jsonb(new) ->> 'provider_id')::uuid;
+    v_field := 'provider_id';
+    if (to_jsonb(new) ->> 'timezone') is not null
+       and not private.is_valid_timezone(to_jsonb(new) ->> 'timezone') then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('"%s" is not an IANA time zone name (e.g. Europe/Berlin).', to_jsonb(new) ->> 'timezone'),
+        'timezone'
+      );
+    end if;
+  else
+    v_provider := (to_jsonb(new) ->> 'specialist_id')::uuid;
+    v_field := 'specialist_id';
+  end if;
+
+  if coalesce(private.member_role(new.organization_id, v_provider), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'Availability belongs to a provider (or owner/admin) of the organization.',
+      v_field
+    );
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.validate_availability() is
+  'BEFORE INSERT/UPDATE trigger on availability_rules and specialist_availability_exceptions: the provider must be a provider/admin/owner of the organization, a rule''s time zone an IANA name (INVALID_REQUEST).';
+
+revoke all on function private.validate_availability() from public, anon;
+
+-- >>> functions/bookings/booking_triggers.sql
+-- Bookings keep the books, per statement (issue 13): a statement that writes 100,000 bookings
+-- (the recurring dispatcher, a backfill) runs the same triggers as one booking, each a few
+-- set-based statements over the statement's transition tables (triggers/bookings.sql):
+--   private.bookings_after_insert()  AFTER INSERT: credits (private.settle_booking_credits),
+--     participants (private.count_session_participants), deprecated columns put right, one
+--     booking_status_history row and the booking.created (booking.pending) events per booking;
+--   private.bookings_after_update()  AFTER UPDATE: credits named or revived, participants of
+--     status and session changes, a 1-to-1 session following its booking (cancelled/completed),
+--     deprecated columns, history of status changes (reason: bookings.status_reason, set by the
+--     writer in the same update), booking.completed / booking.no_show events;
+--   private.bookings_after_delete()  AFTER DELETE: participants.
+-- Row level only where a row must change before it is written:
+--   private.bookings_follow_session()       start_time/end_time/provider_id/service_id from the
+--     service session when an insert leaves them out or an update moves the booking;
+--   private.bookings_clear_status_reason()  a status change without a reason drops the old one.
+-- A 1-to-1 session the booking core creates together with its booking is created holding it
+-- (current_participants = 1, private.book_individuals): its founding booking is not counted
+-- again. Who may change what is the admit_user_write trigger's (users) and the RPCs' business.
+
+create or replace function private.bookings_follow_session()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  select ss.starts_at, ss.ends_at, ss.provider_id, ss.service_id
+  into new.start_time, new.end_time, new.provider_id, new.service_id
+  from public.service_sessions as ss
+  where ss.id = new.service_session_id;
+  return new;
+end
+$$;
+
+comment on function private.bookings_follow_session() is
+  'BEFORE INSERT/UPDATE row trigger on bookings (only when an insert leaves the times, provider or service out, or an update changes the session or those columns): copies them from the service session (the deprecated columns stay right for old frontends).';
+
+revoke all on function private.bookings_follow_session() from public, anon, authenticated;
+
+create or replace function private.bookings_clear_status_reason()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.status_reason := null;
+  return new;
+end
+$$;
+
+comment on function private.bookings_clear_status_reason() is
+  'BEFORE UPDATE row trigger on bookings (only when the status changes and status_reason does not): the reason of the previous status does not carry over.';
+
+revoke all on function private.bookings_clear_status_reason() from public, anon, authenticated;
+
+create or replace function private.count_session_participants(p_session_ids uuid[], p_deltas integer[])
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_wanted integer;
+  v_counted integer;
+begin
+  -- places freed first (a booking moving between sessions frees before it takes)
+  update public.service_sessions as ss
+  set current_participants = greatest(ss.current_participants + d.delta, 0)
+  from (
+    select u.id, sum(u.delta)::integer as delta
+    from unnest(p_session_ids, p_deltas) as u (id, delta)
+    group by u.id
+    having sum(u.delta) < 0
+  ) as d
+  where ss.id = d.id;
+
+  -- places taken never beyond max_participants; under read committed a concurrent writer of the
+  -- session waits for our row and re-checks the condition on the row we left
+  with d as (
+    select u.id, sum(u.delta)::integer as delta
+    from unnest(p_session_ids, p_deltas) as u (id, delta)
+    group by u.id
+    having sum(u.delta) > 0
+  ),
+  counted as (
+    update public.service_sessions as ss
+    set current_participants = ss.current_participants + d.delta
+    from d
+    where ss.id = d.id
+      and ss.current_participants + d.delta <= ss.max_participants
+    returning ss.id
+  )
+  select (select count(*) from d)::integer, (select count(*) from counted)::integer into v_wanted, v_counted;
+  if v_counted < v_wanted then
+    perform private.raise_error('CAPACITY_REACHED', 'This session is full.', 'service_session_id');
+  end if;
+end
+$$;
+
+comment on function private.count_session_participants(uuid[], integer[]) is
+  'Moves service_sessions.current_participants by the given deltas per session (parallel arrays, summed per session): decrements first (never below 0), then increments only while they fit max_participants, else CAPACITY_REACHED. The bookings statement triggers call it.';
+
+revoke all on function private.count_session_participants(uuid[], integer[]) from public, anon, authenticated;
+grant execute on function private.count_session_participants(uuid[], integer[]) to service_role;
+
+create or replace function private.credit_candidate(p_booking public.bookings, p_n integer)
+returns private.booking_candidate
+language sql
+stable
+set search_path = ''
+as $$
+  select private.new_candidate(
+    purpose => 'book',
+    organization_id => p_booking.organization_id,
+    service_id => p_booking.service_id,
+    provider_id => p_booking.provider_id,
+    client_id => p_booking.client_id,
+    starts_at => p_booking.start_time,
+    ends_at => p_booking.end_time,
+    booking_kind => p_booking.booking_kind,
+    subscription_id => p_booking.subscription_id,
+    exclude_booking_id => p_booking.id,
+    n => p_n
+  )
+$$;
+
+comment on function private.credit_candidate(public.bookings, integer) is
+  'The credit candidate (number p_n) of a written booking, as the bookings statement triggers hand it to private.settle_booking_credits.';
+
+revoke all on function private.credit_candidate(public.bookings, integer) from public, anon, authenticated;
+grant execute on function private.credit_candidate(public.bookings, integer) to service_role;
+
+create or replace function private.bookings_after_insert()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_credits private.booking_candidate[];
+  v_sessions uuid[];
+  v_deltas integer[];
+begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
+  -- credits: every live regular booking spends the credit it names (the booking core's choice)
+  -- or the client's active subscription's, or is pay-per-session
+  select array_agg(private.credit_candidate(n.booking, n.k))
+  into v_credits
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
+  where n.booking_kind = 'regular'
+    and n.status <> 'cancelled';
+  perform private.settle_booking_credits(v_credits);
+
+  -- participants: every live booking takes a place in its session, except the founding booking
+  -- of a 1-to-1 session created holding it (in this transaction, by the booking core)
+  with joined as materialized (
+    select n.id, n.service_session_id, n.status, ss.kind, ss.current_participants, ss.created_at,
+           (n.start_time, n.end_time, n.provider_id, n.service_id)
+             is distinct from (ss.starts_at, ss.ends_at, ss.provider_id, ss.service_id) as out_of_step
+    from new_rows as n
+    join public.service_sessions as ss on ss.id = n.service_session_id
+  ),
+  -- (a data-modifying CTE runs to completion whether or not it is read)
+  synced as (
+    update public.bookings as b
+    set start_time = ss.starts_at, end_time = ss.ends_at, provider_id = ss.provider_id, service_id = ss.service_id
+    from joined as j
+    join public.service_sessions as ss on ss.id = j.service_session_id
+    where b.id = j.id
+      and j.out_of_step
+    returning b.id
+  )
+  select array_agg(j.service_session_id), array_agg(1)
+  into v_sessions, v_deltas
+  from joined as j
+  where j.status <> 'cancelled'
+    and not (
+      j.kind = 'individual'
+      and j.current_participants = 1
+      and j.created_at = now()
+      and not exists (
+        select 1
+        from public.bookings as b
+        where b.service_session_id = j.service_session_id
+          and b.id <> j.id
+          and b.status <> 'cancelled'
+      )
+    );
+  if v_sessions is not null then
+    perform private.count_session_participants(v_sessions, v_deltas);
+  end if;
+
+  insert into public.booking_status_history (organization_id, booking_id, from_status, to_status, changed_by, reason)
+  select n.organization_id, n.id, null, n.status, (select auth.uid()), n.status_reason
+  from new_rows as n;
+
+  insert into public.outbox_events (organization_id, topic, payload)
+  select n.organization_id, e.topic, e.payload
+  from new_rows as n
+  cross join lateral private.booking_created_events(n) as e;
+  return null;
+end
+$$;
+
+comment on function private.bookings_after_insert() is
+  'AFTER INSERT statement trigger on bookings (transition table new_rows): credits settled under the subscriptions'' locks (private.settle_booking_credits: NO_CREDITS_LEFT), participants counted (private.count_session_participants: CAPACITY_REACHED; the founding booking of a 1-to-1 session created holding it is not counted twice), deprecated columns put right, booking_status_history (reason: status_reason) and booking.created / booking.pending outbox events for every row.';
+
+revoke all on function private.bookings_after_insert() from public, anon, authenticated;
+
+create or replace function private.bookings_after_update()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_credits private.booking_candidate[];
+  v_sessions uuid[];
+  v_deltas integer[];
+begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
+  -- a credit named anew, or a cancelled booking brought back with one (service calls), is
+  -- re-checked under its subscription's lock
+  select array_agg(private.credit_candidate(n.booking, n.k))
+  into v_credits
+  from (select x.*, row(x.*)::public.bookings as booking, (row_number() over ())::integer as k from new_rows as x) as n
+  join old_rows as o on o.id = n.id
+  where n.booking_kind = 'regular'
+    and n.status <> 'cancelled'
+    and n.subscription_id is not null
+    and (n.subscription_id is distinct from o.subscription_id or o.status = 'cancelled');
+  perform private.settle_booking_credits(v_credits);
+
+  -- participants: leave the old session, join the new one
+  select array_agg(c.session_id), array_agg(c.delta)
+  into v_sessions, v_deltas
+  from new_rows as n
+  join old_rows as o on o.id = n.id
+  cross join lateral (
+    select o.service_session_id as session_id, -1 as delta
+    where o.status <> 'cancelled'
+      and not (n.status <> 'cancelled' and n.service_session_id = o.service_session_id)
+    union all
+    select n.service_session_id, 1
+    where n.status <> 'cancelled'
+      and not (o.status <> 'cancelled' and n.service_session_id = o.service_session_id)
+  ) as c;
+  if v_sessions is not null then
+    perform private.count_session_participants(v_sessions, v_deltas);
+  end if;
+
+  -- a 1-to-1 session lives and dies with its booking
+  update public.service_sessions as ss
+  set status = case when n.status = 'cancelled' then 'cancelled' else 'completed' end
+  from new_rows as n
+  join old_rows as o on o.id = n.id
+  where ss.id = n.service_session_id
+    and n.status is distinct from o.status
+    and n.status in ('cancelled', 'completed', 'no_show')
+    and ss.kind = 'individual'
+    and ss.status = 'scheduled'
+    and not exists (
+      select 1 from public.bookings as b
+      where b.service_session_id = ss.id
+        and b.status in ('pending', 'confirmed')
+    );
+
+  insert into public.booking_status_history (organization_id, booking_id, from_status, to_status, changed_by, reason)
+  select n.organization_id, n.id, o.status, n.status, (select auth.uid()), n.status_reason
+  from new_rows as n
+  join old_rows as o on o.id = n.id
+  where n.status is distinct from o.status;
+
+  insert into public.outbox_events (organization_id, topic, payload)
+  select n.organization_id, 'booking.' || n.status, jsonb_build_object(
+    'booking_id', n.id,
+    'client_id', n.client_id,
+    'provider_id', n.provider_id,
+    'service_session_id', n.service_session_id,
+    'starts_at', n.start_time
+  )
+  from new_rows as n
+  join old_rows as o on o.id = n.id
+  where n.status is distinct from o.status
+    and n.status in ('completed', 'no_show');
+  return null;
+end
+$$;
+
+comment on function private.bookings_after_update() is
+  'AFTER UPDATE statement trigger on bookings (old_rows, new_rows): credits named anew or revived re-checked (private.settle_booking_credits), participants of status and session changes (private.count_session_participants), a 1-to-1 session cancelled/completed with its booking, booking_status_history for status changes (reason: status_reason), booking.completed / booking.no_show outbox events.';
+
+revoke all on function private.bookings_after_update() from public, anon, authenticated;
+
+create or replace function private.bookings_after_delete()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_sessions uuid[];
+  v_deltas integer[];
+begin
+  if not exists (select 1 from old_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
+  select array_agg(o.service_session_id), array_agg(-1)
+  into v_sessions, v_deltas
+  from old_rows as o
+  where o.status <> 'cancelled';
+  if v_sessions is not null then
+    perform private.count_session_participants(v_sessions, v_deltas);
+  end if;
+  return null;
+end
+$$;
+
+comment on function private.bookings_after_delete() is
+  'AFTER DELETE statement trigger on bookings (old_rows): the places of deleted live bookings are freed.';
+
+revoke all on function private.bookings_after_delete() from public, anon, authenticated;
+
+-- >>> functions/bookings/bookings_user_writes.sql
+-- Direct writes to bookings by signed-in users (PostgREST) follow the RPCs' rules, through the
+-- RPCs' own code; everything else is refused. The trigger's WHEN clause picks exactly those
+-- writes: current_user is anon/authenticated only for a statement PostgREST sent, never for the
+-- writes of our security definer functions (RPCs, other triggers, jobs), which run as their owner.
+--
+-- INSERT: the legacy frontend's 1-to-1 booking (organization_id, client_id, provider_id,
+--   service_id, start_time, end_time[, session_type_id, booking_kind, status, notes]) is booked
+--   exactly like book_individual_session (a client's own booking of a service requiring approval
+--   is pending, with its approval_expires_at, whatever status was written): who books for whom (private.resolve_booking_client:
+--   a client for themself, staff for a client of the organization), then the booking core
+--   creates its private service session under every rule (private.open_individual_session:
+--   accepted provider and client, service, availability, buffers, window, daily limit, the
+--   provider lock) and the row becomes that session's booking (price snapshot from the service,
+--   credit chosen and the booking.created event by the statement triggers). A user's insert cannot name
+--   a session (book_session), a credit, a series occurrence or a treatment session, nor start
+--   in any status but pending or confirmed. Hints name the columns.
+-- UPDATE: notes may change; status only pending -> confirmed under confirm_booking's rules
+--   (private.assert_booking_answerable; event booking.confirmed), or -> completed / no_show under
+--   complete_booking's rules (private.assert_booking_finishable: started, still live; event
+--   booking.completed / booking.no_show). Cancelling is cancel_booking or an insert into
+--   booking_cancellations; status_reason changes with the status; everything else - who, when, which session,
+--   service, credit, price, kind, series or treatment - is fixed when the booking is made
+--   (reschedule_booking moves it).
+-- DELETE: not granted to users (bookings are cancelled, never deleted: a deleted booking would
+--   hand its credit back without a trace).
+
+create or replace function private.bookings_admit_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_session public.service_sessions;
+  v_client uuid;
+  v_column text;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  if tg_op = 'INSERT' then
+    v_column := case
+      when new.service_session_id is not null then 'service_session_id'
+      when new.subscription_id is not null then 'subscription_id'
+      when new.recurring_booking_id is not null or new.recurring_occurrence_date is not null then 'recurring_booking_id'
+      when new.session_group_id is not null or new.session_number is not null or new.total_sessions is not null then 'session_group_id'
+    end;
+    if v_column is not null then
+      perform private.raise_error('INVALID_REQUEST', case v_column
+        when 'service_session_id' then 'Join a scheduled session with book_session().'
+        when 'subscription_id' then 'The database chooses the credit a booking spends.'
+        when 'recurring_booking_id' then 'The occurrences of a recurring series are booked by its dispatcher.'
+        else 'Treatment sessions are booked with book_treatment() and book_next_treatment_session().'
+      end, v_column);
+    end if;
+    if new.status is null or new.status not in ('pending', 'confirmed') then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        'A new booking is pending or confirmed (complete_booking, mark_no_show and cancel_booking change it later).',
+        'status'
+      );
+    end if;
+    if new.booking_kind is null or new.booking_kind not in ('regular', 'trial', 'guest') then
+      perform private.raise_error('INVALID_REQUEST', 'The booking kind must be regular, trial or guest.', 'booking_kind');
+    end if;
+    if new.service_id is null then
+      perform private.raise_error('INVALID_REQUEST', 'Name the service booked.', 'service_id');
+    end if;
+
+    begin
+      -- who books for whom first: outsiders learn nothing about the organization
+      select r.client_id into v_client
+      from private.resolve_booking_client(new.organization_id, new.client_id, 'organization_id') as r;
+      new.client_id := v_client;
+      select sv.* into v_service from public.services sv where sv.id = new.service_id;
+      if v_service.id is null or v_service.organization_id is distinct from new.organization_id then
+        perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'p_service_id');
+      end if;
+      v_session := private.open_individual_session(
+        new.service_id, new.provider_id, new.start_time, new.client_id, new.session_type_id, new.end_time,
+        new.booking_kind
+      );
+    exception when sqlstate 'PT400' or sqlstate 'PT401' or sqlstate 'PT403' or sqlstate 'PT404'
+                   or sqlstate 'PT409' or sqlstate 'PT422' then
+      -- the booking core names its arguments; a table write names the columns
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform private.raise_error(v_code, v_detail, case v_hint
+        when 'p_service_id' then 'service_id'
+        when 'p_provider_id' then 'provider_id'
+        when 'p_client_id' then 'client_id'
+        when 'p_starts_at' then 'start_time'
+        when 'p_ends_at' then 'end_time'
+        when 'p_session_type_id' then 'session_type_id'
+        when 'p_booking_kind' then 'booking_kind'
+        else nullif(v_hint, '')
+      end);
+    end;
+
+    new.id := coalesce(new.id, gen_random_uuid());
+    new.service_session_id := v_session.id;
+    new.session_type_id := v_session.session_type_id;
+    new.provider_id := v_session.provider_id;
+    new.start_time := v_session.starts_at;
+    new.end_time := v_session.ends_at;
+    new.price := v_service.price;
+    -- a client's own booking of a service that requires approval awaits it, whatever was written
+    new.approval_expires_at := private.approval_deadline(v_service.id, v_session.starts_at);
+    if new.approval_expires_at is not null then
+      new.status := 'pending';
+    end if;
+    new.created_at := now();
+    new.updated_at := now();
+    return new;  -- the statement triggers spend the credit, count, log and announce it
+  end if;
+
+  v_column := case
+    when new.id is distinct from old.id then 'id'
+    when new.organization_id is distinct from old.organization_id then 'organization_id'
+    when new.client_id is distinct from old.client_id then 'client_id'
+    when new.provider_id is distinct from old.provider_id then 'provider_id'
+    when new.service_session_id is distinct from old.service_session_id then 'service_session_id'
+    when new.start_time is distinct from old.start_time then 'start_time'
+    when new.end_time is distinct from old.end_time then 'end_time'
+    when new.service_id is distinct from old.service_id then 'service_id'
+    when new.session_type_id is distinct from old.session_type_id then 'session_type_id'
+    when new.subscription_id is distinct from old.subscription_id then 'subscription_id'
+    when new.booking_kind is distinct from old.booking_kind then 'booking_kind'
+    when new.price is distinct from old.price then 'price'
+    when new.recurring_booking_id is distinct from old.recurring_booking_id then 'recurring_booking_id'
+    when new.recurring_occurrence_date is distinct from old.recurring_occurrence_date then 'recurring_occurrence_date'
+    when new.session_group_id is distinct from old.session_group_id then 'session_group_id'
+    when new.session_number is distinct from old.session_number then 'session_number'
+    when new.total_sessions is distinct from old.total_sessions then 'total_sessions'
+    when new.approval_expires_at is distinct from old.approval_expires_at then 'approval_expires_at'
+    when new.created_at is distinct from old.created_at then 'created_at'
+    when new.status_reason is distinct from old.status_reason and new.status is not distinct from old.status then 'status_reason'
+  end;
+  if v_column is not null then
+    perform private.raise_error('INVALID_REQUEST', case
+      when v_column in ('provider_id', 'service_session_id', 'start_time', 'end_time')
+        then format('%s of a booking changes only through reschedule_booking().', v_column)
+      when v_column = 'subscription_id'
+        then 'The credit a booking spends is the database''s to choose and to give back (cancel_booking).'
+      when v_column = 'status_reason'
+        then 'status_reason says why the booking has its status: it changes with the status.'
+      else format('%s is fixed when a booking is made.', v_column)
+    end, v_column);
+  end if;
+
+  if new.status is distinct from old.status then
+    if old.status = 'cancelled' then
+      perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled; a cancellation is final.', 'status');
+    end if;
+    if new.status = 'cancelled' then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        'Cancel a booking with cancel_booking() (or by inserting into booking_cancellations), not by updating its status.',
+        'status'
+      );
+    elsif new.status in ('completed', 'no_show') then
+      perform private.assert_booking_finishable(old, 'status');  -- booking.<status>: the statement trigger
+    elsif old.status = 'pending' and new.status = 'confirmed' then
+      -- confirm_booking's rules and effects
+      perform private.assert_booking_answerable(old, 'status');
+      perform private.emit_booking_confirmed(new);
+    else
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('A booking does not go from %s to %s: it is confirmed once, then completed, marked a no-show or cancelled.', old.status, new.status),
+        'status'
+      );
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.bookings_admit_user_write() is
+  'BEFORE INSERT/UPDATE trigger on bookings for direct writes by signed-in users (PostgREST): an insert is a legacy 1-to-1 booking routed through the booking core (resolve_booking_client + open_individual_session: same rules, codes and effects as book_individual_session; hints name columns); an update may change notes, confirm a pending booking under confirm_booking''s rules (booking.confirmed), or complete / mark a no-show under complete_booking''s rules. Every other column is fixed (INVALID_REQUEST, hint = column).';
+
+revoke all on function private.bookings_admit_user_write() from public, anon;
+
 -- >>> functions/bookings/cancel_booking.sql
 -- Cancelling a booking: one implementation, three entry points.
 --   * cancel_booking(p_booking_id, p_reason) -> jsonb (the seed's booking-cancel edge function)
@@ -346,3 +1527,10844 @@ comment on function public.cancel_booking(uuid, text) is
 
 revoke execute on function public.cancel_booking(uuid, text) from public, anon;
 grant execute on function public.cancel_booking(uuid, text) to authenticated, service_role;
+
+-- >>> functions/bookings/complete_booking.sql
+-- complete_booking / mark_no_show: the provider of the booking (or an owner/admin) records
+-- what happened once the session has started. One implementation: private.finish_booking. Its
+-- rules (private.assert_booking_finishable) and its effects (status history, the booking.<status>
+-- event: the bookings statement trigger) are shared with a direct `update bookings set status = 'completed' | 'no_show'` through PostgREST
+-- (private.bookings_admit_user_write), so that path has the same rules and effects.
+
+create or replace function private.assert_booking_finishable(p_booking public.bookings, p_hint text)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', p_hint);
+  end if;
+  if p_booking.status in ('completed', 'no_show') then
+    perform private.raise_error('CONFLICT', format('This booking is already marked %s.', p_booking.status), p_hint);
+  end if;
+  if p_booking.status = 'pending' and p_booking.approval_expires_at is not null then
+    -- never confirmed: it expires (private.expire_pending_bookings), it did not take place
+    perform private.raise_error('CONFLICT', 'This booking was never confirmed: it expires unanswered.', p_hint);
+  end if;
+  if public.computed_start_time(p_booking) > now() then
+    perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', p_hint);
+  end if;
+end
+$$;
+
+comment on function private.assert_booking_finishable(public.bookings, text) is
+  'Whether a booking may be marked completed or no_show now: ALREADY_CANCELLED, CONFLICT (already marked; awaiting approval, never confirmed), BOOKING_NOT_STARTED (PT422) with hint p_hint.';
+
+revoke all on function private.assert_booking_finishable(public.bookings, text) from public, anon;
+grant execute on function private.assert_booking_finishable(public.bookings, text) to service_role;
+
+create or replace function private.lock_booking_for_staff(p_booking_id uuid)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_booking public.bookings;
+begin
+  perform private.require_caller();
+  if p_booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
+  end if;
+
+  select b.* into v_booking from public.bookings b where b.id = p_booking_id for update;
+  if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'p_booking_id');
+  end if;
+  if not v_service_call
+     and v_uid is distinct from v_booking.provider_id
+     and not private.has_role(v_booking.organization_id, array['owner', 'admin']) then
+    perform private.raise_error('FORBIDDEN', 'Only the provider of the booking or an admin can do this.', 'p_booking_id');
+  end if;
+  return v_booking;
+end
+$$;
+
+comment on function private.lock_booking_for_staff(uuid) is
+  'The start of the RPCs only the booking''s provider or an owner/admin (or service_role) may call (complete_booking, mark_no_show, confirm_booking): UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (absent or another organization''s), FORBIDDEN; returns the booking locked for update.';
+
+revoke all on function private.lock_booking_for_staff(uuid) from public, anon, authenticated;
+grant execute on function private.lock_booking_for_staff(uuid) to service_role;
+
+create or replace function private.finish_booking(p_booking_id uuid, p_status text)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings := private.lock_booking_for_staff(p_booking_id);
+begin
+  perform private.assert_booking_finishable(v_booking, 'p_booking_id');
+
+  -- history (reason: the status) and the booking.<status> event: the statement trigger
+  update public.bookings b set status = p_status, status_reason = p_status where b.id = v_booking.id
+  returning b.* into v_booking;
+  return v_booking;
+end
+$$;
+
+comment on function private.finish_booking(uuid, text) is
+  'Shared body of complete_booking and mark_no_show: sets the final status (completed or no_show) of a started, live booking; status history by trigger, booking.<status> outbox event.';
+
+revoke all on function private.finish_booking(uuid, text) from public, anon;
+grant execute on function private.finish_booking(uuid, text) to service_role;
+
+create or replace function public.complete_booking(p_booking_id uuid)
+returns public.bookings
+language sql
+security definer
+set search_path = ''
+as $$
+  select * from private.finish_booking(p_booking_id, 'completed')
+$$;
+
+comment on function public.complete_booking(uuid) is
+  'Marks a started booking completed (its provider or an owner/admin) and returns it. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already completed/no-show) (PT409), BOOKING_NOT_STARTED (PT422).';
+
+revoke execute on function public.complete_booking(uuid) from public, anon;
+grant execute on function public.complete_booking(uuid) to authenticated, service_role;
+
+create or replace function public.mark_no_show(p_booking_id uuid)
+returns public.bookings
+language sql
+security definer
+set search_path = ''
+as $$
+  select * from private.finish_booking(p_booking_id, 'no_show')
+$$;
+
+comment on function public.mark_no_show(uuid) is
+  'Marks a started booking as a no-show (its provider or an owner/admin) and returns it; the credit, if any, is forfeited. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (PT409), BOOKING_NOT_STARTED (PT422).';
+
+revoke execute on function public.mark_no_show(uuid) from public, anon;
+grant execute on function public.mark_no_show(uuid) to authenticated, service_role;
+
+-- >>> functions/bookings/computed_times.sql
+-- PostgREST computed fields: bookings?select=*,computed_start_time,computed_end_time,session_label
+-- The service session is the source of truth; legacy bookings without one fall back to their
+-- own (deprecated) start_time/end_time.
+
+create or replace function public.computed_start_time(p_booking public.bookings)
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(
+    (select ss.starts_at from public.service_sessions ss where ss.id = p_booking.service_session_id),
+    p_booking.start_time
+  )
+$$;
+
+comment on function public.computed_start_time(public.bookings) is
+  'Computed field of bookings: the start of its service session (legacy rows: bookings.start_time).';
+
+revoke execute on function public.computed_start_time(public.bookings) from public, anon;
+grant execute on function public.computed_start_time(public.bookings) to authenticated, service_role;
+
+create or replace function public.computed_end_time(p_booking public.bookings)
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(
+    (select ss.ends_at from public.service_sessions ss where ss.id = p_booking.service_session_id),
+    p_booking.end_time
+  )
+$$;
+
+comment on function public.computed_end_time(public.bookings) is
+  'Computed field of bookings: the end of its service session (legacy rows: bookings.end_time).';
+
+revoke execute on function public.computed_end_time(public.bookings) from public, anon;
+grant execute on function public.computed_end_time(public.bookings) to authenticated, service_role;
+
+create or replace function public.session_label(p_booking public.bookings)
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  -- the label the treatment's service gives this session number (services.session_labels)
+  select sv.session_labels[p_booking.session_number]
+  from public.services sv
+  where sv.id = p_booking.service_id
+    and p_booking.session_group_id is not null
+$$;
+
+comment on function public.session_label(public.bookings) is
+  'Computed field of bookings: the name of this treatment session (services.session_labels[session_number], seed 004: "Healing Check"); null outside treatments or when the service names no sessions.';
+
+revoke execute on function public.session_label(public.bookings) from public, anon;
+grant execute on function public.session_label(public.bookings) to authenticated, service_role;
+
+-- >>> functions/bookings/late_cancellation_window.sql
+-- private.in_late_cancellation_window: the organization's late-cancellation window, one
+-- definition for every rule that depends on it: a client's late cancellation forfeits the
+-- credit (private.cancellation_policy) and a client may not move a booking once the window has
+-- opened (the booking rule reschedule_window).
+
+create or replace function private.in_late_cancellation_window(p_organization_id uuid, p_starts_at timestamptz)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- cancellation_notice_hours (default 24) before the start, up to the start
+  select now() > p_starts_at - make_interval(hours => coalesce(
+    (select s.cancellation_notice_hours from public.organization_settings as s where s.organization_id = p_organization_id),
+    24))
+$$;
+
+comment on function private.in_late_cancellation_window(uuid, timestamptz) is
+  'True once fewer than the organization''s cancellation_notice_hours (default 24) remain before p_starts_at: a client''s cancellation then forfeits the credit, and a client can no longer reschedule.';
+
+revoke all on function private.in_late_cancellation_window(uuid, timestamptz) from public, anon, authenticated;
+grant execute on function private.in_late_cancellation_window(uuid, timestamptz) to service_role;
+
+-- >>> functions/bookings/reschedule_booking.sql
+-- reschedule_booking: move a booking to a new start time.
+--   1-to-1 booking: its private session moves (same length), under the provider lock and every
+--   booking rule (availability, buffers, series holds, window, daily limit); the booking follows
+--   by trigger.
+--   Workshop/course booking: the booking moves to the session of the same service starting at
+--   p_new_starts_at (capacity checked under that session's row lock).
+-- The rules of moving are booking rules (functions/rules/: purposes move and join): a client
+-- cannot move a booking inside the late-cancellation window (TOO_LATE_TO_RESCHEDULE; staff can),
+-- a credit-paid booking keeps a valid credit (its subscription's, else the client's other active
+-- subscription covering the new time: the credit moves there, audited; else NO_CREDITS_LEFT), a
+-- treatment session keeps its order and gaps.
+-- The booking row is locked before anything about it is read (a treatment's bookings together,
+-- in id order), so concurrent moves of one booking run one after the other, each seeing where the
+-- previous one left it. Lock order: booking rows -> provider lock -> session rows -> subscription.
+
+create or replace function public.reschedule_booking(p_booking_id uuid, p_new_starts_at timestamptz)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_group uuid;
+  v_booking public.bookings;
+  v_session public.service_sessions;
+  v_target public.service_sessions;
+  v_is_staff boolean;
+  v_candidate private.booking_candidate;
+  v_previous_subscription uuid;
+  v_subscription uuid;
+begin
+  perform private.require_caller();
+  if p_booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'p_booking_id');
+  end if;
+  if p_new_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'The new start time is required.', 'p_new_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_new_starts_at, 'p_new_starts_at');
+
+  -- a treatment's sessions are checked against each other: lock them all, in id order (as
+  -- book_next_treatment_session does); session_group_id never changes once a booking exists
+  select b.session_group_id into v_group from public.bookings as b where b.id = p_booking_id;
+  if v_group is not null then
+    perform 1 from public.bookings as b where b.session_group_id = v_group order by b.id for update;
+  end if;
+  select b.* into v_booking from public.bookings as b where b.id = p_booking_id for update;
+  if v_booking.id is null or (not v_service_call and not private.is_member(v_booking.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'p_booking_id');
+  end if;
+  v_is_staff := v_service_call
+    or private.has_role(v_booking.organization_id, array['owner', 'admin'])
+    or v_uid = v_booking.provider_id;
+  if not v_is_staff and v_uid is distinct from v_booking.client_id then
+    perform private.raise_error('FORBIDDEN', 'Only the client, the provider or an admin can reschedule this booking.', 'p_booking_id');
+  end if;
+  if v_booking.service_session_id is null then
+    perform private.raise_error(
+      'BACKFILL_REQUIRED',
+      'This legacy booking has no service session yet; run `sessionkit backfill run service_sessions` first.',
+      'p_booking_id'
+    );
+  end if;
+
+  select ss.* into v_session from public.service_sessions as ss where ss.id = v_booking.service_session_id;
+  if v_session.kind = 'individual' then
+    perform private.lock_provider(v_session.provider_id);
+  end if;
+
+  if v_booking.status = 'cancelled' then
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'p_booking_id');
+  end if;
+  if v_booking.status in ('completed', 'no_show') or v_session.starts_at <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'A booking that has started or taken place cannot be moved.', 'p_booking_id');
+  end if;
+  if p_new_starts_at = v_session.starts_at then
+    return v_booking;  -- already there (e.g. a concurrent identical move went first)
+  end if;
+
+  if v_session.kind = 'individual' then
+    -- the session moves (same length) under every booking rule of purpose move
+    v_candidate := private.new_candidate(
+      purpose => 'move',
+      organization_id => v_booking.organization_id,
+      service_id => v_session.service_id,
+      provider_id => v_session.provider_id,
+      client_id => v_booking.client_id,
+      starts_at => p_new_starts_at,
+      ends_at => p_new_starts_at + (v_session.ends_at - v_session.starts_at),
+      booking_kind => v_booking.booking_kind,
+      acting_as_staff => v_is_staff,
+      exclude_session_id => v_session.id,
+      exclude_booking_id => v_booking.id,
+      session_group_id => v_group,
+      session_number => v_booking.session_number
+    );
+    perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
+    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "ends_at": "p_new_starts_at"}');
+    begin
+      update public.service_sessions as ss
+      set starts_at = v_candidate.starts_at, ends_at = v_candidate.ends_at
+      where ss.id = v_session.id;
+    exception when exclusion_violation then
+      perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_new_starts_at');
+    end;
+  else
+    -- the booking moves to the session of the same service starting then (rules of purpose join,
+    -- under that session's row lock)
+    select ss.* into v_target
+    from public.service_sessions as ss
+    where ss.service_id = v_session.service_id
+      and ss.starts_at = p_new_starts_at
+      and ss.status = 'scheduled'
+      and ss.id <> v_session.id
+      and ss.kind is not distinct from v_session.kind
+      and (v_is_staff or ss.visibility is distinct from 'private')
+    order by ss.current_participants < ss.max_participants desc, ss.created_at
+    limit 1
+    for update;
+    if v_target.id is null then
+      perform private.raise_error('NOT_FOUND', 'No session of this service starts at that time.', 'p_new_starts_at');
+    end if;
+    v_candidate := private.new_candidate(
+      purpose => 'join',
+      organization_id => v_booking.organization_id,
+      service_id => v_target.service_id,
+      provider_id => v_target.provider_id,
+      client_id => v_booking.client_id,
+      starts_at => v_target.starts_at,
+      ends_at => v_target.ends_at,
+      booking_kind => v_booking.booking_kind,
+      acting_as_staff => v_is_staff,
+      service_session_id => v_target.id,
+      exclude_booking_id => v_booking.id
+    );
+    perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
+    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "client_id": "p_new_starts_at", "service_session_id": "p_new_starts_at"}');
+    update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
+  end if;
+
+  -- the credit valid at the new time (the credits rule answered it above; moving it re-checks its
+  -- balance under the new subscription's row lock: bookings_spend_credit)
+  v_previous_subscription := v_booking.subscription_id;
+  select cr.subscription_id into v_subscription from private.candidate_credits(array[v_candidate], false) as cr;
+  if v_subscription is distinct from v_previous_subscription then
+    update public.bookings as b set subscription_id = v_subscription where b.id = v_booking.id;
+    perform private.write_audit(
+      v_booking.organization_id, 'booking.credit_moved', 'bookings', v_booking.id,
+      jsonb_build_object('subscription_id', v_previous_subscription, 'starts_at', v_session.starts_at),
+      jsonb_build_object('subscription_id', v_subscription, 'starts_at', p_new_starts_at,
+                         'reason', 'rescheduled outside the validity of its subscription')
+    );
+  end if;
+
+  select b.* into v_booking from public.bookings as b where b.id = p_booking_id;
+
+  perform private.write_audit(
+    v_booking.organization_id, 'booking.rescheduled', 'bookings', v_booking.id,
+    jsonb_build_object('service_session_id', v_session.id, 'starts_at', v_session.starts_at,
+                       'subscription_id', v_previous_subscription),
+    jsonb_build_object('service_session_id', v_booking.service_session_id, 'starts_at', v_booking.start_time,
+                       'subscription_id', v_booking.subscription_id)
+  );
+  perform private.emit_event(v_booking.organization_id, 'booking.rescheduled', jsonb_build_object(
+    'booking_id', v_booking.id,
+    'client_id', v_booking.client_id,
+    'provider_id', v_booking.provider_id,
+    'service_session_id', v_booking.service_session_id,
+    'previous_starts_at', v_session.starts_at,
+    'starts_at', v_booking.start_time,
+    'ends_at', v_booking.end_time,
+    'previous_subscription_id', v_previous_subscription,
+    'subscription_id', v_booking.subscription_id
+  ));
+  return v_booking;
+end
+$$;
+
+comment on function public.reschedule_booking(uuid, timestamptz) is
+  'Moves a booking (its client, its provider or an owner/admin) to p_new_starts_at and returns it: a 1-to-1 booking moves its session under every booking rule; a workshop/course booking moves to the session of the same service starting then. A client cannot move it once the late-cancellation window (cancellation_notice_hours before its current start) has opened; staff can. A credit-paid booking keeps a credit valid at the new time: its subscription''s, else the client''s other active subscription covering it (the credit moves, audited as booking.credit_moved), else NO_CREDITS_LEFT. A treatment session keeps its order and gaps. Concurrent moves of one booking run one after the other. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, SLOT_TAKEN, CAPACITY_REACHED, CONFLICT, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_RESCHEDULE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TREATMENT_BUFFER_NOT_MET, BACKFILL_REQUIRED (PT422).';
+
+revoke execute on function public.reschedule_booking(uuid, timestamptz) from public, anon;
+grant execute on function public.reschedule_booking(uuid, timestamptz) to authenticated, service_role;
+
+-- >>> functions/bookings/service_session_triggers.sql
+-- Service sessions: bookings follow a moved session (their deprecated start_time/end_time,
+-- provider_id), per statement. What users may write to a session (a new one starts empty, the
+-- participant count is the database's, a session with live bookings is not cancelled from under
+-- them) is private.service_sessions_admit_user_write's; the count itself is kept by the bookings
+-- statement triggers (functions/bookings/booking_triggers.sql).
+
+create or replace function private.service_sessions_sync_bookings()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
+  update public.bookings as b
+  set start_time = n.starts_at,
+      end_time = n.ends_at,
+      provider_id = n.provider_id
+  from new_rows as n
+  join old_rows as o on o.id = n.id
+  where b.service_session_id = n.id
+    and (n.starts_at, n.ends_at, n.provider_id) is distinct from (o.starts_at, o.ends_at, o.provider_id)
+    and (b.start_time, b.end_time, b.provider_id) is distinct from (n.starts_at, n.ends_at, n.provider_id);
+  return null;
+end
+$$;
+
+comment on function private.service_sessions_sync_bookings() is
+  'AFTER UPDATE statement trigger on service_sessions (old_rows, new_rows): the bookings of the sessions that moved (time or provider) take the new schedule (deprecated start_time/end_time, provider_id).';
+
+revoke all on function private.service_sessions_sync_bookings() from public, anon, authenticated;
+
+-- >>> functions/closures/closure_rule.sql
+-- The closure rule (issue 14): nothing of an organization may take place while it is closed. The
+-- rule itself is the booking rule organization_open (functions/rules/organization_open.sql),
+-- which every booking path, joining a waitlist and slot search ask with the other rules; here:
+--   private.organization_closures_within(orgs[], window)  the closures of these organizations
+--     overlapping a window, set-based (GiST index, one probe per organization), for the
+--     recurring dispatcher's set-based step (an occurrence inside one takes the exact path).
+
+create or replace function private.organization_closures_within(p_organization_ids uuid[], p_window tstzrange)
+returns setof public.organization_closures
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select c.*
+  from unnest(p_organization_ids) as o (id)
+  join public.organization_closures as c
+    on c.organization_id = o.id
+   and tstzrange(c.starts_at, c.ends_at) && p_window
+$$;
+
+comment on function private.organization_closures_within(uuid[], tstzrange) is
+  'Closures of the given organizations overlapping p_window (set-based): what the recurring dispatcher''s set-based step keeps away from (the rule itself: private.rule_organization_open).';
+
+revoke all on function private.organization_closures_within(uuid[], tstzrange) from public, anon, authenticated;
+grant execute on function private.organization_closures_within(uuid[], tstzrange) to service_role;
+
+-- >>> functions/closures/organization_closures_write.sql
+-- Writing closures: owners/admins insert, update and delete organization_closures directly
+-- (RLS) or with create_organization_closure; either way the row passes
+-- private.validate_closure (trigger organization_closures_before_write, every writer).
+
+create or replace function private.validate_closure(
+  p_starts_at timestamptz,
+  p_ends_at timestamptz,
+  p_reason text,
+  p_hint_prefix text
+)
+returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+begin
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A closure needs a start.', p_hint_prefix || 'starts_at');
+  end if;
+  if p_ends_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A closure needs an end.', p_hint_prefix || 'ends_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, p_hint_prefix || 'starts_at');
+  perform private.require_sane_timestamp(p_ends_at, p_hint_prefix || 'ends_at');
+  if p_ends_at <= p_starts_at or p_ends_at > p_starts_at + interval '366 days' then
+    perform private.raise_error('INVALID_REQUEST', 'A closure ends after it starts, within 366 days.', p_hint_prefix || 'ends_at');
+  end if;
+  if v_reason is null or char_length(v_reason) > 200 then
+    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 200 characters is required.', p_hint_prefix || 'reason');
+  end if;
+  return v_reason;
+end
+$$;
+
+comment on function private.validate_closure(timestamptz, timestamptz, text, text) is
+  'Checks a closure''s range (both given, sane, ends after it starts, at most 366 days) and reason (1..200 characters after trimming); returns the trimmed reason. INVALID_REQUEST with hint p_hint_prefix || starts_at | ends_at | reason.';
+
+revoke all on function private.validate_closure(timestamptz, timestamptz, text, text) from public, anon, authenticated;
+grant execute on function private.validate_closure(timestamptz, timestamptz, text, text) to service_role;
+
+create or replace function private.organization_closures_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_column text;
+begin
+  if tg_op = 'UPDATE' and not private.is_service_call() then
+    v_column := case
+      when new.id is distinct from old.id then 'id'
+      when new.organization_id is distinct from old.organization_id then 'organization_id'
+      when new.created_by is distinct from old.created_by then 'created_by'
+      when new.created_at is distinct from old.created_at then 'created_at'
+    end;
+    if v_column is not null then
+      perform private.raise_error('INVALID_REQUEST', format('%s of a closure is fixed.', v_column), v_column);
+    end if;
+  end if;
+  new.reason := private.validate_closure(new.starts_at, new.ends_at, new.reason, '');
+  if (tg_op = 'INSERT' or new.ends_at is distinct from old.ends_at) and new.ends_at <= now() then
+    perform private.raise_error('INVALID_REQUEST', 'A closure must end in the future.', 'ends_at');
+  end if;
+  if tg_op = 'INSERT' then
+    new.created_by := coalesce((select auth.uid()), new.created_by);
+    new.created_at := now();
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.organization_closures_before_write() is
+  'BEFORE INSERT/UPDATE trigger on organization_closures (every writer): private.validate_closure, a new or changed end in the future, created_by = the caller; users cannot change id, organization_id, created_by, created_at (INVALID_REQUEST, hint = column).';
+
+revoke all on function private.organization_closures_before_write() from public, anon;
+
+create or replace function private.organization_closures_announce()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_row public.organization_closures := case when tg_op = 'DELETE' then old else new end;
+  v_action text := case tg_op when 'INSERT' then 'created' when 'UPDATE' then 'changed' else 'deleted' end;
+begin
+  if tg_op = 'DELETE' and not exists (select 1 from public.organizations as o where o.id = old.organization_id) then
+    return null;  -- the organization itself is being deleted: nothing to tell it
+  end if;
+  perform private.write_audit(
+    v_row.organization_id, 'organization_closure.' || v_action, 'organization_closures', v_row.id,
+    case when tg_op <> 'INSERT' then to_jsonb(old) end,
+    case when tg_op <> 'DELETE' then to_jsonb(new) end
+  );
+  perform private.emit_event(v_row.organization_id, 'organization.closure_' || v_action, jsonb_build_object(
+    'closure_id', v_row.id,
+    'starts_at', v_row.starts_at,
+    'ends_at', v_row.ends_at,
+    'reason', v_row.reason
+  ));
+  return null;
+end
+$$;
+
+comment on function private.organization_closures_announce() is
+  'AFTER INSERT/UPDATE/DELETE trigger on organization_closures (every writer): audit_log organization_closure.created | changed | deleted and outbox organization.closure_created | closure_changed | closure_deleted {closure_id, starts_at, ends_at, reason}.';
+
+revoke all on function private.organization_closures_announce() from public, anon;
+
+create or replace function public.create_organization_closure(
+  p_organization_id uuid,
+  p_reason text,
+  p_starts_at timestamptz default null,
+  p_ends_at timestamptz default null,
+  p_date date default null,
+  p_end_date date default null,
+  p_start_time time default null,
+  p_end_time time default null
+)
+returns public.organization_closures
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_tz text;
+  v_starts_at timestamptz := p_starts_at;
+  v_ends_at timestamptz := p_ends_at;
+  v_reason text;
+  v_closure public.organization_closures;
+begin
+  perform private.require_org_role(p_organization_id, array['owner', 'admin'], 'p_organization_id');
+  if p_date is not null then
+    if p_starts_at is not null or p_ends_at is not null then
+      perform private.raise_error('INVALID_REQUEST', 'Give either p_starts_at/p_ends_at or a local p_date (with p_end_date, p_start_time, p_end_time), not both.', 'p_date');
+    end if;
+    perform private.require_sane_timestamp(p_date::timestamptz, 'p_date');
+    perform private.require_sane_timestamp(p_end_date::timestamptz, 'p_end_date');
+    if p_end_date < p_date then
+      perform private.raise_error('INVALID_REQUEST', 'p_end_date is on or after p_date.', 'p_end_date');
+    end if;
+    select o.timezone into v_tz from public.organizations as o where o.id = p_organization_id;
+    -- local wall-clock times of the organization: the whole day(s) unless times are given
+    v_starts_at := (p_date + coalesce(p_start_time, time '00:00')) at time zone v_tz;
+    v_ends_at := case
+      when p_end_time is null then (coalesce(p_end_date, p_date) + 1)::timestamp
+      else coalesce(p_end_date, p_date) + p_end_time
+    end at time zone v_tz;
+  elsif p_end_date is not null or p_start_time is not null or p_end_time is not null then
+    perform private.raise_error('INVALID_REQUEST', 'p_end_date, p_start_time and p_end_time go with p_date.', 'p_date');
+  end if;
+  v_reason := private.validate_closure(v_starts_at, v_ends_at, p_reason, 'p_');
+  if v_ends_at <= now() then
+    perform private.raise_error('INVALID_REQUEST', 'A closure must end in the future.', 'p_ends_at');
+  end if;
+
+  insert into public.organization_closures (organization_id, starts_at, ends_at, reason, created_by)
+  values (p_organization_id, v_starts_at, v_ends_at, v_reason, (select auth.uid()))
+  returning * into v_closure;
+  return v_closure;
+end
+$$;
+
+comment on function public.create_organization_closure(uuid, text, timestamptz, timestamptz, date, date, time, time) is
+  'Closes the whole organization (owner/admin): either [p_starts_at, p_ends_at), or local p_date (to p_end_date, default the same day) from p_start_time (default 00:00) to p_end_time (default the end of the day) in the organization''s time zone. From then on no provider of the organization can be booked or scheduled in it (ORGANIZATION_CLOSED) and slot search offers nothing there; sessions already scheduled stay (organization_closure_conflicts lists them). Audited; outbox organization.closure_created (as every write of the table: closure_changed, closure_deleted). Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.create_organization_closure(uuid, text, timestamptz, timestamptz, date, date, time, time) from public, anon;
+grant execute on function public.create_organization_closure(uuid, text, timestamptz, timestamptz, date, date, time, time) to authenticated, service_role;
+
+create or replace function public.organization_closure_conflicts(p_closure_id uuid)
+returns table (
+  service_session_id uuid,
+  service_id uuid,
+  provider_id uuid,
+  kind text,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  live_bookings integer
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_closure public.organization_closures;
+begin
+  perform private.require_caller();
+  if p_closure_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A closure id is required.', 'p_closure_id');
+  end if;
+  select c.* into v_closure from public.organization_closures as c where c.id = p_closure_id;
+  if v_closure.id is null or not (private.is_service_call() or private.is_member(v_closure.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Closure not found.', 'p_closure_id');
+  end if;
+  perform private.require_org_role(v_closure.organization_id, array['owner', 'admin'], 'p_closure_id');
+
+  return query
+  select ss.id, ss.service_id, ss.provider_id, ss.kind, ss.starts_at, ss.ends_at,
+         (select count(*)::integer from public.bookings as b
+          where b.service_session_id = ss.id and b.status in ('pending', 'confirmed'))
+  from public.service_sessions as ss
+  where ss.organization_id = v_closure.organization_id
+    and ss.status = 'scheduled'
+    and ss.starts_at < v_closure.ends_at
+    and ss.ends_at > v_closure.starts_at
+  order by ss.starts_at, ss.id;
+end
+$$;
+
+comment on function public.organization_closure_conflicts(uuid) is
+  'Scheduled sessions of the organization inside a closure (owner/admin), with their live bookings: what to cancel or move after closing. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.organization_closure_conflicts(uuid) from public, anon;
+grant execute on function public.organization_closure_conflicts(uuid) to authenticated, service_role;
+
+-- >>> functions/credits/credit_helpers.sql
+-- Helpers of the credit rules: the credits a subscription has spent (read under its row lock by
+-- every path that spends one), and who may see a subscription and its balance.
+
+create or replace function private.subscription_credits_used(p_subscription_id uuid, p_except_booking_id uuid default null)
+returns integer
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select count(*)::integer
+  from public.bookings b
+  left join public.booking_cancellations c on c.booking_id = b.id
+  where b.subscription_id = p_subscription_id
+    and b.id is distinct from p_except_booking_id
+    and (b.status in ('pending', 'confirmed', 'completed', 'no_show')
+         or (b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_forfeited'))
+$$;
+
+comment on function private.subscription_credits_used(uuid, uuid) is
+  'Credits of a subscription spent: completed + scheduled + forfeited bookings (optionally ignoring one booking). Call it only while holding the subscription''s row lock when the answer decides whether a credit may be spent.';
+
+revoke all on function private.subscription_credits_used(uuid, uuid) from public, anon;
+grant execute on function private.subscription_credits_used(uuid, uuid) to service_role;
+
+create or replace function private.is_provider_of_client(p_organization_id uuid, p_client_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select private.has_role(p_organization_id, array['provider'])
+     and exists (
+       select 1
+       from public.bookings b
+       where b.client_id = p_client_id
+         and b.organization_id = p_organization_id
+         and b.provider_id = (select auth.uid())
+     )
+$$;
+
+comment on function private.is_provider_of_client(uuid, uuid) is
+  'True when the caller is a provider of the organization who has (or had) a booking with this client: "their client".';
+
+revoke all on function private.is_provider_of_client(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.is_provider_of_client(uuid, uuid) to service_role;
+
+create or replace function private.can_view_subscription(p_organization_id uuid, p_client_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select private.has_role(p_organization_id, array['owner', 'admin'])
+      or (p_client_id = (select auth.uid()) and private.is_member(p_organization_id))
+      or private.is_provider_of_client(p_organization_id, p_client_id)
+$$;
+
+comment on function private.can_view_subscription(uuid, uuid) is
+  'Who sees a subscription and its balance (RLS on subscriptions, subscription_balance): owners/admins of its organization, its client, and providers of the organization who work with that client.';
+
+revoke all on function private.can_view_subscription(uuid, uuid) from public, anon;
+grant execute on function private.can_view_subscription(uuid, uuid) to authenticated, service_role;
+
+-- >>> functions/credits/spend_credit.sql
+-- Spending a credit: every regular booking written to public.bookings, by whatever path (the
+-- booking core behind book_session / book_individual_session / book_treatment / the recurring
+-- dispatcher, a legacy frontend's insert, a service writing rows), is settled by the bookings
+-- statement triggers (functions/bookings/booking_triggers.sql) through
+-- private.settle_booking_credits, with the booking rule's own answer (private.candidate_credits,
+-- functions/rules/credits.sql):
+--   * the subscriptions involved are locked first (select ... for no key update, in id order): the one
+--     each row names and the client's active one for rows that name none. Concurrent writers of
+--     one client queue here, and each then counts (a new statement, a new snapshot) what the
+--     ones before it spent;
+--   * a row that names a subscription must be allowed to spend it (active, for users; a credit
+--     left counting every row of the statement); a row that names none spends the client's active
+--     subscription's credit when it has one (valid at its start, a credit left), else it is
+--     pay-per-session, unless the organization requires a subscription: NO_CREDITS_LEFT;
+--   * the rows that named none get their subscription_id.
+-- Cancelling, completing and no-shows spend nothing new: the buckets of
+-- private.subscription_usage account for them.
+
+create or replace function private.settle_booking_credits(p_candidates private.booking_candidate[])
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_failure record;
+begin
+  if p_candidates is null then
+    return;
+  end if;
+
+  perform 1
+  from public.subscriptions as s
+  where s.id in (select c.subscription_id from unnest(p_candidates) as c where c.subscription_id is not null)
+     or (s.status = 'active'
+         and (s.organization_id, s.client_id) in (
+           select c.organization_id, c.client_id from unnest(p_candidates) as c where c.subscription_id is null
+         ))
+  order by s.id
+  -- no key update: the foreign key checks of the rows just written hold key share locks on these
+  -- same rows, which this mode (unlike for update) does not wait for
+  for no key update of s;
+
+  -- a new statement: it sees every booking committed before our locks
+  with judged as materialized (
+    select cr.n, cr.subscription_id, cr.code, cr.detail, cr.hint, c.exclude_booking_id as booking_id,
+           c.subscription_id as named_id
+    from private.candidate_credits(p_candidates, true) as cr
+    join unnest(p_candidates) as c on c.n = cr.n
+  ),
+  chosen as (
+    update public.bookings as b
+    set subscription_id = j.subscription_id
+    from judged as j
+    where b.id = j.booking_id
+      and j.named_id is null
+      and j.subscription_id is not null
+      and not exists (select 1 from judged as f where f.code is not null)
+    returning b.id
+  )
+  select j.code, j.detail, j.hint into v_failure
+  from judged as j
+  where j.code is not null
+  order by j.n
+  limit 1;
+  if found then
+    perform private.raise_error(v_failure.code, v_failure.detail,
+                                private.rule_hint(v_failure.hint, 'p_', '{"subscription_id": "subscription_id"}'));
+  end if;
+end
+$$;
+
+comment on function private.settle_booking_credits(private.booking_candidate[]) is
+  'Credits of bookings just written (candidates of purpose book: exclude_booking_id = the booking, subscription_id = the credit it names or null): locks the subscriptions involved in id order, asks private.candidate_credits (together) on a fresh snapshot, raises the first NO_CREDITS_LEFT, and writes the chosen subscription_id on the rows that named none.';
+
+revoke all on function private.settle_booking_credits(private.booking_candidate[]) from public, anon, authenticated;
+grant execute on function private.settle_booking_credits(private.booking_candidate[]) to service_role;
+
+-- >>> functions/credits/subscription_balance.sql
+-- The credit arithmetic, defined once (private.subscription_usage), and how callers read it:
+-- subscription_balance(p_subscription_id) and the subscription_balances view (kept in this file
+-- because the view needs the function). Credits are never a stored counter: they are computed
+-- from the bookings that reference the subscription, bucketed by status and by the cancellation
+-- policy recorded when a booking was cancelled:
+--   completed  = bookings attended (status completed)
+--   scheduled  = bookings still to come (pending, confirmed)
+--   forfeited  = no-shows and late cancellations (credit_forfeited)
+--   restored   = timely cancellations (credit_restored): the credit is back, not counted
+--   remaining  = total - completed - scheduled - forfeited
+-- so completed + scheduled + forfeited + remaining = total by construction, and remaining >= 0
+-- because every write that spends a credit holds the subscription's row lock while counting.
+
+create or replace function private.subscription_usage(p_subscription_id uuid)
+returns table (completed integer, scheduled integer, forfeited integer, restored integer, unclassified integer)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select
+    (count(*) filter (where b.status = 'completed'))::integer,
+    (count(*) filter (where b.status in ('pending', 'confirmed')))::integer,
+    (count(*) filter (where b.status = 'no_show'
+                         or (b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_forfeited')))::integer,
+    (count(*) filter (where b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_restored'))::integer,
+    (count(*) filter (where b.status = 'cancelled'
+                        and c.cancellation_policy_applied is distinct from 'credit_restored'
+                        and c.cancellation_policy_applied is distinct from 'credit_forfeited'))::integer
+  from public.subscriptions s
+  left join public.bookings b on b.subscription_id = s.id
+  left join public.booking_cancellations c on c.booking_id = b.id
+  where s.id = p_subscription_id
+    and (private.is_service_call() or private.can_view_subscription(s.organization_id, s.client_id))
+  group by s.id
+$$;
+
+comment on function private.subscription_usage(uuid) is
+  'Credit buckets of a subscription computed from its bookings: completed, scheduled (pending/confirmed), forfeited (no_show, credit_forfeited cancellations), restored (credit_restored cancellations) and unclassified (cancelled without a restored/forfeited record: counted as restored, reported by integrity_report). No row unless the caller may see the subscription (private.can_view_subscription, the rule of its RLS) or the request is a service call: the subscription_balances view calls it as the caller, so a direct call with any id reveals nothing more than the view.';
+
+revoke all on function private.subscription_usage(uuid) from public, anon;
+grant execute on function private.subscription_usage(uuid) to authenticated, service_role;
+
+create or replace function public.subscription_balance(p_subscription_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_sub public.subscriptions;
+  v_usage record;
+  v_service boolean := private.is_service_call();
+begin
+  if not v_service and (select auth.uid()) is null then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
+  end if;
+  if p_subscription_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A subscription id is required.', 'p_subscription_id');
+  end if;
+
+  select s.* into v_sub
+  from public.subscriptions s
+  where s.id = p_subscription_id;
+  if v_sub.id is null or not (v_service or private.can_view_subscription(v_sub.organization_id, v_sub.client_id)) then
+    perform private.raise_error('NOT_FOUND', 'Subscription not found.', 'p_subscription_id');
+  end if;
+
+  select u.* into v_usage from private.subscription_usage(v_sub.id) u;
+  return jsonb_build_object(
+    'subscription_id', v_sub.id,
+    'status', v_sub.status,
+    'expires_at', v_sub.expires_at,
+    'total', v_sub.total_sessions,
+    'completed', v_usage.completed,
+    'scheduled', v_usage.scheduled,
+    'forfeited', v_usage.forfeited,
+    'remaining', v_sub.total_sessions - v_usage.completed - v_usage.scheduled - v_usage.forfeited
+  );
+end
+$$;
+
+comment on function public.subscription_balance(uuid) is
+  'Balance of a subscription: {subscription_id, status, expires_at, total, completed, scheduled, forfeited, remaining} with completed + scheduled + forfeited + remaining = total, computed from its bookings. Visible to the client, owners/admins and the client''s providers; UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
+@returns {subscription_id: uuid, status: text, expires_at: timestamptz | null, total: integer, completed: integer, scheduled: integer, forfeited: integer, remaining: integer}';
+
+revoke execute on function public.subscription_balance(uuid) from public, anon;
+grant execute on function public.subscription_balance(uuid) to authenticated, service_role;
+
+create or replace view public.subscription_balances
+with (security_invoker = true) as
+select
+  s.id as subscription_id,
+  s.organization_id,
+  s.client_id,
+  s.package_id,
+  s.status,
+  s.starts_at,
+  s.expires_at,
+  s.total_sessions as total,
+  u.completed,
+  u.scheduled,
+  u.forfeited,
+  s.total_sessions - u.completed - u.scheduled - u.forfeited as remaining
+from public.subscriptions as s
+cross join lateral private.subscription_usage(s.id) as u;
+
+comment on view public.subscription_balances is 'Balance of every subscription the caller may see (RLS on subscriptions: own, owners/admins, the client''s providers): total, completed, scheduled, forfeited, remaining, with completed + scheduled + forfeited + remaining = total. Same numbers as subscription_balance().';
+
+revoke all on public.subscription_balances from anon;
+grant select on public.subscription_balances to authenticated, service_role;
+
+-- >>> functions/integrity/integrity_checks.sql
+-- private.integrity_checks: every invariant the product relies on, as (violations, up to 10
+-- sample ids). Read by integrity_report() (and so by `sessionkit audit`, the backfills' pre/post
+-- reports and the nightly snapshot). Each check is written so that a healthy database answers 0;
+-- a test per invariant (supabase/tests/database/test_integrity_report.sql) creates a violation
+-- behind the constraints' back and sees it counted. p_organization_id null = every organization.
+
+create or replace function private.integrity_checks(p_organization_id uuid default null)
+returns table (ordinal integer, name text, description text, violations bigint, sample_ids text[])
+language plpgsql
+stable
+security definer
+set search_path = ''
+-- one plan per call, with the organization filter folded in (a generic plan would scan everything)
+set plan_cache_mode = force_custom_plan
+-- JIT compiling these plans costs more than it saves (0.4 s of a one-organization report)
+set jit = off
+-- over every organization the checks hash and sort about a row per booking: in memory (1,000,000
+-- bookings: a hash of ~950,000 sessions), not in batches spilled to disk
+set work_mem = '256MB'
+as $$
+begin
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.service_session_id is null
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 1, 'bookings_without_service_session',
+    'Bookings not linked to a service session (sample: booking ids). Legacy 1-to-1 bookings until the service_sessions backfill has run.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    join public.organization_settings os on os.organization_id = b.organization_id
+    where os.requires_subscription
+      and b.booking_kind = 'regular'
+      and b.subscription_id is null
+      and b.status <> 'cancelled'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 2, 'regular_bookings_without_required_subscription',
+    'Live or past regular bookings that spent no credit in an organization that requires a subscription (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.booking_kind in ('trial', 'guest')
+      and b.subscription_id is not null
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 3, 'trial_guest_bookings_with_subscription',
+    'Trial or guest bookings linked to a subscription: they must never spend a credit (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select s.client_id as id from public.subscriptions s
+    where s.status = 'active'
+      and (p_organization_id is null or s.organization_id = p_organization_id)
+    group by s.organization_id, s.client_id
+    having count(*) > 1
+  )
+  select 4, 'clients_with_multiple_active_subscriptions',
+    'Clients holding more than one active subscription in an organization (sample: client ids). The subscription_links backfill resolves them.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with usage as (
+    select b.subscription_id,
+           count(*) as linked,
+           count(*) filter (where b.status in ('completed', 'pending', 'confirmed', 'no_show')
+                               or (b.status = 'cancelled'
+                                   and c.cancellation_policy_applied in ('credit_restored', 'credit_forfeited'))) as classified
+    from public.bookings b
+    left join public.booking_cancellations c on c.booking_id = b.id
+    where b.subscription_id is not null
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+    group by b.subscription_id
+  ),
+  v as (
+    select u.subscription_id as id from usage u where u.linked <> u.classified
+  )
+  select 5, 'subscription_balance_math',
+    'Subscriptions whose credits do not add up: a booking that spent a credit is neither completed, scheduled, forfeited nor restored (cancelled without a credit_restored/credit_forfeited record), so completed + scheduled + forfeited + remaining = total cannot be trusted (sample: subscription ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with used as (
+    select b.subscription_id, count(*) as n
+    from public.bookings b
+    left join public.booking_cancellations c on c.booking_id = b.id
+    where b.subscription_id is not null
+      and (b.status in ('pending', 'confirmed', 'completed', 'no_show')
+           or (b.status = 'cancelled' and c.cancellation_policy_applied = 'credit_forfeited'))
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+    group by b.subscription_id
+  ),
+  v as (
+    select s.id from public.subscriptions s
+    join used u on u.subscription_id = s.id
+    where s.total_sessions - u.n < 0
+  )
+  select 6, 'negative_remaining_credits',
+    'Subscriptions with more credits spent (completed + scheduled + forfeited) than they hold: remaining < 0 (sample: subscription ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with live as (
+    select b.service_session_id, count(*) as n
+    from public.bookings b
+    where b.service_session_id is not null
+      and b.status <> 'cancelled'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+    group by b.service_session_id
+  ),
+  v as (
+    select ss.id from public.service_sessions ss
+    left join live l on l.service_session_id = ss.id
+    where ss.current_participants <> coalesce(l.n, 0)
+      and (p_organization_id is null or ss.organization_id = p_organization_id)
+  )
+  select 7, 'session_participants_mismatch',
+    'Service sessions whose current_participants differs from their number of non-cancelled bookings (sample: service session ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.status = 'cancelled'
+      and not exists (select 1 from public.booking_cancellations c where c.booking_id = b.id)
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 8, 'cancelled_bookings_without_cancellation',
+    'Cancelled bookings without their booking_cancellations record (sample: booking ids). Legacy cancellations until the cancellations backfill has run.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select c.booking_id as id from public.booking_cancellations c
+    join public.bookings b on b.id = c.booking_id
+    where b.status <> 'cancelled'
+      and (p_organization_id is null or c.organization_id = p_organization_id)
+  )
+  select 9, 'cancellations_of_uncancelled_bookings',
+    'booking_cancellations records whose booking is not cancelled (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  -- each overlapping pair of a provider's live sessions once (least id first), whichever side
+  -- belongs to the organization. In start order, a session overlaps an earlier one exactly when it
+  -- starts before the latest end among the provider's earlier sessions: one sort of the sessions
+  -- (of the organization's providers) finds those, and only their pairs are looked up (none in a
+  -- healthy database). A self-join of each provider's sessions would compare 100 x 100 of them.
+  with scope as materialized (
+    select s.id, s.provider_id, s.organization_id, s.starts_at, s.ends_at
+    from public.service_sessions s
+    where p_organization_id is null
+      and s.status <> 'cancelled'
+    union all
+    select s.id, s.provider_id, s.organization_id, s.starts_at, s.ends_at
+    from (select distinct x.provider_id from public.service_sessions x where x.organization_id = p_organization_id) as pr
+    join public.service_sessions s on s.provider_id = pr.provider_id
+    where p_organization_id is not null
+      and s.status <> 'cancelled'
+  ),
+  late as (
+    select w.id, w.provider_id, w.organization_id, w.starts_at
+    from (
+      select sc.*, max(sc.ends_at) over (
+               partition by sc.provider_id order by sc.starts_at, sc.id
+               rows between unbounded preceding and 1 preceding) as earlier_end
+      from scope sc
+    ) w
+    where w.earlier_end > w.starts_at
+  ),
+  v as (
+    select distinct least(l.id, e.id) as id, greatest(l.id, e.id) as other_id
+    from late l
+    join scope e
+      on e.provider_id = l.provider_id
+     and e.id <> l.id
+     and e.starts_at <= l.starts_at
+     and e.ends_at > l.starts_at
+    where p_organization_id is null or l.organization_id = p_organization_id or e.organization_id = p_organization_id
+  )
+  select 10, 'overlapping_provider_sessions',
+    'Pairs of non-cancelled service sessions of the same provider that overlap in time (sample: the first session of each pair).',
+    (select count(*) from v), array(select distinct v.id::text from v order by 1 limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    left join public.subscriptions s on s.id = b.subscription_id
+    where b.subscription_id is not null
+      and (s.id is null or s.client_id <> b.client_id or s.organization_id <> b.organization_id)
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 11, 'bookings_with_foreign_subscription',
+    'Bookings whose subscription belongs to another client or another organization, or no longer exists (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.booking_cancellations c
+    join public.bookings b on b.id = c.booking_id
+    where ((b.subscription_id is null and c.cancellation_policy_applied <> 'no_refund')
+           or (b.subscription_id is not null and c.cancellation_policy_applied = 'no_refund'))
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 12, 'cancellation_policy_mismatch',
+    'Cancellations whose credit policy contradicts the booking: a credit restored or forfeited although none was spent, or no_refund although one was (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select s.id from public.subscriptions s
+    where s.status = 'active'
+      and s.expires_at < now() - interval '1 day'
+      and (p_organization_id is null or s.organization_id = p_organization_id)
+  )
+  select 13, 'active_subscriptions_past_expiry',
+    'Subscriptions still active more than a day after expires_at: the expire-subscriptions pg_cron job is not running (sample: subscription ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select ss.id from public.service_sessions ss
+    where ss.status <> 'cancelled'
+      and ss.ends_at > now()
+      and (p_organization_id is null or ss.organization_id = p_organization_id)
+      and not exists (
+        select 1 from private.provider_memberships() m
+        where m.organization_id = ss.organization_id
+          and m.user_id = ss.provider_id)
+  )
+  select 14, 'sessions_of_non_members',
+    'Upcoming sessions of a provider without an accepted provider-capable membership of the session''s organization: they still block that person''s time everywhere (exclusion constraint) although no slot search counts them - legacy data, or an organization that placed a stranger on its calendar before invitations existed (sample: service session ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select d.consumer || ':' || d.event_id as id from ops.outbox_deliveries d
+    where d.status = 'dead'
+      and (p_organization_id is null or d.organization_id = p_organization_id)
+  )
+  select 15, 'outbox_dead_letters',
+    'Outbox events a consumer gave up on after its last retry (dead letters): the receiver kept failing. Fix it, then requeue_outbox_events (sample: consumer:event id).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select o.name as id from storage.objects o
+    where o.bucket_id = 'meeting-recordings'
+      and (p_organization_id is null or o.name like p_organization_id::text || '/%')
+      and not exists (
+        select 1 from public.meeting_recordings r
+        where r.storage_path = o.name
+          and r.organization_id = private.uuid_or_null((storage.foldername(o.name))[1])
+      )
+  )
+  select 16, 'orphaned_recording_objects',
+    'Files in the meeting-recordings bucket without the recording row of their organization that would let anyone but service_role read them, and that retention would never remove (sample: object paths).',
+    (select count(*) from v), array(select v.id from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select e.id from public.waitlist_entries e
+    join public.service_sessions ss on ss.id = e.service_session_id
+    where e.status = 'waiting'
+      and ss.status = 'scheduled'
+      and ss.starts_at > now()
+      and ss.current_participants < ss.max_participants
+      and (p_organization_id is null or e.organization_id = p_organization_id)
+  )
+  select 17, 'waiting_behind_free_places',
+    'Clients still waiting for an upcoming session that has a free place: a freed place was not given to the first in line (the promotion trigger was bypassed). Sample: waitlist entry ids; private.promote_waitlist(session) fills them.',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.recurring_booking_exceptions x
+    join public.bookings b
+      on b.recurring_booking_id = x.recurring_booking_id
+     and b.recurring_occurrence_date = x.occurrence_date
+    where x.kind = 'skipped'
+      and b.status in ('pending', 'confirmed')
+      and (p_organization_id is null or x.organization_id = p_organization_id)
+  )
+  select 18, 'skipped_occurrences_with_live_bookings',
+    'Occurrences of recurring series marked skipped whose booking is still live: skipping a booked occurrence cancels its booking (skip_recurring_occurrence), so the client would be expected for a session they skipped (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+
+  return query
+  with v as (
+    select b.id from public.bookings b
+    where b.status = 'pending'
+      and b.approval_expires_at is not null
+      and least(b.approval_expires_at, b.start_time) < now() - interval '1 hour'
+      and (p_organization_id is null or b.organization_id = p_organization_id)
+  )
+  select 19, 'pending_bookings_past_deadline',
+    'Bookings still awaiting approval more than an hour after their answer deadline (or start): they hold a slot and a credit nobody will release - the expire-pending-bookings pg_cron job is not running (sample: booking ids).',
+    (select count(*) from v), array(select v.id::text from v order by v.id limit 10);
+end
+$$;
+
+comment on function private.integrity_checks(uuid) is
+  'Every integrity invariant with its violation count and up to 10 sample ids, for one organization or (null) all. Called by integrity_report(); no access check of its own.';
+
+revoke all on function private.integrity_checks(uuid) from public, anon, authenticated;
+grant execute on function private.integrity_checks(uuid) to service_role;
+
+-- >>> functions/notes/session_notes_guard.sql
+-- Session notes: tenant and lock fields belong to the database, and a note is immutable from
+-- locks_at on (created_at + the organization's note_lock_hours), for everyone.
+
+create or replace function private.session_notes_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings;
+  v_lock_hours integer;
+begin
+  if tg_op = 'UPDATE' then
+    if now() >= old.locks_at then
+      perform private.raise_error(
+        'NOTE_LOCKED',
+        format('This note was locked at %s and can no longer be changed.', old.locks_at),
+        'locks_at'
+      );
+    end if;
+    -- identity and lock fields never change
+    new.id := old.id;
+    new.organization_id := old.organization_id;
+    new.booking_id := old.booking_id;
+    new.provider_id := old.provider_id;
+    new.created_at := old.created_at;
+    new.locks_at := old.locks_at;
+    return new;
+  end if;
+
+  select b.* into v_booking from public.bookings b where b.id = new.booking_id;
+  if v_booking.id is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  if v_booking.status = 'cancelled' and not private.is_service_call() then
+    -- as upsert_session_note: a cancelled booking gets no note (a direct insert included)
+    perform private.raise_error('ALREADY_CANCELLED', 'This booking is cancelled.', 'booking_id');
+  end if;
+  new.organization_id := v_booking.organization_id;
+  new.provider_id := coalesce(new.provider_id, v_booking.provider_id);
+  if not private.is_service_call() then
+    new.created_at := now();
+  end if;
+  select s.note_lock_hours into v_lock_hours
+  from public.organization_settings s
+  where s.organization_id = v_booking.organization_id;
+  new.locks_at := new.created_at + make_interval(hours => coalesce(v_lock_hours, 24));
+  new.metadata := coalesce(new.metadata, '{}'::jsonb);
+  return new;
+end
+$$;
+
+comment on function private.session_notes_before_write() is
+  'BEFORE INSERT/UPDATE trigger on session_notes: insert copies organization_id (and by default provider_id) from the booking, refuses a cancelled booking for users (ALREADY_CANCELLED) and sets locks_at = created_at + note_lock_hours; update raises NOTE_LOCKED (PT422) once locked and keeps identity fields.';
+
+revoke all on function private.session_notes_before_write() from public, anon;
+
+-- >>> functions/organizations/add_organization_member.sql
+-- add_organization_member: owners and admins invite users to their organization. The membership
+-- starts as an invitation (status 'invited') that grants nothing until the invited user accepts
+-- it (accept_invitation); a member.invited outbox event lets the product notify them.
+
+create or replace function public.add_organization_member(
+  p_organization_id uuid,
+  p_user_id uuid,
+  p_role text,
+  p_display_name text default null
+)
+returns public.organization_members
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_caller_role text;
+  v_member public.organization_members;
+  v_existing text;
+begin
+  v_caller_role := private.require_org_role(p_organization_id, array['owner', 'admin']);
+
+  if p_user_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A user id is required.', 'p_user_id');
+  end if;
+  if p_role is null or p_role not in ('owner', 'admin', 'provider', 'client') then
+    perform private.raise_error('INVALID_REQUEST', 'The role must be owner, admin, provider or client.', 'p_role');
+  end if;
+  if p_role = 'owner' and v_caller_role not in ('owner', 'service_role') then
+    perform private.raise_error('FORBIDDEN', 'Only an owner can invite another owner.');
+  end if;
+  if not exists (select 1 from auth.users u where u.id = p_user_id) then
+    perform private.raise_error('NOT_FOUND', 'User not found.', 'p_user_id');
+  end if;
+
+  insert into public.organization_members (organization_id, user_id, role, display_name, status, invited_by)
+  values (p_organization_id, p_user_id, p_role, nullif(btrim(p_display_name), ''), 'invited', (select auth.uid()))
+  on conflict (organization_id, user_id) do nothing
+  returning * into v_member;
+
+  if v_member is null then
+    select m.status into v_existing
+    from public.organization_members m
+    where m.organization_id = p_organization_id and m.user_id = p_user_id;
+    perform private.raise_error(
+      'CONFLICT',
+      case when v_existing = 'invited' then 'The user is already invited to this organization.'
+           else 'The user is already a member of this organization.' end,
+      'p_user_id'
+    );
+  end if;
+  return v_member;
+end
+$$;
+
+comment on function public.add_organization_member(uuid, uuid, text, text) is
+  'Invites a user to the organization with a role (owner/admin only; only an owner may invite an owner) and returns the membership with status invited: it grants nothing until the user calls accept_invitation. Emits member.invited. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_user_id or p_role), NOT_FOUND, FORBIDDEN, CONFLICT (already invited or a member).';
+
+revoke execute on function public.add_organization_member(uuid, uuid, text, text) from public, anon;
+grant execute on function public.add_organization_member(uuid, uuid, text, text) to authenticated, service_role;
+
+-- >>> functions/organizations/create_organization.sql
+-- create_organization: the only way a user creates a tenant; the caller becomes its owner
+-- (an accepted membership at once: the one membership that needs no invitation).
+
+create or replace function public.create_organization(p_name text, p_slug text, p_timezone text default 'UTC')
+returns public.organizations
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_org public.organizations;
+begin
+  if v_uid is null then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in to create an organization.');
+  end if;
+  if not exists (select 1 from auth.users u where u.id = v_uid) then
+    perform private.raise_error('UNAUTHORIZED', 'The signed-in user does not exist.');
+  end if;
+  if p_name is null or btrim(p_name) = '' or char_length(btrim(p_name)) > 200 then
+    perform private.raise_error('INVALID_REQUEST', 'A name of 1 to 200 characters is required.', 'p_name');
+  end if;
+  if p_slug is null or p_slug !~ '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'The slug must be 3 to 63 lowercase letters, digits or hyphens, starting and ending with a letter or digit.',
+      'p_slug'
+    );
+  end if;
+  if not private.is_valid_timezone(p_timezone) then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('"%s" is not an IANA time zone name (e.g. Europe/Berlin).', p_timezone),
+      'p_timezone'
+    );
+  end if;
+  if exists (select 1 from public.organizations o where o.slug = p_slug) then
+    perform private.raise_error('CONFLICT', format('The slug "%s" is already taken.', p_slug), 'p_slug');
+  end if;
+
+  begin
+    insert into public.organizations (name, slug, timezone, created_by)
+    values (btrim(p_name), p_slug, p_timezone, v_uid)
+    returning * into v_org;
+  exception when unique_violation then
+    -- lost a race for the same slug
+    perform private.raise_error('CONFLICT', format('The slug "%s" is already taken.', p_slug), 'p_slug');
+  end;
+
+  -- the creator is the one member who needs no invitation
+  insert into public.organization_members (organization_id, user_id, role, status)
+  values (v_org.id, v_uid, 'owner', 'accepted');
+
+  perform private.sync_default_session_type(v_org.id);
+  perform public.ensure_default_session_types_for_org(v_uid, v_org.id);
+
+  return v_org;
+end
+$$;
+
+comment on function public.create_organization(text, text, text) is
+  'Creates an organization owned by the caller, with its settings row and the default 30/60/90-minute session types. Errors: UNAUTHORIZED, INVALID_REQUEST (hint p_name, p_slug or p_timezone), CONFLICT (slug taken).';
+
+revoke execute on function public.create_organization(text, text, text) from public, anon;
+grant execute on function public.create_organization(text, text, text) to authenticated, service_role;
+
+-- >>> functions/organizations/invitations.sql
+-- Invitations: the invited user answers them. accept_invitation turns the membership into an
+-- accepted one (from then on it has its role: reads, slots, bookings); decline_invitation
+-- deletes it. Only the invited user may do either; nobody can accept on someone's behalf.
+
+create or replace function private.lock_own_membership(p_organization_id uuid, p_action text, p_missing text)
+returns public.organization_members
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_member public.organization_members;
+begin
+  if v_uid is null then
+    -- service calls included: there is no one whose membership this would be
+    perform private.raise_error('UNAUTHORIZED', format('Sign in to %s.', p_action));
+  end if;
+  if p_organization_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', 'p_organization_id');
+  end if;
+  select m.* into v_member
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = v_uid
+  for update;
+  if v_member.user_id is null then
+    perform private.raise_error('NOT_FOUND', p_missing, 'p_organization_id');
+  end if;
+  return v_member;
+end
+$$;
+
+comment on function private.lock_own_membership(uuid, text, text) is
+  'The caller''s own membership (invited or accepted) of the organization, locked for update: the shared start of accept_invitation, decline_invitation and leave_organization. UNAUTHORIZED without a signed-in user (detail "Sign in to <p_action>."), INVALID_REQUEST without an organization id, NOT_FOUND (detail p_missing) without a membership.';
+
+revoke all on function private.lock_own_membership(uuid, text, text) from public, anon, authenticated;
+grant execute on function private.lock_own_membership(uuid, text, text) to service_role;
+
+create or replace function public.accept_invitation(p_organization_id uuid)
+returns public.organization_members
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'accept an invitation', 'No invitation to this organization.');
+begin
+  if v_member.status = 'accepted' then
+    return v_member;  -- idempotent: accepting twice changes nothing
+  end if;
+
+  update public.organization_members m
+  set status = 'accepted'
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id
+  returning m.* into v_member;
+  return v_member;
+end
+$$;
+
+comment on function public.accept_invitation(uuid) is
+  'The invited caller accepts their invitation to the organization and returns the membership (status accepted; idempotent). From then on the membership has its role: the organization may schedule a provider''s time. Emits member.accepted. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no invitation).';
+
+revoke execute on function public.accept_invitation(uuid) from public, anon;
+grant execute on function public.accept_invitation(uuid) to authenticated, service_role;
+
+create or replace function public.decline_invitation(p_organization_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'decline an invitation', 'No invitation to this organization.');
+begin
+  if v_member.status = 'accepted' then
+    perform private.raise_error(
+      'CONFLICT',
+      'You are a member of this organization, not invited: leave it with leave_organization().',
+      'p_organization_id'
+    );
+  end if;
+
+  delete from public.organization_members m
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
+
+  return jsonb_build_object(
+    'success', true,
+    'message', 'Invitation declined.',
+    'organization_id', p_organization_id,
+    'role', v_member.role
+  );
+end
+$$;
+
+comment on function public.decline_invitation(uuid) is
+  'The invited caller declines their invitation to the organization: the invitation is deleted (the organization may invite again). Returns {success, message, organization_id, role}. Emits member.invitation_declined. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no invitation), CONFLICT (already a member: use leave_organization).
+@returns {success: boolean, message: text, organization_id: uuid, role: ''owner'' | ''admin'' | ''provider'' | ''client''}';
+
+revoke execute on function public.decline_invitation(uuid) from public, anon;
+grant execute on function public.decline_invitation(uuid) to authenticated, service_role;
+
+-- >>> functions/organizations/leave_organization.sql
+-- leave_organization: a member (a provider who works elsewhere now, a client who moved away)
+-- removes their own membership. The rules are the ones every removal of a membership follows
+-- (organization_members triggers, functions/organizations/membership_rules.sql): the last owner
+-- cannot leave, nor can anyone with upcoming commitments in the organization (scheduled
+-- sessions they run, live bookings they attend) - those are cancelled or handed over first, so
+-- nothing stays on anyone's calendar that nobody is responsible for. Leaving ends the member's
+-- recurring series there and deletes their working hours and time off in that organization.
+
+create or replace function public.leave_organization(p_organization_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_member public.organization_members :=
+    private.lock_own_membership(p_organization_id, 'leave an organization', 'You are not a member of this organization.');
+begin
+  if v_member.status <> 'accepted' then
+    perform private.raise_error('NOT_FOUND', 'You are not a member of this organization (decline the invitation instead).', 'p_organization_id');
+  end if;
+
+  -- the rules (last owner, upcoming commitments) are the delete triggers'
+  delete from public.organization_members m
+  where m.organization_id = v_member.organization_id
+    and m.user_id = v_member.user_id;
+
+  return jsonb_build_object(
+    'success', true,
+    'message', 'You left the organization.',
+    'organization_id', p_organization_id,
+    'role', v_member.role
+  );
+end
+$$;
+
+comment on function public.leave_organization(uuid) is
+  'The caller leaves the organization (an accepted membership; to decline an invitation use decline_invitation). Refused while they are its last owner or have upcoming sessions (as provider) or live bookings (as client) there; ends their recurring series and deletes their availability rules and exceptions in it. Returns {success, message, organization_id, role}; emits member.left. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not a member), CONFLICT (last owner; upcoming commitments).
+@returns {success: boolean, message: text, organization_id: uuid, role: ''owner'' | ''admin'' | ''provider'' | ''client''}';
+
+revoke execute on function public.leave_organization(uuid) from public, anon;
+grant execute on function public.leave_organization(uuid) to authenticated, service_role;
+
+-- >>> functions/organizations/membership_rules.sql
+-- The rules of a membership, whoever writes organization_members (the RPCs, an owner/admin's or a
+-- member's direct write through PostgREST):
+--
+--  * admit_user_write (private.organization_members_admit_user_write) - BEFORE INSERT/UPDATE,
+--    direct writes by signed-in users only (the trigger's WHEN clause: current_user is
+--    anon/authenticated, i.e. the statement came from PostgREST, not from one of our security
+--    definer functions):
+--      insert = an invitation (status 'invited', invited_by = the caller), exactly like
+--      add_organization_member; update may change role and display_name only - never who,
+--      where or whether it is accepted (only the invited user accepts, with accept_invitation),
+--      an invitation's role stays what was offered, and a client is never turned into someone
+--      whose time the organization may schedule (provider, admin, owner) without their consent:
+--      remove the membership and invite them with the new role.
+--  * organization_members_guard_departure - BEFORE UPDATE OF role / DELETE, every user request
+--    (direct or through leave_organization; service calls, and rows going away with their
+--    organization or user, are exempt): an accepted member with upcoming commitments in the
+--    organization cannot leave or be removed (scheduled sessions they run, live bookings they
+--    attend, legacy unlinked bookings) nor stop being provider-capable while they run upcoming
+--    sessions (CONFLICT): cancel or hand them over first. A departing member's active recurring
+--    series in the organization end, and their working hours and time off there are deleted.
+--  * organization_members_announce - AFTER INSERT/UPDATE OF status/DELETE, every writer:
+--    member.invited, member.accepted, member.joined (a visitor booked on the public page),
+--    member.invitation_declined, member.invitation_withdrawn, member.left, member.removed
+--    outbox events and audit_log entries.
+
+create or replace function private.organization_members_admit_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_column text;
+begin
+  if tg_op = 'INSERT' then
+    new.status := 'invited';
+    new.invited_by := (select auth.uid());
+    new.created_at := now();
+    return new;
+  end if;
+
+  v_column := case
+    when new.organization_id is distinct from old.organization_id then 'organization_id'
+    when new.user_id is distinct from old.user_id then 'user_id'
+    when new.status is distinct from old.status then 'status'
+    when new.invited_by is distinct from old.invited_by then 'invited_by'
+    when new.created_at is distinct from old.created_at then 'created_at'
+  end;
+  if v_column = 'status' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'Only the invited user accepts an invitation (accept_invitation) or declines it (decline_invitation).',
+      'status'
+    );
+  elsif v_column is not null then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('%s of a membership cannot be changed: remove it and invite again.', v_column),
+      v_column
+    );
+  end if;
+
+  if new.role is distinct from old.role then
+    if old.status = 'invited' then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        'An invitation keeps the role it offered: withdraw it (delete) and invite again with the new role.',
+        'role'
+      );
+    end if;
+    if old.role = 'client' then
+      perform private.raise_error(
+        'FORBIDDEN',
+        format('Making a client %s lets the organization schedule their time, which needs their consent: remove the membership and invite them with the new role.', new.role),
+        'role'
+      );
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.organization_members_admit_user_write() is
+  'BEFORE INSERT/UPDATE trigger on organization_members for direct writes by signed-in users: an insert is an invitation (status invited, invited_by = caller); an update changes role/display_name only (INVALID_REQUEST for organization_id, user_id, status, invited_by, created_at and an invitation''s role; FORBIDDEN for turning a client into a provider, admin or owner).';
+
+revoke all on function private.organization_members_admit_user_write() from public, anon;
+
+-- named to fire first (triggers fire in name order)
+drop trigger if exists organization_members_admit_user_write on public.organization_members;
+
+create or replace function private.assert_no_upcoming_commitments(
+  p_organization_id uuid,
+  p_user_id uuid,
+  p_as_client boolean
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_sessions bigint;
+  v_bookings bigint;
+begin
+  select count(*) into v_sessions
+  from public.service_sessions ss
+  where ss.provider_id = p_user_id
+    and ss.organization_id = p_organization_id
+    and ss.status = 'scheduled'
+    and ss.ends_at > now();
+  -- legacy 1-to-1 bookings without a service session occupy their provider too
+  select v_sessions + count(*) into v_sessions
+  from public.bookings b
+  where b.provider_id = p_user_id
+    and b.organization_id = p_organization_id
+    and b.service_session_id is null
+    and b.status in ('pending', 'confirmed')
+    and b.end_time > now();
+  if v_sessions > 0 then
+    perform private.raise_error(
+      'CONFLICT',
+      format('%s upcoming session(s) in this organization are run by this member: cancel them or hand them over to another provider first.', v_sessions),
+      'user_id'
+    );
+  end if;
+
+  if p_as_client then
+    select count(*) into v_bookings
+    from public.bookings b
+    left join public.service_sessions ss on ss.id = b.service_session_id
+    where b.client_id = p_user_id
+      and b.organization_id = p_organization_id
+      and b.status in ('pending', 'confirmed')
+      and coalesce(ss.ends_at, b.end_time) > now();
+    if v_bookings > 0 then
+      perform private.raise_error(
+        'CONFLICT',
+        format('This member has %s upcoming booking(s) in this organization: cancel them first.', v_bookings),
+        'user_id'
+      );
+    end if;
+  end if;
+end
+$$;
+
+comment on function private.assert_no_upcoming_commitments(uuid, uuid, boolean) is
+  'CONFLICT (PT409) while the user runs upcoming (not yet ended) scheduled sessions or legacy unlinked bookings in the organization, or - with p_as_client - attends upcoming live bookings there. A membership cannot end (or stop being provider-capable) before those are cancelled or handed over.';
+
+revoke all on function private.assert_no_upcoming_commitments(uuid, uuid, boolean) from public, anon, authenticated;
+grant execute on function private.assert_no_upcoming_commitments(uuid, uuid, boolean) to service_role;
+
+create or replace function private.organization_members_guard_departure()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if old.status <> 'accepted' or private.is_service_call() then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+  -- going away with the organization or the user (cascading deletes)
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id)
+     or not exists (select 1 from auth.users u where u.id = old.user_id) then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+
+  if tg_op = 'UPDATE' then
+    if old.role in ('owner', 'admin', 'provider') and new.role = 'client' then
+      perform private.assert_no_upcoming_commitments(old.organization_id, old.user_id, false);
+    end if;
+    return new;
+  end if;
+
+  perform private.assert_no_upcoming_commitments(old.organization_id, old.user_id, true);
+  update public.recurring_bookings r
+  set is_active = false
+  where r.organization_id = old.organization_id
+    and (r.user_id = old.user_id or r.specialist_id = old.user_id)
+    and r.is_active;
+  delete from public.availability_rules ar
+  where ar.organization_id = old.organization_id
+    and ar.provider_id = old.user_id;
+  delete from public.specialist_availability_exceptions e
+  where e.organization_id = old.organization_id
+    and e.specialist_id = old.user_id;
+  return old;
+end
+$$;
+
+comment on function private.organization_members_guard_departure() is
+  'BEFORE UPDATE OF role / DELETE trigger on organization_members (user requests; not service calls or cascades): an accepted member with upcoming commitments cannot leave, be removed, or stop being provider-capable while running upcoming sessions (CONFLICT). A departing member''s recurring series in the organization end; their availability rules and exceptions there are deleted.';
+
+revoke all on function private.organization_members_guard_departure() from public, anon;
+
+create or replace function private.organization_members_announce()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_row public.organization_members := case when tg_op = 'DELETE' then old else new end;
+  v_topic text;
+begin
+  v_topic := case
+    when tg_op = 'INSERT' and new.status = 'invited' then 'member.invited'
+    -- a visitor of a public booking page who became a client by booking (private.join_as_public_client)
+    when tg_op = 'INSERT' and new.role = 'client' and new.user_id = (select auth.uid()) then 'member.joined'
+    when tg_op = 'UPDATE' and old.status = 'invited' and new.status = 'accepted' then 'member.accepted'
+    when tg_op = 'DELETE' and old.status = 'invited' and old.user_id = (select auth.uid()) then 'member.invitation_declined'
+    when tg_op = 'DELETE' and old.status = 'invited' then 'member.invitation_withdrawn'
+    when tg_op = 'DELETE' and old.user_id = (select auth.uid()) then 'member.left'
+    when tg_op = 'DELETE' then 'member.removed'
+  end;
+  if v_topic is null
+     or not exists (select 1 from public.organizations o where o.id = v_row.organization_id) then
+    return null;  -- nothing to announce, or the organization itself is going away
+  end if;
+
+  perform private.write_audit(
+    v_row.organization_id, v_topic, 'organization_members', v_row.user_id,
+    case when tg_op <> 'INSERT' then jsonb_build_object('role', old.role, 'status', old.status) end,
+    case when tg_op <> 'DELETE' then jsonb_build_object('role', new.role, 'status', new.status) end
+  );
+  perform private.emit_event(v_row.organization_id, v_topic, jsonb_build_object(
+    'organization_id', v_row.organization_id,
+    'user_id', v_row.user_id,
+    'role', v_row.role,
+    'invited_by', v_row.invited_by,
+    'actor_id', (select auth.uid())
+  ));
+  return null;
+end
+$$;
+
+comment on function private.organization_members_announce() is
+  'AFTER INSERT/UPDATE OF status/DELETE trigger on organization_members: audit_log entry and outbox event member.invited | member.accepted | member.joined | member.invitation_declined | member.invitation_withdrawn | member.left | member.removed (payload organization_id, user_id, role, invited_by, actor_id).';
+
+revoke all on function private.organization_members_announce() from public, anon;
+
+-- >>> functions/organizations/protect_last_owner.sql
+-- An organization always keeps at least one (accepted) owner: removing or demoting the last one
+-- fails. An invited owner is not an owner yet: their invitation may go, and does not count.
+
+create or replace function private.protect_last_owner()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if old.role <> 'owner' or old.status <> 'accepted'
+     or (tg_op = 'UPDATE' and new.role = 'owner' and new.status = 'accepted'
+         and new.organization_id = old.organization_id) then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+  -- the organization itself is being deleted (cascade)
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+  if not exists (
+    select 1 from public.organization_members m
+    where m.organization_id = old.organization_id
+      and m.role = 'owner'
+      and m.status = 'accepted'
+      and m.user_id <> old.user_id
+  ) then
+    perform private.raise_error(
+      'CONFLICT',
+      'An organization must keep at least one owner; add another owner first.',
+      'role'
+    );
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end
+$$;
+
+comment on function private.protect_last_owner() is
+  'BEFORE UPDATE/DELETE trigger on organization_members: refuses to remove or demote the last accepted owner (CONFLICT, PT409).';
+
+revoke all on function private.protect_last_owner() from public, anon;
+
+-- >>> functions/organizations/tenant_row_user_writes.sql
+-- Tenant rows that users write directly through PostgREST (settings, the catalogue, working
+-- hours and time off) stay in their organization, and a provider named on an offer is someone
+-- who works there. For direct writes by signed-in users only (current_user anon/authenticated:
+-- never our security definer functions); the rest of each table's rules are its own triggers'.
+--   * organization_id never changes (a row does not move to another tenant);
+--   * services.provider_id / packages.provider_id: null (any provider) or an accepted
+--     owner/admin/provider of the organization - nobody's name is put on an offer of an
+--     organization they never joined.
+
+create or replace function private.tenant_row_admit_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_provider uuid;
+begin
+  if tg_op = 'UPDATE' and new.organization_id is distinct from old.organization_id then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('A %s row stays in its organization: organization_id cannot change.', tg_table_name),
+      'organization_id'
+    );
+  end if;
+
+  if tg_table_name in ('services', 'packages') and private.is_member(new.organization_id) then
+    -- (outsiders are refused by row level security, and learn nothing about who works there)
+    v_provider := (to_jsonb(new) ->> 'provider_id')::uuid;
+    if v_provider is not null
+       and (tg_op = 'INSERT' or v_provider is distinct from (to_jsonb(old) ->> 'provider_id')::uuid)
+       and coalesce(private.member_role(new.organization_id, v_provider), '') not in ('owner', 'admin', 'provider') then
+      perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'provider_id');
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.tenant_row_admit_user_write() is
+  'BEFORE INSERT/UPDATE trigger (direct writes by signed-in users) on organization_settings, services, packages, session_types, availability_rules and specialist_availability_exceptions: organization_id is fixed (INVALID_REQUEST); a service''s or package''s provider_id is null or an accepted provider-capable member (NOT_FOUND).';
+
+revoke all on function private.tenant_row_admit_user_write() from public, anon;
+
+-- >>> functions/organizations/validate_organization.sql
+-- Organizations carry a real IANA time zone whoever writes them (RPC or direct update).
+
+create or replace function private.is_valid_timezone(p_timezone text)
+returns boolean
+language plpgsql
+stable
+set search_path = ''
+-- the setting below is tried inside this function only: its SET clause restores the caller's
+set timezone = 'UTC'
+as $$
+begin
+  if p_timezone is null then
+    return false;
+  end if;
+  -- A name the server loads as its TimeZone and spells back unchanged is a zone file of its
+  -- time zone database (it refuses abbreviations such as PST and zones with leap seconds, and
+  -- respells other cases or a leading ':'), unless the server read it as a POSIX rule
+  -- ('FOO5BAR') or an offset ('5'): those need a digit. Names with digits (Etc/GMT+5, EST5EDT)
+  -- are looked up in pg_timezone_names, which reads the whole database (~30 ms): every
+  -- organization insert paid that before.
+  begin
+    perform pg_catalog.set_config('timezone', p_timezone, true);
+  exception when invalid_parameter_value then
+    return false;
+  end;
+  if pg_catalog.current_setting('timezone') <> p_timezone then
+    return false;
+  end if;
+  return p_timezone !~ '[0-9]'
+      or exists (select 1 from pg_catalog.pg_timezone_names as tz where tz.name = p_timezone);
+end
+$$;
+
+comment on function private.is_valid_timezone(text) is
+  'True when the name is an IANA time zone known to the server, exactly as pg_timezone_names spells it (checked by loading it as the TimeZone setting, restored on return).';
+
+revoke all on function private.is_valid_timezone(text) from public, anon;
+grant execute on function private.is_valid_timezone(text) to authenticated, service_role;
+
+create or replace function private.validate_organization()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if (tg_op = 'INSERT' or new.timezone is distinct from old.timezone)
+     and not private.is_valid_timezone(new.timezone) then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('"%s" is not an IANA time zone name (e.g. Europe/Berlin).', new.timezone),
+      'timezone'
+    );
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.validate_organization() is
+  'BEFORE INSERT/UPDATE trigger on organizations: the time zone must be an IANA name (INVALID_REQUEST, PT400).';
+
+revoke all on function private.validate_organization() from public, anon;
+
+-- >>> functions/outbox/ack_outbox_events.sql
+-- ack_outbox_events(p_consumer, p_event_ids): the consumer delivered these events. Idempotent:
+-- acking an event twice, or one that is not the consumer's, changes nothing. A dead letter
+-- that was delivered after all (a slow attempt succeeded) is acked too.
+
+create or replace function public.ack_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_acked integer;
+begin
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'acknowledge');
+
+  update ops.outbox_deliveries d
+  set status = 'delivered',
+      delivered_at = now(),
+      dead_at = null
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status in ('pending', 'dead');
+  get diagnostics v_acked = row_count;
+  return v_acked;
+end
+$$;
+
+comment on function public.ack_outbox_events(text, bigint[]) is
+  'Marks the events delivered for consumer p_consumer (service_role); returns how many changed (already delivered or unknown ids are ignored). Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND (no such consumer).';
+
+revoke all on function public.ack_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.ack_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/claim_outbox_events.sql
+-- claim_outbox_events(p_consumer, p_limit, p_topics): hand out up to p_limit undelivered events
+-- to one worker of a consumer (service_role). Several workers of the same consumer may claim at
+-- once: each event goes to one of them (for update skip locked), and stays with it for the
+-- consumer's lease; unacked after that (the worker died), it is claimable again. Every claim is
+-- an attempt: past max_attempts an expired claim is dead-lettered instead of handed out again.
+--
+-- Before claiming, the call looks for new events (at most 1,000 per cursor and call) and gives
+-- each a delivery row; one claimer per consumer does this at a time (a concurrent claimer first
+-- hands out what is already pending, and waits for its turn only when that is nothing), using
+-- two cursors (see migration 20261127150000):
+--   safe cursor:  events of finished transactions (xact_id < the snapshot's xmin), in
+--                 (xact_id, id) order; it never passes a transaction that may still commit;
+--   eager cursor: events already visible beyond it (committed ahead of an older transaction
+--                 still running), so a long transaction does not hold deliveries back.
+
+create or replace function private.discover_outbox_events(p_consumer text, p_wait boolean)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_scan constant integer := 1000;
+  -- the clock, not the transaction start: a claimer whose transaction began earlier must still
+  -- see these rows as due once they are committed
+  v_now timestamptz := clock_timestamp();
+  v_cursor ops.outbox_consumers;
+  v_xmin bigint;
+  v_scanned integer;
+  v_last_xact bigint;
+  v_last_id bigint;
+begin
+  if p_wait then
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update;
+  else
+    select c.* into v_cursor from ops.outbox_consumers c where c.consumer = p_consumer for no key update skip locked;
+  end if;
+  if not found then
+    return false;
+  end if;
+
+  -- taken before the scan: every transaction older than v_xmin has finished, so the scan's
+  -- (later) snapshot sees all of their events
+  v_xmin := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.safe_xact_id, v_cursor.safe_event_id)
+      and e.xact_id < v_xmin
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select count(*)::integer,
+         (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_scanned, v_last_xact, v_last_id
+  from scanned s;
+
+  if v_scanned = c_scan then
+    v_cursor.safe_xact_id := v_last_xact;
+    v_cursor.safe_event_id := v_last_id;
+  elsif (v_xmin, 0::bigint) > (v_cursor.safe_xact_id, v_cursor.safe_event_id) then
+    v_cursor.safe_xact_id := v_xmin;
+    v_cursor.safe_event_id := 0;
+  end if;
+  if (v_cursor.safe_xact_id, v_cursor.safe_event_id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id) then
+    v_cursor.eager_xact_id := v_cursor.safe_xact_id;
+    v_cursor.eager_event_id := v_cursor.safe_event_id;
+  end if;
+
+  with scanned as (
+    select e.id, e.organization_id, e.topic, e.created_at, e.xact_id
+    from public.outbox_events e
+    where (e.xact_id, e.id) > (v_cursor.eager_xact_id, v_cursor.eager_event_id)
+    order by e.xact_id, e.id
+    limit c_scan
+  ),
+  registered as (
+    insert into ops.outbox_deliveries (consumer, event_id, organization_id, topic, event_created_at, available_at)
+    select p_consumer, s.id, s.organization_id, s.topic, s.created_at, v_now
+    from scanned s
+    where private.outbox_topic_matches(s.topic, v_cursor.topics)
+      and not exists (
+        select 1 from ops.outbox_deliveries d where d.consumer = p_consumer and d.event_id = s.id
+      )
+    on conflict do nothing
+  )
+  select (array_agg(s.xact_id order by s.xact_id desc, s.id desc))[1],
+         (array_agg(s.id order by s.xact_id desc, s.id desc))[1]
+  into v_last_xact, v_last_id
+  from scanned s;
+
+  update ops.outbox_consumers c
+  set safe_xact_id = v_cursor.safe_xact_id,
+      safe_event_id = v_cursor.safe_event_id,
+      eager_xact_id = coalesce(v_last_xact, v_cursor.eager_xact_id),
+      eager_event_id = coalesce(v_last_id, v_cursor.eager_event_id),
+      last_claim_at = now()
+  where c.consumer = p_consumer;
+  return true;
+end
+$$;
+
+comment on function private.discover_outbox_events(text, boolean) is
+  'Gives the consumer''s new events their delivery rows (at most 1,000 per cursor) and moves its cursors, under the consumer''s row lock (p_wait: wait for it; else skip when another claimer holds it). Returns whether it ran.';
+
+revoke all on function private.discover_outbox_events(text, boolean) from public, anon, authenticated;
+grant execute on function private.discover_outbox_events(text, boolean) to service_role;
+
+create or replace function private.claim_due_outbox_events(p_consumer ops.outbox_consumers, p_limit integer)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_now timestamptz := clock_timestamp();
+begin
+  return query
+  with due as (
+    select d.event_id, d.attempts
+    from ops.outbox_deliveries d
+    where d.consumer = p_consumer.consumer
+      and d.status = 'pending'
+      and d.available_at <= v_now
+    order by d.available_at, d.event_id
+    limit p_limit
+    for update skip locked
+  ),
+  settled as (
+    update ops.outbox_deliveries d
+    set attempts = d.attempts + (due.attempts < p_consumer.max_attempts)::integer,
+        available_at = case when due.attempts < p_consumer.max_attempts then v_now + p_consumer.lease else d.available_at end,
+        last_claimed_at = case when due.attempts < p_consumer.max_attempts then v_now else d.last_claimed_at end,
+        status = case when due.attempts < p_consumer.max_attempts then 'pending' else 'dead' end,
+        dead_at = case when due.attempts < p_consumer.max_attempts then null else v_now end,
+        last_error = case when due.attempts < p_consumer.max_attempts then d.last_error
+                          else 'The last attempt was neither acked nor failed before its lease ended.' end
+    from due
+    where d.consumer = p_consumer.consumer
+      and d.event_id = due.event_id
+    returning d.event_id, d.status, d.attempts, d.event_created_at
+  )
+  select e.id, e.organization_id, e.topic, e.payload, e.created_at, s.attempts
+  from settled s
+  join public.outbox_events e on e.id = s.event_id and e.created_at = s.event_created_at
+  where s.status = 'pending'
+  order by e.id;
+end
+$$;
+
+comment on function private.claim_due_outbox_events(ops.outbox_consumers, integer) is
+  'Claims up to p_limit due pending deliveries of the consumer (for update skip locked): attempts + 1, leased until now() + lease; one whose attempts are spent (an expired last claim) is dead-lettered instead. Returns the claimed events.';
+
+revoke all on function private.claim_due_outbox_events(ops.outbox_consumers, integer) from public, anon, authenticated;
+grant execute on function private.claim_due_outbox_events(ops.outbox_consumers, integer) to service_role;
+
+create or replace function public.claim_outbox_events(
+  p_consumer text,
+  p_limit integer default 100,
+  p_topics text[] default null
+)
+returns table (
+  event_id bigint,
+  organization_id uuid,
+  topic text,
+  payload jsonb,
+  created_at timestamptz,
+  attempt integer
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_discovered boolean;
+  v_claimed integer;
+begin
+  perform private.require_service_call('Only service_role claims outbox events.');
+  if p_limit is null or p_limit not between 1 and 1000 then
+    perform private.raise_error('INVALID_REQUEST', 'Claim between 1 and 1000 events at a time.', 'p_limit');
+  end if;
+  v_consumer := private.outbox_consumer(p_consumer, p_topics);
+
+  v_discovered := private.discover_outbox_events(p_consumer, false);
+  return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  get diagnostics v_claimed = row_count;
+  if v_claimed = 0 and not v_discovered then
+    -- nothing pending while another claimer was looking for new events: wait for its turn
+    perform private.discover_outbox_events(p_consumer, true);
+    return query select * from private.claim_due_outbox_events(v_consumer, p_limit);
+  end if;
+end
+$$;
+
+comment on function public.claim_outbox_events(text, integer, text[]) is
+  'Hands up to p_limit (1..1000) undelivered events to a worker of consumer p_consumer (service_role): each event to one worker at a time, for the consumer''s lease. Every consumer sees every event once; a new name registers a consumer that receives events from now on, for the topic patterns p_topics (null = every topic; for an existing consumer they must be the ones it has). Ack with ack_outbox_events, report a failure with fail_outbox_event; an expired claim counts as a failed attempt. attempt = 1 for the first delivery. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, CONFLICT (other topics).';
+
+revoke all on function public.claim_outbox_events(text, integer, text[]) from public, anon, authenticated;
+grant execute on function public.claim_outbox_events(text, integer, text[]) to service_role;
+
+-- >>> functions/outbox/fail_outbox_event.sql
+-- fail_outbox_event(p_consumer, p_event_id, p_error): the attempt failed. The event is retried
+-- after retry_base x 2^(attempt-1) (capped at retry_max), or dead-lettered once the consumer's
+-- max_attempts are spent. A failure reported for an event already delivered (another worker
+-- acked it after this one's lease ended) changes nothing.
+
+create or replace function public.fail_outbox_event(p_consumer text, p_event_id bigint, p_error text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+  v_delivery ops.outbox_deliveries;
+  v_delay interval;
+begin
+  perform private.require_service_call('Only service_role reports outbox delivery failures.');
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event id is required.', 'p_event_id');
+  end if;
+  if p_error is null or btrim(p_error) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'Say why the delivery failed.', 'p_error');
+  end if;
+
+  select d.* into v_delivery
+  from ops.outbox_deliveries d
+  where d.consumer = p_consumer and d.event_id = p_event_id
+  for update;
+  if not found then
+    perform private.raise_error('NOT_FOUND', 'This consumer has no such event.', 'p_event_id');
+  end if;
+
+  if v_delivery.status = 'pending' then
+    if v_delivery.attempts >= v_consumer.max_attempts then
+      update ops.outbox_deliveries d
+      set status = 'dead', dead_at = now(), last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    else
+      v_delay := least(v_consumer.retry_max, v_consumer.retry_base * power(2, greatest(v_delivery.attempts - 1, 0)));
+      update ops.outbox_deliveries d
+      set available_at = clock_timestamp() + v_delay, last_error = left(p_error, 2000)
+      where d.consumer = p_consumer and d.event_id = p_event_id
+      returning d.* into v_delivery;
+    end if;
+  end if;
+
+  return jsonb_build_object(
+    'event_id', v_delivery.event_id,
+    'status', case when v_delivery.status = 'pending' then 'retry' else v_delivery.status end,
+    'attempts', v_delivery.attempts,
+    'next_attempt_at', case when v_delivery.status = 'pending' then v_delivery.available_at end
+  );
+end
+$$;
+
+comment on function public.fail_outbox_event(text, bigint, text) is
+  'Records a failed delivery attempt of an event for consumer p_consumer (service_role): retry after an exponential backoff, or dead letter once max_attempts are spent. Returns {event_id, status: retry|dead|delivered, attempts, next_attempt_at}. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.
+@returns {event_id: integer, status: text, attempts: integer, next_attempt_at: timestamptz | null}';
+
+revoke all on function public.fail_outbox_event(text, bigint, text) from public, anon, authenticated;
+grant execute on function public.fail_outbox_event(text, bigint, text) to service_role;
+
+-- >>> functions/outbox/outbox_consumer.sql
+-- Outbox consumers: registration (by their first claim, or explicitly with
+-- configure_outbox_consumer) and their retry policy. A consumer sees the events written from
+-- its registration on: its cursors start at the oldest transaction still running.
+
+create or replace function private.consumer_topics(p_topics text[])
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.normalize_topic_patterns(p_topics);
+begin
+  return case when '*' = any (v_topics) then null else v_topics end;
+end
+$$;
+
+comment on function private.consumer_topics(text[]) is
+  'Normalized topic patterns of a consumer (private.normalize_topic_patterns); null when they include * (every topic).';
+
+revoke all on function private.consumer_topics(text[]) from public, anon, authenticated;
+grant execute on function private.consumer_topics(text[]) to service_role;
+
+create or replace function private.outbox_consumer(p_consumer text, p_topics text[] default null)
+returns ops.outbox_consumers
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_topics text[] := private.consumer_topics(p_topics);
+  v_start bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or p_consumer !~ '^[a-z][a-z0-9_.:-]{0,62}$' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A consumer name is required: lower case letters, digits and _ . : - (at most 63), starting with a letter.',
+      'p_consumer'
+    );
+  end if;
+
+  insert into ops.outbox_consumers (consumer, topics, safe_xact_id, eager_xact_id)
+  values (p_consumer, v_topics, v_start, v_start)
+  on conflict (consumer) do nothing;
+
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if p_topics is not null and v_topics is distinct from v_consumer.topics then
+    perform private.raise_error(
+      'CONFLICT',
+      format('Consumer %s receives %s; change its topics with configure_outbox_consumer.',
+             p_consumer, coalesce(array_to_string(v_consumer.topics, ', '), 'every topic')),
+      'p_topics'
+    );
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.outbox_consumer(text, text[]) is
+  'The consumer''s row, registered if new (topics p_topics, cursors at the oldest running transaction). INVALID_REQUEST for a bad name or pattern; CONFLICT when p_topics differs from the topics it is registered with.';
+
+revoke all on function private.outbox_consumer(text, text[]) from public, anon, authenticated;
+grant execute on function private.outbox_consumer(text, text[]) to service_role;
+
+create or replace function public.configure_outbox_consumer(
+  p_consumer text,
+  p_topics text[] default null,
+  p_max_attempts integer default null,
+  p_retry_base_seconds numeric default null,
+  p_retry_max_seconds numeric default null,
+  p_lease_seconds numeric default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call('Only service_role configures outbox consumers.');
+  perform private.outbox_consumer(p_consumer);
+
+  if p_max_attempts is not null and p_max_attempts not between 1 and 100 then
+    perform private.raise_error('INVALID_REQUEST', 'max_attempts must be between 1 and 100.', 'p_max_attempts');
+  end if;
+  if p_retry_base_seconds is not null and p_retry_base_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The first retry delay must be between 1 ms and 7 days.', 'p_retry_base_seconds');
+  end if;
+  if p_retry_max_seconds is not null and p_retry_max_seconds not between 0.001 and 604800 then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must be between 1 ms and 7 days.', 'p_retry_max_seconds');
+  end if;
+  if p_lease_seconds is not null and p_lease_seconds not between 1 and 86400 then
+    perform private.raise_error('INVALID_REQUEST', 'The lease must be between 1 second and 1 day.', 'p_lease_seconds');
+  end if;
+
+  begin
+    update ops.outbox_consumers c
+    set topics = case when p_topics is null then c.topics else private.consumer_topics(p_topics) end,
+        max_attempts = coalesce(p_max_attempts, c.max_attempts),
+        retry_base = coalesce(make_interval(secs => p_retry_base_seconds::double precision), c.retry_base),
+        retry_max = coalesce(make_interval(secs => p_retry_max_seconds::double precision), c.retry_max),
+        lease = coalesce(make_interval(secs => p_lease_seconds::double precision), c.lease),
+        updated_at = now()
+    where c.consumer = p_consumer
+    returning c.* into v_consumer;
+  exception when check_violation then
+    perform private.raise_error('INVALID_REQUEST', 'The longest retry delay must not be shorter than the first.', 'p_retry_max_seconds');
+  end;
+
+  return private.outbox_consumer_json(v_consumer);
+end
+$$;
+
+comment on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) is
+  'Registers an outbox consumer or changes it (service_role): topic patterns (array[''*''] = every topic; null = unchanged), claims per event before the dead letter, first and longest retry delay (doubling in between), lease of a claim. Returns the consumer. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.
+@returns {consumer: text, topics: text[] | null, max_attempts: integer, retry_base_seconds: number, retry_max_seconds: number, lease_seconds: number, created_at: timestamptz}';
+
+revoke all on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) from public, anon, authenticated;
+grant execute on function public.configure_outbox_consumer(text, text[], integer, numeric, numeric, numeric) to service_role;
+
+create or replace function private.outbox_consumer_json(p_consumer ops.outbox_consumers)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'consumer', p_consumer.consumer,
+    'topics', p_consumer.topics,
+    'max_attempts', p_consumer.max_attempts,
+    'retry_base_seconds', extract(epoch from p_consumer.retry_base),
+    'retry_max_seconds', extract(epoch from p_consumer.retry_max),
+    'lease_seconds', extract(epoch from p_consumer.lease),
+    'created_at', p_consumer.created_at
+  )
+$$;
+
+comment on function private.outbox_consumer_json(ops.outbox_consumers) is 'An outbox consumer''s settings as returned by configure_outbox_consumer.';
+
+revoke all on function private.outbox_consumer_json(ops.outbox_consumers) from public, anon, authenticated;
+grant execute on function private.outbox_consumer_json(ops.outbox_consumers) to service_role;
+
+create or replace function private.require_outbox_consumer(p_consumer text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  if p_consumer is null or btrim(p_consumer) = '' then
+    perform private.raise_error('INVALID_REQUEST', 'A consumer name is required.', 'p_consumer');
+  end if;
+  select c.* into v_consumer from ops.outbox_consumers c where c.consumer = p_consumer;
+  if not found then
+    perform private.raise_error('NOT_FOUND', format('No outbox consumer is called %s.', p_consumer), 'p_consumer');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_consumer(text) is
+  'The registered consumer''s row; INVALID_REQUEST without a name, NOT_FOUND when no consumer has it.';
+
+revoke all on function private.require_outbox_consumer(text) from public, anon, authenticated;
+grant execute on function private.require_outbox_consumer(text) to service_role;
+
+create or replace function private.require_outbox_batch(p_consumer text, p_event_ids bigint[], p_verb text)
+returns ops.outbox_consumers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_consumer ops.outbox_consumers;
+begin
+  perform private.require_service_call(format('Only service_role may %s outbox events.', p_verb));
+  v_consumer := private.require_outbox_consumer(p_consumer);
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', format('The event ids to %s are required.', p_verb), 'p_event_ids');
+  end if;
+  return v_consumer;
+end
+$$;
+
+comment on function private.require_outbox_batch(text, bigint[], text) is
+  'The checks shared by ack/release/requeue_outbox_events: a service call (UNAUTHORIZED, FORBIDDEN), the event ids given (INVALID_REQUEST), the registered consumer (INVALID_REQUEST, NOT_FOUND); p_verb names the action in the messages.';
+
+revoke all on function private.require_outbox_batch(text, bigint[], text) from public, anon, authenticated;
+grant execute on function private.require_outbox_batch(text, bigint[], text) to service_role;
+
+-- >>> functions/outbox/prune_outbox.sql
+-- private.prune_outbox: the nightly pg_cron job prune-outbox (migration 20261127150200).
+-- Deletes events older than p_retention that every consumer is done with: behind its safe
+-- cursor, and delivered (or never meant for it). Dead letters are kept p_dead_retention for the
+-- operator to inspect or requeue. Their delivery rows and webhook attempt logs go with them.
+-- Works in batches of 5,000 (each a statement of its own) so a large backlog never holds long
+-- locks; stops after p_max_batches.
+
+create or replace function private.prune_outbox(
+  p_retention interval default '7 days',
+  p_dead_retention interval default '30 days',
+  p_max_batches integer default 200
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_batch constant integer := 5000;
+  v_cutoff timestamptz := now() - p_retention;
+  v_dead_cutoff timestamptz := now() - greatest(p_dead_retention, p_retention);
+  v_ids bigint[];
+  v_events integer := 0;
+  v_deliveries integer := 0;
+  v_attempts integer := 0;
+  v_count integer;
+  v_batches integer := 0;
+begin
+  loop
+    select array_agg(e.id) into v_ids
+    from (
+      select e.id
+      from public.outbox_events e
+      where e.created_at < v_cutoff
+        and not exists (
+          select 1 from ops.outbox_consumers c
+          where e.xact_id is not null
+            and (e.xact_id, e.id) > (c.safe_xact_id, c.safe_event_id)
+        )
+        and not exists (
+          select 1 from ops.outbox_deliveries d
+          where d.event_id = e.id
+            and (d.status = 'pending' or (d.status = 'dead' and e.created_at >= v_dead_cutoff))
+        )
+      order by e.created_at
+      limit c_batch
+    ) e;
+    exit when v_ids is null;
+
+    delete from ops.outbox_deliveries d where d.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_deliveries := v_deliveries + v_count;
+    delete from public.webhook_deliveries w where w.event_id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_attempts := v_attempts + v_count;
+    delete from public.outbox_events e where e.id = any (v_ids);
+    get diagnostics v_count = row_count;
+    v_events := v_events + v_count;
+
+    v_batches := v_batches + 1;
+    exit when cardinality(v_ids) < c_batch or v_batches >= p_max_batches;
+  end loop;
+
+  perform private.write_audit(
+    null, 'outbox.pruned', 'outbox_events', null, null,
+    jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts,
+                       'retention', p_retention::text, 'dead_retention', p_dead_retention::text)
+  );
+  return jsonb_build_object('events', v_events, 'deliveries', v_deliveries, 'webhook_attempts', v_attempts);
+end
+$$;
+
+comment on function private.prune_outbox(interval, interval, integer) is
+  'pg_cron job prune-outbox: deletes outbox events older than p_retention that every consumer has passed and none has pending (dead letters: after p_dead_retention), with their delivery rows and webhook attempt logs; one audit_log entry (outbox.pruned). Returns {events, deliveries, webhook_attempts}.';
+
+revoke all on function private.prune_outbox(interval, interval, integer) from public, anon, authenticated;
+grant execute on function private.prune_outbox(interval, interval, integer) to service_role;
+
+-- >>> functions/outbox/release_outbox_events.sql
+-- release_outbox_events(p_consumer, p_event_ids): a worker hands back claimed events it has not
+-- tried (shutting down): they are claimable again at once, and the claim does not count as an
+-- attempt. Events not currently claimed are left alone.
+
+create or replace function public.release_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_released integer;
+begin
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'release');
+
+  update ops.outbox_deliveries d
+  set available_at = clock_timestamp(),
+      attempts = greatest(d.attempts - 1, 0)
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'pending'
+    and d.available_at > clock_timestamp();
+  get diagnostics v_released = row_count;
+  return v_released;
+end
+$$;
+
+comment on function public.release_outbox_events(text, bigint[]) is
+  'Hands claimed, untried events back (service_role; a worker shutting down): claimable again at once, the claim not counted as an attempt. Returns how many were released. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.release_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.release_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/requeue_outbox_events.sql
+-- requeue_outbox_events(p_consumer, p_event_ids): an operator sends dead letters round again
+-- (after fixing the receiver): pending, attempts from zero, claimable at once.
+
+create or replace function public.requeue_outbox_events(p_consumer text, p_event_ids bigint[])
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_requeued integer;
+begin
+  perform private.require_outbox_batch(p_consumer, p_event_ids, 'requeue');
+
+  update ops.outbox_deliveries d
+  set status = 'pending', dead_at = null, attempts = 0, available_at = clock_timestamp()
+  where d.consumer = p_consumer
+    and d.event_id = any (p_event_ids)
+    and d.status = 'dead';
+  get diagnostics v_requeued = row_count;
+  return v_requeued;
+end
+$$;
+
+comment on function public.requeue_outbox_events(text, bigint[]) is
+  'Sends dead-lettered events of consumer p_consumer round again (service_role): pending, attempts reset, claimable now. Returns how many. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.requeue_outbox_events(text, bigint[]) from public, anon, authenticated;
+grant execute on function public.requeue_outbox_events(text, bigint[]) to service_role;
+
+-- >>> functions/outbox/topic_patterns.sql
+-- Topic patterns of outbox consumers and webhook subscriptions: an exact topic
+-- (booking.cancelled), every topic under a prefix (booking.*) or every topic (*).
+
+create or replace function private.outbox_topic_matches(p_topic text, p_patterns text[])
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select p_patterns is null
+      or exists (
+        select 1
+        from unnest(p_patterns) as p (pattern)
+        where p.pattern = '*'
+           or p.pattern = p_topic
+           or (right(p.pattern, 2) = '.*' and starts_with(p_topic, left(p.pattern, -1)))
+      )
+$$;
+
+comment on function private.outbox_topic_matches(text, text[]) is
+  'True when the topic matches one of the patterns: exact (booking.cancelled), prefix (booking.* matches booking.cancelled and booking.x.y) or *; a null pattern list matches everything.';
+
+revoke all on function private.outbox_topic_matches(text, text[]) from public, anon;
+grant execute on function private.outbox_topic_matches(text, text[]) to authenticated, service_role;
+
+create or replace function private.normalize_topic_patterns(p_patterns text[], p_hint text default 'p_topics')
+returns text[]
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_bad text;
+  v_result text[];
+begin
+  if p_patterns is null then
+    return null;
+  end if;
+  select p.pattern into v_bad
+  from unnest(p_patterns) as p (pattern)
+  where p.pattern is null
+     or p.pattern !~ '^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$'
+  limit 1;
+  if found then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Topic pattern %s is not valid: use a topic (booking.cancelled), a prefix (booking.*) or *.', coalesce(v_bad, 'null')),
+      p_hint
+    );
+  end if;
+  select array_agg(distinct p.pattern order by p.pattern) into v_result from unnest(p_patterns) as p (pattern);
+  if v_result is null or cardinality(v_result) > 50 then
+    perform private.raise_error('INVALID_REQUEST', 'Give between 1 and 50 topic patterns.', p_hint);
+  end if;
+  return v_result;
+end
+$$;
+
+comment on function private.normalize_topic_patterns(text[], text) is
+  'Validates topic patterns (topic, prefix.* or *; 1 to 50) and returns them sorted without duplicates; null stays null. INVALID_REQUEST (hint p_hint) otherwise.';
+
+revoke all on function private.normalize_topic_patterns(text[], text) from public, anon;
+grant execute on function private.normalize_topic_patterns(text[], text) to authenticated, service_role;
+
+-- >>> functions/private/add_local_days.sql
+-- private.add_local_days: n calendar days later in a time zone, at the same wall-clock time.
+-- `timestamptz + interval 'n days'` counts days in the session's TimeZone, so the result
+-- depended on who called (an hour apart across a DST change between a UTC session and a
+-- Berlin one); this counts them in the time zone given (an organization's), whoever calls.
+-- Plain SQL, no SET clause: the planner inlines it.
+
+create or replace function private.add_local_days(p_at timestamptz, p_days integer, p_timezone text)
+returns timestamptz
+language sql
+immutable
+parallel safe
+as $$
+  select ((p_at at time zone p_timezone) + pg_catalog.make_interval(days => p_days)) at time zone p_timezone
+$$;
+
+comment on function private.add_local_days(timestamptz, integer, text) is
+  'p_at plus p_days calendar days in time zone p_timezone (same local wall-clock time across DST changes), independent of the session''s TimeZone.';
+
+revoke all on function private.add_local_days(timestamptz, integer, text) from public, anon;
+grant execute on function private.add_local_days(timestamptz, integer, text) to authenticated, service_role;
+
+-- >>> functions/private/is_member.sql
+-- Membership predicates used by RLS policies and RPCs. security definer so that policies on
+-- organization_members itself can call them without recursing into its own RLS.
+-- Only accepted memberships count: an invitation (status 'invited') grants no role anywhere
+-- until its user accepts it (accept_invitation).
+
+create or replace function private.is_member(p_organization_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1
+    from public.organization_members m
+    where m.organization_id = p_organization_id
+      and m.user_id = (select auth.uid())
+      and m.status = 'accepted'
+  )
+$$;
+
+comment on function private.is_member(uuid) is
+  'True when the caller (auth.uid()) belongs to the organization (accepted membership), whatever the role.';
+
+revoke all on function private.is_member(uuid) from public, anon;
+grant execute on function private.is_member(uuid) to authenticated, service_role;
+
+create or replace function private.has_role(p_organization_id uuid, p_roles text[])
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1
+    from public.organization_members m
+    where m.organization_id = p_organization_id
+      and m.user_id = (select auth.uid())
+      and m.role = any (p_roles)
+      and m.status = 'accepted'
+  )
+$$;
+
+comment on function private.has_role(uuid, text[]) is
+  'True when the caller (auth.uid()) belongs to the organization (accepted membership) with one of the given roles (owner, admin, provider, client).';
+
+revoke all on function private.has_role(uuid, text[]) from public, anon;
+grant execute on function private.has_role(uuid, text[]) to authenticated, service_role;
+
+create or replace function private.member_role(p_organization_id uuid, p_user_id uuid)
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select m.role
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = p_user_id
+    and m.status = 'accepted'
+$$;
+
+comment on function private.member_role(uuid, uuid) is
+  'Role of any user in an organization, null when not a member or only invited (e.g. to check that a booking''s client belongs to the org).';
+
+revoke all on function private.member_role(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.member_role(uuid, uuid) to service_role;
+
+-- >>> functions/private/raise_error.sql
+-- private.raise_error: the one way every RPC and rule trigger fails (contract section 4).
+-- message = stable UPPER_SNAKE code, detail = human sentence, hint = offending field,
+-- SQLSTATE = what PostgREST maps to the HTTP status.
+
+create or replace function private.error_sqlstate(p_code text)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case
+    when p_code = 'INVALID_REQUEST' then 'PT400'
+    when p_code = 'UNAUTHORIZED' then 'PT401'
+    when p_code = 'FORBIDDEN' then 'PT403'
+    when p_code = 'NOT_FOUND' then 'PT404'
+    when p_code in ('ALREADY_CANCELLED', 'SLOT_TAKEN', 'CAPACITY_REACHED', 'NO_CREDITS_LEFT',
+                    'ALREADY_ACTIVE_SUBSCRIPTION', 'CONFLICT', 'SESSION_NOT_FULL') then 'PT409'
+    else 'PT422'
+  end
+$$;
+
+comment on function private.error_sqlstate(text) is
+  'SQLSTATE for an RPC error code (contract section 4): PT400/401/403/404/409, any other rule violation PT422.';
+
+revoke all on function private.error_sqlstate(text) from public;
+grant execute on function private.error_sqlstate(text) to authenticated, service_role;
+
+create or replace function private.raise_error(p_code text, p_detail text, p_hint text default null)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+-- volatile on purpose: an immutable raiser could be folded (and raise) at plan time
+-- @plpgsql_check_options: performance_warnings = off
+begin
+  if p_hint is null then
+    raise exception using
+      message = p_code,
+      detail = coalesce(p_detail, p_code),
+      errcode = private.error_sqlstate(p_code);
+  end if;
+  raise exception using
+    message = p_code,
+    detail = coalesce(p_detail, p_code),
+    hint = p_hint,
+    errcode = private.error_sqlstate(p_code);
+end
+$$;
+
+comment on function private.raise_error(text, text, text) is
+  'Raises an RPC error: message = code (e.g. FORBIDDEN), detail = human sentence, hint = field name; SQLSTATE from private.error_sqlstate(code). Never returns.';
+
+revoke all on function private.raise_error(text, text, text) from public;
+grant execute on function private.raise_error(text, text, text) to authenticated, service_role;
+
+-- >>> functions/private/require_caller.sql
+-- private.require_caller: the "someone must be calling" check at the top of RPCs that serve
+-- both signed-in users and service calls. UNAUTHORIZED unless auth.uid() is set or the request
+-- is a service call (service_role, direct database sessions). RPCs that refuse service calls,
+-- or decide service calls first, keep their own check.
+
+create or replace function private.require_caller(p_detail text default 'You must be signed in.')
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if (select auth.uid()) is null and not private.is_service_call() then
+    perform private.raise_error('UNAUTHORIZED', p_detail);
+  end if;
+end
+$$;
+
+comment on function private.require_caller(text) is
+  'Raises UNAUTHORIZED (detail p_detail) unless the caller is signed in (auth.uid()) or the request is a service call (private.is_service_call()).';
+
+revoke all on function private.require_caller(text) from public, anon, authenticated;
+grant execute on function private.require_caller(text) to service_role;
+
+-- >>> functions/private/require_org_role.sql
+-- private.require_org_role: the standard access check at the top of every organization RPC.
+-- UNAUTHORIZED (no caller) -> INVALID_REQUEST (no organization id) -> NOT_FOUND (absent, or
+-- the caller is not a member: existence is not revealed) -> FORBIDDEN (member, wrong role).
+-- Service calls (service_role, direct database sessions) only need the organization to exist.
+
+create or replace function private.require_org_role(
+  p_organization_id uuid,
+  p_roles text[] default null,
+  p_hint text default 'p_organization_id'
+)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_role text;
+begin
+  if private.is_service_call() then
+    if p_organization_id is null then
+      perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', p_hint);
+    end if;
+    if not exists (select 1 from public.organizations o where o.id = p_organization_id) then
+      perform private.raise_error('NOT_FOUND', 'Organization not found.', p_hint);
+    end if;
+    return 'service_role';
+  end if;
+
+  perform private.require_caller();  -- not a service call here: UNAUTHORIZED when v_uid is null
+  if p_organization_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'An organization id is required.', p_hint);
+  end if;
+
+  select m.role into v_role
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = v_uid
+    and m.status = 'accepted';  -- an invitation grants nothing until accepted
+
+  if v_role is null then
+    perform private.raise_error('NOT_FOUND', 'Organization not found.', p_hint);
+  end if;
+  if p_roles is not null and not (v_role = any (p_roles)) then
+    perform private.raise_error(
+      'FORBIDDEN',
+      format('This requires the role %s in the organization; you are %s.', array_to_string(p_roles, ' or '), v_role)
+    );
+  end if;
+  return v_role;
+end
+$$;
+
+comment on function private.require_org_role(uuid, text[], text) is
+  'Access check for organization RPCs: raises UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND or FORBIDDEN; returns the caller''s role (service_role for service calls).';
+
+revoke all on function private.require_org_role(uuid, text[], text) from public, anon, authenticated;
+grant execute on function private.require_org_role(uuid, text[], text) to service_role;
+
+-- >>> functions/private/require_sane_timestamp.sql
+-- private.require_sane_timestamp: the one check every RPC runs on a time or date it is given,
+-- before it reads much and before any lock is taken. 'infinity', '-infinity' and absurd moments
+-- (before 2000, more than ten years ahead) are refused up front with INVALID_REQUEST: they made
+-- the availability computation (generate_series over the days of a session) loop until the
+-- statement timeout while the provider's lock was held, or overflowed later date arithmetic.
+-- Dates are passed cast to timestamptz (date 'infinity' becomes timestamptz 'infinity').
+
+create or replace function private.require_sane_timestamp(p_value timestamptz, p_field text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_value is not null
+     and (not isfinite(p_value)
+          or p_value < timestamptz '2000-01-01 00:00:00+00'
+          or p_value > now() + interval '10 years') then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('%s must be a real moment between 2000-01-01 and ten years from now, not %s.', p_field, p_value),
+      p_field
+    );
+  end if;
+end
+$$;
+
+comment on function private.require_sane_timestamp(timestamptz, text) is
+  'INVALID_REQUEST (hint p_field) when a given time or date (cast to timestamptz) is infinite, before 2000-01-01 or more than ten years ahead; null passes (required-argument checks are the caller''s).';
+
+revoke all on function private.require_sane_timestamp(timestamptz, text) from public, anon, authenticated;
+grant execute on function private.require_sane_timestamp(timestamptz, text) to service_role;
+
+-- >>> functions/private/require_service_call.sql
+-- private.require_service_call: the access check of back-office RPCs (outbox consumers, webhook
+-- delivery) that only service_role and direct database sessions may call. Their execute right
+-- is revoked from users already; this keeps the contract's codes if a grant is ever widened.
+-- Called from security definer RPCs only (not executable by users itself).
+
+create or replace function private.require_service_call(p_detail text default 'Only service_role may call this.')
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if private.is_service_call() then
+    return;
+  end if;
+  perform private.require_caller();  -- signed out: UNAUTHORIZED
+  perform private.raise_error('FORBIDDEN', p_detail);
+end
+$$;
+
+comment on function private.require_service_call(text) is
+  'Raises UNAUTHORIZED (signed out) or FORBIDDEN (detail p_detail, a signed-in user) unless the request is a service call (service_role, direct database session).';
+
+revoke all on function private.require_service_call(text) from public, anon, authenticated;
+grant execute on function private.require_service_call(text) to service_role;
+
+-- >>> functions/private/touch_updated_at.sql
+-- private.touch_updated_at: keeps updated_at current on every table that has one.
+-- Add a table here when it gets an updated_at column (this file is re-applied on change).
+
+create or replace function private.touch_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+comment on function private.touch_updated_at() is
+  'BEFORE UPDATE trigger: sets updated_at = now().';
+
+revoke all on function private.touch_updated_at() from public;
+
+-- >>> functions/private/uuid_or_null.sql
+-- private.uuid_or_null: a text that may or may not be a uuid (a Storage path's first folder),
+-- as uuid or null, never an error: policies compare it with organization ids.
+
+create or replace function private.uuid_or_null(p_text text)
+returns uuid
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case
+    when p_text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then p_text::uuid
+  end
+$$;
+
+comment on function private.uuid_or_null(text) is 'p_text as a uuid when it is one (canonical form), else null.';
+
+revoke all on function private.uuid_or_null(text) from public, anon;
+grant execute on function private.uuid_or_null(text) to authenticated, service_role;
+
+-- >>> functions/public_booking/book_public_slot.sql
+-- book_public_slot: a signed-in visitor of a published booking page books a slot of a listed
+-- service with a listed provider. Anyone signed in may - a Supabase anonymous sign-in too when the
+-- organization allows it (booking as its public_booking_anonymous_kind, default guest) - and a
+-- visitor who is not a member yet becomes an accepted client of the organization in the same
+-- transaction (nothing is left behind when the booking is refused). The booking itself is the
+-- booking core's (private.book_individual, the candidate marked public_page): every rule of the
+-- rule home (public_listing and anonymous_booking among them), credits, approval.
+
+create or replace function public.book_public_slot(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_kind text := 'regular';
+  v_candidate private.booking_candidate;
+  v_probe private.booking_candidate;
+begin
+  if v_uid is null then
+    perform private.raise_error('UNAUTHORIZED', 'Sign in (an anonymous sign-in will do where the organization allows it) to book.');
+  end if;
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if not exists (select 1 from public.services sv where sv.id = p_service_id) then
+    perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
+  end if;
+
+  -- an anonymous sign-in books as the organization says (rule anonymous_booking refuses it where
+  -- the organization does not take them); everyone else books regular
+  if private.is_anonymous_caller() then
+    select s.public_booking_anonymous_kind into v_kind
+    from public.services sv
+    join public.organization_settings s on s.organization_id = sv.organization_id
+    where sv.id = p_service_id;
+  end if;
+  v_candidate := private.individual_candidate(p_service_id, p_provider_id, p_starts_at, v_uid, null, null, v_kind);
+  v_candidate.public_page := true;
+
+  -- before the visitor joins: the rules that need neither a client nor a time (a probe of
+  -- purpose search): listed on a published page with that provider, offered, the session type
+  v_probe := v_candidate;
+  v_probe.purpose := 'search';
+  v_probe.client_id := null;
+  v_probe.starts_at := null;
+  v_probe.ends_at := null;
+  perform private.assert_bookable(v_probe);
+
+  perform private.join_as_public_client(v_candidate.organization_id);
+  return private.book_individual(v_candidate);
+end
+$$;
+
+comment on function public.book_public_slot(uuid, uuid, timestamptz) is
+  'Books a slot of a service listed on a published booking page (get_public_available_slots) for the signed-in caller and returns the booking; a caller who is not a member becomes an accepted client of the organization in the same transaction (member.joined). Anonymous sign-ins (JWT is_anonymous) only where organization_settings.public_booking_allows_anonymous, booking as public_booking_anonymous_kind; others book regular. Pending when the service requires approval. Errors: UNAUTHORIZED (anon, no user), INVALID_REQUEST (hint = field), NOT_FOUND (service not listed or page not published: p_service_id; provider not offering it: p_provider_id), FORBIDDEN (anonymous sign-in not allowed; staff of the organization), CONFLICT (open invitation), then the booking rules of book_individual_session: SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED (PT422), SLOT_TAKEN, NO_CREDITS_LEFT (PT409).';
+
+revoke execute on function public.book_public_slot(uuid, uuid, timestamptz) from public;
+grant execute on function public.book_public_slot(uuid, uuid, timestamptz) to anon, authenticated, service_role;
+
+-- >>> functions/public_booking/get_public_available_slots.sql
+-- get_public_available_slots: the free slots of a listed service with one of its listed
+-- providers, for a published booking page (anyone, anon included). The same computation as a
+-- member's get_available_slots (private.service_slots); only the door differs: its candidates
+-- come from the page (public_page), so the rule public_listing answers NOT_FOUND for a service
+-- that is not listed on a published page, or a provider the page does not show for it.
+
+create or replace function public.get_public_available_slots(
+  p_provider_id uuid,
+  p_service_id uuid,
+  p_from date,
+  p_to date
+)
+returns table (starts_at timestamptz, ends_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_slot_search(p_provider_id, p_service_id, p_from, p_to);
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found on a published booking page.', 'p_service_id');
+  end if;
+
+  return query
+    select s.starts_at, s.ends_at from private.service_slots(v_service, p_provider_id, p_from, p_to, true) as s;
+end
+$$;
+
+comment on function public.get_public_available_slots(uuid, uuid, date, date) is
+  'Free slots (starts_at, ends_at) of a service listed on a published booking page with one of its listed providers, between local dates p_from and p_to (at most 92 days); the same slots a member gets from get_available_slots. Anyone, anon included. Errors: INVALID_REQUEST (hint = field), NOT_FOUND (service not listed / page not published: p_service_id; provider not offering it: p_provider_id).';
+
+revoke execute on function public.get_public_available_slots(uuid, uuid, date, date) from public;
+grant execute on function public.get_public_available_slots(uuid, uuid, date, date) to anon, authenticated, service_role;
+
+-- >>> functions/public_booking/public_booking_page.sql
+-- A published booking page, readable by anyone (anon included): the organization's name and
+-- time zone, its public services and who offers them. Exactly these columns, of published pages
+-- only: no other organization, no booking, no member beyond the listed providers' ids (needed
+-- to ask for their slots) and display names.
+
+create or replace function public.list_public_services(p_slug text)
+returns table (
+  service_id uuid,
+  name text,
+  description text,
+  duration_minutes integer,
+  price numeric,
+  currency text,
+  requires_approval boolean,
+  providers jsonb
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_org public.organizations := private.published_organization(p_slug);
+begin
+  return query
+    select sv.id, sv.name, sv.description, st.duration_minutes, sv.price, sv.currency, sv.requires_approval,
+           coalesce((
+             select jsonb_agg(jsonb_build_object('provider_id', p.provider_id, 'display_name', p.display_name))
+             from private.listed_providers(sv) as p
+           ), '[]'::jsonb)
+    from public.services sv
+    cross join lateral private.listed_service(sv.id) as listed
+    left join public.session_types st
+      on st.organization_id = sv.organization_id
+     and st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+    where sv.organization_id = v_org.id
+      and listed.id is not null
+    order by sv.name, sv.id;
+end
+$$;
+
+comment on function public.list_public_services(text) is
+  'The services listed on a published booking page (anyone, anon included): service_id, name, description, duration_minutes (null when no session type applies), price, currency, requires_approval, providers [{provider_id, display_name}] (the service''s provider, else every provider with weekly hours). Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such page, or not published).';
+
+revoke execute on function public.list_public_services(text) from public;
+grant execute on function public.list_public_services(text) to anon, authenticated, service_role;
+
+create or replace function public.get_public_booking_page(p_slug text)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_org public.organizations := private.published_organization(p_slug);
+  v_settings public.organization_settings;
+begin
+  select s.* into v_settings from public.organization_settings s where s.organization_id = v_org.id;
+  return jsonb_build_object(
+    'organization', jsonb_build_object('name', v_org.name, 'slug', v_org.slug, 'timezone', v_org.timezone),
+    'allows_anonymous', v_settings.public_booking_allows_anonymous,
+    'anonymous_booking_kind',
+      case when v_settings.public_booking_allows_anonymous then v_settings.public_booking_anonymous_kind end,
+    'services', coalesce((
+      select jsonb_agg(to_jsonb(ls) order by ls.name, ls.service_id)
+      from public.list_public_services(p_slug) as ls
+    ), '[]'::jsonb)
+  );
+end
+$$;
+
+comment on function public.get_public_booking_page(text) is
+  'A published booking page in one call (anyone, anon included): {organization: {name, slug, timezone}, allows_anonymous, anonymous_booking_kind, services: list_public_services(p_slug)}. Errors: INVALID_REQUEST (hint p_slug), NOT_FOUND (no such page, or not published).
+@returns {organization: {name: text, slug: text, timezone: text}, allows_anonymous: boolean, anonymous_booking_kind: ''regular'' | ''trial'' | ''guest'' | null, services: {service_id: uuid, name: text, description: text | null, duration_minutes: integer | null, price: numeric, currency: text, requires_approval: boolean, providers: {provider_id: uuid, display_name: text | null}[]}[]}';
+
+revoke execute on function public.get_public_booking_page(text) from public;
+grant execute on function public.get_public_booking_page(text) to anon, authenticated, service_role;
+
+-- >>> functions/public_booking/public_booking_rules.sql
+-- The definitions of public booking, shared by its RPCs (functions/public_booking/*) and the rule
+-- home (functions/rules/: public_listing asks listed_service/listed_providers, anonymous_booking
+-- asks is_anonymous_caller):
+--   private.is_anonymous_caller()            a Supabase anonymous sign-in is calling
+--   private.published_organization(slug)     the organization behind a published booking page
+--   private.listed_service(service_id)       a service listed on a published page (else null)
+--   private.listed_providers(service)        who offers a listed service, with public names
+--   private.join_as_public_client(org)       a signed-in visitor becomes a client of the
+--                                            organization (accepted at once: they asked)
+-- What anon may see is exactly what these return: no other organization (unpublished pages are
+-- NOT_FOUND), no bookings, no members beyond the listed providers' ids and display names.
+
+create or replace function private.is_anonymous_caller()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  -- Supabase Auth puts is_anonymous (true for signInAnonymously() users, false otherwise) at the
+  -- top level of the access token; auth.jwt() returns the claims as jsonb.
+  select coalesce((auth.jwt() ->> 'is_anonymous')::boolean, false)
+$$;
+
+comment on function private.is_anonymous_caller() is
+  'True when the caller is a Supabase anonymous sign-in: role authenticated with the JWT claim is_anonymous = true (auth.jwt() ->> ''is_anonymous'').';
+
+revoke all on function private.is_anonymous_caller() from public, anon, authenticated;
+grant execute on function private.is_anonymous_caller() to service_role;
+
+create or replace function private.published_organization(p_slug text)
+returns public.organizations
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_org public.organizations;
+begin
+  if p_slug is null or char_length(p_slug) > 63 or p_slug !~ '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$' then
+    perform private.raise_error('INVALID_REQUEST', 'A booking page slug (3 to 63 lowercase letters, digits or hyphens) is required.', 'p_slug');
+  end if;
+  select o.* into v_org
+  from public.organizations o
+  join public.organization_settings s on s.organization_id = o.id
+  where o.slug = p_slug
+    and s.public_booking_enabled;
+  if v_org.id is null then
+    -- absent and unpublished look the same: a page that is not published does not exist
+    perform private.raise_error('NOT_FOUND', 'Booking page not found.', 'p_slug');
+  end if;
+  return v_org;
+end
+$$;
+
+comment on function private.published_organization(text) is
+  'The organization whose booking page has this slug, when it is published (organization_settings.public_booking_enabled); INVALID_REQUEST (malformed slug), NOT_FOUND (absent or unpublished), hint p_slug.';
+
+revoke all on function private.published_organization(text) from public, anon, authenticated;
+grant execute on function private.published_organization(text) to service_role;
+
+create or replace function private.listed_service(p_service_id uuid)
+returns public.services
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select sv.*
+  from public.services sv
+  join public.organization_settings s on s.organization_id = sv.organization_id
+  where sv.id = p_service_id
+    and sv.is_public
+    and sv.is_active
+    and s.public_booking_enabled
+$$;
+
+comment on function private.listed_service(uuid) is
+  'The service when it is listed on a published booking page (public, active, its organization publishes the page); else a row of nulls.';
+
+revoke all on function private.listed_service(uuid) from public, anon, authenticated;
+grant execute on function private.listed_service(uuid) to service_role;
+
+create or replace function private.listed_providers(p_service public.services)
+returns table (provider_id uuid, display_name text)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- the service's own provider, else every accepted provider-capable member who keeps weekly
+  -- hours in the organization (someone without hours has no slot to offer)
+  select m.user_id, m.display_name
+  from public.organization_members m
+  where m.organization_id = p_service.organization_id
+    and m.status = 'accepted'
+    and m.role in ('owner', 'admin', 'provider')
+    and (p_service.provider_id = m.user_id
+         or (p_service.provider_id is null
+             and exists (
+               select 1 from public.availability_rules r
+               where r.organization_id = m.organization_id
+                 and r.provider_id = m.user_id
+                 and (r.valid_until is null or r.valid_until >= current_date)
+             )))
+  order by m.display_name nulls last, m.user_id
+$$;
+
+comment on function private.listed_providers(public.services) is
+  'Who offers a listed service on the public page, with the display name the organization gave them: the service''s provider, else every accepted owner/admin/provider with current weekly hours in the organization. Nothing else about them (no email, no role).';
+
+revoke all on function private.listed_providers(public.services) from public, anon, authenticated;
+grant execute on function private.listed_providers(public.services) to service_role;
+
+create or replace function private.join_as_public_client(p_organization_id uuid)
+returns public.organization_members
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_member public.organization_members;
+begin
+  if v_uid is null then
+    perform private.raise_error('UNAUTHORIZED', 'Sign in (an anonymous sign-in will do where the organization allows it) to book.');
+  end if;
+  -- concurrent first bookings of one visitor: the second waits for the first's row, then finds it
+  insert into public.organization_members (organization_id, user_id, role, status)
+  values (p_organization_id, v_uid, 'client', 'accepted')
+  on conflict (organization_id, user_id) do nothing;
+
+  select m.* into v_member
+  from public.organization_members m
+  where m.organization_id = p_organization_id
+    and m.user_id = v_uid;
+  if v_member.status = 'invited' then
+    perform private.raise_error(
+      'CONFLICT',
+      'You have an open invitation to this organization: accept or decline it first.',
+      'p_service_id'
+    );
+  end if;
+  if v_member.role <> 'client' then
+    perform private.raise_error(
+      'FORBIDDEN',
+      'Only clients book for themselves; owners, admins and providers name the client with p_client_id.',
+      'p_service_id'
+    );
+  end if;
+  return v_member;
+end
+$$;
+
+comment on function private.join_as_public_client(uuid) is
+  'The signed-in caller becomes an accepted client of the organization (they asked: no invitation), or stays the client they are; member.joined event. UNAUTHORIZED without a user, CONFLICT with an open invitation, FORBIDDEN for staff (they book for clients with p_client_id).';
+
+revoke all on function private.join_as_public_client(uuid) from public, anon, authenticated;
+grant execute on function private.join_as_public_client(uuid) to service_role;
+
+-- >>> functions/recordings/meeting_recordings.sql
+-- Meeting recordings: the row's organization is its booking's; a recording whose metadata goes
+-- (the retention job, an admin, its booking or organization being deleted) takes its Storage
+-- object row with it and announces the file with a recording.purged outbox event, so nothing
+-- is orphaned; a pg_cron job (purge-expired-recordings, scheduled by migration 20261124010900)
+-- deletes rows past expires_at or older than the organization's recording_retention_days.
+
+create or replace function private.meeting_recordings_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+begin
+  select b.organization_id into v_org from public.bookings b where b.id = new.booking_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  new.organization_id := v_org;
+  return new;
+end
+$$;
+
+comment on function private.meeting_recordings_before_write() is
+  'BEFORE INSERT/UPDATE OF booking_id trigger on meeting_recordings: organization_id is always the booking''s.';
+
+revoke all on function private.meeting_recordings_before_write() from public, anon;
+
+create or replace function private.recording_past_retention(p_organization_id uuid, p_created_at timestamptz)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select coalesce((
+    select p_created_at <= now() - make_interval(days => s.recording_retention_days)
+    from public.organization_settings as s
+    where s.organization_id = p_organization_id
+      and s.recording_retention_days is not null
+  ), false)
+$$;
+
+comment on function private.recording_past_retention(uuid, timestamptz) is
+  'True when a recording made at p_created_at is older than its organization''s recording_retention_days (null = kept): the purge job deletes it, and its recording.purged event says retention.';
+
+revoke all on function private.recording_past_retention(uuid, timestamptz) from public, anon, authenticated;
+grant execute on function private.recording_past_retention(uuid, timestamptz) to service_role;
+
+create or replace function private.meeting_recordings_after_delete()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_object storage.objects;
+begin
+  -- the organization itself is being deleted: its outbox goes with it, nothing can be announced
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
+    return old;
+  end if;
+
+  -- Supabase refuses direct deletes from storage tables unless the statement says it means it
+  perform set_config('storage.allow_delete_query', 'true', true);
+  delete from storage.objects o
+  where o.bucket_id = 'meeting-recordings' and o.name = old.storage_path
+  returning o.* into v_object;
+  perform set_config('storage.allow_delete_query', 'false', true);
+
+  perform private.emit_event(old.organization_id, 'recording.purged', jsonb_build_object(
+    'recording_id', old.id,
+    'booking_id', old.booking_id,
+    'bucket_id', 'meeting-recordings',
+    'object_name', old.storage_path,
+    'object_id', v_object.id,
+    'object_version', v_object.version,
+    'size_bytes', coalesce((v_object.metadata ->> 'size')::bigint, old.storage_size_bytes),
+    'reason', case
+      when old.expires_at <= now() then 'expired'
+      when private.recording_past_retention(old.organization_id, old.created_at) then 'retention'
+      else 'deleted'
+    end
+  ));
+  return old;
+end
+$$;
+
+comment on function private.meeting_recordings_after_delete() is
+  'AFTER DELETE trigger on meeting_recordings: deletes the recording''s storage.objects row (bucket meeting-recordings) and emits recording.purged {recording_id, booking_id, bucket_id, object_name, object_id, object_version, size_bytes, reason: expired|retention|deleted} so a worker removes the file from the Storage backend. Nothing when the organization itself is being deleted.';
+
+revoke all on function private.meeting_recordings_after_delete() from public, anon, authenticated;
+
+create or replace function private.purge_expired_recordings()
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_deleted integer;
+  v_by_org jsonb;
+begin
+  -- the rows' trigger removes each object and announces it (reason expired or retention)
+  with purged as (
+    delete from public.meeting_recordings r
+    where r.expires_at <= now()
+       or private.recording_past_retention(r.organization_id, r.created_at)
+    returning r.organization_id
+  ),
+  counts as (
+    select p.organization_id, count(*) as deleted from purged p group by p.organization_id
+  )
+  select coalesce(sum(c.deleted), 0)::integer,
+         coalesce(jsonb_object_agg(c.organization_id, c.deleted), '{}'::jsonb)
+  into v_deleted, v_by_org
+  from counts c;
+
+  perform private.write_audit(
+    null, 'recordings.purged', 'meeting_recordings', null, null,
+    jsonb_build_object('deleted', v_deleted, 'by_organization', v_by_org)
+  );
+  return v_deleted;
+end
+$$;
+
+comment on function private.purge_expired_recordings() is
+  'Deletes meeting_recordings past expires_at or older than their organization''s recording_retention_days (each with its storage object and a recording.purged event, see private.meeting_recordings_after_delete), writes one audit_log entry (recordings.purged, {deleted, by_organization}) and returns the count. Run hourly by the purge-expired-recordings pg_cron job.';
+
+revoke all on function private.purge_expired_recordings() from public, anon, authenticated;
+grant execute on function private.purge_expired_recordings() to service_role;
+
+-- >>> functions/recurring/change_recurring_booking.sql
+-- change_recurring_booking (issue 14): "from 1 March, at 11:00 with Anna". The occurrences from
+-- p_from_date on follow the new time and/or provider; everything before stays as it was.
+--
+-- How: the series is split. It ends the day before its first occurrence on or after
+-- p_from_date that the dispatcher has not handled yet, and a continuation takes over from that
+-- occurrence (continues_id = this series, valid_from = that date): same client, service,
+-- frequency, anchor (start_date: a monthly series keeps its day) and end, the new local time
+-- and/or provider, paused if this series is paused. Its skipped and moved occurrences from that
+-- date on go with it. The old row keeps its rule and its bookings - the history of what was
+-- booked under which rule - and get_series_schedule shows the chain as one schedule. A series
+-- none of whose occurrences came before the change is changed in place.
+-- The new rule must find every occurrence it holds free (SLOT_TAKEN naming the first colliding
+-- date). An occurrence from p_from_date on that is already booked is refused (CONFLICT): move or
+-- skip it first, or change the series from a later date.
+
+create or replace function public.change_recurring_booking(
+  p_recurring_booking_id uuid,
+  p_from_date date,
+  p_local_time time default null,
+  p_provider_id uuid default null
+)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_old public.recurring_bookings;
+  v_new public.recurring_bookings;
+  v_first date;
+  v_booked date;
+  v_local_time time;
+  v_provider uuid;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  perform private.require_caller();
+  if p_from_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'The date the change starts on is required.', 'p_from_date');
+  end if;
+  perform private.require_sane_timestamp(p_from_date::timestamptz, 'p_from_date');
+  if p_local_time is null and p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'Name the new local time, the new provider or both.', 'p_local_time');
+  end if;
+  v_old := private.series_for_party(p_recurring_booking_id);
+  if exists (select 1 from public.recurring_bookings as c
+             where c.organization_id = v_old.organization_id and c.continues_id = v_old.id) then
+    perform private.raise_error(
+      'CONFLICT',
+      'This series was changed from a date on already and continues as another series: change that one.',
+      'p_recurring_booking_id'
+    );
+  end if;
+  if p_from_date < (now() at time zone v_old.timezone)::date then
+    perform private.raise_error('BOOKING_IN_PAST', 'A change cannot start in the past.', 'p_from_date');
+  end if;
+  v_local_time := coalesce(p_local_time, v_old.local_time);
+  v_provider := coalesce(p_provider_id, v_old.specialist_id);
+  if v_local_time = v_old.local_time and v_provider = v_old.specialist_id then
+    return v_old;  -- nothing changes
+  end if;
+
+  -- the first occurrence the change takes over: on or after p_from_date, not handled yet
+  v_first := private.recurring_first_on_or_after(
+    v_old.start_date, v_old.frequency,
+    greatest(p_from_date, v_old.next_booking_date, coalesce(v_old.valid_from, v_old.start_date))
+  );
+  if v_first > v_old.end_date then
+    perform private.raise_error(
+      'SERIES_ENDED',
+      format('This series has no occurrence left on or after %s (it ends on %s).', p_from_date, v_old.end_date),
+      'p_from_date'
+    );
+  end if;
+  select min(b.recurring_occurrence_date) into v_booked
+  from public.bookings as b
+  where b.recurring_booking_id = v_old.id
+    and b.recurring_occurrence_date >= p_from_date
+    and b.status in ('pending', 'confirmed');
+  if v_booked is not null then
+    perform private.raise_error(
+      'CONFLICT',
+      format('The occurrence of %s is booked already: move or skip it (move_recurring_occurrence, skip_recurring_occurrence), or change the series from a later date.', v_booked),
+      'p_from_date'
+    );
+  end if;
+
+  -- the schedule of the provider(s) involved changes: one change at a time (fixed order)
+  perform private.lock_provider(p.id)
+  from (select distinct unnest(array[v_old.specialist_id, v_provider]) as id) as p
+  order by p.id;
+
+  begin
+    if v_first <= private.recurring_first_on_or_after(v_old.start_date, v_old.frequency, coalesce(v_old.valid_from, v_old.start_date)) then
+      -- nothing of the series comes before the change: the series itself changes
+      update public.recurring_bookings as r
+      set local_time = v_local_time,
+          specialist_id = v_provider
+      where r.id = v_old.id
+      returning r.* into v_new;
+    else
+      -- the series ends before its first changed occurrence ...
+      update public.recurring_bookings as r
+      set end_date = v_first - 1,
+          is_active = r.is_active and r.next_booking_date <= v_first - 1
+      where r.id = v_old.id;
+      -- ... and its continuation takes over (paused while its occurrences move over, so the
+      -- check below sees them all)
+      insert into public.recurring_bookings
+        (organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date, local_time,
+         timezone, is_active, next_booking_date, continues_id, valid_from)
+      values
+        (v_old.organization_id, v_old.user_id, v_provider, v_old.service_id, v_old.frequency, v_old.start_date,
+         v_old.end_date, v_local_time, v_old.timezone, false, v_first, v_old.id, v_first)
+      returning * into v_new;
+      update public.recurring_booking_exceptions as x
+      set recurring_booking_id = v_new.id
+      where x.organization_id = v_old.organization_id
+        and x.recurring_booking_id = v_old.id
+        and x.occurrence_date >= v_first;
+      if v_old.is_active then
+        update public.recurring_bookings as r
+        set is_active = true
+        where r.id = v_new.id
+        returning r.* into v_new;
+      end if;
+    end if;
+    -- users' writes are checked by the row triggers, service callers' here
+    if private.is_service_call() then
+      perform private.assert_series_slots_free(v_new);
+    end if;
+  exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+    perform private.raise_error(v_code, v_detail, case v_hint
+      when 'specialist_id' then 'p_provider_id'
+      when 'local_time' then case when p_local_time is null then 'p_provider_id' else 'p_local_time' end
+      when 'service_id' then 'p_recurring_booking_id'
+      else v_hint
+    end);
+  end;
+
+  perform private.record_series_change(
+    v_new, 'recurring_booking.changed',
+    jsonb_build_object('recurring_booking_id', v_old.id, 'local_time', v_old.local_time, 'specialist_id', v_old.specialist_id),
+    jsonb_build_object('from_date', p_from_date, 'valid_from', v_first, 'continues_id', v_new.continues_id,
+                       'local_time', v_new.local_time, 'specialist_id', v_new.specialist_id)
+  );
+  return v_new;
+end
+$$;
+
+comment on function public.change_recurring_booking(uuid, date, time, uuid) is
+  'Changes the local time and/or the provider of a recurring series from p_from_date on (today or later): its occurrences from then on follow, those before stay as they were. The series ends the day before its first occurrence on or after p_from_date that is not handled yet, and a continuation (continues_id = this series, valid_from = that date; same client, service, frequency, anchor and end) takes over with the new time and provider, its skipped and moved occurrences included; a series none of whose occurrences came before is changed in place. Returns the series that runs from p_from_date (get_series_schedule follows the chain). Every occurrence the new rule holds must be free. For the series'' client, the provider who runs it and owners/admins. Audited; outbox event recurring_booking.changed. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND (series; p_provider_id not a provider of the organization), FORBIDDEN, SLOT_TAKEN (PT409, the detail names the first colliding date), CONFLICT (PT409: an occurrence from p_from_date on is booked already - move or skip it first -, or the series was changed from a date on already), BOOKING_IN_PAST, SERIES_ENDED, SERVICE_INACTIVE (PT422).';
+
+revoke execute on function public.change_recurring_booking(uuid, date, time, uuid) from public, anon;
+grant execute on function public.change_recurring_booking(uuid, date, time, uuid) to authenticated, service_role;
+
+-- >>> functions/recurring/create_recurring_booking.sql
+-- create_recurring_booking: a client (or staff for a client) sets up a weekly, biweekly or
+-- monthly series; dispatch_recurring_bookings() books each occurrence.
+
+create or replace function public.create_recurring_booking(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_frequency text,
+  p_start_date date,
+  p_end_date date default null,
+  p_local_time time default null,
+  p_client_id uuid default null,
+  p_timezone text default null
+)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_client uuid;
+  v_row public.recurring_bookings;
+  v_field text;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_frequency is null or p_frequency not in ('weekly', 'biweekly', 'monthly') then
+    perform private.raise_error('INVALID_REQUEST', 'The frequency must be weekly, biweekly or monthly.', 'p_frequency');
+  end if;
+  if p_start_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'p_start_date');
+  end if;
+  if p_end_date < p_start_date then
+    perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'p_end_date');
+  end if;
+
+  select sv.organization_id into v_org from public.services sv where sv.id = p_service_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  -- who may set up a series for whom: exactly as for a single booking
+  select r.client_id into v_client
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_id') as r;
+
+  -- the row trigger validates the rest (provider, service state, time zone, start not in the
+  -- past); its hints name columns, which the RPC reports as its own argument names
+  begin
+    insert into public.recurring_bookings
+      (organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date, local_time, timezone)
+    values
+      (v_org, v_client, p_provider_id, p_service_id, p_frequency, p_start_date, p_end_date, p_local_time, p_timezone)
+    returning * into v_row;
+    -- users' series are checked by the row trigger; service callers' here (the trigger lets
+    -- direct service writes such as imports through)
+    if private.is_service_call() then
+      perform private.assert_series_slots_free(v_row);
+    end if;
+  exception when sqlstate 'PT400' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+    declare
+      v_code text;
+      v_detail text;
+      v_hint text;
+    begin
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      v_field := case v_hint
+        when 'user_id' then 'p_client_id'
+        when 'specialist_id' then 'p_provider_id'
+        when 'service_id' then 'p_service_id'
+        when 'frequency' then 'p_frequency'
+        when 'start_date' then 'p_start_date'
+        when 'end_date' then 'p_end_date'
+        when 'local_time' then 'p_local_time'
+        when 'timezone' then 'p_timezone'
+        else v_hint
+      end;
+      perform private.raise_error(v_code, v_detail, v_field);
+    end;
+  end;
+
+  perform private.write_audit(
+    v_org, 'recurring_booking.created', 'recurring_bookings', v_row.id, null,
+    jsonb_build_object(
+      'user_id', v_row.user_id, 'specialist_id', v_row.specialist_id, 'service_id', v_row.service_id,
+      'frequency', v_row.frequency, 'start_date', v_row.start_date, 'end_date', v_row.end_date,
+      'local_time', v_row.local_time, 'timezone', v_row.timezone
+    )
+  );
+  return v_row;
+end
+$$;
+
+comment on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) is
+  'Sets up a recurring booking (weekly | biweekly | monthly from p_start_date to p_end_date or open-ended) at p_local_time (default: organization_settings.recurring_default_time) in p_timezone (default: the organization''s). A client sets one up for themself; owners/admins/providers name p_client_id. The daily dispatcher books each occurrence. The series holds its future occurrences (up to the service''s booking window): slot search and every booking path treat them as busy, and a series colliding with the provider''s bookings or another series is refused with SLOT_TAKEN naming the first colliding date in the detail. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409, hint p_local_time), SERVICE_INACTIVE, BOOKING_IN_PAST (start before today).';
+
+revoke execute on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) from public, anon;
+grant execute on function public.create_recurring_booking(uuid, uuid, text, date, date, time, uuid, text) to authenticated, service_role;
+
+-- >>> functions/recurring/dispatch_recurring_bookings.sql
+-- dispatch_recurring_bookings: the daily job (pg_cron, see 20261124030500) that turns recurring
+-- series into bookings. service_role only.
+--
+-- For every active series with next_booking_date <= p_run_date, every occurrence from
+-- next_booking_date up to p_run_date (and end_date) is handled once:
+--   * starts in the past (local_time in the series' time zone on that date)  -> skipped, counted;
+--   * already has its booking (unique (recurring_booking_id, recurring_occurrence_date))
+--                                                                             -> counted, left alone;
+--   * otherwise booked under every booking rule (functions/rules/: booking window, closures,
+--     availability, exceptions, buffers, sessions and other series' holds, daily limit, the
+--     client's limit per period, credits); a failure is reported in errors[] with its contract
+--     code and an outbox event recurring_booking.occurrence_failed, and never stops the others.
+-- Occurrences the parties skipped (recurring_booking_exceptions) are not booked; moved ones are
+-- booked at their new time, claimed from that table when the earlier of their regular and their
+-- new local date comes due; a failure is recorded there too (the series' schedule shows it).
+-- Every claimed series then advances past p_run_date (+7, +14 days, +1 month on the anchor
+-- day), records last_generated_date, and is deactivated once the next occurrence is past end_date.
+-- Catch-up: after missed runs one call handles every occurrence due since next_booking_date
+-- (past ones skipped); a run date ahead of today books ahead (at most two years).
+--
+-- A dispatch run is the booking core applied to many candidates at once - the same rules and the
+-- same write as a single booking, through the tables' normal (statement-level) triggers:
+--   1. one statement claims the due series (for update skip locked: concurrent dispatchers
+--      split the work, never share it) and advances them; p_shard of p_shards takes only the
+--      series of the providers hashed to it, so shards running at once (the pg_cron jobs) never
+--      contend for a provider;
+--   2. one statement turns the occurrences into booking candidates (purpose book, together);
+--      the providers' locks are taken (private.lock_provider, in a fixed order, when there are at
+--      most 1,000 of them; beyond, the overlap guarantee still refuses overlaps);
+--   3. private.booking_rule_failures answers for all of them at once; the ones that pass are
+--      written by private.book_individuals, the single booking's own write, in one statement
+--      (the triggers settle credits under the subscriptions' locks, log the history, emit
+--      booking.created). If that statement fails as a whole (a concurrent writer won a race),
+--      they are booked one by one instead;
+--   4. a candidate refused only because of the run's own earlier candidates (overlaps, daily
+--      and client limits, credits counted together) is asked again on its own, once the others
+--      are written: private.book_individual, exactly a single booking; every other refusal is
+--      reported as the rule answered it.
+
+create or replace function public.dispatch_recurring_bookings(
+  p_run_date date default current_date,
+  p_shard integer default 0,
+  p_shards integer default 1
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set jit = off
+-- the rules and the write sort and hash ~100,000 wide rows: in memory instead of spilling to disk
+set work_mem = '64MB'
+as $$
+declare
+  c_max_provider_locks constant integer := 1000;
+  -- claimed series
+  v_ids uuid[];
+  v_from date[];
+  v_to date[];
+  v_providers uuid[];
+  v_orgs uuid[];
+  v_first_at timestamptz;
+  v_last_at timestamptz;
+  v_series integer := 0;
+  v_deactivated integer := 0;
+  -- moved occurrences that came due (recurring_booking_exceptions)
+  v_moved_ids uuid[];
+  v_moved_dates date[];
+  v_moved_providers uuid[];
+  v_moved_orgs uuid[];
+  v_moved_first timestamptz;
+  v_moved_last timestamptz;
+  v_skipped_on_request integer := 0;
+  -- the run's candidates and what the rules said
+  v_candidates private.booking_candidate[];
+  v_passing private.booking_candidate[];
+  v_retry private.booking_candidate[];
+  v_failed private.booking_candidate[] := '{}'::private.booking_candidate[];
+  v_codes text[] := '{}'::text[];
+  v_details text[] := '{}'::text[];
+  v_candidate private.booking_candidate;
+  v_already integer := 0;
+  v_skipped integer := 0;
+  v_set_based integer := 0;
+  v_booked uuid[] := '{}'::uuid[];
+  v_booking public.bookings;
+  v_code text;
+  v_detail text;
+  v_sqlstate text;
+  v_status text;
+  v_message text;
+begin
+  if not private.is_service_call() then
+    perform private.raise_error('FORBIDDEN', 'Only the scheduler (service_role) dispatches recurring bookings.');
+  end if;
+  if p_run_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'A run date is required.', 'p_run_date');
+  end if;
+  perform private.require_sane_timestamp(p_run_date::timestamptz, 'p_run_date');
+  if p_shards is null or p_shards < 1 or p_shards > 64 then
+    perform private.raise_error('INVALID_REQUEST', 'p_shards must be between 1 and 64.', 'p_shards');
+  end if;
+  if p_shard is null or p_shard < 0 or p_shard >= p_shards then
+    perform private.raise_error('INVALID_REQUEST', 'p_shard must be between 0 and p_shards - 1.', 'p_shard');
+  end if;
+  if p_run_date > current_date + 731 then
+    perform private.raise_error('INVALID_REQUEST', 'The run date may be at most two years ahead.', 'p_run_date');
+  end if;
+
+  -- 1. claim and advance ------------------------------------------------------------------
+  -- moved occurrences (recurring_booking_exceptions) come due on the earlier of their regular
+  -- and their new local date: claimed like the series (skip locked, the series row too, so an
+  -- edit of the series in progress keeps them for the next run) and marked handled before they
+  -- are booked, so their own hold never blocks them. Claimed first: a series the claim below
+  -- ends (past end_date) still books a last occurrence moved beyond its end.
+  with due_moves as (
+    select x.ctid as row_id, r.specialist_id, r.organization_id
+    from public.recurring_booking_exceptions as x
+    join public.recurring_bookings as r
+      on r.organization_id = x.organization_id
+     and r.id = x.recurring_booking_id
+    where x.kind = 'moved'
+      and x.dispatched_on is null
+      and r.is_active
+      and least(x.occurrence_date, (x.starts_at at time zone r.timezone)::date) <= p_run_date
+      and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
+      and (r.end_date is null or x.occurrence_date <= r.end_date)
+      and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+    for no key update of x, r skip locked
+  ),
+  marked as (
+    update public.recurring_booking_exceptions as x
+    set dispatched_on = p_run_date
+    from due_moves as d
+    where x.ctid = d.row_id
+    returning x.recurring_booking_id, x.occurrence_date, x.starts_at, d.specialist_id, d.organization_id
+  )
+  select
+    coalesce(array_agg(m.recurring_booking_id), '{}'),
+    coalesce(array_agg(m.occurrence_date), '{}'),
+    coalesce(array_agg(distinct m.specialist_id), '{}'),
+    coalesce(array_agg(distinct m.organization_id), '{}'),
+    min(m.starts_at) - interval '2 days',
+    max(m.starts_at) + interval '3 days'
+  into v_moved_ids, v_moved_dates, v_moved_providers, v_moved_orgs, v_moved_first, v_moved_last
+  from marked as m;
+
+  with due as (
+    select
+      r.ctid as row_id,
+      r.id,
+      r.specialist_id,
+      r.next_booking_date as from_date,
+      least(p_run_date, coalesce(r.end_date, p_run_date)) as to_date,
+      private.recurring_last_occurrence(
+        r.start_date, r.frequency, r.next_booking_date, least(p_run_date, coalesce(r.end_date, p_run_date))
+      ) as last_date
+    from public.recurring_bookings as r
+    where r.is_active
+      and r.next_booking_date <= p_run_date
+      -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
+      -- to exactly one shard, so concurrent shards never wait for each other's provider locks
+      and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+    for no key update skip locked
+  ),
+  advanced as (
+    update public.recurring_bookings as r
+    set next_booking_date = coalesce(private.recurring_next_date(r.start_date, r.frequency, d.last_date), r.next_booking_date),
+        last_generated_date = coalesce(d.last_date, r.last_generated_date),
+        -- nothing left before end_date, or the next occurrence is past it: the series is over
+        is_active = d.last_date is not null
+          and (r.end_date is null or private.recurring_next_date(r.start_date, r.frequency, d.last_date) <= r.end_date)
+    from due as d
+    where r.ctid = d.row_id
+    returning r.id, r.organization_id, d.specialist_id, d.from_date, d.to_date, d.last_date, r.is_active
+  )
+  select
+    coalesce(array_agg(a.id) filter (where a.last_date is not null), '{}'),
+    coalesce(array_agg(a.from_date) filter (where a.last_date is not null), '{}'),
+    coalesce(array_agg(a.to_date) filter (where a.last_date is not null), '{}'),
+    coalesce(array_agg(distinct a.specialist_id) filter (where a.last_date is not null), '{}'),
+    coalesce(array_agg(distinct a.organization_id) filter (where a.last_date is not null), '{}'),
+    -- generous bounds around every session the overlap probe below may look at (local dates
+    -- are within 14 hours of UTC, sessions and buffers last at most a day each, the probe
+    -- widens by a day)
+    (min(a.from_date) - 3)::timestamp at time zone 'UTC',
+    (max(a.to_date) + 5)::timestamp at time zone 'UTC',
+    count(*)::integer,
+    (count(*) filter (where not a.is_active))::integer
+  into v_ids, v_from, v_to, v_providers, v_orgs, v_first_at, v_last_at, v_series, v_deactivated
+  from advanced as a;
+
+  if cardinality(v_moved_ids) > 0 then
+    v_providers := array(select distinct p.id from unnest(v_providers || v_moved_providers) as p (id));
+    v_orgs := array(select distinct o.id from unnest(v_orgs || v_moved_orgs) as o (id));
+    v_first_at := least(v_first_at, v_moved_first);
+    v_last_at := greatest(v_last_at, v_moved_last);
+  end if;
+
+  -- occurrences the parties skipped: not booked, counted
+  select count(*)::integer into v_skipped_on_request
+  from unnest(v_ids, v_from, v_to) as c (id, from_date, to_date)
+  join public.recurring_bookings as r on r.id = c.id
+  join public.recurring_booking_exceptions as x
+    on x.organization_id = r.organization_id
+   and x.recurring_booking_id = r.id
+   and x.kind = 'skipped'
+   and x.occurrence_date between c.from_date and c.to_date
+  where private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date);
+
+  -- 2. the occurrences as booking candidates -------------------------------------------------
+  -- the booking core's provider locks, in a fixed order (no deadlock between dispatchers);
+  -- beyond c_max_provider_locks they would crowd the lock table: the overlap guarantee remains
+  if cardinality(v_providers) <= c_max_provider_locks then
+    perform private.lock_provider(p.provider_id)
+    from unnest(v_providers) as p (provider_id)
+    order by p.provider_id;
+  end if;
+
+  with claimed as (
+    select c.id, c.from_date, c.to_date
+    from unnest(v_ids, v_from, v_to) as c (id, from_date, to_date)
+  ),
+  -- the session type a new session of the service gets (private.session_type_for, once per
+  -- organization and service)
+  orgs as materialized (
+    select o.id as organization_id, private.applicable_session_type(o.id) as default_type_id
+    from public.organizations as o
+    where o.id = any (v_orgs)
+  ),
+  occurrences as (
+    select
+      r.id as recurring_id,
+      r.occurrence_date,
+      r.organization_id,
+      r.user_id,
+      r.specialist_id,
+      r.service_id,
+      st.id as type_id,
+      t.starts_at,
+      t.starts_at + make_interval(mins => st.duration_minutes) as ends_at,
+      t.starts_at <= now() as in_past,
+      exists (
+        select 1 from public.bookings as b
+        where b.recurring_booking_id = r.id
+          and b.recurring_occurrence_date = r.occurrence_date
+      ) as already_booked
+    from (
+      select
+        r.id, r.organization_id, r.user_id, r.specialist_id, r.service_id, r.local_time, r.timezone,
+        o.occurrence_date, null::timestamptz as moved_to
+      from claimed as c
+      join public.recurring_bookings as r on r.id = c.id
+      cross join lateral private.recurring_occurrences(r.start_date, r.frequency, c.from_date, c.to_date)
+        as o (occurrence_date)
+      -- skipped occurrences are not booked, moved ones not at their regular time
+      where not exists (
+        select 1
+        from public.recurring_booking_exceptions as x
+        where x.organization_id = r.organization_id
+          and x.recurring_booking_id = r.id
+          and x.occurrence_date = o.occurrence_date
+          and x.kind in ('skipped', 'moved')
+      )
+      union all
+      -- the moved occurrences claimed above, at their new time
+      select
+        r.id, r.organization_id, r.user_id, r.specialist_id, r.service_id, r.local_time, r.timezone,
+        x.occurrence_date, x.starts_at
+      from unnest(v_moved_ids, v_moved_dates) as m (id, occurrence_date)
+      join public.recurring_bookings as r on r.id = m.id
+      join public.recurring_booking_exceptions as x
+        on x.organization_id = r.organization_id
+       and x.recurring_booking_id = r.id
+       and x.occurrence_date = m.occurrence_date
+      offset 0  -- each occurrence date computed once
+    ) as r
+    join orgs on orgs.organization_id = r.organization_id
+    left join public.services as sv on sv.id = r.service_id
+    left join public.session_types as st
+      on st.id = coalesce(sv.session_type_id, orgs.default_type_id)
+     and st.organization_id = r.organization_id
+    cross join lateral (
+      select coalesce(r.moved_to, (r.occurrence_date + r.local_time) at time zone r.timezone) as starts_at
+      offset 0  -- computed once per occurrence
+    ) as t
+  )
+  select
+    coalesce(array_agg(private.new_candidate(
+      purpose => 'book',
+      organization_id => o.organization_id,
+      service_id => o.service_id,
+      provider_id => o.specialist_id,
+      client_id => o.user_id,
+      starts_at => o.starts_at,
+      ends_at => o.ends_at,
+      session_type_id => o.type_id,
+      recurring_booking_id => o.recurring_id,
+      occurrence_date => o.occurrence_date,
+      n => o.n
+    ) order by o.n) filter (where not o.in_past and not o.already_booked), '{}'),
+    (count(*) filter (where o.in_past and not o.already_booked))::integer,
+    (count(*) filter (where o.already_booked))::integer
+  into v_candidates, v_skipped, v_already
+  from (
+    select x.*, (row_number() over (order by x.starts_at, x.recurring_id, x.occurrence_date))::integer as n
+    from occurrences as x
+  ) as o;
+
+  -- 3. every rule for all of them at once; the passing ones written in one statement ---------
+  with failures as materialized (
+    select f.n, f.rule, f.code, f.detail from private.booking_rule_failures(v_candidates, true) as f
+  )
+  select
+    coalesce(array_agg(c order by c.n) filter (where f.n is null), '{}'),
+    -- refused because of the run's own earlier candidates, maybe: asked again on their own
+    coalesce(array_agg(c order by c.n) filter (where f.rule in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
+    coalesce(array_agg(c order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
+    coalesce(array_agg(f.code order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
+    coalesce(array_agg(f.detail order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}')
+  into v_passing, v_retry, v_failed, v_codes, v_details
+  from unnest(v_candidates) as c
+  left join failures as f on f.n = c.n;
+
+  if cardinality(v_passing) > 0 then
+    begin
+      select coalesce(array_agg(b.id), '{}') into v_booked
+      from private.book_individuals(v_passing) as b;
+      v_set_based := cardinality(v_booked);
+    exception when others then
+      -- a concurrent writer got in between: each of them is asked again on its own
+      get stacked diagnostics v_detail = message_text;
+      raise notice 'dispatch_recurring_bookings: writing % occurrences at once failed (%); booking them one by one',
+        cardinality(v_passing), v_detail;
+      v_retry := v_passing || v_retry;
+    end;
+  end if;
+
+  -- 4. the rest, one by one: a single booking each --------------------------------------------
+  foreach v_candidate in array v_retry loop
+    begin
+      v_booking := private.book_individual(v_candidate);
+      v_booked := v_booked || v_booking.id;
+    exception when others then
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_sqlstate = returned_sqlstate;
+      if v_sqlstate = '23505' then
+        -- the occurrence's booking exists (written concurrently): nothing to do
+        v_already := v_already + 1;
+        continue;
+      end if;
+      v_failed := v_failed || v_candidate;
+      v_codes := v_codes || case
+        when v_sqlstate like 'PT%' then v_code
+        when v_sqlstate = '23P01' then 'SLOT_TAKEN'
+        when v_sqlstate in ('40001', '40P01', '55P03') then 'CONFLICT'
+        else 'INTERNAL_ERROR'
+      end;
+      v_details := v_details || nullif(v_detail, '');
+    end;
+  end loop;
+
+  -- failures: the occurrence's state for its series' schedule (a moved occurrence keeps kind
+  -- moved) and an outbox event each
+  with failed as (
+    select v_failed[i] as c, v_codes[i] as code, v_details[i] as detail
+    from generate_subscripts(v_failed, 1) as i
+  ),
+  recorded as (
+    insert into public.recurring_booking_exceptions
+      (organization_id, recurring_booking_id, occurrence_date, kind, dispatched_on, error_code, error_detail)
+    select (f.c).organization_id, (f.c).recurring_booking_id, (f.c).occurrence_date, 'failed', p_run_date,
+           f.code, left(f.detail, 2000)
+    from failed as f
+    on conflict (organization_id, recurring_booking_id, occurrence_date) do update
+    set dispatched_on = excluded.dispatched_on,
+        error_code = excluded.error_code,
+        error_detail = excluded.error_detail
+    returning 1
+  )
+  insert into public.outbox_events (organization_id, topic, payload)
+  select (f.c).organization_id, 'recurring_booking.occurrence_failed', jsonb_build_object(
+    'recurring_booking_id', (f.c).recurring_booking_id,
+    'occurrence_date', (f.c).occurrence_date,
+    'starts_at', (f.c).starts_at,
+    'client_id', (f.c).client_id,
+    'provider_id', (f.c).provider_id,
+    'service_id', (f.c).service_id,
+    'error', f.code,
+    'detail', f.detail
+  )
+  from failed as f;
+
+  -- 5. summary ------------------------------------------------------------------------------
+  v_status := case when cardinality(v_failed) = 0 then 'success' else 'success_with_errors' end;
+  v_message := format('Dispatched %s recurring bookings', cardinality(v_booked))
+    || case when v_skipped + cardinality(v_failed) + v_already > 0
+         then format(' (%s skipped in the past, %s already booked, %s failed)', v_skipped, v_already, cardinality(v_failed))
+         else '' end;
+
+  perform private.write_audit(
+    null, 'recurring_bookings_dispatched', 'recurring_bookings', null, null,
+    jsonb_build_object(
+      'run_date', p_run_date,
+      'series', v_series,
+      'dispatched', cardinality(v_booked),
+      'skipped', v_skipped,
+      'already_booked', v_already,
+      'skipped_on_request', v_skipped_on_request,
+      'moved', cardinality(v_moved_ids),
+      'errors', cardinality(v_failed),
+      'deactivated', v_deactivated,
+      'set_based', v_set_based
+    ),
+    v_status
+  );
+
+  return jsonb_build_object(
+    'success', true,
+    'message', v_message,
+    'run_date', p_run_date,
+    'count', cardinality(v_booked),
+    'bookings', to_jsonb(v_booked),
+    'skipped', v_skipped,
+    'already_booked', v_already,
+    'skipped_on_request', v_skipped_on_request,
+    'moved', cardinality(v_moved_ids),
+    'deactivated', v_deactivated,
+    'errors', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'recurring_id', (f.c).recurring_booking_id,
+               'occurrence_date', (f.c).occurrence_date,
+               'starts_at', (f.c).starts_at,
+               'error', f.code,
+               'detail', f.detail
+             ) order by (f.c).n)
+      from (
+        select v_failed[i] as c, v_codes[i] as code, v_details[i] as detail
+        from generate_subscripts(v_failed, 1) as i
+      ) as f
+    ), '[]'::jsonb)
+  );
+end
+$$;
+
+comment on function public.dispatch_recurring_bookings(date, integer, integer) is
+  'Daily recurring-bookings dispatcher (pg_cron; service_role only). Books every occurrence of every active series due on or before p_run_date (catch-up: past occurrences are skipped and counted, never booked) under every booking rule and credits (the booking core, for all due occurrences at once); advances next_booking_date (+7 / +14 days / +1 month on the anchor day), sets last_generated_date, deactivates series past end_date. Idempotent per (series, occurrence) by a unique index; concurrent runs split the work (skip locked). A failing occurrence is reported in errors[{recurring_id, occurrence_date, starts_at, error, detail}], recorded in recurring_booking_exceptions (kind failed, error_code) with an outbox event recurring_booking.occurrence_failed, and never stops the others. Occurrences the parties skipped are not booked (skipped_on_request); moved ones are booked at their new time when the earlier of their regular and new date comes due (moved). One audit_log entry per run (recurring_bookings_dispatched, {dispatched, skipped, skipped_on_request, moved, errors, …}, success | success_with_errors). Returns {success, message, run_date, count, bookings[], skipped, already_booked, skipped_on_request, moved, deactivated, errors[]}. p_shard/p_shards (default 0 of 1) split one run between concurrent connections.
+@returns {success: boolean, message: text, run_date: date, count: integer, bookings: uuid[], skipped: integer, already_booked: integer, skipped_on_request: integer, moved: integer, deactivated: integer, errors: {recurring_id: uuid, occurrence_date: date, starts_at: timestamptz, error: text, detail: text | null}[]}';
+
+revoke execute on function public.dispatch_recurring_bookings(date, integer, integer) from public, anon, authenticated;
+grant execute on function public.dispatch_recurring_bookings(date, integer, integer) to service_role;
+
+-- >>> functions/recurring/get_series_schedule.sql
+-- The schedule of a recurring series (issue 14): its next occurrences, each with its state, from
+-- the same facts the dispatcher and the series holds use (the rule, next_booking_date, the
+-- occurrence's booking, recurring_booking_exceptions, private.series_occurrences).
+--
+-- States, first match wins:
+--   skipped    a party skipped it (if it had been booked, that booking was cancelled)
+--   cancelled  its booking was cancelled (not through a skip)
+--   booked     booked at its regular time (booking_id, booking_status)
+--   moved      booked at another time, or moved and waiting to be booked at starts_at
+--   failed     the dispatcher could not book it (error_code: the contract code)
+--   missed     past, or handled by the dispatcher without a booking (it was already past)
+--   paused     the series is paused: not held, not dispatched until it is resumed
+--   held       waiting to be booked; its slot is held
+--   scheduled  waiting, not held yet (beyond the service's booking window, or its service or
+--              provider cannot be booked at the moment)
+
+create or replace function private.series_schedule(p_series public.recurring_bookings, p_from date, p_count integer)
+returns table (
+  recurring_booking_id uuid,
+  occurrence_date date,
+  state text,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  regular_starts_at timestamptz,
+  held boolean,
+  provider_id uuid,
+  booking_id uuid,
+  booking_status text,
+  error_code text,
+  error_detail text,
+  reason text
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_from date := greatest(p_from, coalesce(p_series.valid_from, p_series.start_date));
+  v_first date := private.recurring_first_on_or_after(p_series.start_date, p_series.frequency, v_from);
+  -- enough days for p_count occurrences (a month has at most 31 days)
+  v_to date := least(
+    p_series.end_date,
+    v_first + p_count * case p_series.frequency when 'monthly' then 31 when 'biweekly' then 14 else 7 end
+  );
+  v_length interval;
+begin
+  select pg_catalog.make_interval(mins => st.duration_minutes) into v_length
+  from public.services as sv
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+  where sv.id = p_series.service_id;
+
+  return query
+  with dates as (
+    select o.occurrence_date, (o.occurrence_date + p_series.local_time) at time zone p_series.timezone as regular_at
+    from private.recurring_occurrences(p_series.start_date, p_series.frequency, v_first, v_to) as o (occurrence_date)
+    order by o.occurrence_date
+    limit p_count
+  ),
+  holds as (
+    select h.occurrence_date
+    from private.series_occurrences(array[p_series], null) as h
+  )
+  select
+    p_series.id,
+    d.occurrence_date,
+    case
+      when b.id is not null and b.status = 'cancelled' then
+        case when x.kind = 'skipped' then 'skipped' else 'cancelled' end
+      when b.id is not null then
+        case when b.start_time = d.regular_at then 'booked' else 'moved' end
+      when x.kind = 'skipped' then 'skipped'
+      when x.error_code is not null then 'failed'
+      when x.dispatched_on is not null
+           or (x.kind is distinct from 'moved' and d.occurrence_date < p_series.next_booking_date)
+           or coalesce(x.starts_at, d.regular_at) <= pg_catalog.now() then 'missed'
+      when not p_series.is_active then 'paused'
+      when x.kind = 'moved' then 'moved'
+      when h.occurrence_date is not null then 'held'
+      else 'scheduled'
+    end,
+    coalesce(b.start_time, x.starts_at, d.regular_at),
+    coalesce(b.end_time, coalesce(x.starts_at, d.regular_at) + v_length),
+    d.regular_at,
+    h.occurrence_date is not null,
+    coalesce(b.provider_id, p_series.specialist_id),
+    b.id,
+    b.status,
+    x.error_code,
+    x.error_detail,
+    x.reason
+  from dates as d
+  left join public.bookings as b
+    on b.recurring_booking_id = p_series.id
+   and b.recurring_occurrence_date = d.occurrence_date
+  left join public.recurring_booking_exceptions as x
+    on x.organization_id = p_series.organization_id
+   and x.recurring_booking_id = p_series.id
+   and x.occurrence_date = d.occurrence_date
+  left join holds as h on h.occurrence_date = d.occurrence_date
+  order by d.occurrence_date;
+end
+$$;
+
+comment on function private.series_schedule(public.recurring_bookings, date, integer) is
+  'The first p_count occurrences of one series on or after p_from (its own ones: from valid_from for a continuation, up to end_date), each with its state (skipped | cancelled | booked | moved | failed | missed | paused | held | scheduled), times, whether it holds its slot, its booking and its failure. What get_series_schedule returns for each series of a chain, and the series RPCs for the occurrence they changed.';
+
+revoke all on function private.series_schedule(public.recurring_bookings, date, integer) from public, anon, authenticated;
+grant execute on function private.series_schedule(public.recurring_bookings, date, integer) to service_role;
+
+create or replace function public.get_series_schedule(
+  p_recurring_booking_id uuid,
+  p_count integer default 10,
+  p_from date default null
+)
+returns table (
+  recurring_booking_id uuid,
+  occurrence_date date,
+  state text,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  regular_starts_at timestamptz,
+  held boolean,
+  provider_id uuid,
+  booking_id uuid,
+  booking_status text,
+  error_code text,
+  error_detail text,
+  reason text
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_series public.recurring_bookings;
+  v_from date;
+begin
+  perform private.require_caller();
+  if p_count is null or p_count < 1 or p_count > 100 then
+    perform private.raise_error('INVALID_REQUEST', 'p_count must be between 1 and 100.', 'p_count');
+  end if;
+  perform private.require_sane_timestamp(p_from::timestamptz, 'p_from');
+  v_series := private.series_for_party(p_recurring_booking_id, false);
+  v_from := coalesce(p_from, (pg_catalog.now() at time zone v_series.timezone)::date);
+
+  -- the series and the ones it continues or that continue it (change_recurring_booking): one
+  -- schedule, each occurrence from the series whose dates it falls in
+  return query
+  with recursive before as (
+    select r as series, 0 as depth
+    from public.recurring_bookings as r
+    where r.id = v_series.id
+    union all
+    select p, b.depth + 1
+    from before as b
+    join public.recurring_bookings as p
+      on p.organization_id = (b.series).organization_id
+     and p.id = (b.series).continues_id
+    where b.depth < 1000
+  ),
+  after as (
+    select r as series, 0 as depth
+    from public.recurring_bookings as r
+    where r.id = v_series.id
+    union all
+    select c, a.depth + 1
+    from after as a
+    join public.recurring_bookings as c
+      on c.organization_id = (a.series).organization_id
+     and c.continues_id = (a.series).id
+    where a.depth < 1000
+  ),
+  chain as (
+    select b.series from before as b
+    union
+    select a.series from after as a
+  )
+  select s.*
+  from chain as c
+  cross join lateral private.series_schedule(c.series, v_from, p_count) as s
+  order by s.occurrence_date
+  limit p_count;
+end
+$$;
+
+comment on function public.get_series_schedule(uuid, integer, date) is
+  'The next p_count (1..100, default 10) occurrences of a recurring series from p_from (default: today in the series'' time zone), following its continuations (change_recurring_booking): recurring_booking_id (the series the occurrence belongs to), occurrence_date (its date in the rule), state (skipped | cancelled | booked | moved | failed | missed | paused | held | scheduled), starts_at/ends_at (where it is: the booking''s, the moved time or the regular one), regular_starts_at, held (its slot is held now), provider_id, booking_id, booking_status, error_code/error_detail (the dispatcher''s failure), reason (of a skip or move). For the series'' client, the provider who runs it and owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.get_series_schedule(uuid, integer, date) from public, anon;
+grant execute on function public.get_series_schedule(uuid, integer, date) to authenticated, service_role;
+
+-- >>> functions/recurring/move_recurring_occurrence.sql
+-- move_recurring_occurrence (issue 14): "this week on Wednesday at 11:00 instead". The
+-- occurrence is checked at its new time under every booking rule, like a new booking of the
+-- series' service with its provider (booking window and notice, working hours and exceptions,
+-- buffers, sessions and every other series' holds - this series' other occurrences included -,
+-- the daily limit), then holds the new time instead of its regular one
+-- (recurring_booking_exceptions kind moved) and is dispatched there when the earlier of its
+-- regular and its new date comes due; credits are spent then, as for every occurrence. A move
+-- into the days the nightly run has already booked (up to tomorrow, UTC) is booked at once.
+-- An occurrence the dispatcher already booked is moved with reschedule_booking's rules (the
+-- client's late-move window, credits, ...). Moving an occurrence back to its regular time
+-- undoes a move or a skip; moving one the dispatcher failed to book retries it at that time.
+
+create or replace function public.move_recurring_occurrence(
+  p_recurring_booking_id uuid,
+  p_occurrence_date date,
+  p_new_starts_at timestamptz,
+  p_reason text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+  v_series public.recurring_bookings;
+  v_exception public.recurring_booking_exceptions;
+  v_booking public.bookings;
+  v_type_id uuid;
+  v_minutes integer;
+  v_regular_at timestamptz;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  perform private.require_caller();
+  if p_occurrence_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'The occurrence date is required.', 'p_occurrence_date');
+  end if;
+  if p_new_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'The new start time is required.', 'p_new_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_occurrence_date::timestamptz, 'p_occurrence_date');
+  perform private.require_sane_timestamp(p_new_starts_at, 'p_new_starts_at');
+  if char_length(v_reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'The reason may have at most 2000 characters.', 'p_reason');
+  end if;
+  v_series := private.series_for_party(p_recurring_booking_id);
+  perform private.assert_series_occurrence(v_series, p_occurrence_date);
+  v_regular_at := (p_occurrence_date + v_series.local_time) at time zone v_series.timezone;
+
+  select x.* into v_exception
+  from public.recurring_booking_exceptions as x
+  where x.organization_id = v_series.organization_id
+    and x.recurring_booking_id = v_series.id
+    and x.occurrence_date = p_occurrence_date;
+  select b.* into v_booking
+  from public.bookings as b
+  where b.recurring_booking_id = v_series.id
+    and b.recurring_occurrence_date = p_occurrence_date;
+
+  begin
+    if v_booking.id is not null then
+      if v_booking.status = 'cancelled' then
+        perform private.raise_error('ALREADY_CANCELLED', 'This occurrence''s booking is cancelled.', 'p_occurrence_date');
+      end if;
+      -- dispatched: moving it is rescheduling its booking, with every rule of reschedule_booking
+      perform public.reschedule_booking(v_booking.id, p_new_starts_at);
+    else
+      if not v_series.is_active and v_series.end_date is not null and v_series.next_booking_date > v_series.end_date then
+        perform private.raise_error('SERIES_ENDED', 'This series has ended: book a single session instead.', 'p_recurring_booking_id');
+      end if;
+      -- an occurrence that has taken place stays where it was; one the dispatcher could not book
+      -- may be moved (it is retried at the new time)
+      if v_exception.error_code is null
+         and (coalesce(v_exception.starts_at, v_regular_at) <= now()
+              or (v_exception.kind is distinct from 'moved' and p_occurrence_date < v_series.next_booking_date)
+              or v_exception.dispatched_on is not null) then
+        perform private.raise_error('BOOKING_IN_PAST', 'This occurrence has already taken place.', 'p_occurrence_date');
+      end if;
+      select t.session_type_id, t.duration_minutes into v_type_id, v_minutes
+      from public.services as sv
+      cross join lateral private.session_type_for(sv.organization_id, null, sv.session_type_id) as t
+      where sv.id = v_series.service_id;
+
+      perform private.lock_provider(v_series.specialist_id);
+      -- while it is checked at its new time the occurrence holds nothing (it must not collide
+      -- with itself; the series' other occurrences still count like anyone's)
+      insert into public.recurring_booking_exceptions
+        (organization_id, recurring_booking_id, occurrence_date, kind)
+      values (v_series.organization_id, v_series.id, p_occurrence_date, 'skipped')
+      on conflict (organization_id, recurring_booking_id, occurrence_date) do update
+      set kind = 'skipped', starts_at = null, dispatched_on = null, error_code = null, error_detail = null;
+      -- every booking rule of a new booking of the series' service with its provider (the
+      -- client's credits are spent, and asked about, when it is dispatched)
+      perform private.assert_bookable(private.new_candidate(
+        purpose => 'book',
+        organization_id => v_series.organization_id,
+        service_id => v_series.service_id,
+        provider_id => v_series.specialist_id,
+        starts_at => p_new_starts_at,
+        ends_at => p_new_starts_at + make_interval(mins => v_minutes),
+        session_type_id => v_type_id
+      ));
+
+      if p_new_starts_at = v_regular_at and p_occurrence_date >= v_series.next_booking_date then
+        -- back to its rule
+        delete from public.recurring_booking_exceptions as x
+        where x.organization_id = v_series.organization_id
+          and x.recurring_booking_id = v_series.id
+          and x.occurrence_date = p_occurrence_date;
+      else
+        update public.recurring_booking_exceptions as x
+        set kind = 'moved',
+            starts_at = p_new_starts_at,
+            reason = v_reason,
+            created_by = (select auth.uid())
+        where x.organization_id = v_series.organization_id
+          and x.recurring_booking_id = v_series.id
+          and x.occurrence_date = p_occurrence_date;
+        -- due already for the nightly run (it books the next day, UTC): that run has passed or
+        -- would be too late, so the occurrence is booked now, by the booking core like any
+        -- dispatched occurrence (credits, the client's limits); a failure fails the move
+        if v_series.is_active
+           and least(p_occurrence_date, (p_new_starts_at at time zone v_series.timezone)::date)
+               <= (now() at time zone 'UTC')::date + 1 then
+          update public.recurring_booking_exceptions as x
+          set dispatched_on = (now() at time zone 'UTC')::date
+          where x.organization_id = v_series.organization_id
+            and x.recurring_booking_id = v_series.id
+            and x.occurrence_date = p_occurrence_date;
+          v_booking := private.create_individual_booking(
+            v_series.service_id, v_series.specialist_id, p_new_starts_at, v_series.user_id
+          );
+          update public.bookings as b
+          set recurring_booking_id = v_series.id,
+              recurring_occurrence_date = p_occurrence_date
+          where b.id = v_booking.id;
+        end if;
+      end if;
+    end if;
+  exception when sqlstate 'PT400' or sqlstate 'PT403' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+    -- the booking rules name their own arguments: report ours
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+    perform private.raise_error(v_code, v_detail, case v_hint
+      when 'p_booking_id' then 'p_occurrence_date'
+      when 'p_starts_at' then 'p_new_starts_at'
+      when 'p_session_type_id' then 'p_recurring_booking_id'
+      when 'p_service_id' then 'p_recurring_booking_id'
+      when 'p_provider_id' then 'p_recurring_booking_id'
+      else v_hint
+    end);
+  end;
+
+  perform private.record_series_change(
+    v_series, 'recurring_booking.occurrence_moved',
+    jsonb_build_object('kind', v_exception.kind,
+                       'starts_at', coalesce(v_booking.start_time, v_exception.starts_at, v_regular_at)),
+    jsonb_build_object('occurrence_date', p_occurrence_date, 'starts_at', p_new_starts_at,
+                       'regular_starts_at', v_regular_at, 'reason', v_reason, 'booking_id', v_booking.id)
+  );
+  return (
+    select to_jsonb(s) || jsonb_build_object('success', true)
+    from private.series_schedule(v_series, p_occurrence_date, 1) as s
+  );
+end
+$$;
+
+comment on function public.move_recurring_occurrence(uuid, date, timestamptz, text) is
+  'Moves one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule) to p_new_starts_at, same provider and length. Not booked yet: checked under every booking rule at the new time (window, notice, working hours and exceptions, buffers, sessions and other occurrences'' holds, daily limit), then it holds the new time instead of its regular one and the dispatcher books it there (credits are spent then) when the earlier of its regular and new date comes due; a move into the days the nightly run has already booked (up to tomorrow, UTC) is booked at once (booking_id set; the booking core''s errors, NO_CREDITS_LEFT included, fail the move). Already booked: reschedule_booking''s rules. Moving it back to its regular time undoes a move or a skip; an occurrence the dispatcher failed to book is retried at the new time. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it plus success. Audited; outbox event recurring_booking.occurrence_moved. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN, SLOT_TAKEN, ALREADY_CANCELLED, NO_CREDITS_LEFT (PT409), BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, TOO_LATE_TO_RESCHEDULE, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, SERIES_ENDED (PT422).
+@returns {success: boolean, recurring_booking_id: uuid, occurrence_date: date, state: text, starts_at: timestamptz, ends_at: timestamptz, regular_starts_at: timestamptz, held: boolean, provider_id: uuid, booking_id: uuid | null, booking_status: text | null, error_code: text | null, error_detail: text | null, reason: text | null}';
+
+revoke execute on function public.move_recurring_occurrence(uuid, date, timestamptz, text) from public, anon;
+grant execute on function public.move_recurring_occurrence(uuid, date, timestamptz, text) to authenticated, service_role;
+
+-- >>> functions/recurring/pause_recurring_booking.sql
+-- pause_recurring_booking / resume_recurring_booking (issue 14): a series on hold (holiday,
+-- injury) and back. Paused, it holds nothing and the dispatcher leaves it alone; occurrences it
+-- already booked stay booked (skip them to cancel them). Resumed, it continues with its first
+-- occurrence from today on (the paused ones are not "missed" by a catch-up run), and every
+-- occurrence it would hold again must be free (SLOT_TAKEN names the first one that is not).
+-- Before these RPCs a pause was a direct write of is_active; that stays possible (the row
+-- triggers check a resume the same way), these record who and when and announce it.
+
+create or replace function public.pause_recurring_booking(p_recurring_booking_id uuid, p_reason text default null)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+  v_series public.recurring_bookings;
+begin
+  perform private.require_caller();
+  if char_length(v_reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'The reason may have at most 2000 characters.', 'p_reason');
+  end if;
+  v_series := private.series_for_party(p_recurring_booking_id);
+  if not v_series.is_active then
+    return v_series;  -- paused (or ended) already
+  end if;
+
+  update public.recurring_bookings as r
+  set is_active = false
+  where r.id = v_series.id
+  returning r.* into v_series;
+  perform private.record_series_change(
+    v_series, 'recurring_booking.paused',
+    jsonb_build_object('is_active', true),
+    jsonb_build_object('is_active', false, 'reason', v_reason)
+  );
+  return v_series;
+end
+$$;
+
+comment on function public.pause_recurring_booking(uuid, text) is
+  'Pauses a recurring series: it holds nothing and is not dispatched until resume_recurring_booking; occurrences already booked stay booked (skip_recurring_occurrence cancels them). Pausing a paused series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.paused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument), NOT_FOUND, FORBIDDEN.';
+
+revoke execute on function public.pause_recurring_booking(uuid, text) from public, anon;
+grant execute on function public.pause_recurring_booking(uuid, text) to authenticated, service_role;
+
+create or replace function public.resume_recurring_booking(p_recurring_booking_id uuid)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_series public.recurring_bookings;
+  v_next date;
+  v_code text;
+  v_detail text;
+begin
+  perform private.require_caller();
+  v_series := private.series_for_party(p_recurring_booking_id);
+  if v_series.is_active then
+    return v_series;  -- running already
+  end if;
+  if exists (select 1 from public.recurring_bookings as c
+             where c.organization_id = v_series.organization_id and c.continues_id = v_series.id) then
+    perform private.raise_error(
+      'SERIES_ENDED',
+      'This series was changed from a date on and continues as another series: resume that one.',
+      'p_recurring_booking_id'
+    );
+  end if;
+  -- its first occurrence from today on (the paused ones were never due)
+  v_next := private.recurring_first_on_or_after(
+    v_series.start_date, v_series.frequency,
+    greatest(v_series.next_booking_date, (now() at time zone v_series.timezone)::date)
+  );
+  if v_next > v_series.end_date then
+    perform private.raise_error(
+      'SERIES_ENDED',
+      format('This series ended on %s: set up a new one.', v_series.end_date),
+      'p_recurring_booking_id'
+    );
+  end if;
+
+  perform private.lock_provider(v_series.specialist_id);
+  begin
+    update public.recurring_bookings as r
+    set is_active = true,
+        next_booking_date = v_next
+    where r.id = v_series.id
+    returning r.* into v_series;
+    -- users' writes are checked by the row trigger (validate_recurring_slots_on_update), service
+    -- callers' here
+    if private.is_service_call() then
+      perform private.assert_series_slots_free(v_series);
+    end if;
+  exception when sqlstate 'PT409' then
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail;
+    perform private.raise_error(v_code, v_detail, 'p_recurring_booking_id');
+  end;
+  perform private.record_series_change(
+    v_series, 'recurring_booking.resumed',
+    jsonb_build_object('is_active', false),
+    jsonb_build_object('is_active', true, 'next_booking_date', v_next)
+  );
+  return v_series;
+end
+$$;
+
+comment on function public.resume_recurring_booking(uuid) is
+  'Resumes a paused recurring series from its first occurrence on or after today (occurrences of the pause are not booked late): every occurrence it holds again must be free, else SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by another series).';
+
+revoke execute on function public.resume_recurring_booking(uuid) from public, anon;
+grant execute on function public.resume_recurring_booking(uuid) to authenticated, service_role;
+
+-- >>> functions/recurring/recurring_dates.sql
+-- Occurrence arithmetic of recurring bookings (pure date math, no table access).
+--   weekly +7 days, biweekly +14 days, monthly +1 month on the day of start_date clamped to the
+--   month's last day (Jan 31 -> Feb 28/29 -> Mar 31: always computed from start_date, never
+--   from the previous occurrence, so a short month does not drag the anchor day down).
+-- Plain SQL, not security definer, no SET clause and pg_catalog-qualified calls: the planner
+-- inlines them into the dispatcher's set-based queries (one expression per row, no call).
+
+create or replace function private.recurring_next_date(p_start_date date, p_frequency text, p_after date)
+returns date
+language sql
+immutable
+parallel safe
+as $$
+  select case p_frequency
+    when 'weekly' then p_after + 7
+    when 'biweekly' then p_after + 14
+    when 'monthly' then (
+      p_start_date + pg_catalog.make_interval(months =>
+        ((pg_catalog.date_part('year', p_after) - pg_catalog.date_part('year', p_start_date)) * 12
+         + pg_catalog.date_part('month', p_after) - pg_catalog.date_part('month', p_start_date))::integer + 1)
+    )::date
+  end
+$$;
+
+comment on function private.recurring_next_date(date, text, date) is
+  'The occurrence of a series (start_date, frequency) that follows the occurrence p_after: +7 / +14 days, or the next month on start_date''s day clamped to the month end (Jan 31 -> Feb 28/29 -> Mar 31).';
+
+revoke all on function private.recurring_next_date(date, text, date) from public, anon;
+grant execute on function private.recurring_next_date(date, text, date) to authenticated, service_role;
+
+create or replace function private.recurring_occurrences(p_start_date date, p_frequency text, p_from date, p_to date)
+returns setof date
+language sql
+immutable
+parallel safe
+rows 2
+as $$
+  select o.occurrence_date
+  from pg_catalog.generate_series(
+         0,
+         case
+           when p_from > p_to then -1
+           when p_frequency = 'monthly' then
+             ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_from)) * 12
+              + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_from))::integer
+           when p_frequency = 'biweekly' then (p_to - p_from) / 14
+           else (p_to - p_from) / 7
+         end
+       ) as g (j)
+  cross join lateral (
+    select case
+      when g.j = 0 then p_from
+      when p_frequency = 'monthly' then (
+        p_start_date + pg_catalog.make_interval(months =>
+          ((pg_catalog.date_part('year', p_from) - pg_catalog.date_part('year', p_start_date)) * 12
+           + pg_catalog.date_part('month', p_from) - pg_catalog.date_part('month', p_start_date))::integer + g.j)
+      )::date
+      when p_frequency = 'biweekly' then p_from + 14 * g.j
+      else p_from + 7 * g.j
+    end as occurrence_date
+  ) as o
+  where o.occurrence_date <= p_to
+$$;
+
+comment on function private.recurring_occurrences(date, text, date, date) is
+  'Occurrences of a series (start_date, frequency) from the occurrence p_from up to p_to inclusive (none when p_from > p_to); monthly ones keep start_date''s day, clamped to short months.';
+
+revoke all on function private.recurring_occurrences(date, text, date, date) from public, anon;
+grant execute on function private.recurring_occurrences(date, text, date, date) to authenticated, service_role;
+
+create or replace function private.recurring_last_occurrence(p_start_date date, p_frequency text, p_from date, p_to date)
+returns date
+language sql
+immutable
+parallel safe
+as $$
+  select case
+    when p_from > p_to then null
+    when p_frequency = 'weekly' then p_from + 7 * ((p_to - p_from) / 7)
+    when p_frequency = 'biweekly' then p_from + 14 * ((p_to - p_from) / 14)
+    else greatest(p_from, case
+      -- the anchored occurrence in p_to's month, or the one of the month before when it falls after p_to
+      when (p_start_date + pg_catalog.make_interval(months =>
+              ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_start_date)) * 12
+               + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_start_date))::integer))::date <= p_to
+        then (p_start_date + pg_catalog.make_interval(months =>
+              ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_start_date)) * 12
+               + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_start_date))::integer))::date
+      else (p_start_date + pg_catalog.make_interval(months =>
+              ((pg_catalog.date_part('year', p_to) - pg_catalog.date_part('year', p_start_date)) * 12
+               + pg_catalog.date_part('month', p_to) - pg_catalog.date_part('month', p_start_date))::integer - 1))::date
+    end)
+  end
+$$;
+
+comment on function private.recurring_last_occurrence(date, text, date, date) is
+  'The last occurrence of a series (start_date, frequency) between the occurrence p_from and p_to inclusive (null when p_from > p_to): max(private.recurring_occurrences(...)) in closed form.';
+
+revoke all on function private.recurring_last_occurrence(date, text, date, date) from public, anon;
+grant execute on function private.recurring_last_occurrence(date, text, date, date) to authenticated, service_role;
+
+create or replace function private.recurring_first_on_or_after(p_start_date date, p_frequency text, p_day date)
+returns date
+language sql
+immutable
+parallel safe
+as $$
+  select case
+    when p_day <= p_start_date then p_start_date
+    when p_frequency = 'weekly' then p_start_date + 7 * ((p_day - p_start_date + 6) / 7)
+    when p_frequency = 'biweekly' then p_start_date + 14 * ((p_day - p_start_date + 13) / 14)
+    -- monthly: the anchored occurrence in p_day's month, or the next month's when it falls before p_day
+    when (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date >= p_day
+      then (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer))::date
+    else (p_start_date + pg_catalog.make_interval(months =>
+            ((pg_catalog.date_part('year', p_day) - pg_catalog.date_part('year', p_start_date)) * 12
+             + pg_catalog.date_part('month', p_day) - pg_catalog.date_part('month', p_start_date))::integer + 1))::date
+  end
+$$;
+
+comment on function private.recurring_first_on_or_after(date, text, date) is
+  'The first occurrence of a series (start_date, frequency) on or after p_day (start_date itself when p_day is not after it); monthly ones keep start_date''s day, clamped to short months.';
+
+revoke all on function private.recurring_first_on_or_after(date, text, date) from public, anon;
+grant execute on function private.recurring_first_on_or_after(date, text, date) to authenticated, service_role;
+
+create or replace function private.recurring_is_occurrence(p_start_date date, p_frequency text, p_day date)
+returns boolean
+language sql
+immutable
+parallel safe
+as $$
+  select p_day >= p_start_date
+     and private.recurring_first_on_or_after(p_start_date, p_frequency, p_day) = p_day
+$$;
+
+comment on function private.recurring_is_occurrence(date, text, date) is
+  'Whether p_day is an occurrence of a series (start_date, frequency) by its rule: on or after start_date and on its grid (+7 / +14 days, or the anchor day of a month clamped to the month end). The end date is the caller''s to check.';
+
+revoke all on function private.recurring_is_occurrence(date, text, date) from public, anon;
+grant execute on function private.recurring_is_occurrence(date, text, date) to authenticated, service_role;
+
+-- >>> functions/recurring/series_access.sql
+-- Shared pieces of the series RPCs (issue 14: skip, move, change, pause, resume, schedule):
+-- who may act on a series, whether a date is one of its occurrences, and how a change of a
+-- series is recorded (audit_log entry + outbox event in the same transaction).
+
+create or replace function private.series_for_party(p_recurring_booking_id uuid, p_lock boolean default true)
+returns public.recurring_bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_service_call boolean := private.is_service_call();
+  v_series public.recurring_bookings;
+begin
+  perform private.require_caller();
+  if p_recurring_booking_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A recurring booking id is required.', 'p_recurring_booking_id');
+  end if;
+  if p_lock then
+    -- the dispatcher's claim skips a locked series (skip locked): it is handled by the next run,
+    -- with the edit in place; concurrent edits of one series run one after the other
+    select r.* into v_series from public.recurring_bookings as r where r.id = p_recurring_booking_id for no key update;
+  else
+    select r.* into v_series from public.recurring_bookings as r where r.id = p_recurring_booking_id;
+  end if;
+  if v_series.id is null or (not v_service_call and not private.is_member(v_series.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Recurring booking not found.', 'p_recurring_booking_id');
+  end if;
+  if not v_service_call
+     and v_uid is distinct from v_series.user_id
+     and v_uid is distinct from v_series.specialist_id
+     and not private.has_role(v_series.organization_id, array['owner', 'admin']) then
+    perform private.raise_error(
+      'FORBIDDEN',
+      'Only the series'' client, the provider who runs it or an owner/admin can do this.',
+      'p_recurring_booking_id'
+    );
+  end if;
+  return v_series;
+end
+$$;
+
+comment on function private.series_for_party(uuid, boolean) is
+  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
+
+revoke all on function private.series_for_party(uuid, boolean) from public, anon, authenticated;
+grant execute on function private.series_for_party(uuid, boolean) to service_role;
+
+create or replace function private.assert_series_occurrence(p_series public.recurring_bookings, p_occurrence_date date)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if not private.recurring_is_occurrence(p_series.start_date, p_series.frequency, p_occurrence_date)
+     or p_occurrence_date < coalesce(p_series.valid_from, p_series.start_date)
+     or p_occurrence_date > p_series.end_date then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('%s is not an occurrence of this series (%s from %s%s).', p_occurrence_date, p_series.frequency,
+             coalesce(p_series.valid_from, p_series.start_date),
+             coalesce(' to ' || p_series.end_date, '')),
+      'p_occurrence_date'
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_series_occurrence(public.recurring_bookings, date) is
+  'INVALID_REQUEST (hint p_occurrence_date) unless the date is an occurrence of the series: on its rule''s grid, from its start (valid_from for a continuation) up to its end.';
+
+revoke all on function private.assert_series_occurrence(public.recurring_bookings, date) from public, anon, authenticated;
+grant execute on function private.assert_series_occurrence(public.recurring_bookings, date) to service_role;
+
+create or replace function private.record_series_change(
+  p_series public.recurring_bookings,
+  p_action text,
+  p_old_values jsonb,
+  p_new_values jsonb
+)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit(p_series.organization_id, p_action, 'recurring_bookings', p_series.id, p_old_values, p_new_values);
+  perform private.emit_event(p_series.organization_id, p_action, jsonb_build_object(
+    'recurring_booking_id', p_series.id,
+    'client_id', p_series.user_id,
+    'provider_id', p_series.specialist_id,
+    'service_id', p_series.service_id,
+    'changed_by', (select auth.uid())
+  ) || coalesce(p_new_values, '{}'::jsonb));
+end
+$$;
+
+comment on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) is
+  'Records a change of a recurring series in the transaction that makes it: an audit_log entry (action p_action, old and new values) and an outbox event of topic p_action carrying the series'' parties and the new values.';
+
+revoke all on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) from public, anon, authenticated;
+grant execute on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) to service_role;
+
+-- >>> functions/recurring/series_holds.sql
+-- A recurring series holds its slots (issue 10): the occurrences of an active series that the
+-- dispatcher has not handled yet, from now up to the service's booking window, occupy the
+-- provider exactly like booked sessions (with the service's buffers). The booking rule free_time
+-- (functions/rules/free_time.sql) counts them as busy, so slot search and every booking path
+-- (1-to-1 bookings, staff-scheduled sessions, reschedules, treatments, the dispatcher) see them;
+-- a new (or changed, or resumed) series must find all of its held occurrences free.
+--
+-- What an occurrence of series r on local date d holds (unless skipped; a moved occurrence holds
+-- its new time instead, see recurring_booking_exceptions):
+--   * r is active, its service is active and r's provider holds an accepted provider-capable
+--     membership of r's organization;
+--   * d >= next_booking_date (the dispatcher has not handled it: booked, skipped or failed
+--     occurrences are behind next_booking_date, and a dispatch run advances the series before it
+--     books, so the dispatcher is never blocked by the occurrence it is booking), and no booking
+--     of (r, d) exists;
+--   * it starts in the future and at most max_advance_days ahead (365 days when the service has
+--     no booking window);
+--   * it lasts the service's session type (else the organization's default), like the booking
+--     the dispatcher would make, and takes a place in the service's max_bookings_per_day of its
+--     local day.
+-- Set-based: private.series_occurrences expands any set of series rows (joined once to services,
+-- session types and memberships); private.series_holds finds a provider's active series through
+-- recurring_bookings_specialist_id_idx, skips those whose next pending occurrence starts after the
+-- window, and generates only the occurrences inside it.
+
+-- (issue 10 first shipped a one-series signature, then one without service_id; this replaces them)
+drop function if exists private.series_occurrences(public.recurring_bookings, tstzrange);
+drop function if exists private.series_occurrences(public.recurring_bookings[], tstzrange);
+
+create or replace function private.series_occurrences(p_series public.recurring_bookings[], p_window tstzrange)
+returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
+  service_id uuid,
+  occurrence_date date,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  buffer_before_minutes integer,
+  buffer_after_minutes integer
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  -- set-based over the given series: services, session types and memberships are joined once,
+  -- not looked up series by series. plpgsql so that the statement is planned once per session
+  -- (a SQL function called with an array built by a sub-select is re-planned at every call).
+  return query
+  select
+    r.id,
+    r.specialist_id,
+    r.service_id,
+    o.occurrence_date,
+    o.starts_at,
+    o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    sv.buffer_before_minutes,
+    sv.buffer_after_minutes
+  from unnest(p_series) as r
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+   and st.organization_id = sv.organization_id
+  -- only a provider who accepted their membership is occupied by it (as the booking rule free_time)
+  join private.provider_memberships() as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+  -- (offset 0: each value is computed once per series or occurrence and referenced by the rest,
+  -- instead of its expression being copied into every use, which made planning slow)
+  cross join lateral (
+    select pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365)) as hold_until
+    offset 0
+  ) as h
+  cross join lateral (
+    select
+      private.recurring_first_on_or_after(
+        r.start_date, r.frequency,
+        -- a session lasts at most a day: one local day before the window is enough
+        greatest(r.next_booking_date, r.start_date, (pg_catalog.lower(p_window) at time zone r.timezone)::date - 1)
+      ) as first_day,
+      least(r.end_date,
+            (pg_catalog.upper(p_window) at time zone r.timezone)::date,
+            (h.hold_until at time zone r.timezone)::date) as to_day
+    offset 0
+  ) as d
+  cross join lateral (
+    select x.occurrence_date, (x.occurrence_date + r.local_time) at time zone r.timezone as starts_at
+    from private.recurring_occurrences(r.start_date, r.frequency, d.first_day, d.to_day) as x (occurrence_date)
+    offset 0
+  ) as o
+  where r.is_active
+    and o.starts_at > pg_catalog.now()
+    and o.starts_at <= h.hold_until
+    and (p_window is null
+         or tstzrange(o.starts_at, o.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+    and not exists (
+      select 1
+      from public.bookings as b
+      where b.recurring_booking_id = r.id
+        and b.recurring_occurrence_date = o.occurrence_date
+    )
+    -- a skipped occurrence holds nothing; a moved one holds its new time (below), not this one
+    and not exists (
+      select 1
+      from public.recurring_booking_exceptions as x
+      where x.organization_id = r.organization_id
+        and x.recurring_booking_id = r.id
+        and x.occurrence_date = o.occurrence_date
+        and x.kind in ('skipped', 'moved')
+    )
+  union all
+  -- moved occurrences the dispatcher has not handled yet hold their new time
+  select
+    r.id,
+    r.specialist_id,
+    r.service_id,
+    x.occurrence_date,
+    x.starts_at,
+    x.starts_at + pg_catalog.make_interval(mins => st.duration_minutes),
+    sv.buffer_before_minutes,
+    sv.buffer_after_minutes
+  from unnest(p_series) as r
+  join public.recurring_booking_exceptions as x
+    on x.organization_id = r.organization_id
+   and x.recurring_booking_id = r.id
+   and x.kind = 'moved'
+   and x.dispatched_on is null
+  join public.services as sv
+    on sv.id = r.service_id
+   and sv.is_active
+  join public.session_types as st
+    on st.id = coalesce(sv.session_type_id, private.applicable_session_type(sv.organization_id))
+   and st.organization_id = sv.organization_id
+  join private.provider_memberships() as pm
+    on pm.organization_id = r.organization_id
+   and pm.user_id = r.specialist_id
+  where r.is_active
+    and x.starts_at > pg_catalog.now()
+    and x.starts_at <= pg_catalog.now() + pg_catalog.make_interval(days => coalesce(sv.max_advance_days, 365))
+    and (p_window is null
+         or tstzrange(x.starts_at, x.starts_at + pg_catalog.make_interval(mins => st.duration_minutes)) && p_window)
+    -- still an occurrence of the series' rule (its frequency or end may have changed since)
+    and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
+    and (r.end_date is null or x.occurrence_date <= r.end_date)
+    and not exists (
+      select 1
+      from public.bookings as b
+      where b.recurring_booking_id = r.id
+        and b.recurring_occurrence_date = x.occurrence_date
+    );
+end
+$$;
+
+comment on function private.series_occurrences(public.recurring_bookings[], tstzrange) is
+  'The occurrences the given recurring series hold that overlap p_window (null = all): not yet handled by the dispatcher (on or after next_booking_date, no booking of that date), in the future and within the service''s booking window (max_advance_days, else 365 days), while the series and its service are active and its provider''s membership accepted; with their session range and the service''s buffers. A skipped occurrence (recurring_booking_exceptions) holds nothing; a moved one holds its new time until the dispatcher handles it. Set-based; also takes a series not written yet (a new row in a trigger).';
+
+revoke all on function private.series_occurrences(public.recurring_bookings[], tstzrange) from public, anon, authenticated;
+grant execute on function private.series_occurrences(public.recurring_bookings[], tstzrange) to service_role;
+
+-- (the result gained service_id: the daily limit counts held occurrences of the same service)
+drop function if exists private.series_holds(uuid[], tstzrange, uuid);
+
+create or replace function private.series_holds(
+  p_provider_ids uuid[],
+  p_window tstzrange,
+  p_exclude_recurring_id uuid default null
+)
+returns table (
+  recurring_booking_id uuid,
+  provider_id uuid,
+  service_id uuid,
+  occurrence_date date,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  buffer_before_minutes integer,
+  buffer_after_minutes integer
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_window is null or isempty(p_window) then
+    return;  -- nothing asked (e.g. a dispatch run without candidates)
+  end if;
+  -- plpgsql, not inlined: the statement is planned once per session and reused (the booking
+  -- rule free_time runs on every booking)
+  return query
+  select o.*
+  from private.series_occurrences(array(
+    select r
+    from public.recurring_bookings as r
+    where r.specialist_id = any (p_provider_ids)
+      and r.is_active
+      and r.id is distinct from p_exclude_recurring_id
+      -- cheap pre-filters: a series whose next pending occurrence starts after the window holds
+      -- nothing in it (next_booking_date is that occurrence), nor one that ended before it -
+      -- unless it has moved occurrences still to book (they may lie anywhere)
+      and ((
+            (pg_catalog.upper(p_window) is null
+             or (r.next_booking_date + r.local_time) at time zone r.timezone < pg_catalog.upper(p_window))
+            and (pg_catalog.lower(p_window) is null or r.end_date is null
+                 or r.end_date >= (pg_catalog.lower(p_window) at time zone 'UTC')::date - 2)
+          )
+          or r.id in (
+            select x.recurring_booking_id
+            from public.recurring_booking_exceptions as x
+            where x.kind = 'moved' and x.dispatched_on is null
+          ))
+  ), p_window) as o;
+end
+$$;
+
+comment on function private.series_holds(uuid[], tstzrange, uuid) is
+  'Occurrences held by the active recurring series of these providers that overlap p_window (see private.series_occurrences; none for a null or empty window), optionally ignoring one series: what the booking rules free_time (busy time) and daily_limit (places of the same service that day) count besides sessions.';
+
+revoke all on function private.series_holds(uuid[], tstzrange, uuid) from public, anon, authenticated;
+grant execute on function private.series_holds(uuid[], tstzrange, uuid) to service_role;
+
+create or replace function private.assert_series_slots_free(p_series public.recurring_bookings)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_candidates private.booking_candidate[];
+  v_day date;
+begin
+  -- every occurrence the series would hold is a candidate (purpose hold): the booking rule
+  -- free_time finds those that collide with the provider's sessions or other series' holds
+  select coalesce(array_agg(private.new_candidate(
+           purpose => 'hold',
+           organization_id => p_series.organization_id,
+           service_id => p_series.service_id,
+           provider_id => o.provider_id,
+           starts_at => o.starts_at,
+           ends_at => o.ends_at,
+           recurring_booking_id => p_series.id,
+           occurrence_date => o.occurrence_date,
+           n => (extract(epoch from o.occurrence_date::timestamp) / 86400)::integer
+         )), '{}')
+  into v_candidates
+  from private.series_occurrences(array[p_series], null) as o;
+  if cardinality(v_candidates) = 0 then
+    return;  -- holds nothing (paused, ended, or nothing within the booking window yet)
+  end if;
+
+  select c.occurrence_date into v_day
+  from unnest(v_candidates) as c
+  where c.n in (select f.n from private.booking_rule_failures(v_candidates, false) as f)
+  order by c.occurrence_date
+  limit 1;
+  if v_day is not null then
+    perform private.raise_error(
+      'SLOT_TAKEN',
+      format('The provider is not free on %s at %s (%s): the series would collide with a booking or another series. Choose another time or start date.',
+             v_day, to_char(p_series.local_time, 'HH24:MI'), p_series.timezone),
+      'local_time'
+    );
+  end if;
+end
+$$;
+
+comment on function private.assert_series_slots_free(public.recurring_bookings) is
+  'SLOT_TAKEN (hint local_time; the detail names the first colliding date) unless every occurrence the series would hold passes the booking rules of purpose hold (free_time: the provider''s sessions and other series'' holds, buffers included). Nothing to check for a paused or ended series.';
+
+revoke all on function private.assert_series_slots_free(public.recurring_bookings) from public, anon, authenticated;
+grant execute on function private.assert_series_slots_free(public.recurring_bookings) to service_role;
+
+create or replace function private.recurring_booking_slots_free()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- service calls (imports, backfills, fixtures) may write series as they are; the dispatcher
+  -- reports their collisions. create_recurring_booking checks its service callers itself.
+  if not private.is_service_call() then
+    perform private.assert_series_slots_free(new);
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.recurring_booking_slots_free() is
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN).';
+
+revoke all on function private.recurring_booking_slots_free() from public, anon, authenticated;
+
+-- >>> functions/recurring/skip_recurring_occurrence.sql
+-- skip_recurring_occurrence (issue 14): "not this Monday". The occurrence is not dispatched and
+-- its hold is released (recurring_booking_exceptions kind skipped: the dispatcher and the series
+-- holds read it). An occurrence the dispatcher already booked is cancelled through
+-- cancel_booking's rules: who cancels decides the credit (a client's late skip forfeits it, as a
+-- late cancellation does), a started or past booking cannot be skipped. Skipping twice is
+-- harmless (the second call changes nothing).
+
+create or replace function public.skip_recurring_occurrence(
+  p_recurring_booking_id uuid,
+  p_occurrence_date date,
+  p_reason text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_reason text := nullif(btrim(p_reason), '');
+  v_series public.recurring_bookings;
+  v_exception public.recurring_booking_exceptions;
+  v_booking public.bookings;
+  v_cancellation jsonb;
+  v_code text;
+  v_detail text;
+  v_hint text;
+begin
+  perform private.require_caller();
+  if p_occurrence_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'The occurrence date is required.', 'p_occurrence_date');
+  end if;
+  perform private.require_sane_timestamp(p_occurrence_date::timestamptz, 'p_occurrence_date');
+  if char_length(v_reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'The reason may have at most 2000 characters.', 'p_reason');
+  end if;
+  v_series := private.series_for_party(p_recurring_booking_id);
+  perform private.assert_series_occurrence(v_series, p_occurrence_date);
+
+  select x.* into v_exception
+  from public.recurring_booking_exceptions as x
+  where x.organization_id = v_series.organization_id
+    and x.recurring_booking_id = v_series.id
+    and x.occurrence_date = p_occurrence_date;
+  select b.* into v_booking
+  from public.bookings as b
+  where b.recurring_booking_id = v_series.id
+    and b.recurring_occurrence_date = p_occurrence_date;
+
+  if v_exception.kind = 'skipped' then
+    null;  -- skipped already: nothing changes
+  elsif v_booking.id is not null then
+    if v_booking.status = 'cancelled' then
+      perform private.raise_error('ALREADY_CANCELLED', 'This occurrence''s booking is already cancelled.', 'p_occurrence_date');
+    end if;
+    -- dispatched: skipping it is cancelling its booking, with every rule of cancel_booking
+    begin
+      v_cancellation := public.cancel_booking(v_booking.id, coalesce(v_reason, 'Skipped occurrence of a recurring booking.'));
+    exception when sqlstate 'PT400' or sqlstate 'PT403' or sqlstate 'PT404' or sqlstate 'PT409' or sqlstate 'PT422' then
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
+      perform private.raise_error(v_code, v_detail, case v_hint when 'p_booking_id' then 'p_occurrence_date' else v_hint end);
+    end;
+  elsif coalesce(v_exception.starts_at, (p_occurrence_date + v_series.local_time) at time zone v_series.timezone) <= now() then
+    perform private.raise_error('BOOKING_IN_PAST', 'This occurrence has already taken place.', 'p_occurrence_date');
+  end if;
+
+  if v_exception.kind is distinct from 'skipped' then
+    insert into public.recurring_booking_exceptions
+      (organization_id, recurring_booking_id, occurrence_date, kind, reason, created_by)
+    values (v_series.organization_id, v_series.id, p_occurrence_date, 'skipped', v_reason, (select auth.uid()))
+    on conflict (organization_id, recurring_booking_id, occurrence_date) do update
+    set kind = 'skipped',
+        starts_at = null,
+        reason = excluded.reason,
+        dispatched_on = null,
+        error_code = null,
+        error_detail = null,
+        created_by = excluded.created_by;
+    perform private.record_series_change(
+      v_series, 'recurring_booking.occurrence_skipped',
+      jsonb_build_object('kind', v_exception.kind, 'starts_at', v_exception.starts_at, 'booking_status', v_booking.status),
+      jsonb_build_object('occurrence_date', p_occurrence_date, 'reason', v_reason, 'booking_id', v_booking.id,
+                         'cancellation_policy_applied', v_cancellation ->> 'cancellation_policy_applied')
+    );
+  end if;
+
+  return (
+    select to_jsonb(s) || jsonb_build_object(
+      'success', true,
+      'cancellation_policy_applied', v_cancellation ->> 'cancellation_policy_applied'
+    )
+    from private.series_schedule(v_series, p_occurrence_date, 1) as s
+  );
+end
+$$;
+
+comment on function public.skip_recurring_occurrence(uuid, date, text) is
+  'Skips one occurrence of a recurring series (p_occurrence_date: its date in the series'' rule): it is not dispatched and holds nothing. An occurrence already booked is cancelled with cancel_booking''s rules (p_reason, default "Skipped occurrence of a recurring booking."; a client''s late skip forfeits the credit like a late cancellation). Skipping a skipped occurrence changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the occurrence as get_series_schedule shows it (state skipped) plus success and cancellation_policy_applied (null when nothing was booked). Audited; outbox event recurring_booking.occurrence_skipped. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; not an occurrence of the series), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED (PT409: its booking was cancelled), BOOKING_IN_PAST (PT422: it has taken place or started).
+@returns {success: boolean, recurring_booking_id: uuid, occurrence_date: date, state: text, starts_at: timestamptz, ends_at: timestamptz, regular_starts_at: timestamptz, held: boolean, provider_id: uuid, booking_id: uuid | null, booking_status: text | null, error_code: text | null, error_detail: text | null, reason: text | null, cancellation_policy_applied: ''no_refund'' | ''credit_restored'' | ''credit_forfeited'' | null}';
+
+revoke execute on function public.skip_recurring_occurrence(uuid, date, text) from public, anon;
+grant execute on function public.skip_recurring_occurrence(uuid, date, text) to authenticated, service_role;
+
+-- >>> functions/recurring/validate_recurring_booking.sql
+-- recurring_bookings: the same rules whoever writes the row (create_recurring_booking, a client's
+-- direct insert as in seed 002, an admin's update), and the dispatcher's columns stay its own.
+--
+-- BEFORE INSERT / UPDATE OF the data columns: defaults (organization from the service, time zone
+-- from the organization, local_time from organization_settings.recurring_default_time,
+-- next_booking_date = start_date) and validation with contract codes; hints name the column.
+-- BEFORE UPDATE OF the bookkeeping columns: users' direct writes (not the series RPCs,
+-- service_role, jobs or backfills) cannot move next_booking_date/last_generated_date,
+-- re-anchor/re-own a series or rewrite its continuation (continues_id, valid_from).
+
+create or replace function private.validate_recurring_booking()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_org_tz text;
+  v_default_time time;
+  v_is_service boolean := private.is_service_call();
+begin
+  if new.frequency is null or new.frequency not in ('weekly', 'biweekly', 'monthly') then
+    perform private.raise_error('INVALID_REQUEST', 'The frequency must be weekly, biweekly or monthly.', 'frequency');
+  end if;
+  if new.start_date is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start date is required.', 'start_date');
+  end if;
+  if tg_op = 'INSERT' or new.start_date is distinct from old.start_date then
+    perform private.require_sane_timestamp(new.start_date::timestamptz, 'start_date');
+  end if;
+  if tg_op = 'INSERT' or new.end_date is distinct from old.end_date then
+    perform private.require_sane_timestamp(new.end_date::timestamptz, 'end_date');
+  end if;
+  if new.end_date is not null and new.end_date < new.start_date then
+    perform private.raise_error('INVALID_REQUEST', 'The end date must not be before the start date.', 'end_date');
+  end if;
+  -- a series continued by another (change_recurring_booking) ends the day before it: moving its
+  -- end would make both book the same dates
+  if tg_op = 'UPDATE' and new.end_date is distinct from old.end_date
+     and exists (select 1 from public.recurring_bookings as c
+                 where c.organization_id = old.organization_id and c.continues_id = old.id) then
+    perform private.raise_error(
+      'CONFLICT',
+      'This series continues as another series from the day after its end: change that one instead.',
+      'end_date'
+    );
+  end if;
+
+  if tg_op = 'INSERT'
+     or new.service_id is distinct from old.service_id
+     or new.specialist_id is distinct from old.specialist_id
+     or new.user_id is distinct from old.user_id
+     or new.organization_id is distinct from old.organization_id then
+    select sv.* into v_service from public.services sv where sv.id = new.service_id;
+    if v_service.id is null or (new.organization_id is not null and v_service.organization_id <> new.organization_id) then
+      perform private.raise_error('NOT_FOUND', 'Service not found in this organization.', 'service_id');
+    end if;
+    new.organization_id := v_service.organization_id;
+    if not v_service.is_active then
+      perform private.raise_error('SERVICE_INACTIVE', format('Service "%s" is no longer offered.', v_service.name), 'service_id');
+    end if;
+    if v_service.requires_multiple_sessions then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('Service "%s" is a multi-session treatment: book it with book_treatment.', v_service.name),
+        'service_id'
+      );
+    end if;
+    if coalesce(private.member_role(new.organization_id, new.specialist_id), '') not in ('owner', 'admin', 'provider') then
+      perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'specialist_id');
+    end if;
+    if v_service.provider_id is not null and v_service.provider_id <> new.specialist_id then
+      perform private.raise_error('INVALID_REQUEST', 'This service is offered by another provider.', 'specialist_id');
+    end if;
+    if private.member_role(new.organization_id, new.user_id) is distinct from 'client' then
+      perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'user_id');
+    end if;
+    -- who may set the series up for this client: the booking rules of the series itself (a hold
+    -- probe naming its client): series_approval (the dispatcher books occurrences confirmed, so a
+    -- series of a service requiring approval is staff's to set up) and anonymous_booking (an
+    -- anonymous sign-in's occurrences are regular bookings)
+    perform private.assert_bookable(
+      private.new_candidate(
+        purpose => 'hold',
+        organization_id => new.organization_id,
+        service_id => new.service_id,
+        provider_id => new.specialist_id,
+        client_id => new.user_id,
+        booking_kind => 'regular',
+        acting_as_staff => v_is_service or private.has_role(new.organization_id, array['owner', 'admin', 'provider'])
+      ),
+      '',
+      jsonb_build_object('client_id', 'user_id', 'booking_kind', 'user_id', 'provider_id', 'specialist_id')
+    );
+  end if;
+
+  if new.timezone is null or new.local_time is null
+     or tg_op = 'INSERT' or new.timezone is distinct from old.timezone then
+    select o.timezone, coalesce(s.recurring_default_time, time '10:00')
+    into v_org_tz, v_default_time
+    from public.organizations o
+    left join public.organization_settings s on s.organization_id = o.id
+    where o.id = new.organization_id;
+    new.timezone := coalesce(new.timezone, v_org_tz);
+    new.local_time := coalesce(new.local_time, v_default_time);
+    if new.timezone is distinct from v_org_tz and not private.is_valid_timezone(new.timezone) then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('"%s" is not an IANA time zone name (e.g. Europe/Berlin).', new.timezone),
+        'timezone'
+      );
+    end if;
+  end if;
+
+  if tg_op = 'INSERT' then
+    if v_is_service then
+      new.next_booking_date := coalesce(new.next_booking_date, new.start_date);
+    elsif new.continues_id is not null or new.valid_from is not null then
+      -- a continuation (change_recurring_booking running for the user; users' direct writes of
+      -- one are refused by protect_recurring_bookkeeping): it keeps the anchor start_date of the
+      -- series it continues and starts at valid_from
+      new.next_booking_date := greatest(new.next_booking_date, new.valid_from);
+      new.last_generated_date := null;
+      new.created_by := (select auth.uid());
+    else
+      if new.start_date < (now() at time zone new.timezone)::date then
+        perform private.raise_error('BOOKING_IN_PAST', 'A series cannot start before today.', 'start_date');
+      end if;
+      new.next_booking_date := new.start_date;
+      new.last_generated_date := null;
+      new.created_by := (select auth.uid());
+    end if;
+  end if;
+
+  return new;
+end
+$$;
+
+comment on function private.validate_recurring_booking() is
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings: fills organization_id (from the service), timezone (organization''s), local_time (recurring_default_time) and next_booking_date (start_date); raises INVALID_REQUEST (frequency, dates, time zone, treatment service), NOT_FOUND (service, provider, client not in the organization), SERVICE_INACTIVE, FORBIDDEN (a client''s series of a service requiring approval; an anonymous sign-in where the organization does not allow it), BOOKING_IN_PAST (users: start before today). A continuation (continues_id/valid_from, written by change_recurring_booking) keeps its anchor start_date and starts at valid_from; users cannot write one directly (INVALID_REQUEST), and the end of a continued series is fixed (CONFLICT). Hints name the column.';
+
+revoke all on function private.validate_recurring_booking() from public, anon;
+
+create or replace function private.protect_recurring_bookkeeping()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_column text;
+begin
+  if tg_op = 'INSERT' then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'A series continues another only through change_recurring_booking.',
+      case when new.continues_id is not null then 'continues_id' else 'valid_from' end
+    );
+  end if;
+  v_column := case
+    when new.organization_id is distinct from old.organization_id then 'organization_id'
+    when new.user_id is distinct from old.user_id then 'user_id'
+    when new.start_date is distinct from old.start_date then 'start_date'
+    when new.next_booking_date is distinct from old.next_booking_date then 'next_booking_date'
+    when new.last_generated_date is distinct from old.last_generated_date then 'last_generated_date'
+    when new.created_by is distinct from old.created_by then 'created_by'
+    when new.continues_id is distinct from old.continues_id then 'continues_id'
+    when new.valid_from is distinct from old.valid_from then 'valid_from'
+  end;
+  if v_column is not null then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('%s of a recurring booking cannot be changed (it is managed by the dispatcher, or fixed at creation): create a new series instead.', v_column),
+      v_column
+    );
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.protect_recurring_bookkeeping() is
+  'BEFORE UPDATE trigger on recurring_bookings for users'' direct writes (PostgREST; not the RPCs, service calls or jobs): organization_id, user_id, start_date (the monthly anchor), next_booking_date, last_generated_date, created_by, continues_id and valid_from are read-only (INVALID_REQUEST, hint = column); on INSERT (trigger protect_recurring_continuation) a continuation is refused: only change_recurring_booking makes one.';
+
+revoke all on function private.protect_recurring_bookkeeping() from public, anon;
+
+-- >>> functions/reminders/emit_booking_reminders.sql
+-- private.emit_booking_reminders: the pg_cron job emit-booking-reminders (every 5 minutes,
+-- migration 20261127150500). A reminder of a confirmed booking for an offset of its
+-- organization comes due at starts_at - offset (elapsed time: 24 h before 10:00 on the day
+-- after a DST change is 09:00 or 11:00 local the day before). A run at p_now handles every
+-- reminder that came due since the previous run (ops.reminder_clock, minus 10 minutes of slack
+-- for transactions that committed late) and whose booking has not started:
+--   * the nearest offset due for a booking is sent: one booking.reminder outbox event, payload
+--     {booking_id, client_id, provider_id, service_id, service_name, service_session_id,
+--      offset_minutes, starts_at, ends_at, timezone, local_starts_at (ISO with the UTC offset
+--      then in force), local_date, local_time, utc_offset, recipients[], due_at, late_by_seconds};
+--   * farther offsets due in the same run (the job was down for a while) are skipped
+--     (superseded), as are reminders that came due before the booking was made
+--     (booked_after_due): nobody is reminded a day ahead of a session booked an hour ago;
+--   * every handled reminder gets its ledger row (ops.booking_reminders, key booking + offset
+--     + start): a second run, a late run or a concurrent one never sends it again. A
+--     rescheduled booking has a new start, so it is reminded of its new time only; a cancelled
+--     (or pending, completed) booking is not confirmed and gets none.
+-- Returns {from, to, sent, skipped}. p_now is for catching up and for tests (default now()).
+
+create or replace function private.emit_booking_reminders(p_now timestamptz default now())
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_slack constant interval := interval '10 minutes';
+  v_last timestamptz;
+  v_from timestamptz;
+  v_sent integer;
+  v_skipped integer;
+begin
+  -- one run at a time; a second concurrent run waits, then finds the reminders handled
+  select c.last_run_at into v_last from ops.reminder_clock c where c.singleton for update;
+  v_from := coalesce(least(v_last, p_now), p_now) - c_slack;
+
+  with offsets as (
+    select distinct o.offset_minutes
+    from public.organization_settings s
+    cross join unnest(s.reminder_offsets_minutes) as o (offset_minutes)
+    where s.remind_clients or s.remind_providers
+  ),
+  due as (
+    select b.id as booking_id, b.organization_id, b.client_id, b.provider_id, b.service_id,
+           b.service_session_id, b.start_time, b.end_time, b.created_at, x.offset_minutes,
+           b.start_time - make_interval(mins => x.offset_minutes) as due_at,
+           s.remind_clients, s.remind_providers
+    from offsets x
+    join public.bookings b
+      on b.status = 'confirmed'
+     and b.start_time > p_now
+     and b.start_time > v_from + make_interval(mins => x.offset_minutes)
+     and b.start_time <= p_now + make_interval(mins => x.offset_minutes)
+    join public.organization_settings s
+      on s.organization_id = b.organization_id
+     and x.offset_minutes = any (s.reminder_offsets_minutes)
+     and (s.remind_clients or s.remind_providers)
+    where not exists (
+      select 1 from ops.booking_reminders r
+      where r.booking_id = b.id and r.offset_minutes = x.offset_minutes and r.starts_at = b.start_time
+    )
+  ),
+  decided as (
+    select d.*,
+           case
+             when d.created_at > d.due_at then 'booked_after_due'
+             when row_number() over (partition by d.booking_id order by d.offset_minutes) > 1 then 'superseded'
+           end as skip_reason
+    from due d
+  ),
+  emitted as (
+    select d.booking_id, d.offset_minutes, d.start_time, d.organization_id, d.due_at,
+           private.emit_event(d.organization_id, 'booking.reminder', jsonb_build_object(
+             'booking_id', d.booking_id,
+             'client_id', d.client_id,
+             'provider_id', d.provider_id,
+             'service_id', d.service_id,
+             'service_name', sv.name,
+             'service_session_id', d.service_session_id,
+             'offset_minutes', d.offset_minutes,
+             'starts_at', d.start_time,
+             'ends_at', d.end_time,
+             'timezone', o.timezone,
+             'local_starts_at', to_char(d.start_time at time zone o.timezone, 'YYYY-MM-DD"T"HH24:MI:SS') || l.utc_offset,
+             'local_date', to_char(d.start_time at time zone o.timezone, 'YYYY-MM-DD'),
+             'local_time', to_char(d.start_time at time zone o.timezone, 'HH24:MI'),
+             'utc_offset', l.utc_offset,
+             'recipients', to_jsonb(array_remove(array[
+                              case when d.remind_clients then 'client' end,
+                              case when d.remind_providers then 'provider' end], null)),
+             'due_at', d.due_at,
+             'late_by_seconds', greatest(floor(extract(epoch from p_now - d.due_at)), 0)::integer
+           )) as event_id
+    from decided d
+    join public.organizations o on o.id = d.organization_id
+    left join public.services sv on sv.id = d.service_id
+    cross join lateral (
+      select case when u.off < interval '0' then '-' || to_char(-u.off, 'HH24:MI')
+                  else '+' || to_char(u.off, 'HH24:MI') end as utc_offset
+      from (select (d.start_time at time zone o.timezone) - (d.start_time at time zone 'UTC') as off) as u
+    ) as l
+    where d.skip_reason is null
+  ),
+  ledger as (
+    insert into ops.booking_reminders
+      (booking_id, offset_minutes, starts_at, organization_id, due_at, status, reason, event_id, handled_at)
+    select e.booking_id, e.offset_minutes, e.start_time, e.organization_id, e.due_at, 'sent', null, e.event_id, p_now
+    from emitted e
+    union all
+    select d.booking_id, d.offset_minutes, d.start_time, d.organization_id, d.due_at, 'skipped', d.skip_reason, null, p_now
+    from decided d
+    where d.skip_reason is not null
+    on conflict do nothing
+    returning status
+  )
+  select count(*) filter (where l.status = 'sent'), count(*) filter (where l.status = 'skipped')
+  into v_sent, v_skipped
+  from ledger l;
+
+  update ops.reminder_clock c set last_run_at = greatest(c.last_run_at, p_now) where c.singleton;
+  delete from ops.booking_reminders r where r.starts_at < p_now - interval '30 days';
+
+  if v_sent + v_skipped > 0 then
+    perform private.write_audit(
+      null, 'booking_reminders.emitted', 'bookings', null, null,
+      jsonb_build_object('from', v_from, 'to', p_now, 'sent', v_sent, 'skipped', v_skipped)
+    );
+  end if;
+  return jsonb_build_object('from', v_from, 'to', p_now, 'sent', v_sent, 'skipped', v_skipped);
+end
+$$;
+
+comment on function private.emit_booking_reminders(timestamptz) is
+  'pg_cron job emit-booking-reminders: emits one booking.reminder outbox event per confirmed booking and organization offset that came due since the previous run (local start time in the organization''s time zone in the payload), at most once per (booking, offset, start time) (ledger ops.booking_reminders). Returns {from, to, sent, skipped}.';
+
+revoke all on function private.emit_booking_reminders(timestamptz) from public, anon, authenticated;
+grant execute on function private.emit_booking_reminders(timestamptz) to service_role;
+
+-- >>> functions/rules/availability.sql
+-- Booking rule availability (registry: functions/rules/registry.sql): a 1-to-1 session lies
+-- inside the provider's availability - weekly rules, date overrides, minus time off - as
+-- private.provider_availability defines it (organization time zone, DST-correct).
+--
+-- Set-based and cheap for many candidates: a candidate with no exception on or next to its days
+-- that one weekly rule covers is available (that is what private.provider_availability answers
+-- for it, without building the multirange); the others are decided by
+-- private.provider_availability, computed once per provider over all of its candidates' days.
+
+create or replace function private.rule_availability(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  with candidates as (
+    select
+      c.n,
+      c.organization_id,
+      c.provider_id,
+      c.starts_at,
+      c.ends_at,
+      d.first_day,
+      d.last_day,
+      (
+        not exists (
+          select 1
+          from public.specialist_availability_exceptions as e
+          where e.organization_id = c.organization_id
+            and e.specialist_id = c.provider_id
+            and e.exception_date between d.first_day - 1 and d.last_day + 1
+        )
+        and exists (
+          select 1
+          from public.availability_rules as ar
+          where ar.organization_id = c.organization_id
+            and ar.provider_id = c.provider_id
+            and ar.weekday = extract(dow from d.first_day)::integer
+            and (ar.valid_from is null or d.first_day >= ar.valid_from)
+            and (ar.valid_until is null or d.first_day <= ar.valid_until)
+            and (d.first_day + ar.start_time) at time zone coalesce(ar.timezone, o.timezone) <= c.starts_at
+            and (d.first_day + ar.end_time) at time zone coalesce(ar.timezone, o.timezone) >= c.ends_at
+        )
+      ) as one_rule_covers
+    from unnest(p_candidates) as c
+    join public.organizations as o on o.id = c.organization_id
+    cross join lateral (
+      select (c.starts_at at time zone o.timezone)::date as first_day,
+             (c.ends_at at time zone o.timezone)::date as last_day
+      offset 0
+    ) as d
+    where c.purpose = any (private.rule_purposes('availability'))
+      and c.starts_at is not null
+      and c.ends_at is not null
+  ),
+  -- the rest: the provider's availability over all of their undecided candidates' days, once
+  availability as materialized (
+    select
+      g.organization_id,
+      g.provider_id,
+      private.provider_availability(g.organization_id, g.provider_id, g.first_day, g.last_day) as free
+    from (
+      select x.organization_id, x.provider_id, min(x.first_day) as first_day, max(x.last_day) as last_day
+      from candidates as x
+      where not x.one_rule_covers
+      group by x.organization_id, x.provider_id
+    ) as g
+  )
+  select
+    x.n,
+    'OUTSIDE_AVAILABILITY',
+    'The provider is not available at that time (working hours, time off or exceptions).',
+    'starts_at'
+  from candidates as x
+  join availability as a
+    on a.organization_id = x.organization_id
+   and a.provider_id = x.provider_id
+  where not x.one_rule_covers
+    and not (a.free @> tstzrange(x.starts_at, x.ends_at))
+$$;
+
+comment on function private.rule_availability(private.booking_candidate[], boolean) is
+  'Rule availability: OUTSIDE_AVAILABILITY unless [starts_at, ends_at) lies inside private.provider_availability of the provider in the organization (one covering weekly rule without nearby exceptions decides it directly).';
+
+revoke all on function private.rule_availability(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_availability(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/candidate.sql
+-- private.new_candidate(...): builds a private.booking_candidate by name (named arguments, every
+-- one optional), so callers never depend on the order of the type's attributes and keep working
+-- when a rule adds one. Plain SQL without SET: the planner inlines it into set-based callers.
+
+-- (public_page was added for the public booking page: the twenty-argument signature goes)
+drop function if exists private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer);
+
+create or replace function private.new_candidate(
+  purpose text,
+  organization_id uuid default null,
+  service_id uuid default null,
+  provider_id uuid default null,
+  client_id uuid default null,
+  starts_at timestamptz default null,
+  ends_at timestamptz default null,
+  session_type_id uuid default null,
+  booking_kind text default 'regular',
+  subscription_id uuid default null,
+  acting_as_staff boolean default false,
+  service_session_id uuid default null,
+  exclude_session_id uuid default null,
+  exclude_booking_id uuid default null,
+  recurring_booking_id uuid default null,
+  occurrence_date date default null,
+  session_group_id uuid default null,
+  session_number integer default null,
+  total_sessions integer default null,
+  n integer default 1,
+  public_page boolean default false
+)
+returns private.booking_candidate
+language sql
+immutable
+parallel safe
+as $$
+  select row(
+    n, purpose, organization_id, service_id, provider_id, client_id, starts_at, ends_at,
+    session_type_id, booking_kind, subscription_id, acting_as_staff, service_session_id,
+    exclude_session_id, exclude_booking_id, recurring_booking_id, occurrence_date, session_group_id,
+    session_number, total_sessions, public_page
+  )::private.booking_candidate
+$$;
+
+comment on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) is
+  'A booking candidate (private.booking_candidate) from named arguments; n defaults to 1 (a one-candidate call).';
+
+revoke all on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) from public, anon, authenticated;
+grant execute on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) to service_role;
+
+-- >>> functions/rules/client_limit.sql
+-- Booking rule client_limit (registry: functions/rules/registry.sql; issue 14): a client holds
+-- at most services.max_bookings_per_client live bookings of a service per local day | week
+-- (Monday to Sunday) | month of the organization (private.client_limit_period). Live = pending,
+-- confirmed, completed, no_show (a no-show used its place; cancelled ones do not count); the
+-- booking being moved does not count; together, the client's earlier candidates for the service
+-- in that period count too. Slot search asks it for a client of the organization asking.
+-- Writers hold private.lock_client_limit(service, client) while they ask and write.
+
+create or replace function private.rule_client_limit(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  with limited as (
+    select
+      c.n,
+      c.purpose,
+      c.client_id,
+      c.service_id,
+      c.starts_at,
+      c.exclude_booking_id,
+      sv.name,
+      sv.max_bookings_per_client,
+      sv.max_bookings_per_client_period,
+      o.timezone,
+      private.client_limit_period(sv.max_bookings_per_client_period, o.timezone, c.starts_at) as period
+    from unnest(p_candidates) as c
+    join public.services as sv on sv.id = c.service_id
+    join public.organizations as o on o.id = sv.organization_id
+    where c.purpose = any (private.rule_purposes('client_limit'))
+      and c.client_id is not null
+      and c.starts_at is not null
+      and sv.max_bookings_per_client is not null
+  )
+  select
+    l.n,
+    'CLIENT_LIMIT_REACHED',
+    format('"%s" can be booked at most %s times per %s by each client; the client already has %s in the %s from %s.',
+           l.name, l.max_bookings_per_client, l.max_bookings_per_client_period,
+           x.booked + l.rank_in_call - 1, l.max_bookings_per_client_period,
+           to_char(lower(l.period) at time zone l.timezone, 'YYYY-MM-DD')),
+    case when l.purpose = 'join' then 'service_session_id' else 'starts_at' end
+  from (
+    select
+      y.*,
+      case when p_together
+           then row_number() over (partition by y.client_id, y.service_id, y.period order by y.starts_at, y.n)
+           else 1 end as rank_in_call
+    from limited as y
+  ) as l
+  cross join lateral (
+    select count(*) as booked
+    from public.bookings as b
+    where b.client_id = l.client_id
+      and b.service_id = l.service_id
+      and b.status in ('pending', 'confirmed', 'completed', 'no_show')
+      and b.id is distinct from l.exclude_booking_id
+      and b.start_time >= lower(l.period)
+      and b.start_time < upper(l.period)
+  ) as x
+  where x.booked + l.rank_in_call > l.max_bookings_per_client
+$$;
+
+comment on function private.rule_client_limit(private.booking_candidate[], boolean) is
+  'Rule client_limit: CLIENT_LIMIT_REACHED when the client already holds max_bookings_per_client live bookings of the service in the local period (day, week, month) containing starts_at (not counting the booking moved; together, counting their earlier candidates).';
+
+revoke all on function private.rule_client_limit(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_client_limit(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/credits.sql
+-- Booking rule credits (registry: functions/rules/registry.sql; docs/credits-and-integrity.md):
+-- which credit a regular booking spends, and whether it may.
+--
+-- private.candidate_credits(candidates, together) answers, for every regular candidate with a
+-- client (book, join, move), the subscription it spends (null: pay-per-session) and, when it may
+-- not, NO_CREDITS_LEFT with a detail and hint:
+--   * named (the candidate's subscription_id: a writer that already chose, or a service writing
+--     a row): it must be active (service calls excepted) and have a credit left;
+--   * moved (a booking moved to a new start or session: purpose move, or join with
+--     exclude_booking_id): it keeps its subscription while that is valid at
+--     the new start, else takes the client's other active subscription covering it, else
+--     NO_CREDITS_LEFT; a booking that spent no credit spends none;
+--   * otherwise: the client's active subscription in the organization (the oldest, for legacy
+--     duplicates), which must be valid at the start and have a credit left; without one,
+--     pay-per-session, or NO_CREDITS_LEFT when the organization requires a subscription.
+-- A credit is left when the subscription's spent bookings (pending, confirmed, completed, no-show,
+-- forfeited cancellations; not counting the bookings the candidates stand for, exclude_booking_id)
+-- plus the candidate's rank among the call's candidates spending it (together; else 1) stay
+-- within total_sessions.
+-- The booking core writes the subscription it answers; the bookings statement trigger asks the
+-- same question about the rows written, under the subscriptions' row locks (functions/credits/).
+
+create or replace function private.candidate_credits(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, subscription_id uuid, code text, detail text, hint text)
+language sql
+stable
+as $$
+  with chargeable as (
+    select
+      c.n,
+      c.purpose,
+      c.organization_id,
+      c.client_id,
+      c.starts_at,
+      c.subscription_id as named_id,
+      mb.id as moved_booking_id,
+      own.id as own_id,
+      (own.id is not null
+       and c.starts_at >= own.starts_at
+       and (own.expires_at is null or c.starts_at < own.expires_at)) as own_still_valid
+    from unnest(p_candidates) as c
+    left join public.bookings as mb
+      on c.purpose in ('move', 'join')
+     and mb.id = c.exclude_booking_id
+    left join public.subscriptions as own on own.id = mb.subscription_id
+    where c.purpose = any (private.rule_purposes('credits'))
+      and c.client_id is not null
+      and coalesce(c.booking_kind, 'regular') = 'regular'
+  ),
+  chosen as (
+    select
+      x.*,
+      case
+        when x.named_id is not null then 'named'
+        when x.moved_booking_id is not null and x.own_id is null then 'none'
+        when x.own_still_valid then 'kept'
+        else 'picked'
+      end as how,
+      case
+        when x.named_id is not null then x.named_id
+        when x.moved_booking_id is not null and x.own_id is null then null
+        when x.own_still_valid then x.own_id
+        else (
+          select s.id
+          from public.subscriptions as s
+          where s.organization_id = x.organization_id
+            and s.client_id = x.client_id
+            and s.status = 'active'
+            and (x.own_id is null
+                 or (s.id <> x.own_id
+                     and s.starts_at <= x.starts_at
+                     and (s.expires_at is null or x.starts_at < s.expires_at)))
+          order by s.starts_at, s.id
+          limit 1
+        )
+      end as spent_id
+    from chargeable as x
+  ),
+  spending as (
+    select
+      ch.*,
+      s.status,
+      s.starts_at as valid_from,
+      s.expires_at as valid_until,
+      s.total_sessions,
+      case when p_together
+           then row_number() over (partition by ch.spent_id order by ch.n)
+           else 1 end as rank_in_call
+    from chosen as ch
+    left join public.subscriptions as s on s.id = ch.spent_id
+  ),
+  used as (
+    select b.subscription_id, count(*) as spent
+    from public.bookings as b
+    left join public.booking_cancellations as bc on bc.booking_id = b.id
+    where b.subscription_id in (select sp.spent_id from spending as sp where sp.how in ('named', 'picked'))
+      and (b.status in ('pending', 'confirmed', 'completed', 'no_show')
+           or (b.status = 'cancelled' and bc.cancellation_policy_applied = 'credit_forfeited'))
+      and b.id not in (
+        select e.exclude_booking_id from unnest(p_candidates) as e where e.exclude_booking_id is not null
+      )
+    group by b.subscription_id
+  ),
+  judged as (
+    select
+      sp.n,
+      sp.spent_id,
+      case
+        when sp.how in ('none', 'kept') then null
+        when sp.how = 'picked' and sp.spent_id is null and sp.moved_booking_id is not null then 'moved_uncovered'
+        when sp.how = 'picked' and sp.spent_id is null then
+          case when coalesce((select os.requires_subscription from public.organization_settings as os
+                              where os.organization_id = sp.organization_id), false)
+               then 'required' end
+        when sp.how = 'named' and sp.status is distinct from 'active' and not private.is_service_call() then 'inactive'
+        when sp.how = 'picked' and sp.moved_booking_id is null
+             and (sp.starts_at < sp.valid_from or (sp.valid_until is not null and sp.starts_at >= sp.valid_until)) then 'outside'
+        when coalesce(u.spent, 0) + sp.rank_in_call > sp.total_sessions then 'used_up'
+      end as failure,
+      sp.how,
+      sp.status,
+      sp.valid_from,
+      sp.valid_until,
+      sp.total_sessions,
+      sp.starts_at,
+      own.starts_at as own_from,
+      own.expires_at as own_until
+    from spending as sp
+    left join used as u on u.subscription_id = sp.spent_id
+    left join public.subscriptions as own on own.id = sp.own_id
+  )
+  select
+    j.n,
+    j.spent_id,
+    case when j.failure is not null then 'NO_CREDITS_LEFT' end,
+    case j.failure
+      when 'moved_uncovered' then format(
+        'This booking is paid with a credit valid from %s to %s; it cannot move to %s, and no other active subscription of the client covers that time.',
+        j.own_from, coalesce(j.own_until::text, 'no expiry'), j.starts_at)
+      when 'required' then 'This organization requires an active subscription to book, and the client has none.'
+      when 'inactive' then format('This subscription is %s: its credits cannot be spent.', j.status)
+      when 'outside' then format(
+        'The client''s subscription is valid from %s to %s; its credits cannot be spent on a session starting %s.',
+        j.valid_from, coalesce(j.valid_until::text, 'no expiry'), j.starts_at)
+      when 'used_up' then
+        case when j.how = 'named'
+             then format('No credits left: all %s credits of this subscription are used or booked.', j.total_sessions)
+             else format('No credits left: all %s credits of the client''s subscription are used or booked.', j.total_sessions) end
+    end,
+    case j.failure
+      when 'moved_uncovered' then 'starts_at'
+      when 'outside' then 'starts_at'
+      when 'inactive' then 'subscription_id'
+      when 'used_up' then case when j.how = 'named' then 'subscription_id' else 'client_id' end
+      else 'client_id'
+    end
+  from judged as j
+$$;
+
+comment on function private.candidate_credits(private.booking_candidate[], boolean) is
+  'For every regular candidate with a client (book, join, move): the subscription whose credit it spends (null = pay-per-session or no credit) and, when it may not, NO_CREDITS_LEFT with detail and hint (a candidate field). See the file header for the rules.';
+
+revoke all on function private.candidate_credits(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.candidate_credits(private.booking_candidate[], boolean) to service_role;
+
+create or replace function private.rule_credits(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select x.n, x.code, x.detail, x.hint
+  from private.candidate_credits(p_candidates, p_together) as x
+  where x.code is not null
+$$;
+
+comment on function private.rule_credits(private.booking_candidate[], boolean) is
+  'Rule credits: NO_CREDITS_LEFT where private.candidate_credits finds no credit the candidate may spend.';
+
+revoke all on function private.rule_credits(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_credits(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/daily_limit.sql
+-- Booking rule daily_limit (registry: functions/rules/registry.sql): a provider takes at most
+-- max_bookings_per_day booked 1-to-1 sessions of a service per local day of the organization.
+-- Booked = an individual session that is not cancelled and holds its participant (an open 1-to-1
+-- slot staff published and nobody booked does not count), and every occurrence that a recurring
+-- series of the service holds that day (private.series_holds; not the candidate's own series);
+-- the session moved is not counted; together, the candidates of the same provider, service and
+-- day before it count too.
+
+create or replace function private.rule_daily_limit(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  with limited as (
+    select
+      c.n,
+      c.provider_id,
+      c.service_id,
+      c.starts_at,
+      c.exclude_session_id,
+      c.recurring_booking_id,
+      sv.max_bookings_per_day,
+      o.timezone,
+      (c.starts_at at time zone o.timezone)::date as day
+    from unnest(p_candidates) as c
+    join public.services as sv on sv.id = c.service_id
+    join public.organizations as o on o.id = sv.organization_id
+    where c.purpose = any (private.rule_purposes('daily_limit'))
+      and c.starts_at is not null
+      and sv.max_bookings_per_day is not null
+  ),
+  holds as materialized (
+    select h.recurring_booking_id, h.provider_id, h.service_id, h.starts_at
+    from private.series_holds(
+      (select array_agg(distinct x.provider_id) from limited as x),
+      (select tstzrange(min(x.starts_at) - interval '2 days', max(x.starts_at) + interval '2 days') from limited as x)
+    ) as h
+  )
+  select
+    r.n,
+    'DAILY_LIMIT_REACHED',
+    format('The provider takes at most %s bookings of this service per day.', r.max_bookings_per_day),
+    'starts_at'
+  from (
+    select
+      x.*,
+      case when p_together
+           then row_number() over (partition by x.provider_id, x.service_id, x.day order by x.starts_at, x.n)
+           else 1 end as rank_in_call
+    from limited as x
+  ) as r
+  where r.rank_in_call + (
+      select count(*)
+      from public.service_sessions as ss
+      where ss.provider_id = r.provider_id
+        and ss.service_id = r.service_id
+        and ss.kind = 'individual'
+        and ss.status <> 'cancelled'
+        and ss.current_participants > 0
+        and ss.starts_at >= r.day::timestamp at time zone r.timezone
+        and ss.starts_at < (r.day + 1)::timestamp at time zone r.timezone
+        and ss.id is distinct from r.exclude_session_id
+    ) + (
+      -- occurrences that recurring series of the service hold that day have their place too
+      select count(*)
+      from holds as h
+      where h.provider_id = r.provider_id
+        and h.service_id = r.service_id
+        and h.recurring_booking_id is distinct from r.recurring_booking_id
+        and h.starts_at >= r.day::timestamp at time zone r.timezone
+        and h.starts_at < (r.day + 1)::timestamp at time zone r.timezone
+    ) > r.max_bookings_per_day
+$$;
+
+comment on function private.rule_daily_limit(private.booking_candidate[], boolean) is
+  'Rule daily_limit: DAILY_LIMIT_REACHED when the provider already holds max_bookings_per_day booked individual sessions of the service on that local day (not counting the session moved; together, counting the earlier candidates).';
+
+revoke all on function private.rule_daily_limit(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_daily_limit(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/free_time.sql
+-- Booking rule free_time (registry: functions/rules/registry.sql): a person's time is one
+-- calendar across organizations, but only what they agreed to. A new (or moved) session [s, e)
+-- with buffers (b, a) conflicts with a busy range [S, E) with buffers (B, A) iff [s, e) overlaps
+-- [S - greatest(B, a), E + greatest(A, b)): buffers keep other sessions out but may overlap each
+-- other. Busy are:
+--   * the provider's non-cancelled sessions in every organization where they hold an accepted
+--     provider-capable membership (a bounded range of the (provider, start) index: buffers and
+--     sessions last at most a day), but not the session moved;
+--   * legacy 1-to-1 bookings not yet linked to a service session;
+--   * the occurrences the provider's recurring series hold (private.series_holds), but not those
+--     of the candidate's own series (recurring_booking_id);
+--   * together: the provider's candidates that start before it in the same call.
+
+create or replace function private.rule_free_time(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  with candidates as (
+    select
+      c.n,
+      c.provider_id,
+      c.starts_at,
+      c.ends_at,
+      c.exclude_session_id,
+      c.recurring_booking_id,
+      coalesce(sv.buffer_before_minutes, 0) as before_minutes,
+      coalesce(sv.buffer_after_minutes, 0) as after_minutes
+    from unnest(p_candidates) as c
+    left join public.services as sv on sv.id = c.service_id
+    where c.purpose = any (private.rule_purposes('free_time'))
+      and c.starts_at is not null
+      and c.ends_at is not null
+  ),
+  holds as materialized (
+    select h.recurring_booking_id, h.provider_id, h.starts_at, h.ends_at, h.buffer_before_minutes, h.buffer_after_minutes
+    from private.series_holds(
+      (select array_agg(distinct x.provider_id) from candidates as x),
+      (select tstzrange(min(x.starts_at) - interval '1 day', max(x.ends_at) + interval '1 day') from candidates as x)
+    ) as h
+  ),
+  ordered as (
+    select
+      x.*,
+      -- together: the latest end (plus its buffer) of the provider's candidates starting earlier
+      max(x.ends_at + pg_catalog.make_interval(mins => x.after_minutes)) over earlier as earlier_padded_end,
+      max(x.ends_at) over earlier as earlier_end
+    from candidates as x
+    window earlier as (partition by x.provider_id order by x.starts_at, x.n rows between unbounded preceding and 1 preceding)
+  )
+  -- (one branch per kind of busy time, each a join the planner can run set-based)
+  select x.n, 'SLOT_TAKEN', 'The provider already has a session at that time.', 'starts_at'
+  from (
+    select o.n
+    from ordered as o
+    where p_together
+      and (o.starts_at < o.earlier_padded_end
+           or o.starts_at < o.earlier_end + pg_catalog.make_interval(mins => o.before_minutes))
+    union
+    select o.n
+    from candidates as o
+    where exists (
+      select 1
+      from public.service_sessions as ss
+      left join public.services as ssv on ssv.id = ss.service_id
+      where ss.provider_id = o.provider_id
+        and ss.status <> 'cancelled'
+        -- buffers are at most a day and sessions last at most a day (service_sessions_length_check):
+        -- a bounded range of the (provider, start) index
+        and ss.starts_at > o.starts_at - interval '2 days'
+        and ss.starts_at < o.ends_at + interval '1 day'
+        and ss.ends_at > o.starts_at - interval '1 day'
+        and ss.id is distinct from o.exclude_session_id
+        and tstzrange(o.starts_at, o.ends_at) && tstzrange(
+              ss.starts_at - pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_before_minutes, 0), o.after_minutes)),
+              ss.ends_at + pg_catalog.make_interval(mins => greatest(coalesce(ssv.buffer_after_minutes, 0), o.before_minutes)))
+        and exists (
+          select 1
+          from private.provider_memberships() as m
+          where m.organization_id = ss.organization_id and m.user_id = o.provider_id
+        )
+    )
+    union
+    select o.n
+    from candidates as o
+    where exists (
+      select 1
+      from public.bookings as b
+      left join public.services as bsv on bsv.id = b.service_id
+      where b.provider_id = o.provider_id
+        and b.service_session_id is null
+        and b.status in ('pending', 'confirmed')
+        and b.start_time < o.ends_at + interval '1 day'
+        and b.end_time > o.starts_at - interval '1 day'
+        and tstzrange(o.starts_at, o.ends_at) && tstzrange(
+              b.start_time - pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_before_minutes, 0), o.after_minutes)),
+              b.end_time + pg_catalog.make_interval(mins => greatest(coalesce(bsv.buffer_after_minutes, 0), o.before_minutes)))
+        and exists (
+          select 1
+          from private.provider_memberships() as m
+          where m.organization_id = b.organization_id and m.user_id = o.provider_id
+        )
+    )
+    union
+    select o.n
+    from candidates as o
+    join holds as h
+      on h.provider_id = o.provider_id
+     and h.recurring_booking_id is distinct from o.recurring_booking_id
+     and tstzrange(o.starts_at, o.ends_at) && tstzrange(
+           h.starts_at - pg_catalog.make_interval(mins => greatest(h.buffer_before_minutes, o.after_minutes)),
+           h.ends_at + pg_catalog.make_interval(mins => greatest(h.buffer_after_minutes, o.before_minutes)))
+  ) as x
+$$;
+
+comment on function private.rule_free_time(private.booking_candidate[], boolean) is
+  'Rule free_time: SLOT_TAKEN when [starts_at, ends_at) with the service''s buffers collides with the provider''s sessions (every organization where their provider membership is accepted; not exclude_session_id), legacy unlinked bookings, series holds (not the candidate''s own series, recurring_booking_id) or, together, the provider''s candidates starting earlier.';
+
+revoke all on function private.rule_free_time(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_free_time(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/organization_open.sql
+-- Booking rule organization_open (registry: functions/rules/registry.sql; issue 14): nothing of
+-- an organization takes place while it is closed (organization_closures: holidays, a studio
+-- closed for a day or part of one). Every provider of the organization is blocked in slot search
+-- and every booking path; the detail names the closure in the organization's local time.
+
+create or replace function private.rule_organization_open(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'ORGANIZATION_CLOSED',
+    format('The organization is closed from %s to %s (%s): %s.',
+           to_char(cl.starts_at at time zone o.timezone, 'YYYY-MM-DD HH24:MI'),
+           to_char(cl.ends_at at time zone o.timezone, 'YYYY-MM-DD HH24:MI'),
+           o.timezone, cl.reason),
+    case when c.purpose in ('join', 'wait') then 'service_session_id' else 'starts_at' end
+  from unnest(p_candidates) as c
+  join public.organizations as o on o.id = c.organization_id
+  cross join lateral (
+    select x.starts_at, x.ends_at, x.reason
+    from public.organization_closures as x
+    where x.organization_id = c.organization_id
+      and tstzrange(x.starts_at, x.ends_at) && tstzrange(c.starts_at, c.ends_at)
+    order by x.starts_at
+    limit 1
+  ) as cl
+  where c.purpose = any (private.rule_purposes('organization_open'))
+    and c.starts_at is not null
+    and c.ends_at is not null
+$$;
+
+comment on function private.rule_organization_open(private.booking_candidate[], boolean) is
+  'Rule organization_open: ORGANIZATION_CLOSED when [starts_at, ends_at) overlaps a closure of the organization (the first one, named in the organization''s local time with its reason).';
+
+revoke all on function private.rule_organization_open(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_organization_open(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/people.sql
+-- Booking rules about the service and the people (registry: functions/rules/registry.sql).
+-- Each rule: plain SQL (no SET, schema-qualified) so private.booking_rule_failures inlines it;
+-- returns (n, code, detail, hint) for the candidates it refuses.
+
+-- private.provider_memberships(): the one definition of "may be put on the organization's
+-- calendar" - an accepted owner/admin/provider membership. A plain SQL set-returning function (no
+-- SET, no sublink): the planner inlines it into its callers' queries as the table scan it is.
+create or replace function private.provider_memberships()
+returns table (organization_id uuid, user_id uuid)
+language sql
+stable
+as $$
+  select m.organization_id, m.user_id
+  from public.organization_members as m
+  where m.status = 'accepted'
+    and m.role in ('owner', 'admin', 'provider')
+$$;
+
+comment on function private.provider_memberships() is
+  'The (organization, user) pairs whose sessions may occupy the user''s time: accepted owner/admin/provider memberships (rules provider_member and free_time, series holds, the provider check of service_sessions, integrity_report).';
+
+revoke all on function private.provider_memberships() from public, anon, authenticated;
+grant execute on function private.provider_memberships() to service_role;
+
+create or replace function private.rule_service_offered(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- only for something new: a session or booking of a service retired since is still moved
+  select
+    c.n,
+    case when sv.id is null or sv.organization_id is distinct from c.organization_id then 'NOT_FOUND' else 'SERVICE_INACTIVE' end,
+    case when sv.id is null or sv.organization_id is distinct from c.organization_id
+         then 'Service not found in this organization.'
+         else format('Service "%s" is no longer offered.', sv.name) end,
+    'service_id'
+  from unnest(p_candidates) as c
+  left join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('service_offered'))
+    and c.exclude_session_id is null
+    and c.exclude_booking_id is null
+    and (sv.id is null or sv.organization_id is distinct from c.organization_id or not sv.is_active)
+$$;
+
+comment on function private.rule_service_offered(private.booking_candidate[], boolean) is
+  'Rule service_offered: NOT_FOUND (service not of the organization), SERVICE_INACTIVE (retired) for anything new.';
+
+create or replace function private.rule_provider_member(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'NOT_FOUND', 'Provider not found in this organization.', 'provider_id'
+  from unnest(p_candidates) as c
+  where c.purpose = any (private.rule_purposes('provider_member'))
+    and not exists (
+      select 1
+      from private.provider_memberships() as m
+      where m.organization_id = c.organization_id and m.user_id = c.provider_id
+    )
+$$;
+
+comment on function private.rule_provider_member(private.booking_candidate[], boolean) is
+  'Rule provider_member: NOT_FOUND unless the provider holds an accepted owner/admin/provider membership of the organization.';
+
+create or replace function private.rule_service_provider(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'INVALID_REQUEST', 'This service is offered by another provider.', 'provider_id'
+  from unnest(p_candidates) as c
+  join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('service_provider'))
+    and sv.provider_id is not null
+    and sv.provider_id is distinct from c.provider_id
+$$;
+
+comment on function private.rule_service_provider(private.booking_candidate[], boolean) is
+  'Rule service_provider: INVALID_REQUEST when the service is tied to another provider.';
+
+create or replace function private.rule_client_member(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'NOT_FOUND', 'Client not found in this organization.', 'client_id'
+  from unnest(p_candidates) as c
+  where c.purpose = any (private.rule_purposes('client_member'))
+    and c.client_id is not null
+    and not exists (
+      select 1
+      from public.organization_members as m
+      where m.organization_id = c.organization_id
+        and m.user_id = c.client_id
+        and m.status = 'accepted'
+        and m.role = 'client'
+    )
+$$;
+
+comment on function private.rule_client_member(private.booking_candidate[], boolean) is
+  'Rule client_member: NOT_FOUND unless the client holds an accepted client membership of the organization.';
+
+create or replace function private.rule_anonymous_booking(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- a Supabase anonymous sign-in booking for themself: only where the organization takes them,
+  -- and only as the booking kind it sets (organization_settings.public_booking_*)
+  select
+    c.n,
+    'FORBIDDEN',
+    case when not coalesce(s.public_booking_allows_anonymous, false)
+         then 'This organization does not take bookings from anonymous sign-ins: sign in with an account.'
+         else format('Anonymous sign-ins book here as %s.', s.public_booking_anonymous_kind) end,
+    case when not coalesce(s.public_booking_allows_anonymous, false) then 'is_anonymous' else 'booking_kind' end
+  from unnest(p_candidates) as c
+  left join public.organization_settings as s on s.organization_id = c.organization_id
+  where c.purpose = any (private.rule_purposes('anonymous_booking'))
+    and c.client_id is not null
+    and c.client_id = (select auth.uid())
+    and private.is_anonymous_caller()
+    and (not coalesce(s.public_booking_allows_anonymous, false)
+         or c.booking_kind is distinct from s.public_booking_anonymous_kind)
+$$;
+
+comment on function private.rule_anonymous_booking(private.booking_candidate[], boolean) is
+  'Rule anonymous_booking: an anonymous sign-in (JWT is_anonymous) booking for themself needs organization_settings.public_booking_allows_anonymous (else FORBIDDEN, hint is_anonymous) and books only as public_booking_anonymous_kind (else FORBIDDEN, hint booking_kind).';
+
+revoke all on function private.rule_service_offered(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_provider_member(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_service_provider(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_client_member(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_anonymous_booking(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_service_offered(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_provider_member(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_service_provider(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/public_page.sql
+-- Booking rules of the public booking page and of approval (registry: functions/rules/registry.sql).
+--   public_listing   a candidate from a published booking page (public_page) is a listed service
+--                    with one of the providers the page shows for it (private.listed_service,
+--                    private.listed_providers: the page's own definitions)
+--   series_approval  a client does not set up a recurring series of a service that requires
+--                    approval: the dispatcher books occurrences as the system (confirmed), so
+--                    staff set such a series up for the client
+
+create or replace function private.rule_public_listing(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- one lookup per (service, provider) pair, however many slots a search asks about
+  with pairs as (
+    select distinct c.service_id, c.provider_id
+    from unnest(p_candidates) as c
+    where c.purpose = any (private.rule_purposes('public_listing'))
+      and c.public_page
+  ),
+  refused as (
+    select p.service_id, p.provider_id, l.id is null as unlisted
+    from pairs as p
+    left join lateral private.listed_service(p.service_id) as l on true
+    where l.id is null
+       or not exists (select 1 from private.listed_providers(l) as lp where lp.provider_id = p.provider_id)
+  )
+  select
+    c.n,
+    'NOT_FOUND',
+    case when r.unlisted then 'Service not found on a published booking page.'
+         else 'This provider does not offer the service on the booking page.' end,
+    case when r.unlisted then 'service_id' else 'provider_id' end
+  from unnest(p_candidates) as c
+  join refused as r
+    on r.service_id is not distinct from c.service_id
+   and r.provider_id is not distinct from c.provider_id
+  where c.purpose = any (private.rule_purposes('public_listing'))
+    and c.public_page
+$$;
+
+comment on function private.rule_public_listing(private.booking_candidate[], boolean) is
+  'Rule public_listing: a candidate from a published booking page (public_page) is NOT_FOUND unless its service is listed there (public, active, the page published: hint service_id) and its provider is one the page shows for it (hint provider_id) - an unpublished page looks like an absent one.';
+
+create or replace function private.rule_series_approval(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'FORBIDDEN',
+    format('Service "%s" requires the provider''s approval: a recurring series of it is set up by the provider or an admin.', sv.name),
+    'service_id'
+  from unnest(p_candidates) as c
+  join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('series_approval'))
+    and c.client_id is not null  -- the series itself (its occurrences' holds name no client)
+    and sv.requires_approval
+    and not coalesce(c.acting_as_staff, false)
+$$;
+
+comment on function private.rule_series_approval(private.booking_candidate[], boolean) is
+  'Rule series_approval: FORBIDDEN (hint service_id) for a series of a service that requires approval set up by anyone but staff (the dispatcher books its occurrences as the system, confirmed).';
+
+revoke all on function private.rule_public_listing(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_series_approval(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_public_listing(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_series_approval(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/registry.sql
+-- The booking rules, in one home (issue 13; docs/scheduling.md "Booking rules").
+--
+-- Every path that books, offers, schedules or moves time describes what it wants as candidates
+-- (private.booking_candidate, built with private.new_candidate) and asks
+--   private.booking_rule_failures(candidates[], together)  -> (n, rule, code, detail, hint)
+-- for the first rule each candidate breaks (nothing for a candidate that passes), or, for one
+-- candidate, private.assert_bookable(candidate, ...) which raises that failure with the
+-- contract's code. A single booking is a one-candidate call; slot search asks about every slot
+-- of the window at once; the recurring dispatcher about every due occurrence at once.
+--
+-- The registry below lists every rule once: its position (the first failing rule, in this
+-- order, is the one reported), the purposes it applies to, the codes it raises and what it says.
+-- Each rule is a set-based function private.rule_<name>(candidates[], together) in this folder
+-- returning (n, code, detail, hint) for the candidates it refuses; the hint names the
+-- candidate's field (starts_at, provider_id, ...), which callers map to their argument or
+-- column names. `together` says the candidates will all be written (a batch): then each one also
+-- counts the candidates before it (same provider's earlier ones for overlaps and daily limits,
+-- the same client's for credits); false for alternatives (slot search).
+--
+-- Purposes:
+--   book      a new 1-to-1 booking: its private session and the booking (book_individual_session,
+--             treatments, the recurring dispatcher, a legacy frontend's direct insert)
+--   search    a slot get_available_slots offers (no client yet)
+--   schedule  a session staff schedule or move (create_service_session, direct session writes)
+--   move      a 1-to-1 booking's session moved to a new time (reschedule_booking)
+--   join      a client joining a scheduled session (book_session; a workshop booking moved)
+--   wait      a client joining a full session's waitlist (join_waitlist): the rules about the
+--             session and its time, not capacity nor the client's credits and limits (asked when
+--             their turn comes, as a join)
+--   hold      an occurrence a recurring series holds (a new, changed or resumed series), or the
+--             series itself (a probe naming its client: who may set it up)
+--
+-- How to add a rule: see docs/scheduling.md ("How to add a rule").
+
+create or replace function private.booking_rules()
+returns table (rank integer, name text, purposes text[], codes text[], summary text)
+language sql
+immutable
+parallel safe
+as $$
+  values
+    (5, 'reschedule_window', array['move', 'join'], array['TOO_LATE_TO_RESCHEDULE'],
+     'a client moves a booking only until the late-cancellation window of its current start opens (staff always)'),
+    (7, 'treatment_order', array['book', 'move'], array['TREATMENT_BUFFER_NOT_MET'],
+     'a treatment session stays after the previous live session and before the next one, with the service''s gaps'),
+    (8, 'public_listing', array['book', 'search'], array['NOT_FOUND'],
+     'a booking or slot from a published booking page is of a listed service with a provider the page shows (else it looks absent)'),
+    (10, 'service_offered', array['book', 'search', 'schedule', 'join', 'wait'], array['NOT_FOUND', 'SERVICE_INACTIVE'],
+     'the service belongs to the organization and is still offered (nothing new for a retired service; moves are fine)'),
+    (20, 'provider_member', array['book', 'search', 'schedule'], array['NOT_FOUND'],
+     'the provider holds an accepted owner/admin/provider membership of the organization'),
+    (30, 'service_provider', array['book', 'search', 'schedule'], array['INVALID_REQUEST'],
+     'a service tied to one provider is booked with that provider'),
+    (40, 'client_member', array['book', 'join'], array['NOT_FOUND'],
+     'the client holds an accepted client membership of the organization'),
+    (45, 'anonymous_booking', array['book', 'join', 'hold'], array['FORBIDDEN'],
+     'an anonymous sign-in books for themself (and sets up a series of regular bookings) only where the organization takes them, and only as the kind it sets'),
+    (47, 'series_approval', array['hold'], array['FORBIDDEN'],
+     'a series of a service that requires approval is set up by staff, never by the client (its occurrences are booked confirmed)'),
+    (50, 'session_type', array['book', 'search', 'schedule'], array['INVALID_REQUEST', 'NOT_FOUND', 'SESSION_TYPE_INACTIVE'],
+     'a new session has an active session type of the organization (named, the service''s, or the default), unless it names its end'),
+    (60, 'session_span', array['book', 'schedule', 'move'], array['INVALID_REQUEST'],
+     'a session ends after it starts, within 24 hours'),
+    (70, 'session_open', array['join', 'wait'], array['NOT_FOUND', 'FORBIDDEN', 'ALREADY_CANCELLED', 'BOOKING_IN_PAST'],
+     'the joined session exists, is scheduled, and is private only to staff booking a client in'),
+    (80, 'not_in_past', array['book', 'search', 'schedule', 'move', 'join', 'wait'], array['BOOKING_IN_PAST'],
+     'the session starts in the future'),
+    (90, 'min_notice', array['book', 'search', 'move', 'join', 'wait'], array['TOO_LATE_TO_BOOK'],
+     'no booking closer to the start than the service''s min_notice_minutes'),
+    (100, 'booking_window', array['book', 'search', 'move', 'join', 'wait'], array['OUTSIDE_BOOKING_WINDOW'],
+     'no booking further ahead than the service''s max_advance_days'),
+    (105, 'organization_open', array['book', 'search', 'schedule', 'move', 'join', 'wait'], array['ORGANIZATION_CLOSED'],
+     'nothing takes place while the organization is closed (organization_closures)'),
+    (110, 'availability', array['book', 'search', 'move'], array['OUTSIDE_AVAILABILITY'],
+     'a 1-to-1 session lies inside the provider''s working hours and overrides, minus time off (organization time zone)'),
+    (120, 'free_time', array['book', 'search', 'schedule', 'move', 'hold'], array['SLOT_TAKEN'],
+     'the provider''s other sessions (every organization they accepted), legacy bookings and series holds keep their buffers free'),
+    (130, 'daily_limit', array['book', 'search', 'move'], array['DAILY_LIMIT_REACHED'],
+     'at most max_bookings_per_day booked 1-to-1 sessions of the service per provider and local day'),
+    (135, 'client_limit', array['book', 'search', 'move', 'join'], array['CLIENT_LIMIT_REACHED'],
+     'a client holds at most max_bookings_per_client live bookings of the service per local day, week or month'),
+    (140, 'already_joined', array['join', 'wait'], array['CONFLICT'],
+     'a client joins a session once'),
+    (150, 'capacity', array['join'], array['CAPACITY_REACHED'],
+     'a session never holds more live bookings than max_participants'),
+    (160, 'credits', array['book', 'join', 'move'], array['NO_CREDITS_LEFT'],
+     'a regular booking spends a credit of the client''s active subscription valid at its start, or is pay-per-session unless the organization requires a subscription')
+$$;
+
+comment on function private.booking_rules() is
+  'The registry of booking rules: rank (the first failing rule in this order is reported), name (private.rule_<name>), purposes it applies to, contract codes it raises, summary.';
+
+revoke all on function private.booking_rules() from public, anon, authenticated;
+grant execute on function private.booking_rules() to service_role;
+
+create or replace function private.rule_purposes(p_rule text)
+returns text[]
+language sql
+immutable
+parallel safe
+as $$
+  -- immutable with a constant argument: folded into a constant when a rule's query is planned
+  select r.purposes from private.booking_rules() as r where r.name = p_rule
+$$;
+
+comment on function private.rule_purposes(text) is
+  'The purposes a registered rule applies to (private.booking_rules); each rule function filters its candidates with it.';
+
+revoke all on function private.rule_purposes(text) from public, anon, authenticated;
+grant execute on function private.rule_purposes(text) to service_role;
+
+create or replace function private.booking_rule_failures(
+  p_candidates private.booking_candidate[],
+  p_together boolean default true
+)
+returns table (n integer, rule text, code text, detail text, hint text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+-- one generic plan per session, whatever the number of candidates: a plan made for the array
+-- at hand copies it into every branch (a tenth of a second for 10,000 candidates), and the
+-- rules' joins are index probes either way
+set plan_cache_mode = force_generic_plan
+as $$
+#variable_conflict use_column
+begin
+  -- plpgsql so that the statement is planned once per session; the rule functions are plain SQL
+  -- and inlined into it. One branch per registered rule.
+  return query
+  select distinct on (f.n) f.n, f.rule, f.code, f.detail, f.hint
+  from (
+    select x.n, 'reschedule_window' as rule, x.code, x.detail, x.hint from private.rule_reschedule_window(p_candidates, p_together) as x
+    union all select x.n, 'treatment_order', x.code, x.detail, x.hint from private.rule_treatment_order(p_candidates, p_together) as x
+    union all select x.n, 'service_offered', x.code, x.detail, x.hint from private.rule_service_offered(p_candidates, p_together) as x
+    union all select x.n, 'provider_member', x.code, x.detail, x.hint from private.rule_provider_member(p_candidates, p_together) as x
+    union all select x.n, 'service_provider', x.code, x.detail, x.hint from private.rule_service_provider(p_candidates, p_together) as x
+    union all select x.n, 'client_member', x.code, x.detail, x.hint from private.rule_client_member(p_candidates, p_together) as x
+    union all select x.n, 'public_listing', x.code, x.detail, x.hint from private.rule_public_listing(p_candidates, p_together) as x
+    union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint from private.rule_anonymous_booking(p_candidates, p_together) as x
+    union all select x.n, 'series_approval', x.code, x.detail, x.hint from private.rule_series_approval(p_candidates, p_together) as x
+    union all select x.n, 'session_type', x.code, x.detail, x.hint from private.rule_session_type(p_candidates, p_together) as x
+    union all select x.n, 'session_span', x.code, x.detail, x.hint from private.rule_session_span(p_candidates, p_together) as x
+    union all select x.n, 'session_open', x.code, x.detail, x.hint from private.rule_session_open(p_candidates, p_together) as x
+    union all select x.n, 'not_in_past', x.code, x.detail, x.hint from private.rule_not_in_past(p_candidates, p_together) as x
+    union all select x.n, 'min_notice', x.code, x.detail, x.hint from private.rule_min_notice(p_candidates, p_together) as x
+    union all select x.n, 'booking_window', x.code, x.detail, x.hint from private.rule_booking_window(p_candidates, p_together) as x
+    union all select x.n, 'organization_open', x.code, x.detail, x.hint from private.rule_organization_open(p_candidates, p_together) as x
+    union all select x.n, 'availability', x.code, x.detail, x.hint from private.rule_availability(p_candidates, p_together) as x
+    union all select x.n, 'free_time', x.code, x.detail, x.hint from private.rule_free_time(p_candidates, p_together) as x
+    union all select x.n, 'daily_limit', x.code, x.detail, x.hint from private.rule_daily_limit(p_candidates, p_together) as x
+    union all select x.n, 'client_limit', x.code, x.detail, x.hint from private.rule_client_limit(p_candidates, p_together) as x
+    union all select x.n, 'already_joined', x.code, x.detail, x.hint from private.rule_already_joined(p_candidates, p_together) as x
+    union all select x.n, 'capacity', x.code, x.detail, x.hint from private.rule_capacity(p_candidates, p_together) as x
+    union all select x.n, 'credits', x.code, x.detail, x.hint from private.rule_credits(p_candidates, p_together) as x
+  ) as f
+  join private.booking_rules() as r on r.name = f.rule
+  order by f.n, r.rank;
+end
+$$;
+
+comment on function private.booking_rule_failures(private.booking_candidate[], boolean) is
+  'The booking rules, set-based: for each candidate that breaks one, the first rule it breaks (registry order, private.booking_rules) with its contract code, detail and hint (a candidate field: callers map it to their argument or column). p_together: the candidates are written together, so each counts the ones before it (overlaps, daily limits, credits); false for alternatives (slot search). No locks: callers hold the provider lock (private.lock_provider) when they write.';
+
+revoke all on function private.booking_rule_failures(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.booking_rule_failures(private.booking_candidate[], boolean) to service_role;
+
+create or replace function private.rule_hint(p_field text, p_prefix text, p_hints jsonb)
+returns text
+language sql
+stable
+parallel safe
+as $$
+  -- a rule names the candidate's field; a caller names its argument (p_starts_at) or column
+  -- (a hint that is no candidate field, such as the JWT claim is_anonymous, is reported as is)
+  select case
+    when p_field is null or p_field = '' then null
+    when p_hints ? p_field then p_hints ->> p_field
+    when exists (
+      select 1
+      from pg_catalog.pg_attribute as a
+      where a.attrelid = (select t.typrelid from pg_catalog.pg_type as t where t.oid = 'private.booking_candidate'::pg_catalog.regtype)
+        and a.attname in (p_field, 'exclude_' || p_field)  -- booking_id: the booking being moved
+    ) then p_prefix || p_field
+    else p_field
+  end
+$$;
+
+comment on function private.rule_hint(text, text, jsonb) is
+  'The hint a caller reports for a rule failure on candidate field p_field: p_hints ->> field, else p_prefix || field (a hint that is not a candidate field as is).';
+
+revoke all on function private.rule_hint(text, text, jsonb) from public, anon, authenticated;
+grant execute on function private.rule_hint(text, text, jsonb) to service_role;
+
+create or replace function private.assert_bookable(
+  p_candidate private.booking_candidate,
+  p_hint_prefix text default 'p_',
+  p_hints jsonb default '{}'::jsonb
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_failure record;
+begin
+  select f.code, f.detail, f.hint into v_failure
+  from private.booking_rule_failures(array[p_candidate], false) as f;
+  if found then
+    perform private.raise_error(v_failure.code, v_failure.detail, private.rule_hint(v_failure.hint, p_hint_prefix, p_hints));
+  end if;
+end
+$$;
+
+comment on function private.assert_bookable(private.booking_candidate, text, jsonb) is
+  'The booking rules for one candidate: raises the first one it breaks with the contract code (private.raise_error), its detail and a hint naming the caller''s argument (p_hint_prefix || field, or p_hints ->> field). A candidate without a start asks only the rules that need no time (service, people, session type).';
+
+revoke all on function private.assert_bookable(private.booking_candidate, text, jsonb) from public, anon, authenticated;
+grant execute on function private.assert_bookable(private.booking_candidate, text, jsonb) to service_role;
+
+-- >>> functions/rules/session.sql
+-- Booking rules about the session itself: its type and length, and, for joins, the scheduled
+-- session's state, the client's seat and the capacity (registry: functions/rules/registry.sql).
+
+create or replace function private.rule_session_type(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- a new session's length comes from its session type; a session that names its end (a legacy
+  -- booking) needs none when none applies
+  select
+    c.n,
+    case when c.session_type_id is null then 'INVALID_REQUEST'
+         when st.id is null then 'NOT_FOUND'
+         else 'SESSION_TYPE_INACTIVE' end,
+    case when c.session_type_id is null
+           then 'No session type applies: the service has none and the organization has no default; name one.'
+         when st.id is null then 'Session type not found in this organization.'
+         else format('Session type "%s" is inactive.', st.name) end,
+    'session_type_id'
+  from unnest(p_candidates) as c
+  left join public.session_types as st
+    on st.id = c.session_type_id
+   and st.organization_id = c.organization_id
+  where c.purpose = any (private.rule_purposes('session_type'))
+    and c.exclude_session_id is null
+    and c.exclude_booking_id is null
+    and ((c.session_type_id is null and c.ends_at is null)
+         or (c.session_type_id is not null and (st.id is null or not st.is_active)))
+$$;
+
+comment on function private.rule_session_type(private.booking_candidate[], boolean) is
+  'Rule session_type: a new session has an active session type of the organization (INVALID_REQUEST when none applies and no end is named, NOT_FOUND, SESSION_TYPE_INACTIVE).';
+
+create or replace function private.rule_session_span(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'INVALID_REQUEST', 'A session ends after it starts, within 24 hours.', 'ends_at'
+  from unnest(p_candidates) as c
+  where c.purpose = any (private.rule_purposes('session_span'))
+    and c.starts_at is not null
+    and c.ends_at is not null
+    and (c.ends_at <= c.starts_at or c.ends_at > c.starts_at + interval '24 hours')
+$$;
+
+comment on function private.rule_session_span(private.booking_candidate[], boolean) is
+  'Rule session_span: INVALID_REQUEST unless the session ends after it starts, within 24 hours.';
+
+create or replace function private.rule_session_open(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    case when ss.id is null then 'NOT_FOUND'
+         when ss.visibility = 'private' and not coalesce(c.acting_as_staff, false) then 'FORBIDDEN'
+         when ss.status = 'cancelled' then 'ALREADY_CANCELLED'
+         else 'BOOKING_IN_PAST' end,
+    case when ss.id is null then 'Session not found.'
+         when ss.visibility = 'private' and not coalesce(c.acting_as_staff, false)
+           then 'This session is private: only staff can book clients into it.'
+         when ss.status = 'cancelled' then 'This session was cancelled.'
+         else 'This session has already taken place.' end,
+    'service_session_id'
+  from unnest(p_candidates) as c
+  left join public.service_sessions as ss on ss.id = c.service_session_id
+  where c.purpose = any (private.rule_purposes('session_open'))
+    and (ss.id is null
+         or (ss.visibility = 'private' and not coalesce(c.acting_as_staff, false))
+         or ss.status in ('cancelled', 'completed'))
+$$;
+
+comment on function private.rule_session_open(private.booking_candidate[], boolean) is
+  'Rule session_open (joins): the session exists (NOT_FOUND), a private one only for staff booking a client in (FORBIDDEN), not cancelled (ALREADY_CANCELLED), not completed (BOOKING_IN_PAST).';
+
+create or replace function private.rule_already_joined(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select c.n, 'CONFLICT', 'The client already has a booking for this session.', 'client_id'
+  from unnest(p_candidates) as c
+  where c.purpose = any (private.rule_purposes('already_joined'))
+    and (
+      exists (
+        select 1
+        from public.bookings as b
+        where b.service_session_id = c.service_session_id
+          and b.client_id = c.client_id
+          and b.status in ('pending', 'confirmed')
+          and b.id is distinct from c.exclude_booking_id
+      )
+      or (p_together and exists (
+        select 1
+        from unnest(p_candidates) as e
+        where e.n < c.n
+          and e.service_session_id = c.service_session_id
+          and e.client_id = c.client_id
+          and e.purpose = c.purpose
+      ))
+    )
+$$;
+
+comment on function private.rule_already_joined(private.booking_candidate[], boolean) is
+  'Rule already_joined: CONFLICT when the client already holds a live booking of the session (or, together, an earlier candidate does).';
+
+create or replace function private.rule_capacity(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    x.n,
+    'CAPACITY_REACHED',
+    format('This session is full (%s of %s places taken).', x.current_participants, x.max_participants),
+    'service_session_id'
+  from (
+    select
+      c.n,
+      ss.current_participants,
+      ss.max_participants,
+      -- together: the earlier candidates joining the same session take their seats first
+      case when p_together
+           then row_number() over (partition by c.service_session_id order by c.n) - 1
+           else 0 end as taken_before
+    from unnest(p_candidates) as c
+    join public.service_sessions as ss on ss.id = c.service_session_id
+    where c.purpose = any (private.rule_purposes('capacity'))
+  ) as x
+  where x.current_participants + x.taken_before >= x.max_participants
+$$;
+
+comment on function private.rule_capacity(private.booking_candidate[], boolean) is
+  'Rule capacity: CAPACITY_REACHED when the session''s live bookings (and, together, the earlier candidates joining it) fill max_participants. Decided on the session row locked by the caller (select ... for update).';
+
+revoke all on function private.rule_session_type(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_session_span(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_session_open(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_already_joined(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_capacity(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_session_type(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_session_span(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_session_open(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_already_joined(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_capacity(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/time.sql
+-- Booking rules about when: not in the past, the service's notice and booking window, and the
+-- late-cancellation window that stops a client moving a booking (registry: functions/rules/registry.sql).
+-- A candidate without a start (a probe) is not asked about time.
+
+create or replace function private.rule_not_in_past(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'BOOKING_IN_PAST',
+    case when c.purpose = 'schedule' then 'A session cannot be scheduled in the past.'
+         else 'The session starts in the past.' end,
+    'starts_at'
+  from unnest(p_candidates) as c
+  where c.purpose = any (private.rule_purposes('not_in_past'))
+    and c.starts_at <= pg_catalog.now()
+$$;
+
+comment on function private.rule_not_in_past(private.booking_candidate[], boolean) is
+  'Rule not_in_past: BOOKING_IN_PAST when the session starts now or earlier.';
+
+create or replace function private.rule_min_notice(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'TOO_LATE_TO_BOOK',
+    format('This service must be booked at least %s minutes before it starts.', sv.min_notice_minutes),
+    'starts_at'
+  from unnest(p_candidates) as c
+  join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('min_notice'))
+    and c.starts_at < pg_catalog.now() + pg_catalog.make_interval(mins => sv.min_notice_minutes)
+$$;
+
+comment on function private.rule_min_notice(private.booking_candidate[], boolean) is
+  'Rule min_notice: TOO_LATE_TO_BOOK when the start is closer than the service''s min_notice_minutes.';
+
+create or replace function private.rule_booking_window(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'OUTSIDE_BOOKING_WINDOW',
+    format('This service can be booked at most %s days ahead.', sv.max_advance_days),
+    'starts_at'
+  from unnest(p_candidates) as c
+  join public.services as sv on sv.id = c.service_id
+  where c.purpose = any (private.rule_purposes('booking_window'))
+    and sv.max_advance_days is not null
+    and c.starts_at > pg_catalog.now() + pg_catalog.make_interval(days => sv.max_advance_days)
+$$;
+
+comment on function private.rule_booking_window(private.booking_candidate[], boolean) is
+  'Rule booking_window: OUTSIDE_BOOKING_WINDOW when the start is further ahead than the service''s max_advance_days.';
+
+create or replace function private.rule_reschedule_window(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  -- moving must not turn a late cancellation into an early one: a client (not staff) cannot move
+  -- a booking whose current start is inside the late-cancellation window
+  select
+    c.n,
+    'TOO_LATE_TO_RESCHEDULE',
+    format('This booking starts at %s: a client can move it only until %s hours before (the late-cancellation window). Ask the provider, or cancel it.',
+           x.current_starts_at, coalesce(os.cancellation_notice_hours, 24)),
+    'booking_id'
+  from unnest(p_candidates) as c
+  join public.bookings as b on b.id = c.exclude_booking_id
+  left join public.service_sessions as ss on ss.id = b.service_session_id
+  left join public.organization_settings as os on os.organization_id = b.organization_id
+  cross join lateral (select coalesce(ss.starts_at, b.start_time) as current_starts_at) as x
+  where c.purpose = any (private.rule_purposes('reschedule_window'))
+    and not coalesce(c.acting_as_staff, false)
+    and private.in_late_cancellation_window(b.organization_id, x.current_starts_at)
+$$;
+
+comment on function private.rule_reschedule_window(private.booking_candidate[], boolean) is
+  'Rule reschedule_window: TOO_LATE_TO_RESCHEDULE (hint booking_id) when a client (not staff) moves a booking whose current start is inside the late-cancellation window (private.in_late_cancellation_window).';
+
+revoke all on function private.rule_not_in_past(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_min_notice(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_booking_window(private.booking_candidate[], boolean) from public, anon, authenticated;
+revoke all on function private.rule_reschedule_window(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_not_in_past(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_min_notice(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_booking_window(private.booking_candidate[], boolean) to service_role;
+grant execute on function private.rule_reschedule_window(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/rules/treatment_order.sql
+-- Booking rule treatment_order (registry: functions/rules/registry.sql; seed 004): a session of a
+-- treatment keeps its place - never before the end of the previous live session, at least the
+-- service's gap (session_buffer_config, private.treatment_gap_days) after it in local days, and
+-- the same before the next live session. Live = pending, confirmed or completed; the booking being
+-- moved (exclude_booking_id) does not count. Callers hold the treatment's booking rows (select
+-- ... for update, in id order).
+
+create or replace function private.rule_treatment_order(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text)
+language sql
+stable
+as $$
+  select
+    c.n,
+    'TREATMENT_BUFFER_NOT_MET',
+    case when bounds.before_previous
+         then format('Session %s must be at least %s days after session %s: on %s or later.',
+                     c.session_number, bounds.gap_after_previous, prev.session_number, bounds.earliest_day)
+         else format('Session %s must be at least %s days before session %s: on %s or earlier.',
+                     c.session_number, bounds.gap_before_next, nxt.session_number, bounds.latest_day) end,
+    'starts_at'
+  from unnest(p_candidates) as c
+  cross join lateral (
+    select sv.session_buffer_config as config, o.timezone as tz
+    from public.bookings as b
+    join public.services as sv on sv.id = b.service_id
+    join public.organizations as o on o.id = b.organization_id
+    where b.session_group_id = c.session_group_id
+    order by b.session_number, b.created_at
+    limit 1
+  ) as g
+  left join lateral (
+    select b.session_number, b.start_time, b.end_time
+    from public.bookings as b
+    where b.session_group_id = c.session_group_id
+      and b.session_number < c.session_number
+      and b.status in ('pending', 'confirmed', 'completed')
+      and b.id is distinct from c.exclude_booking_id
+    order by b.session_number desc
+    limit 1
+  ) as prev on true
+  left join lateral (
+    select b.session_number, b.start_time
+    from public.bookings as b
+    where b.session_group_id = c.session_group_id
+      and b.session_number > c.session_number
+      and b.status in ('pending', 'confirmed', 'completed')
+      and b.id is distinct from c.exclude_booking_id
+    order by b.session_number
+    limit 1
+  ) as nxt on true
+  cross join lateral (
+    select
+      private.treatment_gap_days(g.config, c.session_number - 1) as gap_after_previous,
+      (prev.start_time at time zone g.tz)::date + private.treatment_gap_days(g.config, c.session_number - 1) as earliest_day,
+      private.treatment_gap_days(g.config, c.session_number) as gap_before_next,
+      (nxt.start_time at time zone g.tz)::date - private.treatment_gap_days(g.config, c.session_number) as latest_day,
+      prev.session_number is not null
+        and (c.starts_at < prev.end_time
+             or (c.starts_at at time zone g.tz)::date
+                < (prev.start_time at time zone g.tz)::date + private.treatment_gap_days(g.config, c.session_number - 1))
+        as before_previous,
+      nxt.session_number is not null
+        and (c.starts_at >= nxt.start_time
+             or (c.starts_at at time zone g.tz)::date
+                > (nxt.start_time at time zone g.tz)::date - private.treatment_gap_days(g.config, c.session_number))
+        as after_next
+  ) as bounds
+  where c.purpose = any (private.rule_purposes('treatment_order'))
+    and c.session_group_id is not null
+    and c.starts_at is not null
+    and (bounds.before_previous or bounds.after_next)
+$$;
+
+comment on function private.rule_treatment_order(private.booking_candidate[], boolean) is
+  'Rule treatment_order: TREATMENT_BUFFER_NOT_MET unless session session_number of the treatment session_group_id, starting at starts_at, stays after the previous live session and before the next one with the service''s gaps (organization-local days); exclude_booking_id = the booking being moved.';
+
+revoke all on function private.rule_treatment_order(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.rule_treatment_order(private.booking_candidate[], boolean) to service_role;
+
+-- >>> functions/scheduling/book_individual_session.sql
+-- book_individual_session: a client (or staff for a client) books a 1-to-1 session; its
+-- private `individual` service session is created in the same transaction.
+
+create or replace function public.book_individual_session(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_session_type_id uuid default null,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_client uuid;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+  perform private.validate_booking_kind(p_booking_kind);
+
+  select sv.organization_id into v_org from public.services sv where sv.id = p_service_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  select r.client_id into v_client
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_id') as r;
+
+  return private.create_individual_booking(
+    p_service_id, p_provider_id, p_starts_at, v_client, p_session_type_id, p_booking_kind
+  );
+end
+$$;
+
+comment on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) is
+  'Books a 1-to-1 session with a provider at p_starts_at (length = the session type: p_session_type_id, else the service''s, else the organization default) and returns the booking; creates its private individual service session. A client books for themself; owners/admins/providers name p_client_id. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, OUTSIDE_AVAILABILITY, DAILY_LIMIT_REACHED, CLIENT_LIMIT_REACHED (PT422), SLOT_TAKEN (PT409).';
+
+revoke execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) from public, anon;
+grant execute on function public.book_individual_session(uuid, uuid, timestamptz, uuid, text, uuid) to authenticated, service_role;
+
+-- >>> functions/scheduling/book_session.sql
+-- book_session: join a scheduled session - a workshop, a course meeting, or an open 1-to-1 slot
+-- staff created - with capacity enforced under the session's row lock.
+
+create or replace function public.book_session(
+  p_service_session_id uuid,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_client uuid;
+  v_is_staff boolean;
+begin
+  perform private.require_caller();
+  if p_service_session_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
+  end if;
+  perform private.validate_booking_kind(p_booking_kind);
+
+  select ss.organization_id into v_org from public.service_sessions ss where ss.id = p_service_session_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+  select r.client_id, r.is_staff into v_client, v_is_staff
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_session_id') as r;
+
+  return private.join_service_session(p_service_session_id, v_client, p_booking_kind, v_is_staff);
+end
+$$;
+
+comment on function public.book_session(uuid, text, uuid) is
+  'Joins a scheduled session (workshop, course meeting, open 1-to-1 slot) and returns the booking. Public and unlisted sessions: any client of the organization (unlisted ones are simply not listed); private ones (such as someone''s 1-to-1 session): only staff booking a client in. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN (private session), ALREADY_CANCELLED (session cancelled), CONFLICT (already booked), CAPACITY_REACHED (full; a booked 1-to-1 session is full) (PT409), SERVICE_INACTIVE, BOOKING_IN_PAST, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED, CLIENT_LIMIT_REACHED (PT422). A full session takes a place on its waitlist instead (join_waitlist).';
+
+revoke execute on function public.book_session(uuid, text, uuid) from public, anon;
+grant execute on function public.book_session(uuid, text, uuid) to authenticated, service_role;
+
+-- >>> functions/scheduling/booking_helpers.sql
+-- Shared pieces of every booking path: who the booking is for, the provider lock and the session
+-- type (and so the length) that applies. The booking rules themselves live in functions/rules/.
+
+create or replace function private.lock_provider(p_provider_id uuid)
+returns void
+language sql
+set search_path = ''
+as $$
+  -- transaction-scoped: check-then-insert of a provider's sessions (buffers, daily limits)
+  -- never interleaves; the exclusion constraint stays the last line of defence
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('sessionkit.provider:' || p_provider_id::text, 0))
+$$;
+
+comment on function private.lock_provider(uuid) is
+  'Serialises schedule changes of one provider until the end of the transaction (advisory lock).';
+
+revoke all on function private.lock_provider(uuid) from public, anon, authenticated;
+grant execute on function private.lock_provider(uuid) to service_role;
+
+create or replace function private.resolve_booking_client(
+  p_organization_id uuid,
+  p_client_id uuid,
+  p_not_found_hint text,
+  out client_id uuid,
+  out is_staff boolean
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_role text;
+begin
+  if private.is_service_call() then
+    if p_client_id is null then
+      perform private.raise_error('INVALID_REQUEST', 'Name the client (p_client_id).', 'p_client_id');
+    end if;
+    if private.member_role(p_organization_id, p_client_id) is distinct from 'client' then
+      perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+    end if;
+    client_id := p_client_id;
+    is_staff := true;
+    return;
+  end if;
+
+  perform private.require_caller();  -- not a service call here: UNAUTHORIZED when v_uid is null
+  v_role := private.member_role(p_organization_id, v_uid);
+  if v_role is null then
+    perform private.raise_error('NOT_FOUND', 'Not found.', p_not_found_hint);
+  end if;
+
+  if p_client_id is null or p_client_id = v_uid then
+    if v_role <> 'client' then
+      perform private.raise_error(
+        'FORBIDDEN',
+        'Only clients book for themselves; owners, admins and providers name the client with p_client_id.',
+        'p_client_id'
+      );
+    end if;
+    client_id := v_uid;
+    is_staff := false;
+    return;
+  end if;
+
+  if v_role not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('FORBIDDEN', 'Only owners, admins and providers book for another client.', 'p_client_id');
+  end if;
+  if private.member_role(p_organization_id, p_client_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+  end if;
+  client_id := p_client_id;
+  is_staff := true;
+end
+$$;
+
+comment on function private.resolve_booking_client(uuid, uuid, text) is
+  'Who a booking is for: the calling client (p_client_id null or self), or a client of the organization named by an owner/admin/provider (or service_role). Raises UNAUTHORIZED, NOT_FOUND (caller not a member: hint p_not_found_hint; client not a client of the org: hint p_client_id), FORBIDDEN, INVALID_REQUEST.';
+
+revoke all on function private.resolve_booking_client(uuid, uuid, text) from public, anon, authenticated;
+grant execute on function private.resolve_booking_client(uuid, uuid, text) to service_role;
+
+create or replace function private.session_type_for(
+  p_organization_id uuid,
+  p_session_type_id uuid,
+  p_service_session_type_id uuid,
+  out session_type_id uuid,
+  out duration_minutes integer
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  -- the one named, else the service's, else the organization default (or its only active type);
+  -- whether it may be used is the booking rule session_type's to say
+  session_type_id := coalesce(p_session_type_id, p_service_session_type_id, private.applicable_session_type(p_organization_id));
+  select st.duration_minutes into duration_minutes
+  from public.session_types st
+  where st.id = session_type_id and st.organization_id = p_organization_id;
+end
+$$;
+
+comment on function private.session_type_for(uuid, uuid, uuid) is
+  'The session type a new session gets (named, else the service''s, else the organization default) and its length (null when it is not one of the organization''s). Raises nothing: the booking rule session_type judges it.';
+
+revoke all on function private.session_type_for(uuid, uuid, uuid) from public, anon, authenticated;
+grant execute on function private.session_type_for(uuid, uuid, uuid) to service_role;
+
+create or replace function private.resolve_session_type(
+  p_organization_id uuid,
+  p_session_type_id uuid,
+  p_service_session_type_id uuid
+)
+returns public.session_types
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid := (private.session_type_for(p_organization_id, p_session_type_id, p_service_session_type_id)).session_type_id;
+  v_failure record;
+  v_type public.session_types;
+begin
+  select f.code, f.detail into v_failure
+  from private.rule_session_type(
+    array[private.new_candidate(purpose => 'schedule', organization_id => p_organization_id, session_type_id => v_id)],
+    false
+  ) as f;
+  if found then
+    perform private.raise_error(v_failure.code, v_failure.detail, 'p_session_type_id');
+  end if;
+  select st.* into v_type from public.session_types st where st.id = v_id;
+  return v_type;
+end
+$$;
+
+comment on function private.resolve_session_type(uuid, uuid, uuid) is
+  'The session type of a new session: the one named, else the service''s, else the organization default (or its only active type), checked by the booking rule session_type: INVALID_REQUEST (none applies), NOT_FOUND, SESSION_TYPE_INACTIVE (hint p_session_type_id).';
+
+revoke all on function private.resolve_session_type(uuid, uuid, uuid) from public, anon, authenticated;
+grant execute on function private.resolve_session_type(uuid, uuid, uuid) to service_role;
+
+create or replace function private.validate_booking_kind(p_booking_kind text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if p_booking_kind is null or p_booking_kind not in ('regular', 'trial', 'guest') then
+    perform private.raise_error('INVALID_REQUEST', 'The booking kind must be regular, trial or guest.', 'p_booking_kind');
+  end if;
+end
+$$;
+
+comment on function private.validate_booking_kind(text) is
+  'INVALID_REQUEST (hint p_booking_kind) unless regular, trial or guest.';
+
+revoke all on function private.validate_booking_kind(text) from public, anon, authenticated;
+grant execute on function private.validate_booking_kind(text) to service_role;
+
+-- >>> functions/scheduling/client_limit.sql
+-- The per-client booking limit (issue 14): services.max_bookings_per_client live bookings of the
+-- service per client and local day | week (Monday to Sunday) | month of the organization. The
+-- rule is the booking rule client_limit (functions/rules/client_limit.sql); here:
+--   private.client_limit_period(period, tz, at)   the local period containing a moment;
+--   private.lock_client_limit(service, client)    the lock writers take before asking the rule.
+-- Lock order: booking rows -> provider lock -> session row -> client limit lock -> subscription.
+
+create or replace function private.client_limit_period(p_period text, p_timezone text, p_at timestamptz)
+returns tstzrange
+language sql
+stable
+parallel safe
+set search_path = ''
+as $$
+  select tstzrange(l.start_local at time zone p_timezone,
+                   (l.start_local + case p_period when 'day' then interval '1 day'
+                                                  when 'week' then interval '7 days'
+                                                  else interval '1 month' end) at time zone p_timezone)
+  from (select date_trunc(p_period, p_at at time zone p_timezone) as start_local) as l
+$$;
+
+comment on function private.client_limit_period(text, text, timestamptz) is
+  'The local day | week (Monday to Sunday, ISO) | month of time zone p_timezone containing p_at, as a range of instants.';
+
+revoke all on function private.client_limit_period(text, text, timestamptz) from public, anon, authenticated;
+grant execute on function private.client_limit_period(text, text, timestamptz) to service_role;
+
+create or replace function private.lock_client_limit(p_service_id uuid, p_client_id uuid)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  -- concurrent bookings of one client for one limited service count one after the other
+  select pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtextextended('sessionkit.client_limit:' || p_client_id::text || ':' || p_service_id::text, 0)
+  )
+  from public.services as sv
+  where sv.id = p_service_id
+    and sv.max_bookings_per_client is not null
+    and p_client_id is not null
+$$;
+
+comment on function private.lock_client_limit(uuid, uuid) is
+  'Serialises the bookings of one client for one service with a per-client limit until the end of the transaction (advisory lock; nothing for a service without a limit): writers take it before asking the booking rule client_limit.';
+
+revoke all on function private.lock_client_limit(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.lock_client_limit(uuid, uuid) to service_role;
+
+-- >>> functions/scheduling/create_booking.sql
+-- The booking core, shared by the booking RPCs, treatments, the recurring dispatcher and the
+-- users' direct writes: callers decide *who* may book for whom (private.resolve_booking_client);
+-- these functions describe *what* is booked as a booking candidate and leave every rule to the
+-- rule home (functions/rules/: private.assert_bookable, private.booking_rule_failures).
+--
+--   private.individual_candidate(...)       a 1-to-1 booking as a candidate: the service, the
+--     people, the start, and the length from the session type (named, the service's, the
+--     organization's default) or the end a legacy booking names.
+--   private.book_individual(candidate)      1-to-1: under the provider lock, every rule, then
+--     private.book_individuals of that one candidate: the private `individual` service session,
+--     created holding its booking, and the booking (price snapshot, the credit the credits rule
+--     chose, series or treatment tags from the candidate) in one statement. The recurring
+--     dispatcher asks the rules about all its candidates at once and writes the passing ones with
+--     the same private.book_individuals; the overlap guarantee backs the rule up (SLOT_TAKEN).
+--   private.open_individual_session_for(candidate)  the session half of it, shared with a legacy
+--     frontend's direct insert into bookings (private.bookings_admit_user_write), which then
+--     inserts its own row as the booking; private.open_individual_session(...) and
+--     private.create_individual_booking(...) are the same by arguments.
+--   private.booking_created_events(booking) the booking.created (booking.pending) outbox events
+--     of every path, written by the bookings statement trigger.
+--   private.join_service_session(...)       a scheduled session (workshop, course, or an open
+--     1-to-1 slot staff created): the session row is locked (select ... for update), so
+--     capacity can never be oversubscribed (CAPACITY_REACHED; a booked 1-to-1 session is full).
+
+create or replace function private.individual_candidate(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_type_id uuid default null,
+  p_ends_at timestamptz default null,
+  p_booking_kind text default 'regular'
+)
+returns private.booking_candidate
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_type_id uuid;
+  v_minutes integer;
+begin
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+
+  -- the length: the session type named, else the service's, else the organization's default (a
+  -- legacy booking that names its end needs none when none applies: rule session_type)
+  select t.session_type_id, t.duration_minutes into v_type_id, v_minutes
+  from private.session_type_for(v_service.organization_id, p_session_type_id, v_service.session_type_id) as t;
+
+  return private.new_candidate(
+    purpose => 'book',
+    organization_id => v_service.organization_id,
+    service_id => v_service.id,
+    provider_id => p_provider_id,
+    client_id => p_client_id,
+    starts_at => p_starts_at,
+    ends_at => coalesce(p_ends_at, p_starts_at + make_interval(mins => v_minutes)),
+    session_type_id => v_type_id,
+    booking_kind => p_booking_kind
+  );
+end
+$$;
+
+comment on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) is
+  'A 1-to-1 booking as a booking candidate (purpose book): organization from the service (NOT_FOUND p_service_id), session type named / the service''s / the organization default, end = p_ends_at or start + the type''s length. INVALID_REQUEST (hint p_starts_at) for a missing or absurd start.';
+
+revoke all on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
+grant execute on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
+
+create or replace function private.admit_candidate(p_candidate private.booking_candidate)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- lock order: provider -> client limit -> (the statement triggers) subscriptions
+  perform private.lock_provider(p_candidate.provider_id);
+  perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
+  perform private.assert_bookable(p_candidate);
+end
+$$;
+
+comment on function private.admit_candidate(private.booking_candidate) is
+  'Before a 1-to-1 booking (or its session) is written: the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
+
+revoke all on function private.admit_candidate(private.booking_candidate) from public, anon, authenticated;
+grant execute on function private.admit_candidate(private.booking_candidate) to service_role;
+
+create or replace function private.open_individual_session_for(p_candidate private.booking_candidate)
+returns public.service_sessions
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+begin
+  perform private.admit_candidate(p_candidate);
+  begin
+    insert into public.service_sessions
+      (organization_id, service_id, provider_id, session_type_id, kind, visibility,
+       starts_at, ends_at, max_participants)
+    values
+      (p_candidate.organization_id, p_candidate.service_id, p_candidate.provider_id, p_candidate.session_type_id,
+       'individual', 'private', p_candidate.starts_at, p_candidate.ends_at, 1)
+    returning * into v_session;
+  exception when exclusion_violation then
+    -- someone wrote the provider's schedule without the provider lock (direct table write)
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end;
+  return v_session;
+end
+$$;
+
+comment on function private.open_individual_session_for(private.booking_candidate) is
+  'The session half of a 1-to-1 booking: takes the provider lock, asks every booking rule about the candidate (private.assert_bookable, hints p_<field>) and creates its private individual service session.';
+
+revoke all on function private.open_individual_session_for(private.booking_candidate) from public, anon, authenticated;
+grant execute on function private.open_individual_session_for(private.booking_candidate) to service_role;
+
+create or replace function private.open_individual_session(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_type_id uuid default null,
+  p_ends_at timestamptz default null,
+  p_booking_kind text default 'regular'
+)
+returns public.service_sessions
+language sql
+security definer
+set search_path = ''
+as $$
+  select * from private.open_individual_session_for(
+    private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id, p_ends_at, p_booking_kind)
+  )
+$$;
+
+comment on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) is
+  'private.open_individual_session_for(private.individual_candidate(...)): the session half of a 1-to-1 booking by arguments (a legacy direct insert into bookings).';
+
+revoke all on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
+grant execute on function private.open_individual_session(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
+
+create or replace function private.book_individuals(p_candidates private.booking_candidate[], p_notes text default null)
+returns setof public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- one statement for any number of 1-to-1 bookings (a single booking, a dispatch run): each
+  -- candidate's private individual session, created holding its booking (current_participants
+  -- = 1: the bookings trigger does not count a founding booking again), and the booking itself
+  -- (price snapshot; the credit the credits rule chose, all candidates together; pending until
+  -- approval where the service asks for it). The statement triggers of both tables do the rest.
+  return query
+  with c as materialized (
+    select x.*, sv.price, sv.requires_approval
+    from unnest(p_candidates) as x
+    join public.services as sv on sv.id = x.service_id
+  ),
+  credit as materialized (
+    select cr.n, cr.subscription_id from private.candidate_credits(p_candidates, true) as cr
+  ),
+  sessions as (
+    insert into public.service_sessions
+      (organization_id, service_id, provider_id, session_type_id, kind, visibility,
+       starts_at, ends_at, max_participants, current_participants)
+    select c.organization_id, c.service_id, c.provider_id, c.session_type_id, 'individual', 'private',
+           c.starts_at, c.ends_at, 1, 1
+    from c
+    order by c.n
+    returning id, provider_id, starts_at, session_type_id
+  )
+  insert into public.bookings
+    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
+     start_time, end_time, status, approval_expires_at, booking_kind, price, notes, subscription_id,
+     recurring_booking_id, recurring_occurrence_date, session_group_id, session_number, total_sessions)
+  select
+    c.organization_id, c.client_id, c.provider_id, c.service_id, s.id, s.session_type_id,
+    c.starts_at, c.ends_at, case when a.deadline is null then 'confirmed' else 'pending' end, a.deadline,
+    c.booking_kind, c.price, p_notes, cr.subscription_id,
+    c.recurring_booking_id, c.occurrence_date, c.session_group_id, c.session_number, c.total_sessions
+  from c
+  -- a provider's live sessions never overlap: (provider, start) names the new one
+  join sessions as s on s.provider_id = c.provider_id and s.starts_at = c.starts_at
+  left join credit as cr on cr.n = c.n
+  cross join lateral (
+    select case when c.requires_approval then private.approval_deadline(c.service_id, c.starts_at) end as deadline
+  ) as a
+  order by c.n
+  returning *;
+end
+$$;
+
+comment on function private.book_individuals(private.booking_candidate[], text) is
+  'The write of the 1-to-1 booking core, for any number of candidates at once (callers hold the provider locks and asked the booking rules, together): one statement inserts each candidate''s private individual session, created holding its booking, and its booking (price snapshot, the credit private.candidate_credits chose, series or treatment tags from the candidate, pending until approval where the service asks for it); the tables'' statement triggers settle credits, log history and emit booking.created. Returns the bookings in candidate order.';
+
+revoke all on function private.book_individuals(private.booking_candidate[], text) from public, anon, authenticated;
+grant execute on function private.book_individuals(private.booking_candidate[], text) to service_role;
+
+create or replace function private.book_individual(p_candidate private.booking_candidate, p_notes text default null)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings;
+begin
+  perform private.validate_booking_kind(p_candidate.booking_kind);
+  perform private.admit_candidate(p_candidate);
+  begin
+    select b.* into v_booking from private.book_individuals(array[p_candidate], p_notes) as b;
+  exception when exclusion_violation then
+    -- someone wrote the provider's schedule without the provider lock (direct table write)
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end;
+  return v_booking;
+end
+$$;
+
+comment on function private.book_individual(private.booking_candidate, text) is
+  'Booking core for one 1-to-1 booking: the provider lock (and the client''s limit lock), every booking rule for the candidate (private.assert_bookable: the first failure raised with its code), then private.book_individuals of that one candidate - the same write a dispatch run makes for many. Caller authorisation is the caller''s job.';
+
+revoke all on function private.book_individual(private.booking_candidate, text) from public, anon, authenticated;
+grant execute on function private.book_individual(private.booking_candidate, text) to service_role;
+
+create or replace function private.create_individual_booking(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_type_id uuid default null,
+  p_booking_kind text default 'regular',
+  p_notes text default null
+)
+returns public.bookings
+language sql
+security definer
+set search_path = ''
+as $$
+  select * from private.book_individual(
+    private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id, p_session_type_id, null, p_booking_kind),
+    p_notes
+  )
+$$;
+
+comment on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) is
+  'private.book_individual(private.individual_candidate(...)): a 1-to-1 booking by arguments (book_individual_session).';
+
+revoke all on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) from public, anon, authenticated;
+grant execute on function private.create_individual_booking(uuid, uuid, timestamptz, uuid, uuid, text, text) to service_role;
+
+create or replace function private.booking_created_events(p_booking public.bookings)
+returns table (topic text, payload jsonb)
+language sql
+stable
+as $$
+  -- booking.created for every booking; booking.pending too when it awaits approval (the
+  -- provider or an owner/admin has until approval_expires_at to answer)
+  select t.topic, jsonb_build_object(
+    'booking_id', p_booking.id,
+    'service_session_id', p_booking.service_session_id,
+    'client_id', p_booking.client_id,
+    'provider_id', p_booking.provider_id,
+    'service_id', p_booking.service_id,
+    'starts_at', p_booking.start_time,
+    'ends_at', p_booking.end_time,
+    'booking_kind', p_booking.booking_kind
+  ) || t.extra
+  from (
+    select 1, 'booking.created', '{}'::jsonb
+    union all
+    select 2, 'booking.pending', jsonb_build_object('approval_expires_at', p_booking.approval_expires_at)
+    where p_booking.status = 'pending' and p_booking.approval_expires_at is not null
+  ) as t (n, topic, extra)
+  order by t.n
+$$;
+
+comment on function private.booking_created_events(public.bookings) is
+  'The outbox events of a new booking (every booking path; written by the bookings insert statement trigger): booking.created, and booking.pending (the same payload + approval_expires_at) when it awaits approval.';
+
+revoke all on function private.booking_created_events(public.bookings) from public, anon, authenticated;
+grant execute on function private.booking_created_events(public.bookings) to service_role;
+
+create or replace function private.join_service_session(
+  p_service_session_id uuid,
+  p_client_id uuid,
+  p_booking_kind text default 'regular',
+  p_is_staff boolean default false,
+  p_status_reason text default null
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_candidate private.booking_candidate;
+  v_booking public.bookings;
+  v_deadline timestamptz;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+
+  -- the row lock serialises everyone joining this session: capacity is checked on fresh data
+  select ss.* into v_session
+  from public.service_sessions ss
+  where ss.id = p_service_session_id
+  for update;
+  if v_session.id is null then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+  perform private.lock_client_limit(v_session.service_id, p_client_id);
+  v_candidate := private.new_candidate(
+    purpose => 'join',
+    organization_id => v_session.organization_id,
+    service_id => v_session.service_id,
+    provider_id => v_session.provider_id,
+    client_id => p_client_id,
+    starts_at => v_session.starts_at,
+    ends_at => v_session.ends_at,
+    booking_kind => p_booking_kind,
+    acting_as_staff => p_is_staff,
+    service_session_id => v_session.id
+  );
+  perform private.assert_bookable(v_candidate);
+
+  v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at, p_is_staff);
+  insert into public.bookings
+    (organization_id, client_id, provider_id, service_id, service_session_id, session_type_id,
+     start_time, end_time, status, status_reason, approval_expires_at, booking_kind, price, subscription_id)
+  select
+    v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
+    v_session.session_type_id, v_session.starts_at, v_session.ends_at,
+    case when v_deadline is null then 'confirmed' else 'pending' end, p_status_reason, v_deadline, p_booking_kind, sv.price,
+    cr.subscription_id
+  from public.services sv
+  left join private.candidate_credits(array[v_candidate], false) as cr on true
+  where sv.id = v_session.service_id
+  returning * into v_booking;
+  return v_booking;
+end
+$$;
+
+comment on function private.join_service_session(uuid, uuid, text, boolean, text) is
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
+
+revoke all on function private.join_service_session(uuid, uuid, text, boolean, text) from public, anon;
+grant execute on function private.join_service_session(uuid, uuid, text, boolean, text) to service_role;
+
+-- >>> functions/scheduling/create_service_session.sql
+-- create_service_session: staff schedule a session (a workshop, a course meeting, or an open
+-- 1-to-1 slot) for a service. Owners/admins for any provider, a provider for themself. A direct
+-- insert into service_sessions follows the same rules (functions/scheduling/service_session_user_writes.sql).
+
+create or replace function public.create_service_session(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_session_type_id uuid default null,
+  p_kind text default 'workshop',
+  p_visibility text default 'public',
+  p_max_participants integer default null
+)
+returns public.service_sessions
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_role text;
+  v_type_id uuid;
+  v_minutes integer;
+  v_candidate private.booking_candidate;
+  v_max integer;
+  v_session public.service_sessions;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+  if p_kind is null or p_kind not in ('individual', 'workshop', 'course_session') then
+    perform private.raise_error('INVALID_REQUEST', 'The kind must be individual, workshop or course_session.', 'p_kind');
+  end if;
+  if p_visibility is null or p_visibility not in ('public', 'private', 'unlisted') then
+    perform private.raise_error('INVALID_REQUEST', 'The visibility must be public, private or unlisted.', 'p_visibility');
+  end if;
+  if p_max_participants is not null and (p_max_participants < 1 or p_max_participants > 10000) then
+    perform private.raise_error('INVALID_REQUEST', 'max_participants must be between 1 and 10000.', 'p_max_participants');
+  end if;
+  if p_kind = 'individual' and coalesce(p_max_participants, 1) <> 1 then
+    perform private.raise_error('INVALID_REQUEST', 'An individual session has exactly one participant.', 'p_max_participants');
+  end if;
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  v_role := private.require_org_role(v_service.organization_id, array['owner', 'admin', 'provider'], 'p_service_id');
+  if v_role = 'provider' and p_provider_id <> (select auth.uid()) then
+    perform private.raise_error('FORBIDDEN', 'A provider schedules only their own sessions.', 'p_provider_id');
+  end if;
+
+  -- everything about the session itself is the booking rules' (purpose schedule, shared with
+  -- direct writes: private.service_sessions_admit_user_write)
+  select t.session_type_id, t.duration_minutes into v_type_id, v_minutes
+  from private.session_type_for(v_service.organization_id, p_session_type_id, v_service.session_type_id) as t;
+  v_candidate := private.new_candidate(
+    purpose => 'schedule',
+    organization_id => v_service.organization_id,
+    service_id => v_service.id,
+    provider_id => p_provider_id,
+    starts_at => p_starts_at,
+    ends_at => p_starts_at + make_interval(mins => v_minutes),
+    session_type_id => v_type_id
+  );
+  perform private.lock_provider(p_provider_id);
+  perform private.assert_bookable(v_candidate);
+  v_max := case when p_kind = 'individual' then 1 else coalesce(p_max_participants, v_service.capacity) end;
+
+  begin
+    insert into public.service_sessions
+      (organization_id, service_id, provider_id, session_type_id, kind, visibility,
+       starts_at, ends_at, max_participants)
+    values
+      (v_service.organization_id, v_service.id, p_provider_id, v_type_id, p_kind, p_visibility,
+       p_starts_at, v_candidate.ends_at, v_max)
+    returning * into v_session;
+  exception when exclusion_violation then
+    perform private.raise_error('SLOT_TAKEN', 'The provider already has a session at that time.', 'p_starts_at');
+  end;
+  return v_session;
+end
+$$;
+
+comment on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) is
+  'Schedules a session of a service (owner/admin for any provider of the org, a provider for themself): length from the session type (named, the service''s, or the org default), capacity p_max_participants (default the service capacity; individual = 1). The provider''s weekly hours are not required (classes often run outside 1-to-1 hours), but overlaps with buffers are refused. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN, SERVICE_INACTIVE, SESSION_TYPE_INACTIVE, BOOKING_IN_PAST, ORGANIZATION_CLOSED (PT422), SLOT_TAKEN (PT409).';
+
+revoke execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) from public, anon;
+grant execute on function public.create_service_session(uuid, uuid, timestamptz, uuid, text, text, integer) to authenticated, service_role;
+
+-- >>> functions/scheduling/service_session_provider.sql
+-- Only a person who agreed to work for an organization can be put on its calendar. The overlap
+-- guarantee (service_sessions_no_overlap_*) keeps a provider's time one calendar across every
+-- organization; without this rule any organization could fill a stranger's time with a session
+-- and make them unbookable everywhere. So, whoever writes the rows (RPCs, staff through
+-- PostgREST, service_role, backfills, the recurring dispatcher): a session that occupies time
+-- (not cancelled) is placed - inserted, moved, handed to another provider or revived - only for a
+-- provider with an accepted owner/admin/provider membership of the session's organization. The
+-- membership rows are locked (for share, once per statement) so a concurrent leave or demotion
+-- (which checks for upcoming sessions) waits.
+
+create or replace function private.require_session_providers(p_organization_ids uuid[], p_provider_ids uuid[])
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform 1
+  from public.organization_members as m
+  where (m.organization_id, m.user_id) in (
+          select distinct x.organization_id, x.provider_id
+          from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
+        )
+    and m.status = 'accepted'
+    and m.role in ('owner', 'admin', 'provider')
+  order by m.organization_id, m.user_id
+  for share;
+  if exists (
+    select 1
+    from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
+    where not exists (
+      select 1
+      from private.provider_memberships() as m
+      where m.organization_id = x.organization_id and m.user_id = x.provider_id
+    )
+  ) then
+    perform private.raise_error(
+      'NOT_FOUND',
+      'Provider not found in this organization: sessions are scheduled only for its accepted providers.',
+      'provider_id'
+    );
+  end if;
+end
+$$;
+
+comment on function private.require_session_providers(uuid[], uuid[]) is
+  'NOT_FOUND (hint provider_id) unless every (organization, provider) pair holds an accepted owner/admin/provider membership; locks those membership rows (for share) against a concurrent leave or demotion.';
+
+revoke all on function private.require_session_providers(uuid[], uuid[]) from public, anon, authenticated;
+grant execute on function private.require_session_providers(uuid[], uuid[]) to service_role;
+
+create or replace function private.service_sessions_require_provider()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_orgs uuid[];
+  v_providers uuid[];
+begin
+  if not exists (select 1 from new_rows) then
+    return null;  -- a statement that wrote nothing (they fire too): nothing to do, no nested writes
+  end if;
+  if tg_op = 'INSERT' then
+    select array_agg(n.organization_id), array_agg(n.provider_id) into v_orgs, v_providers
+    from new_rows as n
+    where n.status <> 'cancelled';
+  else
+    -- only what puts something new on someone's calendar: moved, handed over or revived
+    select array_agg(n.organization_id), array_agg(n.provider_id) into v_orgs, v_providers
+    from new_rows as n
+    join old_rows as o on o.id = n.id
+    where n.status <> 'cancelled'
+      and (o.status = 'cancelled'
+           or (n.provider_id, n.organization_id, n.starts_at, n.ends_at)
+              is distinct from (o.provider_id, o.organization_id, o.starts_at, o.ends_at));
+  end if;
+  if v_orgs is not null then
+    perform private.require_session_providers(v_orgs, v_providers);
+  end if;
+  return null;
+end
+$$;
+
+comment on function private.service_sessions_require_provider() is
+  'AFTER INSERT / AFTER UPDATE statement trigger on service_sessions (every writer): the sessions that occupy time anew are placed only for accepted provider-capable members of their organization (private.require_session_providers: NOT_FOUND, hint provider_id; membership rows locked for share).';
+
+revoke all on function private.service_sessions_require_provider() from public, anon, authenticated;
+
+-- >>> functions/scheduling/service_session_user_writes.sql
+-- Scheduling a session has one set of rules, whoever writes it: create_service_session, or staff
+-- writing service_sessions directly through PostgREST (the legacy admin app creates workshops
+-- and courses that way). The booking rules of purpose schedule (functions/rules/) are the shared
+-- part; the trigger function below (triggers/service_sessions.sql; direct writes by signed-in users only: current_user
+-- anon/authenticated, never our security definer functions) asks them like
+-- create_service_session does.
+--
+-- INSERT: status scheduled, the service of the organization and active (SERVICE_INACTIVE), the
+--   provider an accepted provider-capable member (NOT_FOUND) and the service's provider if it
+--   names one, the session type resolved like the RPC (named, the service's, the organization
+--   default), at most 24 hours long, not in the past (BOOKING_IN_PAST) and free of the provider's
+--   other sessions with buffers, under the provider lock (SLOT_TAKEN). The participant count
+--   starts at 0 (service_sessions_before_write).
+-- INSERT also starts the participant count at 0.
+-- UPDATE: location, visibility, capacity (never below the participants) and status (not to
+--   cancelled while live bookings remain: CONFLICT; current_participants is the database's); a move
+--   (starts_at/ends_at/provider_id) or a revival (cancelled -> scheduled) passes the same
+--   schedule rules; a 1-to-1 session with a live booking moves only with reschedule_booking;
+--   scheduled -> cancelled needs no live bookings, -> completed
+--   only once started; completed and cancelled are final otherwise. organization, service, kind,
+--   session type and creation time are fixed.
+
+create or replace function private.service_sessions_admit_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service_type uuid;
+  v_type_id uuid;
+  v_minutes integer;
+  v_column text;
+begin
+  if tg_op = 'UPDATE' then
+    v_column := case
+      when new.id is distinct from old.id then 'id'
+      when new.organization_id is distinct from old.organization_id then 'organization_id'
+      when new.service_id is distinct from old.service_id then 'service_id'
+      when new.kind is distinct from old.kind then 'kind'
+      when new.session_type_id is distinct from old.session_type_id then 'session_type_id'
+      when new.created_at is distinct from old.created_at then 'created_at'
+    end;
+    if v_column is not null then
+      perform private.raise_error('INVALID_REQUEST', format('%s of a session is fixed when it is scheduled.', v_column), v_column);
+    end if;
+    if new.current_participants is distinct from old.current_participants then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        'current_participants is maintained by the database from the session''s bookings.',
+        'current_participants'
+      );
+    end if;
+    if new.status = 'cancelled' and old.status <> 'cancelled' and exists (
+      select 1 from public.bookings b
+      where b.service_session_id = new.id
+        and b.status in ('pending', 'confirmed')
+    ) then
+      perform private.raise_error('CONFLICT', 'This session still has bookings; cancel them first.', 'status');
+    end if;
+    if new.status is distinct from old.status and not (
+         (old.status = 'scheduled' and new.status in ('cancelled', 'completed'))
+         or (old.status = 'cancelled' and new.status = 'scheduled')) then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('A session does not go from %s to %s.', old.status, new.status),
+        'status'
+      );
+    end if;
+    if new.status = 'completed' and old.status <> 'completed' and new.starts_at > now() then
+      perform private.raise_error('BOOKING_NOT_STARTED', 'The session has not started yet.', 'status');
+    end if;
+    if new.starts_at is not distinct from old.starts_at
+       and new.ends_at is not distinct from old.ends_at
+       and new.provider_id is not distinct from old.provider_id
+       and not (old.status = 'cancelled' and new.status = 'scheduled') then
+      return new;  -- nothing moves on anyone's calendar
+    end if;
+    if new.kind = 'individual' and exists (
+      select 1 from public.bookings b
+      where b.service_session_id = new.id
+        and b.status in ('pending', 'confirmed')
+    ) then
+      perform private.raise_error('INVALID_REQUEST', 'Move a 1-to-1 booking with reschedule_booking().', 'starts_at');
+    end if;
+  elsif not (private.has_role(new.organization_id, array['owner', 'admin'])
+              or (new.provider_id = (select auth.uid()) and private.has_role(new.organization_id, array['provider']))) then
+    return new;  -- not theirs to schedule (the insert policy's test): row level security refuses it
+  elsif new.status is distinct from 'scheduled' then
+    perform private.raise_error('INVALID_REQUEST', 'A new session is scheduled.', 'status');
+  else
+    new.current_participants := 0;  -- the bookings trigger counts them
+  end if;
+
+  perform private.require_sane_timestamp(new.starts_at, 'starts_at');
+  if tg_op = 'INSERT' then
+    -- the session type as create_service_session resolves it (a session that names its end
+    -- needs none when none applies)
+    select sv.session_type_id into v_service_type from public.services sv where sv.id = new.service_id;
+    select t.session_type_id, t.duration_minutes into v_type_id, v_minutes
+    from private.session_type_for(new.organization_id, new.session_type_id, v_service_type) as t;
+    new.session_type_id := v_type_id;
+    new.ends_at := coalesce(new.ends_at, new.starts_at + make_interval(mins => v_minutes));
+  end if;
+
+  -- the rules of create_service_session (purpose schedule), hints naming the columns
+  perform private.lock_provider(new.provider_id);
+  perform private.assert_bookable(
+    private.new_candidate(
+      purpose => 'schedule',
+      organization_id => new.organization_id,
+      service_id => new.service_id,
+      provider_id => new.provider_id,
+      starts_at => new.starts_at,
+      ends_at => new.ends_at,
+      session_type_id => new.session_type_id,
+      exclude_session_id => case when tg_op = 'UPDATE' then new.id end
+    ),
+    ''
+  );
+  return new;
+end
+$$;
+
+comment on function private.service_sessions_admit_user_write() is
+  'BEFORE INSERT/UPDATE trigger on service_sessions for direct writes by signed-in users (PostgREST): the rules of create_service_session (service of the organization and active, accepted provider, session type, at most 24 hours, not in the past, no overlap with buffers under the provider lock) for a new, moved or revived session; status transitions scheduled -> cancelled | completed (once started), cancelled -> scheduled; organization, service, kind and session type fixed; a booked 1-to-1 session moves only with reschedule_booking. INVALID_REQUEST, NOT_FOUND, SERVICE_INACTIVE, BOOKING_IN_PAST, BOOKING_NOT_STARTED, SLOT_TAKEN; hints name columns.';
+
+revoke all on function private.service_sessions_admit_user_write() from public, anon;
+
+-- >>> functions/session_types/applicable_session_type.sql
+-- private.applicable_session_type: which session type applies when none is given.
+
+create or replace function private.applicable_session_type(p_organization_id uuid)
+returns uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_default uuid;
+  v_active uuid[];
+begin
+  select st.id into v_default
+  from public.organization_settings s
+  join public.session_types st
+    on st.id = s.default_session_type_id and st.organization_id = s.organization_id
+  where s.organization_id = p_organization_id
+    and st.is_active;
+
+  if v_default is not null then
+    return v_default;
+  end if;
+
+  select array_agg(st.id) into v_active
+  from public.session_types st
+  where st.organization_id = p_organization_id
+    and st.is_active;
+
+  if coalesce(cardinality(v_active), 0) = 1 then
+    return v_active[1];
+  end if;
+
+  return null;
+end
+$$;
+
+comment on function private.applicable_session_type(uuid) is
+  'The session type applied when a session is created without one: the organization default if active, else the only active type, else null (ambiguous).';
+
+revoke all on function private.applicable_session_type(uuid) from public, anon, authenticated;
+grant execute on function private.applicable_session_type(uuid) to service_role;
+
+-- >>> functions/session_types/apply_default_session_type.sql
+-- The default session type is applied server-side: a service session or booking created
+-- without a session type gets the organization default (or its only active type) when exactly
+-- one applies; a booking of a service session inherits that session's type instead. The
+-- trigger fires only for rows written without a type (triggers/service_sessions.sql,
+-- triggers/bookings.sql), so bulk writes that name theirs pay nothing.
+
+create or replace function private.apply_default_session_type()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service_session_id uuid;
+begin
+  if tg_table_name = 'bookings' then
+    -- read through jsonb: service_session_id is added by the scheduling migrations
+    v_service_session_id := (to_jsonb(new) ->> 'service_session_id')::uuid;
+    if v_service_session_id is not null then
+      select ss.session_type_id into new.session_type_id
+      from public.service_sessions ss
+      where ss.id = v_service_session_id;
+      return new;
+    end if;
+  end if;
+
+  new.session_type_id := private.applicable_session_type(new.organization_id);
+  return new;
+end
+$$;
+
+comment on function private.apply_default_session_type() is
+  'BEFORE INSERT trigger on service_sessions and bookings: fills a missing session_type_id with the applicable default (see private.applicable_session_type).';
+
+revoke all on function private.apply_default_session_type() from public, anon;
+
+-- >>> functions/session_types/guard_session_type_delete.sql
+-- Hard delete of a session type still referenced is refused with a clear CONFLICT error
+-- (soft delete with is_active = false instead). Generic over every foreign key that points at
+-- session_types with restrict/no action, so tables added later are covered without edits.
+
+create or replace function private.guard_session_type_delete()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+-- dynamic SQL is built from the catalog with %I/%L quoting only
+-- @plpgsql_check_options: security_warnings = off
+declare
+  v_fk record;
+  v_count bigint;
+  v_uses text[] := '{}'::text[];
+begin
+  -- the whole organization is being deleted: its sessions and bookings go too
+  if not exists (select 1 from public.organizations o where o.id = old.organization_id) then
+    return old;
+  end if;
+
+  -- one count per referencing foreign key, matching all of its columns (uses its index)
+  for v_fk in
+    select c.conrelid::regclass as tbl,
+           string_agg(format('%I = ($1 ->> %L)::%s', a.attname, fa.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)),
+                      ' and ' order by k.ord) as predicate
+    from pg_catalog.pg_constraint c
+    cross join lateral unnest(c.conkey, c.confkey) with ordinality as k(conkey, confkey, ord)
+    join pg_catalog.pg_attribute fa on fa.attrelid = c.confrelid and fa.attnum = k.confkey
+    join pg_catalog.pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.conkey
+    where c.contype = 'f'
+      and c.confrelid = 'public.session_types'::regclass
+      and c.confdeltype in ('a', 'r')
+    group by c.oid, c.conrelid
+    order by 1
+  loop
+    execute format('select count(*) from %s where %s', v_fk.tbl, v_fk.predicate)
+      into v_count
+      using to_jsonb(old);
+    if v_count > 0 then
+      v_uses := v_uses || format('%s %s', v_count, v_fk.tbl);
+    end if;
+  end loop;
+
+  if cardinality(v_uses) > 0 then
+    perform private.raise_error(
+      'CONFLICT',
+      format('Session type "%s" is still used (%s); deactivate it (is_active = false) instead of deleting it.',
+             old.name, array_to_string(v_uses, ', ')),
+      'is_active'
+    );
+  end if;
+  return old;
+end
+$$;
+
+comment on function private.guard_session_type_delete() is
+  'BEFORE DELETE trigger on session_types: refuses to delete a type referenced by sessions, bookings or anything else (CONFLICT, PT409), pointing to soft delete.';
+
+revoke all on function private.guard_session_type_delete() from public, anon;
+
+-- >>> functions/session_types/normalize_session_type.sql
+-- Session type rows are tidy whoever writes them: trimmed name, creator recorded.
+
+create or replace function private.normalize_session_type()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.name := btrim(new.name);
+  new.description := nullif(btrim(new.description), '');
+  new.category := nullif(btrim(new.category), '');
+  if tg_op = 'INSERT' then
+    new.user_id := coalesce(new.user_id, (select auth.uid()));
+  elsif new.organization_id <> old.organization_id then
+    perform private.raise_error('INVALID_REQUEST', 'A session type cannot move to another organization.', 'organization_id');
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.normalize_session_type() is
+  'BEFORE INSERT/UPDATE trigger on session_types: trims text fields, records the creator (auth.uid()), forbids changing organization.';
+
+revoke all on function private.normalize_session_type() from public, anon;
+
+-- >>> functions/session_types/session_type_default_name.sql
+-- private.session_type_default_name: the canonical name of a session type of a given length.
+-- Shared by ensure_default_session_types_for_org and the session_types backfill, so "3h" and
+-- "180 min" both become "3 Hour Session".
+
+create or replace function private.session_type_default_name(p_duration_minutes integer)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case
+    when p_duration_minutes is null or p_duration_minutes < 1 then null
+    when p_duration_minutes % 60 = 0 then (p_duration_minutes / 60)::text || ' Hour Session'
+    else p_duration_minutes::text || ' Minute Session'
+  end
+$$;
+
+comment on function private.session_type_default_name(integer) is
+  'Canonical session type name for a duration: whole hours as "N Hour Session", otherwise "N Minute Session" (30 -> "30 Minute Session", 60 -> "1 Hour Session", 90 -> "90 Minute Session").';
+
+revoke all on function private.session_type_default_name(integer) from public, anon, authenticated;
+grant execute on function private.session_type_default_name(integer) to service_role;
+
+-- >>> functions/session_types/sync_default_session_type.sql
+-- Organization default session type maintenance.
+-- Rule: while an organization has exactly one active session type it is the default; when the
+-- default is deactivated or deleted it is reassigned to the only remaining active type, or
+-- cleared when several (or none) remain. An explicit, still active default is never changed.
+
+create or replace function private.sync_default_session_type(p_organization_id uuid)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_current uuid;
+  v_active uuid[];
+  v_new uuid;
+begin
+  -- nothing to maintain while the organization itself is being deleted (cascade)
+  if not exists (select 1 from public.organizations o where o.id = p_organization_id) then
+    return null;
+  end if;
+
+  insert into public.organization_settings (organization_id)
+  values (p_organization_id)
+  on conflict (organization_id) do nothing;
+
+  -- serialises concurrent type changes of the same organization
+  select s.default_session_type_id into v_current
+  from public.organization_settings s
+  where s.organization_id = p_organization_id
+  for update;
+
+  select array_agg(st.id order by st.sort_order, st.created_at) into v_active
+  from public.session_types st
+  where st.organization_id = p_organization_id
+    and st.is_active;
+
+  if v_current is not null and v_current = any (coalesce(v_active, '{}'::uuid[])) then
+    return v_current;
+  end if;
+
+  v_new := case when coalesce(cardinality(v_active), 0) = 1 then v_active[1] end;
+
+  if v_new is distinct from v_current then
+    update public.organization_settings s
+    set default_session_type_id = v_new
+    where s.organization_id = p_organization_id;
+  end if;
+
+  return v_new;
+end
+$$;
+
+comment on function private.sync_default_session_type(uuid) is
+  'Ensures the settings row and applies the default rule: keep an active default; otherwise the only active type, or null. Returns the default.';
+
+revoke all on function private.sync_default_session_type(uuid) from public, anon, authenticated;
+grant execute on function private.sync_default_session_type(uuid) to service_role;
+
+create or replace function private.session_types_sync_default()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    perform private.sync_default_session_type(old.organization_id);
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') and (tg_op = 'INSERT' or new.organization_id <> old.organization_id) then
+    perform private.sync_default_session_type(new.organization_id);
+  end if;
+  return null;
+end
+$$;
+
+comment on function private.session_types_sync_default() is
+  'AFTER INSERT/UPDATE/DELETE trigger on session_types: re-applies the organization default rule.';
+
+revoke all on function private.session_types_sync_default() from public, anon;
+
+-- >>> functions/session_types/validate_default_session_type.sql
+-- organization_settings.default_session_type_id may only point at an active type.
+-- (The composite foreign key already keeps it inside the organization.)
+
+create or replace function private.validate_default_session_type()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.default_session_type_id is not null
+     and (tg_op = 'INSERT' or new.default_session_type_id is distinct from old.default_session_type_id)
+     and exists (
+       -- a type of another organization is left to the composite foreign key (23503)
+       select 1 from public.session_types st
+       where st.id = new.default_session_type_id
+         and st.organization_id = new.organization_id
+         and not st.is_active
+     ) then
+    perform private.raise_error(
+      'SESSION_TYPE_INACTIVE',
+      'The default session type must be an active session type of the organization.',
+      'default_session_type_id'
+    );
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.validate_default_session_type() is
+  'BEFORE INSERT/UPDATE trigger on organization_settings: the default session type must be active (SESSION_TYPE_INACTIVE, PT422).';
+
+revoke all on function private.validate_default_session_type() from public, anon;
+
+-- >>> functions/subscriptions/create_subscription.sql
+-- create_subscription: a client gets a package's credits (a sale recorded by staff or by the
+-- payment backend as service_role). At most one active subscription per client and
+-- organization: an active one that has expired or is fully used (nothing left, nothing
+-- scheduled) is closed first (expired / completed); any other makes it ALREADY_ACTIVE_SUBSCRIPTION.
+
+create or replace function private.announce_subscription_created(p_sub public.subscriptions)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.write_audit(p_sub.organization_id, 'subscription.created', 'subscriptions', p_sub.id, null, to_jsonb(p_sub));
+  perform private.emit_event(p_sub.organization_id, 'subscription.created', jsonb_build_object(
+    'subscription_id', p_sub.id,
+    'client_id', p_sub.client_id,
+    'package_id', p_sub.package_id,
+    'total_sessions', p_sub.total_sessions,
+    'starts_at', p_sub.starts_at,
+    'expires_at', p_sub.expires_at
+  ));
+end
+$$;
+
+comment on function private.announce_subscription_created(public.subscriptions) is
+  'audit_log entry and subscription.created outbox event of a new subscription (create_subscription, an owner/admin''s direct insert).';
+
+revoke all on function private.announce_subscription_created(public.subscriptions) from public, anon;
+grant execute on function private.announce_subscription_created(public.subscriptions) to service_role;
+
+create or replace function public.create_subscription(
+  p_client_id uuid,
+  p_package_id uuid,
+  p_starts_at timestamptz default now()
+)
+returns public.subscriptions
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_active public.subscriptions;
+  v_usage record;
+  v_starts_at timestamptz := coalesce(p_starts_at, now());
+  v_expires_at timestamptz;
+  v_sub public.subscriptions;
+begin
+  if not private.is_service_call() and (select auth.uid()) is null then
+    perform private.raise_error('UNAUTHORIZED', 'You must be signed in.');
+  end if;
+  if p_package_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A package id is required.', 'p_package_id');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  select p.* into v_package from public.packages p where p.id = p_package_id;
+  if v_package.id is null or not (private.is_service_call() or private.is_member(v_package.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Package not found.', 'p_package_id');
+  end if;
+  -- clients do not grant themselves credits: a sale is recorded by staff or the payment backend
+  perform private.require_org_role(v_package.organization_id, array['owner', 'admin'], 'p_package_id');
+
+  if p_client_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'Name the client (p_client_id).', 'p_client_id');
+  end if;
+  if private.member_role(v_package.organization_id, p_client_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization.', 'p_client_id');
+  end if;
+  if not v_package.is_active then
+    perform private.raise_error('PACKAGE_INACTIVE', format('Package "%s" is no longer sold.', v_package.name), 'p_package_id');
+  end if;
+
+  if v_package.valid_for_days is not null then
+    -- calendar days of the organization, whatever the caller's session TimeZone
+    v_expires_at := private.add_local_days(
+      v_starts_at, v_package.valid_for_days,
+      (select o.timezone from public.organizations o where o.id = v_package.organization_id)
+    );
+    if v_expires_at <= now() then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('A subscription starting %s would already have expired (valid %s days).', v_starts_at, v_package.valid_for_days),
+        'p_starts_at'
+      );
+    end if;
+  end if;
+
+  -- the client's current active subscription, locked: bookings spending it wait for us
+  select s.* into v_active
+  from public.subscriptions s
+  where s.organization_id = v_package.organization_id
+    and s.client_id = p_client_id
+    and s.status = 'active'
+  for update;
+  if v_active.id is not null then
+    select u.* into v_usage from private.subscription_usage(v_active.id) u;
+    if v_active.expires_at is not null and v_active.expires_at <= now() then
+      update public.subscriptions s set status = 'expired' where s.id = v_active.id;
+    elsif v_usage.scheduled = 0
+          and v_usage.completed + v_usage.forfeited >= v_active.total_sessions then
+      update public.subscriptions s set status = 'completed' where s.id = v_active.id;
+    else
+      perform private.raise_error(
+        'ALREADY_ACTIVE_SUBSCRIPTION',
+        format('The client already has an active subscription (%s of %s credits left%s).',
+               v_active.total_sessions - v_usage.completed - v_usage.scheduled - v_usage.forfeited,
+               v_active.total_sessions,
+               coalesce(', expires ' || v_active.expires_at::text, '')),
+        'p_client_id'
+      );
+    end if;
+  end if;
+
+  begin
+    insert into public.subscriptions
+      (organization_id, client_id, package_id, status, total_sessions, starts_at, expires_at)
+    values
+      (v_package.organization_id, p_client_id, v_package.id, 'active', v_package.session_count, v_starts_at, v_expires_at)
+    returning * into v_sub;
+  exception when unique_violation then
+    -- a concurrent create_subscription for the same client committed first
+    perform private.raise_error(
+      'ALREADY_ACTIVE_SUBSCRIPTION',
+      'The client already has an active subscription.',
+      'p_client_id'
+    );
+  end;
+
+  perform private.announce_subscription_created(v_sub);
+  return v_sub;
+end
+$$;
+
+comment on function public.create_subscription(uuid, uuid, timestamptz) is
+  'Gives a client of the package''s organization a subscription: total_sessions = the package''s session_count, expires_at = starts_at + valid_for_days calendar days of the organization''s time zone (same local time, whoever calls). Owners/admins (or service_role) only. An expired or fully used active subscription is closed first; otherwise ALREADY_ACTIVE_SUBSCRIPTION. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, PACKAGE_INACTIVE, ALREADY_ACTIVE_SUBSCRIPTION.';
+
+revoke execute on function public.create_subscription(uuid, uuid, timestamptz) from public, anon;
+grant execute on function public.create_subscription(uuid, uuid, timestamptz) to authenticated, service_role;
+
+-- >>> functions/subscriptions/subscription_user_writes.sql
+-- Owners/admins may still record a sale by inserting a subscription directly (the legacy admin
+-- app does), and pause, resume, cancel or extend one by updating it; the credits stay the
+-- database's. For direct writes by signed-in users (current_user anon/authenticated: PostgREST,
+-- never our security definer functions), after subscriptions_before_write has applied the shared
+-- rules (package of the organization, client an accepted client, expiry from the package,
+-- total_sessions never below the credits already spent):
+--   INSERT: a package still sold (PACKAGE_INACTIVE, as create_subscription), status active or
+--     paused, audited and announced (subscription.created) like create_subscription. A second
+--     active subscription violates subscriptions_one_active_per_client (23505).
+--   UPDATE: status active <-> paused, or -> cancelled (expired, completed and superseded are set
+--     by the database, and nothing comes back from them); client, package, organization and
+--     start are fixed - a credit never moves to another client or period by editing a row.
+--   DELETE: not granted to users (cancel the subscription instead).
+
+create or replace function private.subscriptions_user_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_column text;
+begin
+  if tg_op = 'INSERT' then
+    if not private.has_role(new.organization_id, array['owner', 'admin']) then
+      return new;  -- row level security refuses it, and no rule says why
+    end if;
+    perform private.require_sane_timestamp(new.starts_at, 'starts_at');
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
+    if new.status not in ('active', 'paused') then
+      perform private.raise_error('INVALID_REQUEST', 'A new subscription is active or paused.', 'status');
+    end if;
+    select p.* into v_package from public.packages p where p.id = new.package_id;
+    if v_package.id is not null and not v_package.is_active then
+      perform private.raise_error('PACKAGE_INACTIVE', format('Package "%s" is no longer sold.', v_package.name), 'package_id');
+    end if;
+    new.created_at := now();
+    perform private.announce_subscription_created(new);
+    return new;
+  end if;
+
+  v_column := case
+    when new.id is distinct from old.id then 'id'
+    when new.organization_id is distinct from old.organization_id then 'organization_id'
+    when new.client_id is distinct from old.client_id then 'client_id'
+    when new.package_id is distinct from old.package_id then 'package_id'
+    when new.starts_at is distinct from old.starts_at then 'starts_at'
+    when new.created_at is distinct from old.created_at then 'created_at'
+  end;
+  if v_column is not null then
+    perform private.raise_error('INVALID_REQUEST', format('%s of a subscription is fixed when it is sold.', v_column), v_column);
+  end if;
+  if new.expires_at is distinct from old.expires_at then
+    perform private.require_sane_timestamp(new.expires_at, 'expires_at');
+  end if;
+  if new.status is distinct from old.status
+     and not (old.status in ('active', 'paused') and new.status in ('active', 'paused', 'cancelled')) then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('A subscription does not go from %s to %s (expired, completed and superseded are the database''s).', old.status, new.status),
+      'status'
+    );
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.subscriptions_user_write() is
+  'BEFORE INSERT/UPDATE trigger on subscriptions for direct writes by signed-in users, after subscriptions_before_write: an insert is a sale (package still sold: PACKAGE_INACTIVE; status active or paused; audit + subscription.created); an update changes status (active <-> paused, -> cancelled), total_sessions (not below the credits spent) and expires_at only (INVALID_REQUEST, hint = column).';
+
+revoke all on function private.subscriptions_user_write() from public, anon;
+
+-- >>> functions/subscriptions/subscriptions_before_write.sql
+-- Subscriptions written directly (owners/admins through the table, backfills) follow the same
+-- rules as create_subscription: the package is one of the organization's, the client one of its
+-- clients, validity defaults from the package, and credits already spent can't be taken away.
+
+create or replace function private.subscriptions_before_write()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_package public.packages;
+  v_used integer;
+begin
+  if tg_op = 'INSERT' or new.package_id is distinct from old.package_id
+     or new.organization_id is distinct from old.organization_id then
+    select p.* into v_package from public.packages p where p.id = new.package_id;
+    if v_package.id is not null and v_package.organization_id <> new.organization_id then
+      perform private.raise_error('INVALID_REQUEST', 'The package belongs to another organization.', 'package_id');
+    end if;
+  end if;
+
+  if tg_op = 'INSERT' then
+    if new.expires_at is null and v_package.valid_for_days is not null then
+      -- calendar days of the organization, whatever the caller's session TimeZone
+      new.expires_at := private.add_local_days(
+        new.starts_at, v_package.valid_for_days,
+        (select o.timezone from public.organizations o where o.id = new.organization_id)
+      );
+    end if;
+  end if;
+
+  if (tg_op = 'INSERT' or new.client_id is distinct from old.client_id)
+     and not private.is_service_call()
+     and private.member_role(new.organization_id, new.client_id) is distinct from 'client' then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription''s client must be a client of the organization.', 'client_id');
+  end if;
+
+  if tg_op = 'UPDATE' and new.total_sessions < old.total_sessions then
+    -- our row lock (this update) keeps bookings from spending meanwhile
+    v_used := private.subscription_credits_used(new.id);
+    if v_used > new.total_sessions then
+      perform private.raise_error(
+        'INVALID_REQUEST',
+        format('%s credits of this subscription are already used or booked; total_sessions cannot go below that.', v_used),
+        'total_sessions'
+      );
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+comment on function private.subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on subscriptions: package of the same organization, client a client member (users), expires_at defaults to starts_at + the package''s valid_for_days (calendar days of the organization''s time zone), total_sessions never below the credits already spent (INVALID_REQUEST).';
+
+revoke all on function private.subscriptions_before_write() from public, anon;
+
+-- >>> functions/treatments/book_next_treatment_session.sql
+-- book_next_treatment_session: continue a treatment with its next session (seed 004): never
+-- beyond its total, never out of order, never closer to the neighbouring sessions than the
+-- service's gap, and for sequential treatments only once the previous session is completed.
+
+create or replace function public.book_next_treatment_session(
+  p_session_group_id uuid,
+  p_starts_at timestamptz
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_progress jsonb;
+  v_org uuid;
+  v_client uuid;
+  v_provider uuid;
+  v_service public.services;
+  v_total integer;
+  v_next integer;
+begin
+  perform private.require_caller();
+  if p_session_group_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A session group id is required.', 'p_session_group_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  -- one continuation (or move) at a time per treatment: the group's bookings are locked, in id
+  -- order as reschedule_booking locks them
+  perform 1 from public.bookings as b where b.session_group_id = p_session_group_id order by b.id for update;
+
+  v_progress := private.treatment_progress_of(p_session_group_id);
+  v_org := (v_progress ->> 'organization_id')::uuid;
+  v_client := (v_progress ->> 'client_id')::uuid;
+  if v_progress is null or not (
+    private.is_service_call()
+    or v_client = v_uid and private.is_member(v_org)
+    or private.has_role(v_org, array['owner', 'admin', 'provider'])
+  ) then
+    perform private.raise_error('NOT_FOUND', 'Treatment not found.', 'p_session_group_id');
+  end if;
+  -- who may book for whom: exactly as for a single booking (the client, or staff for them)
+  perform private.resolve_booking_client(v_org, v_client, 'p_session_group_id');
+
+  select sv.* into v_service from public.services sv where sv.id = (v_progress ->> 'service_id')::uuid;
+  v_provider := (v_progress ->> 'provider_id')::uuid;
+  v_total := (v_progress ->> 'total_sessions')::integer;
+  v_next := (v_progress ->> 'next_session_number')::integer;
+
+  if v_next is null then
+    perform private.raise_error(
+      'NO_SESSIONS_REMAINING',
+      format('All %s sessions of this treatment are booked.', v_total),
+      'p_session_group_id'
+    );
+  end if;
+
+  if v_service.multi_session_strategy = 'sequential' and exists (
+    select 1 from public.bookings as b
+    where b.session_group_id = p_session_group_id
+      and b.session_number < v_next
+      and b.status in ('pending', 'confirmed')
+  ) then
+    perform private.raise_error(
+      'PREVIOUS_SESSION_NOT_COMPLETED',
+      format('Session %s can be booked once session %s is completed.', v_next, v_next - 1),
+      'p_session_group_id'
+    );
+  end if;
+
+  -- the live session before and after the new one keep their order and their gaps: the booking
+  -- rule treatment_order, asked by the booking core with the rest
+  return private.book_treatment_session(
+    v_service.id, v_provider, p_starts_at, v_client, p_session_group_id, v_next, v_total
+  );
+end
+$$;
+
+comment on function public.book_next_treatment_session(uuid, timestamptz) is
+  'Books the next session of a treatment (the lowest session number no pending/confirmed/completed booking holds) at p_starts_at with the treatment''s provider, through the normal booking rules and credits. Sequential treatments: only once every earlier session is completed. The new session keeps the service''s gap (session_buffer_config, else 7 days) after the previous session and before a later one. For the treatment''s client and staff acting for them. Errors: those of book_individual_session, NOT_FOUND, NO_SESSIONS_REMAINING, PREVIOUS_SESSION_NOT_COMPLETED, TREATMENT_BUFFER_NOT_MET (PT422).';
+
+revoke execute on function public.book_next_treatment_session(uuid, timestamptz) from public, anon;
+grant execute on function public.book_next_treatment_session(uuid, timestamptz) to authenticated, service_role;
+
+-- >>> functions/treatments/book_treatment.sql
+-- book_treatment: start a multi-session treatment (seed 004 strategies), every session through
+-- the booking core (private.book_individual: every booking rule, credits), all in the caller's
+-- transaction:
+--   immediate  : all total_sessions_required sessions, scheduled from p_starts_at by the
+--                service's gaps; any failure books nothing and names the failing session;
+--   sequential : session 1 (the next ones with book_next_treatment_session after completion);
+--   flexible   : p_sessions (1..total, default 1) sessions on the schedule; more later with
+--                book_next_treatment_session.
+
+create or replace function private.book_treatment_session(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_client_id uuid,
+  p_session_group_id uuid,
+  p_session_number integer,
+  p_total_sessions integer
+)
+returns public.bookings
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_candidate private.booking_candidate;
+  v_booking public.bookings;
+  v_code text;
+  v_detail text;
+  v_hint text;
+  v_state text;
+begin
+  begin
+    v_candidate := private.individual_candidate(p_service_id, p_provider_id, p_starts_at, p_client_id);
+    v_candidate.session_group_id := p_session_group_id;
+    v_candidate.session_number := p_session_number;
+    v_candidate.total_sessions := p_total_sessions;
+    v_booking := private.book_individual(v_candidate);
+  exception when others then
+    get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail,
+                            v_hint = pg_exception_hint, v_state = returned_sqlstate;
+    -- name the session that failed, keep the code (and so the HTTP status)
+    raise exception using
+      errcode = v_state,
+      message = v_code,
+      detail = format('Session %s of %s (%s): %s', p_session_number, p_total_sessions, p_starts_at,
+                      coalesce(nullif(v_detail, ''), v_code)),
+      hint = coalesce(nullif(v_hint, ''), 'p_starts_at');
+  end;
+  return v_booking;
+end
+$$;
+
+comment on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) is
+  'Books one session of a treatment through the booking core (private.book_individual, with the treatment''s group and session number on the candidate, so the booking rule treatment_order applies and the booking is written tagged); an error keeps its code and names the session ("Session 2 of 3 (…): …").';
+
+revoke all on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) from public, anon;
+grant execute on function private.book_treatment_session(uuid, uuid, timestamptz, uuid, uuid, integer, integer) to service_role;
+
+create or replace function public.book_treatment(
+  p_service_id uuid,
+  p_provider_id uuid,
+  p_starts_at timestamptz,
+  p_sessions integer default null,
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_client uuid;
+  v_count integer;
+  v_group uuid := gen_random_uuid();
+  v_session record;
+  v_booking public.bookings;
+  v_bookings jsonb := '[]'::jsonb;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_provider_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A provider id is required.', 'p_provider_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  select r.client_id into v_client
+  from private.resolve_booking_client(v_service.organization_id, p_client_id, 'p_service_id') as r;
+
+  if not v_service.requires_multiple_sessions then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Service "%s" is booked one session at a time (book_individual_session).', v_service.name),
+      'p_service_id'
+    );
+  end if;
+
+  v_count := case v_service.multi_session_strategy
+    when 'immediate' then v_service.total_sessions_required
+    else coalesce(p_sessions, 1)
+  end;
+  if v_service.multi_session_strategy = 'immediate'
+     and p_sessions is not null and p_sessions <> v_service.total_sessions_required then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('This treatment books all %s sessions at once.', v_service.total_sessions_required),
+      'p_sessions'
+    );
+  end if;
+  if v_service.multi_session_strategy = 'sequential' and v_count <> 1 then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      'This treatment is booked one session at a time, each after the previous one is completed.',
+      'p_sessions'
+    );
+  end if;
+  if v_count < 1 or v_count > v_service.total_sessions_required then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Book 1 to %s sessions of this treatment.', v_service.total_sessions_required),
+      'p_sessions'
+    );
+  end if;
+
+  for v_session in
+    select s.session_number, s.starts_at, s.session_label
+    from private.treatment_schedule(p_service_id, p_starts_at, 1, v_count) as s
+    order by s.session_number
+  loop
+    v_booking := private.book_treatment_session(
+      p_service_id, p_provider_id, v_session.starts_at, v_client, v_group,
+      v_session.session_number, v_service.total_sessions_required
+    );
+    v_bookings := v_bookings || jsonb_build_object(
+      'booking_id', v_booking.id,
+      'session_number', v_booking.session_number,
+      'session_label', v_session.session_label,
+      'starts_at', v_booking.start_time,
+      'ends_at', v_booking.end_time
+    );
+  end loop;
+
+  perform private.emit_event(v_service.organization_id, 'treatment.booked', jsonb_build_object(
+    'session_group_id', v_group,
+    'service_id', p_service_id,
+    'client_id', v_client,
+    'provider_id', p_provider_id,
+    'strategy', v_service.multi_session_strategy,
+    'total_sessions', v_service.total_sessions_required,
+    'bookings', v_bookings
+  ));
+
+  return jsonb_build_object(
+    'session_group_id', v_group,
+    'strategy', v_service.multi_session_strategy,
+    'total_sessions', v_service.total_sessions_required,
+    'bookings', v_bookings,
+    'progress', private.treatment_progress_of(v_group) -> 'message'
+  );
+end
+$$;
+
+comment on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) is
+  'Starts a multi-session treatment of the service with the provider (seed 004): immediate books every session at once on the schedule of preview_treatment_schedule (atomically: any conflict books nothing and the error detail names the session, "Session 2 of 3 (…): …"), sequential books session 1, flexible books p_sessions (1..total, default 1). Each session is a normal 1-to-1 booking (rules, credits) tagged with the new session_group_id, session_number and total_sessions. A client books for themself; owners/admins/providers name p_client_id. Returns {session_group_id, strategy, total_sessions, bookings[{booking_id, session_number, session_label, starts_at, ends_at}], progress} (treatment.booked carries the same bookings). Errors: those of book_individual_session, INVALID_REQUEST (hint p_sessions) for a count the strategy does not allow.
+@returns {session_group_id: uuid, strategy: text, total_sessions: integer, bookings: {booking_id: uuid, session_number: integer, session_label: text | null, starts_at: timestamptz, ends_at: timestamptz}[], progress: text}';
+
+revoke execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) from public, anon;
+grant execute on function public.book_treatment(uuid, uuid, timestamptz, integer, uuid) to authenticated, service_role;
+
+-- >>> functions/treatments/treatment_progress.sql
+-- Where a treatment stands, computed from its bookings (never stored): seed 004's
+-- getMultiSessionProgress + generateProgressMessage, in the database.
+--   live      = pending | confirmed | completed: holds its session number
+--   booked    = live sessions (completed ones included), completed = completed ones,
+--   upcoming  = pending | confirmed, remaining = total - booked (still to be booked),
+--   next_session_number = the lowest number no live booking holds (cancelled and no-show
+--   sessions free theirs), null when every session is booked.
+
+create or replace function private.treatment_progress_of(p_session_group_id uuid)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  with sessions as (
+    select b.*
+    from public.bookings as b
+    where b.session_group_id = p_session_group_id
+  ),
+  summary as (
+    select
+      max(s.total_sessions) as total_sessions,
+      count(*) filter (where s.status in ('pending', 'confirmed', 'completed')) as booked,
+      count(*) filter (where s.status = 'completed') as completed,
+      count(*) filter (where s.status in ('pending', 'confirmed')) as upcoming,
+      (array_agg(s.service_id order by s.session_number))[1] as service_id,
+      (array_agg(s.client_id order by s.session_number))[1] as client_id,
+      (array_agg(s.provider_id order by s.session_number desc, s.created_at desc))[1] as provider_id,
+      (array_agg(s.organization_id))[1] as organization_id
+    from sessions as s
+  ),
+  next_free as (
+    select min(n.n) as next_session_number
+    from summary
+    cross join lateral generate_series(1, summary.total_sessions) as n (n)
+    where not exists (
+      select 1 from sessions as s
+      where s.session_number = n.n
+        and s.status in ('pending', 'confirmed', 'completed')
+    )
+  )
+  select case when summary.total_sessions is null then null else jsonb_build_object(
+    'session_group_id', p_session_group_id,
+    'organization_id', summary.organization_id,
+    'service_id', summary.service_id,
+    'client_id', summary.client_id,
+    'provider_id', summary.provider_id,
+    'strategy', sv.multi_session_strategy,
+    'total_sessions', summary.total_sessions,
+    'booked', summary.booked,
+    'completed', summary.completed,
+    'upcoming', summary.upcoming,
+    'remaining', summary.total_sessions - summary.booked,
+    'next_session_number', next_free.next_session_number,
+    'next_session_label', sv.session_labels[next_free.next_session_number],
+    'session_labels', to_jsonb(sv.session_labels),
+    'message', case
+      when summary.completed >= summary.total_sessions then
+        format('Treatment complete: all %s sessions done.', summary.total_sessions)
+      else
+        format('%s of %s sessions completed, %s upcoming, %s still to book.',
+               summary.completed, summary.total_sessions, summary.upcoming,
+               summary.total_sessions - summary.booked)
+        || case when next_free.next_session_number is not null
+             then format(' Next: session %s%s.', next_free.next_session_number,
+                         ' (' || sv.session_labels[next_free.next_session_number] || ')')
+             else '' end
+    end
+  ) end
+  from summary
+  cross join next_free
+  left join public.services as sv on sv.id = summary.service_id
+$$;
+
+comment on function private.treatment_progress_of(uuid) is
+  'Progress of a treatment (session group) from its bookings: {session_group_id, organization_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, next_session_label, session_labels, message}; null for an unknown group. No access check.';
+
+revoke all on function private.treatment_progress_of(uuid) from public, anon;
+grant execute on function private.treatment_progress_of(uuid) to service_role;
+
+create or replace function public.treatment_progress(p_session_group_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_progress jsonb;
+  v_org uuid;
+begin
+  perform private.require_caller();
+  if p_session_group_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A session group id is required.', 'p_session_group_id');
+  end if;
+  v_progress := private.treatment_progress_of(p_session_group_id);
+  v_org := (v_progress ->> 'organization_id')::uuid;
+  -- the client and the providers of the treatment, and the organization's owners/admins
+  if v_progress is null or not (
+    private.is_service_call()
+    or private.has_role(v_org, array['owner', 'admin'])
+    or (private.is_member(v_org) and exists (
+      select 1 from public.bookings as b
+      where b.session_group_id = p_session_group_id
+        and (b.client_id = v_uid or b.provider_id = v_uid)
+    ))
+  ) then
+    perform private.raise_error('NOT_FOUND', 'Treatment not found.', 'p_session_group_id');
+  end if;
+  return v_progress - 'organization_id';
+end
+$$;
+
+comment on function public.treatment_progress(uuid) is
+  'Progress of a multi-session treatment, computed from its bookings: {session_group_id, service_id, client_id, provider_id, strategy, total_sessions, booked, completed, upcoming, remaining, next_session_number, next_session_label, session_labels, message}; the labels come from services.session_labels (null when the service names no sessions). booked counts pending, confirmed and completed sessions; remaining = total - booked; cancelled and no-show sessions free their number. For the client, the treatment''s providers and owners/admins. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND.
+@returns {session_group_id: uuid, service_id: uuid, client_id: uuid, provider_id: uuid, strategy: text, total_sessions: integer, booked: integer, completed: integer, upcoming: integer, remaining: integer, next_session_number: integer | null, next_session_label: text | null, session_labels: text[] | null, message: text}';
+
+revoke execute on function public.treatment_progress(uuid) from public, anon;
+grant execute on function public.treatment_progress(uuid) to authenticated, service_role;
+
+-- >>> functions/treatments/treatment_schedule.sql
+-- Multi-session treatments (seed 004): when the sessions of a treatment take place.
+--   gap n = days between session n and session n + 1 (local calendar days, same local time):
+--           session_buffer_config.gaps_days[n] (1-based), else default_days, else 7.
+--   A schedule from a start keeps the wall-clock time of the start in the organization's time
+--   zone, so a 14:00 Europe/Berlin treatment stays at 14:00 across DST changes.
+--   Each session carries its label (services.session_labels[n], null when unnamed).
+
+-- (session_label was added by issue 14: the return type changed)
+drop function if exists public.preview_treatment_schedule(uuid, timestamptz, integer);
+drop function if exists private.treatment_schedule(uuid, timestamptz, integer, integer);
+
+create or replace function private.treatment_gap_days(p_config jsonb, p_after_session integer)
+returns integer
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(
+    (p_config -> 'gaps_days' ->> (p_after_session - 1))::integer,
+    (p_config ->> 'default_days')::integer,
+    7
+  )
+$$;
+
+comment on function private.treatment_gap_days(jsonb, integer) is
+  'Days between session p_after_session and the next one under a service''s session_buffer_config: gaps_days[p_after_session] (1-based), else default_days, else 7.';
+
+revoke all on function private.treatment_gap_days(jsonb, integer) from public, anon, authenticated;
+grant execute on function private.treatment_gap_days(jsonb, integer) to service_role;
+
+create or replace function private.treatment_schedule(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_from_session integer,
+  p_sessions integer
+)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz, session_label text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+  v_type public.session_types;
+  v_tz text;
+  v_local timestamp;
+  v_offset integer := 0;
+begin
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  select o.timezone into v_tz from public.organizations o where o.id = v_service.organization_id;
+  v_type := private.resolve_session_type(v_service.organization_id, null, v_service.session_type_id);
+  v_local := p_starts_at at time zone v_tz;
+
+  for v_number in p_from_session .. p_from_session + p_sessions - 1 loop
+    if v_number > p_from_session then
+      v_offset := v_offset + private.treatment_gap_days(v_service.session_buffer_config, v_number - 1);
+    end if;
+    session_number := v_number;
+    starts_at := (v_local + make_interval(days => v_offset)) at time zone v_tz;
+    ends_at := starts_at + make_interval(mins => v_type.duration_minutes);
+    session_label := v_service.session_labels[v_number];
+    return next;
+  end loop;
+end
+$$;
+
+comment on function private.treatment_schedule(uuid, timestamptz, integer, integer) is
+  'Sessions p_from_session .. p_from_session + p_sessions - 1 of a treatment of the service, the first at p_starts_at, each next one its gap later at the same local time (organization time zone); length from the service''s session type; label from services.session_labels. No access check (callers do it).';
+
+revoke all on function private.treatment_schedule(uuid, timestamptz, integer, integer) from public, anon;
+grant execute on function private.treatment_schedule(uuid, timestamptz, integer, integer) to service_role;
+
+create or replace function public.preview_treatment_schedule(
+  p_service_id uuid,
+  p_starts_at timestamptz,
+  p_sessions integer default null
+)
+returns table (session_number integer, starts_at timestamptz, ends_at timestamptz, session_label text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_service public.services;
+begin
+  perform private.require_caller();
+  if p_service_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service id is required.', 'p_service_id');
+  end if;
+  if p_starts_at is null then
+    perform private.raise_error('INVALID_REQUEST', 'A start time is required.', 'p_starts_at');
+  end if;
+  perform private.require_sane_timestamp(p_starts_at, 'p_starts_at');
+  select sv.* into v_service from public.services sv where sv.id = p_service_id;
+  if v_service.id is null or not (private.is_service_call() or private.is_member(v_service.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Service not found.', 'p_service_id');
+  end if;
+  if not v_service.requires_multiple_sessions then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('Service "%s" is booked one session at a time (it is not a multi-session treatment).', v_service.name),
+      'p_service_id'
+    );
+  end if;
+  if p_sessions is not null and (p_sessions < 1 or p_sessions > v_service.total_sessions_required) then
+    perform private.raise_error(
+      'INVALID_REQUEST',
+      format('This treatment has %s sessions: preview 1 to %s of them.', v_service.total_sessions_required, v_service.total_sessions_required),
+      'p_sessions'
+    );
+  end if;
+
+  return query
+  select s.session_number, s.starts_at, s.ends_at, s.session_label
+  from private.treatment_schedule(p_service_id, p_starts_at, 1, coalesce(p_sessions, v_service.total_sessions_required)) as s;
+end
+$$;
+
+comment on function public.preview_treatment_schedule(uuid, timestamptz, integer) is
+  'The dates of a treatment''s sessions if it started at p_starts_at (all total_sessions_required, or the first p_sessions): gaps from session_buffer_config (per gap, else default_days, else 7 days), same local time across DST, length from the service''s session type, session_label from services.session_labels (null when unnamed). Nothing is booked. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; the service must be a multi-session treatment), NOT_FOUND.';
+
+revoke execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) from public, anon;
+grant execute on function public.preview_treatment_schedule(uuid, timestamptz, integer) to authenticated, service_role;
+
+-- >>> functions/treatments/treatment_session_completed.sql
+-- Seed 004's SessionCompletionTrigger, in the database: when a session of a treatment is
+-- completed (complete_booking, or any status update to completed), the same transaction writes
+--   treatment.next_session_due  (sequential treatments with sessions still to book and none
+--                                upcoming: the client should book the next one now), and
+--   treatment.completed         (any strategy, once every session is completed)
+-- to the outbox, with the progress message, so notifications go out only if the completion
+-- commits.
+
+create or replace function private.treatment_session_completed()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_progress jsonb := private.treatment_progress_of(new.session_group_id);
+  v_gap integer;
+  v_tz text;
+  v_config jsonb;
+  v_labels text[];
+  v_next integer := (v_progress ->> 'next_session_number')::integer;
+begin
+  if v_progress is null then
+    return null;
+  end if;
+
+  if (v_progress ->> 'completed')::integer >= (v_progress ->> 'total_sessions')::integer then
+    perform private.emit_event(new.organization_id, 'treatment.completed', jsonb_build_object(
+      'session_group_id', new.session_group_id,
+      'booking_id', new.id,
+      'client_id', new.client_id,
+      'provider_id', new.provider_id,
+      'service_id', new.service_id,
+      'total_sessions', v_progress -> 'total_sessions',
+      'message', v_progress -> 'message'
+    ));
+    return null;
+  end if;
+
+  if v_progress ->> 'strategy' = 'sequential'
+     and v_progress ->> 'next_session_number' is not null
+     and (v_progress ->> 'upcoming')::integer = 0 then
+    select o.timezone, sv.session_buffer_config, sv.session_labels into v_tz, v_config, v_labels
+    from public.organizations as o
+    left join public.services as sv on sv.id = new.service_id
+    where o.id = new.organization_id;
+    v_gap := private.treatment_gap_days(v_config, v_next - 1);
+    perform private.emit_event(new.organization_id, 'treatment.next_session_due', jsonb_build_object(
+      'session_group_id', new.session_group_id,
+      'completed_booking_id', new.id,
+      'completed_session_number', new.session_number,
+      'completed_session_label', v_labels[new.session_number],
+      'next_session_number', v_progress -> 'next_session_number',
+      'next_session_label', v_labels[v_next],
+      'earliest_date', (new.start_time at time zone v_tz)::date + v_gap,
+      'client_id', new.client_id,
+      'provider_id', new.provider_id,
+      'service_id', new.service_id,
+      'total_sessions', v_progress -> 'total_sessions',
+      'completed', v_progress -> 'completed',
+      'remaining', v_progress -> 'remaining',
+      'message', format('Great job completing session %s of %s%s! ', new.session_number, v_progress ->> 'total_sessions',
+                        ' (' || v_labels[new.session_number] || ')')
+        || (v_progress ->> 'message')
+        || format(' When would you like to schedule session %s%s?', v_next, ' (' || v_labels[v_next] || ')')
+    ));
+  end if;
+  return null;
+end
+$$;
+
+comment on function private.treatment_session_completed() is
+  'AFTER UPDATE OF status trigger on bookings (treatment sessions turning completed): emits treatment.next_session_due (sequential treatment, sessions left to book, none upcoming; payload with next_session_number, next_session_label, completed_session_label, earliest_date and the progress message) or treatment.completed (every session completed), in the same transaction.';
+
+revoke all on function private.treatment_session_completed() from public, anon;
+
+-- >>> functions/waitlists/get_waitlist.sql
+-- get_waitlist: the queue of a session with each waiting client's position. Staff (owners,
+-- admins, providers of the organization) see every waiting client; a client sees their own place
+-- (its position counts everyone ahead, whom they cannot see) and how many are waiting.
+
+create or replace function public.get_waitlist(p_service_session_id uuid)
+returns table (
+  entry_id uuid,
+  client_id uuid,
+  "position" integer,
+  waiting integer,
+  booking_kind text,
+  joined_at timestamptz
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_session public.service_sessions;
+  v_staff boolean;
+begin
+  perform private.require_caller();
+  if p_service_session_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
+  end if;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+  v_staff := private.is_service_call()
+    or private.has_role(v_session.organization_id, array['owner', 'admin', 'provider']);
+  -- what the caller may not see does not exist for them (RLS of service_sessions)
+  if v_session.id is null
+     or not (v_staff
+             or (private.is_member(v_session.organization_id)
+                 and (v_session.visibility is distinct from 'private'
+                      or exists (select 1 from public.waitlist_entries as e
+                                 where e.service_session_id = v_session.id and e.client_id = v_uid)
+                      or private.has_booking_in_session(v_session.id)))) then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+
+  return query
+  select q.id, q.client_id, q.position, q.waiting, q.booking_kind, q.created_at
+  from (
+    select e.id, e.client_id, e.booking_kind, e.created_at,
+           row_number() over (order by e.queue_number)::integer as position,
+           (count(*) over ())::integer as waiting
+    from public.waitlist_entries as e
+    where e.service_session_id = v_session.id
+      and e.status = 'waiting'
+  ) as q
+  where v_staff or q.client_id = v_uid
+  order by q.position;
+end
+$$;
+
+comment on function public.get_waitlist(uuid) is
+  'The waiting clients of a session in queue order: (entry_id, client_id, position (1 = next), waiting (how many wait), booking_kind, joined_at). Owners, admins and providers of the organization see every waiting client; a client sees only their own row (with their true position). Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (no such session, or one the caller cannot see).';
+
+revoke execute on function public.get_waitlist(uuid) from public, anon;
+grant execute on function public.get_waitlist(uuid) to authenticated, service_role;
+
+-- >>> functions/waitlists/join_waitlist.sql
+-- join_waitlist: a client takes the next place in the queue of a full workshop or course session
+-- (or staff put a client there). Only a session that could be booked but for its capacity takes
+-- waiting clients: the booking rules of purpose wait (status, start, service, booking window,
+-- closures, a seat already held) are asked now; the client's own (credits, limits) when their
+-- turn comes, by the booking core.
+
+create or replace function public.join_waitlist(
+  p_service_session_id uuid,
+  p_booking_kind text default 'regular',
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_client uuid;
+  v_is_staff boolean;
+  v_entry public.waitlist_entries;
+begin
+  perform private.validate_booking_kind(p_booking_kind);
+  select l.client_id, l.is_staff into v_client, v_is_staff
+  from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+
+  if v_session.kind = 'individual' then
+    perform private.raise_error('INVALID_REQUEST', 'Only workshops and course sessions have waitlists.', 'p_service_session_id');
+  end if;
+  -- the booking rules about the session and its time (purpose wait); the client's own (credits,
+  -- limits) and the capacity are asked when their turn comes
+  perform private.assert_bookable(
+    private.new_candidate(
+      purpose => 'wait',
+      organization_id => v_session.organization_id,
+      service_id => v_session.service_id,
+      provider_id => v_session.provider_id,
+      client_id => v_client,
+      starts_at => v_session.starts_at,
+      ends_at => v_session.ends_at,
+      booking_kind => p_booking_kind,
+      acting_as_staff => v_is_staff,
+      service_session_id => v_session.id
+    ),
+    'p_',
+    '{"starts_at": "p_service_session_id", "service_id": "p_service_session_id"}'
+  );
+
+  -- one place per client: joining again answers with the place already held
+  select e.* into v_entry
+  from public.waitlist_entries as e
+  where e.service_session_id = v_session.id
+    and e.client_id = v_client
+    and e.status = 'waiting';
+  if v_entry.id is not null then
+    return private.waitlist_entry_json(v_entry);
+  end if;
+
+  if v_session.current_participants < v_session.max_participants then
+    perform private.raise_error(
+      'SESSION_NOT_FULL',
+      format('This session has free places (%s of %s taken): book it with book_session.',
+             v_session.current_participants, v_session.max_participants),
+      'p_service_session_id'
+    );
+  end if;
+
+  insert into public.waitlist_entries (organization_id, service_session_id, client_id, booking_kind, joined_by)
+  values (v_session.organization_id, v_session.id, v_client, p_booking_kind, (select auth.uid()))
+  returning * into v_entry;
+
+  perform private.emit_event(v_session.organization_id, 'waitlist.joined', jsonb_build_object(
+    'entry_id', v_entry.id,
+    'service_session_id', v_session.id,
+    'client_id', v_client,
+    'starts_at', v_session.starts_at
+  ));
+  return private.waitlist_entry_json(v_entry);
+end
+$$;
+
+comment on function public.join_waitlist(uuid, text, uuid) is
+  'Puts the client (the caller, or p_client_id named by an owner/admin/provider) on the waitlist of a full workshop/course session and returns {entry_id, service_session_id, client_id, booking_kind, status, position, waiting, joined_at}; joining again returns the place already held. When a place frees the first waiting client is booked automatically (waitlist.promoted). Private sessions: staff only. Outbox waitlist.joined. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = argument; individual sessions have no waitlist), NOT_FOUND, FORBIDDEN, ALREADY_CANCELLED, CONFLICT (already booked), SESSION_NOT_FULL (book it instead) (PT409), BOOKING_IN_PAST, SERVICE_INACTIVE, TOO_LATE_TO_BOOK, OUTSIDE_BOOKING_WINDOW, ORGANIZATION_CLOSED (PT422).
+@returns {entry_id: uuid, service_session_id: uuid, client_id: uuid, booking_kind: ''regular'' | ''trial'' | ''guest'', status: ''waiting'' | ''promoted'' | ''skipped'' | ''left'' | ''expired'', position: integer | null, waiting: integer, joined_at: timestamptz}';
+
+revoke execute on function public.join_waitlist(uuid, text, uuid) from public, anon;
+grant execute on function public.join_waitlist(uuid, text, uuid) to authenticated, service_role;
+
+-- >>> functions/waitlists/leave_waitlist.sql
+-- leave_waitlist: the client gives up their place (or staff take a client off the list).
+
+create or replace function public.leave_waitlist(
+  p_service_session_id uuid,
+  p_client_id uuid default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_client uuid;
+  v_entry public.waitlist_entries;
+begin
+  select l.client_id into v_client from private.lock_waitlist_session(p_service_session_id, p_client_id) as l;
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+
+  update public.waitlist_entries as e
+  set status = 'left', resolved_at = now()
+  where e.service_session_id = v_session.id
+    and e.client_id = v_client
+    and e.status = 'waiting'
+  returning e.* into v_entry;
+  if v_entry.id is null then
+    perform private.raise_error('NOT_FOUND', 'The client is not waiting for this session.', 'p_service_session_id');
+  end if;
+
+  perform private.emit_event(v_session.organization_id, 'waitlist.left', jsonb_build_object(
+    'entry_id', v_entry.id,
+    'service_session_id', v_session.id,
+    'client_id', v_client,
+    'left_by', (select auth.uid())
+  ));
+  return private.waitlist_entry_json(v_entry);
+end
+$$;
+
+comment on function public.leave_waitlist(uuid, uuid) is
+  'Takes the client (the caller, or p_client_id named by an owner/admin/provider) off the waitlist of a session and returns the entry (status left). Outbox waitlist.left. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (not waiting, or no such session), FORBIDDEN.
+@returns {entry_id: uuid, service_session_id: uuid, client_id: uuid, booking_kind: ''regular'' | ''trial'' | ''guest'', status: ''waiting'' | ''promoted'' | ''skipped'' | ''left'' | ''expired'', position: integer | null, waiting: integer, joined_at: timestamptz}';
+
+revoke execute on function public.leave_waitlist(uuid, uuid) from public, anon;
+grant execute on function public.leave_waitlist(uuid, uuid) to authenticated, service_role;
+
+-- >>> functions/waitlists/promote_waitlist.sql
+-- Promotion: when a place of a workshop/course session frees - its participant count drops (a
+-- booking cancelled, moved to another session, declined or expired while pending, deleted) or its
+-- capacity is raised - the first waiting client is booked in the same transaction, through the
+-- booking core for scheduled sessions (private.join_service_session: every booking rule, credits
+-- by the credit trigger, the client's limit per period). A client who can no longer be booked
+-- is skipped (status skipped, skip_code = the contract code, waitlist.skipped) and the next one
+-- is tried, until the places are taken or nobody waits. Each promotion: waitlist.promoted.
+-- The trigger fires on service_sessions, whoever changed the count, so every path that frees a
+-- place promotes without knowing about waitlists. It runs under the session's row lock (the
+-- statement that changed the row holds it), the lock joins and leaves take too: the queue it
+-- reads is complete and in order.
+-- A cancelled or completed session ends its queue: waiting entries expire (waitlist.expired).
+
+create or replace function private.promote_waitlist(p_service_session_id uuid)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_session public.service_sessions;
+  v_entry public.waitlist_entries;
+  v_booking public.bookings;
+  v_promoted integer := 0;
+  v_code text;
+  v_detail text;
+  v_state text;
+begin
+  select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id for update;
+  loop
+    exit when v_session.id is null
+      or v_session.status <> 'scheduled'
+      or v_session.starts_at <= now()
+      or v_session.current_participants >= v_session.max_participants;
+
+    select e.* into v_entry
+    from public.waitlist_entries as e
+    where e.service_session_id = v_session.id
+      and e.organization_id = v_session.organization_id
+      and e.status = 'waiting'
+    order by e.queue_number
+    limit 1
+    for update;
+    exit when v_entry.id is null;
+
+    begin
+      -- the new booking's history says why it exists (not the reason of the change that freed the place)
+      -- staff book the waiting client in when staff put them on the list; a client's own entry is
+      -- their request (a service requiring approval: the promoted booking is pending)
+      v_booking := private.join_service_session(
+        v_session.id, v_entry.client_id, v_entry.booking_kind, v_entry.joined_by is distinct from v_entry.client_id,
+        'Promoted from the waitlist'
+      );
+      update public.waitlist_entries as e
+      set status = 'promoted', booking_id = v_booking.id, resolved_at = now()
+      where e.id = v_entry.id;
+      perform private.emit_event(v_session.organization_id, 'waitlist.promoted', jsonb_build_object(
+        'entry_id', v_entry.id,
+        'booking_id', v_booking.id,
+        'service_session_id', v_session.id,
+        'client_id', v_entry.client_id,
+        'provider_id', v_session.provider_id,
+        'service_id', v_session.service_id,
+        'starts_at', v_session.starts_at,
+        'ends_at', v_session.ends_at,
+        'booking_kind', v_booking.booking_kind,
+        'subscription_id', v_booking.subscription_id
+      ));
+      v_promoted := v_promoted + 1;
+    exception when others then
+      get stacked diagnostics v_code = message_text, v_detail = pg_exception_detail, v_state = returned_sqlstate;
+      if v_state not like 'PT%' then
+        raise;  -- not a booking rule (a deadlock, a bug): fail the change rather than skip the client unfairly
+      end if;
+      update public.waitlist_entries as e
+      set status = 'skipped', skip_code = v_code, skip_detail = left(v_detail, 2000), resolved_at = now()
+      where e.id = v_entry.id;
+      perform private.emit_event(v_session.organization_id, 'waitlist.skipped', jsonb_build_object(
+        'entry_id', v_entry.id,
+        'service_session_id', v_session.id,
+        'client_id', v_entry.client_id,
+        'starts_at', v_session.starts_at,
+        'code', v_code,
+        'detail', v_detail
+      ));
+    end;
+    v_entry := null;
+    select ss.* into v_session from public.service_sessions as ss where ss.id = p_service_session_id;
+  end loop;
+  return v_promoted;
+end
+$$;
+
+comment on function private.promote_waitlist(uuid) is
+  'Fills the free places of a scheduled, future session from its waitlist in queue order: each waiting client is booked through private.join_service_session (every rule, credits, limits; status promoted, booking_id, outbox waitlist.promoted) or, when a booking rule refuses them (a PT4xx error), skipped with the code (status skipped, skip_code, skip_detail, outbox waitlist.skipped). Other errors propagate. Returns how many were promoted. Locks the session row.';
+
+revoke all on function private.promote_waitlist(uuid) from public, anon, authenticated;
+grant execute on function private.promote_waitlist(uuid) to service_role;
+
+create or replace function private.service_sessions_promote_waitlist()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.promote_waitlist(new.id);
+  return null;
+end
+$$;
+
+comment on function private.service_sessions_promote_waitlist() is
+  'AFTER UPDATE OF current_participants, max_participants trigger on service_sessions: a place of a scheduled workshop/course session freed (fewer participants, or more places) -> private.promote_waitlist.';
+
+revoke all on function private.service_sessions_promote_waitlist() from public, anon;
+
+create or replace function private.service_sessions_expire_waitlist()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_expired integer;
+begin
+  with expired as (
+    update public.waitlist_entries as e
+    set status = 'expired', resolved_at = now()
+    where e.service_session_id = new.id
+      and e.status = 'waiting'
+    returning e.id, e.client_id
+  )
+  select count(private.emit_event(new.organization_id, 'waitlist.expired', jsonb_build_object(
+           'entry_id', x.id,
+           'service_session_id', new.id,
+           'client_id', x.client_id,
+           'starts_at', new.starts_at,
+           'session_status', new.status)))::integer
+  into v_expired
+  from expired as x;
+  return null;
+end
+$$;
+
+comment on function private.service_sessions_expire_waitlist() is
+  'AFTER UPDATE OF status trigger on service_sessions: a session cancelled or completed expires its waiting entries (status expired, outbox waitlist.expired each).';
+
+revoke all on function private.service_sessions_expire_waitlist() from public, anon;
+
+-- >>> functions/waitlists/waitlist_access.sql
+-- Shared start of the waitlist RPCs: the session, locked, and who the entry is for.
+-- The session's row lock is the waitlist's lock: joins, leaves and promotions of one session run
+-- one after the other, so queue_number (drawn under it) is the order of the joins and a promotion
+-- always sees every earlier join. Lock order as for bookings: session row -> client limit ->
+-- subscription (a promotion books through private.join_service_session).
+
+create or replace function private.lock_waitlist_session(
+  p_service_session_id uuid,
+  p_client_id uuid,
+  out client_id uuid,
+  out is_staff boolean
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_visibility text;
+begin
+  perform private.require_caller();
+  if p_service_session_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'A service session id is required.', 'p_service_session_id');
+  end if;
+  select ss.organization_id into v_org from public.service_sessions as ss where ss.id = p_service_session_id;
+  if v_org is null then
+    perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
+  end if;
+  -- a client for themself, staff (or service_role) naming a client of the organization
+  select r.client_id, r.is_staff into client_id, is_staff
+  from private.resolve_booking_client(v_org, p_client_id, 'p_service_session_id') as r;
+
+  select ss.visibility into v_visibility
+  from public.service_sessions as ss
+  where ss.id = p_service_session_id
+  for update;
+  if v_visibility = 'private' and not is_staff then
+    perform private.raise_error('FORBIDDEN', 'This session is private: only staff can put clients on its waitlist.', 'p_service_session_id');
+  end if;
+end
+$$;
+
+comment on function private.lock_waitlist_session(uuid, uuid) is
+  'Start of join_waitlist / leave_waitlist: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND; who the entry is for (private.resolve_booking_client: the calling client, or a client named by staff); locks the session row (the waitlist''s lock, held until the end of the transaction: the caller reads the row after this); FORBIDDEN for a client on a private session.';
+
+revoke all on function private.lock_waitlist_session(uuid, uuid) from public, anon, authenticated;
+grant execute on function private.lock_waitlist_session(uuid, uuid) to service_role;
+
+create or replace function private.waitlist_entry_json(p_entry public.waitlist_entries)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- position = 1 + waiting entries ahead of it (null once the entry left the queue)
+  select jsonb_build_object(
+    'entry_id', p_entry.id,
+    'service_session_id', p_entry.service_session_id,
+    'client_id', p_entry.client_id,
+    'booking_kind', p_entry.booking_kind,
+    'status', p_entry.status,
+    'position', case when p_entry.status = 'waiting' then (
+      select count(*)::integer + 1
+      from public.waitlist_entries as e
+      where e.service_session_id = p_entry.service_session_id
+        and e.status = 'waiting'
+        and e.queue_number < p_entry.queue_number
+    ) end,
+    'waiting', (
+      select count(*)::integer
+      from public.waitlist_entries as e
+      where e.service_session_id = p_entry.service_session_id
+        and e.status = 'waiting'
+    ),
+    'joined_at', p_entry.created_at
+  )
+$$;
+
+comment on function private.waitlist_entry_json(public.waitlist_entries) is
+  'What join_waitlist and leave_waitlist return about an entry: {entry_id, service_session_id, client_id, booking_kind, status, position (1 = next; null unless waiting), waiting (clients waiting for the session), joined_at}.';
+
+revoke all on function private.waitlist_entry_json(public.waitlist_entries) from public, anon, authenticated;
+grant execute on function private.waitlist_entry_json(public.waitlist_entries) to service_role;
+
+-- >>> functions/webhooks/create_webhook_subscription.sql
+-- create_webhook_subscription / rotate_webhook_secret: owners and admins subscribe an endpoint
+-- and get its signing secret, once. The secret lives in private.webhook_secrets, out of reach
+-- of every API role; the subscription shows only its last 4 characters (secret_hint).
+
+create or replace function private.new_webhook_secret()
+returns text
+language sql
+volatile
+set search_path = ''
+as $$
+  select 'whsec_' || encode(extensions.gen_random_bytes(32), 'hex')
+$$;
+
+comment on function private.new_webhook_secret() is 'A new webhook signing secret: whsec_ + 64 hex digits (256 random bits).';
+
+revoke all on function private.new_webhook_secret() from public, anon, authenticated;
+grant execute on function private.new_webhook_secret() to service_role;
+
+create or replace function public.create_webhook_subscription(
+  p_organization_id uuid,
+  p_url text,
+  p_topics text[] default array['*'],
+  p_description text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_org_role(p_organization_id, array['owner', 'admin']);
+  if not private.is_webhook_url(btrim(p_url)) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'p_url');
+  end if;
+  perform private.normalize_topic_patterns(coalesce(p_topics, array['*']), 'p_topics');
+  if length(p_description) > 500 then
+    perform private.raise_error('INVALID_REQUEST', 'The description is at most 500 characters.', 'p_description');
+  end if;
+
+  insert into public.webhook_subscriptions (organization_id, url, topics, description, secret_hint, created_by)
+  values (p_organization_id, btrim(p_url), coalesce(p_topics, array['*']), p_description, right(v_secret, 4), (select auth.uid()))
+  returning * into v_subscription;
+
+  insert into private.webhook_secrets (subscription_id, secret) values (v_subscription.id, v_secret);
+
+  perform private.write_audit(
+    p_organization_id, 'webhook_subscription.created', 'webhook_subscriptions', v_subscription.id, null,
+    jsonb_build_object('url', v_subscription.url, 'topics', v_subscription.topics)
+  );
+  return jsonb_build_object('subscription', to_jsonb(v_subscription), 'secret', v_secret);
+end
+$$;
+
+comment on function public.create_webhook_subscription(uuid, text, text[], text) is
+  'Subscribes an http(s) endpoint of the organization to topic patterns (owner/admin); returns {subscription, secret}: the signing secret is shown this once. Errors: UNAUTHORIZED, INVALID_REQUEST (hint = field), NOT_FOUND, FORBIDDEN.
+@returns {subscription: {id: uuid, organization_id: uuid, url: text, topics: text[], description: text | null, is_active: boolean, secret_hint: text, created_by: uuid | null, created_at: timestamptz, updated_at: timestamptz}, secret: text}';
+
+revoke execute on function public.create_webhook_subscription(uuid, text, text[], text) from public, anon;
+grant execute on function public.create_webhook_subscription(uuid, text, text[], text) to authenticated, service_role;
+
+create or replace function public.rotate_webhook_secret(p_subscription_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_secret text := private.new_webhook_secret();
+  v_subscription public.webhook_subscriptions;
+begin
+  perform private.require_caller();
+  if p_subscription_id is null then
+    perform private.raise_error('INVALID_REQUEST', 'The subscription id is required.', 'p_subscription_id');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null or not (private.is_service_call() or private.is_member(v_subscription.organization_id)) then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  perform private.require_org_role(v_subscription.organization_id, array['owner', 'admin']);
+
+  update private.webhook_secrets w set secret = v_secret, rotated_at = now() where w.subscription_id = p_subscription_id;
+  update public.webhook_subscriptions s set secret_hint = right(v_secret, 4) where s.id = p_subscription_id;
+
+  perform private.write_audit(
+    v_subscription.organization_id, 'webhook_subscription.secret_rotated', 'webhook_subscriptions', p_subscription_id
+  );
+  return jsonb_build_object('subscription_id', p_subscription_id, 'secret', v_secret, 'secret_hint', right(v_secret, 4));
+end
+$$;
+
+comment on function public.rotate_webhook_secret(uuid) is
+  'Gives a webhook subscription a new signing secret (owner/admin) and returns it, this once: {subscription_id, secret, secret_hint}. Deliveries from then on are signed with it. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN.
+@returns {subscription_id: uuid, secret: text, secret_hint: text}';
+
+revoke execute on function public.rotate_webhook_secret(uuid) from public, anon;
+grant execute on function public.rotate_webhook_secret(uuid) to authenticated, service_role;
+
+-- >>> functions/webhooks/webhook_delivery.sql
+-- What the webhook worker (consumer "webhooks", service_role) reads and writes:
+--   webhook_targets(event ids)   -> for each event, the active subscriptions of its organization
+--                                   whose topics match, created before the event, that have not
+--                                   received it yet; with URL and signing secret;
+--   record_webhook_attempt(...)  -> one webhook_deliveries row per HTTP attempt. A 2xx marks the
+--                                   (subscription, event) done: retries of the event skip it.
+
+create or replace function public.webhook_targets(p_event_ids bigint[])
+returns table (event_id bigint, subscription_id uuid, url text, secret text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) reads webhook targets.');
+  if p_event_ids is null then
+    perform private.raise_error('INVALID_REQUEST', 'The event ids are required.', 'p_event_ids');
+  end if;
+  return query
+  select e.id, s.id, s.url, w.secret
+  from public.outbox_events e
+  join public.webhook_subscriptions s
+    on s.organization_id = e.organization_id
+   and s.is_active
+   and s.created_at <= e.created_at
+   and private.outbox_topic_matches(e.topic, s.topics)
+  join private.webhook_secrets w on w.subscription_id = s.id
+  where e.id = any (p_event_ids)
+    and not exists (
+      select 1 from public.webhook_deliveries d
+      where d.subscription_id = s.id and d.event_id = e.id and d.succeeded
+    )
+  order by e.id, s.created_at, s.id;
+end
+$$;
+
+comment on function public.webhook_targets(bigint[]) is
+  'For the outbox worker (service_role): per event, the webhook subscriptions still to deliver it to (active, topic matches, created before the event, no successful attempt yet), with URL and signing secret. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST.';
+
+revoke all on function public.webhook_targets(bigint[]) from public, anon, authenticated;
+grant execute on function public.webhook_targets(bigint[]) to service_role;
+
+create or replace function public.record_webhook_attempt(
+  p_subscription_id uuid,
+  p_event_id bigint,
+  p_attempt integer,
+  p_status_code integer default null,
+  p_error text default null,
+  p_duration_ms integer default null
+)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_subscription public.webhook_subscriptions;
+  v_topic text;
+  v_succeeded boolean := coalesce(p_status_code between 200 and 299, false);
+begin
+  perform private.require_service_call('Only the outbox worker (service_role) records webhook attempts.');
+  if p_attempt is null or p_attempt < 1 then
+    perform private.raise_error('INVALID_REQUEST', 'The attempt number (1 or more) is required.', 'p_attempt');
+  end if;
+  if p_status_code is not null and p_status_code not between 100 and 599 then
+    perform private.raise_error('INVALID_REQUEST', 'An HTTP status is between 100 and 599.', 'p_status_code');
+  end if;
+  if p_status_code is null and (p_error is null or btrim(p_error) = '') then
+    perform private.raise_error('INVALID_REQUEST', 'Without an HTTP status, say what went wrong.', 'p_error');
+  end if;
+  select s.* into v_subscription from public.webhook_subscriptions s where s.id = p_subscription_id;
+  if v_subscription.id is null then
+    perform private.raise_error('NOT_FOUND', 'Webhook subscription not found.', 'p_subscription_id');
+  end if;
+  select e.topic into v_topic
+  from public.outbox_events e
+  where e.id = p_event_id and e.organization_id = v_subscription.organization_id;
+  if v_topic is null then
+    perform private.raise_error('NOT_FOUND', 'No event of the subscription''s organization has this id.', 'p_event_id');
+  end if;
+
+  insert into public.webhook_deliveries
+    (organization_id, subscription_id, event_id, topic, attempt, status_code, error, duration_ms, succeeded)
+  values
+    (v_subscription.organization_id, p_subscription_id, p_event_id, v_topic, p_attempt, p_status_code,
+     left(p_error, 2000), greatest(p_duration_ms, 0), v_succeeded)
+  on conflict (subscription_id, event_id) where succeeded do nothing;
+  return v_succeeded;
+end
+$$;
+
+comment on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) is
+  'For the outbox worker (service_role): logs one HTTP attempt of an event to a subscription (status code or error, duration) and returns whether it succeeded (2xx); a second success for the same pair is ignored. Errors: UNAUTHORIZED, FORBIDDEN, INVALID_REQUEST, NOT_FOUND.';
+
+revoke all on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) from public, anon, authenticated;
+grant execute on function public.record_webhook_attempt(uuid, bigint, integer, integer, text, integer) to service_role;
+
+-- >>> functions/webhooks/webhook_subscriptions_before_write.sql
+-- Webhook subscriptions stay well-formed whoever writes them (the RPCs, or an owner/admin
+-- updating url, topics, description or is_active through PostgREST): topic patterns are
+-- validated and normalized, the URL is checked with the contract's codes, and a subscription
+-- never moves to another organization (its secret and delivery log belong to this one).
+
+create or replace function private.is_webhook_url(p_url text)
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(p_url ~ '^https?://[^/?#@[:space:]]+([/?#][^[:space:]]*)?$' and length(p_url) <= 2000, false)
+$$;
+
+comment on function private.is_webhook_url(text) is 'True for an http(s) URL without credentials or spaces, at most 2000 characters (the check of webhook_subscriptions.url).';
+
+revoke all on function private.is_webhook_url(text) from public, anon;
+grant execute on function private.is_webhook_url(text) to authenticated, service_role;
+
+create or replace function private.webhook_subscriptions_before_write()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.organization_id is distinct from old.organization_id then
+    perform private.raise_error('INVALID_REQUEST', 'A webhook subscription cannot move to another organization.', 'organization_id');
+  end if;
+  if not private.is_webhook_url(new.url) then
+    perform private.raise_error('INVALID_REQUEST', 'The webhook URL must be an http(s) URL without credentials (at most 2000 characters).', 'url');
+  end if;
+  new.topics := private.normalize_topic_patterns(coalesce(new.topics, array['*']), 'topics');
+  return new;
+end
+$$;
+
+comment on function private.webhook_subscriptions_before_write() is
+  'BEFORE INSERT/UPDATE trigger on webhook_subscriptions: INVALID_REQUEST for a bad URL, bad topic patterns or a change of organization; topics normalized (sorted, no duplicates).';
+
+revoke all on function private.webhook_subscriptions_before_write() from public, anon;
+
+-- >>> triggers/audit_log.sql
+-- The triggers of public.audit_log, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists protect_append_only on public.audit_log;
+create trigger protect_append_only
+  before update or delete on public.audit_log
+  for each row execute function private.protect_append_only();
+
+-- >>> triggers/availability_rules.sql
+-- The triggers of public.availability_rules, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists admit_user_write on public.availability_rules;
+create trigger admit_user_write
+  before update on public.availability_rules
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists touch_updated_at on public.availability_rules;
+create trigger touch_updated_at before update on public.availability_rules
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists validate_availability on public.availability_rules;
+create trigger validate_availability
+  before insert or update on public.availability_rules
+  for each row execute function private.validate_availability();
+
+-- >>> triggers/booking_cancellations.sql
+-- The triggers of public.booking_cancellations, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists booking_cancellations_before_insert on public.booking_cancellations;
+create trigger booking_cancellations_before_insert
+  before insert on public.booking_cancellations
+  for each row execute function private.booking_cancellations_before_insert();
+
+drop trigger if exists protect_append_only on public.booking_cancellations;
+create trigger protect_append_only
+  before update or delete on public.booking_cancellations
+  for each row execute function private.protect_append_only();
+
+drop trigger if exists booking_cancellations_apply on public.booking_cancellations;
+create trigger booking_cancellations_apply
+  after insert on public.booking_cancellations
+  referencing new table as new_rows
+  for each statement execute function private.booking_cancellations_apply();
+
+-- >>> triggers/booking_status_history.sql
+-- The triggers of public.booking_status_history, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists protect_append_only on public.booking_status_history;
+create trigger protect_append_only
+  before update or delete on public.booking_status_history
+  for each row execute function private.protect_append_only();
+
+-- >>> triggers/bookings.sql
+-- The triggers of public.bookings, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+-- named to fire first (triggers fire in name order): before apply_default_session_type & co.
+drop trigger if exists admit_user_write on public.bookings;
+create trigger admit_user_write
+  before insert or update on public.bookings
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.bookings_admit_user_write();
+
+drop trigger if exists apply_default_session_type on public.bookings;
+create trigger apply_default_session_type
+  before insert on public.bookings
+  for each row
+  when (new.session_type_id is null)
+  execute function private.apply_default_session_type();
+
+drop trigger if exists bookings_clear_status_reason on public.bookings;
+create trigger bookings_clear_status_reason
+  before update of status on public.bookings
+  for each row
+  when (new.status is distinct from old.status
+        and new.status_reason is not distinct from old.status_reason
+        and old.status_reason is not null)
+  execute function private.bookings_clear_status_reason();
+
+drop trigger if exists bookings_follow_session on public.bookings;
+create trigger bookings_follow_session
+  before update of service_session_id, start_time, end_time, provider_id on public.bookings
+  for each row
+  when ((new.service_session_id, new.start_time, new.end_time, new.provider_id)
+        is distinct from (old.service_session_id, old.start_time, old.end_time, old.provider_id))
+  execute function private.bookings_follow_session();
+
+drop trigger if exists bookings_follow_session_on_insert on public.bookings;
+create trigger bookings_follow_session_on_insert
+  before insert on public.bookings
+  for each row
+  when (new.service_session_id is not null
+        and (new.start_time is null or new.end_time is null or new.provider_id is null or new.service_id is null))
+  execute function private.bookings_follow_session();
+
+drop trigger if exists bookings_legacy_insert on public.bookings;
+create trigger bookings_legacy_insert
+  before insert on public.bookings
+  for each row
+  when (new.service_session_id is null)
+  execute function private.bookings_legacy_insert();
+
+drop trigger if exists touch_updated_at on public.bookings;
+create trigger touch_updated_at before update on public.bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists treatment_session_completed on public.bookings;
+create trigger treatment_session_completed
+  after update of status on public.bookings
+  for each row
+  when (new.session_group_id is not null and new.status = 'completed' and old.status is distinct from 'completed')
+  execute function private.treatment_session_completed();
+
+drop trigger if exists bookings_after_insert on public.bookings;
+create trigger bookings_after_insert
+  after insert on public.bookings
+  referencing new table as new_rows
+  for each statement execute function private.bookings_after_insert();
+
+drop trigger if exists bookings_after_update on public.bookings;
+create trigger bookings_after_update
+  after update on public.bookings
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.bookings_after_update();
+
+drop trigger if exists bookings_after_delete on public.bookings;
+create trigger bookings_after_delete
+  after delete on public.bookings
+  referencing old table as old_rows
+  for each statement execute function private.bookings_after_delete();
+
+-- >>> triggers/meeting_recordings.sql
+-- The triggers of public.meeting_recordings, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists meeting_recordings_before_write on public.meeting_recordings;
+create trigger meeting_recordings_before_write
+  before insert or update of booking_id, organization_id on public.meeting_recordings
+  for each row execute function private.meeting_recordings_before_write();
+
+drop trigger if exists meeting_recordings_after_delete on public.meeting_recordings;
+create trigger meeting_recordings_after_delete
+  after delete on public.meeting_recordings
+  for each row execute function private.meeting_recordings_after_delete();
+
+-- >>> triggers/organization_closures.sql
+-- The triggers of public.organization_closures, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists organization_closures_before_write on public.organization_closures;
+create trigger organization_closures_before_write
+  before insert or update on public.organization_closures
+  for each row execute function private.organization_closures_before_write();
+
+drop trigger if exists touch_updated_at on public.organization_closures;
+create trigger touch_updated_at before update on public.organization_closures
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists organization_closures_announce on public.organization_closures;
+create trigger organization_closures_announce
+  after insert or update or delete on public.organization_closures
+  for each row execute function private.organization_closures_announce();
+
+-- >>> triggers/organization_members.sql
+-- The triggers of public.organization_members, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists admit_user_write on public.organization_members;
+create trigger admit_user_write
+  before insert or update on public.organization_members
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.organization_members_admit_user_write();
+
+drop trigger if exists organization_members_guard_departure on public.organization_members;
+create trigger organization_members_guard_departure
+  before update of role or delete on public.organization_members
+  for each row execute function private.organization_members_guard_departure();
+
+drop trigger if exists protect_last_owner on public.organization_members;
+create trigger protect_last_owner
+  before update or delete on public.organization_members
+  for each row execute function private.protect_last_owner();
+
+drop trigger if exists touch_updated_at on public.organization_members;
+create trigger touch_updated_at before update on public.organization_members
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists organization_members_announce on public.organization_members;
+create trigger organization_members_announce
+  after insert or update of status or delete on public.organization_members
+  for each row execute function private.organization_members_announce();
+
+-- >>> triggers/organization_settings.sql
+-- The triggers of public.organization_settings, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists admit_user_write on public.organization_settings;
+create trigger admit_user_write
+  before update on public.organization_settings
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists touch_updated_at on public.organization_settings;
+create trigger touch_updated_at before update on public.organization_settings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists validate_default_session_type on public.organization_settings;
+create trigger validate_default_session_type
+  before insert or update of default_session_type_id on public.organization_settings
+  for each row execute function private.validate_default_session_type();
+
+-- >>> triggers/organizations.sql
+-- The triggers of public.organizations, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists touch_updated_at on public.organizations;
+create trigger touch_updated_at before update on public.organizations
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists validate_organization on public.organizations;
+create trigger validate_organization
+  before insert or update of timezone on public.organizations
+  for each row execute function private.validate_organization();
+
+-- >>> triggers/packages.sql
+-- The triggers of public.packages, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists admit_user_write on public.packages;
+create trigger admit_user_write
+  before insert or update on public.packages
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists touch_updated_at on public.packages;
+create trigger touch_updated_at before update on public.packages
+  for each row execute function private.touch_updated_at();
+
+-- >>> triggers/recurring_booking_exceptions.sql
+-- The triggers of public.recurring_booking_exceptions, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists touch_updated_at on public.recurring_booking_exceptions;
+create trigger touch_updated_at before update on public.recurring_booking_exceptions
+  for each row execute function private.touch_updated_at();
+
+-- >>> triggers/recurring_bookings.sql
+-- The triggers of public.recurring_bookings, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists protect_recurring_bookkeeping on public.recurring_bookings;
+create trigger protect_recurring_bookkeeping
+  before update of organization_id, user_id, start_date, next_booking_date, last_generated_date, created_by,
+    continues_id, valid_from
+  on public.recurring_bookings
+  for each row
+  -- what PostgREST sent (the series RPCs run as their owner and keep these columns right)
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.protect_recurring_bookkeeping();
+
+-- named to fire before validate_recurring_booking, which trusts a continuation it is given
+drop trigger if exists protect_recurring_continuation on public.recurring_bookings;
+create trigger protect_recurring_continuation
+  before insert
+  on public.recurring_bookings
+  for each row
+  when (current_user in ('anon', 'authenticated') and (new.continues_id is not null or new.valid_from is not null))
+  execute function private.protect_recurring_bookkeeping();
+
+drop trigger if exists touch_updated_at on public.recurring_bookings;
+create trigger touch_updated_at before update on public.recurring_bookings
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists validate_recurring_booking on public.recurring_bookings;
+create trigger validate_recurring_booking
+  before insert or update of organization_id, user_id, specialist_id, service_id, frequency, start_date, end_date,
+    local_time, timezone
+  on public.recurring_bookings
+  for each row execute function private.validate_recurring_booking();
+
+-- named to fire after validate_recurring_booking (which fills the defaults it reads)
+drop trigger if exists validate_recurring_slots on public.recurring_bookings;
+create trigger validate_recurring_slots
+  before insert on public.recurring_bookings
+  for each row
+  when (new.is_active)
+  execute function private.recurring_booking_slots_free();
+
+-- only when the schedule changes or a paused series resumes: the dispatcher's daily update
+-- (next_booking_date, is_active -> false) never calls the function
+drop trigger if exists validate_recurring_slots_on_update on public.recurring_bookings;
+create trigger validate_recurring_slots_on_update
+  before update of specialist_id, service_id, frequency, start_date, end_date, local_time, timezone, is_active
+  on public.recurring_bookings
+  for each row
+  when (new.is_active and (
+    not old.is_active
+    or new.specialist_id is distinct from old.specialist_id
+    or new.service_id is distinct from old.service_id
+    or new.frequency is distinct from old.frequency
+    or new.start_date is distinct from old.start_date
+    or new.end_date is distinct from old.end_date
+    or new.local_time is distinct from old.local_time
+    or new.timezone is distinct from old.timezone
+  ))
+  execute function private.recurring_booking_slots_free();
+
+-- >>> triggers/service_sessions.sql
+-- The triggers of public.service_sessions, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+-- named to fire first (triggers fire in name order): before apply_default_session_type & co.
+drop trigger if exists admit_user_write on public.service_sessions;
+create trigger admit_user_write
+  before insert or update on public.service_sessions
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.service_sessions_admit_user_write();
+
+drop trigger if exists apply_default_session_type on public.service_sessions;
+create trigger apply_default_session_type
+  before insert on public.service_sessions
+  for each row
+  when (new.session_type_id is null)
+  execute function private.apply_default_session_type();
+
+drop trigger if exists touch_updated_at on public.service_sessions;
+create trigger touch_updated_at before update on public.service_sessions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists service_sessions_expire_waitlist on public.service_sessions;
+create trigger service_sessions_expire_waitlist
+  after update of status on public.service_sessions
+  for each row
+  when (new.status in ('cancelled', 'completed') and old.status is distinct from new.status)
+  execute function private.service_sessions_expire_waitlist();
+
+drop trigger if exists service_sessions_no_overlap_update on public.service_sessions;
+create trigger service_sessions_no_overlap_update
+  after update of provider_id, starts_at, ends_at, status on public.service_sessions
+  for each row
+  when (new.status <> 'cancelled' and (old.status = 'cancelled' or new.provider_id <> old.provider_id or new.starts_at <> old.starts_at or new.ends_at <> old.ends_at))
+  execute function private.service_sessions_no_overlap_update();
+alter table public.service_sessions enable always trigger service_sessions_no_overlap_update;
+
+drop trigger if exists service_sessions_promote_waitlist on public.service_sessions;
+create trigger service_sessions_promote_waitlist
+  after update of current_participants, max_participants on public.service_sessions
+  for each row
+  when (new.kind is distinct from 'individual'
+        and new.status = 'scheduled'
+        and new.current_participants < new.max_participants
+        and (new.current_participants < old.current_participants or new.max_participants > old.max_participants))
+  execute function private.service_sessions_promote_waitlist();
+
+drop trigger if exists service_sessions_no_overlap_insert on public.service_sessions;
+create trigger service_sessions_no_overlap_insert
+  after insert on public.service_sessions
+  referencing new table as new_rows
+  for each statement
+  execute function private.service_sessions_no_overlap_insert();
+alter table public.service_sessions enable always trigger service_sessions_no_overlap_insert;
+
+drop trigger if exists service_sessions_require_provider_on_insert on public.service_sessions;
+create trigger service_sessions_require_provider_on_insert
+  after insert on public.service_sessions
+  referencing new table as new_rows
+  for each statement execute function private.service_sessions_require_provider();
+
+drop trigger if exists service_sessions_require_provider_on_update on public.service_sessions;
+create trigger service_sessions_require_provider_on_update
+  after update on public.service_sessions
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.service_sessions_require_provider();
+
+drop trigger if exists service_sessions_sync_bookings on public.service_sessions;
+create trigger service_sessions_sync_bookings
+  after update on public.service_sessions
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.service_sessions_sync_bookings();
+
+-- >>> triggers/services.sql
+-- The triggers of public.services, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists admit_user_write on public.services;
+create trigger admit_user_write
+  before insert or update on public.services
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists touch_updated_at on public.services;
+create trigger touch_updated_at before update on public.services
+  for each row execute function private.touch_updated_at();
+
+-- >>> triggers/session_notes.sql
+-- The triggers of public.session_notes, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists session_notes_before_write on public.session_notes;
+create trigger session_notes_before_write
+  before insert or update on public.session_notes
+  for each row execute function private.session_notes_before_write();
+
+drop trigger if exists touch_updated_at on public.session_notes;
+create trigger touch_updated_at before update on public.session_notes
+  for each row execute function private.touch_updated_at();
+
+-- >>> triggers/session_types.sql
+-- The triggers of public.session_types, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists admit_user_write on public.session_types;
+create trigger admit_user_write
+  before update on public.session_types
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists guard_session_type_delete on public.session_types;
+create trigger guard_session_type_delete
+  before delete on public.session_types
+  for each row execute function private.guard_session_type_delete();
+
+drop trigger if exists normalize_session_type on public.session_types;
+create trigger normalize_session_type
+  before insert or update on public.session_types
+  for each row execute function private.normalize_session_type();
+
+drop trigger if exists touch_updated_at on public.session_types;
+create trigger touch_updated_at before update on public.session_types
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists sync_default_session_type on public.session_types;
+create trigger sync_default_session_type
+  after insert or delete or update of is_active, organization_id on public.session_types
+  for each row execute function private.session_types_sync_default();
+
+-- >>> triggers/specialist_availability_exceptions.sql
+-- The triggers of public.specialist_availability_exceptions, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists admit_user_write on public.specialist_availability_exceptions;
+create trigger admit_user_write
+  before update on public.specialist_availability_exceptions
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.tenant_row_admit_user_write();
+
+drop trigger if exists touch_updated_at on public.specialist_availability_exceptions;
+create trigger touch_updated_at before update on public.specialist_availability_exceptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists validate_availability on public.specialist_availability_exceptions;
+create trigger validate_availability
+  before insert or update on public.specialist_availability_exceptions
+  for each row execute function private.validate_availability();
+
+-- >>> triggers/subscriptions.sql
+-- The triggers of public.subscriptions, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists subscriptions_before_write on public.subscriptions;
+create trigger subscriptions_before_write
+  before insert or update on public.subscriptions
+  for each row execute function private.subscriptions_before_write();
+
+-- named to fire after subscriptions_before_write (triggers fire in name order)
+drop trigger if exists subscriptions_user_write on public.subscriptions;
+create trigger subscriptions_user_write
+  before insert or update on public.subscriptions
+  for each row
+  when (current_user in ('anon', 'authenticated'))
+  execute function private.subscriptions_user_write();
+
+drop trigger if exists touch_updated_at on public.subscriptions;
+create trigger touch_updated_at before update on public.subscriptions
+  for each row execute function private.touch_updated_at();
+
+-- >>> triggers/waitlist_entries.sql
+-- The triggers of public.waitlist_entries, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists touch_updated_at on public.waitlist_entries;
+create trigger touch_updated_at before update on public.waitlist_entries
+  for each row execute function private.touch_updated_at();
+
+-- >>> triggers/webhook_subscriptions.sql
+-- The triggers of public.webhook_subscriptions, in firing order: BEFORE ROW triggers in name order, then AFTER
+-- ROW, then AFTER STATEMENT. Only `create trigger` statements (idempotent); the functions they run
+-- live in functions/ (docs/architecture.md).
+
+drop trigger if exists touch_updated_at on public.webhook_subscriptions;
+create trigger touch_updated_at before update on public.webhook_subscriptions
+  for each row execute function private.touch_updated_at();
+
+drop trigger if exists webhook_subscriptions_before_write on public.webhook_subscriptions;
+create trigger webhook_subscriptions_before_write
+  before insert or update on public.webhook_subscriptions
+  for each row execute function private.webhook_subscriptions_before_write();
+
+-- >>> policies/bookings.sql
+-- bookings: owners/admins see all of their organization's bookings; a provider sees the
+-- bookings they provide; a client sees their own. Writes (see
+-- functions/bookings/bookings_user_writes.sql, the RLS write matrix in docs/security.md): staff
+-- book for clients and a client books for themself by inserting a legacy 1-to-1 booking (routed
+-- through the booking core, as book_individual_session); owners/admins and the booking's provider
+-- update notes and statuses under the RPCs' rules; nobody deletes a booking (cancel it).
+
+drop policy if exists bookings_select_participants on public.bookings;
+create policy bookings_select_participants on public.bookings
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (provider_id = (select auth.uid()) and private.is_member(organization_id))
+    or (client_id = (select auth.uid()) and private.is_member(organization_id))
+  );
+
+drop policy if exists bookings_insert_staff on public.bookings;
+drop policy if exists bookings_insert_members on public.bookings;
+create policy bookings_insert_members on public.bookings
+  for insert to authenticated
+  with check (
+    private.has_role(organization_id, array['owner', 'admin', 'provider'])
+    or (client_id = (select auth.uid()) and private.has_role(organization_id, array['client']))
+  );
+
+drop policy if exists bookings_update_staff on public.bookings;
+create policy bookings_update_staff on public.bookings
+  for update to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (provider_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  )
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (provider_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+-- no delete policy (and no delete privilege): a booking is cancelled, never deleted
+drop policy if exists bookings_delete_owner_admin on public.bookings;
+
+-- >>> policies/meeting_recordings.sql
+-- meeting_recordings (seed 002): owners/admins and the session's provider read the metadata;
+-- the booking's client too when the organization shares recordings with clients
+-- (organization_settings.share_recordings_with_clients, read as the caller: members read their
+-- organization's settings). The files in the meeting-recordings bucket follow the same rule
+-- (policies/storage_objects.sql reads this table as the caller). Only owners/admins (and
+-- service_role, the post-processing pipeline) write it.
+
+drop policy if exists meeting_recordings_select_parties on public.meeting_recordings;
+create policy meeting_recordings_select_parties on public.meeting_recordings
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or private.booking_party_role(booking_id) = 'provider'
+    or (private.booking_party_role(booking_id) = 'client'
+        and exists (
+          select 1 from public.organization_settings s
+          where s.organization_id = meeting_recordings.organization_id
+            and s.share_recordings_with_clients
+        ))
+  );
+
+drop policy if exists meeting_recordings_insert_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_insert_owner_admin on public.meeting_recordings
+  for insert to authenticated
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists meeting_recordings_update_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_update_owner_admin on public.meeting_recordings
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists meeting_recordings_delete_owner_admin on public.meeting_recordings;
+create policy meeting_recordings_delete_owner_admin on public.meeting_recordings
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+-- >>> policies/organization_closures.sql
+-- organization_closures: every member of the organization reads its closures (clients see when
+-- the studio is closed); owners/admins insert, update and delete them (validated by the
+-- organization_closures_before_write trigger, or with create_organization_closure).
+
+drop policy if exists organization_closures_select_members on public.organization_closures;
+create policy organization_closures_select_members on public.organization_closures
+  for select to authenticated
+  using (private.is_member(organization_id));
+
+drop policy if exists organization_closures_insert_owner_admin on public.organization_closures;
+create policy organization_closures_insert_owner_admin on public.organization_closures
+  for insert to authenticated
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists organization_closures_update_owner_admin on public.organization_closures;
+create policy organization_closures_update_owner_admin on public.organization_closures
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists organization_closures_delete_owner_admin on public.organization_closures;
+create policy organization_closures_delete_owner_admin on public.organization_closures
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+-- >>> policies/organization_members.sql
+-- organization_members: who sees whom. Everyone sees their own memberships (invitations
+-- included: that is how an invited user finds them). Owners/admins see their organization's
+-- whole list, invitations included; providers see its accepted members (they serve the
+-- clients); clients see the staff (owners, admins, providers) and themselves - never the other
+-- clients. Owners/admins manage the list (an insert is an invitation, see
+-- functions/organizations/membership_rules.sql), but only an owner may invite, change or remove
+-- an owner; anyone may leave or decline (except the last owner, see private.protect_last_owner).
+
+drop policy if exists organization_members_select_members on public.organization_members;
+drop policy if exists organization_members_select_visible on public.organization_members;
+create policy organization_members_select_visible on public.organization_members
+  for select to authenticated
+  using (
+    user_id = (select auth.uid())
+    or private.has_role(organization_id, array['owner', 'admin'])
+    or (status = 'accepted' and private.has_role(organization_id, array['provider']))
+    or (status = 'accepted' and role in ('owner', 'admin', 'provider') and private.is_member(organization_id))
+  );
+
+drop policy if exists organization_members_insert_owner_admin on public.organization_members;
+create policy organization_members_insert_owner_admin on public.organization_members
+  for insert to authenticated
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    and (role <> 'owner' or private.has_role(organization_id, array['owner']))
+  );
+
+drop policy if exists organization_members_update_owner_admin on public.organization_members;
+create policy organization_members_update_owner_admin on public.organization_members
+  for update to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    and (role <> 'owner' or private.has_role(organization_id, array['owner']))
+  )
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    and (role <> 'owner' or private.has_role(organization_id, array['owner']))
+  );
+
+drop policy if exists organization_members_delete_owner_admin_or_self on public.organization_members;
+create policy organization_members_delete_owner_admin_or_self on public.organization_members
+  for delete to authenticated
+  using (
+    user_id = (select auth.uid())
+    or (
+      private.has_role(organization_id, array['owner', 'admin'])
+      and (role <> 'owner' or private.has_role(organization_id, array['owner']))
+    )
+  );
+
+-- >>> policies/organizations.sql
+-- organizations: members read their organizations, and an invited user reads the organization
+-- that invited them (its name, to decide) - nothing else of it until they accept; owners/admins
+-- update them. Created only through create_organization(); deleted only by service_role.
+
+drop policy if exists organizations_select_members on public.organizations;
+create policy organizations_select_members on public.organizations
+  for select to authenticated
+  using (
+    private.is_member(id)
+    or exists (
+      select 1 from public.organization_members m
+      where m.organization_id = organizations.id
+        and m.user_id = (select auth.uid())
+    )
+  );
+
+drop policy if exists organizations_update_owner_admin on public.organizations;
+create policy organizations_update_owner_admin on public.organizations
+  for update to authenticated
+  using (private.has_role(id, array['owner', 'admin']))
+  with check (private.has_role(id, array['owner', 'admin']));
+
+-- >>> policies/recurring_booking_exceptions.sql
+-- recurring_booking_exceptions (issue 14): whoever reads a series reads its skipped, moved and
+-- failed occurrences (the client, the provider who runs it, owners/admins: the recurring_bookings
+-- policy, applied to the caller inside this one). Nobody writes them directly (not granted): the
+-- series RPCs and the dispatcher do.
+
+drop policy if exists recurring_booking_exceptions_select_parties on public.recurring_booking_exceptions;
+create policy recurring_booking_exceptions_select_parties on public.recurring_booking_exceptions
+  for select to authenticated
+  using (
+    exists (
+      select 1
+      from public.recurring_bookings as r
+      where r.organization_id = recurring_booking_exceptions.organization_id
+        and r.id = recurring_booking_exceptions.recurring_booking_id
+    )
+  );
+
+-- >>> policies/specialist_availability_exceptions.sql
+-- specialist_availability_exceptions (seed 002): owners/admins and the specialist (provider)
+-- themself read them, reason and notes included; every other member reads only when - not why -
+-- through the view specialist_availability_exception_times (functions/availability/exception_times.sql).
+-- A specialist manages their own, owners/admins everyone's.
+
+drop policy if exists specialist_availability_exceptions_select_members on public.specialist_availability_exceptions;
+drop policy if exists specialist_availability_exceptions_select_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_select_own_or_admin on public.specialist_availability_exceptions
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.is_member(organization_id))
+  );
+
+drop policy if exists specialist_availability_exceptions_insert_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_insert_own_or_admin on public.specialist_availability_exceptions
+  for insert to authenticated
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+drop policy if exists specialist_availability_exceptions_update_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_update_own_or_admin on public.specialist_availability_exceptions
+  for update to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  )
+  with check (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+drop policy if exists specialist_availability_exceptions_delete_own_or_admin on public.specialist_availability_exceptions;
+create policy specialist_availability_exceptions_delete_own_or_admin on public.specialist_availability_exceptions
+  for delete to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin'])
+    or (specialist_id = (select auth.uid()) and private.has_role(organization_id, array['provider']))
+  );
+
+-- >>> policies/storage_objects.sql
+-- storage.objects in the meeting-recordings bucket: the files of meeting_recordings, at
+-- <organization_id>/<booking_id>/<file>. (Other buckets are not this project's: no policy here
+-- touches them.) As on Supabase, a migration may create and drop policies on storage.objects
+-- but not alter the table or comment on its policies.
+--  * read: whoever may read a recording row of the object's organization (its first folder)
+--    pointing at the object - meeting_recordings' own RLS decides, read as the caller, so the
+--    two never disagree: owners/admins, the session's provider, the client when the organization
+--    shares recordings. A row of another organization naming the path grants nothing.
+--  * upload, replace, delete: owners/admins of the organization in the first folder (the
+--    recording pipeline uses service_role). Deleting a file through the Storage API leaves its
+--    metadata; deleting the metadata (or retention) removes the object row and announces the
+--    file with a recording.purged event.
+
+drop policy if exists meeting_recordings_objects_select on storage.objects;
+create policy meeting_recordings_objects_select on storage.objects
+  for select to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and exists (
+      select 1 from public.meeting_recordings r
+      where r.storage_path = objects.name
+        and r.organization_id = private.uuid_or_null((storage.foldername(objects.name))[1])
+    )
+  );
+
+drop policy if exists meeting_recordings_objects_insert on storage.objects;
+create policy meeting_recordings_objects_insert on storage.objects
+  for insert to authenticated
+  with check (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+drop policy if exists meeting_recordings_objects_update on storage.objects;
+create policy meeting_recordings_objects_update on storage.objects
+  for update to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  )
+  with check (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+drop policy if exists meeting_recordings_objects_delete on storage.objects;
+create policy meeting_recordings_objects_delete on storage.objects
+  for delete to authenticated
+  using (
+    bucket_id = 'meeting-recordings'
+    and private.has_role(private.uuid_or_null((storage.foldername(name))[1]), array['owner', 'admin'])
+  );
+
+-- >>> policies/waitlist_entries.sql
+-- waitlist_entries: a client reads their own entries; owners, admins and providers of the
+-- organization read all of its entries (providers run the sessions). Nobody writes directly
+-- (insert/update/delete are not granted): join_waitlist, leave_waitlist and the promotion
+-- trigger are the only writers.
+
+drop policy if exists waitlist_entries_select_participants on public.waitlist_entries;
+create policy waitlist_entries_select_participants on public.waitlist_entries
+  for select to authenticated
+  using (
+    private.has_role(organization_id, array['owner', 'admin', 'provider'])
+    or (client_id = (select auth.uid()) and private.is_member(organization_id))
+  );
+
+-- >>> policies/webhook_deliveries.sql
+-- webhook_deliveries: owners/admins read their organization's delivery log; only the outbox
+-- worker writes it (record_webhook_attempt, service_role).
+
+drop policy if exists webhook_deliveries_select_owner_admin on public.webhook_deliveries;
+create policy webhook_deliveries_select_owner_admin on public.webhook_deliveries
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+-- >>> policies/webhook_subscriptions.sql
+-- webhook_subscriptions: owners/admins of the organization read, update and delete their
+-- endpoints; they are created only by create_webhook_subscription (which makes the secret), so
+-- nobody inserts directly. The signing secret is in private.webhook_secrets, not here.
+
+drop policy if exists webhook_subscriptions_select_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_select_owner_admin on public.webhook_subscriptions
+  for select to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_update_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_update_owner_admin on public.webhook_subscriptions
+  for update to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']))
+  with check (private.has_role(organization_id, array['owner', 'admin']));
+
+drop policy if exists webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions;
+create policy webhook_subscriptions_delete_owner_admin on public.webhook_subscriptions
+  for delete to authenticated
+  using (private.has_role(organization_id, array['owner', 'admin']));
