@@ -269,13 +269,6 @@ export type Database = {
             referencedRelation: "bookings"
             referencedColumns: ["organization_id", "id"]
           },
-          {
-            foreignKeyName: "booking_status_history_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
         ]
       }
       /** A client's reservation of a session with a provider. */
@@ -1224,13 +1217,6 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "service_sessions_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "service_sessions_service_fkey"
             columns: ["organization_id", "service_id"]
             isOneToOne: false
@@ -1973,15 +1959,7 @@ export type Database = {
           visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
-        Relationships: [
-          {
-            foreignKeyName: "service_sessions_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-        ]
+        Relationships: []
       }
       /**
        * Seed 001 "Check for duplicate times": non-cancelled workshop/course sessions of the same
@@ -1997,13 +1975,6 @@ export type Database = {
         }
         ComputedFields: never
         Relationships: [
-          {
-            foreignKeyName: "service_sessions_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
           {
             foreignKeyName: "service_sessions_service_fkey"
             columns: ["organization_id", "service_id"]
