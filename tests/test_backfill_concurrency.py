@@ -18,7 +18,7 @@ from sessionkit.backfill.runner import BackfillBusy, Outcome, Runner, RunOptions
 from sessionkit.cli import app
 from sessionkit.config import Project
 from tests.helpers import scalar
-from tests.legacy import legacy_copy, push, run
+from tests.legacy import legacy_copy, push, resolve_conflicts, run, run_all
 
 EARLY = "00000000-0000-4000-8000-0000000000{:02d}"  # sorts before every generated id
 LATE = "ffffffff-ffff-4fff-8fff-ffffffffff{:02d}"  # and after
@@ -102,8 +102,10 @@ def test_a_booking_cancelled_during_the_run_gets_its_record(
 ) -> None:
     with legacy_copy(db_url, legacy_template) as url:
         assert push(project, url) is not None
-        for name in ("session_types", "booking_kinds", "service_sessions", "subscription_links"):
-            run(project, url, name)
+        run_all(project, url)
+        resolve_conflicts(url)
+        run_all(project, url)
+        assert push(project, url) is None  # cancellations meets this release's triggers only
         with psycopg.connect(url) as conn:
             first_live = str(
                 scalar(

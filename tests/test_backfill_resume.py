@@ -20,11 +20,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from sessionkit.backfill.practice import runnable
 from sessionkit.backfill.registry import backfills
 from sessionkit.config import Project
 from sessionkit.db.admin import drop_database
 from tests.helpers import scalar
-from tests.legacy import clone_database, legacy_copy, push, run
+from tests.legacy import clone_database, legacy_copy, push, resolve_conflicts, run, run_all
 
 BATCH = "50"
 
@@ -95,6 +96,10 @@ def before(project: Project, db_url: str, legacy_template: str) -> Iterator[Befo
     with legacy_copy(db_url, legacy_template) as url:
         assert push(project, url) is not None  # stopped at the duplicate-subscription guard
         for backfill in backfills():
+            if backfill.name not in runnable(project.bundle_dir, url):  # waits for the whole push
+                resolve_conflicts(url)
+                run_all(project, url)
+                assert push(project, url) is None
             name = f"sk_before_{backfill.name}_{os.getpid()}"
             clone_database(db_url, url.rsplit("/", 1)[1], name)
             names[backfill.name] = name

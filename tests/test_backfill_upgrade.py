@@ -1,8 +1,9 @@
 """Issue 12 end to end: a legacy database upgraded with `db push` and the five backfills.
 
-baseline -> generated legacy data -> push (stops at the first refusing guard) -> every backfill
--> the operator resolves the conflicts as docs/backfills.md says -> every backfill again ->
-push succeeds -> integrity_report all zeros. Two starting points: with duplicate active
+baseline -> generated legacy data -> push (stops at the first refusing guard) -> the backfills
+written for the triggers present -> the operator resolves the conflicts as docs/backfills.md says
+-> them again -> push succeeds -> the remaining backfills (this release's triggers live) ->
+integrity_report all zeros. Two starting points: with duplicate active
 subscriptions the push stops at 20261124020200, before the functions, the triggers and the
 ledger exist; without them it stops at the first guard of issue 12, with the released triggers
 live. The backfills must be right in both.
@@ -62,13 +63,16 @@ def upgrade(
         counts_before, before = table_counts(url), fingerprints(url)
         stop = push(project, url)
         assert stop is not None
-        first = run_all(project, url, batch_size=200)
+        first = run_all(project, url, batch_size=200)  # those the triggers present allow
         touched = resolve_conflicts(url)
         final = run_all(project, url, batch_size=200)
-        resolve_credits(url)
-        final["cancellations"] = run(project, url, "cancellations", batch_size=200)
         refused = push(project, url)
         assert refused is None, str(refused)
+        later = run_all(project, url, batch_size=200)  # the push completed: the remaining ones too
+        first |= {name: outcome for name, outcome in later.items() if name not in first}
+        final |= later
+        resolve_credits(url)
+        final["cancellations"] = run(project, url, "cancellations", batch_size=200)
         yield Upgrade(url, str(stop), first, final, touched, before, fingerprints(url), counts_before)
 
 
@@ -202,3 +206,24 @@ def test_a_legacy_client_books_a_1_to_1_session_once_the_provider_has_hours(upgr
                 (service_id, provider_id, starts),
             ).fetchone()
     assert booking is not None and booking[1] is not None and booking[2] == "regular"
+
+
+def test_legacy_cancellations_are_recorded_as_history_not_cancelled_again(upgrade: Upgrade) -> None:
+    with psycopg.connect(upgrade.url) as conn:
+        recorded = scalar(
+            conn, "select count(*) from public.booking_cancellations where cancellation_kind = 'legacy'"
+        )
+        announced = scalar(
+            conn,
+            """select count(*) from public.outbox_events e
+               join public.booking_cancellations c on c.id::text = e.payload ->> 'cancellation_id'
+               where c.cancellation_kind = 'legacy'""",
+        )
+        audited = scalar(
+            conn,
+            """select coalesce(sum(jsonb_array_length(new_values -> 'booking_ids')), 0) from public.audit_log
+               where action = 'booking.legacy_cancellation_recorded'""",
+        )
+    assert recorded > 0
+    assert announced == 0, "history notifies nobody"
+    assert audited == recorded, "each record audited once, by the trigger"

@@ -152,10 +152,13 @@ export type Database = {
           booking_id: string
           /**
            * cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin
-           * refused a pending booking) or expired (the expire-pending-bookings job: nobody answered in
-           * time). Declined and expired bookings never cost the client a credit.
+           * refused a pending booking), expired (the expire-pending-bookings job: nobody answered in
+           * time) or legacy (the record of a booking cancelled before records were kept, written by a
+           * trusted writer such as the cancellations backfill: the triggers cancel nothing, notify
+           * nobody and move no credit; refused to anon/authenticated). Declined and expired bookings
+           * never cost the client a credit.
            */
-          cancellation_kind: "cancelled" | "declined" | "expired"
+          cancellation_kind: "cancelled" | "declined" | "expired" | "legacy"
           /**
            * Set by the database: no_refund (no credit was spent), credit_restored (cancelled at least
            * cancellation_notice_hours ahead) or credit_forfeited.
@@ -182,7 +185,7 @@ export type Database = {
         ComputedFields: never
         Insert: {
           booking_id: string
-          cancellation_kind?: "cancelled" | "declined" | "expired"
+          cancellation_kind?: "cancelled" | "declined" | "expired" | "legacy"
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
           cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
@@ -193,7 +196,7 @@ export type Database = {
         }
         Update: {
           booking_id?: string
-          cancellation_kind?: "cancelled" | "declined" | "expired"
+          cancellation_kind?: "cancelled" | "declined" | "expired" | "legacy"
           cancellation_policy_applied?: "no_refund" | "credit_restored" | "credit_forfeited"
           cancelled_by?: string | null
           cancelled_by_role?: "client" | "provider" | "admin" | "owner" | "system" | null
@@ -3739,7 +3742,7 @@ export const CheckValues = {
     booking_cancellations: {
       cancellation_policy_applied: ["no_refund", "credit_restored", "credit_forfeited"],
       cancelled_by_role: ["client", "provider", "admin", "owner", "system"],
-      cancellation_kind: ["cancelled", "declined", "expired"],
+      cancellation_kind: ["cancelled", "declined", "expired", "legacy"],
     },
     bookings: {
       status: ["pending", "confirmed", "completed", "cancelled", "no_show"],

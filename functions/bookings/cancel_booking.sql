@@ -51,6 +51,58 @@ comment on function private.cancellation_policy(public.bookings, timestamptz, te
 revoke all on function private.cancellation_policy(public.bookings, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.cancellation_policy(public.bookings, timestamptz, text) to service_role;
 
+-- A historic cancellation (cancellation_kind legacy): the record of a booking cancelled before
+-- the database kept records (the cancellations backfill, or an operator), written through the
+-- table's triggers: nothing is cancelled again, nobody is notified, no credit moves.
+create or replace function private.legacy_cancellation_record(p_record public.booking_cancellations)
+returns public.booking_cancellations
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings;
+  v_record public.booking_cancellations := p_record;
+  v_spent boolean;
+begin
+  if not private.is_service_call() then
+    perform private.raise_error('FORBIDDEN', 'Only a trusted writer (a backfill, service_role) records a past cancellation.', 'cancellation_kind');
+  end if;
+  select b.* into v_booking
+  from public.bookings b
+  where b.id = p_record.booking_id
+  for update;
+  if v_booking.id is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  if v_booking.status <> 'cancelled' then
+    perform private.raise_error('CONFLICT', 'A legacy record is the history of a booking already cancelled; cancel this one with cancel_booking.', 'cancellation_kind');
+  end if;
+  v_record.reason := nullif(btrim(p_record.reason), '');
+  if v_record.reason is null or char_length(v_record.reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', 'reason');
+  end if;
+  -- a spent credit was restored or forfeited back then: the writer says which; none was spent
+  -- without a subscription
+  v_spent := v_booking.subscription_id is not null and v_booking.booking_kind = 'regular';
+  if v_spent is distinct from (p_record.cancellation_policy_applied in ('credit_restored', 'credit_forfeited')) then
+    perform private.raise_error('INVALID_REQUEST', case when v_spent
+      then 'The booking spent a credit: say whether it was restored or forfeited (credit_restored, credit_forfeited).'
+      else 'The booking spent no credit: its policy is no_refund.' end, 'cancellation_policy_applied');
+  end if;
+  v_record.id := coalesce(p_record.id, gen_random_uuid());
+  v_record.organization_id := v_booking.organization_id;
+  v_record.cancelled_by_role := null;  -- unknown, like cancelled_by unless the writer knows it
+  v_record.created_at := coalesce(p_record.created_at, now());
+  return v_record;
+end
+$$;
+
+comment on function private.legacy_cancellation_record(public.booking_cancellations) is
+  'The BEFORE INSERT checks of a legacy cancellation record (cancellation_kind legacy): trusted writers only (private.is_service_call: FORBIDDEN for anon/authenticated), a booking already cancelled (CONFLICT otherwise), a reason, the credit policy it had (no_refund without a spent credit; credit_restored or credit_forfeited, said by the writer, with one). Keeps cancelled_by and created_at as written (the best known canceller and time); private.booking_cancellations_apply then cancels nothing, notifies nobody and audits the records as booking.legacy_cancellation_recorded.';
+
+revoke all on function private.legacy_cancellation_record(public.booking_cancellations) from public, anon, authenticated;
+
 create or replace function private.booking_cancellations_before_insert()
 returns trigger
 language plpgsql
@@ -67,6 +119,10 @@ begin
   perform private.require_caller('You must be signed in to cancel a booking.');
   if new.booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'booking_id');
+  end if;
+  if v_kind = 'legacy' then
+    new := private.legacy_cancellation_record(new);
+    return new;  -- history: checked and filled, nothing more (no checks of a new cancellation)
   end if;
   if v_kind = 'expired' and not v_service_call then
     perform private.raise_error('FORBIDDEN', 'Only the system expires a pending booking.', 'cancellation_kind');
@@ -157,6 +213,7 @@ begin
     join public.bookings as b on b.id = c.booking_id
     left join public.service_sessions as ss on ss.id = b.service_session_id
     where b.status <> 'cancelled'
+      and c.cancellation_kind <> 'legacy'
   ),
   cancelled as (
     update public.bookings as b
@@ -166,7 +223,21 @@ begin
     from new_rows as c
     where b.id = c.booking_id
       and b.status <> 'cancelled'
+      and c.cancellation_kind <> 'legacy'
     returning b.id
+  ),
+  -- legacy records (history: the booking was cancelled long ago) are audited, one entry per
+  -- organization and statement, and change nothing else
+  recorded as (
+    insert into public.audit_log (organization_id, actor_id, action, entity, new_values)
+    select c.organization_id, (select auth.uid()), 'booking.legacy_cancellation_recorded', 'bookings',
+           jsonb_build_object('count', count(*), 'booking_ids', jsonb_agg(c.booking_id order by c.booking_id),
+                              'cancelled_by', jsonb_agg(distinct c.cancelled_by),
+                              'cancellation_policy_applied', jsonb_agg(distinct c.cancellation_policy_applied))
+    from new_rows as c
+    where c.cancellation_kind = 'legacy'
+    group by c.organization_id
+    returning 1
   ),
   audited as (
     insert into public.audit_log (organization_id, actor_id, action, entity, entity_id, old_values, new_values)
@@ -201,7 +272,7 @@ end
 $$;
 
 comment on function private.booking_cancellations_apply() is
-  'AFTER INSERT statement trigger on booking_cancellations (new_rows): the effects of every cancellation recorded - the booking cancelled (status_reason: the reason, or declined/expired: reason; the bookings triggers free the place, restore nothing and log the history), an audit_log entry booking.<kind> and a booking.<kind> outbox event (cancelled, declined, expired) carrying cancelled_by_role and the policy. A cancellation recorded for a booking already cancelled (a backfill of history) has no effect.';
+  'AFTER INSERT statement trigger on booking_cancellations (new_rows): the effects of every cancellation recorded - the booking cancelled (status_reason: the reason, or declined/expired: reason; the bookings triggers free the place, restore nothing and log the history), an audit_log entry booking.<kind> and a booking.<kind> outbox event (cancelled, declined, expired) carrying cancelled_by_role and the policy. A legacy record (cancellation_kind legacy, private.legacy_cancellation_record: the history of a booking cancelled before records were kept) cancels nothing and emits no event: one audit_log entry booking.legacy_cancellation_recorded per organization and statement.';
 
 revoke all on function private.booking_cancellations_apply() from public, anon, authenticated;
 

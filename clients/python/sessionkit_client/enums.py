@@ -21,7 +21,7 @@ BookingCancellationsCancellationPolicyApplied = Literal[
 BookingCancellationsCancelledByRole = Literal["client", "provider", "admin", "owner", "system"]
 """Allowed values of booking_cancellations.cancelled_by_role (check constraint)."""
 
-BookingCancellationsCancellationKind = Literal["cancelled", "declined", "expired"]
+BookingCancellationsCancellationKind = Literal["cancelled", "declined", "expired", "legacy"]
 """Allowed values of booking_cancellations.cancellation_kind (check constraint)."""
 
 BookingsStatus = Literal["pending", "confirmed", "completed", "cancelled", "no_show"]

@@ -244,8 +244,11 @@ class BookingCancellations(RowModel):
     """
     cancellation_kind: BookingCancellationsCancellationKind
     """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
-    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
-    Declined and expired bookings never cost the client a credit.
+    a pending booking), expired (the expire-pending-bookings job: nobody answered in time) or
+    legacy (the record of a booking cancelled before records were kept, written by a trusted
+    writer such as the cancellations backfill: the triggers cancel nothing, notify nobody and move
+    no credit; refused to anon/authenticated). Declined and expired bookings never cost the client
+    a credit.
     """
 
 
@@ -285,8 +288,11 @@ class BookingCancellationsInsert(InsertModel):
     """
     cancellation_kind: BookingCancellationsCancellationKind | None = None
     """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
-    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
-    Declined and expired bookings never cost the client a credit.
+    a pending booking), expired (the expire-pending-bookings job: nobody answered in time) or
+    legacy (the record of a booking cancelled before records were kept, written by a trusted
+    writer such as the cancellations backfill: the triggers cancel nothing, notify nobody and move
+    no credit; refused to anon/authenticated). Declined and expired bookings never cost the client
+    a credit.
     """
 
 
@@ -326,8 +332,11 @@ class BookingCancellationsUpdate(UpdateModel):
     """
     cancellation_kind: BookingCancellationsCancellationKind | None = None
     """cancelled (cancel_booking), declined (decline_booking: the provider or an owner/admin refused
-    a pending booking) or expired (the expire-pending-bookings job: nobody answered in time).
-    Declined and expired bookings never cost the client a credit.
+    a pending booking), expired (the expire-pending-bookings job: nobody answered in time) or
+    legacy (the record of a booking cancelled before records were kept, written by a trusted
+    writer such as the cancellations backfill: the triggers cancel nothing, notify nobody and move
+    no credit; refused to anon/authenticated). Declined and expired bookings never cost the client
+    a credit.
     """
 
 

@@ -7,10 +7,13 @@ one batch of keys with a few set-based statements, and the runner commits the ba
 with its checkpoint. Rules every step follows:
 
   * idempotent: a batch may run twice (after a crash); processed rows leave the collection;
-  * trigger-agnostic: batches run with user triggers bypassed (the runner sets
-    `session_replication_role = replica` locally), so `process` writes what the live triggers
-    would (participant counts, statuses) itself, and references only rows it has locked or
-    created, so the foreign keys hold by construction;
+  * through the triggers: batches write as any trusted writer does, every trigger firing and
+    every foreign key checked (never `session_replication_role`). A backfill declares the
+    triggers it was written for (`meets`, see sessionkit.backfill.triggers); the runner refuses
+    elsewhere. Historic records the live rules would treat as new writes carry an explicit
+    marker the triggers honour (a legacy cancellation: `cancellation_kind = 'legacy'`); data
+    repairs (participant counts recomputed from the bookings) are idempotent, right whether or
+    not a trigger moved the figure first;
   * never guess: a row the rules cannot decide is logged as a conflict (`BatchContext.conflicts`)
     and left as it is; a later run that finds it fixed marks the conflict resolved.
 """
@@ -23,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import psycopg
+
+from sessionkit.backfill.triggers import BARE, CURRENT
 
 Key = tuple[str, ...]
 
@@ -168,6 +173,9 @@ class Backfill(ABC):
     title: ClassVar[str]
     description: ClassVar[str]
     depends_on: ClassVar[tuple[str, ...]] = ()
+    # the triggers its writes are right under (sessionkit.backfill.triggers): none, this
+    # release's, and released generations a guard needs it under
+    meets: ClassVar[tuple[str, ...]] = (BARE, CURRENT)
     conflict_kinds: ClassVar[tuple[ConflictKind, ...]] = ()
     steps: ClassVar[tuple[Step, ...]]
     # name -> SQL returning one number; the backfill's own figures in the pre/post reports

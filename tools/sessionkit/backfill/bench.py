@@ -3,10 +3,11 @@
 Per backfill: its speed in bookings per second (the bookings of the database over the backfill's
 wall time, reports and verify included) and in rows of its own collection per second, next to a
 floor measured in the same run: the same rows written by one set-based statement with triggers
-off, on the upgraded copy after resetting what the backfill wrote. Also the runner's peak memory
+off (the floor's definition; the backfills themselves write through the triggers), on the
+upgraded copy before its contract push after resetting what the backfill wrote. Also the runner's peak memory
 after each backfill (it keeps no row in memory: flat from a thousand bookings to a million) and
-the whole upgrade's wall time (push, the five backfills, the runbook's conflict fixes with the
-backfills again, the contract push).
+the whole upgrade's wall time (push, the backfills the stop allows, the runbook's conflict fixes
+with them again, the contract push, then the backfills that wait for it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sessionkit.backfill.tasks.cancellations import REASON
 from sessionkit.backfill.tasks.session_types import TYPE_MAP, length_minutes
 from sessionkit.backfill.tasks.subscription_links import covers
 from sessionkit.bench.context import BenchContext
+from sessionkit.bench.floors import triggers_off
 from sessionkit.bench.harness import settle
 from sessionkit.bench.model import Check, Figure, Result, Target
 from sessionkit.config import Target as DbTarget
@@ -132,7 +134,7 @@ def floor_seconds(url: str) -> dict[str, float]:
     with psycopg.connect(url, autocommit=True) as conn:
         for name, (reset, writes) in FLOORS.items():
             with conn.transaction(force_rollback=True):
-                conn.execute("set local session_replication_role = replica")
+                triggers_off(conn)
                 for statement in reset:
                     conn.execute(statement, params)
                 started = time.perf_counter()
@@ -172,6 +174,7 @@ def run(ctx: BenchContext, scale: int) -> Result:
             for name, seconds in floor_seconds(url).items():
                 floors[name].append(total / seconds)
             practice.contract_push(ctx.project, target, done)
+            practice.after_push(ctx.project, target, done, RunOptions(), measured)
             whole.append(done.wall_seconds)
             for name in names:
                 outcome = done.first_runs[name]

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sessionkit import stack
-from sessionkit.backfill import operations, render
+from sessionkit.backfill import operations, render, triggers
 from sessionkit.backfill.registry import backfills, get
 from sessionkit.backfill.runner import Outcome, Runner, RunOptions
 from sessionkit.cli_options import DbUrl, JsonFlag
@@ -60,6 +60,7 @@ def list_command(as_json: JsonFlag = False) -> None:
                     "title": b.title,
                     "description": b.description,
                     "depends_on": list(b.depends_on),
+                    "runs": triggers.when(b.meets),
                     "steps": [s.name for s in b.steps],
                     "conflict_kinds": [k.name for k in b.conflict_kinds],
                 }
@@ -67,10 +68,11 @@ def list_command(as_json: JsonFlag = False) -> None:
             ]
         )
         return
-    table = Table("#", "backfill", "what it does", "after")
+    table = Table("#", "backfill", "what it does", "after", "runs")
     for number, b in enumerate(items, start=1):
-        table.add_row(str(number), b.name, b.title, ", ".join(b.depends_on) or "—")
+        table.add_row(str(number), b.name, b.title, ", ".join(b.depends_on) or "—", triggers.when(b.meets))
     out.print(table)
+    out.print(f"order: {triggers.ORDER}")
     out.print(
         "`sessionkit backfill plan NAME` says what one would do; `--json` lists steps and conflict kinds."
     )

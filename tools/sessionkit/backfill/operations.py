@@ -9,12 +9,13 @@ from typing import Any
 
 import psycopg
 
-from sessionkit.backfill import ledger, reports
+from sessionkit.backfill import ledger, reports, triggers
 from sessionkit.backfill.base import Backfill, open_conflicts
 from sessionkit.backfill.ledger import ConflictRow, Run
 from sessionkit.backfill.registry import backfills
 from sessionkit.backfill.reports import Report, Verification
 from sessionkit.backfill.runner import lock_key
+from sessionkit.backfill.triggers import Triggers
 from sessionkit.errors import SessionkitError
 
 
@@ -45,10 +46,20 @@ class Plan:
     report: Report
     preview: list[tuple[str, int]]
     unfinished: Run | None
+    triggers: Triggers
+
+    @property
+    def runs_now(self) -> bool:
+        """Written for the triggers present (else `run` refuses: push first)."""
+        return self.triggers.generation in self.backfill.meets
 
     def as_json(self) -> dict[str, Any]:
         return {
             "backfill": self.backfill.name,
+            "runs": triggers.when(self.backfill.meets),
+            "triggers": self.triggers.generation,
+            "runs_now": self.runs_now,
+            "order": triggers.ORDER,
             "dependencies": [{"name": n, "done": done} for n, done in self.dependencies],
             "steps": [s.__dict__ for s in self.steps],
             "pre_report": {"integrity": self.report.integrity, "counts": self.report.counts},
@@ -78,6 +89,7 @@ def plan(conn: psycopg.Connection, backfill: Backfill, bundle_dir: Path, batch_s
         report,
         preview,
         latest if latest and not latest.finished else None,
+        triggers.present(conn, bundle_dir),
     )
 
 

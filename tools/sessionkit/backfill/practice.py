@@ -1,5 +1,7 @@
 """A whole legacy upgrade on a practice database, as docs/backfills.md tells an operator to do it:
-push, run every backfill, resolve the blocking conflicts the documented way, run again, push.
+push (it stops at a guard), run the backfills the triggers present allow, resolve the blocking
+conflicts the documented way, run them again, push (it completes), then the remaining backfills
+(those written for this release's triggers only, e.g. cancellations).
 
 For generated data only (bench, demo, tests): a real operator looks at every conflict before
 deciding; here the decisions are the runbook's examples (the later booking of a double-booked
@@ -17,6 +19,7 @@ from pathlib import Path
 import psycopg
 
 from sessionkit import stack
+from sessionkit.backfill import triggers
 from sessionkit.backfill.registry import backfills, get
 from sessionkit.backfill.runner import Outcome, RunListener, Runner, RunOptions
 from sessionkit.config import Project, Target
@@ -43,8 +46,16 @@ def run(
         return Runner(conn, get(name), bundle_dir, options or RunOptions(), listener).run()
 
 
+def runnable(bundle_dir: Path, url: str) -> list[str]:
+    """The backfills, in run order, written for the triggers the database has now."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = triggers.present(conn, bundle_dir)
+    return [b.name for b in backfills() if found.generation in b.meets]
+
+
 def run_all(bundle_dir: Path, url: str, options: RunOptions | None = None) -> dict[str, Outcome]:
-    return {b.name: run(bundle_dir, url, b.name, options) for b in backfills()}
+    """Every backfill the triggers present allow (`runnable`), in order."""
+    return {name: run(bundle_dir, url, name, options) for name in runnable(bundle_dir, url)}
 
 
 def resolve_conflicts(url: str) -> set[str]:
@@ -111,13 +122,16 @@ def run_backfills(
     options: RunOptions | None = None,
     after_each: Callable[[str, Outcome], None] | None = None,
 ) -> None:
-    for backfill in backfills():
+    """The backfills the triggers present allow that have not run yet, timed."""
+    for name in runnable(project.bundle_dir, target.url):
+        if name in done.first_runs:
+            continue
         started = time.perf_counter()
-        outcome = run(project.bundle_dir, target.url, backfill.name, options)
-        done.seconds[backfill.name] = time.perf_counter() - started
-        done.first_runs[backfill.name] = outcome
+        outcome = run(project.bundle_dir, target.url, name, options)
+        done.seconds[name] = time.perf_counter() - started
+        done.first_runs[name] = outcome
         if after_each:
-            after_each(backfill.name, outcome)
+            after_each(name, outcome)
 
 
 def fix_and_run_again(
@@ -126,8 +140,6 @@ def fix_and_run_again(
     started = time.perf_counter()
     done.touched = resolve_conflicts(target.url)
     run_all(project.bundle_dir, target.url, options)
-    restore_credits(target.url)
-    run(project.bundle_dir, target.url, "cancellations", options)
     done.seconds["conflicts resolved, backfills again"] = time.perf_counter() - started
 
 
@@ -137,6 +149,22 @@ def contract_push(project: Project, target: Target, done: Upgrade) -> None:
     done.seconds["push (contract)"] = time.perf_counter() - started
 
 
+def after_push(
+    project: Project,
+    target: Target,
+    done: Upgrade,
+    options: RunOptions | None = None,
+    after_each: Callable[[str, Outcome], None] | None = None,
+) -> None:
+    """Once the push completed: the backfills that wait for this release's triggers, then the
+    runbook's fix of their conflicts (a cancelled booking's credit restored) and them again."""
+    run_backfills(project, target, done, options, after_each)
+    started = time.perf_counter()
+    restore_credits(target.url)
+    run(project.bundle_dir, target.url, "cancellations", options)
+    done.seconds["credits restored, cancellations again"] = time.perf_counter() - started
+
+
 def upgrade(
     project: Project,
     target: Target,
@@ -144,12 +172,14 @@ def upgrade(
     after_each: Callable[[str, Outcome], None] | None = None,
     contract: bool = True,
 ) -> Upgrade:
-    """push -> every backfill -> the runbook's fixes -> every backfill again -> push (unless
-    `contract` is false: then call contract_push() when ready)."""
+    """push -> the backfills the stop allows -> the runbook's fixes -> them again -> push -> the
+    remaining backfills (unless `contract` is false: then call contract_push() and after_push()
+    when ready)."""
     done = Upgrade()
     first_push(project, target, done)
     run_backfills(project, target, done, options, after_each)
     fix_and_run_again(project, target, done, options)
     if contract:
         contract_push(project, target, done)
+        after_push(project, target, done, options, after_each)
     return done

@@ -23,6 +23,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from sessionkit.audit.report import IntegrityReport
+from sessionkit.backfill import triggers
 from sessionkit.backfill.base import Backfill, Step
 from sessionkit.backfill.ledger import ConflictRow
 from sessionkit.backfill.operations import Plan, Status
@@ -165,6 +166,12 @@ def plan_tables(plan: Plan) -> list[Table | str]:
         ", ".join(f"{name} ({'done' if done else 'NOT RUN'})" for name, done in plan.dependencies) or "none"
     )
     out.append(f"[bold]{plan.backfill.name}[/bold]: {plan.backfill.description}\ndepends on: {deps}")
+    runs = triggers.when(plan.backfill.meets)
+    out.append(
+        f"runs {runs}; now {plan.triggers.describe()}: "
+        + ("it can run" if plan.runs_now else "[yellow]push first (`sessionkit db push`)[/yellow]")
+        + f"\n[dim]order: {triggers.ORDER}[/dim]"
+    )
     if plan.unfinished:
         out.append(
             f"[yellow]run {plan.unfinished.id} is {plan.unfinished.status} at step {plan.unfinished.step}: "

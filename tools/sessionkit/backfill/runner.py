@@ -26,7 +26,7 @@ from typing import Protocol
 import psycopg
 from psycopg import errors
 
-from sessionkit.backfill import ledger, registry, reports
+from sessionkit.backfill import ledger, registry, reports, triggers
 from sessionkit.backfill.base import Backfill, BatchContext, Key, Step
 from sessionkit.backfill.ledger import Run
 from sessionkit.backfill.reports import Report, Verification
@@ -48,7 +48,7 @@ class BackfillBusy(SessionkitError):
 
 
 class BackfillRefused(SessionkitError):
-    """The backfill cannot run (yet): a dependency, a privilege, nothing to resume."""
+    """The backfill cannot run (yet): a dependency, the triggers present, nothing to resume."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,7 @@ class Runner:
             "select set_config('application_name', %s, false)", (f"sessionkit backfill {self.backfill.name}",)
         )
         self._check_dependencies()
+        self._check_triggers()
         bootstrapped = False if self.options.dry_run else ledger.ensure_ledger(conn, self.bundle_dir)
         if bootstrapped:
             self._notice(
@@ -143,7 +144,6 @@ class Runner:
             )
         self._lock()
         try:
-            self._check_bypass()
             if self.options.dry_run:
                 return self._dry_run()
             outcome = self._run()
@@ -189,15 +189,16 @@ class Runner:
                 f"run `sessionkit backfill run {missing[0]}` first"
             )
 
-    def _check_bypass(self) -> None:
-        try:
-            with self.conn.transaction(force_rollback=True):
-                self.conn.execute("set local session_replication_role = replica")
-        except errors.InsufficientPrivilege as exc:
-            raise BackfillRefused(
-                "backfills write with user triggers bypassed (session_replication_role = replica), "
-                "which this role may not set: connect as the database owner (postgres)"
-            ) from exc
+    def _check_triggers(self) -> None:
+        """The backfill writes through the triggers present: only those it was written for."""
+        found = triggers.present(self.conn, self.bundle_dir)
+        if found.generation in self.backfill.meets:
+            return
+        raise BackfillRefused(
+            f"{self.backfill.name} runs once the push has completed ({found.describe()}; its writes "
+            "would meet triggers it was not written for): push first: `sessionkit db push` "
+            "(and the backfills its guards name)"
+        )
 
     # -- the run ---------------------------------------------------------------------------
     def _start_or_resume(self) -> tuple[Run, Report]:
@@ -375,9 +376,8 @@ class Runner:
             raise
 
     def _select(self, step: Step, cursor: Sequence[str] | None, since: int | None) -> list[Key]:
-        """Inside the batch's transaction: bypass user triggers, then take (and lock) the keys."""
+        """Inside the batch's transaction: take (and lock) the keys."""
         conn = self.conn
-        conn.execute("set local session_replication_role = replica")
         conn.execute("set local lock_timeout = '10s'")
         params: dict[str, object] = dict(self.params) | {"limit": self.options.batch_size}
         if cursor is not None:

@@ -36,6 +36,12 @@ SCHEMA_FK_FLOOR = "the schema floor with the foreign keys checked row by row"
 BARE_FLOOR = "the same rows, one INSERT … SELECT per table into tables with a primary key only"
 
 
+def triggers_off(conn: psycopg.Connection) -> None:
+    """Inside a floor's transaction: user triggers off until it ends (the schema floor's
+    definition). Floors only: every operation measured against them writes through the triggers."""
+    conn.execute("set local session_replication_role = replica")
+
+
 @dataclass(frozen=True)
 class Written:
     """Rows an operation wrote to one table: `where` selects them in the operation's database."""

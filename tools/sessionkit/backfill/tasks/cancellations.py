@@ -1,19 +1,23 @@
 """cancellations: one booking_cancellations record per historical cancelled booking (seed 002,
 "Backfill existing cancellations").
 
-This is the explicit, audited backfill path beside the live one. The live path (cancel_booking,
-or an insert into booking_cancellations) cancels a booking: it refuses bookings that are
-already cancelled or in the past, and notifies the parties. A legacy cancellation happened long
-ago: it needs its record, not a second cancellation and no notification. So the record is
-written with the live trigger bypassed (the runner's replica role, which only the database
-owner's backfill session can take), as:
+The live path (cancel_booking, or an insert into booking_cancellations) cancels a booking: it
+refuses bookings that are already cancelled or in the past, and notifies the parties. A legacy
+cancellation happened long ago: it needs its record, not a second cancellation and no
+notification. The record is written through the table's triggers with the explicit marker they
+honour, cancellation_kind = 'legacy' (private.legacy_cancellation_record: trusted writers only,
+for a booking already cancelled): nothing is cancelled again, no outbox event, no credit moves,
+and the trigger audits each statement's records per organization
+(booking.legacy_cancellation_recorded). The record:
   cancelled_by null (unknown), reason "Legacy cancellation ... (canceller, reason and credit
   policy unknown)", cancellation_policy_applied no_refund (no credit was spent: legacy
   cancelled bookings are never attached to a subscription), created_at = the booking's last
-  update (the best known time of the cancellation);
-and every batch leaves one audit_log entry per organization (action backfill.cancellations,
-the booking ids). A cancelled booking that does carry a subscription (cancelled by an old
-frontend after subscription_links attached it) has an unknown credit policy: a conflict.
+  update (the best known time of the cancellation).
+A cancelled booking that does carry a subscription (cancelled by an old frontend after
+subscription_links attached it) has an unknown credit policy: a conflict.
+
+It runs once the push has completed (`meets`): the marker arrives with this release's
+migrations and triggers; no guard needs it earlier.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any, ClassVar
 from sessionkit.backfill.base import Backfill, BatchContext, Check, ConflictKind, Key, Step
 from sessionkit.backfill.registry import register
 from sessionkit.backfill.tasks.sql import ids
+from sessionkit.backfill.triggers import CURRENT
 
 NAME = "cancellations"
 REASON = (
@@ -34,22 +39,14 @@ REASON = (
 RECORD = """
 with recorded as (
   insert into public.booking_cancellations
-    (id, organization_id, booking_id, cancelled_by, reason, cancellation_policy_applied, created_at)
+    (id, organization_id, booking_id, cancelled_by, reason, cancellation_policy_applied, created_at,
+     cancellation_kind)
   select md5('sessionkit.legacy_cancellation:' || b.id)::uuid, b.organization_id, b.id, null, %(reason)s,
-         'no_refund', b.updated_at
+         'no_refund', b.updated_at, 'legacy'
   from public.bookings b
   where b.id = any(%(ids)s::uuid[]) and b.status = 'cancelled' and b.subscription_id is null
-  on conflict do nothing
-  returning organization_id, booking_id
-),
-audited as (
-  insert into public.audit_log (organization_id, actor_id, action, entity, new_values)
-  select r.organization_id, null, 'backfill.cancellations', 'bookings',
-         jsonb_build_object('run_id', %(run_id)s::bigint, 'count', count(*),
-                            'booking_ids', jsonb_agg(r.booking_id order by r.booking_id),
-                            'cancelled_by', null, 'cancellation_policy_applied', 'no_refund')
-  from recorded r
-  group by r.organization_id
+    and not exists (select 1 from public.booking_cancellations c where c.booking_id = b.id)
+  order by b.id
   returning 1
 )
 select count(*) from recorded
@@ -67,7 +64,7 @@ class Record(Step):
     scan = "range"
 
     def process(self, ctx: BatchContext, keys: Sequence[Key]) -> dict[str, int]:
-        params = {"ids": ids(keys), "reason": REASON, "run_id": ctx.run_id}
+        params = {"ids": ids(keys), "reason": REASON}
         # the cancelled bookings of the range stay put until the batch commits
         ctx.conn.execute(
             f"select b.id from public.bookings b where b.id = any(%(ids)s::uuid[]) and {self.pending} "
@@ -94,10 +91,11 @@ class Cancellations(Backfill):
     name = NAME
     title = "Records of legacy cancellations"
     description = (
-        "One booking_cancellations row per historical cancelled booking, through the explicit, audited "
-        "backfill path (canceller and policy unknown/legacy, no notifications)."
+        "One booking_cancellations row per historical cancelled booking, marked legacy: recorded through "
+        "the triggers without cancelling again, notifying or moving a credit (canceller unknown, no_refund)."
     )
     depends_on = ("subscription_links",)
+    meets = (CURRENT,)  # the legacy marker and the triggers honouring it come with the release
     conflict_kinds = (
         ConflictKind(
             "cancelled_booking_with_credit",
@@ -105,7 +103,8 @@ class Cancellations(Backfill):
             "the credit was restored or forfeited is unknown.",
             "To restore the credit, set the booking's subscription_id to null (as postgres) and run again: "
             "it is then recorded as no_refund. To forfeit it, insert its booking_cancellations row yourself "
-            "with cancellation_policy_applied = 'credit_forfeited' (as postgres, triggers off).",
+            "(as postgres or service_role) with cancellation_kind = 'legacy' and "
+            "cancellation_policy_applied = 'credit_forfeited'.",
         ),
     )
     steps = (Record(),)

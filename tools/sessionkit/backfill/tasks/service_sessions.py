@@ -14,7 +14,11 @@ Steps:
                   (a legacy double-booking), never a failure of the exclusion constraint; a booking
                   without a service gets its organization's inactive "Legacy booking (no service)";
                 * a booking of a group service with no session at its time is a conflict;
-                the participant counts of the group sessions it touched are recomputed;
+                written through the triggers: a new private session starts empty, a stale legacy
+                count is put right before the batch's bookings join (the participant trigger, where
+                deployed, then counts each link), and every session the batch touched is
+                recomputed from its live bookings afterwards (a no-op where the trigger counted;
+                the count itself where no trigger is deployed yet);
   3. participants - every other group session's stale current_participants recomputed.
 """
 
@@ -28,6 +32,7 @@ from psycopg import errors
 from sessionkit.backfill.base import Backfill, BatchContext, Check, ConflictKind, Key, Step
 from sessionkit.backfill.registry import register
 from sessionkit.backfill.tasks.sql import ids
+from sessionkit.backfill.triggers import BARE, CURRENT, RELEASE_20261124
 
 NAME = "service_sessions"
 GROUP_KINDS = "('workshop', 'course_session')"
@@ -193,7 +198,7 @@ with created as (
     (id, organization_id, service_id, provider_id, session_type_id, kind, visibility, starts_at, ends_at,
      max_participants, current_participants, status, created_at)
   select l.new_session_id, l.org, l.service_id, l.provider_id, l.session_type_id,
-         'individual', 'private', l.start_time, l.end_time, 1, case when l.live then 1 else 0 end,
+         'individual', 'private', l.start_time, l.end_time, 1, 0,
          case l.status when 'cancelled' then 'cancelled' when 'completed' then 'completed'
                        when 'no_show' then 'completed' else 'scheduled' end,
          l.created_at
@@ -221,14 +226,21 @@ set detail = jsonb_build_object(
                      and x.start_time > l.start_time - %(max_length)s::interval))
 where l.verdict = 'provider_double_booked';
 
+update public.service_sessions ss
+set current_participants = {LIVE_COUNT.format(session="ss.id")}
+where ss.id in (select session_id from bf_link where verdict = 'group')
+  and ss.current_participants <> {LIVE_COUNT.format(session="ss.id")};
+
 update public.bookings b
 set service_session_id = coalesce(l.session_id, l.new_session_id), service_id = l.service_id
 from bf_link l
 where b.id = l.id and l.verdict in ('group', 'individual');
 
 update public.service_sessions ss
-set current_participants = {LIVE_COUNT.format(session="ss.id")}, updated_at = now()
-where ss.id in (select session_id from bf_link where verdict = 'group')
+set current_participants = {LIVE_COUNT.format(session="ss.id")}
+where ss.id in (select coalesce(l.session_id, l.new_session_id) from bf_link l
+                where l.verdict in ('group', 'individual'))
+  and ss.current_participants <> {LIVE_COUNT.format(session="ss.id")}
 """
 
 TALLY = """
@@ -338,6 +350,7 @@ class ServiceSessions(Backfill):
         "double-bookings become conflicts."
     )
     depends_on = ("booking_kinds",)
+    meets = (BARE, RELEASE_20261124, CURRENT)  # its guards stop the push with those triggers live
     conflict_kinds = (
         _kind(
             "provider_double_booked",

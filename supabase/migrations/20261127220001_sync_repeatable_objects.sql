@@ -1237,6 +1237,58 @@ comment on function private.cancellation_policy(public.bookings, timestamptz, te
 revoke all on function private.cancellation_policy(public.bookings, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.cancellation_policy(public.bookings, timestamptz, text) to service_role;
 
+-- A historic cancellation (cancellation_kind legacy): the record of a booking cancelled before
+-- the database kept records (the cancellations backfill, or an operator), written through the
+-- table's triggers: nothing is cancelled again, nobody is notified, no credit moves.
+create or replace function private.legacy_cancellation_record(p_record public.booking_cancellations)
+returns public.booking_cancellations
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking public.bookings;
+  v_record public.booking_cancellations := p_record;
+  v_spent boolean;
+begin
+  if not private.is_service_call() then
+    perform private.raise_error('FORBIDDEN', 'Only a trusted writer (a backfill, service_role) records a past cancellation.', 'cancellation_kind');
+  end if;
+  select b.* into v_booking
+  from public.bookings b
+  where b.id = p_record.booking_id
+  for update;
+  if v_booking.id is null then
+    perform private.raise_error('NOT_FOUND', 'Booking not found.', 'booking_id');
+  end if;
+  if v_booking.status <> 'cancelled' then
+    perform private.raise_error('CONFLICT', 'A legacy record is the history of a booking already cancelled; cancel this one with cancel_booking.', 'cancellation_kind');
+  end if;
+  v_record.reason := nullif(btrim(p_record.reason), '');
+  if v_record.reason is null or char_length(v_record.reason) > 2000 then
+    perform private.raise_error('INVALID_REQUEST', 'A reason of 1 to 2000 characters is required.', 'reason');
+  end if;
+  -- a spent credit was restored or forfeited back then: the writer says which; none was spent
+  -- without a subscription
+  v_spent := v_booking.subscription_id is not null and v_booking.booking_kind = 'regular';
+  if v_spent is distinct from (p_record.cancellation_policy_applied in ('credit_restored', 'credit_forfeited')) then
+    perform private.raise_error('INVALID_REQUEST', case when v_spent
+      then 'The booking spent a credit: say whether it was restored or forfeited (credit_restored, credit_forfeited).'
+      else 'The booking spent no credit: its policy is no_refund.' end, 'cancellation_policy_applied');
+  end if;
+  v_record.id := coalesce(p_record.id, gen_random_uuid());
+  v_record.organization_id := v_booking.organization_id;
+  v_record.cancelled_by_role := null;  -- unknown, like cancelled_by unless the writer knows it
+  v_record.created_at := coalesce(p_record.created_at, now());
+  return v_record;
+end
+$$;
+
+comment on function private.legacy_cancellation_record(public.booking_cancellations) is
+  'The BEFORE INSERT checks of a legacy cancellation record (cancellation_kind legacy): trusted writers only (private.is_service_call: FORBIDDEN for anon/authenticated), a booking already cancelled (CONFLICT otherwise), a reason, the credit policy it had (no_refund without a spent credit; credit_restored or credit_forfeited, said by the writer, with one). Keeps cancelled_by and created_at as written (the best known canceller and time); private.booking_cancellations_apply then cancels nothing, notifies nobody and audits the records as booking.legacy_cancellation_recorded.';
+
+revoke all on function private.legacy_cancellation_record(public.booking_cancellations) from public, anon, authenticated;
+
 create or replace function private.booking_cancellations_before_insert()
 returns trigger
 language plpgsql
@@ -1253,6 +1305,10 @@ begin
   perform private.require_caller('You must be signed in to cancel a booking.');
   if new.booking_id is null then
     perform private.raise_error('INVALID_REQUEST', 'A booking id is required.', 'booking_id');
+  end if;
+  if v_kind = 'legacy' then
+    new := private.legacy_cancellation_record(new);
+    return new;  -- history: checked and filled, nothing more (no checks of a new cancellation)
   end if;
   if v_kind = 'expired' and not v_service_call then
     perform private.raise_error('FORBIDDEN', 'Only the system expires a pending booking.', 'cancellation_kind');
@@ -1343,6 +1399,7 @@ begin
     join public.bookings as b on b.id = c.booking_id
     left join public.service_sessions as ss on ss.id = b.service_session_id
     where b.status <> 'cancelled'
+      and c.cancellation_kind <> 'legacy'
   ),
   cancelled as (
     update public.bookings as b
@@ -1352,7 +1409,21 @@ begin
     from new_rows as c
     where b.id = c.booking_id
       and b.status <> 'cancelled'
+      and c.cancellation_kind <> 'legacy'
     returning b.id
+  ),
+  -- legacy records (history: the booking was cancelled long ago) are audited, one entry per
+  -- organization and statement, and change nothing else
+  recorded as (
+    insert into public.audit_log (organization_id, actor_id, action, entity, new_values)
+    select c.organization_id, (select auth.uid()), 'booking.legacy_cancellation_recorded', 'bookings',
+           jsonb_build_object('count', count(*), 'booking_ids', jsonb_agg(c.booking_id order by c.booking_id),
+                              'cancelled_by', jsonb_agg(distinct c.cancelled_by),
+                              'cancellation_policy_applied', jsonb_agg(distinct c.cancellation_policy_applied))
+    from new_rows as c
+    where c.cancellation_kind = 'legacy'
+    group by c.organization_id
+    returning 1
   ),
   audited as (
     insert into public.audit_log (organization_id, actor_id, action, entity, entity_id, old_values, new_values)
@@ -1387,7 +1458,7 @@ end
 $$;
 
 comment on function private.booking_cancellations_apply() is
-  'AFTER INSERT statement trigger on booking_cancellations (new_rows): the effects of every cancellation recorded - the booking cancelled (status_reason: the reason, or declined/expired: reason; the bookings triggers free the place, restore nothing and log the history), an audit_log entry booking.<kind> and a booking.<kind> outbox event (cancelled, declined, expired) carrying cancelled_by_role and the policy. A cancellation recorded for a booking already cancelled (a backfill of history) has no effect.';
+  'AFTER INSERT statement trigger on booking_cancellations (new_rows): the effects of every cancellation recorded - the booking cancelled (status_reason: the reason, or declined/expired: reason; the bookings triggers free the place, restore nothing and log the history), an audit_log entry booking.<kind> and a booking.<kind> outbox event (cancelled, declined, expired) carrying cancelled_by_role and the policy. A legacy record (cancellation_kind legacy, private.legacy_cancellation_record: the history of a booking cancelled before records were kept) cancels nothing and emits no event: one audit_log entry booking.legacy_cancellation_recorded per organization and statement.';
 
 revoke all on function private.booking_cancellations_apply() from public, anon, authenticated;
 
@@ -5278,6 +5349,9 @@ grant execute on function public.create_recurring_booking(uuid, uuid, text, date
 --
 -- A dispatch run is the booking core applied to many candidates at once - the same rules and the
 -- same write as a single booking, through the tables' normal (statement-level) triggers:
+--   0. one statement locks the memberships of the due series' clients and providers (for share,
+--      in a fixed order: private.lock_memberships), before any series row: a leave or removal
+--      holds the membership and then ends the member's series;
 --   1. one statement claims the due series (for update skip locked: concurrent dispatchers
 --      split the work, never share it) and advances them; p_shard of p_shards takes only the
 --      series of the providers hashed to it, so shards running at once (the pg_cron jobs) never
@@ -5311,6 +5385,10 @@ set work_mem = '64MB'
 as $$
 declare
   c_max_provider_locks constant integer := 1000;
+  -- the due series seen before the claim, and the memberships of their parties
+  v_seen uuid[];
+  v_seen_orgs uuid[];
+  v_seen_people uuid[];
   -- claimed series
   v_ids uuid[];
   v_from date[];
@@ -5365,6 +5443,37 @@ begin
     perform private.raise_error('INVALID_REQUEST', 'The run date may be at most two years ahead.', 'p_run_date');
   end if;
 
+  -- 0. the parties' memberships, before any series row is claimed ---------------------------
+  -- a leave or removal locks the membership, then ends the member's series: the dispatcher
+  -- takes the memberships of every due series' client and provider first (one statement, for
+  -- share, in (organization, user) order: private.lock_memberships), so a leave in progress is
+  -- waited for and its series are no longer due, and a leave that comes later waits for this run
+  -- and sees its bookings. Only the series seen here are claimed below (one that became due
+  -- since is the next run's).
+  with seen as (
+    select r.id, r.organization_id, r.user_id, r.specialist_id
+    from public.recurring_bookings as r
+    where r.is_active
+      and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+      and (r.next_booking_date <= p_run_date
+           or exists (
+             select 1
+             from public.recurring_booking_exceptions as x
+             where x.organization_id = r.organization_id
+               and x.recurring_booking_id = r.id
+               and x.kind = 'moved'
+               and x.dispatched_on is null
+               and least(x.occurrence_date, (x.starts_at at time zone r.timezone)::date) <= p_run_date
+           ))
+  )
+  select
+    coalesce(array_agg(s.id), '{}'),
+    coalesce(array_agg(s.organization_id) || array_agg(s.organization_id), '{}'),
+    coalesce(array_agg(s.user_id) || array_agg(s.specialist_id), '{}')
+  into v_seen, v_seen_orgs, v_seen_people
+  from seen as s;
+  perform private.lock_memberships(v_seen_orgs, v_seen_people);
+
   -- 1. claim and advance ------------------------------------------------------------------
   -- moved occurrences (recurring_booking_exceptions) come due on the earlier of their regular
   -- and their new local date: claimed like the series (skip locked, the series row too, so an
@@ -5384,6 +5493,7 @@ begin
       and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
       and (r.end_date is null or x.occurrence_date <= r.end_date)
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+      and r.id in (select s.id from unnest(v_seen) as s (id))
     for no key update of x, r skip locked
   ),
   marked as (
@@ -5419,7 +5529,8 @@ begin
       -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
       -- to exactly one shard, so concurrent shards never wait for each other's provider locks
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
-    for no key update skip locked
+      and r.id in (select s.id from unnest(v_seen) as s (id))
+    for no key update of r skip locked
   ),
   advanced as (
     update public.recurring_bookings as r
@@ -6365,6 +6476,11 @@ begin
     perform private.raise_error('INVALID_REQUEST', 'A recurring booking id is required.', 'p_recurring_booking_id');
   end if;
   if p_lock then
+    -- the parties' memberships before the series row (lock order, as the dispatcher's: a leave
+    -- holds the membership, then ends the member's series; an edit may book or continue it)
+    perform private.lock_memberships(array[r.organization_id, r.organization_id], array[r.user_id, r.specialist_id])
+    from public.recurring_bookings as r
+    where r.id = p_recurring_booking_id;
     -- the dispatcher's claim skips a locked series (skip locked): it is handled by the next run,
     -- with the edit in place; concurrent edits of one series run one after the other
     select r.* into v_series from public.recurring_bookings as r where r.id = p_recurring_booking_id for no key update;
@@ -6389,7 +6505,7 @@ end
 $$;
 
 comment on function private.series_for_party(uuid, boolean) is
-  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
+  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false, after its client''s and provider''s memberships for share: private.lock_memberships), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
 
 revoke all on function private.series_for_party(uuid, boolean) from public, anon, authenticated;
 grant execute on function private.series_for_party(uuid, boolean) to service_role;
@@ -6919,6 +7035,9 @@ begin
         'service_id'
       );
     end if;
+    -- the parties' memberships first: a concurrent leave ends their series after its own check,
+    -- so it waits for this one to commit (and ends it), or commits first and they are not found
+    perform private.lock_memberships(array[new.organization_id, new.organization_id], array[new.user_id, new.specialist_id]);
     if coalesce(private.member_role(new.organization_id, new.specialist_id), '') not in ('owner', 'admin', 'provider') then
       perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'specialist_id');
     end if;
@@ -7992,6 +8111,43 @@ grant execute on function private.rule_provider_member(private.booking_candidate
 grant execute on function private.rule_service_provider(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;
+
+-- private.lock_memberships(orgs[], users[]): the lock half of rules client_member and
+-- provider_member. Every path that creates a booking (or a series) for a client takes it for the
+-- client before it asks the rules (and the service_sessions trigger for the provider), so a
+-- concurrent leave, removal or demotion (organization_members_guard_departure: the row is locked
+-- for update, then it looks for live bookings and upcoming sessions) either waits for the booking
+-- to commit and sees it (CONFLICT), or commits first and the rule then finds no membership
+-- (NOT_FOUND): never a booking for someone who is no longer a member. Set-based, in a fixed order
+-- ((organization, user)), so bookers locking many memberships at once (the dispatcher) never
+-- deadlock each other. Lock order (docs/scheduling.md "Concurrency"): memberships come before
+-- the series rows and waitlist entries a booking path locks, because a leave holds the membership
+-- and then ends the member's series and waitlist entries.
+create or replace function private.lock_memberships(p_organization_ids uuid[], p_user_ids uuid[])
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform 1
+  from public.organization_members as m
+  where (m.organization_id, m.user_id) in (
+          select x.organization_id, x.user_id
+          from unnest(p_organization_ids, p_user_ids) as x (organization_id, user_id)
+          where x.user_id is not null
+        )
+    and m.status = 'accepted'
+  order by m.organization_id, m.user_id
+  for share of m;
+end
+$$;
+
+comment on function private.lock_memberships(uuid[], uuid[]) is
+  'Locks the accepted memberships of the (organization, user) pairs for share, in (organization, user) order: every path that creates bookings or series takes the client''s before it asks the booking rules (rule client_member), the service_sessions trigger the provider''s (private.require_session_providers), so a concurrent leave, removal or demotion either sees the new booking or session (CONFLICT) or commits first (the rule answers NOT_FOUND). Absent memberships are skipped: the rules refuse them.';
+
+revoke all on function private.lock_memberships(uuid[], uuid[]) from public, anon, authenticated;
+grant execute on function private.lock_memberships(uuid[], uuid[]) to service_role;
 
 -- >>> functions/rules/public_page.sql
 -- Booking rules of the public booking page and of approval (registry: functions/rules/registry.sql).
@@ -9067,7 +9223,9 @@ security definer
 set search_path = ''
 as $$
 begin
-  -- lock order: provider -> client limit -> (the statement triggers) subscriptions
+  -- lock order: client membership -> provider -> client limit -> (the statement triggers)
+  -- subscriptions; the rules are asked after the locks, so they see a concurrent leave
+  perform private.lock_memberships(array[p_candidate.organization_id], array[p_candidate.client_id]);
   perform private.lock_provider(p_candidate.provider_id);
   perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
   return private.assert_bookable_credit(p_candidate);
@@ -9075,7 +9233,7 @@ end
 $$;
 
 comment on function private.admit_candidate(private.booking_candidate) is
-  'Before a 1-to-1 booking (or its session) is written: the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable_credit, hints p_<field>); returns the subscription whose credit the booking spends (null: none).';
+  'Before a 1-to-1 booking (or its session) is written: the client''s membership (for share, private.lock_memberships), the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable_credit, hints p_<field>); returns the subscription whose credit the booking spends (null: none).';
 
 revoke all on function private.admit_candidate(private.booking_candidate) from public, anon, authenticated;
 grant execute on function private.admit_candidate(private.booking_candidate) to service_role;
@@ -9309,6 +9467,8 @@ begin
   if v_session.id is null then
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
+  -- a leave never locks sessions: taking the client's membership after the session row is safe
+  perform private.lock_memberships(array[v_session.organization_id], array[p_client_id]);
   perform private.lock_client_limit(v_session.service_id, p_client_id);
   v_candidate := private.new_candidate(
     purpose => 'join',
@@ -9342,7 +9502,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean, text) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row and the client''s membership (for share), asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean, text) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean, text) to service_role;
@@ -9464,16 +9624,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  perform 1
-  from public.organization_members as m
-  where (m.organization_id, m.user_id) in (
-          select distinct x.organization_id, x.provider_id
-          from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
-        )
-    and m.status = 'accepted'
-    and m.role in ('owner', 'admin', 'provider')
-  order by m.organization_id, m.user_id
-  for share;
+  perform private.lock_memberships(p_organization_ids, p_provider_ids);
   if exists (
     select 1
     from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
@@ -11091,9 +11242,17 @@ begin
       and e.organization_id = v_session.organization_id
       and e.status = 'waiting'
     order by e.queue_number
-    limit 1
-    for update;
+    limit 1;
     exit when v_entry.id is null;
+    -- the client's membership before their entry (lock order: a leave holds the membership,
+    -- then deletes the entry with it); a client who left meanwhile took the entry along
+    perform private.lock_memberships(array[v_entry.organization_id], array[v_entry.client_id]);
+    select e.* into v_entry
+    from public.waitlist_entries as e
+    where e.id = v_entry.id
+      and e.status = 'waiting'
+    for update;
+    continue when v_entry.id is null;
 
     begin
       -- the new booking's history says why it exists (not the reason of the change that freed the place)
