@@ -88,6 +88,9 @@ def test_db_push_adds_only_the_migrations_objects_and_the_ledger(pushed: Pushed)
 def test_db_push_leaves_pg_cron_off_on_a_project_that_never_enabled_it(pushed: Pushed) -> None:
     assert "pg_cron" not in {fact[1] for fact in pushed.after.facts if fact[0] == "extension"}
     assert "warning: pg_cron is not enabled" in pushed.stderr
+    assert pushed.stderr.rstrip().endswith(
+        "run in the SQL editor or psql: select * from ops.schedule_jobs();"
+    )
 
 
 def test_test_without_the_flag_names_the_missing_helpers_and_changes_nothing(
@@ -150,3 +153,37 @@ def test_supabase_db_push_onto_the_shaped_database_works_and_sessionkit_agrees(
     assert {f for f in snapshot(url).facts if f[0] not in per_database} == {
         f for f in pushed.after.facts if f[0] not in per_database
     }
+
+
+# Last in this module: it changes the pushed database (pg_cron enabled), which the tests above
+# compare with the snapshot taken after the push.
+def test_jobs_are_scheduled_once_when_pg_cron_is_enabled_after_the_push(
+    pushed: Pushed, server: ShapedServer
+) -> None:
+    with connect(pushed.url) as conn:
+        assert conn.execute("select * from ops.schedule_jobs()").fetchall() == []  # pg_cron off: nothing
+        listed = conn.execute(
+            "select jobname, schedule, command from ops.scheduled_jobs order by jobname"
+        ).fetchall()
+    # what enabling it in the dashboard does: the extension, and the cron schema usable by postgres
+    with connect(server.url("postgres", "supabase_admin")) as admin:
+        admin.execute("create extension pg_cron with schema pg_catalog")
+        admin.execute("grant usage on schema cron to postgres with grant option")
+        admin.execute("grant all on all tables in schema cron to postgres with grant option")
+        admin.execute("grant all on all sequences in schema cron to postgres with grant option")
+        admin.execute("grant all on all functions in schema cron to postgres with grant option")
+    with connect(pushed.url) as conn:
+        first = conn.execute("select jobname, action from ops.schedule_jobs()").fetchall()
+        jobs_after_first = conn.execute(
+            "select jobid, jobname, schedule, command from cron.job order by jobid"
+        ).fetchall()
+        second = conn.execute("select jobname, action from ops.schedule_jobs()").fetchall()
+        jobs = conn.execute(
+            "select jobid, jobname, schedule, command from cron.job order by jobid"
+        ).fetchall()
+        owners = conn.execute("select distinct username from cron.job").fetchall()
+    assert first == [(name, "scheduled") for name, _, _ in listed]
+    assert second == [(name, "unchanged") for name, _, _ in listed]
+    assert jobs == jobs_after_first
+    assert sorted((name, schedule, command) for _, name, schedule, command in jobs) == listed
+    assert owners == [("postgres",)]

@@ -20,6 +20,9 @@
 --
 -- A dispatch run is the booking core applied to many candidates at once - the same rules and the
 -- same write as a single booking, through the tables' normal (statement-level) triggers:
+--   0. one statement locks the memberships of the due series' clients and providers (for share,
+--      in a fixed order: private.lock_memberships), before any series row: a leave or removal
+--      holds the membership and then ends the member's series;
 --   1. one statement claims the due series (for update skip locked: concurrent dispatchers
 --      split the work, never share it) and advances them; p_shard of p_shards takes only the
 --      series of the providers hashed to it, so shards running at once (the pg_cron jobs) never
@@ -52,6 +55,10 @@ set work_mem = '64MB'
 as $$
 declare
   c_max_provider_locks constant integer := 1000;
+  -- the due series seen before the claim, and the memberships of their parties
+  v_seen uuid[];
+  v_seen_orgs uuid[];
+  v_seen_people uuid[];
   -- claimed series
   v_ids uuid[];
   v_from date[];
@@ -106,6 +113,37 @@ begin
     perform private.raise_error('INVALID_REQUEST', 'The run date may be at most two years ahead.', 'p_run_date');
   end if;
 
+  -- 0. the parties' memberships, before any series row is claimed ---------------------------
+  -- a leave or removal locks the membership, then ends the member's series: the dispatcher
+  -- takes the memberships of every due series' client and provider first (one statement, for
+  -- share, in (organization, user) order: private.lock_memberships), so a leave in progress is
+  -- waited for and its series are no longer due, and a leave that comes later waits for this run
+  -- and sees its bookings. Only the series seen here are claimed below (one that became due
+  -- since is the next run's).
+  with seen as (
+    select r.id, r.organization_id, r.user_id, r.specialist_id
+    from public.recurring_bookings as r
+    where r.is_active
+      and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+      and (r.next_booking_date <= p_run_date
+           or exists (
+             select 1
+             from public.recurring_booking_exceptions as x
+             where x.organization_id = r.organization_id
+               and x.recurring_booking_id = r.id
+               and x.kind = 'moved'
+               and x.dispatched_on is null
+               and least(x.occurrence_date, (x.starts_at at time zone r.timezone)::date) <= p_run_date
+           ))
+  )
+  select
+    coalesce(array_agg(s.id), '{}'),
+    coalesce(array_agg(s.organization_id) || array_agg(s.organization_id), '{}'),
+    coalesce(array_agg(s.user_id) || array_agg(s.specialist_id), '{}')
+  into v_seen, v_seen_orgs, v_seen_people
+  from seen as s;
+  perform private.lock_memberships(v_seen_orgs, v_seen_people);
+
   -- 1. claim and advance ------------------------------------------------------------------
   -- moved occurrences (recurring_booking_exceptions) come due on the earlier of their regular
   -- and their new local date: claimed like the series (skip locked, the series row too, so an
@@ -125,6 +163,7 @@ begin
       and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
       and (r.end_date is null or x.occurrence_date <= r.end_date)
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+      and r.id in (select s.id from unnest(v_seen) as s (id))
     for no key update of x, r skip locked
   ),
   marked as (
@@ -160,7 +199,8 @@ begin
       -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
       -- to exactly one shard, so concurrent shards never wait for each other's provider locks
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
-    for no key update skip locked
+      and r.id in (select s.id from unnest(v_seen) as s (id))
+    for no key update of r skip locked
   ),
   advanced as (
     update public.recurring_bookings as r

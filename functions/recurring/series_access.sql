@@ -18,6 +18,11 @@ begin
     perform private.raise_error('INVALID_REQUEST', 'A recurring booking id is required.', 'p_recurring_booking_id');
   end if;
   if p_lock then
+    -- the parties' memberships before the series row (lock order, as the dispatcher's: a leave
+    -- holds the membership, then ends the member's series; an edit may book or continue it)
+    perform private.lock_memberships(array[r.organization_id, r.organization_id], array[r.user_id, r.specialist_id])
+    from public.recurring_bookings as r
+    where r.id = p_recurring_booking_id;
     -- the dispatcher's claim skips a locked series (skip locked): it is handled by the next run,
     -- with the edit in place; concurrent edits of one series run one after the other
     select r.* into v_series from public.recurring_bookings as r where r.id = p_recurring_booking_id for no key update;
@@ -42,7 +47,7 @@ end
 $$;
 
 comment on function private.series_for_party(uuid, boolean) is
-  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
+  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false, after its client''s and provider''s memberships for share: private.lock_memberships), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
 
 revoke all on function private.series_for_party(uuid, boolean) from public, anon, authenticated;
 grant execute on function private.series_for_party(uuid, boolean) to service_role;

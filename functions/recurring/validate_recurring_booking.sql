@@ -67,6 +67,9 @@ begin
         'service_id'
       );
     end if;
+    -- the parties' memberships first: a concurrent leave ends their series after its own check,
+    -- so it waits for this one to commit (and ends it), or commits first and they are not found
+    perform private.lock_memberships(array[new.organization_id, new.organization_id], array[new.user_id, new.specialist_id]);
     if coalesce(private.member_role(new.organization_id, new.specialist_id), '') not in ('owner', 'admin', 'provider') then
       perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'specialist_id');
     end if;

@@ -139,3 +139,40 @@ grant execute on function private.rule_provider_member(private.booking_candidate
 grant execute on function private.rule_service_provider(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;
+
+-- private.lock_memberships(orgs[], users[]): the lock half of rules client_member and
+-- provider_member. Every path that creates a booking (or a series) for a client takes it for the
+-- client before it asks the rules (and the service_sessions trigger for the provider), so a
+-- concurrent leave, removal or demotion (organization_members_guard_departure: the row is locked
+-- for update, then it looks for live bookings and upcoming sessions) either waits for the booking
+-- to commit and sees it (CONFLICT), or commits first and the rule then finds no membership
+-- (NOT_FOUND): never a booking for someone who is no longer a member. Set-based, in a fixed order
+-- ((organization, user)), so bookers locking many memberships at once (the dispatcher) never
+-- deadlock each other. Lock order (docs/scheduling.md "Concurrency"): memberships come before
+-- the series rows and waitlist entries a booking path locks, because a leave holds the membership
+-- and then ends the member's series and waitlist entries.
+create or replace function private.lock_memberships(p_organization_ids uuid[], p_user_ids uuid[])
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform 1
+  from public.organization_members as m
+  where (m.organization_id, m.user_id) in (
+          select x.organization_id, x.user_id
+          from unnest(p_organization_ids, p_user_ids) as x (organization_id, user_id)
+          where x.user_id is not null
+        )
+    and m.status = 'accepted'
+  order by m.organization_id, m.user_id
+  for share of m;
+end
+$$;
+
+comment on function private.lock_memberships(uuid[], uuid[]) is
+  'Locks the accepted memberships of the (organization, user) pairs for share, in (organization, user) order: every path that creates bookings or series takes the client''s before it asks the booking rules (rule client_member), the service_sessions trigger the provider''s (private.require_session_providers), so a concurrent leave, removal or demotion either sees the new booking or session (CONFLICT) or commits first (the rule answers NOT_FOUND). Absent memberships are skipped: the rules refuse them.';
+
+revoke all on function private.lock_memberships(uuid[], uuid[]) from public, anon, authenticated;
+grant execute on function private.lock_memberships(uuid[], uuid[]) to service_role;

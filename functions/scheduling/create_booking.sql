@@ -84,7 +84,9 @@ security definer
 set search_path = ''
 as $$
 begin
-  -- lock order: provider -> client limit -> (the statement triggers) subscriptions
+  -- lock order: client membership -> provider -> client limit -> (the statement triggers)
+  -- subscriptions; the rules are asked after the locks, so they see a concurrent leave
+  perform private.lock_memberships(array[p_candidate.organization_id], array[p_candidate.client_id]);
   perform private.lock_provider(p_candidate.provider_id);
   perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
   perform private.assert_bookable(p_candidate);
@@ -92,7 +94,7 @@ end
 $$;
 
 comment on function private.admit_candidate(private.booking_candidate) is
-  'Before a 1-to-1 booking (or its session) is written: the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
+  'Before a 1-to-1 booking (or its session) is written: the client''s membership (for share, private.lock_memberships), the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
 
 revoke all on function private.admit_candidate(private.booking_candidate) from public, anon, authenticated;
 grant execute on function private.admit_candidate(private.booking_candidate) to service_role;
@@ -325,6 +327,8 @@ begin
   if v_session.id is null then
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
+  -- a leave never locks sessions: taking the client's membership after the session row is safe
+  perform private.lock_memberships(array[v_session.organization_id], array[p_client_id]);
   perform private.lock_client_limit(v_session.service_id, p_client_id);
   v_candidate := private.new_candidate(
     purpose => 'join',
@@ -358,7 +362,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean, text) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row and the client''s membership (for share), asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean, text) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean, text) to service_role;

@@ -15,16 +15,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  perform 1
-  from public.organization_members as m
-  where (m.organization_id, m.user_id) in (
-          select distinct x.organization_id, x.provider_id
-          from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
-        )
-    and m.status = 'accepted'
-    and m.role in ('owner', 'admin', 'provider')
-  order by m.organization_id, m.user_id
-  for share;
+  perform private.lock_memberships(p_organization_ids, p_provider_ids);
   if exists (
     select 1
     from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)

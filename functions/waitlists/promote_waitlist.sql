@@ -39,9 +39,17 @@ begin
       and e.organization_id = v_session.organization_id
       and e.status = 'waiting'
     order by e.queue_number
-    limit 1
-    for update;
+    limit 1;
     exit when v_entry.id is null;
+    -- the client's membership before their entry (lock order: a leave holds the membership,
+    -- then deletes the entry with it); a client who left meanwhile took the entry along
+    perform private.lock_memberships(array[v_entry.organization_id], array[v_entry.client_id]);
+    select e.* into v_entry
+    from public.waitlist_entries as e
+    where e.id = v_entry.id
+      and e.status = 'waiting'
+    for update;
+    continue when v_entry.id is null;
 
     begin
       -- the new booking's history says why it exists (not the reason of the change that freed the place)

@@ -201,18 +201,23 @@ def db_push(
             applied = stack.push_target(project, target, to=to, listener=listener)
     verb = "would apply" if dry_run else "applied"
     out.print(f"{verb} {len(applied)} migration(s) on {target.display}", highlight=False)
-    if applied and not dry_run and not target.is_local:
+    if not dry_run and not target.is_local:
         _warn_without_pg_cron(target)
 
 
+SCHEDULE_JOBS_SQL = "select * from ops.schedule_jobs();"
+
+
 def _warn_without_pg_cron(target: Target) -> None:
-    """Migrations schedule their jobs only where the project enabled pg_cron; never enable it."""
+    """Migrations schedule their jobs only where the project enabled pg_cron; never enable it,
+    but say how to schedule them once it is (ops.schedule_jobs, idempotent)."""
     with connect(target.url) as conn:
         if pg_cron_enabled(conn):
             return
     err.print(
         f"warning: pg_cron is not enabled on {target.display} (Database → Extensions): "
-        "the migrations' scheduled jobs were not created",
+        "the product's jobs are not scheduled; after enabling it, run in the SQL editor or psql: "
+        f"{SCHEDULE_JOBS_SQL}",
         highlight=False,
         soft_wrap=True,
     )

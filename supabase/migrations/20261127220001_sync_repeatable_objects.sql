@@ -5350,6 +5350,9 @@ grant execute on function public.create_recurring_booking(uuid, uuid, text, date
 --
 -- A dispatch run is the booking core applied to many candidates at once - the same rules and the
 -- same write as a single booking, through the tables' normal (statement-level) triggers:
+--   0. one statement locks the memberships of the due series' clients and providers (for share,
+--      in a fixed order: private.lock_memberships), before any series row: a leave or removal
+--      holds the membership and then ends the member's series;
 --   1. one statement claims the due series (for update skip locked: concurrent dispatchers
 --      split the work, never share it) and advances them; p_shard of p_shards takes only the
 --      series of the providers hashed to it, so shards running at once (the pg_cron jobs) never
@@ -5382,6 +5385,10 @@ set work_mem = '64MB'
 as $$
 declare
   c_max_provider_locks constant integer := 1000;
+  -- the due series seen before the claim, and the memberships of their parties
+  v_seen uuid[];
+  v_seen_orgs uuid[];
+  v_seen_people uuid[];
   -- claimed series
   v_ids uuid[];
   v_from date[];
@@ -5436,6 +5443,37 @@ begin
     perform private.raise_error('INVALID_REQUEST', 'The run date may be at most two years ahead.', 'p_run_date');
   end if;
 
+  -- 0. the parties' memberships, before any series row is claimed ---------------------------
+  -- a leave or removal locks the membership, then ends the member's series: the dispatcher
+  -- takes the memberships of every due series' client and provider first (one statement, for
+  -- share, in (organization, user) order: private.lock_memberships), so a leave in progress is
+  -- waited for and its series are no longer due, and a leave that comes later waits for this run
+  -- and sees its bookings. Only the series seen here are claimed below (one that became due
+  -- since is the next run's).
+  with seen as (
+    select r.id, r.organization_id, r.user_id, r.specialist_id
+    from public.recurring_bookings as r
+    where r.is_active
+      and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+      and (r.next_booking_date <= p_run_date
+           or exists (
+             select 1
+             from public.recurring_booking_exceptions as x
+             where x.organization_id = r.organization_id
+               and x.recurring_booking_id = r.id
+               and x.kind = 'moved'
+               and x.dispatched_on is null
+               and least(x.occurrence_date, (x.starts_at at time zone r.timezone)::date) <= p_run_date
+           ))
+  )
+  select
+    coalesce(array_agg(s.id), '{}'),
+    coalesce(array_agg(s.organization_id) || array_agg(s.organization_id), '{}'),
+    coalesce(array_agg(s.user_id) || array_agg(s.specialist_id), '{}')
+  into v_seen, v_seen_orgs, v_seen_people
+  from seen as s;
+  perform private.lock_memberships(v_seen_orgs, v_seen_people);
+
   -- 1. claim and advance ------------------------------------------------------------------
   -- moved occurrences (recurring_booking_exceptions) come due on the earlier of their regular
   -- and their new local date: claimed like the series (skip locked, the series row too, so an
@@ -5455,6 +5493,7 @@ begin
       and private.recurring_is_occurrence(r.start_date, r.frequency, x.occurrence_date)
       and (r.end_date is null or x.occurrence_date <= r.end_date)
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
+      and r.id in (select s.id from unnest(v_seen) as s (id))
     for no key update of x, r skip locked
   ),
   marked as (
@@ -5490,7 +5529,8 @@ begin
       -- shards by provider: every provider (its locks, its sessions, its calendar row) belongs
       -- to exactly one shard, so concurrent shards never wait for each other's provider locks
       and (p_shards = 1 or abs(hashtextextended(r.specialist_id::text, 0)) % p_shards = p_shard)
-    for no key update skip locked
+      and r.id in (select s.id from unnest(v_seen) as s (id))
+    for no key update of r skip locked
   ),
   advanced as (
     update public.recurring_bookings as r
@@ -6434,6 +6474,11 @@ begin
     perform private.raise_error('INVALID_REQUEST', 'A recurring booking id is required.', 'p_recurring_booking_id');
   end if;
   if p_lock then
+    -- the parties' memberships before the series row (lock order, as the dispatcher's: a leave
+    -- holds the membership, then ends the member's series; an edit may book or continue it)
+    perform private.lock_memberships(array[r.organization_id, r.organization_id], array[r.user_id, r.specialist_id])
+    from public.recurring_bookings as r
+    where r.id = p_recurring_booking_id;
     -- the dispatcher's claim skips a locked series (skip locked): it is handled by the next run,
     -- with the edit in place; concurrent edits of one series run one after the other
     select r.* into v_series from public.recurring_bookings as r where r.id = p_recurring_booking_id for no key update;
@@ -6458,7 +6503,7 @@ end
 $$;
 
 comment on function private.series_for_party(uuid, boolean) is
-  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
+  'The recurring series a series RPC acts on (locked for no key update unless p_lock is false, after its client''s and provider''s memberships for share: private.lock_memberships), after the access check: its client, the provider who runs it, an owner/admin of its organization, or a service call. Raises UNAUTHORIZED, INVALID_REQUEST (no id), NOT_FOUND (absent, or the caller is not an accepted member of its organization), FORBIDDEN (another member); hints p_recurring_booking_id.';
 
 revoke all on function private.series_for_party(uuid, boolean) from public, anon, authenticated;
 grant execute on function private.series_for_party(uuid, boolean) to service_role;
@@ -6988,6 +7033,9 @@ begin
         'service_id'
       );
     end if;
+    -- the parties' memberships first: a concurrent leave ends their series after its own check,
+    -- so it waits for this one to commit (and ends it), or commits first and they are not found
+    perform private.lock_memberships(array[new.organization_id, new.organization_id], array[new.user_id, new.specialist_id]);
     if coalesce(private.member_role(new.organization_id, new.specialist_id), '') not in ('owner', 'admin', 'provider') then
       perform private.raise_error('NOT_FOUND', 'Provider not found in this organization.', 'specialist_id');
     end if;
@@ -8018,6 +8066,43 @@ grant execute on function private.rule_service_provider(private.booking_candidat
 grant execute on function private.rule_client_member(private.booking_candidate[], boolean) to service_role;
 grant execute on function private.rule_anonymous_booking(private.booking_candidate[], boolean) to service_role;
 
+-- private.lock_memberships(orgs[], users[]): the lock half of rules client_member and
+-- provider_member. Every path that creates a booking (or a series) for a client takes it for the
+-- client before it asks the rules (and the service_sessions trigger for the provider), so a
+-- concurrent leave, removal or demotion (organization_members_guard_departure: the row is locked
+-- for update, then it looks for live bookings and upcoming sessions) either waits for the booking
+-- to commit and sees it (CONFLICT), or commits first and the rule then finds no membership
+-- (NOT_FOUND): never a booking for someone who is no longer a member. Set-based, in a fixed order
+-- ((organization, user)), so bookers locking many memberships at once (the dispatcher) never
+-- deadlock each other. Lock order (docs/scheduling.md "Concurrency"): memberships come before
+-- the series rows and waitlist entries a booking path locks, because a leave holds the membership
+-- and then ends the member's series and waitlist entries.
+create or replace function private.lock_memberships(p_organization_ids uuid[], p_user_ids uuid[])
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform 1
+  from public.organization_members as m
+  where (m.organization_id, m.user_id) in (
+          select x.organization_id, x.user_id
+          from unnest(p_organization_ids, p_user_ids) as x (organization_id, user_id)
+          where x.user_id is not null
+        )
+    and m.status = 'accepted'
+  order by m.organization_id, m.user_id
+  for share of m;
+end
+$$;
+
+comment on function private.lock_memberships(uuid[], uuid[]) is
+  'Locks the accepted memberships of the (organization, user) pairs for share, in (organization, user) order: every path that creates bookings or series takes the client''s before it asks the booking rules (rule client_member), the service_sessions trigger the provider''s (private.require_session_providers), so a concurrent leave, removal or demotion either sees the new booking or session (CONFLICT) or commits first (the rule answers NOT_FOUND). Absent memberships are skipped: the rules refuse them.';
+
+revoke all on function private.lock_memberships(uuid[], uuid[]) from public, anon, authenticated;
+grant execute on function private.lock_memberships(uuid[], uuid[]) to service_role;
+
 -- >>> functions/rules/public_page.sql
 -- Booking rules of the public booking page and of approval (registry: functions/rules/registry.sql).
 --   public_listing   a candidate from a published booking page (public_page) is a listed service
@@ -9038,7 +9123,9 @@ security definer
 set search_path = ''
 as $$
 begin
-  -- lock order: provider -> client limit -> (the statement triggers) subscriptions
+  -- lock order: client membership -> provider -> client limit -> (the statement triggers)
+  -- subscriptions; the rules are asked after the locks, so they see a concurrent leave
+  perform private.lock_memberships(array[p_candidate.organization_id], array[p_candidate.client_id]);
   perform private.lock_provider(p_candidate.provider_id);
   perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
   perform private.assert_bookable(p_candidate);
@@ -9046,7 +9133,7 @@ end
 $$;
 
 comment on function private.admit_candidate(private.booking_candidate) is
-  'Before a 1-to-1 booking (or its session) is written: the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
+  'Before a 1-to-1 booking (or its session) is written: the client''s membership (for share, private.lock_memberships), the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
 
 revoke all on function private.admit_candidate(private.booking_candidate) from public, anon, authenticated;
 grant execute on function private.admit_candidate(private.booking_candidate) to service_role;
@@ -9279,6 +9366,8 @@ begin
   if v_session.id is null then
     perform private.raise_error('NOT_FOUND', 'Session not found.', 'p_service_session_id');
   end if;
+  -- a leave never locks sessions: taking the client's membership after the session row is safe
+  perform private.lock_memberships(array[v_session.organization_id], array[p_client_id]);
   perform private.lock_client_limit(v_session.service_id, p_client_id);
   v_candidate := private.new_candidate(
     purpose => 'join',
@@ -9312,7 +9401,7 @@ end
 $$;
 
 comment on function private.join_service_session(uuid, uuid, text, boolean, text) is
-  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row, asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
+  'Booking core for scheduled sessions (workshops, courses, open 1-to-1 slots): locks the session row and the client''s membership (for share), asks the booking rules about a join candidate (session open and visible, service, client, anonymous sign-ins, booking window, duplicate booking, capacity, credits: private.assert_bookable), inserts the booking (confirmed, or pending until approval: private.approval_deadline; p_status_reason for its history); the statement triggers spend the credit, count the participant and emit booking.created.';
 
 revoke all on function private.join_service_session(uuid, uuid, text, boolean, text) from public, anon;
 grant execute on function private.join_service_session(uuid, uuid, text, boolean, text) to service_role;
@@ -9434,16 +9523,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  perform 1
-  from public.organization_members as m
-  where (m.organization_id, m.user_id) in (
-          select distinct x.organization_id, x.provider_id
-          from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
-        )
-    and m.status = 'accepted'
-    and m.role in ('owner', 'admin', 'provider')
-  order by m.organization_id, m.user_id
-  for share;
+  perform private.lock_memberships(p_organization_ids, p_provider_ids);
   if exists (
     select 1
     from unnest(p_organization_ids, p_provider_ids) as x (organization_id, provider_id)
@@ -11061,9 +11141,17 @@ begin
       and e.organization_id = v_session.organization_id
       and e.status = 'waiting'
     order by e.queue_number
-    limit 1
-    for update;
+    limit 1;
     exit when v_entry.id is null;
+    -- the client's membership before their entry (lock order: a leave holds the membership,
+    -- then deletes the entry with it); a client who left meanwhile took the entry along
+    perform private.lock_memberships(array[v_entry.organization_id], array[v_entry.client_id]);
+    select e.* into v_entry
+    from public.waitlist_entries as e
+    where e.id = v_entry.id
+      and e.status = 'waiting'
+    for update;
+    continue when v_entry.id is null;
 
     begin
       -- the new booking's history says why it exists (not the reason of the change that freed the place)
