@@ -227,3 +227,13 @@ def test_legacy_cancellations_are_recorded_as_history_not_cancelled_again(upgrad
     assert recorded > 0
     assert announced == 0, "history notifies nobody"
     assert audited == recorded, "each record audited once, by the trigger"
+
+
+def test_legacy_bookings_spend_their_credits_through_the_credit_trigger(upgrade: Upgrade) -> None:
+    """With no triggers (first stop) or with this release's credit trigger re-checking each named
+    credit (after the push): attached, and no subscription overdrawn."""
+    assert upgrade.first_runs["subscription_links"].changes["bookings_attached"] > 0
+    with psycopg.connect(upgrade.url) as conn:
+        report = scalar(conn, "select public.integrity_report()")
+    credits = {i["name"]: i["violations"] for i in report["invariants"]}
+    assert credits["negative_remaining_credits"] == 0 and credits["subscription_balance_math"] == 0

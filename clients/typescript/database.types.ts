@@ -272,13 +272,6 @@ export type Database = {
             referencedRelation: "bookings"
             referencedColumns: ["organization_id", "id"]
           },
-          {
-            foreignKeyName: "booking_status_history_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
         ]
       }
       /** A client's reservation of a session with a provider. */
@@ -1227,13 +1220,6 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "service_sessions_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "service_sessions_service_fkey"
             columns: ["organization_id", "service_id"]
             isOneToOne: false
@@ -1976,15 +1962,7 @@ export type Database = {
           visibility: "public" | "private" | "unlisted"
         }
         ComputedFields: never
-        Relationships: [
-          {
-            foreignKeyName: "service_sessions_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-        ]
+        Relationships: []
       }
       /**
        * Seed 001 "Check for duplicate times": non-cancelled workshop/course sessions of the same
@@ -2000,13 +1978,6 @@ export type Database = {
         }
         ComputedFields: never
         Relationships: [
-          {
-            foreignKeyName: "service_sessions_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
           {
             foreignKeyName: "service_sessions_service_fkey"
             columns: ["organization_id", "service_id"]

@@ -97,7 +97,7 @@ begin
       session_number => v_booking.session_number
     );
     perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
-    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "ends_at": "p_new_starts_at"}');
+    v_subscription := private.assert_bookable_credit(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "ends_at": "p_new_starts_at"}');
     begin
       update public.service_sessions as ss
       set starts_at = v_candidate.starts_at, ends_at = v_candidate.ends_at
@@ -136,14 +136,13 @@ begin
       exclude_booking_id => v_booking.id
     );
     perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
-    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "client_id": "p_new_starts_at", "service_session_id": "p_new_starts_at"}');
+    v_subscription := private.assert_bookable_credit(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "client_id": "p_new_starts_at", "service_session_id": "p_new_starts_at"}');
     update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
   end if;
 
-  -- the credit valid at the new time (the credits rule answered it above; moving it re-checks its
-  -- balance under the new subscription's row lock: bookings_spend_credit)
+  -- the credit valid at the new time (the credits rule chose it above; moving it re-checks its
+  -- balance under the new subscription's row lock: the bookings update trigger)
   v_previous_subscription := v_booking.subscription_id;
-  select cr.subscription_id into v_subscription from private.candidate_credits(array[v_candidate], false) as cr;
   if v_subscription is distinct from v_previous_subscription then
     update public.bookings as b set subscription_id = v_subscription where b.id = v_booking.id;
     perform private.write_audit(

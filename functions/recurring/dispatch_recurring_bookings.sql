@@ -30,8 +30,9 @@
 --   2. one statement turns the occurrences into booking candidates (purpose book, together);
 --      the providers' locks are taken (private.lock_provider, in a fixed order, when there are at
 --      most 1,000 of them; beyond, the overlap guarantee still refuses overlaps);
---   3. private.booking_rule_failures answers for all of them at once; the ones that pass are
---      written by private.book_individuals, the single booking's own write, in one statement
+--   3. private.booking_rule_verdicts answers for all of them at once (the first failing rule, or
+--      the credit a passing one spends); the ones that pass are written with that credit by
+--      private.book_individuals, the single booking's own write, in one statement
 --      (the triggers settle credits under the subscriptions' locks, log the history, emit
 --      booking.created). If that statement fails as a whole (a concurrent writer won a race),
 --      they are booked one by one instead;
@@ -347,16 +348,18 @@ begin
   ) as o;
 
   -- 3. every rule for all of them at once; the passing ones written in one statement ---------
+  -- (the verdicts: the first failing rule of each candidate, or the credit a passing one spends,
+  -- which it names for the write)
   with failures as materialized (
-    select f.n, f.rule, f.code, f.detail from private.booking_rule_failures(v_candidates, true) as f
+    select f.n, f.rule, f.code, f.detail, f.subscription_id from private.booking_rule_verdicts(v_candidates, true) as f
   )
   select
-    coalesce(array_agg(c order by c.n) filter (where f.n is null), '{}'),
+    coalesce(array_agg(private.candidate_spending(c, f.subscription_id) order by c.n) filter (where f.code is null), '{}'),
     -- refused because of the run's own earlier candidates, maybe: asked again on their own
     coalesce(array_agg(c order by c.n) filter (where f.rule in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
-    coalesce(array_agg(c order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
-    coalesce(array_agg(f.code order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
-    coalesce(array_agg(f.detail order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}')
+    coalesce(array_agg(c order by c.n) filter (where f.code is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
+    coalesce(array_agg(f.code order by c.n) filter (where f.code is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
+    coalesce(array_agg(f.detail order by c.n) filter (where f.code is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}')
   into v_passing, v_retry, v_failed, v_codes, v_details
   from unnest(v_candidates) as c
   left join failures as f on f.n = c.n;

@@ -39,9 +39,11 @@ as $$
        and c.starts_at >= own.starts_at
        and (own.expires_at is null or c.starts_at < own.expires_at)) as own_still_valid
     from unnest(p_candidates) as c
+    -- only a move or a join names the booking it moves: the purpose goes into the key, so the
+    -- index probe is skipped for everything else (a join filter on the purpose would be applied
+    -- after probing bookings_pkey for every booked row the bookings trigger settles)
     left join public.bookings as mb
-      on c.purpose in ('move', 'join')
-     and mb.id = c.exclude_booking_id
+      on mb.id = case when c.purpose in ('move', 'join') then c.exclude_booking_id end
     left join public.subscriptions as own on own.id = mb.subscription_id
     where c.purpose = any (private.rule_purposes('credits'))
       and c.client_id is not null
@@ -163,18 +165,21 @@ comment on function private.candidate_credits(private.booking_candidate[], boole
 revoke all on function private.candidate_credits(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.candidate_credits(private.booking_candidate[], boolean) to service_role;
 
-create or replace function private.rule_credits(p_candidates private.booking_candidate[], p_together boolean)
-returns table (n integer, code text, detail text, hint text)
+-- (the rule answered only for the candidates it refuses until the rules handed the credit of the
+-- others to the writers as well: private.booking_rule_verdicts)
+drop function if exists private.rule_credits(private.booking_candidate[], boolean);
+
+create function private.rule_credits(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text, subscription_id uuid)
 language sql
 stable
 as $$
-  select x.n, x.code, x.detail, x.hint
+  select x.n, x.code, x.detail, x.hint, x.subscription_id
   from private.candidate_credits(p_candidates, p_together) as x
-  where x.code is not null
 $$;
 
 comment on function private.rule_credits(private.booking_candidate[], boolean) is
-  'Rule credits: NO_CREDITS_LEFT where private.candidate_credits finds no credit the candidate may spend.';
+  'Rule credits: NO_CREDITS_LEFT where private.candidate_credits finds no credit the candidate may spend. Unlike the other rules it answers for every candidate it charges: code null and subscription_id = the credit it spends for those it lets through (private.booking_rule_verdicts hands it to the writer).';
 
 revoke all on function private.rule_credits(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.rule_credits(private.booking_candidate[], boolean) to service_role;

@@ -5,13 +5,17 @@
 --   private.booking_rule_failures(candidates[], together)  -> (n, rule, code, detail, hint)
 -- for the first rule each candidate breaks (nothing for a candidate that passes), or, for one
 -- candidate, private.assert_bookable(candidate, ...) which raises that failure with the
--- contract's code. A single booking is a one-candidate call; slot search asks about every slot
+-- contract's code. Writers ask private.booking_rule_verdicts (private.assert_bookable_credit for
+-- one candidate): the same answer plus, for a candidate that passes, the subscription whose
+-- credit the credits rule chose, which they write (one credit computation per booking besides
+-- the settle under the subscription's lock, functions/credits/spend_credit.sql). A single booking is a one-candidate call; slot search asks about every slot
 -- of the window at once; the recurring dispatcher about every due occurrence at once.
 --
 -- The registry below lists every rule once: its position (the first failing rule, in this
 -- order, is the one reported), the purposes it applies to, the codes it raises and what it says.
 -- Each rule is a set-based function private.rule_<name>(candidates[], together) in this folder
--- returning (n, code, detail, hint) for the candidates it refuses; the hint names the
+-- returning (n, code, detail, hint) for the candidates it refuses (the credits rule also returns
+-- the ones it lets through, with code null and the credit they spend); the hint names the
 -- candidate's field (starts_at, provider_id, ...), which callers map to their argument or
 -- column names. `together` says the candidates will all be written (a batch): then each one also
 -- counts the candidates before it (same provider's earlier ones for overlaps and daily limits,
@@ -109,11 +113,11 @@ comment on function private.rule_purposes(text) is
 revoke all on function private.rule_purposes(text) from public, anon, authenticated;
 grant execute on function private.rule_purposes(text) to service_role;
 
-create or replace function private.booking_rule_failures(
+create or replace function private.booking_rule_verdicts(
   p_candidates private.booking_candidate[],
   p_together boolean default true
 )
-returns table (n integer, rule text, code text, detail text, hint text)
+returns table (n integer, rule text, code text, detail text, hint text, subscription_id uuid)
 language plpgsql
 stable
 security definer
@@ -126,41 +130,67 @@ as $$
 #variable_conflict use_column
 begin
   -- plpgsql so that the statement is planned once per session; the rule functions are plain SQL
-  -- and inlined into it. One branch per registered rule.
+  -- and inlined into it. One branch per registered rule; the credits rule answers for every
+  -- candidate it charges, failing or not, so that a candidate that passes every rule comes back
+  -- with the credit it spends and the writer need not ask again.
   return query
-  select distinct on (f.n) f.n, f.rule, f.code, f.detail, f.hint
+  select distinct on (f.n)
+    f.n, case when f.code is not null then f.rule end, f.code, f.detail, f.hint,
+    case when f.code is null then f.subscription_id end
   from (
-    select x.n, 'reschedule_window' as rule, x.code, x.detail, x.hint from private.rule_reschedule_window(p_candidates, p_together) as x
-    union all select x.n, 'treatment_order', x.code, x.detail, x.hint from private.rule_treatment_order(p_candidates, p_together) as x
-    union all select x.n, 'service_offered', x.code, x.detail, x.hint from private.rule_service_offered(p_candidates, p_together) as x
-    union all select x.n, 'provider_member', x.code, x.detail, x.hint from private.rule_provider_member(p_candidates, p_together) as x
-    union all select x.n, 'service_provider', x.code, x.detail, x.hint from private.rule_service_provider(p_candidates, p_together) as x
-    union all select x.n, 'client_member', x.code, x.detail, x.hint from private.rule_client_member(p_candidates, p_together) as x
-    union all select x.n, 'public_listing', x.code, x.detail, x.hint from private.rule_public_listing(p_candidates, p_together) as x
-    union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint from private.rule_anonymous_booking(p_candidates, p_together) as x
-    union all select x.n, 'series_approval', x.code, x.detail, x.hint from private.rule_series_approval(p_candidates, p_together) as x
-    union all select x.n, 'session_type', x.code, x.detail, x.hint from private.rule_session_type(p_candidates, p_together) as x
-    union all select x.n, 'session_span', x.code, x.detail, x.hint from private.rule_session_span(p_candidates, p_together) as x
-    union all select x.n, 'session_open', x.code, x.detail, x.hint from private.rule_session_open(p_candidates, p_together) as x
-    union all select x.n, 'not_in_past', x.code, x.detail, x.hint from private.rule_not_in_past(p_candidates, p_together) as x
-    union all select x.n, 'min_notice', x.code, x.detail, x.hint from private.rule_min_notice(p_candidates, p_together) as x
-    union all select x.n, 'booking_window', x.code, x.detail, x.hint from private.rule_booking_window(p_candidates, p_together) as x
-    union all select x.n, 'organization_open', x.code, x.detail, x.hint from private.rule_organization_open(p_candidates, p_together) as x
-    union all select x.n, 'availability', x.code, x.detail, x.hint from private.rule_availability(p_candidates, p_together) as x
-    union all select x.n, 'free_time', x.code, x.detail, x.hint from private.rule_free_time(p_candidates, p_together) as x
-    union all select x.n, 'daily_limit', x.code, x.detail, x.hint from private.rule_daily_limit(p_candidates, p_together) as x
-    union all select x.n, 'client_limit', x.code, x.detail, x.hint from private.rule_client_limit(p_candidates, p_together) as x
-    union all select x.n, 'already_joined', x.code, x.detail, x.hint from private.rule_already_joined(p_candidates, p_together) as x
-    union all select x.n, 'capacity', x.code, x.detail, x.hint from private.rule_capacity(p_candidates, p_together) as x
-    union all select x.n, 'credits', x.code, x.detail, x.hint from private.rule_credits(p_candidates, p_together) as x
+    select x.n, 'reschedule_window' as rule, x.code, x.detail, x.hint, null::uuid as subscription_id from private.rule_reschedule_window(p_candidates, p_together) as x
+    union all select x.n, 'treatment_order', x.code, x.detail, x.hint, null from private.rule_treatment_order(p_candidates, p_together) as x
+    union all select x.n, 'service_offered', x.code, x.detail, x.hint, null from private.rule_service_offered(p_candidates, p_together) as x
+    union all select x.n, 'provider_member', x.code, x.detail, x.hint, null from private.rule_provider_member(p_candidates, p_together) as x
+    union all select x.n, 'service_provider', x.code, x.detail, x.hint, null from private.rule_service_provider(p_candidates, p_together) as x
+    union all select x.n, 'client_member', x.code, x.detail, x.hint, null from private.rule_client_member(p_candidates, p_together) as x
+    union all select x.n, 'public_listing', x.code, x.detail, x.hint, null from private.rule_public_listing(p_candidates, p_together) as x
+    union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint, null from private.rule_anonymous_booking(p_candidates, p_together) as x
+    union all select x.n, 'series_approval', x.code, x.detail, x.hint, null from private.rule_series_approval(p_candidates, p_together) as x
+    union all select x.n, 'session_type', x.code, x.detail, x.hint, null from private.rule_session_type(p_candidates, p_together) as x
+    union all select x.n, 'session_span', x.code, x.detail, x.hint, null from private.rule_session_span(p_candidates, p_together) as x
+    union all select x.n, 'session_open', x.code, x.detail, x.hint, null from private.rule_session_open(p_candidates, p_together) as x
+    union all select x.n, 'not_in_past', x.code, x.detail, x.hint, null from private.rule_not_in_past(p_candidates, p_together) as x
+    union all select x.n, 'min_notice', x.code, x.detail, x.hint, null from private.rule_min_notice(p_candidates, p_together) as x
+    union all select x.n, 'booking_window', x.code, x.detail, x.hint, null from private.rule_booking_window(p_candidates, p_together) as x
+    union all select x.n, 'organization_open', x.code, x.detail, x.hint, null from private.rule_organization_open(p_candidates, p_together) as x
+    union all select x.n, 'availability', x.code, x.detail, x.hint, null from private.rule_availability(p_candidates, p_together) as x
+    union all select x.n, 'free_time', x.code, x.detail, x.hint, null from private.rule_free_time(p_candidates, p_together) as x
+    union all select x.n, 'daily_limit', x.code, x.detail, x.hint, null from private.rule_daily_limit(p_candidates, p_together) as x
+    union all select x.n, 'client_limit', x.code, x.detail, x.hint, null from private.rule_client_limit(p_candidates, p_together) as x
+    union all select x.n, 'already_joined', x.code, x.detail, x.hint, null from private.rule_already_joined(p_candidates, p_together) as x
+    union all select x.n, 'capacity', x.code, x.detail, x.hint, null from private.rule_capacity(p_candidates, p_together) as x
+    -- the credits rule answers for the candidates it lets through too: the credit they spend
+    union all select x.n, 'credits', x.code, x.detail, x.hint, x.subscription_id from private.rule_credits(p_candidates, p_together) as x
   ) as f
   join private.booking_rules() as r on r.name = f.rule
-  order by f.n, r.rank;
+  order by f.n, f.code is null, r.rank;
 end
 $$;
 
+comment on function private.booking_rule_verdicts(private.booking_candidate[], boolean) is
+  'The booking rules with the credit: for each candidate that breaks a rule, the first one it breaks (as private.booking_rule_failures); for each other candidate the credits rule charges (book, join, move of a regular booking with a client), a row with rule, code, detail and hint null and subscription_id = the subscription whose credit it spends (null: pay-per-session, or a moved booking that spent none). Writers hand that credit to the write (private.book_individuals) instead of asking again; the bookings trigger still settles it under the subscription''s lock.';
+
+revoke all on function private.booking_rule_verdicts(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.booking_rule_verdicts(private.booking_candidate[], boolean) to service_role;
+
+create or replace function private.booking_rule_failures(
+  p_candidates private.booking_candidate[],
+  p_together boolean default true
+)
+returns table (n integer, rule text, code text, detail text, hint text)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select v.n, v.rule, v.code, v.detail, v.hint
+  from private.booking_rule_verdicts(p_candidates, p_together) as v
+  where v.code is not null
+$$;
+
 comment on function private.booking_rule_failures(private.booking_candidate[], boolean) is
-  'The booking rules, set-based: for each candidate that breaks one, the first rule it breaks (registry order, private.booking_rules) with its contract code, detail and hint (a candidate field: callers map it to their argument or column). p_together: the candidates are written together, so each counts the ones before it (overlaps, daily limits, credits); false for alternatives (slot search). No locks: callers hold the provider lock (private.lock_provider) when they write.';
+  'The booking rules, set-based: for each candidate that breaks one, the first rule it breaks (registry order, private.booking_rules) with its contract code, detail and hint (a candidate field: callers map it to their argument or column). p_together: the candidates are written together, so each counts the ones before it (overlaps, daily limits, credits); false for alternatives (slot search). No locks: callers hold the provider lock (private.lock_provider) when they write. private.booking_rule_verdicts answers the same with the credit of the passing candidates.';
 
 revoke all on function private.booking_rule_failures(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.booking_rule_failures(private.booking_candidate[], boolean) to service_role;
@@ -192,30 +222,51 @@ comment on function private.rule_hint(text, text, jsonb) is
 revoke all on function private.rule_hint(text, text, jsonb) from public, anon, authenticated;
 grant execute on function private.rule_hint(text, text, jsonb) to service_role;
 
-create or replace function private.assert_bookable(
+create or replace function private.assert_bookable_credit(
   p_candidate private.booking_candidate,
   p_hint_prefix text default 'p_',
   p_hints jsonb default '{}'::jsonb
 )
-returns void
+returns uuid
 language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
 declare
-  v_failure record;
+  v_verdict record;
 begin
-  select f.code, f.detail, f.hint into v_failure
-  from private.booking_rule_failures(array[p_candidate], false) as f;
-  if found then
-    perform private.raise_error(v_failure.code, v_failure.detail, private.rule_hint(v_failure.hint, p_hint_prefix, p_hints));
+  select v.code, v.detail, v.hint, v.subscription_id into v_verdict
+  from private.booking_rule_verdicts(array[p_candidate], false) as v;
+  if v_verdict.code is not null then
+    perform private.raise_error(v_verdict.code, v_verdict.detail, private.rule_hint(v_verdict.hint, p_hint_prefix, p_hints));
   end if;
+  return v_verdict.subscription_id;
 end
 $$;
 
+comment on function private.assert_bookable_credit(private.booking_candidate, text, jsonb) is
+  'The booking rules for one candidate: raises the first one it breaks with the contract code (private.raise_error), its detail and a hint naming the caller''s argument (p_hint_prefix || field, or p_hints ->> field); else returns the subscription whose credit the candidate spends (null: none), for the writer to write.';
+
+revoke all on function private.assert_bookable_credit(private.booking_candidate, text, jsonb) from public, anon, authenticated;
+grant execute on function private.assert_bookable_credit(private.booking_candidate, text, jsonb) to service_role;
+
+create or replace function private.assert_bookable(
+  p_candidate private.booking_candidate,
+  p_hint_prefix text default 'p_',
+  p_hints jsonb default '{}'::jsonb
+)
+returns void
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select null::void from private.assert_bookable_credit(p_candidate, p_hint_prefix, p_hints)
+$$;
+
 comment on function private.assert_bookable(private.booking_candidate, text, jsonb) is
-  'The booking rules for one candidate: raises the first one it breaks with the contract code (private.raise_error), its detail and a hint naming the caller''s argument (p_hint_prefix || field, or p_hints ->> field). A candidate without a start asks only the rules that need no time (service, people, session type).';
+  'The booking rules for one candidate: raises the first one it breaks with the contract code (private.raise_error), its detail and a hint naming the caller''s argument (p_hint_prefix || field, or p_hints ->> field). A candidate without a start asks only the rules that need no time (service, people, session type). private.assert_bookable_credit also returns the credit.';
 
 revoke all on function private.assert_bookable(private.booking_candidate, text, jsonb) from public, anon, authenticated;
 grant execute on function private.assert_bookable(private.booking_candidate, text, jsonb) to service_role;

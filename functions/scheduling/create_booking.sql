@@ -77,8 +77,11 @@ comment on function private.individual_candidate(uuid, uuid, timestamptz, uuid, 
 revoke all on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
 
-create or replace function private.admit_candidate(p_candidate private.booking_candidate)
-returns void
+-- (it returned nothing until the rules handed the writers the credit they chose)
+drop function if exists private.admit_candidate(private.booking_candidate);
+
+create function private.admit_candidate(p_candidate private.booking_candidate)
+returns uuid
 language plpgsql
 security definer
 set search_path = ''
@@ -89,12 +92,12 @@ begin
   perform private.lock_memberships(array[p_candidate.organization_id], array[p_candidate.client_id]);
   perform private.lock_provider(p_candidate.provider_id);
   perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
-  perform private.assert_bookable(p_candidate);
+  return private.assert_bookable_credit(p_candidate);
 end
 $$;
 
 comment on function private.admit_candidate(private.booking_candidate) is
-  'Before a 1-to-1 booking (or its session) is written: the client''s membership (for share, private.lock_memberships), the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
+  'Before a 1-to-1 booking (or its session) is written: the client''s membership (for share, private.lock_memberships), the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable_credit, hints p_<field>); returns the subscription whose credit the booking spends (null: none).';
 
 revoke all on function private.admit_candidate(private.booking_candidate) from public, anon, authenticated;
 grant execute on function private.admit_candidate(private.booking_candidate) to service_role;
@@ -166,16 +169,16 @@ begin
   -- one statement for any number of 1-to-1 bookings (a single booking, a dispatch run): each
   -- candidate's private individual session, created holding its booking (current_participants
   -- = 1: the bookings trigger does not count a founding booking again), and the booking itself
-  -- (price snapshot; the credit the credits rule chose, all candidates together; pending until
-  -- approval where the service asks for it). The statement triggers of both tables do the rest.
+  -- (price snapshot; the credit the candidate names: the callers asked the rules, whose credits
+  -- rule chose it for all candidates together - private.booking_rule_verdicts - and wrote it into
+  -- the candidates; pending until approval where the service asks for it). The statement
+  -- triggers of both tables do the rest (the bookings one settles the credits under the
+  -- subscriptions' locks).
   return query
   with c as materialized (
     select x.*, sv.price, sv.requires_approval
     from unnest(p_candidates) as x
     join public.services as sv on sv.id = x.service_id
-  ),
-  credit as materialized (
-    select cr.n, cr.subscription_id from private.candidate_credits(p_candidates, true) as cr
   ),
   sessions as (
     insert into public.service_sessions
@@ -194,12 +197,11 @@ begin
   select
     c.organization_id, c.client_id, c.provider_id, c.service_id, s.id, s.session_type_id,
     c.starts_at, c.ends_at, case when a.deadline is null then 'confirmed' else 'pending' end, a.deadline,
-    c.booking_kind, c.price, p_notes, cr.subscription_id,
+    c.booking_kind, c.price, p_notes, c.subscription_id,
     c.recurring_booking_id, c.occurrence_date, c.session_group_id, c.session_number, c.total_sessions
   from c
   -- a provider's live sessions never overlap: (provider, start) names the new one
   join sessions as s on s.provider_id = c.provider_id and s.starts_at = c.starts_at
-  left join credit as cr on cr.n = c.n
   cross join lateral (
     select case when c.requires_approval then private.approval_deadline(c.service_id, c.starts_at) end as deadline
   ) as a
@@ -209,7 +211,7 @@ end
 $$;
 
 comment on function private.book_individuals(private.booking_candidate[], text) is
-  'The write of the 1-to-1 booking core, for any number of candidates at once (callers hold the provider locks and asked the booking rules, together): one statement inserts each candidate''s private individual session, created holding its booking, and its booking (price snapshot, the credit private.candidate_credits chose, series or treatment tags from the candidate, pending until approval where the service asks for it); the tables'' statement triggers settle credits, log history and emit booking.created. Returns the bookings in candidate order.';
+  'The write of the 1-to-1 booking core, for any number of candidates at once (callers hold the provider locks and asked the booking rules, together): one statement inserts each candidate''s private individual session, created holding its booking, and its booking (price snapshot, the credit each candidate names - the credits rule''s choice, private.booking_rule_verdicts -, series or treatment tags from the candidate, pending until approval where the service asks for it); the tables'' statement triggers settle credits, log history and emit booking.created. Returns the bookings in candidate order.';
 
 revoke all on function private.book_individuals(private.booking_candidate[], text) from public, anon, authenticated;
 grant execute on function private.book_individuals(private.booking_candidate[], text) to service_role;
@@ -224,7 +226,8 @@ declare
   v_booking public.bookings;
 begin
   perform private.validate_booking_kind(p_candidate.booking_kind);
-  perform private.admit_candidate(p_candidate);
+  -- the rules' credit, written as the candidate's (the settle trigger checks it under its lock)
+  p_candidate.subscription_id := private.admit_candidate(p_candidate);
   begin
     select b.* into v_booking from private.book_individuals(array[p_candidate], p_notes) as b;
   exception when exclusion_violation then
@@ -316,6 +319,7 @@ declare
   v_candidate private.booking_candidate;
   v_booking public.bookings;
   v_deadline timestamptz;
+  v_subscription uuid;
 begin
   perform private.validate_booking_kind(p_booking_kind);
 
@@ -342,7 +346,8 @@ begin
     acting_as_staff => p_is_staff,
     service_session_id => v_session.id
   );
-  perform private.assert_bookable(v_candidate);
+  -- every rule; the credit the credits rule chose is the one written
+  v_subscription := private.assert_bookable_credit(v_candidate);
 
   v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at, p_is_staff);
   insert into public.bookings
@@ -352,9 +357,8 @@ begin
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
     v_session.session_type_id, v_session.starts_at, v_session.ends_at,
     case when v_deadline is null then 'confirmed' else 'pending' end, p_status_reason, v_deadline, p_booking_kind, sv.price,
-    cr.subscription_id
+    v_subscription
   from public.services sv
-  left join private.candidate_credits(array[v_candidate], false) as cr on true
   where sv.id = v_session.service_id
   returning * into v_booking;
   return v_booking;

@@ -1839,7 +1839,7 @@ begin
       session_number => v_booking.session_number
     );
     perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
-    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "ends_at": "p_new_starts_at"}');
+    v_subscription := private.assert_bookable_credit(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "ends_at": "p_new_starts_at"}');
     begin
       update public.service_sessions as ss
       set starts_at = v_candidate.starts_at, ends_at = v_candidate.ends_at
@@ -1878,14 +1878,13 @@ begin
       exclude_booking_id => v_booking.id
     );
     perform private.lock_client_limit(v_candidate.service_id, v_candidate.client_id);
-    perform private.assert_bookable(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "client_id": "p_new_starts_at", "service_session_id": "p_new_starts_at"}');
+    v_subscription := private.assert_bookable_credit(v_candidate, 'p_', '{"starts_at": "p_new_starts_at", "client_id": "p_new_starts_at", "service_session_id": "p_new_starts_at"}');
     update public.bookings as b set service_session_id = v_target.id where b.id = v_booking.id;
   end if;
 
-  -- the credit valid at the new time (the credits rule answered it above; moving it re-checks its
-  -- balance under the new subscription's row lock: bookings_spend_credit)
+  -- the credit valid at the new time (the credits rule chose it above; moving it re-checks its
+  -- balance under the new subscription's row lock: the bookings update trigger)
   v_previous_subscription := v_booking.subscription_id;
-  select cr.subscription_id into v_subscription from private.candidate_credits(array[v_candidate], false) as cr;
   if v_subscription is distinct from v_previous_subscription then
     update public.bookings as b set subscription_id = v_subscription where b.id = v_booking.id;
     perform private.write_audit(
@@ -5360,8 +5359,9 @@ grant execute on function public.create_recurring_booking(uuid, uuid, text, date
 --   2. one statement turns the occurrences into booking candidates (purpose book, together);
 --      the providers' locks are taken (private.lock_provider, in a fixed order, when there are at
 --      most 1,000 of them; beyond, the overlap guarantee still refuses overlaps);
---   3. private.booking_rule_failures answers for all of them at once; the ones that pass are
---      written by private.book_individuals, the single booking's own write, in one statement
+--   3. private.booking_rule_verdicts answers for all of them at once (the first failing rule, or
+--      the credit a passing one spends); the ones that pass are written with that credit by
+--      private.book_individuals, the single booking's own write, in one statement
 --      (the triggers settle credits under the subscriptions' locks, log the history, emit
 --      booking.created). If that statement fails as a whole (a concurrent writer won a race),
 --      they are booked one by one instead;
@@ -5677,16 +5677,18 @@ begin
   ) as o;
 
   -- 3. every rule for all of them at once; the passing ones written in one statement ---------
+  -- (the verdicts: the first failing rule of each candidate, or the credit a passing one spends,
+  -- which it names for the write)
   with failures as materialized (
-    select f.n, f.rule, f.code, f.detail from private.booking_rule_failures(v_candidates, true) as f
+    select f.n, f.rule, f.code, f.detail, f.subscription_id from private.booking_rule_verdicts(v_candidates, true) as f
   )
   select
-    coalesce(array_agg(c order by c.n) filter (where f.n is null), '{}'),
+    coalesce(array_agg(private.candidate_spending(c, f.subscription_id) order by c.n) filter (where f.code is null), '{}'),
     -- refused because of the run's own earlier candidates, maybe: asked again on their own
     coalesce(array_agg(c order by c.n) filter (where f.rule in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
-    coalesce(array_agg(c order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
-    coalesce(array_agg(f.code order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
-    coalesce(array_agg(f.detail order by c.n) filter (where f.n is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}')
+    coalesce(array_agg(c order by c.n) filter (where f.code is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
+    coalesce(array_agg(f.code order by c.n) filter (where f.code is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}'),
+    coalesce(array_agg(f.detail order by c.n) filter (where f.code is not null and f.rule not in ('free_time', 'daily_limit', 'client_limit', 'credits')), '{}')
   into v_passing, v_retry, v_failed, v_codes, v_details
   from unnest(v_candidates) as c
   left join failures as f on f.n = c.n;
@@ -7428,6 +7430,45 @@ comment on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestam
 revoke all on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) from public, anon, authenticated;
 grant execute on function private.new_candidate(text, uuid, uuid, uuid, uuid, timestamptz, timestamptz, uuid, text, uuid, boolean, uuid, uuid, uuid, uuid, date, uuid, integer, integer, integer, boolean) to service_role;
 
+create or replace function private.candidate_spending(p_candidate private.booking_candidate, p_subscription_id uuid)
+returns private.booking_candidate
+language sql
+immutable
+parallel safe
+as $$
+  -- the candidate naming the subscription whose credit it spends (the credits rule's answer,
+  -- private.booking_rule_verdicts), as a writer hands it to private.book_individuals
+  select private.new_candidate(
+    purpose => (p_candidate).purpose,
+    organization_id => (p_candidate).organization_id,
+    service_id => (p_candidate).service_id,
+    provider_id => (p_candidate).provider_id,
+    client_id => (p_candidate).client_id,
+    starts_at => (p_candidate).starts_at,
+    ends_at => (p_candidate).ends_at,
+    session_type_id => (p_candidate).session_type_id,
+    booking_kind => (p_candidate).booking_kind,
+    subscription_id => p_subscription_id,
+    acting_as_staff => (p_candidate).acting_as_staff,
+    service_session_id => (p_candidate).service_session_id,
+    exclude_session_id => (p_candidate).exclude_session_id,
+    exclude_booking_id => (p_candidate).exclude_booking_id,
+    recurring_booking_id => (p_candidate).recurring_booking_id,
+    occurrence_date => (p_candidate).occurrence_date,
+    session_group_id => (p_candidate).session_group_id,
+    session_number => (p_candidate).session_number,
+    total_sessions => (p_candidate).total_sessions,
+    n => (p_candidate).n,
+    public_page => (p_candidate).public_page
+  )
+$$;
+
+comment on function private.candidate_spending(private.booking_candidate, uuid) is
+  'The candidate with subscription_id = the credit it spends (the credits rule''s answer in private.booking_rule_verdicts): what a writer hands to private.book_individuals.';
+
+revoke all on function private.candidate_spending(private.booking_candidate, uuid) from public, anon, authenticated;
+grant execute on function private.candidate_spending(private.booking_candidate, uuid) to service_role;
+
 -- >>> functions/rules/client_limit.sql
 -- Booking rule client_limit (registry: functions/rules/registry.sql; issue 14): a client holds
 -- at most services.max_bookings_per_client live bookings of a service per local day | week
@@ -7540,9 +7581,11 @@ as $$
        and c.starts_at >= own.starts_at
        and (own.expires_at is null or c.starts_at < own.expires_at)) as own_still_valid
     from unnest(p_candidates) as c
+    -- only a move or a join names the booking it moves: the purpose goes into the key, so the
+    -- index probe is skipped for everything else (a join filter on the purpose would be applied
+    -- after probing bookings_pkey for every booked row the bookings trigger settles)
     left join public.bookings as mb
-      on c.purpose in ('move', 'join')
-     and mb.id = c.exclude_booking_id
+      on mb.id = case when c.purpose in ('move', 'join') then c.exclude_booking_id end
     left join public.subscriptions as own on own.id = mb.subscription_id
     where c.purpose = any (private.rule_purposes('credits'))
       and c.client_id is not null
@@ -7664,18 +7707,21 @@ comment on function private.candidate_credits(private.booking_candidate[], boole
 revoke all on function private.candidate_credits(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.candidate_credits(private.booking_candidate[], boolean) to service_role;
 
-create or replace function private.rule_credits(p_candidates private.booking_candidate[], p_together boolean)
-returns table (n integer, code text, detail text, hint text)
+-- (the rule answered only for the candidates it refuses until the rules handed the credit of the
+-- others to the writers as well: private.booking_rule_verdicts)
+drop function if exists private.rule_credits(private.booking_candidate[], boolean);
+
+create function private.rule_credits(p_candidates private.booking_candidate[], p_together boolean)
+returns table (n integer, code text, detail text, hint text, subscription_id uuid)
 language sql
 stable
 as $$
-  select x.n, x.code, x.detail, x.hint
+  select x.n, x.code, x.detail, x.hint, x.subscription_id
   from private.candidate_credits(p_candidates, p_together) as x
-  where x.code is not null
 $$;
 
 comment on function private.rule_credits(private.booking_candidate[], boolean) is
-  'Rule credits: NO_CREDITS_LEFT where private.candidate_credits finds no credit the candidate may spend.';
+  'Rule credits: NO_CREDITS_LEFT where private.candidate_credits finds no credit the candidate may spend. Unlike the other rules it answers for every candidate it charges: code null and subscription_id = the credit it spends for those it lets through (private.booking_rule_verdicts hands it to the writer).';
 
 revoke all on function private.rule_credits(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.rule_credits(private.booking_candidate[], boolean) to service_role;
@@ -8182,13 +8228,17 @@ grant execute on function private.rule_series_approval(private.booking_candidate
 --   private.booking_rule_failures(candidates[], together)  -> (n, rule, code, detail, hint)
 -- for the first rule each candidate breaks (nothing for a candidate that passes), or, for one
 -- candidate, private.assert_bookable(candidate, ...) which raises that failure with the
--- contract's code. A single booking is a one-candidate call; slot search asks about every slot
+-- contract's code. Writers ask private.booking_rule_verdicts (private.assert_bookable_credit for
+-- one candidate): the same answer plus, for a candidate that passes, the subscription whose
+-- credit the credits rule chose, which they write (one credit computation per booking besides
+-- the settle under the subscription's lock, functions/credits/spend_credit.sql). A single booking is a one-candidate call; slot search asks about every slot
 -- of the window at once; the recurring dispatcher about every due occurrence at once.
 --
 -- The registry below lists every rule once: its position (the first failing rule, in this
 -- order, is the one reported), the purposes it applies to, the codes it raises and what it says.
 -- Each rule is a set-based function private.rule_<name>(candidates[], together) in this folder
--- returning (n, code, detail, hint) for the candidates it refuses; the hint names the
+-- returning (n, code, detail, hint) for the candidates it refuses (the credits rule also returns
+-- the ones it lets through, with code null and the credit they spend); the hint names the
 -- candidate's field (starts_at, provider_id, ...), which callers map to their argument or
 -- column names. `together` says the candidates will all be written (a batch): then each one also
 -- counts the candidates before it (same provider's earlier ones for overlaps and daily limits,
@@ -8286,11 +8336,11 @@ comment on function private.rule_purposes(text) is
 revoke all on function private.rule_purposes(text) from public, anon, authenticated;
 grant execute on function private.rule_purposes(text) to service_role;
 
-create or replace function private.booking_rule_failures(
+create or replace function private.booking_rule_verdicts(
   p_candidates private.booking_candidate[],
   p_together boolean default true
 )
-returns table (n integer, rule text, code text, detail text, hint text)
+returns table (n integer, rule text, code text, detail text, hint text, subscription_id uuid)
 language plpgsql
 stable
 security definer
@@ -8303,41 +8353,67 @@ as $$
 #variable_conflict use_column
 begin
   -- plpgsql so that the statement is planned once per session; the rule functions are plain SQL
-  -- and inlined into it. One branch per registered rule.
+  -- and inlined into it. One branch per registered rule; the credits rule answers for every
+  -- candidate it charges, failing or not, so that a candidate that passes every rule comes back
+  -- with the credit it spends and the writer need not ask again.
   return query
-  select distinct on (f.n) f.n, f.rule, f.code, f.detail, f.hint
+  select distinct on (f.n)
+    f.n, case when f.code is not null then f.rule end, f.code, f.detail, f.hint,
+    case when f.code is null then f.subscription_id end
   from (
-    select x.n, 'reschedule_window' as rule, x.code, x.detail, x.hint from private.rule_reschedule_window(p_candidates, p_together) as x
-    union all select x.n, 'treatment_order', x.code, x.detail, x.hint from private.rule_treatment_order(p_candidates, p_together) as x
-    union all select x.n, 'service_offered', x.code, x.detail, x.hint from private.rule_service_offered(p_candidates, p_together) as x
-    union all select x.n, 'provider_member', x.code, x.detail, x.hint from private.rule_provider_member(p_candidates, p_together) as x
-    union all select x.n, 'service_provider', x.code, x.detail, x.hint from private.rule_service_provider(p_candidates, p_together) as x
-    union all select x.n, 'client_member', x.code, x.detail, x.hint from private.rule_client_member(p_candidates, p_together) as x
-    union all select x.n, 'public_listing', x.code, x.detail, x.hint from private.rule_public_listing(p_candidates, p_together) as x
-    union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint from private.rule_anonymous_booking(p_candidates, p_together) as x
-    union all select x.n, 'series_approval', x.code, x.detail, x.hint from private.rule_series_approval(p_candidates, p_together) as x
-    union all select x.n, 'session_type', x.code, x.detail, x.hint from private.rule_session_type(p_candidates, p_together) as x
-    union all select x.n, 'session_span', x.code, x.detail, x.hint from private.rule_session_span(p_candidates, p_together) as x
-    union all select x.n, 'session_open', x.code, x.detail, x.hint from private.rule_session_open(p_candidates, p_together) as x
-    union all select x.n, 'not_in_past', x.code, x.detail, x.hint from private.rule_not_in_past(p_candidates, p_together) as x
-    union all select x.n, 'min_notice', x.code, x.detail, x.hint from private.rule_min_notice(p_candidates, p_together) as x
-    union all select x.n, 'booking_window', x.code, x.detail, x.hint from private.rule_booking_window(p_candidates, p_together) as x
-    union all select x.n, 'organization_open', x.code, x.detail, x.hint from private.rule_organization_open(p_candidates, p_together) as x
-    union all select x.n, 'availability', x.code, x.detail, x.hint from private.rule_availability(p_candidates, p_together) as x
-    union all select x.n, 'free_time', x.code, x.detail, x.hint from private.rule_free_time(p_candidates, p_together) as x
-    union all select x.n, 'daily_limit', x.code, x.detail, x.hint from private.rule_daily_limit(p_candidates, p_together) as x
-    union all select x.n, 'client_limit', x.code, x.detail, x.hint from private.rule_client_limit(p_candidates, p_together) as x
-    union all select x.n, 'already_joined', x.code, x.detail, x.hint from private.rule_already_joined(p_candidates, p_together) as x
-    union all select x.n, 'capacity', x.code, x.detail, x.hint from private.rule_capacity(p_candidates, p_together) as x
-    union all select x.n, 'credits', x.code, x.detail, x.hint from private.rule_credits(p_candidates, p_together) as x
+    select x.n, 'reschedule_window' as rule, x.code, x.detail, x.hint, null::uuid as subscription_id from private.rule_reschedule_window(p_candidates, p_together) as x
+    union all select x.n, 'treatment_order', x.code, x.detail, x.hint, null from private.rule_treatment_order(p_candidates, p_together) as x
+    union all select x.n, 'service_offered', x.code, x.detail, x.hint, null from private.rule_service_offered(p_candidates, p_together) as x
+    union all select x.n, 'provider_member', x.code, x.detail, x.hint, null from private.rule_provider_member(p_candidates, p_together) as x
+    union all select x.n, 'service_provider', x.code, x.detail, x.hint, null from private.rule_service_provider(p_candidates, p_together) as x
+    union all select x.n, 'client_member', x.code, x.detail, x.hint, null from private.rule_client_member(p_candidates, p_together) as x
+    union all select x.n, 'public_listing', x.code, x.detail, x.hint, null from private.rule_public_listing(p_candidates, p_together) as x
+    union all select x.n, 'anonymous_booking', x.code, x.detail, x.hint, null from private.rule_anonymous_booking(p_candidates, p_together) as x
+    union all select x.n, 'series_approval', x.code, x.detail, x.hint, null from private.rule_series_approval(p_candidates, p_together) as x
+    union all select x.n, 'session_type', x.code, x.detail, x.hint, null from private.rule_session_type(p_candidates, p_together) as x
+    union all select x.n, 'session_span', x.code, x.detail, x.hint, null from private.rule_session_span(p_candidates, p_together) as x
+    union all select x.n, 'session_open', x.code, x.detail, x.hint, null from private.rule_session_open(p_candidates, p_together) as x
+    union all select x.n, 'not_in_past', x.code, x.detail, x.hint, null from private.rule_not_in_past(p_candidates, p_together) as x
+    union all select x.n, 'min_notice', x.code, x.detail, x.hint, null from private.rule_min_notice(p_candidates, p_together) as x
+    union all select x.n, 'booking_window', x.code, x.detail, x.hint, null from private.rule_booking_window(p_candidates, p_together) as x
+    union all select x.n, 'organization_open', x.code, x.detail, x.hint, null from private.rule_organization_open(p_candidates, p_together) as x
+    union all select x.n, 'availability', x.code, x.detail, x.hint, null from private.rule_availability(p_candidates, p_together) as x
+    union all select x.n, 'free_time', x.code, x.detail, x.hint, null from private.rule_free_time(p_candidates, p_together) as x
+    union all select x.n, 'daily_limit', x.code, x.detail, x.hint, null from private.rule_daily_limit(p_candidates, p_together) as x
+    union all select x.n, 'client_limit', x.code, x.detail, x.hint, null from private.rule_client_limit(p_candidates, p_together) as x
+    union all select x.n, 'already_joined', x.code, x.detail, x.hint, null from private.rule_already_joined(p_candidates, p_together) as x
+    union all select x.n, 'capacity', x.code, x.detail, x.hint, null from private.rule_capacity(p_candidates, p_together) as x
+    -- the credits rule answers for the candidates it lets through too: the credit they spend
+    union all select x.n, 'credits', x.code, x.detail, x.hint, x.subscription_id from private.rule_credits(p_candidates, p_together) as x
   ) as f
   join private.booking_rules() as r on r.name = f.rule
-  order by f.n, r.rank;
+  order by f.n, f.code is null, r.rank;
 end
 $$;
 
+comment on function private.booking_rule_verdicts(private.booking_candidate[], boolean) is
+  'The booking rules with the credit: for each candidate that breaks a rule, the first one it breaks (as private.booking_rule_failures); for each other candidate the credits rule charges (book, join, move of a regular booking with a client), a row with rule, code, detail and hint null and subscription_id = the subscription whose credit it spends (null: pay-per-session, or a moved booking that spent none). Writers hand that credit to the write (private.book_individuals) instead of asking again; the bookings trigger still settles it under the subscription''s lock.';
+
+revoke all on function private.booking_rule_verdicts(private.booking_candidate[], boolean) from public, anon, authenticated;
+grant execute on function private.booking_rule_verdicts(private.booking_candidate[], boolean) to service_role;
+
+create or replace function private.booking_rule_failures(
+  p_candidates private.booking_candidate[],
+  p_together boolean default true
+)
+returns table (n integer, rule text, code text, detail text, hint text)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select v.n, v.rule, v.code, v.detail, v.hint
+  from private.booking_rule_verdicts(p_candidates, p_together) as v
+  where v.code is not null
+$$;
+
 comment on function private.booking_rule_failures(private.booking_candidate[], boolean) is
-  'The booking rules, set-based: for each candidate that breaks one, the first rule it breaks (registry order, private.booking_rules) with its contract code, detail and hint (a candidate field: callers map it to their argument or column). p_together: the candidates are written together, so each counts the ones before it (overlaps, daily limits, credits); false for alternatives (slot search). No locks: callers hold the provider lock (private.lock_provider) when they write.';
+  'The booking rules, set-based: for each candidate that breaks one, the first rule it breaks (registry order, private.booking_rules) with its contract code, detail and hint (a candidate field: callers map it to their argument or column). p_together: the candidates are written together, so each counts the ones before it (overlaps, daily limits, credits); false for alternatives (slot search). No locks: callers hold the provider lock (private.lock_provider) when they write. private.booking_rule_verdicts answers the same with the credit of the passing candidates.';
 
 revoke all on function private.booking_rule_failures(private.booking_candidate[], boolean) from public, anon, authenticated;
 grant execute on function private.booking_rule_failures(private.booking_candidate[], boolean) to service_role;
@@ -8369,30 +8445,51 @@ comment on function private.rule_hint(text, text, jsonb) is
 revoke all on function private.rule_hint(text, text, jsonb) from public, anon, authenticated;
 grant execute on function private.rule_hint(text, text, jsonb) to service_role;
 
-create or replace function private.assert_bookable(
+create or replace function private.assert_bookable_credit(
   p_candidate private.booking_candidate,
   p_hint_prefix text default 'p_',
   p_hints jsonb default '{}'::jsonb
 )
-returns void
+returns uuid
 language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
 declare
-  v_failure record;
+  v_verdict record;
 begin
-  select f.code, f.detail, f.hint into v_failure
-  from private.booking_rule_failures(array[p_candidate], false) as f;
-  if found then
-    perform private.raise_error(v_failure.code, v_failure.detail, private.rule_hint(v_failure.hint, p_hint_prefix, p_hints));
+  select v.code, v.detail, v.hint, v.subscription_id into v_verdict
+  from private.booking_rule_verdicts(array[p_candidate], false) as v;
+  if v_verdict.code is not null then
+    perform private.raise_error(v_verdict.code, v_verdict.detail, private.rule_hint(v_verdict.hint, p_hint_prefix, p_hints));
   end if;
+  return v_verdict.subscription_id;
 end
 $$;
 
+comment on function private.assert_bookable_credit(private.booking_candidate, text, jsonb) is
+  'The booking rules for one candidate: raises the first one it breaks with the contract code (private.raise_error), its detail and a hint naming the caller''s argument (p_hint_prefix || field, or p_hints ->> field); else returns the subscription whose credit the candidate spends (null: none), for the writer to write.';
+
+revoke all on function private.assert_bookable_credit(private.booking_candidate, text, jsonb) from public, anon, authenticated;
+grant execute on function private.assert_bookable_credit(private.booking_candidate, text, jsonb) to service_role;
+
+create or replace function private.assert_bookable(
+  p_candidate private.booking_candidate,
+  p_hint_prefix text default 'p_',
+  p_hints jsonb default '{}'::jsonb
+)
+returns void
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select null::void from private.assert_bookable_credit(p_candidate, p_hint_prefix, p_hints)
+$$;
+
 comment on function private.assert_bookable(private.booking_candidate, text, jsonb) is
-  'The booking rules for one candidate: raises the first one it breaks with the contract code (private.raise_error), its detail and a hint naming the caller''s argument (p_hint_prefix || field, or p_hints ->> field). A candidate without a start asks only the rules that need no time (service, people, session type).';
+  'The booking rules for one candidate: raises the first one it breaks with the contract code (private.raise_error), its detail and a hint naming the caller''s argument (p_hint_prefix || field, or p_hints ->> field). A candidate without a start asks only the rules that need no time (service, people, session type). private.assert_bookable_credit also returns the credit.';
 
 revoke all on function private.assert_bookable(private.booking_candidate, text, jsonb) from public, anon, authenticated;
 grant execute on function private.assert_bookable(private.booking_candidate, text, jsonb) to service_role;
@@ -9116,8 +9213,11 @@ comment on function private.individual_candidate(uuid, uuid, timestamptz, uuid, 
 revoke all on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) from public, anon, authenticated;
 grant execute on function private.individual_candidate(uuid, uuid, timestamptz, uuid, uuid, timestamptz, text) to service_role;
 
-create or replace function private.admit_candidate(p_candidate private.booking_candidate)
-returns void
+-- (it returned nothing until the rules handed the writers the credit they chose)
+drop function if exists private.admit_candidate(private.booking_candidate);
+
+create function private.admit_candidate(p_candidate private.booking_candidate)
+returns uuid
 language plpgsql
 security definer
 set search_path = ''
@@ -9128,12 +9228,12 @@ begin
   perform private.lock_memberships(array[p_candidate.organization_id], array[p_candidate.client_id]);
   perform private.lock_provider(p_candidate.provider_id);
   perform private.lock_client_limit(p_candidate.service_id, p_candidate.client_id);
-  perform private.assert_bookable(p_candidate);
+  return private.assert_bookable_credit(p_candidate);
 end
 $$;
 
 comment on function private.admit_candidate(private.booking_candidate) is
-  'Before a 1-to-1 booking (or its session) is written: the client''s membership (for share, private.lock_memberships), the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable, hints p_<field>).';
+  'Before a 1-to-1 booking (or its session) is written: the client''s membership (for share, private.lock_memberships), the provider lock, the client''s limit lock, then every booking rule for the candidate (private.assert_bookable_credit, hints p_<field>); returns the subscription whose credit the booking spends (null: none).';
 
 revoke all on function private.admit_candidate(private.booking_candidate) from public, anon, authenticated;
 grant execute on function private.admit_candidate(private.booking_candidate) to service_role;
@@ -9205,16 +9305,16 @@ begin
   -- one statement for any number of 1-to-1 bookings (a single booking, a dispatch run): each
   -- candidate's private individual session, created holding its booking (current_participants
   -- = 1: the bookings trigger does not count a founding booking again), and the booking itself
-  -- (price snapshot; the credit the credits rule chose, all candidates together; pending until
-  -- approval where the service asks for it). The statement triggers of both tables do the rest.
+  -- (price snapshot; the credit the candidate names: the callers asked the rules, whose credits
+  -- rule chose it for all candidates together - private.booking_rule_verdicts - and wrote it into
+  -- the candidates; pending until approval where the service asks for it). The statement
+  -- triggers of both tables do the rest (the bookings one settles the credits under the
+  -- subscriptions' locks).
   return query
   with c as materialized (
     select x.*, sv.price, sv.requires_approval
     from unnest(p_candidates) as x
     join public.services as sv on sv.id = x.service_id
-  ),
-  credit as materialized (
-    select cr.n, cr.subscription_id from private.candidate_credits(p_candidates, true) as cr
   ),
   sessions as (
     insert into public.service_sessions
@@ -9233,12 +9333,11 @@ begin
   select
     c.organization_id, c.client_id, c.provider_id, c.service_id, s.id, s.session_type_id,
     c.starts_at, c.ends_at, case when a.deadline is null then 'confirmed' else 'pending' end, a.deadline,
-    c.booking_kind, c.price, p_notes, cr.subscription_id,
+    c.booking_kind, c.price, p_notes, c.subscription_id,
     c.recurring_booking_id, c.occurrence_date, c.session_group_id, c.session_number, c.total_sessions
   from c
   -- a provider's live sessions never overlap: (provider, start) names the new one
   join sessions as s on s.provider_id = c.provider_id and s.starts_at = c.starts_at
-  left join credit as cr on cr.n = c.n
   cross join lateral (
     select case when c.requires_approval then private.approval_deadline(c.service_id, c.starts_at) end as deadline
   ) as a
@@ -9248,7 +9347,7 @@ end
 $$;
 
 comment on function private.book_individuals(private.booking_candidate[], text) is
-  'The write of the 1-to-1 booking core, for any number of candidates at once (callers hold the provider locks and asked the booking rules, together): one statement inserts each candidate''s private individual session, created holding its booking, and its booking (price snapshot, the credit private.candidate_credits chose, series or treatment tags from the candidate, pending until approval where the service asks for it); the tables'' statement triggers settle credits, log history and emit booking.created. Returns the bookings in candidate order.';
+  'The write of the 1-to-1 booking core, for any number of candidates at once (callers hold the provider locks and asked the booking rules, together): one statement inserts each candidate''s private individual session, created holding its booking, and its booking (price snapshot, the credit each candidate names - the credits rule''s choice, private.booking_rule_verdicts -, series or treatment tags from the candidate, pending until approval where the service asks for it); the tables'' statement triggers settle credits, log history and emit booking.created. Returns the bookings in candidate order.';
 
 revoke all on function private.book_individuals(private.booking_candidate[], text) from public, anon, authenticated;
 grant execute on function private.book_individuals(private.booking_candidate[], text) to service_role;
@@ -9263,7 +9362,8 @@ declare
   v_booking public.bookings;
 begin
   perform private.validate_booking_kind(p_candidate.booking_kind);
-  perform private.admit_candidate(p_candidate);
+  -- the rules' credit, written as the candidate's (the settle trigger checks it under its lock)
+  p_candidate.subscription_id := private.admit_candidate(p_candidate);
   begin
     select b.* into v_booking from private.book_individuals(array[p_candidate], p_notes) as b;
   exception when exclusion_violation then
@@ -9355,6 +9455,7 @@ declare
   v_candidate private.booking_candidate;
   v_booking public.bookings;
   v_deadline timestamptz;
+  v_subscription uuid;
 begin
   perform private.validate_booking_kind(p_booking_kind);
 
@@ -9381,7 +9482,8 @@ begin
     acting_as_staff => p_is_staff,
     service_session_id => v_session.id
   );
-  perform private.assert_bookable(v_candidate);
+  -- every rule; the credit the credits rule chose is the one written
+  v_subscription := private.assert_bookable_credit(v_candidate);
 
   v_deadline := private.approval_deadline(v_session.service_id, v_session.starts_at, p_is_staff);
   insert into public.bookings
@@ -9391,9 +9493,8 @@ begin
     v_session.organization_id, p_client_id, v_session.provider_id, v_session.service_id, v_session.id,
     v_session.session_type_id, v_session.starts_at, v_session.ends_at,
     case when v_deadline is null then 'confirmed' else 'pending' end, p_status_reason, v_deadline, p_booking_kind, sv.price,
-    cr.subscription_id
+    v_subscription
   from public.services sv
-  left join private.candidate_credits(array[v_candidate], false) as cr on true
   where sv.id = v_session.service_id
   returning * into v_booking;
   return v_booking;

@@ -46,8 +46,8 @@ select is_empty(
 select is_empty(
   $$select r.name from private.booking_rules() as r
     where position(format('private.rule_%s(', r.name) in
-                   (select p.prosrc from pg_proc p where p.oid = 'private.booking_rule_failures(private.booking_candidate[], boolean)'::regprocedure)) = 0$$,
-  'registry: private.booking_rule_failures asks every registered rule');
+                   (select p.prosrc from pg_proc p where p.oid = 'private.booking_rule_verdicts(private.booking_candidate[], boolean)'::regprocedure)) = 0$$,
+  'registry: private.booking_rule_verdicts (behind private.booking_rule_failures) asks every registered rule');
 select is((select count(distinct r.rank)::int from private.booking_rules() as r), (select count(*)::int from private.booking_rules()),
   'registry: every rule has its own rank (the order failures are reported in)');
 

@@ -84,4 +84,6 @@ def when(meets: tuple[str, ...]) -> str:
     """When in the upgrade a backfill declaring `meets` runs."""
     if meets == (CURRENT,):
         return "after the push has completed"
-    return "where the push stops at a guard that needs it, or after the push"
+    if RELEASE_20261124 in meets:
+        return "wherever the push stops (no triggers or the previous release's), or after it"
+    return "where the push stops before any trigger is deployed (20261124020200), or after it completed"

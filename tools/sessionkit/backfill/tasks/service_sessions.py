@@ -16,9 +16,10 @@ Steps:
                 * a booking of a group service with no session at its time is a conflict;
                 written through the triggers: a new private session starts empty, a stale legacy
                 count is put right before the batch's bookings join (the participant trigger, where
-                deployed, then counts each link), and every session the batch touched is
-                recomputed from its live bookings afterwards (a no-op where the trigger counted;
-                the count itself where no trigger is deployed yet);
+                deployed, then counts each link), and afterwards every session the batch touched
+                holds its live bookings (a group session recounted; a new private session holds
+                exactly its own booking): a no-op where the trigger counted, the count itself where
+                no trigger is deployed yet;
   3. participants - every other group session's stale current_participants recomputed.
 """
 
@@ -238,9 +239,13 @@ where b.id = l.id and l.verdict in ('group', 'individual');
 
 update public.service_sessions ss
 set current_participants = {LIVE_COUNT.format(session="ss.id")}
-where ss.id in (select coalesce(l.session_id, l.new_session_id) from bf_link l
-                where l.verdict in ('group', 'individual'))
-  and ss.current_participants <> {LIVE_COUNT.format(session="ss.id")}
+where ss.id in (select l.session_id from bf_link l where l.verdict = 'group')
+  and ss.current_participants <> {LIVE_COUNT.format(session="ss.id")};
+
+update public.service_sessions ss
+set current_participants = 1
+from bf_link l
+where ss.id = l.new_session_id and l.verdict = 'individual' and l.live and ss.current_participants <> 1
 """
 
 TALLY = """
