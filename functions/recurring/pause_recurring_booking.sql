@@ -63,16 +63,7 @@ begin
   end if;
   -- a series ends with its client's or provider's membership (leaving, removal): it does not
   -- come back for someone who is no longer a member (series_for_party locked both memberships)
-  if private.member_role(v_series.organization_id, v_series.user_id) is distinct from 'client' then
-    perform private.raise_error(
-      'NOT_FOUND', 'Client not found in this organization: the series ended when they left.', 'p_recurring_booking_id'
-    );
-  end if;
-  if coalesce(private.member_role(v_series.organization_id, v_series.specialist_id), '') not in ('owner', 'admin', 'provider') then
-    perform private.raise_error(
-      'NOT_FOUND', 'Provider not found in this organization: the series ended when they left.', 'p_recurring_booking_id'
-    );
-  end if;
+  perform private.assert_series_members(v_series, 'p_recurring_booking_id', 'p_recurring_booking_id');
   if exists (select 1 from public.recurring_bookings as c
              where c.organization_id = v_series.organization_id and c.continues_id = v_series.id) then
     perform private.raise_error(

@@ -7,7 +7,7 @@
 -- Dates: day n = tests.next_weekday(1) + n (day 0 is the first Monday at least 7 days ahead),
 -- organization in UTC; the provider works 09:00-17:00 every day.
 begin;
-select plan(71);
+select plan(72);
 
 create temp table edit_results (label text primary key, result jsonb) on commit drop;
 
@@ -264,6 +264,8 @@ select is((tests.error_of($$select public.resume_recurring_booking(tests.ref('le
 select is((tests.error_of($$select public.resume_recurring_booking(tests.ref('left_provider'))$$)) - 'detail',
   '{"sqlstate": "PT404", "message": "NOT_FOUND", "hint": "p_recurring_booking_id"}'::jsonb,
   'resume: the series of a provider who left stays ended (NOT_FOUND)');
+select throws_ok($$update public.recurring_bookings set is_active = true where id = tests.ref('left_client')$$,
+  'PT404', 'NOT_FOUND', 'a direct resume (update is_active) of the series of a client who left is refused too');
 
 -- change from a date on -------------------------------------------------------------------------
 select tests.clear_authentication();
