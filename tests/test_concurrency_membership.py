@@ -266,3 +266,40 @@ def test_a_waitlist_promotion_racing_the_first_waiting_clients_leave_books_someo
     for leaver, outcome in zip(leavers, outcomes[:-1], strict=True):
         assert is_member(conn, org, leaver) == (outcome == "CONFLICT")
         assert (outcome == "CONFLICT") == (leaver == client)
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_the_dispatcher_racing_providers_leaving_books_only_those_who_stay(
+    conn: psycopg.Connection, db_url: str, make_org: Callable[..., Org], server_today: date, round_: int
+) -> None:
+    # the provider side of the same order: the dispatcher locks its series' providers' memberships
+    # before it claims the series, which a provider's leave ends after its own check
+    org = make_org()
+    first_day = server_today + timedelta(days=2)
+    providers = []
+    for i in range(CLIENTS):
+        name = f"{org.slug}_p{i}"
+        provider = scalar(conn, "select tests.add_member(%s, %s, 'provider')", (org.slug, name))
+        conn.execute("select tests.seed_weekly_hours(%s, %s, '07:00', '22:00')", (org.id, provider))
+        conn.execute(
+            "select tests.seed_series(%s, %s, %s, %s, 'weekly', %s, time '09:00')",
+            (org.id, f"{org.slug}_c{i}", name, org.service, first_day),
+        )
+        providers.append(provider)
+    tasks = [request(db_url, "select public.leave_organization(%s)", (org.id,), user_id=p) for p in providers]
+    tasks.append(
+        request(db_url, "select public.dispatch_recurring_bookings(%s)", (first_day,), role="service_role")
+    )
+
+    outcomes = run_parallel(tasks)
+
+    assert outcomes[-1] == "ok"
+    for provider, left in zip(providers, outcomes[:-1], strict=True):
+        sessions = scalar(
+            conn,
+            "select count(*) from public.service_sessions"
+            " where organization_id = %s and provider_id = %s and status = 'scheduled'",
+            (org.id, provider),
+        )
+        member = is_member(conn, org, provider)
+        assert (left, member, sessions) in (("ok", False, 0), ("CONFLICT", True, 1)), (left, member, sessions)

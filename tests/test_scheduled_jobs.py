@@ -8,6 +8,7 @@ call it. The project that enables pg_cron only after its push is tests/test_supa
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -15,7 +16,12 @@ from contextlib import AbstractContextManager
 import psycopg
 import pytest
 
+from sessionkit.config import Project
+
 from .helpers import scalar
+
+FIRST_LISTED = "20261127220000"  # the migration that made jobs a list (ops.scheduled_jobs)
+SCHEDULE_CALL = re.compile(r"cron\.schedule\(\s*'([a-z0-9-]+)'")
 
 ActAs = Callable[..., AbstractContextManager[psycopg.Connection]]
 
@@ -30,6 +36,28 @@ def test_the_local_stack_runs_exactly_the_listed_jobs_once_each(conn: psycopg.Co
     ).fetchall()
     assert scheduled == listed
     assert len(listed) == 9
+
+
+def test_every_job_a_released_migration_schedules_is_listed(
+    project: Project, conn: psycopg.Connection
+) -> None:
+    listed = {name for (name,) in conn.execute("select jobname from ops.scheduled_jobs").fetchall()}
+    scheduled = {
+        name
+        for path in sorted((project.root / "migrations").glob("*.sql"))
+        if path.name < FIRST_LISTED
+        for name in SCHEDULE_CALL.findall(path.read_text())
+    }
+    assert scheduled == listed
+
+
+def test_migrations_after_the_list_schedule_through_it_not_with_cron_schedule(project: Project) -> None:
+    direct = [
+        path.name
+        for path in sorted((project.root / "migrations").glob("*.sql"))
+        if path.name > FIRST_LISTED and SCHEDULE_CALL.search(path.read_text())
+    ]
+    assert direct == [], "upsert the job into ops.scheduled_jobs and call ops.schedule_jobs() instead"
 
 
 def test_scheduling_again_where_the_migrations_scheduled_the_jobs_changes_nothing(

@@ -3391,9 +3391,9 @@ export type Database = {
        * of the pause are not booked late): every occurrence it holds again must be free, else
        * SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
        * the series' client, the provider who runs it and owners/admins. Returns the series. Audited;
-       * outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND,
-       * FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by
-       * another series).
+       * outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND
+       * (also: its client or provider is no longer a member - leaving ended the series), FORBIDDEN,
+       * SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by another series).
        */
       resume_recurring_booking: {
         Args: { p_recurring_booking_id: string }

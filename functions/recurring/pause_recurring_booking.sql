@@ -61,6 +61,9 @@ begin
   if v_series.is_active then
     return v_series;  -- running already
   end if;
+  -- a series ends with its client's or provider's membership (leaving, removal): it does not
+  -- come back for someone who is no longer a member (series_for_party locked both memberships)
+  perform private.assert_series_members(v_series, 'p_recurring_booking_id', 'p_recurring_booking_id');
   if exists (select 1 from public.recurring_bookings as c
              where c.organization_id = v_series.organization_id and c.continues_id = v_series.id) then
     perform private.raise_error(
@@ -108,7 +111,7 @@ end
 $$;
 
 comment on function public.resume_recurring_booking(uuid) is
-  'Resumes a paused recurring series from its first occurrence on or after today (occurrences of the pause are not booked late): every occurrence it holds again must be free, else SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by another series).';
+  'Resumes a paused recurring series from its first occurrence on or after today (occurrences of the pause are not booked late): every occurrence it holds again must be free, else SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (also: its client or provider is no longer a member - leaving ended the series), FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by another series).';
 
 revoke execute on function public.resume_recurring_booking(uuid) from public, anon;
 grant execute on function public.resume_recurring_booking(uuid) to authenticated, service_role;

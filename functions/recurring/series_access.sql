@@ -107,3 +107,33 @@ comment on function private.record_series_change(public.recurring_bookings, text
 
 revoke all on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) from public, anon, authenticated;
 grant execute on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) to service_role;
+
+create or replace function private.assert_series_members(
+  p_series public.recurring_bookings,
+  p_client_hint text,
+  p_provider_hint text
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  -- leaving ends a member's series (organization_members_guard_departure); a resume must not
+  -- bring it back for someone who is no longer a member. A leave running at the same moment
+  -- waits for the resumed row and ends it again (its update re-reads the row).
+  if private.member_role(p_series.organization_id, p_series.user_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization: the series ended when they left.', p_client_hint);
+  end if;
+  if coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization: the series ended when they left.', p_provider_hint);
+  end if;
+end
+$$;
+
+comment on function private.assert_series_members(public.recurring_bookings, text, text) is
+  'NOT_FOUND unless the series'' client is still an accepted client and its provider an accepted owner/admin/provider of its organization (hints p_client_hint, p_provider_hint): a resumed series (resume_recurring_booking, a direct update of is_active) does not come back for someone who left.';
+
+revoke all on function private.assert_series_members(public.recurring_bookings, text, text) from public, anon, authenticated;
+grant execute on function private.assert_series_members(public.recurring_bookings, text, text) to service_role;

@@ -282,6 +282,9 @@ begin
   -- service calls (imports, backfills, fixtures) may write series as they are; the dispatcher
   -- reports their collisions. create_recurring_booking checks its service callers itself.
   if not private.is_service_call() then
+    if tg_op = 'UPDATE' and not old.is_active then
+      perform private.assert_series_members(new, 'user_id', 'specialist_id');  -- a resume
+    end if;
     perform private.assert_series_slots_free(new);
   end if;
   return new;
@@ -289,6 +292,6 @@ end
 $$;
 
 comment on function private.recurring_booking_slots_free() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN).';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN); a resumed one also its client and provider still members (private.assert_series_members, NOT_FOUND hint user_id / specialist_id).';
 
 revoke all on function private.recurring_booking_slots_free() from public, anon, authenticated;

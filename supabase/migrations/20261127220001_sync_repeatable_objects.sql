@@ -6264,6 +6264,9 @@ begin
   if v_series.is_active then
     return v_series;  -- running already
   end if;
+  -- a series ends with its client's or provider's membership (leaving, removal): it does not
+  -- come back for someone who is no longer a member (series_for_party locked both memberships)
+  perform private.assert_series_members(v_series, 'p_recurring_booking_id', 'p_recurring_booking_id');
   if exists (select 1 from public.recurring_bookings as c
              where c.organization_id = v_series.organization_id and c.continues_id = v_series.id) then
     perform private.raise_error(
@@ -6311,7 +6314,7 @@ end
 $$;
 
 comment on function public.resume_recurring_booking(uuid) is
-  'Resumes a paused recurring series from its first occurrence on or after today (occurrences of the pause are not booked late): every occurrence it holds again must be free, else SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by another series).';
+  'Resumes a paused recurring series from its first occurrence on or after today (occurrences of the pause are not booked late): every occurrence it holds again must be free, else SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For the series'' client, the provider who runs it and owners/admins. Returns the series. Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST, NOT_FOUND (also: its client or provider is no longer a member - leaving ended the series), FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by another series).';
 
 revoke execute on function public.resume_recurring_booking(uuid) from public, anon;
 grant execute on function public.resume_recurring_booking(uuid) to authenticated, service_role;
@@ -6573,6 +6576,36 @@ comment on function private.record_series_change(public.recurring_bookings, text
 
 revoke all on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) from public, anon, authenticated;
 grant execute on function private.record_series_change(public.recurring_bookings, text, jsonb, jsonb) to service_role;
+
+create or replace function private.assert_series_members(
+  p_series public.recurring_bookings,
+  p_client_hint text,
+  p_provider_hint text
+)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  -- leaving ends a member's series (organization_members_guard_departure); a resume must not
+  -- bring it back for someone who is no longer a member. A leave running at the same moment
+  -- waits for the resumed row and ends it again (its update re-reads the row).
+  if private.member_role(p_series.organization_id, p_series.user_id) is distinct from 'client' then
+    perform private.raise_error('NOT_FOUND', 'Client not found in this organization: the series ended when they left.', p_client_hint);
+  end if;
+  if coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') not in ('owner', 'admin', 'provider') then
+    perform private.raise_error('NOT_FOUND', 'Provider not found in this organization: the series ended when they left.', p_provider_hint);
+  end if;
+end
+$$;
+
+comment on function private.assert_series_members(public.recurring_bookings, text, text) is
+  'NOT_FOUND unless the series'' client is still an accepted client and its provider an accepted owner/admin/provider of its organization (hints p_client_hint, p_provider_hint): a resumed series (resume_recurring_booking, a direct update of is_active) does not come back for someone who left.';
+
+revoke all on function private.assert_series_members(public.recurring_bookings, text, text) from public, anon, authenticated;
+grant execute on function private.assert_series_members(public.recurring_bookings, text, text) to service_role;
 
 -- >>> functions/recurring/series_holds.sql
 -- A recurring series holds its slots (issue 10): the occurrences of an active series that the
@@ -6859,6 +6892,9 @@ begin
   -- service calls (imports, backfills, fixtures) may write series as they are; the dispatcher
   -- reports their collisions. create_recurring_booking checks its service callers itself.
   if not private.is_service_call() then
+    if tg_op = 'UPDATE' and not old.is_active then
+      perform private.assert_series_members(new, 'user_id', 'specialist_id');  -- a resume
+    end if;
     perform private.assert_series_slots_free(new);
   end if;
   return new;
@@ -6866,7 +6902,7 @@ end
 $$;
 
 comment on function private.recurring_booking_slots_free() is
-  'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN).';
+  'BEFORE INSERT/UPDATE trigger on recurring_bookings (users): a new, moved or resumed series must find every occurrence it would hold free (private.assert_series_slots_free, SLOT_TAKEN); a resumed one also its client and provider still members (private.assert_series_members, NOT_FOUND hint user_id / specialist_id).';
 
 revoke all on function private.recurring_booking_slots_free() from public, anon, authenticated;
 

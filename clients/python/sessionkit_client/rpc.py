@@ -2013,8 +2013,9 @@ class SessionkitRpc:
         SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
         the series' client, the provider who runs it and owners/admins. Returns the series.
         Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST,
-        NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or
-        continued by another series).
+        NOT_FOUND (also: its client or provider is no longer a member - leaving ended the series),
+        FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by
+        another series).
 
         POST /rest/v1/rpc/resume_recurring_booking:
         `resume_recurring_booking(p_recurring_booking_id uuid)`.
@@ -3235,8 +3236,9 @@ class AsyncSessionkitRpc:
         SLOT_TAKEN naming the first colliding date. Resuming a running series changes nothing. For
         the series' client, the provider who runs it and owners/admins. Returns the series.
         Audited; outbox event recurring_booking.resumed. Errors: UNAUTHORIZED, INVALID_REQUEST,
-        NOT_FOUND, FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or
-        continued by another series).
+        NOT_FOUND (also: its client or provider is no longer a member - leaving ended the series),
+        FORBIDDEN, SLOT_TAKEN (PT409), SERIES_ENDED (PT422: past its end date, or continued by
+        another series).
 
         POST /rest/v1/rpc/resume_recurring_booking:
         `resume_recurring_booking(p_recurring_booking_id uuid)`.

@@ -7,7 +7,7 @@
 -- Dates: day n = tests.next_weekday(1) + n (day 0 is the first Monday at least 7 days ahead),
 -- organization in UTC; the provider works 09:00-17:00 every day.
 begin;
-select plan(67);
+select plan(72);
 
 create temp table edit_results (label text primary key, result jsonb) on commit drop;
 
@@ -243,6 +243,29 @@ select ok((select next_booking_date >= current_date and is_active from public.re
   'resume: a series paused for weeks continues from today on');
 select throws_ok($$select public.resume_recurring_booking(tests.ref('ended'))$$,
   'PT422', 'SERIES_ENDED', 'resume: a series past its end is SERIES_ENDED');
+-- leaving ends a member's series; resuming does not bring it back for someone who left
+select tests.clear_authentication();
+do $$
+begin
+  perform tests.add_member('sedit', 'sedit_leaver', 'client');
+  perform tests.add_member('sedit', 'sedit_provider_leaver', 'provider');
+  perform tests.remember('left_client', tests.seed_series(tests.org_id('sedit'), 'sedit_leaver', 'sedit_provider', tests.ref('session'), 'weekly', current_date + 3, '07:10'));
+  perform tests.remember('left_provider', tests.seed_series(tests.org_id('sedit'), 'sedit_client3', 'sedit_provider_leaver', tests.ref('session'), 'weekly', current_date + 3, '07:40'));
+end
+$$;
+select tests.act_as('sedit_leaver');
+select lives_ok($$select public.leave_organization(tests.org_id('sedit'))$$, 'a client with a series and no bookings leaves');
+select tests.act_as('sedit_provider_leaver');
+select lives_ok($$select public.leave_organization(tests.org_id('sedit'))$$, 'a provider running a series and no sessions leaves');
+select tests.act_as('sedit_owner');
+select is((tests.error_of($$select public.resume_recurring_booking(tests.ref('left_client'))$$)) - 'detail',
+  '{"sqlstate": "PT404", "message": "NOT_FOUND", "hint": "p_recurring_booking_id"}'::jsonb,
+  'resume: the series of a client who left stays ended (NOT_FOUND)');
+select is((tests.error_of($$select public.resume_recurring_booking(tests.ref('left_provider'))$$)) - 'detail',
+  '{"sqlstate": "PT404", "message": "NOT_FOUND", "hint": "p_recurring_booking_id"}'::jsonb,
+  'resume: the series of a provider who left stays ended (NOT_FOUND)');
+select throws_ok($$update public.recurring_bookings set is_active = true where id = tests.ref('left_client')$$,
+  'PT404', 'NOT_FOUND', 'a direct resume (update is_active) of the series of a client who left is refused too');
 
 -- change from a date on -------------------------------------------------------------------------
 select tests.clear_authentication();
