@@ -2307,13 +2307,21 @@ begin
     return;
   end if;
 
+  -- (two index lookups: the named ones by key, the clients' active one by the one-active-per-
+  -- client index; an OR of both in one filter read every subscription, per booking)
   perform 1
   from public.subscriptions as s
-  where s.id in (select c.subscription_id from unnest(p_candidates) as c where c.subscription_id is not null)
-     or (s.status = 'active'
-         and (s.organization_id, s.client_id) in (
-           select c.organization_id, c.client_id from unnest(p_candidates) as c where c.subscription_id is null
-         ))
+  where s.id in (
+    select c.subscription_id from unnest(p_candidates) as c where c.subscription_id is not null
+    union
+    select a.id
+    from unnest(p_candidates) as c
+    join public.subscriptions as a
+      on a.organization_id = c.organization_id
+     and a.client_id = c.client_id
+     and a.status = 'active'
+    where c.subscription_id is null
+  )
   order by s.id
   -- no key update: the foreign key checks of the rows just written hold key share locks on these
   -- same rows, which this mode (unlike for update) does not wait for
