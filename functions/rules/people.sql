@@ -156,6 +156,8 @@ returns void
 language plpgsql
 security definer
 set search_path = ''
+-- planned once per session (an index probe per pair either way), not at every booking
+set plan_cache_mode = force_generic_plan
 as $$
 begin
   perform 1
