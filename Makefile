@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SK := $(BIN)/sessionkit
 
-.PHONY: setup system demo test lint build stop clean
+.PHONY: setup system demo test bench lint build stop clean
 
 setup: system $(VENV)/.installed node_modules/.installed
 
@@ -37,6 +37,13 @@ test: setup
 	$(SK) db reset
 	$(SK) lint
 	$(SK) test --calendar
+
+# Every benchmark scenario at its default scale (docs/performance.md); pass options through
+# BENCH, e.g. `make bench BENCH="recurring-dispatch --scale 10000 --json"`.
+bench: setup
+	$(SK) db start
+	$(SK) db reset
+	$(SK) bench $(BENCH)
 
 lint: setup
 	$(SK) lint
