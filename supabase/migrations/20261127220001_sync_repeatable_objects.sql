@@ -6595,7 +6595,11 @@ begin
   if private.member_role(p_series.organization_id, p_series.user_id) is distinct from 'client' then
     perform private.raise_error('NOT_FOUND', 'Client not found in this organization: the series ended when they left.', p_client_hint);
   end if;
-  if coalesce(private.member_role(p_series.organization_id, p_series.specialist_id), '') not in ('owner', 'admin', 'provider') then
+  if not exists (
+    select 1
+    from private.provider_memberships() as m
+    where m.organization_id = p_series.organization_id and m.user_id = p_series.specialist_id
+  ) then
     perform private.raise_error('NOT_FOUND', 'Provider not found in this organization: the series ended when they left.', p_provider_hint);
   end if;
 end
