@@ -31,6 +31,8 @@ CURRENT = "current"
 # the generated migration of the release before issue 12's: its triggers are live when the push
 # stops at 20261127140200 (service sessions without kind) or at the later guards of issue 12
 RELEASE_20261124 = "20261124030501"
+# where a backfill a guard of issue 12 needs runs: wherever the push stops, or after it completed
+AT_EVERY_STOP = (BARE, RELEASE_20261124, CURRENT)
 
 
 @dataclass(frozen=True)

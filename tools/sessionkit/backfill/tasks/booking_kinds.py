@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from sessionkit.backfill.base import Backfill, BatchContext, Check, ConflictKind, Key, Step
 from sessionkit.backfill.registry import register
 from sessionkit.backfill.tasks.sql import ids
-from sessionkit.backfill.triggers import BARE, CURRENT, RELEASE_20261124
+from sessionkit.backfill.triggers import AT_EVERY_STOP
 
 NAME = "booking_kinds"
 
@@ -93,7 +93,7 @@ class Classify(Step):
 @register
 class BookingKinds(Backfill):
     name = NAME
-    meets = (BARE, RELEASE_20261124, CURRENT)  # guards of issue 12 stop the push with those live
+    meets = AT_EVERY_STOP
     title = "Trial and guest bookings"
     description = (
         "Legacy trial and guest bookings recognised by documented rules (service name, notes, a free "

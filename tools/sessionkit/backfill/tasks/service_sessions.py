@@ -33,7 +33,7 @@ from psycopg import errors
 from sessionkit.backfill.base import Backfill, BatchContext, Check, ConflictKind, Key, Step
 from sessionkit.backfill.registry import register
 from sessionkit.backfill.tasks.sql import ids
-from sessionkit.backfill.triggers import BARE, CURRENT, RELEASE_20261124
+from sessionkit.backfill.triggers import AT_EVERY_STOP
 
 NAME = "service_sessions"
 GROUP_KINDS = "('workshop', 'course_session')"
@@ -189,6 +189,14 @@ update bf_link l set service_id = md5('sessionkit.legacy_service:' || l.org)::uu
 where l.verdict = 'individual' and l.service_id is null
 """
 
+# the batch's group sessions hold exactly their live bookings: before the links (a stale legacy
+# count put right, so a participant trigger counts each link from the truth) and after them
+# (a no-op where a trigger counted, the count itself where none is deployed)
+RECOUNT_GROUPS = f"""update public.service_sessions ss
+set current_participants = {LIVE_COUNT.format(session="ss.id")}
+where ss.id in (select l.session_id from bf_link l where l.verdict = 'group')
+  and ss.current_participants <> {LIVE_COUNT.format(session="ss.id")};"""
+
 # {on_conflict}: nothing (the usual case: one pass of index work), or "on conflict do nothing"
 # when the provider's calendar has no room for some session (an overlapping live session: the
 # exclusion constraint), which is then not inserted and its booking is a double-booking too
@@ -227,20 +235,14 @@ set detail = jsonb_build_object(
                      and x.start_time > l.start_time - %(max_length)s::interval))
 where l.verdict = 'provider_double_booked';
 
-update public.service_sessions ss
-set current_participants = {LIVE_COUNT.format(session="ss.id")}
-where ss.id in (select session_id from bf_link where verdict = 'group')
-  and ss.current_participants <> {LIVE_COUNT.format(session="ss.id")};
+{RECOUNT_GROUPS}
 
 update public.bookings b
 set service_session_id = coalesce(l.session_id, l.new_session_id), service_id = l.service_id
 from bf_link l
 where b.id = l.id and l.verdict in ('group', 'individual');
 
-update public.service_sessions ss
-set current_participants = {LIVE_COUNT.format(session="ss.id")}
-where ss.id in (select l.session_id from bf_link l where l.verdict = 'group')
-  and ss.current_participants <> {LIVE_COUNT.format(session="ss.id")};
+{RECOUNT_GROUPS}
 
 update public.service_sessions ss
 set current_participants = 1
@@ -355,7 +357,7 @@ class ServiceSessions(Backfill):
         "double-bookings become conflicts."
     )
     depends_on = ("booking_kinds",)
-    meets = (BARE, RELEASE_20261124, CURRENT)  # its guards stop the push with those triggers live
+    meets = AT_EVERY_STOP
     conflict_kinds = (
         _kind(
             "provider_double_booked",

@@ -25,7 +25,7 @@ from sessionkit.backfill.base import Backfill, BatchContext, Check, ConflictKind
 from sessionkit.backfill.durations import read_duration, type_name
 from sessionkit.backfill.registry import register
 from sessionkit.backfill.tasks.sql import ids
-from sessionkit.backfill.triggers import BARE, CURRENT, RELEASE_20261124
+from sessionkit.backfill.triggers import AT_EVERY_STOP
 
 NAME = "session_types"
 TYPE_DESCRIPTION = "Derived by the session_types backfill from legacy package durations."
@@ -316,7 +316,7 @@ class TypeBookings(Step):
 @register
 class SessionTypes(Backfill):
     name = NAME
-    meets = (BARE, RELEASE_20261124, CURRENT)  # guards of issue 12 stop the push with those live
+    meets = AT_EVERY_STOP
     title = "Session types from legacy package durations"
     description = (
         'Per-organization session types derived from packages.duration ("3h" and "180 min" become one '
